@@ -1,0 +1,101 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Helpline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "helpline", targets: ["HelplineCLI"]),
+        .library(name: "HelplineText", targets: ["HelplineText"]),
+        .library(name: "HelplineIntents", targets: ["HelplineIntents"]),
+        .library(name: "HelplineDialogue", targets: ["HelplineDialogue"]),
+        .library(name: "HelplineServer", targets: ["HelplineServer"]),
+        .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        // Layer 1: text analysis. Pure Swift, no dependencies.
+        .target(name: "HelplineText"),
+
+        // Layer 2: intent matching over the data in Intents/.
+        .target(
+            name: "HelplineIntents",
+            dependencies: [
+                "HelplineText",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            plugins: ["EmbedData"]
+        ),
+
+        // Layer 3: the dialogue state machine. Pure: no I/O, clock injected.
+        .target(
+            name: "HelplineDialogue",
+            dependencies: [
+                "HelplineIntents",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        // Layer 4: the Unix-socket daemon, its protocol and persistence; the socket client.
+        .target(
+            name: "HelplineServer",
+            dependencies: [
+                "HelplineDialogue",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+
+        // Layer 5: front ends.
+        .target(
+            name: "HelplineTranscripts",
+            dependencies: ["HelplineDialogue", "HelplineServer"]
+        ),
+        .systemLibrary(
+            name: "CReadline",
+            providers: [.apt(["libreadline-dev"])]
+        ),
+        .executableTarget(
+            name: "HelplineCLI",
+            dependencies: [
+                "HelplineText",
+                "HelplineIntents",
+                "HelplineDialogue",
+                "HelplineServer",
+                "HelplineTranscripts",
+                "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+
+        // Build-time embedding of Intents/ into the binary, so `helpline` runs from any directory.
+        .executableTarget(name: "EmbedDataTool"),
+        .plugin(
+            name: "EmbedData",
+            capability: .buildTool(),
+            dependencies: ["EmbedDataTool"]
+        ),
+
+        .testTarget(name: "HelplineTextTests", dependencies: ["HelplineText"]),
+        .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineIntents"], resources: [.copy("Data")]),
+        .testTarget(name: "HelplineDialogueTests", dependencies: ["HelplineDialogue"]),
+        .testTarget(name: "HelplineServerTests", dependencies: ["HelplineServer"]),
+        .testTarget(name: "HelplineTranscriptsTests", dependencies: ["HelplineTranscripts"]),
+        .testTarget(name: "HelplineCLITests", dependencies: ["HelplineCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Helpline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "helpline",
+        abstract: "A Russian-language support-chat assistant.",
+        subcommands: []
+    )
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// One session's state: a plain value the host stores and hands back on the next turn.
+public struct Conversation: Sendable, Hashable, Codable {
+    /// The session id; appeal ids are derived from it.
+    public var id: String
+    public var profile: Profile
+    public var state: DialogueState
+    /// The chosen topic id.
+    public var topic: String?
+    /// The chosen order id.
+    public var order: String?
+    /// The appeal made in this session, if any.
+    public var ticket: Ticket?
+    /// Off-topic messages in a row at the topic step.
+    public var misses: Int
+    /// The options currently on screen.
+    public var options: [ReplyOption]
+    /// The last reply, repeated by `state` and on resume.
+    public var lastReply: Reply?
+    /// How many appeals this session has made (for their ids).
+    public var ticketCount: Int
+
+    public init(id: String, profile: Profile) {
+        self.id = id
+        self.profile = profile
+        self.state = .chooseTopic
+        self.topic = nil
+        self.order = nil
+        self.ticket = nil
+        self.misses = 0
+        self.options = []
+        self.lastReply = nil
+        self.ticketCount = 0
+    }
+}
