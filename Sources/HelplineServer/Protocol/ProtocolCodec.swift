@@ -72,7 +72,7 @@ public struct ProtocolCodec: Sendable {
     // MARK: Interpreting a decoded object
 
     fileprivate func interpret(_ c: KeyedDecodingContainer<RequestEnvelope.Key>) -> InboundMessage {
-        let id = try? c.decodeIfPresent(JSONValue.self, forKey: .id)
+        let id = c.contains(.id) ? try? c.decode(JSONValue.self, forKey: .id) : nil
         func invalid(_ code: ErrorCode, _ message: String) -> InboundMessage {
             .invalid(id: id, ProtocolError(code, message))
         }

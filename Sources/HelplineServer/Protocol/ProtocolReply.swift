@@ -50,7 +50,7 @@ extension ProtocolReply: Decodable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decodeIfPresent(JSONValue.self, forKey: .id)
+        id = c.contains(.id) ? try c.decode(JSONValue.self, forKey: .id) : nil
         ok = try c.decode(Bool.self, forKey: .ok)
         session = try c.decodeIfPresent(String.self, forKey: .session)
         error = try c.decodeIfPresent(ProtocolError.self, forKey: .error)
