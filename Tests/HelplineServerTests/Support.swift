@@ -181,7 +181,7 @@ final class DaemonProcess: Sendable {
         }
         try process.run()
         if waitForReady {
-            try await daemon.waitForOutput("ready")
+            try await daemon.waitForOutput("helpline: ready on")
         }
         return daemon
     }
