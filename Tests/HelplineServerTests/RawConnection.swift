@@ -97,7 +97,11 @@ final class RawConnection: @unchecked Sendable {
             }
             var chunk = [UInt8](repeating: 0, count: 65_536)
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count == 0 { return buffer.isEmpty ? nil : String(decoding: buffer, as: UTF8.self) }
+            // A reset (the daemon closed with requests of ours unread) ends the stream like a close.
+            if count == 0 || (count < 0 && errno == ECONNRESET) {
+                defer { buffer = [] }
+                return buffer.isEmpty ? nil : String(decoding: buffer, as: UTF8.self)
+            }
             guard count > 0 else { throw TestFailure("recv failed: \(String(cString: strerror(errno)))") }
             buffer += chunk[..<count]
         }
