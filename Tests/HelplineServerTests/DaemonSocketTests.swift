@@ -386,3 +386,44 @@ enum RawStats {
         return try await client.stats().stats
     }
 }
+
+/// Connection housekeeping and the client's own behaviour.
+struct ConnectionTests {
+    /// With an idle timeout, a connection that sends nothing is closed; without one it stays.
+    @Test func closesSilentConnectionsWhenAskedTo() async throws {
+        let server = try await RunningDaemon.start { $0.idleTimeout = 0.3 }
+        let connection = try RawConnection(path: server.socketPath)
+        #expect(try await connection.readLine() == nil, "closed after the idle timeout")
+        try await server.stop()
+    }
+
+    /// Many tasks sharing one client each get the answer to their own request.
+    @Test func sharesOneClientBetweenTasks() async throws {
+        let server = try await RunningDaemon.start()
+        let client = try await server.client()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let answer = index.isMultiple(of: 2)
+                        ? try await client.ping(id: .integer(Int64(index)))
+                        : try await client.state(session: "missing-\(index)", id: .integer(Int64(index)))
+                    #expect(answer.id == .integer(Int64(index)))
+                    #expect(answer.ok == index.isMultiple(of: 2))
+                }
+            }
+            try await group.waitForAll()
+        }
+        await client.disconnect()
+        await #expect(throws: HelplineClientError.self) { try await client.ping() }
+        try await server.stop()
+    }
+
+    /// Calls waiting on a client fail, rather than hang, when the daemon goes away.
+    @Test func failsPendingCallsWhenTheDaemonStops() async throws {
+        let server = try await RunningDaemon.start()
+        let client = try await server.client()
+        #expect(try await client.ping().pong)
+        try await server.stop()
+        await #expect(throws: HelplineClientError.self) { try await client.ping() }
+    }
+}
