@@ -455,8 +455,11 @@ public struct DialogueEngine: Sendable {
         return key
     }
 
+    /// Whether a message shows nothing: only spaces, line breaks, control or invisible format characters.
     private func isBlank(_ text: String) -> Bool {
-        text.allSatisfy { $0.isWhitespace || $0.isNewline }
+        text.unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isWhitespace || [.control, .format].contains(scalar.properties.generalCategory)
+        }
     }
 
     /// An info intent's answer from its file.
