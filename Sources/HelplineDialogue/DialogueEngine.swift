@@ -109,9 +109,11 @@ public struct DialogueEngine: Sendable {
         }
         let classification = classifier.classify(text)
         let score = IntentScore(id: classification.intent, confidence: classification.confidence)
-        let named = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
         guard classification.intent != Classification.none, let best = catalog.intent(classification.intent) else {
-            if named.count == 1, let order = named.first {
+            let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
+            let named = byNumber.count == 1 ? byNumber.first
+                : OrderFinder.byTitleAlone(text, among: c.profile.orders, ignoring: rules.titleStopwords)
+            if let order = named {
                 c.order = order.id
                 c.misses = 0
                 return topicStep(&c, lead: [prompts.text(.orderNoted, ["order": orderReference(order)])], intent: score)
@@ -177,15 +179,15 @@ public struct DialogueEngine: Sendable {
         }
     }
 
-    /// Starts a topic: the order named in the text (or noted before) if it fits, else the order
+    /// Starts a topic: the order named in the text by number or title word (or noted before) if it
+    /// fits, else the order
     /// step when the topic takes an order and the customer has such orders, else the message step.
     private func begin(_ topic: Intent, _ c: inout Conversation, text: String, entities: [Entity],
                        intent: IntentScore?) -> Turn {
         let eligible = eligibleOrders(for: topic, in: c.profile)
-        let named = OrderFinder.byNumber(text, entities: entities, among: eligible)
         let noted = eligible.first { $0.id == c.order }
         c.topic = topic.id
-        if named.count == 1, let order = named.first {
+        if let order = namedOrder(text, entities: entities, among: eligible) {
             c.order = order.id
             return writeStep(&c, intent: intent)
         }
@@ -231,7 +233,7 @@ public struct DialogueEngine: Sendable {
         if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnknown, ["number": number])], intent: score)
         }
-        let byTitle = OrderFinder.byTitle(text, among: offered)
+        let byTitle = OrderFinder.byTitle(text, among: offered, ignoring: rules.titleStopwords)
         if byTitle.count == 1, let order = byTitle.first { return pickOrder(order, &c, intent: score) }
         if byNumber.count > 1 || byTitle.count > 1 {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderAmbiguous)], intent: score)
@@ -435,6 +437,14 @@ public struct DialogueEngine: Sendable {
     public func eligibleOrders(for topic: Intent, in profile: Profile) -> [Order] {
         let kinds = rules.orderKinds(for: topic)
         return profile.orders.filter { kinds.contains($0.kind.rawValue) }
+    }
+
+    /// The one order a message names among `orders`: by its number, else by a distinctive title word.
+    private func namedOrder(_ text: String, entities: [Entity], among orders: [Order]) -> Order? {
+        let byNumber = OrderFinder.byNumber(text, entities: entities, among: orders)
+        if !byNumber.isEmpty { return byNumber.count == 1 ? byNumber.first : nil }
+        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: rules.titleStopwords)
+        return byTitle.count == 1 ? byTitle.first : nil
     }
 
     /// The option a message chooses: its key, its label or its value, ignoring case and punctuation.

@@ -49,6 +49,8 @@ public struct DialogueRules: Sendable, Hashable {
     public var commands: [Command: [String]]
     /// Phrases that choose «Без заказа» at the order step.
     public var noOrder: [String]
+    /// Generic words that never pick an order by its title («товар», «заказ»).
+    public var titleStopwords: [String]
     /// The topic of appeals made by asking for a specialist directly.
     public var generalTopic: String
     /// Topics whose order step offers travel bookings (when the intent names no `order_kinds`).
@@ -65,11 +67,12 @@ public struct DialogueRules: Sendable, Hashable {
     private var commandIndex: [String: Command]
     private var noOrderIndex: Set<String>
 
-    public init(commands: [Command: [String]], noOrder: [String], generalTopic: String, travelTopics: [String],
-                travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
+    public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
+                travelTopics: [String], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
                 queues: [Queue: [Int]], travelPriority: TravelPriority) {
         self.commands = commands
         self.noOrder = noOrder
+        self.titleStopwords = titleStopwords
         self.generalTopic = generalTopic
         self.travelTopics = travelTopics
         self.travelKinds = travelKinds
@@ -119,7 +122,8 @@ public struct DialogueRules: Sendable, Hashable {
         if let missing = Queue.allCases.first(where: { queues[$0] == nil }) {
             throw DataError(file: Self.path, message: "no wait estimate for the queue «\(missing.rawValue)»")
         }
-        self.init(commands: commands, noOrder: file.noOrder, generalTopic: file.generalTopic,
+        self.init(commands: commands, noOrder: file.noOrder, titleStopwords: file.titleStopwords ?? [],
+                  generalTopic: file.generalTopic,
                   travelTopics: file.travelTopics, travelKinds: file.travelKinds, goodsKinds: file.goodsKinds,
                   missesBeforeSpecialist: max(1, file.missesBeforeSpecialist), queues: queues,
                   travelPriority: file.travelPriority)
@@ -197,6 +201,7 @@ public struct DialogueRules: Sendable, Hashable {
 private struct RulesFile: Decodable {
     var commands: [String: [String]]
     var noOrder: [String]
+    var titleStopwords: [String]?
     var generalTopic: String
     var travelTopics: [String]
     var travelKinds: [String]
@@ -208,6 +213,7 @@ private struct RulesFile: Decodable {
     enum CodingKeys: String, CodingKey {
         case commands, queues
         case noOrder = "no_order"
+        case titleStopwords = "title_stopwords"
         case generalTopic = "general_topic"
         case travelTopics = "travel_topics"
         case travelKinds = "travel_kinds"

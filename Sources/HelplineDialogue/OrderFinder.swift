@@ -25,10 +25,15 @@ enum OrderFinder {
 
     /// The orders one of whose distinctive title words the message contains: a title word found
     /// in no other offered order's title, compared by stem («наушников» finds «Наушники»).
-    static func byTitle(_ text: String, among orders: [Order]) -> [Order] {
-        let said = WordForms.words(text)
+    /// Words in `ignoring` (generic words such as «товар») never count.
+    static func byTitle(_ text: String, among orders: [Order], ignoring: [String] = []) -> [Order] {
+        let generic = ignoring.flatMap(WordForms.words)
+        func meaningful(_ text: String) -> [String] {
+            WordForms.words(text).filter { word in !generic.contains { WordForms.same($0, word) } }
+        }
+        let said = meaningful(text)
         guard !said.isEmpty else { return [] }
-        let titles = orders.map { WordForms.words($0.title) }
+        let titles = orders.map { meaningful($0.title) }
         return orders.indices.compactMap { index in
             let distinctive = titles[index].filter { word in
                 !titles.indices.contains { other in
@@ -40,6 +45,18 @@ enum OrderFinder {
         }
     }
 
+    /// The one order a message consists of: every meaningful word of the message is a word of that
+    /// order's title and at least one is distinctive («наушников», «Мастер и Маргарита»). Stricter
+    /// than ``byTitle(_:among:ignoring:)``, for messages that were not understood as anything else.
+    static func byTitleAlone(_ text: String, among orders: [Order], ignoring: [String] = []) -> Order? {
+        let generic = ignoring.flatMap(WordForms.words)
+        let said = WordForms.words(text).filter { word in !generic.contains { WordForms.same($0, word) } }
+        let candidates = byTitle(text, among: orders, ignoring: ignoring)
+        guard candidates.count == 1, let order = candidates.first else { return nil }
+        let title = WordForms.words(order.title)
+        return said.allSatisfy { word in title.contains { WordForms.same($0, word) } } ? order : nil
+    }
+
     /// The ASCII digits of a string, in order.
     static func digits(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.filter { ("0"..."9").contains($0) }))
@@ -48,7 +65,7 @@ enum OrderFinder {
 
 /// Word comparison that ignores grammatical endings.
 enum WordForms {
-    /// The normalized words of a text that carry meaning on their own (three letters or more).
+    /// The normalized words of a text that can tell orders apart (three letters or more).
     static func words(_ text: String) -> [String] {
         Normalizer.normalize(text).split(separator: " ").map(String.init)
             .filter { $0.filter(\.isLetter).count >= 3 }

@@ -31,7 +31,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
 public struct Prompts: Sendable, Hashable {
     /// How one queue is named and its wait described.
     public struct QueueWording: Sendable, Hashable, Codable {
-        /// E.g. «общая очередь чата».
+        /// E.g. «общая», shown after «Очередь:».
         public var name: String
         /// A sentence with an `{eta}` placeholder.
         public var wait: String
@@ -107,7 +107,7 @@ public struct Prompts: Sendable, Hashable {
     /// The short reply to a small-talk intent, if the file has one.
     public func smalltalk(_ intent: String) -> String? { smalltalk[intent] }
 
-    /// The queue's name, e.g. «общая очередь чата».
+    /// The queue's name, e.g. «общая».
     public func queueName(_ queue: Queue) -> String { queues[queue]?.name ?? queue.rawValue }
 
     /// The queue's wait sentence with the estimate filled in.

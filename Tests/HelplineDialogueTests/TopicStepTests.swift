@@ -268,4 +268,38 @@ struct TopicStepTests {
         let reply = engine.handle("9", in: &c, now: Fixture.now).reply
         #expect(reply.state == .write && c.topic == "warranty" && c.order == "11111111-0001")
     }
+
+    /// A distinctive word of an order's title in the topic message takes that order too.
+    @Test func titleWordInTextSkipsOrderStep() throws {
+        let engine = try Fixture.engine(["хочу вернуть наушники": Fixture.verdict("returns")])
+        var c = Fixture.started(engine)
+        #expect(engine.handle("хочу вернуть наушники", in: &c, now: Fixture.now).reply.state == .write)
+        #expect(c.order == "11111111-0001")
+    }
+
+    /// Generic words, prepositions and pronouns never pick an order, even when only one title has them.
+    @Test(arguments: ["вопрос по товару", "для возврата", "мой товар сломался"])
+    func genericWordsDoNotPickAnOrder(text: String) throws {
+        let engine = try Fixture.engine([text: Fixture.verdict("returns")])
+        let profile = Fixture.customer(orders: [
+            Order(id: "90000000-0001", title: "Мой товар: чехол для телефона"), Order(id: "90000000-0002", title: "Лампа"),
+        ])
+        var c = Fixture.started(engine, profile: profile)
+        #expect(engine.handle(text, in: &c, now: Fixture.now).reply.state == .chooseOrder)
+        #expect(c.order == nil)
+    }
+
+    /// A message made only of an order's title words notes the order for the topic chosen next;
+    /// a title word inside an unrelated message does not.
+    @Test func bareTitleWordIsNoted() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        let reply = engine.handle("чайника", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && c.order == "11111111-0002" && c.misses == 0)
+        #expect(engine.handle("2", in: &c, now: Fixture.now).reply.state == .write)
+        #expect(c.topic == "order_tracking" && c.order == "11111111-0002")
+        var d = Fixture.started(engine)
+        _ = engine.handle("какая погода в сочи", in: &d, now: Fixture.now)
+        #expect(d.order == nil && d.misses == 1)
+    }
 }
