@@ -63,8 +63,9 @@ public struct DialogueEngine: Sendable {
 
     /// Builds the matcher and loads the prompts and rules from the data bundle.
     public init(bundle: DataBundle) throws {
-        self.init(matcher: IntentMatcher(catalog: try IntentCatalog(bundle: bundle)),
-                  prompts: try Prompts(bundle: bundle), rules: try DialogueRules(bundle: bundle))
+        let prompts = try Prompts(bundle: bundle)
+        let rules = try DialogueRules(bundle: bundle)
+        self.init(matcher: IntentMatcher(catalog: try IntentCatalog(bundle: bundle)), prompts: prompts, rules: rules)
     }
 
     // MARK: - Events

@@ -89,11 +89,17 @@ struct DataFileTests {
         #expect(throws: DataError.self) { try DialogueRules(bundle: DataBundle(files: [:])) }
     }
 
-    /// The engine built from the embedded data has the shipped prompts and rules.
-    @Test func engineFromEmbeddedBundle() throws {
-        let engine = try DialogueEngine(bundle: .embedded)
+    /// An engine on a matcher alone takes the shipped prompts and rules.
+    @Test func engineOnMatcherUsesEmbeddedTexts() throws {
+        let engine = DialogueEngine(matcher: IntentMatcher(catalog: Fixture.catalog))
         #expect(engine.prompts == (try Fixture.prompts()))
         #expect(engine.rules == (try Fixture.rules()))
-        #expect(DialogueEngine(matcher: engine.matcher).prompts == engine.prompts)
+    }
+
+    /// Building an engine from a data folder without the dialogue's files fails and names the file.
+    @Test func engineNeedsItsFiles() throws {
+        var bundle = DataBundle.embedded
+        bundle.files[DialogueRules.path] = nil
+        #expect { try DialogueEngine(bundle: bundle) } throws: { "\($0)".contains(DialogueRules.path) }
     }
 }

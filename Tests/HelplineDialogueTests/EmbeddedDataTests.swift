@@ -6,7 +6,10 @@ import Testing
 /// End to end on the real data built into the binary: the intents, the matcher, the prompts,
 /// the rules and the demo customer.
 struct EmbeddedDataTests {
-    private func engine() throws -> DialogueEngine { try DialogueEngine(bundle: .embedded) }
+    /// One engine for the suite: building the real matcher trains its model.
+    private static let shared = Result { try DialogueEngine(bundle: .embedded) }
+
+    private func engine() throws -> DialogueEngine { try Self.shared.get() }
 
     /// The menu is the 14 topics, in its order, with its labels.
     @Test func menuFromData() throws {

@@ -16,8 +16,11 @@ struct ScriptedClassifier: IntentClassifying {
 
     var script: [String: Verdict]
 
+    /// Built once: the text layer's analyzer carries tables that take a while to set up.
+    private static let analyzer = TextAnalyzer()
+
     func classify(_ text: String) -> Classification {
-        let analysis = TextAnalyzer().analyze(text)
+        let analysis = Self.analyzer.analyze(text)
         guard let verdict = script[text] else {
             return Classification(intent: Classification.none, confidence: 0.1, alternatives: [], isAmbiguous: false,
                                   entities: [], analysis: analysis)
