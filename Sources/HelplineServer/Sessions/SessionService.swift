@@ -252,19 +252,17 @@ public final class SessionService: Sendable {
                 let entry = slot.entry
                 switch entry.status {
                 case .closed:
-                    slot.release()
                     throw Self.unknownSession
                 case .evicted:
-                    slot.release()
-                    continue
+                    step = .retry(.conflict)
                 case .live:
                     guard entry.updatedAt >= clock().addingTimeInterval(-limits.sessionTTL) else {
-                        slot.release()
                         throw Self.unknownSession
                     }
+                    step = try await body(slot, entry)
                 }
-                step = try await body(slot, entry)
             } catch {
+                // Every throw above happens while holding the slot; release it exactly once.
                 slot.release()
                 throw error
             }
@@ -278,11 +276,13 @@ public final class SessionService: Sendable {
                 slot.release()
                 throw Self.unknownSession
             case .retry(.conflict):
-                // Changed in the database behind this slot's back: load it afresh.
+                // Dropped from memory, or changed in the database behind this slot's back: load it afresh.
+                if slot.entry.status == .live {
+                    logger.warning("session changed in the database; reloading", metadata: ["session": "\(session)"])
+                }
                 slot.update { $0.status = .evicted }
                 registry.remove(slot)
                 slot.release()
-                logger.warning("session changed in the database; reloading", metadata: ["session": "\(session)"])
             case .retry(let outcome):
                 slot.release()
                 throw Self.storageError(outcome)
