@@ -397,6 +397,38 @@ struct ConnectionTests {
         try await server.stop()
     }
 
+    /// A client whose answers stay unread past the stall timeout is disconnected.
+    @Test func disconnectsAClientThatStopsReading() async throws {
+        let server = try await RunningDaemon.start { $0.writeStallTimeout = 0.3 }
+        let stalled = try RawConnection(path: server.socketPath)
+        let request = Array((#"{"op":"stats"}"# + "\n").utf8)
+        // Keep sending until the daemon stops taking requests: its answers have backed up.
+        var sent = 0
+        var blocked = 0
+        while blocked < 20, sent < 64 * 1024 * 1024 {
+            let written = stalled.writeWithoutBlocking(request)
+            if written == 0 {
+                blocked += 1
+                try await Task.sleep(for: .milliseconds(10))
+            } else {
+                if written < request.count { try await stalled.write(Array(request[written...])) }
+                sent += 1
+                blocked = 0
+            }
+        }
+        let watcher = try await server.client()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try #require(try await watcher.stats().stats).connections > 1, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try #require(try await watcher.stats().stats).connections == 1, "the stalled connection was closed")
+        var answers = 0
+        while try await stalled.readLine() != nil { answers += 1 }
+        #expect(answers < sent, "answers not yet taken were dropped with the connection")
+        await watcher.disconnect()
+        try await server.stop()
+    }
+
     /// Many tasks sharing one client each get the answer to their own request.
     @Test func sharesOneClientBetweenTasks() async throws {
         let server = try await RunningDaemon.start()

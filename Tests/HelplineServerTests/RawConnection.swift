@@ -48,10 +48,11 @@ final class RawConnection: @unchecked Sendable {
         close(fd)
     }
 
-    /// Gives up on a read after this long (for liveness; generous).
+    /// Gives up on a blocked read or write after this long (for liveness; generous).
     func setReceiveTimeout(seconds: Int) {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Writes all of `bytes`.

@@ -121,10 +121,10 @@ public final class HelplineDaemon: Sendable {
             throw DaemonError("the daemon was already run")
         }
         let sweeper = Task { [service] in
+            // Sessions that expired while no daemon ran go first.
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(service.sweepInterval))
-                if Task.isCancelled { break }
                 await service.sweep()
+                try? await Task.sleep(for: .seconds(service.sweepInterval))
             }
         }
         do {
