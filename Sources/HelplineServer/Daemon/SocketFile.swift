@@ -9,17 +9,6 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// Why a daemon could not start or serve.
-public struct DaemonError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-
-    public init(_ message: String) {
-        self.message = message
-    }
-
-    public var description: String { message }
-}
-
 /// The socket file on disk: checking what is already there, setting its mode, removing it.
 enum SocketFile {
     /// Which file a path named when it was checked.

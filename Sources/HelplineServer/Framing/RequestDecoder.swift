@@ -24,28 +24,3 @@ public final class RequestDecoder: ChannelInboundHandler, RemovableChannelHandle
         context.fireChannelRead(Self.wrapInboundOut(message))
     }
 }
-
-/// Writes answers as JSON lines.
-public struct ResponseEncoder: MessageToByteEncoder {
-    public typealias OutboundIn = ProtocolResponse
-
-    private let codec: ProtocolCodec
-
-    public init(codec: ProtocolCodec = ProtocolCodec()) {
-        self.codec = codec
-    }
-
-    public func encode(data: ProtocolResponse, out: inout ByteBuffer) throws {
-        out.writeBytes(codec.encodeResponse(data))
-    }
-}
-
-extension ChannelPipeline.SynchronousOperations {
-    /// Adds the server side of the protocol: line framing, request decoding, answer encoding.
-    public func addProtocolServerHandlers(codec: ProtocolCodec = ProtocolCodec(),
-                                          maximumLineLength: Int = LineFrameDecoder.defaultMaximumLineLength) throws {
-        try addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: maximumLineLength)))
-        try addHandler(RequestDecoder(codec: codec, maximumLineLength: maximumLineLength))
-        try addHandler(MessageToByteHandler(ResponseEncoder(codec: codec)))
-    }
-}
