@@ -59,6 +59,19 @@ let package = Package(
         ),
 
         // Layer 5: front ends.
+        // The load generator and timings behind `helpline bench`.
+        .target(
+            name: "HelplineBench",
+            dependencies: [
+                "HelplineDialogue",
+                "HelplineServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .target(
             name: "HelplineTranscripts",
             dependencies: ["HelplineDialogue", "HelplineServer"]
@@ -75,6 +88,7 @@ let package = Package(
                 "HelplineDialogue",
                 "HelplineServer",
                 "HelplineTranscripts",
+                "HelplineBench",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,6 +117,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HelplineTranscriptsTests", dependencies: ["HelplineTranscripts"]),
+        .testTarget(name: "HelplineBenchTests", dependencies: ["HelplineBench"]),
         .testTarget(name: "HelplineCLITests", dependencies: ["HelplineCLI"]),
     ],
     swiftLanguageModes: [.v6]
