@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HelplineDialogue", targets: ["HelplineDialogue"]),
         .library(name: "HelplineServer", targets: ["HelplineServer"]),
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
+        .library(name: "HelplineBench", targets: ["HelplineBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -109,7 +109,7 @@ final class EchoDriver: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         if let phase {
-            result.errors += sentAt == nil ? 0 : 1
+            result.lost += sentAt == nil ? 0 : 1
             self.phase = nil
             phase.done.succeed(result)
         }

@@ -22,14 +22,19 @@ final class TurnBudget: Sendable {
 
 /// What one connection did in one phase.
 struct PhaseResult: Sendable {
+    /// Requests answered.
     var requests = 0
+    /// Answers that were errors.
     var errors = 0
+    /// Requests never answered (the connection closed).
+    var lost = 0
     var errorCodes: [String: Int] = [:]
     var latency = LatencySummary.makeHistogram()
 
     mutating func add(_ other: PhaseResult) {
         requests += other.requests
         errors += other.errors
+        lost += other.lost
         errorCodes.merge(other.errorCodes, uniquingKeysWith: +)
         latency.add(other.latency)
     }
@@ -161,8 +166,10 @@ final class LoadDriver: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        result.errorCodes["connection_closed", default: 0] += 1
-        result.errors += pending.count
+        if !pending.isEmpty {
+            result.errorCodes["connection_closed", default: 0] += pending.count
+            result.lost += pending.count
+        }
         pending.removeAll()
         ready.removeAll()
         budgetSpent = true

@@ -101,7 +101,7 @@ public struct LoadGenerator: Sendable {
             codes.merge(timed.errorCodes, uniquingKeysWith: +)
             return LoadReport(
                 connections: configuration.connections, inFlight: configuration.inFlight,
-                sessions: configuration.sessions, turns: timed.requests, errors: opened.errors + timed.errors,
+                sessions: configuration.sessions, turns: timed.requests, errors: opened.errors + opened.lost + timed.errors + timed.lost,
                 errorCodes: codes, seconds: seconds, turnsPerSecond: seconds > 0 ? Double(timed.requests) / seconds : 0,
                 latency: LatencySummary(timed.latency), openSeconds: openSeconds
             )
@@ -120,7 +120,7 @@ public struct LoadGenerator: Sendable {
         defer { watchdog.cancel() }
         let (result, seconds) = try await Self.phase(channels) { .open($0) }
         await Self.close(channels)
-        return (result.requests - result.errors, result.errors, seconds)
+        return (result.requests - result.errors, result.errors + result.lost, seconds)
     }
 
     /// Times round trips of one fixed line through an echo server (see ``EchoServer``), one at a time.
@@ -137,7 +137,7 @@ public struct LoadGenerator: Sendable {
         let (timed, seconds) = try await phase([channel]) { .run(budget, record: true, $0) }
         await close([channel])
         return LoadReport(
-            connections: 1, inFlight: 1, sessions: 0, turns: timed.requests, errors: timed.errors,
+            connections: 1, inFlight: 1, sessions: 0, turns: timed.requests, errors: timed.errors + timed.lost,
             errorCodes: timed.errorCodes, seconds: seconds, turnsPerSecond: seconds > 0 ? Double(timed.requests) / seconds : 0,
             latency: LatencySummary(timed.latency), openSeconds: 0
         )
