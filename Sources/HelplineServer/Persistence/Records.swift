@@ -36,6 +36,84 @@ struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
+/// The `conversation` column: a ``Conversation`` without what is stored elsewhere or derivable.
+///
+/// The profile has its own column and the last reply is, nearly always, the conversation's state,
+/// options and appeal with a text and an intent: only those two are stored then. This keeps the JSON
+/// written on every turn short. Rows written whole (a `Conversation` as JSON, profile and last
+/// reply included) decode too.
+struct StoredConversation: Encodable {
+    var conversation: Conversation
+
+    enum CodingKeys: String, CodingKey {
+        case id, profile, state, topic, order, ticket, misses, options, lastReply, ticketCount
+        case replyText, replyIntent
+    }
+
+    init(_ conversation: Conversation) {
+        self.conversation = conversation
+    }
+
+    /// Decodes a row; `profile` stands in when the JSON has none.
+    static func decode(_ json: String, profile: @autoclosure () throws -> Profile) throws -> Conversation {
+        let decoder = JSONDecoder()
+        let stored = try decoder.decode(Partial.self, from: Data(json.utf8))
+        var conversation = Conversation(id: stored.id, profile: try stored.profile ?? profile())
+        conversation.state = stored.state
+        conversation.topic = stored.topic
+        conversation.order = stored.order
+        conversation.ticket = stored.ticket
+        conversation.misses = stored.misses
+        conversation.options = stored.options
+        conversation.ticketCount = stored.ticketCount
+        if let reply = stored.lastReply {
+            conversation.lastReply = reply
+        } else if let text = stored.replyText {
+            conversation.lastReply = Reply(state: stored.state, text: text, options: stored.options,
+                                           intent: stored.replyIntent, ticket: stored.ticket)
+        }
+        return conversation
+    }
+
+    /// The stored fields, the profile and the last reply optional.
+    private struct Partial: Decodable {
+        var id: String
+        var profile: Profile?
+        var state: DialogueState
+        var topic: String?
+        var order: String?
+        var ticket: Ticket?
+        var misses: Int
+        var options: [ReplyOption]
+        var lastReply: Reply?
+        var replyText: String?
+        var replyIntent: IntentScore?
+        var ticketCount: Int
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let c = conversation
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(c.id, forKey: .id)
+        try container.encode(c.state, forKey: .state)
+        try container.encodeIfPresent(c.topic, forKey: .topic)
+        try container.encodeIfPresent(c.order, forKey: .order)
+        try container.encodeIfPresent(c.ticket, forKey: .ticket)
+        try container.encode(c.misses, forKey: .misses)
+        try container.encode(c.options, forKey: .options)
+        try container.encode(c.ticketCount, forKey: .ticketCount)
+        if let reply = c.lastReply {
+            let derivable = reply.state == c.state && reply.options == c.options && reply.ticket == c.ticket
+            if derivable {
+                try container.encode(reply.text, forKey: .replyText)
+                try container.encodeIfPresent(reply.intent, forKey: .replyIntent)
+            } else {
+                try container.encode(reply, forKey: .lastReply)
+            }
+        }
+    }
+}
+
 /// A row of `messages`: one message in or out of a session.
 struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "messages"

@@ -7,8 +7,9 @@ enum SessionWrite: Sendable {
     /// A new session with its greeting.
     case create(Conversation, greeting: String, at: Date)
     /// One turn over the stored `version`: the new conversation, the message in and the reply out,
-    /// and the turn's appeal effects.
-    case turn(Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect], at: Date)
+    /// and the turn's appeal effects. `profileChanged` says whether the profile column needs writing.
+    case turn(Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect], at: Date,
+              profileChanged: Bool = true)
     /// Marks a session used (a resume), keeping it from expiring.
     case touch(session: String, at: Date)
     /// Deletes a session and its messages; its appeals stay.
@@ -16,7 +17,7 @@ enum SessionWrite: Sendable {
 
     var session: String {
         switch self {
-        case .create(let conversation, _, _), .turn(let conversation, _, _, _, _, _): conversation.id
+        case .create(let conversation, _, _), .turn(let conversation, _, _, _, _, _, _): conversation.id
         case .touch(let session, _), .delete(let session): session
         }
     }
@@ -114,7 +115,8 @@ public final class SessionDatabase: Sendable {
     func loadSession(_ id: String, notBefore: Date) async throws -> LoadedSession? {
         let record = try await pool.read { db in try SessionRecord.fetchOne(db, key: id) }
         guard let record, record.updatedAt >= notBefore else { return nil }
-        let conversation = try Self.decoder.decode(Conversation.self, from: Data(record.conversation.utf8))
+        let conversation = try StoredConversation.decode(
+            record.conversation, profile: try Self.decoder.decode(Profile.self, from: Data(record.profile.utf8)))
         return LoadedSession(conversation: conversation, version: record.version, updatedAt: record.updatedAt)
     }
 
@@ -156,24 +158,51 @@ public final class SessionDatabase: Sendable {
 
     /// Stores a batch of writes in one transaction; one outcome per write, in order.
     func apply(_ writes: [SessionWrite]) async throws -> [WriteOutcome] {
-        try await pool.write { db in
+        try await pool.writeWithoutTransaction { db in
             var outcomes: [WriteOutcome] = []
-            outcomes.reserveCapacity(writes.count)
-            for write in writes {
-                var outcome = WriteOutcome.failed("not applied")
-                do {
-                    try db.inSavepoint {
-                        outcome = try Self.apply(write, in: db)
-                        if case .applied = outcome { return .commit }
-                        return .rollback
-                    }
-                } catch {
-                    outcome = .failed("\(error)")
-                }
-                outcomes.append(outcome)
+            try db.inTransaction(.immediate) {
+                outcomes = Self.apply(writes, in: db)
+                return .commit
             }
             return outcomes
         }
+    }
+
+    /// Runs `body` on the database's writer, without waiting for it. Writes are serialized.
+    func asyncWrite(_ body: @escaping @Sendable (Database) -> Void) {
+        pool.asyncWriteWithoutTransaction(body)
+    }
+
+    /// Applies writes inside the current transaction, one outcome per write. A write that fails
+    /// leaves nothing of itself behind and does not undo the others.
+    static func apply(_ writes: [SessionWrite], in db: Database) -> [WriteOutcome] {
+        // Usually nothing fails: one savepoint for the whole batch. If something does, the batch
+        // is undone and done again with a savepoint per write, to keep the writes that succeed.
+        var outcomes: [WriteOutcome] = []
+        outcomes.reserveCapacity(writes.count)
+        do {
+            try db.inSavepoint {
+                for write in writes { outcomes.append(try apply(write, in: db)) }
+                return .commit
+            }
+            return outcomes
+        } catch {
+            outcomes.removeAll(keepingCapacity: true)
+        }
+        for write in writes {
+            var outcome = WriteOutcome.failed("not applied")
+            do {
+                try db.inSavepoint {
+                    outcome = try apply(write, in: db)
+                    if case .applied = outcome { return .commit }
+                    return .rollback
+                }
+            } catch {
+                outcome = .failed("\(error)")
+            }
+            outcomes.append(outcome)
+        }
+        return outcomes
     }
 
     /// Deletes the sessions last used before `cutoff`, with their messages; returns their ids.
@@ -194,26 +223,20 @@ public final class SessionDatabase: Sendable {
             try message.insert(db)
             return .applied(version: 1)
 
-        case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at):
-            let changed = try SessionRecord
-                .filter(key: conversation.id)
-                .filter(SessionRecord.Columns.version == expectedVersion)
-                .updateAll(db, [
-                    Column("profile").set(to: try json(conversation.profile)),
-                    Column("state").set(to: conversation.state.rawValue),
-                    Column("topic").set(to: conversation.topic),
-                    Column("order_id").set(to: conversation.order),
-                    Column("conversation").set(to: try json(conversation)),
-                    SessionRecord.Columns.version.set(to: expectedVersion + 1),
-                    SessionRecord.Columns.updatedAt.set(to: at),
-                ])
-            guard changed == 1 else {
+        case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at, let profileChanged):
+            let update = try db.cachedStatement(sql: profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
+            var arguments: StatementArguments = [
+                conversation.state.rawValue, conversation.topic, conversation.order, try json(StoredConversation(conversation)),
+                expectedVersion + 1, at, conversation.id, expectedVersion,
+            ]
+            if profileChanged { arguments += [try json(conversation.profile)] }
+            try update.execute(arguments: arguments)
+            guard db.changesCount == 1 else {
                 return try SessionRecord.exists(db, key: conversation.id) ? .conflict : .missing
             }
-            var inbound = MessageRecord(session: conversation.id, direction: "in", text: incoming, at: at)
-            try inbound.insert(db)
-            var outbound = MessageRecord(session: conversation.id, direction: "out", text: outgoing, at: at)
-            try outbound.insert(db)
+            let insert = try db.cachedStatement(sql: Self.insertMessageSQL)
+            try insert.execute(arguments: [conversation.id, "in", incoming, at])
+            try insert.execute(arguments: [conversation.id, "out", outgoing, at])
             for effect in effects {
                 try apply(effect, session: conversation.id, in: db)
             }
@@ -231,6 +254,16 @@ public final class SessionDatabase: Sendable {
             return try SessionRecord.deleteOne(db, key: session) ? .applied(version: 0) : .missing
         }
     }
+
+    private static let updateSQL = """
+        UPDATE sessions SET state = ?, topic = ?, order_id = ?, conversation = ?, version = ?, updated_at = ?
+        WHERE id = ? AND version = ?
+        """
+    private static let updateWithProfileSQL = """
+        UPDATE sessions SET state = ?1, topic = ?2, order_id = ?3, conversation = ?4, version = ?5, updated_at = ?6,
+        profile = ?9 WHERE id = ?7 AND version = ?8
+        """
+    private static let insertMessageSQL = "INSERT INTO messages (session, direction, text, at) VALUES (?, ?, ?, ?)"
 
     private static func apply(_ effect: Effect, session: String, in db: Database) throws {
         switch effect {
@@ -254,7 +287,7 @@ public final class SessionDatabase: Sendable {
     private static func record(for conversation: Conversation, version: Int, createdAt: Date, updatedAt: Date) throws -> SessionRecord {
         SessionRecord(
             id: conversation.id, profile: try json(conversation.profile), state: conversation.state.rawValue,
-            topic: conversation.topic, orderID: conversation.order, conversation: try json(conversation),
+            topic: conversation.topic, orderID: conversation.order, conversation: try json(StoredConversation(conversation)),
             version: version, createdAt: createdAt, updatedAt: updatedAt
         )
     }
