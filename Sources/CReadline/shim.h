@@ -25,6 +25,9 @@ static inline void hl_disable_readline_signals(void) {
 /** The whole line up to the cursor is the text to complete: option labels contain spaces. */
 static inline void hl_complete_whole_line(void) { rl_completer_word_break_characters = ""; }
 
+/** Sets a readline variable as ~/.inputrc would (`set NAME VALUE`). */
+static inline void hl_bind_variable(const char *name, const char *value) { rl_variable_bind(name, value); }
+
 /** Installs the function that offers completions (NULL restores readline's own). */
 static inline void hl_set_attempted_completion(rl_completion_func_t *function) {
     rl_attempted_completion_function = function;
@@ -59,6 +62,7 @@ static inline void hl_abandon_line(void) {
     rl_point = 0;
     rl_end = 0;
     rl_mark = 0;
+    fputs("^C", rl_outstream);
     rl_crlf();
     rl_on_new_line();
     rl_redisplay();
@@ -69,4 +73,16 @@ static inline int hl_terminal_columns(int fd) {
     struct winsize size;
     if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
     return size.ws_col;
+}
+
+/** Writes text to standard output through stdio (the stream readline writes to) and flushes it. */
+static inline void hl_write_stdout(const char *text) {
+    fputs(text, stdout);
+    fflush(stdout);
+}
+
+/** Writes text to standard error and flushes it. */
+static inline void hl_write_stderr(const char *text) {
+    fputs(text, stderr);
+    fflush(stderr);
 }

@@ -1,3 +1,4 @@
+import CReadline
 import Foundation
 import HelplineDialogue
 
@@ -15,13 +16,11 @@ protocol ChatScreen: AnyObject {
 /// soon as it is made.
 enum StandardStream {
     static func out(_ text: String) {
-        fputs(text, stdout)
-        fflush(stdout)
+        hl_write_stdout(text)
     }
 
     static func err(_ text: String) {
-        fputs(text, stderr)
-        fflush(stderr)
+        hl_write_stderr(text)
     }
 }
 
@@ -45,18 +44,19 @@ final class TextScreen: ChatScreen {
     }
 
     func show(reply: Reply, session: String) {
-        StandardStream.out(formatter.format(reply) + "\n")
+        // Interactive: a blank line between the user's line and the reply, and after the reply.
+        StandardStream.out((interactive ? "\n" : "") + formatter.format(reply) + "\n")
     }
 
     func show(notice: String) {
         let text = formatter.notice(notice)
-        StandardStream.out((interactive ? style.dim(text.dropLastNewline) + "\n" : text) + "\n")
+        StandardStream.out(interactive ? "\n" + style.dim(text.dropLastNewline) + "\n\n" : text + "\n")
     }
 
     func show(problem: String) {
         let text = formatter.notice(problem)
         if interactive {
-            StandardStream.out(style.warning(text.dropLastNewline) + "\n\n")
+            StandardStream.out("\n" + style.warning(text.dropLastNewline) + "\n\n")
         } else {
             StandardStream.err(text)
         }

@@ -19,8 +19,10 @@ final class ChatSession {
     let backend: any ChatBackend
     let screen: any ChatScreen
     let profile: Profile
-    /// The profile file's name, or `nil` for the demo profile built in.
+    /// The `--profile` file, or `nil` for the demo profile.
     let profileFile: String?
+    /// The profile file a transcript names, or `nil` to write the profile inline.
+    let transcriptProfileFile: String?
     /// Whether a failed turn ends the chat (piped use) or only reports it (interactive use).
     let stopOnFailure: Bool
     private let clock: () -> Date
@@ -35,11 +37,12 @@ final class ChatSession {
     private var recorder: TranscriptRecorder?
 
     init(backend: any ChatBackend, screen: any ChatScreen, profile: Profile, profileFile: String?,
-         stopOnFailure: Bool, clock: @escaping () -> Date = { Date() }) {
+         transcriptProfileFile: String?, stopOnFailure: Bool, clock: @escaping () -> Date = { Date() }) {
         self.backend = backend
         self.screen = screen
         self.profile = profile
         self.profileFile = profileFile
+        self.transcriptProfileFile = transcriptProfileFile
         self.stopOnFailure = stopOnFailure
         self.clock = clock
     }
@@ -158,7 +161,7 @@ final class ChatSession {
     private func startRecording(to path: String) throws {
         recorder?.close()
         let header = TranscriptHeader(title: ChatStrings.transcriptTitle(startedAt), profile: profile,
-                                      profileFile: profileFile, time: startedAt)
+                                      profileFile: transcriptProfileFile, time: startedAt)
         recorder = try TranscriptRecorder(path: path, header: header, entries: entries)
     }
 

@@ -101,6 +101,10 @@ enum ChatStrings {
         }
     }
 
+    static func transcriptTitle(_ date: Date) -> String {
+        "Разговор в чате, \(ISO8601.format(date))"
+    }
+
     static func recordingTo(_ path: String) -> String { "Разговор записывается в \(path)." }
     static let notRecording = "Разговор не записывается. Начать запись: /record ФАЙЛ."
     static func recordFailed(_ reason: String) -> String { "Не удалось записать разговор: \(reason)" }

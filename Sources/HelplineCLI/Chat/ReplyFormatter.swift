@@ -26,12 +26,14 @@ struct ReplyFormatter: Sendable {
         for line in TextWrapper.wrap(reply.text, width: textWidth) {
             lines.append(pad(lines.isEmpty ? firstLinePrefix : nil, indent) + line)
         }
+        // Keys right-aligned, so labels line up: " 9. …" above "10. …".
+        let keyWidth = reply.options.map { DisplayWidth.of($0.key) }.max() ?? 0
         for option in reply.options {
-            let number = "\(option.key). "
-            let numberWidth = DisplayWidth.of(number)
+            let key = String(repeating: " ", count: keyWidth - DisplayWidth.of(option.key)) + option.key
+            let numberWidth = keyWidth + 2
             let wrapped = TextWrapper.wrap(option.label, width: max(1, textWidth - numberWidth))
             for (index, part) in wrapped.enumerated() {
-                let lead = index == 0 ? style.optionKey("\(option.key).") + " " : String(repeating: " ", count: numberWidth)
+                let lead = index == 0 ? style.optionKey("\(key).") + " " : String(repeating: " ", count: numberWidth)
                 lines.append(pad(lines.isEmpty ? firstLinePrefix : nil, indent) + lead + part)
             }
         }

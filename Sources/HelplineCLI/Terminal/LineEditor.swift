@@ -30,6 +30,8 @@ final class LineEditor {
         hl_set_readline_name()
         hl_disable_readline_signals()
         hl_complete_whole_line()
+        // One Tab lists the choices when there are several.
+        hl_bind_variable("show-all-if-ambiguous", "on")
         hl_set_attempted_completion(completeLine)
         using_history()
         hl_stifle_history(Int32(historyLimit))
@@ -62,14 +64,7 @@ final class LineEditor {
                 rl_callback_handler_remove()
                 return .endOfInput
             }
-            if fds[1].revents & Int16(POLLIN) != 0 {
-                for event in SignalMonitor.drain() {
-                    switch event {
-                    case .interrupt: hl_abandon_line()
-                    case .resize: rl_resize_terminal()
-                    }
-                }
-            }
+            // Keys typed before a Ctrl-C are read before the Ctrl-C is handled.
             let input = fds[0].revents
             if input & Int16(POLLNVAL) != 0 {
                 rl_callback_handler_remove()
@@ -80,8 +75,23 @@ final class LineEditor {
                 if let result = pendingInput.withLock({ $0 }) {
                     return result
                 }
+                if Self.inputIsWaiting() { continue }
+            }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                for event in SignalMonitor.drain() {
+                    switch event {
+                    case .interrupt: hl_abandon_line()
+                    case .resize: rl_resize_terminal()
+                    }
+                }
             }
         }
+    }
+
+    /// Whether standard input has more bytes to read right now.
+    private static func inputIsWaiting() -> Bool {
+        var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN) != 0
     }
 
     /// Adds a line to the history (not blank lines, nor a repeat of the newest entry) and appends

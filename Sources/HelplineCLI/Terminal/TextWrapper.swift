@@ -40,8 +40,9 @@ enum DisplayWidth {
 
 /// Breaks text into lines that fit a width in terminal columns, at spaces where it can.
 enum TextWrapper {
-    /// The lines of `text` at most `width` columns wide. Line breaks in the text are kept; a word
-    /// longer than the width is cut. `width` below 1 is taken as 1.
+    /// The lines of `text` at most `width` columns wide. Line breaks in the text are kept, and so
+    /// is a paragraph's indentation; a word longer than the width is cut. `width` below 1 is
+    /// taken as 1.
     static func wrap(_ text: String, width: Int) -> [String] {
         let width = max(1, width)
         var lines: [String] = []
@@ -51,7 +52,14 @@ enum TextWrapper {
         return lines
     }
 
+    /// Wraps one paragraph; its leading spaces indent every line it wraps to.
     private static func wrapParagraph(_ paragraph: Substring, width: Int) -> [String] {
+        let indent = paragraph.prefix(while: { $0 == " " })
+        guard !indent.isEmpty, indent.count < width else { return fill(paragraph, width: width) }
+        return fill(paragraph.dropFirst(indent.count), width: width - indent.count).map { indent + $0 }
+    }
+
+    private static func fill(_ paragraph: Substring, width: Int) -> [String] {
         var lines: [String] = []
         var line = ""
         var lineWidth = 0
