@@ -41,8 +41,9 @@ struct Chat: AsyncParsableCommand {
             : TextScreen(style: style, interactive: interactive, columns: { Terminal.columns() })
 
         let backend: any ChatBackend
-        if socket != nil {
-            throw ValidationError("--socket is not available yet")
+        if let socket {
+            let notices = ConnectionNotices(path: socket, style: style, interactive: interactive, json: json)
+            backend = SocketChatBackend(path: socket, policy: notices.policy, events: { notices.show($0) })
         } else {
             do {
                 backend = InProcessChatBackend(engine: try DialogueEngine(bundle: bundle))
@@ -54,8 +55,10 @@ struct Chat: AsyncParsableCommand {
         let session = ChatSession(backend: backend, screen: screen, profile: choice.profile,
                                   profileFile: choice.path, transcriptProfileFile: choice.transcriptFile,
                                   stopOnFailure: !interactive)
-        if interactive && !json {
-            StandardStream.out(style.dim(ChatStrings.welcome) + "\n")
+        if interactive {
+            // From here on Ctrl-C is the chat's: it clears the line or stops a wait, never the process.
+            SignalMonitor.install()
+            if !json { StandardStream.out(style.dim(ChatStrings.welcome) + "\n") }
         }
         do {
             try await session.start(recordTo: record)

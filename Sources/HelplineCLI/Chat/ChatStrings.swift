@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineTranscripts
 
 /// The chat front end's own words: its prompt, command help and notices. The assistant's replies
 /// come from the dialogue data, not from here.
@@ -109,19 +110,12 @@ enum ChatStrings {
     static let notRecording = "Разговор не записывается. Начать запись: /record ФАЙЛ."
     static func recordFailed(_ reason: String) -> String { "Не удалось записать разговор: \(reason)" }
 
-    static func connectionLost(_ path: String, retryIn seconds: Double) -> String {
-        "Нет связи с сервером (\(path)). Повторная попытка через \(formatSeconds(seconds)) с… (Ctrl-C — прервать)"
+    static func connectionLost(_ path: String, reason: SocketChatBackend.Outage, canInterrupt: Bool) -> String {
+        "Нет связи с сервером (\(path)): \(reason). Подключаюсь снова…"
+            + (canInterrupt ? " Ctrl-C — перестать ждать." : "")
     }
     static let connectionBack = "Связь восстановлена, разговор продолжается."
     static let sessionLost = "Сервер больше не знает этот разговор; начат новый."
-    static let notSent = "Сообщение не отправлено: нет связи с сервером. Попробуйте ещё раз."
-    static func cannotConnect(_ path: String, _ reason: String) -> String {
-        "Не удалось подключиться к серверу (\(path)): \(reason)"
-    }
-
-    private static func formatSeconds(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
-    }
 }
 
 /// What `/state` shows.
