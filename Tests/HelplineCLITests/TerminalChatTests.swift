@@ -23,8 +23,8 @@ struct TerminalChatTests {
             + "'\(binary)' chat; echo \"[exit $?]\""
     }
 
-    /// Cyrillic typed with no locale is shown and answered; Up recalls it; Tab completes a command and an
-    /// option label; Ctrl-C clears the line and the conversation goes on; Ctrl-D exits cleanly; history is saved.
+    /// Cyrillic typed with no locale is shown and answered; Up recalls it and Ctrl-R finds it; Tab completes
+    /// a command and an option label; Ctrl-C clears the line and the conversation goes on; Ctrl-D exits cleanly; history is saved.
     @Test func conversationAtTheKeyboard() async throws {
         let folder = try HelplineProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -38,6 +38,13 @@ struct TerminalChatTests {
         try await terminal.waitForLastLine("Вы: доставка")
         try terminal.press("Enter")
         try await terminal.waitFor(text: goods[0].title)
+        try await terminal.waitForLastLine("Вы:")
+
+        // Ctrl-R searches the history; Ctrl-G leaves the search.
+        try terminal.press("C-r")
+        try terminal.type("дост")
+        try await terminal.waitForLastLine("(reverse-i-search)`дост': доставка")
+        try terminal.press("C-g")
         try await terminal.waitForLastLine("Вы:")
 
         // Up recalls the line from history.
