@@ -4,8 +4,9 @@ import HelplineDialogue
 import HelplineTranscripts
 
 /// `helpline chat`: talk to the assistant in the terminal, in-process or through a running daemon.
-struct Chat: AsyncParsableCommand {
+struct ChatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "chat",
         abstract: "Chat with the assistant in the terminal.",
         discussion: """
             Runs the dialogue engine in this process with the demo profile, or talks to a running \
