@@ -11,7 +11,7 @@ struct SocketChatTests {
         init(folder: URL) async throws {
             socket = folder.appendingPathComponent("d.sock").path
             let log = folder.appendingPathComponent("daemon.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = try HelplineProcess.executable()
             process.arguments = ["serve", "--socket", socket, "--db", folder.appendingPathComponent("d.sqlite").path,
                                  "--log-level", "error"]

@@ -74,6 +74,15 @@ struct ReplyFormatterTests {
         #expect(lines.allSatisfy { DisplayWidth.of($0) <= 40 })
     }
 
+    /// On a very narrow terminal the label gets a line of its own and nothing is wider than the screen.
+    @Test func narrowTerminal() {
+        let text = ReplyFormatter(style: .plain, width: 20, label: "Поддержка:").format(reply)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.first == "Поддержка:")
+        #expect(lines.dropFirst().first == "Здравствуйте!")
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 20 })
+    }
+
     /// With colour on, the label and option keys carry ANSI escapes; with it off, none appear.
     @Test func colourOnlyWhenEnabled() {
         let coloured = ReplyFormatter(style: TerminalStyle(enabled: true), width: 80, label: "Поддержка:").format(reply)

@@ -73,7 +73,7 @@ final class TmuxSession {
     /// read the last words and the exit status.
     private static let configuration: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("helpline-test-tmux.conf").path
-        FileManager.default.createFile(atPath: path, contents: Data("set -g remain-on-exit on\n".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("set -g remain-on-exit on\n".utf8))
         return path
     }()
 
