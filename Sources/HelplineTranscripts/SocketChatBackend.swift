@@ -14,8 +14,8 @@ public actor SocketChatBackend: ChatBackend {
     public enum Event: Sendable, Equatable {
         /// The daemon is unreachable; retry number `attempt` follows in `retryIn` seconds.
         case unreachable(reason: Outage, attempt: Int, retryIn: Double)
-        /// Connected again, and the session (if there is one) resumed.
-        case reconnected
+        /// Connected again; `resumed` when a session was resumed (not at the first `open`).
+        case reconnected(resumed: Bool)
     }
 
     /// Why the daemon cannot be reached; its description is a short Russian phrase.
@@ -117,7 +117,7 @@ public actor SocketChatBackend: ChatBackend {
                 let answer = try await operation(client)
                 if wasDown {
                     wasDown = false
-                    events(.reconnected)
+                    events(.reconnected(resumed: session != nil))
                 }
                 return answer
             } catch let error as ChatBackendError {

@@ -94,7 +94,7 @@ struct SocketChatBackendTests {
         #expect(try await backend.state().session == opened.session)
         let seen = events.withLock { $0 }
         #expect(seen.contains { if case .unreachable = $0 { true } else { false } })
-        #expect(seen.last == .reconnected)
+        #expect(seen.last == .reconnected(resumed: true))
         await backend.close()
         await server.stop()
     }

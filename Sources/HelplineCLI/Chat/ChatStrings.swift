@@ -115,6 +115,7 @@ enum ChatStrings {
             + (canInterrupt ? " Ctrl-C — перестать ждать." : "")
     }
     static let connectionBack = "Связь восстановлена, разговор продолжается."
+    static let connected = "Связь с сервером установлена."
     static let sessionLost = "Сервер больше не знает этот разговор; начат новый."
 }
 

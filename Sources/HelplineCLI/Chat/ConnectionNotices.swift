@@ -15,8 +15,8 @@ struct ConnectionNotices: Sendable {
             // Said once per outage; the retries that follow are quiet.
             guard attempt == 1 else { return }
             text = ChatStrings.connectionLost(path, reason: reason, canInterrupt: interactive)
-        case .reconnected:
-            text = ChatStrings.connectionBack
+        case .reconnected(let resumed):
+            text = resumed ? ChatStrings.connectionBack : ChatStrings.connected
         }
         if interactive && !json {
             let wrapped = TextWrapper.wrap(text, width: Terminal.columns()).joined(separator: "\n")
