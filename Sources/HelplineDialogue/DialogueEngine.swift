@@ -33,6 +33,13 @@ public struct DialogueEngine: Sendable {
     public let classifier: any IntentClassifying
     public let prompts: Prompts
     public let rules: DialogueRules
+    /// The topic menu, in menu order (without the specialist option).
+    private let menu: [ReplyOption]
+    /// The phrase keys of the fixed option keys, labels and values, so that reading a choice
+    /// normalizes only what the customer typed.
+    private let optionKeys: [String: String]
+    /// The title stop words, in the form ``OrderFinder`` compares words.
+    private let titleStopwords: [WordForm]
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -41,6 +48,16 @@ public struct DialogueEngine: Sendable {
         self.classifier = classifier
         self.prompts = prompts
         self.rules = rules
+        let menu = catalog.topics.enumerated().map { index, topic in
+            ReplyOption(key: String(index + 1), label: topic.title, value: topic.id)
+        }
+        self.menu = menu
+        var fixed = menu.flatMap { [$0.key, $0.label, $0.value] }
+        fixed += (1...(menu.count + 16)).map(String.init)
+        fixed += [Self.specialistValue, Self.noOrderValue, Self.newAppealValue]
+        fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption].map { prompts.text($0) }
+        optionKeys = Dictionary(fixed.map { ($0, DialogueRules.phraseKey($0)) }, uniquingKeysWith: { first, _ in first })
+        titleStopwords = rules.titleStopwords.flatMap(WordForms.forms)
     }
 
     /// An engine on a matcher with the given prompts and rules.
@@ -73,7 +90,7 @@ public struct DialogueEngine: Sendable {
     /// A new conversation and its greeting with the topic menu.
     public func start(id: String, profile: Profile, now: Date) -> (Conversation, Reply) {
         var conversation = Conversation(id: id, profile: profile)
-        let name = profile.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = profile.name.trimmingWhitespace()
         let greeting = name.isEmpty ? prompts.text(.greetingAnonymous) : prompts.text(.greeting, ["name": name])
         let turn = topicStep(&conversation, lead: [greeting])
         return (conversation, turn.reply)
@@ -113,7 +130,7 @@ public struct DialogueEngine: Sendable {
         guard classification.intent != Classification.none, let best = catalog.intent(classification.intent) else {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
-                : OrderFinder.byTitleAlone(text, among: c.profile.orders, ignoring: rules.titleStopwords)
+                : OrderFinder.byTitleAlone(text, among: c.profile.orders, ignoring: titleStopwords)
             if let order = named {
                 c.order = order.id
                 c.misses = 0
@@ -234,7 +251,7 @@ public struct DialogueEngine: Sendable {
         if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnknown, ["number": number])], intent: score)
         }
-        let byTitle = OrderFinder.byTitle(text, among: offered, ignoring: rules.titleStopwords)
+        let byTitle = OrderFinder.byTitle(text, among: offered, ignoring: titleStopwords)
         if byTitle.count == 1, let order = byTitle.first { return pickOrder(order, &c, intent: score) }
         if byNumber.count > 1 || byTitle.count > 1 {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderAmbiguous)], intent: score)
@@ -418,9 +435,7 @@ public struct DialogueEngine: Sendable {
     }
 
     private func menuOptions(specialist: Bool) -> [ReplyOption] {
-        var options = catalog.topics.enumerated().map { index, topic in
-            ReplyOption(key: String(index + 1), label: topic.title, value: topic.id)
-        }
+        var options = menu
         if specialist {
             options.append(ReplyOption(key: String(options.count + 1), label: prompts.text(.specialistOption),
                                        value: Self.specialistValue))
@@ -444,18 +459,20 @@ public struct DialogueEngine: Sendable {
     private func namedOrder(_ text: String, entities: [Entity], among orders: [Order]) -> Order? {
         let byNumber = OrderFinder.byNumber(text, entities: entities, among: orders)
         if !byNumber.isEmpty { return byNumber.count == 1 ? byNumber.first : nil }
-        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: rules.titleStopwords)
+        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: titleStopwords)
         return byTitle.count == 1 ? byTitle.first : nil
     }
 
     /// The option a message chooses: its key, its label or its value, ignoring case and punctuation.
     private func chosenOption(_ text: String, in options: [ReplyOption]) -> ReplyOption? {
         let key = DialogueRules.phraseKey(text)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         guard !key.isEmpty else { return nil }
+        func optionKey(_ text: String) -> String { optionKeys[text] ?? DialogueRules.phraseKey(text) }
         return options.first { option in
-            trimmed == option.value || key == DialogueRules.phraseKey(option.key)
-                || key == DialogueRules.phraseKey(option.label) || key == DialogueRules.phraseKey(option.value)
+            // Typed exactly as shown: no need to normalize (the phrase keys would be equal too).
+            trimmed == option.value || trimmed == option.key
+                || key == optionKey(option.key) || key == optionKey(option.label) || key == optionKey(option.value)
         }
     }
 
@@ -475,14 +492,14 @@ public struct DialogueEngine: Sendable {
 
     /// An info intent's answer from its file.
     private func answer(_ intent: Intent) -> String {
-        let text = intent.answer?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let text = intent.answer?.trimmingWhitespace() ?? ""
         return text.isEmpty ? prompts.text(.infoMissing, ["topic": intent.title]) : text
     }
 
     /// The short reply to small talk, or nothing when the prompts have none for this intent.
     private func smalltalk(_ intent: Intent) -> [String] {
         if let reply = prompts.smalltalk(intent.id) { return [reply] }
-        if let answer = intent.answer?.trimmingCharacters(in: .whitespacesAndNewlines), !answer.isEmpty { return [answer] }
+        if let answer = intent.answer?.trimmingWhitespace(), !answer.isEmpty { return [answer] }
         return []
     }
 

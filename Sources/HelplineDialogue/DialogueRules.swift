@@ -191,7 +191,7 @@ public struct DialogueRules: Sendable, Hashable {
     /// How a phrase is compared: a slash command as typed (lowercased), anything else normalized
     /// (case, punctuation and ё ignored).
     static func phraseKey(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         if trimmed.hasPrefix("/") { return trimmed.lowercased() }
         return Normalizer.normalize(trimmed)
     }
