@@ -61,6 +61,11 @@ public final class ChildServer: Sendable {
     /// The child's process id.
     public var pid: Int32 { process.processIdentifier }
 
+    /// The processor time the child has used so far, user and system, in seconds (Linux only).
+    public var cpuSeconds: Double? {
+        ProcessTimes.cpuSeconds(pid: pid)
+    }
+
     /// Sends SIGTERM and waits for the child to exit; returns its exit status.
     @discardableResult
     public func stop() async -> Int32 {
@@ -121,5 +126,24 @@ private final class ReadyWatch: Sendable {
             }
             if let result { continuation.resume(returning: result) }
         }
+    }
+}
+
+/// Processor time of processes, from `/proc` (Linux).
+public enum ProcessTimes {
+    /// The user and system time of process `pid`, in seconds; `nil` where `/proc` is not there.
+    public static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return ticks > 0 ? (user + system) / ticks : nil
+    }
+
+    /// This process's processor time so far, in seconds.
+    public static func ownCPUSeconds() -> Double? {
+        cpuSeconds(pid: getpid())
     }
 }

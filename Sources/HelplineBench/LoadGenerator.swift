@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 
 /// How hard and how long a load run pushes a daemon.
-public struct LoadConfiguration: Sendable, Hashable {
+public struct LoadConfiguration: Sendable {
     public var socketPath: String
     /// Client connections, each with its own customers.
     public var connections: Int
@@ -21,9 +21,12 @@ public struct LoadConfiguration: Sendable, Hashable {
     public var seed: UInt64
     /// A run taking longer than this is cut short: its connections are closed.
     public var timeLimit: Duration
+    /// Reads the server's processor time in seconds, when it can be known (a child process).
+    public var serverCPU: (@Sendable () -> Double?)?
 
     public init(socketPath: String, connections: Int = 16, inFlight: Int = 1, turns: Int = 100_000,
-                warmupTurns: Int? = nil, sessions: Int? = nil, seed: UInt64 = 1, timeLimit: Duration = .seconds(600)) {
+                warmupTurns: Int? = nil, sessions: Int? = nil, seed: UInt64 = 1, timeLimit: Duration = .seconds(600),
+                serverCPU: (@Sendable () -> Double?)? = nil) {
         self.socketPath = socketPath
         self.connections = max(1, connections)
         self.inFlight = max(1, inFlight)
@@ -32,6 +35,7 @@ public struct LoadConfiguration: Sendable, Hashable {
         self.sessions = max(sessions ?? 0, self.connections * self.inFlight)
         self.seed = seed
         self.timeLimit = timeLimit
+        self.serverCPU = serverCPU
     }
 }
 
@@ -52,6 +56,10 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var latency: LatencySummary
     /// Wall time to open all sessions.
     public var openSeconds: Double
+    /// The server's processor time per timed turn, in microseconds, when known.
+    public var serverCPUPerTurn: Double?
+    /// The load generator's own processor time per timed turn, in microseconds, when known.
+    public var clientCPUPerTurn: Double?
 
     enum CodingKeys: String, CodingKey {
         case connections, sessions, turns, errors, seconds, latency
@@ -59,6 +67,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
         case errorCodes = "error_codes"
         case turnsPerSecond = "turns_per_second"
         case openSeconds = "open_seconds"
+        case serverCPUPerTurn = "server_cpu_us_per_turn"
+        case clientCPUPerTurn = "client_cpu_us_per_turn"
     }
 }
 
@@ -95,15 +105,22 @@ public struct LoadGenerator: Sendable {
                 _ = try await Self.phase(channels) { .run(budget, record: false, $0) }
             }
             let budget = TurnBudget(configuration.turns)
+            let cpuBefore = (configuration.serverCPU?(), ProcessTimes.ownCPUSeconds())
             let (timed, seconds) = try await Self.phase(channels) { .run(budget, record: true, $0) }
+            let cpuAfter = (configuration.serverCPU?(), ProcessTimes.ownCPUSeconds())
             await Self.close(channels)
+            func perTurn(_ before: Double?, _ after: Double?) -> Double? {
+                guard let before, let after, timed.requests > 0 else { return nil }
+                return ((after - before) / Double(timed.requests) * 1e7).rounded() / 10
+            }
             var codes = opened.errorCodes
             codes.merge(timed.errorCodes, uniquingKeysWith: +)
             return LoadReport(
                 connections: configuration.connections, inFlight: configuration.inFlight,
                 sessions: configuration.sessions, turns: timed.requests, errors: opened.errors + opened.lost + timed.errors + timed.lost,
                 errorCodes: codes, seconds: seconds, turnsPerSecond: seconds > 0 ? Double(timed.requests) / seconds : 0,
-                latency: LatencySummary(timed.latency), openSeconds: openSeconds
+                latency: LatencySummary(timed.latency), openSeconds: openSeconds,
+                serverCPUPerTurn: perTurn(cpuBefore.0, cpuAfter.0), clientCPUPerTurn: perTurn(cpuBefore.1, cpuAfter.1)
             )
         } catch {
             await Self.close(channels)
@@ -139,7 +156,7 @@ public struct LoadGenerator: Sendable {
         return LoadReport(
             connections: 1, inFlight: 1, sessions: 0, turns: timed.requests, errors: timed.errors + timed.lost,
             errorCodes: timed.errorCodes, seconds: seconds, turnsPerSecond: seconds > 0 ? Double(timed.requests) / seconds : 0,
-            latency: LatencySummary(timed.latency), openSeconds: 0
+            latency: LatencySummary(timed.latency), openSeconds: 0, serverCPUPerTurn: nil, clientCPUPerTurn: nil
         )
     }
 

@@ -125,8 +125,13 @@ struct BenchCommand: AsyncParsableCommand {
             if memory {
                 result = try await measureMemory(generator, socketPath: socketPath)
             } else {
+                var probe: (@Sendable () -> Double?)?
+                if let pid = daemon?.pid {
+                    probe = { ProcessTimes.cpuSeconds(pid: pid) }
+                }
                 let configuration = LoadConfiguration(socketPath: socketPath, connections: connections, inFlight: inFlight,
-                                                      turns: turns, warmupTurns: warmup, sessions: sessions, seed: seed)
+                                                      turns: turns, warmupTurns: warmup, sessions: sessions, seed: seed,
+                                                      serverCPU: probe)
                 let report = try await generator.run(configuration)
                 result = LoadResult(load: report, memory: nil, daemon: try await Self.stats(socketPath))
             }
@@ -216,6 +221,10 @@ struct LoadResult: Encodable, TextReport {
                 + "\(Int(load.turnsPerSecond.rounded())) turns/s; errors \(load.errors)"
                 + (load.errorCodes.isEmpty ? "" : " \(load.errorCodes.sorted { $0.key < $1.key })"))
             lines.append("latency     \(load.latency.line)")
+            if load.serverCPUPerTurn != nil || load.clientCPUPerTurn != nil {
+                lines.append("cpu         daemon \(load.serverCPUPerTurn.map { "\($0) µs" } ?? "-") a turn, "
+                    + "load generator \(load.clientCPUPerTurn.map { "\($0) µs" } ?? "-") a turn")
+            }
         }
         if let memory {
             lines.append("sessions    \(memory.sessionsOpened) opened in \(LatencySummary.rounded(memory.seconds, 2)) s; errors \(memory.errors)")

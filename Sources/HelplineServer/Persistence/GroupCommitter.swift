@@ -52,6 +52,29 @@ final class GroupCommitter: Sendable {
         }
     }
 
+    /// Stores `write` like ``commit(_:completion:)``, but when no batch is being written it is
+    /// written at once on the calling thread, and `completion` is called before this returns: no
+    /// hop to the writer queue and back. Writes that arrive meanwhile are queued and written on
+    /// the writer queue. Call it from threads that may wait for the database briefly (event
+    /// loops), never from the writer queue itself.
+    func commitNow(_ write: SessionWrite, completion: @escaping Completion) {
+        let batch: [Pending]? = state.withLockedValue { state in
+            state.queue.append(Pending(write: write, completion: completion))
+            guard !state.draining else { return nil }
+            state.draining = true
+            return takeBatch(&state)
+        }
+        guard let batch else { return }
+        database.writeNow { db in self.write(batch, db) }
+        let more = state.withLockedValue { state in
+            if state.queue.isEmpty { state.draining = false }
+            return state.draining
+        }
+        if more {
+            database.asyncWrite { db in self.drain(db) }
+        }
+    }
+
     /// Transactions committed and writes stored so far.
     var counts: (transactions: Int, writes: Int) {
         state.withLockedValue { ($0.transactions, $0.writes) }
@@ -65,32 +88,42 @@ final class GroupCommitter: Sendable {
                     state.draining = false
                     return []
                 }
-                if state.queue.count <= maximumBatch {
-                    defer { state.queue.removeAll(keepingCapacity: true) }
-                    return state.queue
-                }
-                let batch = Array(state.queue.prefix(maximumBatch))
-                state.queue.removeFirst(maximumBatch)
-                return batch
+                return takeBatch(&state)
             }
             guard !batch.isEmpty else { return }
-            do {
-                var outcomes: [WriteOutcome] = []
-                try db.inTransaction(.immediate) {
-                    outcomes = SessionDatabase.apply(batch.map(\.write), in: db)
-                    return .commit
-                }
-                state.withLockedValue { state in
-                    state.transactions += 1
-                    state.writes += batch.count
-                }
-                for (pending, outcome) in zip(batch, outcomes) {
-                    pending.completion(.success(outcome))
-                }
-            } catch {
-                for pending in batch {
-                    pending.completion(.failure(error))
-                }
+            write(batch, db)
+        }
+    }
+
+    /// Takes up to `maximumBatch` writes off the queue.
+    private func takeBatch(_ state: inout State) -> [Pending] {
+        if state.queue.count <= maximumBatch {
+            defer { state.queue.removeAll(keepingCapacity: true) }
+            return state.queue
+        }
+        let batch = Array(state.queue.prefix(maximumBatch))
+        state.queue.removeFirst(maximumBatch)
+        return batch
+    }
+
+    /// Writes one batch in one transaction and reports each write's outcome.
+    private func write(_ batch: [Pending], _ db: Database) {
+        do {
+            var outcomes: [WriteOutcome] = []
+            try db.inTransaction(.immediate) {
+                outcomes = SessionDatabase.apply(batch.map(\.write), in: db)
+                return .commit
+            }
+            state.withLockedValue { state in
+                state.transactions += 1
+                state.writes += batch.count
+            }
+            for (pending, outcome) in zip(batch, outcomes) {
+                pending.completion(.success(outcome))
+            }
+        } catch {
+            for pending in batch {
+                pending.completion(.failure(error))
             }
         }
     }

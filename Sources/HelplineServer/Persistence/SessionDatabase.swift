@@ -168,6 +168,12 @@ public final class SessionDatabase: Sendable {
         }
     }
 
+    /// Runs `body` on the database's writer and waits for it (on the calling thread when the
+    /// writer is free). Writes are serialized.
+    func writeNow(_ body: (Database) -> Void) {
+        pool.writeWithoutTransaction(body)
+    }
+
     /// Runs `body` on the database's writer, without waiting for it. Writes are serialized.
     func asyncWrite(_ body: @escaping @Sendable (Database) -> Void) {
         pool.asyncWriteWithoutTransaction(body)

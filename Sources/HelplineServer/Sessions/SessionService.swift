@@ -132,7 +132,7 @@ public final class SessionService: Sendable {
                 conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
                 effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile
             )
-            committer.commit(write) { result in
+            committer.commitNow(write) { result in
                 guard case .success(.applied(let version)) = result else {
                     if case .success(.conflict) = result {
                         // Changed behind this slot's back: the general path reloads and retries.
