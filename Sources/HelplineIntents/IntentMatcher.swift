@@ -15,8 +15,9 @@ public struct ScoredIntent: Sendable, Hashable, Codable {
 public struct Classification: Sendable, Hashable {
     /// The best intent's id, or `"none"` when the best is too weak.
     public var intent: String
+    /// The probability of `intent`; for `none`, one minus the best intent's probability.
     public var confidence: Double
-    /// The ranked candidates after the best (at most a few).
+    /// The ranked candidates after the best (at most a few); for `none`, the closest intents.
     public var alternatives: [ScoredIntent]
     /// The best and the runner-up are too close to choose; the dialogue should ask.
     public var isAmbiguous: Bool
@@ -34,13 +35,40 @@ public struct Classification: Sendable, Hashable {
         self.entities = entities
         self.analysis = analysis
     }
+
+    /// Whether the message was rejected as belonging to no intent.
+    public var isRejected: Bool { intent == Classification.none }
 }
 
 /// Classifies free-text Russian messages into the catalog's intents. Built once at start-up.
+///
+/// The model is learnt from the intents' examples when the matcher is made: each message is
+/// analyzed by the text layer (normalization, layout/translit/spelling repairs towards the
+/// intents' own vocabulary, stems, entities), turned into hashed features (character 3–5-grams of
+/// the repaired words, stems, stem pairs, entity kinds, keyword hits) weighted by sublinear TF-IDF
+/// and L2-normalized, and scored by a multinomial logistic regression whose extra class is learnt
+/// from `config/offtopic.yaml`. A message is `none` when that class wins, when the best intent's
+/// probability is below `reject_below`, or when too little of its wording is known from the
+/// examples (`min_evidence`).
+///
+/// ```swift
+/// let matcher = IntentMatcher(catalog: try IntentCatalog(bundle: .embedded))
+/// matcher.classify("где мой заказ 12345678-0001").intent  // "order_tracking"
+/// ```
 public struct IntentMatcher: Sendable {
     public let catalog: IntentCatalog
     public let analyzer: TextAnalyzer
-    private let stemSets: [(String, Set<String>)]
+    /// The model's classes: the intents' ids in catalog order, then `none` when there are off-topic examples.
+    private let classIds: [String]
+    /// The class learnt from the off-topic examples, if any.
+    private let noneClass: Int?
+    private let extractor: FeatureExtractor
+    private let model: LinearModel
+
+    /// How many alternatives a classification lists at most.
+    public static let maxAlternatives = 3
+    /// Alternatives less likely than this are left out.
+    static let minAlternativeConfidence = 0.01
 
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
@@ -52,28 +80,102 @@ public struct IntentMatcher: Sendable {
         }
         let analyzer = TextAnalyzer(vocabulary: vocabulary)
         self.analyzer = analyzer
-        stemSets = catalog.intents.map { intent in
-            (intent.id, Set((intent.examples + intent.keywords).flatMap { analyzer.analyze($0).stems }))
+        let settings = catalog.settings.model
+
+        var keywords: [KeywordPattern] = []
+        for intent in catalog.intents {
+            let feature = FeatureExtractor.keywordFeature(intent: intent.id)
+            for keyword in intent.keywords {
+                let stems = analyzer.analyze(keyword).stems.filter { !$0.isEmpty }.map(FeatureExtractor.stemHash)
+                if !stems.isEmpty { keywords.append(KeywordPattern(stems: stems, feature: feature)) }
+            }
         }
+        let extractor = FeatureExtractor(charMin: settings.charMin, charMax: settings.charMax, keywords: keywords)
+        self.extractor = extractor
+
+        var classIds = catalog.intents.map(\.id)
+        var noneClass: Int?
+        if !catalog.offTopicExamples.isEmpty {
+            noneClass = classIds.count
+            classIds.append(Classification.none)
+        }
+        self.classIds = classIds
+        self.noneClass = noneClass
+
+        var documents: [ModelTrainer.Document] = []
+        func add(_ text: String, label: Int, inDomain: Bool) {
+            var hashes: [UInt64] = []
+            extractor.extract(analyzer.analyze(text), into: &hashes)
+            if !hashes.isEmpty { documents.append(ModelTrainer.Document(hashes: hashes, label: label, inDomain: inDomain)) }
+        }
+        for (label, intent) in catalog.intents.enumerated() {
+            for example in intent.examples { add(example, label: label, inDomain: true) }
+        }
+        if let noneClass {
+            for example in catalog.offTopicExamples { add(example, label: noneClass, inDomain: false) }
+        }
+        model = ModelTrainer.train(documents, classCount: classIds.count, settings: settings)
     }
 
+    /// The ids the matcher can answer, in catalog order (without `none`).
+    public var intentIds: [String] { catalog.intents.map(\.id) }
+
+    /// Analyzes and classifies one message. Any text is accepted; very long text is cut to
+    /// `MatcherSettings.maxCharacters` first.
     public func classify(_ text: String) -> Classification {
-        let analysis = analyzer.analyze(text)
-        let stems = Set(analysis.stems)
-        var scored = stemSets.map { id, set in
-            ScoredIntent(intent: id, confidence: stems.isEmpty ? 0 : Double(stems.intersection(set).count) / Double(stems.count))
+        let limit = max(1, catalog.settings.maxCharacters)
+        if text.utf8.count > limit {
+            var clipped = String.UnicodeScalarView()
+            clipped.append(contentsOf: text.unicodeScalars.prefix(limit))
+            return classify(analysis: analyzer.analyze(String(clipped)))
         }
-        scored.sort { $0.confidence > $1.confidence }
-        let best = scored.first ?? ScoredIntent(intent: Classification.none, confidence: 0)
-        let rejected = best.confidence < catalog.settings.rejectBelow
-        let ambiguous = !rejected && scored.count > 1 && best.confidence - scored[1].confidence < catalog.settings.ambiguityMargin
-        return Classification(
-            intent: rejected ? Classification.none : best.intent,
-            confidence: best.confidence,
-            alternatives: Array(scored.dropFirst().prefix(3)),
-            isAmbiguous: ambiguous,
-            entities: analysis.entities,
-            analysis: analysis
-        )
+        return classify(analysis: analyzer.analyze(text))
+    }
+
+    /// Classifies a message the text layer has already analyzed (with this matcher's `analyzer`).
+    public func classify(analysis: Analysis) -> Classification {
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(analysis.words.count * 16 + 8)
+        extractor.extract(analysis, into: &hashes)
+        let vector = model.vectorize(&hashes)
+        var probabilities = model.scores(vector)
+        LinearModel.softmax(&probabilities, temperature: Float(catalog.settings.temperature))
+
+        // The best few intents (not `none`), by a partial insertion sort.
+        let keep = Self.maxAlternatives + 1
+        var top: [(index: Int, p: Float)] = []
+        top.reserveCapacity(keep + 1)
+        for (index, p) in probabilities.enumerated() where index != noneClass {
+            if top.count == keep, let last = top.last, p <= last.p { continue }
+            var at = top.count
+            while at > 0 && top[at - 1].p < p { at -= 1 }
+            top.insert((index, p), at: at)
+            if top.count > keep { top.removeLast() }
+        }
+        let settings = catalog.settings
+        guard let best = top.first else {
+            return Classification(intent: Classification.none, confidence: 1, alternatives: [], isAmbiguous: false,
+                                  entities: analysis.entities, analysis: analysis)
+        }
+        let noneProbability = noneClass.map { probabilities[$0] } ?? 0
+        let rejected = Double(best.p) < settings.rejectBelow
+            || noneProbability > best.p
+            || Double(vector.evidence) < settings.minEvidence
+        let candidates = top.map { ScoredIntent(intent: classIds[$0.index], confidence: Self.rounded($0.p)) }
+            .filter { $0.confidence >= Self.minAlternativeConfidence }
+        if rejected {
+            return Classification(intent: Classification.none, confidence: Self.rounded(1 - best.p),
+                                  alternatives: Array(candidates.prefix(Self.maxAlternatives)), isAmbiguous: false,
+                                  entities: analysis.entities, analysis: analysis)
+        }
+        let ambiguous = top.count > 1 && Double(best.p - top[1].p) < settings.ambiguityMargin
+        return Classification(intent: classIds[best.index], confidence: Self.rounded(best.p),
+                              alternatives: Array(candidates.dropFirst().prefix(Self.maxAlternatives)),
+                              isAmbiguous: ambiguous, entities: analysis.entities, analysis: analysis)
+    }
+
+    /// A probability to four decimals, so printed confidences stay short.
+    private static func rounded(_ p: Float) -> Double {
+        (Double(p) * 10_000).rounded() / 10_000
     }
 }

@@ -1,0 +1,258 @@
+import Foundation
+
+/// A message as weighted features: TF-IDF with sublinear term frequency, L2-normalized.
+struct SparseVector: Sendable {
+    /// Indices of the model's known features, ascending by feature hash.
+    var indices: [Int32] = []
+    /// The weight of each of `indices`.
+    var values: [Float] = []
+    /// The share (0...1) of the message's word weight that the intents' own examples know.
+    var evidence: Float = 0
+}
+
+/// A linear scorer over hashed features: one row of class weights per known feature (a flat
+/// `[Float]`, feature-major), a bias per class, and the IDF of each feature.
+struct LinearModel: Sendable {
+    let classCount: Int
+    let table: FeatureTable
+    let weights: [Float]
+    let bias: [Float]
+    let idf: [Float]
+    /// Whether a feature occurs in the intents' examples (not only in the off-topic ones).
+    let inDomain: [Bool]
+    /// The IDF given to features never seen in training.
+    let unknownIDF: Float
+    /// Weight of each `FeatureGroup`, by raw value.
+    let groupWeights: [Float]
+
+    /// `1 + ln(tf)` for small term frequencies.
+    private static let sublinear: [Float] = (0..<64).map { $0 == 0 ? 0 : 1 + Float(log(Double($0))) }
+
+    @inline(__always) static func sublinearTF(_ tf: Int) -> Float {
+        tf < sublinear.count ? sublinear[tf] : 1 + Float(log(Double(tf)))
+    }
+
+    /// Weights the features of one message. Sorts `hashes` in place.
+    func vectorize(_ hashes: inout [UInt64]) -> SparseVector {
+        var vector = SparseVector()
+        guard !hashes.isEmpty else { return vector }
+        hashes.sort()
+        vector.indices.reserveCapacity(hashes.count)
+        vector.values.reserveCapacity(hashes.count)
+        var total: Float = 0
+        var wordAll: Float = 0
+        var wordKnown: Float = 0
+        idf.withUnsafeBufferPointer { idf in
+            inDomain.withUnsafeBufferPointer { inDomain in
+                var start = 0
+                while start < hashes.count {
+                    let h = hashes[start]
+                    var end = start + 1
+                    while end < hashes.count && hashes[end] == h { end += 1 }
+                    let group = FeatureGroup.of(h)
+                    let index = table.index(of: h)
+                    let weight = groupWeights[group] * Self.sublinearTF(end - start)
+                        * (index >= 0 ? idf[Int(index)] : unknownIDF)
+                    let square = weight * weight
+                    total += square
+                    if group == FeatureGroup.stem.rawValue {
+                        wordAll += square
+                        if index >= 0 && inDomain[Int(index)] { wordKnown += square }
+                    }
+                    if index >= 0 && weight > 0 {
+                        vector.indices.append(index)
+                        vector.values.append(weight)
+                    }
+                    start = end
+                }
+            }
+        }
+        if total > 0 {
+            let scale = 1 / total.squareRoot()
+            for i in vector.values.indices { vector.values[i] *= scale }
+        }
+        vector.evidence = wordAll > 0 ? wordKnown / wordAll : 0
+        return vector
+    }
+
+    /// The class scores (logits) of a vector.
+    func scores(_ vector: SparseVector) -> [Float] {
+        var logits = bias
+        let c = classCount
+        logits.withUnsafeMutableBufferPointer { out in
+            weights.withUnsafeBufferPointer { w in
+                for (k, index) in vector.indices.enumerated() {
+                    let value = vector.values[k]
+                    let row = Int(index) * c
+                    for j in 0..<c { out[j] += value * w[row + j] }
+                }
+            }
+        }
+        return logits
+    }
+
+    /// Softmax of `logits / temperature`, in place.
+    static func softmax(_ logits: inout [Float], temperature: Float) {
+        guard let top = logits.max() else { return }
+        let t = temperature > 0 ? temperature : 1
+        var sum: Float = 0
+        for i in logits.indices {
+            let e = Float(exp(Double((logits[i] - top) / t)))
+            logits[i] = e
+            sum += e
+        }
+        if sum > 0 { for i in logits.indices { logits[i] /= sum } }
+    }
+}
+
+/// A small deterministic random generator (SplitMix64) for shuffling training examples.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        return StableHash.mix(state)
+    }
+}
+
+/// Builds a `LinearModel` from labelled feature lists.
+enum ModelTrainer {
+    /// One training document: its feature hashes, class and whether it is in-domain.
+    struct Document {
+        var hashes: [UInt64]
+        var label: Int
+        var inDomain: Bool
+    }
+
+    static func train(_ documents: [Document], classCount: Int, settings: MatcherSettings.Model) -> LinearModel {
+        let groupWeights = [settings.charWeight, settings.stemWeight, settings.bigramWeight, settings.keywordWeight]
+            .map { Float(max(0, $0)) }
+        var table = FeatureTable(expected: documents.reduce(0) { $0 + $1.hashes.count } / 2)
+        var df: [Int32] = []
+        var inDomain: [Bool] = []
+        for document in documents {
+            var seen = document.hashes
+            seen.sort()
+            var previous: UInt64 = 0
+            for h in seen where h != previous {
+                previous = h
+                let index = Int(table.insert(h))
+                if index == df.count {
+                    df.append(0)
+                    inDomain.append(false)
+                }
+                df[index] += 1
+                if document.inDomain { inDomain[index] = true }
+            }
+        }
+        let n = Float(documents.count)
+        let idf = df.map { Float(log(Double((1 + n) / (1 + Float($0))))) + 1 }
+        let unknownIDF = Float(log(Double(1 + n))) + 1
+        let featureCount = table.count
+
+        var model = LinearModel(classCount: classCount, table: table,
+                                weights: [Float](repeating: 0, count: featureCount * classCount),
+                                bias: [Float](repeating: 0, count: classCount), idf: idf, inDomain: inDomain,
+                                unknownIDF: unknownIDF, groupWeights: groupWeights)
+        var vectors: [SparseVector] = []
+        vectors.reserveCapacity(documents.count)
+        for document in documents {
+            var hashes = document.hashes
+            vectors.append(model.vectorize(&hashes))
+        }
+        let labels = documents.map(\.label)
+        var weights = model.weights
+        var bias = model.bias
+        switch settings.method {
+        case .logistic:
+            trainLogistic(vectors, labels, classCount: classCount, settings: settings, weights: &weights, bias: &bias)
+        case .centroid:
+            trainCentroid(vectors, labels, classCount: classCount, weights: &weights, bias: &bias)
+        case .naiveBayes:
+            trainNaiveBayes(vectors, labels, classCount: classCount, featureCount: featureCount, weights: &weights, bias: &bias)
+        }
+        model = LinearModel(classCount: classCount, table: table, weights: weights, bias: bias, idf: idf,
+                            inDomain: inDomain, unknownIDF: unknownIDF, groupWeights: groupWeights)
+        return model
+    }
+
+    /// Per-class weights that move the loss towards balanced classes by `balance` (0...1).
+    static func classWeights(_ labels: [Int], classCount: Int, balance: Double) -> [Float] {
+        var counts = [Int](repeating: 0, count: classCount)
+        for label in labels { counts[label] += 1 }
+        let mean = Double(labels.count) / Double(max(1, classCount))
+        return counts.map { $0 == 0 ? 1 : Float(pow(mean / Double($0), balance)) }
+    }
+
+    /// Multinomial logistic regression by stochastic gradient descent on the cross-entropy.
+    private static func trainLogistic(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int,
+                                      settings: MatcherSettings.Model, weights: inout [Float], bias: inout [Float]) {
+        let classWeight = classWeights(labels, classCount: c, balance: settings.classBalance)
+        var rng = SplitMix64(state: settings.seed)
+        var order = Array(vectors.indices)
+        var probabilities = [Float](repeating: 0, count: c)
+        let l2 = Float(settings.l2)
+        let epochs = max(1, settings.epochs)
+        weights.withUnsafeMutableBufferPointer { w in
+            for epoch in 0..<epochs {
+                order.shuffle(using: &rng)
+                let rate = Float(settings.learningRate / (1 + Double(epoch) * 0.5))
+                for d in order {
+                    let vector = vectors[d]
+                    let label = labels[d]
+                    for j in 0..<c { probabilities[j] = bias[j] }
+                    for (k, index) in vector.indices.enumerated() {
+                        let value = vector.values[k]
+                        let row = Int(index) * c
+                        for j in 0..<c { probabilities[j] += value * w[row + j] }
+                    }
+                    LinearModel.softmax(&probabilities, temperature: 1)
+                    let cw = classWeight[label]
+                    for j in 0..<c {
+                        let g = (probabilities[j] - (j == label ? 1 : 0)) * cw
+                        probabilities[j] = g
+                        bias[j] -= rate * g * 0.1
+                    }
+                    let decay = 1 - rate * l2
+                    for (k, index) in vector.indices.enumerated() {
+                        let step = rate * vector.values[k]
+                        let row = Int(index) * c
+                        for j in 0..<c { w[row + j] = w[row + j] * decay - step * probabilities[j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Cosine similarity to each class's mean vector.
+    private static func trainCentroid(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int,
+                                      weights: inout [Float], bias: inout [Float]) {
+        for (vector, label) in zip(vectors, labels) {
+            for (k, index) in vector.indices.enumerated() { weights[Int(index) * c + label] += vector.values[k] }
+        }
+        var norms = [Float](repeating: 0, count: c)
+        for i in weights.indices { norms[i % c] += weights[i] * weights[i] }
+        for i in weights.indices where norms[i % c] > 0 { weights[i] = weights[i] / norms[i % c].squareRoot() * 10 }
+        for j in 0..<c { bias[j] = 0 }
+    }
+
+    /// Multinomial naive Bayes over the weighted features (Laplace smoothing).
+    private static func trainNaiveBayes(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int, featureCount: Int,
+                                        weights: inout [Float], bias: inout [Float]) {
+        var mass = [Float](repeating: 0, count: c)
+        var counts = [Float](repeating: 0, count: c)
+        for (vector, label) in zip(vectors, labels) {
+            counts[label] += 1
+            for (k, index) in vector.indices.enumerated() {
+                weights[Int(index) * c + label] += vector.values[k]
+                mass[label] += vector.values[k]
+            }
+        }
+        let alpha: Float = 0.1
+        for i in weights.indices {
+            let j = i % c
+            weights[i] = Float(log(Double((weights[i] + alpha) / (mass[j] + alpha * Float(featureCount)))))
+        }
+        let total = counts.reduce(0, +)
+        for j in 0..<c { bias[j] = counts[j] > 0 ? Float(log(Double(counts[j] / total))) : -30 }
+    }
+}
