@@ -18,7 +18,8 @@ public struct LabeledMessage: Sendable, Hashable, Codable {
     public static func parseTSV(_ content: String, knownIntents: Set<String>? = nil) throws -> [LabeledMessage] {
         var messages: [LabeledMessage] = []
         var number = 0
-        for rawLine in content.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is a single Character in Swift, so it is named as a separator of its own.
+        for rawLine in content.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             number += 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }

@@ -22,6 +22,8 @@ struct LinearModel: Sendable {
     let inDomain: [Bool]
     /// The IDF given to features never seen in training.
     let unknownIDF: Float
+    /// How much unknown features count in the norm (`unknown_weight`).
+    let unknownWeight: Float
     /// Weight of each `FeatureGroup`, by raw value.
     let groupWeights: [Float]
 
@@ -54,7 +56,7 @@ struct LinearModel: Sendable {
                     let weight = groupWeights[group] * Self.sublinearTF(end - start)
                         * (index >= 0 ? idf[Int(index)] : unknownIDF)
                     let square = weight * weight
-                    total += square
+                    total += index >= 0 ? square : square * unknownWeight
                     if group == FeatureGroup.stem.rawValue {
                         wordAll += square
                         if index >= 0 && inDomain[Int(index)] { wordKnown += square }
@@ -147,12 +149,13 @@ enum ModelTrainer {
         let n = Float(documents.count)
         let idf = df.map { Float(log(Double((1 + n) / (1 + Float($0))))) + 1 }
         let unknownIDF = Float(log(Double(1 + n))) + 1
+        let unknownWeight = Float(max(0, settings.unknownWeight))
         let featureCount = table.count
 
         var model = LinearModel(classCount: classCount, table: table,
                                 weights: [Float](repeating: 0, count: featureCount * classCount),
                                 bias: [Float](repeating: 0, count: classCount), idf: idf, inDomain: inDomain,
-                                unknownIDF: unknownIDF, groupWeights: groupWeights)
+                                unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights)
         var vectors: [SparseVector] = []
         vectors.reserveCapacity(documents.count)
         for document in documents {
@@ -171,7 +174,7 @@ enum ModelTrainer {
             trainNaiveBayes(vectors, labels, classCount: classCount, featureCount: featureCount, weights: &weights, bias: &bias)
         }
         model = LinearModel(classCount: classCount, table: table, weights: weights, bias: bias, idf: idf,
-                            inDomain: inDomain, unknownIDF: unknownIDF, groupWeights: groupWeights)
+                            inDomain: inDomain, unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights)
         return model
     }
 

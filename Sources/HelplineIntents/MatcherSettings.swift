@@ -78,6 +78,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         public var bigramWeight: Double
         /// Weight of the feature raised when a message contains one of an intent's `keywords`.
         public var keywordWeight: Double
+        /// How much features never seen in training dilute the known ones (0 not at all, 1 as much
+        /// as a known feature of the same IDF would): unknown wording lowers every score.
+        public var unknownWeight: Double
         /// Passes of stochastic gradient descent over the examples.
         public var epochs: Int
         /// The initial step size.
@@ -97,6 +100,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             case stemWeight = "stem_weight"
             case bigramWeight = "bigram_weight"
             case keywordWeight = "keyword_weight"
+            case unknownWeight = "unknown_weight"
             case epochs
             case learningRate = "learning_rate"
             case l2
@@ -105,7 +109,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         }
 
         public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 5, charWeight: Double = 1, stemWeight: Double = 1,
-                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, epochs: Int = 12,
+                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 1, epochs: Int = 12,
                     learningRate: Double = 0.5, l2: Double = 1e-5, classBalance: Double = 0.5, seed: UInt64 = 42) {
             self.method = method
             self.charMin = charMin
@@ -114,6 +118,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             self.stemWeight = stemWeight
             self.bigramWeight = bigramWeight
             self.keywordWeight = keywordWeight
+            self.unknownWeight = unknownWeight
             self.epochs = epochs
             self.learningRate = learningRate
             self.l2 = l2
@@ -131,6 +136,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             stemWeight = try c.decodeIfPresent(Double.self, forKey: .stemWeight) ?? d.stemWeight
             bigramWeight = try c.decodeIfPresent(Double.self, forKey: .bigramWeight) ?? d.bigramWeight
             keywordWeight = try c.decodeIfPresent(Double.self, forKey: .keywordWeight) ?? d.keywordWeight
+            unknownWeight = try c.decodeIfPresent(Double.self, forKey: .unknownWeight) ?? d.unknownWeight
             epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
             learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
             l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
