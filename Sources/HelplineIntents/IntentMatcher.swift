@@ -114,7 +114,8 @@ public struct IntentMatcher: Sendable {
         if let noneClass {
             for example in catalog.offTopicExamples { add(example, label: noneClass, inDomain: false) }
         }
-        model = ModelTrainer.train(documents, classCount: classIds.count, settings: settings)
+        model = ModelTrainer.train(documents, classCount: classIds.count,
+                                   detector: noneClass != nil && settings.offTopic == .detector, settings: settings)
     }
 
     /// The ids the matcher can answer, in catalog order (without `none`).
@@ -138,8 +139,7 @@ public struct IntentMatcher: Sendable {
         hashes.reserveCapacity(analysis.words.count * 16 + 8)
         extractor.extract(analysis, into: &hashes)
         let vector = model.vectorize(&hashes)
-        var probabilities = model.scores(vector)
-        LinearModel.softmax(&probabilities, temperature: Float(catalog.settings.temperature))
+        let probabilities = model.probabilities(vector, temperature: Float(catalog.settings.temperature))
 
         // The best few intents (not `none`), by a partial insertion sort.
         let keep = Self.maxAlternatives + 1

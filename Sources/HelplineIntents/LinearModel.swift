@@ -26,6 +26,8 @@ struct LinearModel: Sendable {
     let unknownWeight: Float
     /// Weight of each `FeatureGroup`, by raw value.
     let groupWeights: [Float]
+    /// Whether the last class is a separate in-domain detector rather than a softmax class.
+    let detector: Bool
 
     /// `1 + ln(tf)` for small term frequencies.
     private static let sublinear: [Float] = (0..<64).map { $0 == 0 ? 0 : 1 + Float(log(Double($0))) }
@@ -93,6 +95,22 @@ struct LinearModel: Sendable {
         return logits
     }
 
+    /// The probability of each class for `vector`. With a detector, the intents' softmax is scaled
+    /// by the probability of being in the domain, and the last class gets the rest.
+    func probabilities(_ vector: SparseVector, temperature: Float) -> [Float] {
+        var p = scores(vector)
+        guard detector, classCount > 1 else {
+            Self.softmax(&p, temperature: temperature)
+            return p
+        }
+        let inDomain = 1 / (1 + Float(exp(Double(-p[classCount - 1]))))
+        p.removeLast()
+        Self.softmax(&p, temperature: temperature)
+        for i in p.indices { p[i] *= inDomain }
+        p.append(1 - inDomain)
+        return p
+    }
+
     /// Softmax of `logits / temperature`, in place.
     static func softmax(_ logits: inout [Float], temperature: Float) {
         guard let top = logits.max() else { return }
@@ -125,7 +143,9 @@ enum ModelTrainer {
         var inDomain: Bool
     }
 
-    static func train(_ documents: [Document], classCount: Int, settings: MatcherSettings.Model) -> LinearModel {
+    /// Trains on `documents`. With `detector`, the last class holds the off-topic documents and is
+    /// learnt as a separate in-domain detector (logistic method only).
+    static func train(_ documents: [Document], classCount: Int, detector: Bool, settings: MatcherSettings.Model) -> LinearModel {
         let groupWeights = [settings.charWeight, settings.stemWeight, settings.bigramWeight, settings.keywordWeight]
             .map { Float(max(0, $0)) }
         var table = FeatureTable(expected: documents.reduce(0) { $0 + $1.hashes.count } / 2)
@@ -155,7 +175,8 @@ enum ModelTrainer {
         var model = LinearModel(classCount: classCount, table: table,
                                 weights: [Float](repeating: 0, count: featureCount * classCount),
                                 bias: [Float](repeating: 0, count: classCount), idf: idf, inDomain: inDomain,
-                                unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights)
+                                unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights,
+                                detector: false)
         var vectors: [SparseVector] = []
         vectors.reserveCapacity(documents.count)
         for document in documents {
@@ -167,14 +188,16 @@ enum ModelTrainer {
         var bias = model.bias
         switch settings.method {
         case .logistic:
-            trainLogistic(vectors, labels, classCount: classCount, settings: settings, weights: &weights, bias: &bias)
+            trainLogistic(vectors, labels, classCount: classCount, detector: detector, settings: settings,
+                          weights: &weights, bias: &bias)
         case .centroid:
             trainCentroid(vectors, labels, classCount: classCount, weights: &weights, bias: &bias)
         case .naiveBayes:
             trainNaiveBayes(vectors, labels, classCount: classCount, featureCount: featureCount, weights: &weights, bias: &bias)
         }
         model = LinearModel(classCount: classCount, table: table, weights: weights, bias: bias, idf: idf,
-                            inDomain: inDomain, unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights)
+                            inDomain: inDomain, unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights,
+                            detector: detector && settings.method == .logistic)
         return model
     }
 
@@ -187,14 +210,30 @@ enum ModelTrainer {
     }
 
     /// Multinomial logistic regression by stochastic gradient descent on the cross-entropy.
-    private static func trainLogistic(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int,
+    ///
+    /// With `detector`, the last class is not part of the softmax: its column is a separate logistic
+    /// "in the domain at all?" output, trained on every document (off-topic ones as negatives),
+    /// while the softmax over the other classes learns from in-domain documents only.
+    private static func trainLogistic(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int, detector: Bool,
                                       settings: MatcherSettings.Model, weights: inout [Float], bias: inout [Float]) {
-        let classWeight = classWeights(labels, classCount: c, balance: settings.classBalance)
         var rng = SplitMix64(state: settings.seed)
         var order = Array(vectors.indices)
-        var probabilities = [Float](repeating: 0, count: c)
+        var scores = [Float](repeating: 0, count: c)
         let l2 = Float(settings.l2)
         let epochs = max(1, settings.epochs)
+        let softmaxCount = detector ? c - 1 : c
+        let classWeight: [Float]
+        var negativeWeight: Float = 1
+        if detector {
+            let inDomain = labels.filter { $0 < softmaxCount }
+            classWeight = classWeights(inDomain, classCount: softmaxCount, balance: settings.classBalance) + [1]
+            let negatives = labels.count - inDomain.count
+            if negatives > 0 {
+                negativeWeight = Float(pow(Double(inDomain.count) / Double(negatives), settings.classBalance))
+            }
+        } else {
+            classWeight = classWeights(labels, classCount: c, balance: settings.classBalance)
+        }
         weights.withUnsafeMutableBufferPointer { w in
             for epoch in 0..<epochs {
                 order.shuffle(using: &rng)
@@ -202,28 +241,49 @@ enum ModelTrainer {
                 for d in order {
                     let vector = vectors[d]
                     let label = labels[d]
-                    for j in 0..<c { probabilities[j] = bias[j] }
+                    for j in 0..<c { scores[j] = bias[j] }
                     for (k, index) in vector.indices.enumerated() {
                         let value = vector.values[k]
                         let row = Int(index) * c
-                        for j in 0..<c { probabilities[j] += value * w[row + j] }
+                        for j in 0..<c { scores[j] += value * w[row + j] }
                     }
-                    LinearModel.softmax(&probabilities, temperature: 1)
-                    let cw = classWeight[label]
-                    for j in 0..<c {
-                        let g = (probabilities[j] - (j == label ? 1 : 0)) * cw
-                        probabilities[j] = g
-                        bias[j] -= rate * g * 0.1
+                    if detector {
+                        let offTopic = label == softmaxCount
+                        let sigmoid = 1 / (1 + Float(exp(Double(-scores[c - 1]))))
+                        let g = offTopic ? sigmoid * negativeWeight : sigmoid - 1
+                        if offTopic {
+                            for j in 0..<softmaxCount { scores[j] = 0 }
+                        } else {
+                            softmaxGradient(&scores, count: softmaxCount, label: label, weight: classWeight[label])
+                        }
+                        scores[c - 1] = g
+                    } else {
+                        softmaxGradient(&scores, count: c, label: label, weight: classWeight[label])
                     }
+                    for j in 0..<c { bias[j] -= rate * scores[j] * 0.1 }
                     let decay = 1 - rate * l2
                     for (k, index) in vector.indices.enumerated() {
                         let step = rate * vector.values[k]
                         let row = Int(index) * c
-                        for j in 0..<c { w[row + j] = w[row + j] * decay - step * probabilities[j] }
+                        for j in 0..<c { w[row + j] = w[row + j] * decay - step * scores[j] }
                     }
                 }
             }
         }
+    }
+
+    /// Replaces the first `count` scores by the cross-entropy gradient of their softmax.
+    @inline(__always)
+    private static func softmaxGradient(_ scores: inout [Float], count: Int, label: Int, weight: Float) {
+        var top = -Float.infinity
+        for j in 0..<count { top = max(top, scores[j]) }
+        var sum: Float = 0
+        for j in 0..<count {
+            let e = Float(exp(Double(scores[j] - top)))
+            scores[j] = e
+            sum += e
+        }
+        for j in 0..<count { scores[j] = (scores[j] / sum - (j == label ? 1 : 0)) * weight }
     }
 
     /// Cosine similarity to each class's mean vector.

@@ -66,6 +66,16 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         }
 
         public var method: Method
+
+        /// How the off-topic examples are learnt.
+        public enum OffTopic: String, Sendable, Hashable, Codable {
+            /// As one more class of the softmax.
+            case `class`
+            /// As the negatives of a separate in-domain detector whose probability scales the intents'.
+            case detector
+        }
+
+        public var offTopic: OffTopic
         /// Shortest character n-gram taken from each word (with `<` `>` word-boundary marks).
         public var charMin: Int
         /// Longest character n-gram.
@@ -94,6 +104,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case method
+            case offTopic = "off_topic"
             case charMin = "char_min"
             case charMax = "char_max"
             case charWeight = "char_weight"
@@ -108,10 +119,11 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             case seed
         }
 
-        public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 5, charWeight: Double = 1, stemWeight: Double = 1,
+        public init(method: Method = .logistic, offTopic: OffTopic = .class, charMin: Int = 3, charMax: Int = 5, charWeight: Double = 1, stemWeight: Double = 1,
                     bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 1, epochs: Int = 12,
                     learningRate: Double = 0.5, l2: Double = 1e-5, classBalance: Double = 0.5, seed: UInt64 = 42) {
             self.method = method
+            self.offTopic = offTopic
             self.charMin = charMin
             self.charMax = charMax
             self.charWeight = charWeight
@@ -130,6 +142,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = Model()
             method = try c.decodeIfPresent(Method.self, forKey: .method) ?? d.method
+            offTopic = try c.decodeIfPresent(OffTopic.self, forKey: .offTopic) ?? d.offTopic
             charMin = try c.decodeIfPresent(Int.self, forKey: .charMin) ?? d.charMin
             charMax = try c.decodeIfPresent(Int.self, forKey: .charMax) ?? d.charMax
             charWeight = try c.decodeIfPresent(Double.self, forKey: .charWeight) ?? d.charWeight
