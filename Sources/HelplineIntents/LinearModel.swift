@@ -222,6 +222,9 @@ enum ModelTrainer {
         let l2 = Float(settings.l2)
         let epochs = max(1, settings.epochs)
         let softmaxCount = detector ? c - 1 : c
+        var active: [Int] = []
+        active.reserveCapacity(c)
+        let minGradient: Float = 1e-4
         let classWeight: [Float]
         var negativeWeight: Float = 1
         if detector {
@@ -241,11 +244,17 @@ enum ModelTrainer {
                 for d in order {
                     let vector = vectors[d]
                     let label = labels[d]
-                    for j in 0..<c { scores[j] = bias[j] }
-                    for (k, index) in vector.indices.enumerated() {
-                        let value = vector.values[k]
-                        let row = Int(index) * c
-                        for j in 0..<c { scores[j] += value * w[row + j] }
+                    scores.withUnsafeMutableBufferPointer { out in
+                        for j in 0..<c { out[j] = bias[j] }
+                        vector.indices.withUnsafeBufferPointer { indices in
+                            vector.values.withUnsafeBufferPointer { values in
+                                for k in 0..<indices.count {
+                                    let value = values[k]
+                                    let row = Int(indices[k]) * c
+                                    for j in 0..<c { out[j] += value * w[row + j] }
+                                }
+                            }
+                        }
                     }
                     if detector {
                         let offTopic = label == softmaxCount
@@ -260,12 +269,22 @@ enum ModelTrainer {
                     } else {
                         softmaxGradient(&scores, count: c, label: label, weight: classWeight[label])
                     }
-                    for j in 0..<c { bias[j] -= rate * scores[j] * 0.1 }
+                    // Only classes with a noticeable gradient are updated: after the first
+                    // passes that is a handful, which keeps the build fast.
+                    active.removeAll(keepingCapacity: true)
+                    for j in 0..<c where abs(scores[j]) > minGradient {
+                        active.append(j)
+                        bias[j] -= rate * scores[j] * 0.1
+                    }
                     let decay = 1 - rate * l2
-                    for (k, index) in vector.indices.enumerated() {
-                        let step = rate * vector.values[k]
-                        let row = Int(index) * c
-                        for j in 0..<c { w[row + j] = w[row + j] * decay - step * scores[j] }
+                    vector.indices.withUnsafeBufferPointer { indices in
+                        vector.values.withUnsafeBufferPointer { values in
+                            for k in 0..<indices.count {
+                                let step = rate * values[k]
+                                let row = Int(indices[k]) * c
+                                for j in active { w[row + j] = w[row + j] * decay - step * scores[j] }
+                            }
+                        }
                     }
                 }
             }
