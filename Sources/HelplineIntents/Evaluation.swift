@@ -137,6 +137,16 @@ public enum Evaluation {
     /// each intent's examples are shuffled (deterministically, by `seed`) and dealt round-robin into
     /// `folds` parts; each part is classified by a matcher built from the other parts.
     public static func crossValidate(_ catalog: IntentCatalog, folds: Int, seed: UInt64 = 1) -> EvaluationReport {
+        var results: [(LabeledMessage, Classification)] = []
+        forEachFold(catalog, folds: folds, seed: seed) { matcher, heldOut in
+            for message in heldOut { results.append((message, matcher.classify(message.text))) }
+        }
+        return report(results)
+    }
+
+    /// Builds a matcher for each fold and hands it the fold's held-out messages.
+    static func forEachFold(_ catalog: IntentCatalog, folds: Int, seed: UInt64,
+                            _ body: (IntentMatcher, [LabeledMessage]) -> Void) {
         let k = max(2, folds)
         func assign(_ count: Int, salt: String) -> [Int] {
             var rng = SplitMix64(state: seed ^ StableHash.of(salt, seed: 9))
@@ -148,8 +158,6 @@ public enum Evaluation {
         }
         let intentFolds = catalog.intents.map { assign($0.examples.count, salt: $0.id) }
         let offTopicFolds = assign(catalog.offTopicExamples.count, salt: Classification.none)
-
-        var results: [(LabeledMessage, Classification)] = []
         for fold in 0..<k {
             var training = catalog
             var heldOut: [LabeledMessage] = []
@@ -173,10 +181,58 @@ public enum Evaluation {
                 }
             }
             training.offTopicExamples = keptOffTopic
-            let matcher = IntentMatcher(catalog: training)
-            for message in heldOut { results.append((message, matcher.classify(message.text))) }
+            body(IntentMatcher(catalog: training), heldOut)
         }
-        return report(results)
+    }
+
+    /// One setting of the rejection thresholds and the figures it gives.
+    public struct SweepPoint: Sendable, Hashable, Codable {
+        public var rejectBelow: Double
+        public var minEvidence: Double
+        public var inDomainAccuracy: Double
+        public var offTopicRejectionRate: Double
+        public var falseRejectionRate: Double
+    }
+
+    /// The figures for every pair of `rejectBelow` × `minEvidence` thresholds, from one scoring pass
+    /// over `messages` (or over the cross-validation folds when `folds` is given).
+    public static func sweep(_ catalog: IntentCatalog, messages: [LabeledMessage], folds: Int? = nil,
+                             rejectBelow: [Double], minEvidence: [Double]) -> [SweepPoint] {
+        var scored: [(expected: String, best: String, scores: IntentMatcher.Scores)] = []
+        func collect(_ matcher: IntentMatcher, _ messages: [LabeledMessage]) {
+            for message in messages {
+                let scores = matcher.score(matcher.analyze(message.text))
+                let best = scores.top.first.map { matcher.classId($0.index) } ?? Classification.none
+                scored.append((message.intent, best, scores))
+            }
+        }
+        if let folds {
+            forEachFold(catalog, folds: folds, seed: 1, collect)
+        } else {
+            collect(IntentMatcher(catalog: catalog), messages)
+        }
+        var points: [SweepPoint] = []
+        for r in rejectBelow {
+            for e in minEvidence {
+                var inDomain = 0, correct = 0, offTopic = 0, rejected = 0, falseRejected = 0
+                for item in scored {
+                    let predicted = item.scores.isRejected(rejectBelow: r, minEvidence: e) ? Classification.none : item.best
+                    if item.expected == Classification.none {
+                        offTopic += 1
+                        if predicted == Classification.none { rejected += 1 }
+                    } else {
+                        inDomain += 1
+                        if predicted == item.expected { correct += 1 }
+                        if predicted == Classification.none { falseRejected += 1 }
+                    }
+                }
+                func share(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
+                points.append(SweepPoint(rejectBelow: r, minEvidence: e, inDomainAccuracy: share(correct, inDomain),
+                                         offTopicRejectionRate: share(rejected, offTopic),
+                                         falseRejectionRate: share(falseRejected, inDomain)))
+            }
+        }
+        return points
     }
 
     /// Scores pairs of expected labels and classifications.

@@ -124,17 +124,46 @@ public struct IntentMatcher: Sendable {
     /// Analyzes and classifies one message. Any text is accepted; very long text is cut to
     /// `MatcherSettings.maxCharacters` first.
     public func classify(_ text: String) -> Classification {
-        let limit = max(1, catalog.settings.maxCharacters)
-        if text.utf8.count > limit {
-            var clipped = String.UnicodeScalarView()
-            clipped.append(contentsOf: text.unicodeScalars.prefix(limit))
-            return classify(analysis: analyzer.analyze(String(clipped)))
-        }
-        return classify(analysis: analyzer.analyze(text))
+        classify(analysis: analyze(text))
     }
 
     /// Classifies a message the text layer has already analyzed (with this matcher's `analyzer`).
     public func classify(analysis: Analysis) -> Classification {
+        let scores = score(analysis)
+        let settings = catalog.settings
+        let candidates = scores.top.map { ScoredIntent(intent: classIds[$0.index], confidence: Self.rounded($0.p)) }
+            .filter { $0.confidence >= Self.minAlternativeConfidence }
+        guard let best = scores.top.first,
+              !scores.isRejected(rejectBelow: settings.rejectBelow, minEvidence: settings.minEvidence) else {
+            let bestP = scores.top.first?.p ?? 0
+            return Classification(intent: Classification.none, confidence: Self.rounded(1 - bestP),
+                                  alternatives: Array(candidates.prefix(Self.maxAlternatives)), isAmbiguous: false,
+                                  entities: analysis.entities, analysis: analysis)
+        }
+        let ambiguous = scores.top.count > 1 && Double(best.p - scores.top[1].p) < settings.ambiguityMargin
+        return Classification(intent: classIds[best.index], confidence: Self.rounded(best.p),
+                              alternatives: Array(candidates.dropFirst().prefix(Self.maxAlternatives)),
+                              isAmbiguous: ambiguous, entities: analysis.entities, analysis: analysis)
+    }
+
+    /// What the model says about a message before any threshold is applied.
+    struct Scores {
+        /// The best few intents (never `none`), best first: class index and probability.
+        var top: [(index: Int, p: Float)]
+        /// The probability of the off-topic class (0 without off-topic examples).
+        var offTopic: Float
+        /// The share of the message's word weight known from the intents' examples.
+        var evidence: Float
+
+        /// Whether these scores mean `none` under the given thresholds.
+        func isRejected(rejectBelow: Double, minEvidence: Double) -> Bool {
+            guard let best = top.first else { return true }
+            return Double(best.p) < rejectBelow || offTopic > best.p || Double(evidence) < minEvidence
+        }
+    }
+
+    /// Scores one analyzed message: features, weights, probabilities, the best few intents.
+    func score(_ analysis: Analysis) -> Scores {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(analysis.words.count * 16 + 8)
         extractor.extract(analysis, into: &hashes)
@@ -152,27 +181,22 @@ public struct IntentMatcher: Sendable {
             top.insert((index, p), at: at)
             if top.count > keep { top.removeLast() }
         }
-        let settings = catalog.settings
-        guard let best = top.first else {
-            return Classification(intent: Classification.none, confidence: 1, alternatives: [], isAmbiguous: false,
-                                  entities: analysis.entities, analysis: analysis)
-        }
-        let noneProbability = noneClass.map { probabilities[$0] } ?? 0
-        let rejected = Double(best.p) < settings.rejectBelow
-            || noneProbability > best.p
-            || Double(vector.evidence) < settings.minEvidence
-        let candidates = top.map { ScoredIntent(intent: classIds[$0.index], confidence: Self.rounded($0.p)) }
-            .filter { $0.confidence >= Self.minAlternativeConfidence }
-        if rejected {
-            return Classification(intent: Classification.none, confidence: Self.rounded(1 - best.p),
-                                  alternatives: Array(candidates.prefix(Self.maxAlternatives)), isAmbiguous: false,
-                                  entities: analysis.entities, analysis: analysis)
-        }
-        let ambiguous = top.count > 1 && Double(best.p - top[1].p) < settings.ambiguityMargin
-        return Classification(intent: classIds[best.index], confidence: Self.rounded(best.p),
-                              alternatives: Array(candidates.dropFirst().prefix(Self.maxAlternatives)),
-                              isAmbiguous: ambiguous, entities: analysis.entities, analysis: analysis)
+        return Scores(top: top, offTopic: noneClass.map { probabilities[$0] } ?? 0, evidence: vector.evidence)
     }
+
+    /// The analysis of `text` as `classify(_:)` does it (long text cut first).
+    func analyze(_ text: String) -> Analysis {
+        let limit = max(1, catalog.settings.maxCharacters)
+        if text.utf8.count > limit {
+            var clipped = String.UnicodeScalarView()
+            clipped.append(contentsOf: text.unicodeScalars.prefix(limit))
+            return analyzer.analyze(String(clipped))
+        }
+        return analyzer.analyze(text)
+    }
+
+    /// The id of a model class.
+    func classId(_ index: Int) -> String { classIds[index] }
 
     /// A probability to four decimals, so printed confidences stay short.
     private static func rounded(_ p: Float) -> Double {

@@ -28,6 +28,9 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: "How many wrong answers to list (text output).")
     var errors = 20
 
+    @Flag(name: .long, help: "Show the figures for a grid of reject_below and min_evidence thresholds.")
+    var sweep = false
+
     @Flag(name: .long, help: "Also measure the model build time and the classification time per message.")
     var timing = false
 
@@ -54,6 +57,17 @@ struct Eval: ParsableCommand {
         }
         if let folds {
             output.crossValidation = Evaluation.crossValidate(catalog, folds: folds)
+        }
+        if sweep {
+            let grid = Evaluation.sweep(catalog, messages: messages, folds: file == nil ? folds : nil,
+                                        rejectBelow: stride(from: 0.0, through: 0.8, by: 0.05).map { $0 },
+                                        minEvidence: [0, 0.1, 0.2, 0.3, 0.4, 0.5])
+            print("reject_below min_evidence  in-domain  rejection  false-rejection")
+            for p in grid {
+                print(String(format: "%12.2f %12.2f  %9.3f  %9.3f  %15.3f", p.rejectBelow, p.minEvidence,
+                             p.inDomainAccuracy, p.offTopicRejectionRate, p.falseRejectionRate))
+            }
+            return
         }
         if timing {
             let texts = messages.isEmpty ? catalog.intents.flatMap(\.examples) : messages.map(\.text)
