@@ -67,6 +67,7 @@ struct FeatureExtractor: Sendable {
     private static let bigramSeed: UInt64 = 3
     private static let keywordSeed: UInt64 = 4
     private static let entitySeed: UInt64 = 5
+    private static let lengthSeed: UInt64 = 6
     private static let wordStart: UInt32 = 0x3C  // "<"
     private static let wordEnd: UInt32 = 0x3E  // ">"
 
@@ -114,6 +115,10 @@ struct FeatureExtractor: Sendable {
                 out.append(StableHash.feature(pair, .bigram))
             }
         }
+        // The message's length in words, in buckets: greetings and thanks are short, questions longer.
+        let words = analysis.words.count
+        let bucket = words <= 3 ? words : words <= 6 ? 4 : words <= 12 ? 5 : 6
+        out.append(StableHash.feature(StableHash.mix(UInt64(bucket) &+ Self.lengthSeed &* 0x9e37_79b9), .stem))
         for entity in analysis.entities {
             out.append(StableHash.feature(StableHash.of(entity.kind.rawValue, seed: Self.entitySeed), .stem))
         }

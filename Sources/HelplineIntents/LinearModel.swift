@@ -28,6 +28,11 @@ struct LinearModel: Sendable {
     let groupWeights: [Float]
     /// Whether the last class is a separate in-domain detector rather than a softmax class.
     let detector: Bool
+    /// In how many training documents each feature occurs.
+    let df: [Int32]
+    /// Weight of the novelty feature (the share of the message's words the training data never
+    /// saw); 0 leaves it out. It lives in the extra weight row after the last feature.
+    let noveltyWeight: Float
 
     /// `1 + ln(tf)` for small term frequencies.
     private static let sublinear: [Float] = (0..<64).map { $0 == 0 ? 0 : 1 + Float(log(Double($0))) }
@@ -37,7 +42,10 @@ struct LinearModel: Sendable {
     }
 
     /// Weights the features of one message. Sorts `hashes` in place.
-    func vectorize(_ hashes: inout [UInt64]) -> SparseVector {
+    ///
+    /// `leaveOneOut` is for training documents: a feature only they contain counts as novel, as it
+    /// would for a new message, so the novelty feature means the same in training and in use.
+    func vectorize(_ hashes: inout [UInt64], leaveOneOut: Bool = false) -> SparseVector {
         var vector = SparseVector()
         guard !hashes.isEmpty else { return vector }
         hashes.sort()
@@ -46,6 +54,8 @@ struct LinearModel: Sendable {
         var total: Float = 0
         var wordAll: Float = 0
         var wordKnown: Float = 0
+        var wordNovel: Float = 0
+        let novelAtOrBelow: Int32 = leaveOneOut ? 1 : 0
         idf.withUnsafeBufferPointer { idf in
             inDomain.withUnsafeBufferPointer { inDomain in
                 var start = 0
@@ -62,6 +72,7 @@ struct LinearModel: Sendable {
                     if group == FeatureGroup.stem.rawValue {
                         wordAll += square
                         if index >= 0 && inDomain[Int(index)] { wordKnown += square }
+                        if index < 0 || df[Int(index)] <= novelAtOrBelow { wordNovel += square }
                     }
                     if index >= 0 && weight > 0 {
                         vector.indices.append(index)
@@ -76,6 +87,10 @@ struct LinearModel: Sendable {
             for i in vector.values.indices { vector.values[i] *= scale }
         }
         vector.evidence = wordAll > 0 ? wordKnown / wordAll : 0
+        if noveltyWeight > 0 && wordAll > 0 && wordNovel > 0 {
+            vector.indices.append(Int32(df.count))
+            vector.values.append(noveltyWeight * wordNovel / wordAll)
+        }
         return vector
     }
 
@@ -171,17 +186,19 @@ enum ModelTrainer {
         let unknownIDF = Float(log(Double(1 + n))) + 1
         let unknownWeight = Float(max(0, settings.unknownWeight))
         let featureCount = table.count
+        let rows = featureCount + 1  // the last row is the novelty feature's
+        let noveltyWeight = Float(max(0, settings.noveltyWeight))
 
         var model = LinearModel(classCount: classCount, table: table,
-                                weights: [Float](repeating: 0, count: featureCount * classCount),
+                                weights: [Float](repeating: 0, count: rows * classCount),
                                 bias: [Float](repeating: 0, count: classCount), idf: idf, inDomain: inDomain,
                                 unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights,
-                                detector: false)
+                                detector: false, df: df, noveltyWeight: noveltyWeight)
         var vectors: [SparseVector] = []
         vectors.reserveCapacity(documents.count)
         for document in documents {
             var hashes = document.hashes
-            vectors.append(model.vectorize(&hashes))
+            vectors.append(model.vectorize(&hashes, leaveOneOut: true))
         }
         let labels = documents.map(\.label)
         var weights = model.weights
@@ -193,11 +210,11 @@ enum ModelTrainer {
         case .centroid:
             trainCentroid(vectors, labels, classCount: classCount, weights: &weights, bias: &bias)
         case .naiveBayes:
-            trainNaiveBayes(vectors, labels, classCount: classCount, featureCount: featureCount, weights: &weights, bias: &bias)
+            trainNaiveBayes(vectors, labels, classCount: classCount, featureCount: rows, weights: &weights, bias: &bias)
         }
         model = LinearModel(classCount: classCount, table: table, weights: weights, bias: bias, idf: idf,
                             inDomain: inDomain, unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights,
-                            detector: detector && settings.method == .logistic)
+                            detector: detector && settings.method == .logistic, df: df, noveltyWeight: noveltyWeight)
         return model
     }
 

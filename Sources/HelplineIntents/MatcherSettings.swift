@@ -91,6 +91,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         /// How much features never seen in training dilute the known ones (0 not at all, 1 as much
         /// as a known feature of the same IDF would): unknown wording lowers every score.
         public var unknownWeight: Double
+        /// Weight of the novelty feature: the share of a message's words never seen in training
+        /// (for a training example: seen in no other example). 0 leaves it out.
+        public var noveltyWeight: Double
         /// Passes of stochastic gradient descent over the examples.
         public var epochs: Int
         /// The initial step size.
@@ -112,6 +115,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             case bigramWeight = "bigram_weight"
             case keywordWeight = "keyword_weight"
             case unknownWeight = "unknown_weight"
+            case noveltyWeight = "novelty_weight"
             case epochs
             case learningRate = "learning_rate"
             case l2
@@ -120,7 +124,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         }
 
         public init(method: Method = .logistic, offTopic: OffTopic = .class, charMin: Int = 3, charMax: Int = 5, charWeight: Double = 1, stemWeight: Double = 1,
-                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 1, epochs: Int = 12,
+                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 1, noveltyWeight: Double = 0, epochs: Int = 12,
                     learningRate: Double = 0.5, l2: Double = 1e-5, classBalance: Double = 0.5, seed: UInt64 = 42) {
             self.method = method
             self.offTopic = offTopic
@@ -131,6 +135,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             self.bigramWeight = bigramWeight
             self.keywordWeight = keywordWeight
             self.unknownWeight = unknownWeight
+            self.noveltyWeight = noveltyWeight
             self.epochs = epochs
             self.learningRate = learningRate
             self.l2 = l2
@@ -150,6 +155,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             bigramWeight = try c.decodeIfPresent(Double.self, forKey: .bigramWeight) ?? d.bigramWeight
             keywordWeight = try c.decodeIfPresent(Double.self, forKey: .keywordWeight) ?? d.keywordWeight
             unknownWeight = try c.decodeIfPresent(Double.self, forKey: .unknownWeight) ?? d.unknownWeight
+            noveltyWeight = try c.decodeIfPresent(Double.self, forKey: .noveltyWeight) ?? d.noveltyWeight
             epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
             learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
             l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
