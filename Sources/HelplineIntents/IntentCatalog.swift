@@ -8,11 +8,16 @@ public struct IntentCatalog: Sendable {
     /// Messages that belong to no intent (weather, recipes, chit-chat), from `config/offtopic.yaml`.
     /// The matcher learns rejection from them.
     public var offTopicExamples: [String]
+    /// Words or phrases that are strong evidence of an off-topic message (other companies' names),
+    /// from the `keywords` of `config/offtopic.yaml`.
+    public var offTopicKeywords: [String]
 
-    public init(intents: [Intent], settings: MatcherSettings = MatcherSettings(), offTopicExamples: [String] = []) {
+    public init(intents: [Intent], settings: MatcherSettings = MatcherSettings(), offTopicExamples: [String] = [],
+                offTopicKeywords: [String] = []) {
         self.intents = intents
         self.settings = settings
         self.offTopicExamples = offTopicExamples
+        self.offTopicKeywords = offTopicKeywords
     }
 
     /// Decodes every top-level `*.yaml` in the bundle as an intent, `config/matcher.yaml` as settings
@@ -45,13 +50,14 @@ public struct IntentCatalog: Sendable {
                 throw DataError(file: "config/matcher.yaml", message: "\(error)")
             }
         }
-        var offTopic: [String] = []
+        var offTopic = OffTopicFile(examples: [], keywords: nil)
         if let text = bundle.files["config/offtopic.yaml"] {
-            do { offTopic = try YAMLDecoder().decode(OffTopicFile.self, from: text).examples } catch {
+            do { offTopic = try YAMLDecoder().decode(OffTopicFile.self, from: text) } catch {
                 throw DataError(file: "config/offtopic.yaml", message: "\(error)")
             }
         }
-        self.init(intents: intents, settings: settings, offTopicExamples: offTopic)
+        self.init(intents: intents, settings: settings, offTopicExamples: offTopic.examples,
+                  offTopicKeywords: offTopic.keywords ?? [])
     }
 
     public func intent(_ id: String) -> Intent? { intents.first { $0.id == id } }
@@ -68,4 +74,5 @@ public struct IntentCatalog: Sendable {
 /// The shape of `config/offtopic.yaml`.
 private struct OffTopicFile: Decodable {
     var examples: [String]
+    var keywords: [String]?
 }

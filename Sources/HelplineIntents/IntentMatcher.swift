@@ -64,6 +64,8 @@ public struct IntentMatcher: Sendable {
     private let noneClass: Int?
     private let extractor: FeatureExtractor
     private let model: LinearModel
+    /// The feature raised by an off-topic keyword.
+    private let noneKeyword = FeatureExtractor.keywordFeature(intent: Classification.none)
 
     /// How many alternatives a classification lists at most.
     public static let maxAlternatives = 3
@@ -83,13 +85,15 @@ public struct IntentMatcher: Sendable {
         let settings = catalog.settings.model
 
         var keywords: [KeywordPattern] = []
-        for intent in catalog.intents {
-            let feature = FeatureExtractor.keywordFeature(intent: intent.id)
-            for keyword in intent.keywords {
+        func addKeywords(_ phrases: [String], of id: String) {
+            let feature = FeatureExtractor.keywordFeature(intent: id)
+            for keyword in phrases {
                 let stems = analyzer.analyze(keyword).stems.filter { !$0.isEmpty }.map(FeatureExtractor.stemHash)
                 if !stems.isEmpty { keywords.append(KeywordPattern(stems: stems, feature: feature)) }
             }
         }
+        for intent in catalog.intents { addKeywords(intent.keywords, of: intent.id) }
+        if !catalog.offTopicExamples.isEmpty { addKeywords(catalog.offTopicKeywords, of: Classification.none) }
         let extractor = FeatureExtractor(charMin: settings.charMin, charMax: settings.charMax, keywords: keywords)
         self.extractor = extractor
 
@@ -114,8 +118,7 @@ public struct IntentMatcher: Sendable {
         if let noneClass {
             for example in catalog.offTopicExamples { add(example, label: noneClass, inDomain: false) }
         }
-        model = ModelTrainer.train(documents, classCount: classIds.count,
-                                   detector: noneClass != nil && settings.offTopic == .detector, settings: settings)
+        model = ModelTrainer.train(documents, classCount: classIds.count, settings: settings)
     }
 
     /// The ids the matcher can answer, in catalog order (without `none`).
@@ -168,7 +171,12 @@ public struct IntentMatcher: Sendable {
         hashes.reserveCapacity(analysis.words.count * 16 + 8)
         extractor.extract(analysis, into: &hashes)
         let vector = model.vectorize(&hashes)
-        let probabilities = model.probabilities(vector, temperature: Float(catalog.settings.temperature))
+        // `vectorize` sorted the hashes: an off-topic keyword hit is found by binary search.
+        var boost: Float = 0
+        if noneClass != nil, catalog.settings.offTopicKeywordBoost != 0, Self.contains(hashes, noneKeyword) {
+            boost = Float(catalog.settings.offTopicKeywordBoost)
+        }
+        let probabilities = model.probabilities(vector, temperature: Float(catalog.settings.temperature), offTopicBoost: boost)
 
         // The best few intents (not `none`), by a partial insertion sort.
         let keep = Self.maxAlternatives + 1
@@ -182,6 +190,16 @@ public struct IntentMatcher: Sendable {
             if top.count > keep { top.removeLast() }
         }
         return Scores(top: top, offTopic: noneClass.map { probabilities[$0] } ?? 0, evidence: vector.evidence)
+    }
+
+    /// Whether the sorted `hashes` contain `key`.
+    private static func contains(_ hashes: [UInt64], _ key: UInt64) -> Bool {
+        var low = 0, high = hashes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if hashes[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low < hashes.count && hashes[low] == key
     }
 
     /// The analysis of `text` as `classify(_:)` does it (long text cut first).

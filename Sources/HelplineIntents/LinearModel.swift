@@ -26,13 +26,6 @@ struct LinearModel: Sendable {
     let unknownWeight: Float
     /// Weight of each `FeatureGroup`, by raw value.
     let groupWeights: [Float]
-    /// Whether the last class is a separate in-domain detector rather than a softmax class.
-    let detector: Bool
-    /// In how many training documents each feature occurs.
-    let df: [Int32]
-    /// Weight of the novelty feature (the share of the message's words the training data never
-    /// saw); 0 leaves it out. It lives in the extra weight row after the last feature.
-    let noveltyWeight: Float
 
     /// `1 + ln(tf)` for small term frequencies.
     private static let sublinear: [Float] = (0..<64).map { $0 == 0 ? 0 : 1 + Float(log(Double($0))) }
@@ -42,10 +35,7 @@ struct LinearModel: Sendable {
     }
 
     /// Weights the features of one message. Sorts `hashes` in place.
-    ///
-    /// `leaveOneOut` is for training documents: a feature only they contain counts as novel, as it
-    /// would for a new message, so the novelty feature means the same in training and in use.
-    func vectorize(_ hashes: inout [UInt64], leaveOneOut: Bool = false) -> SparseVector {
+    func vectorize(_ hashes: inout [UInt64]) -> SparseVector {
         var vector = SparseVector()
         guard !hashes.isEmpty else { return vector }
         hashes.sort()
@@ -54,8 +44,6 @@ struct LinearModel: Sendable {
         var total: Float = 0
         var wordAll: Float = 0
         var wordKnown: Float = 0
-        var wordNovel: Float = 0
-        let novelAtOrBelow: Int32 = leaveOneOut ? 1 : 0
         idf.withUnsafeBufferPointer { idf in
             inDomain.withUnsafeBufferPointer { inDomain in
                 var start = 0
@@ -72,7 +60,6 @@ struct LinearModel: Sendable {
                     if group == FeatureGroup.stem.rawValue {
                         wordAll += square
                         if index >= 0 && inDomain[Int(index)] { wordKnown += square }
-                        if index < 0 || df[Int(index)] <= novelAtOrBelow { wordNovel += square }
                     }
                     if index >= 0 && weight > 0 {
                         vector.indices.append(index)
@@ -87,10 +74,6 @@ struct LinearModel: Sendable {
             for i in vector.values.indices { vector.values[i] *= scale }
         }
         vector.evidence = wordAll > 0 ? wordKnown / wordAll : 0
-        if noveltyWeight > 0 && wordAll > 0 && wordNovel > 0 {
-            vector.indices.append(Int32(df.count))
-            vector.values.append(noveltyWeight * wordNovel / wordAll)
-        }
         return vector
     }
 
@@ -110,19 +93,12 @@ struct LinearModel: Sendable {
         return logits
     }
 
-    /// The probability of each class for `vector`. With a detector, the intents' softmax is scaled
-    /// by the probability of being in the domain, and the last class gets the rest.
-    func probabilities(_ vector: SparseVector, temperature: Float) -> [Float] {
+    /// The probability of each class for `vector`; `offTopicBoost` is added to the last class's
+    /// score first.
+    func probabilities(_ vector: SparseVector, temperature: Float, offTopicBoost: Float = 0) -> [Float] {
         var p = scores(vector)
-        guard detector, classCount > 1 else {
-            Self.softmax(&p, temperature: temperature)
-            return p
-        }
-        let inDomain = 1 / (1 + Float(exp(Double(-p[classCount - 1]))))
-        p.removeLast()
+        if offTopicBoost != 0, let last = p.indices.last { p[last] += offTopicBoost }
         Self.softmax(&p, temperature: temperature)
-        for i in p.indices { p[i] *= inDomain }
-        p.append(1 - inDomain)
         return p
     }
 
@@ -158,9 +134,8 @@ enum ModelTrainer {
         var inDomain: Bool
     }
 
-    /// Trains on `documents`. With `detector`, the last class holds the off-topic documents and is
-    /// learnt as a separate in-domain detector (logistic method only).
-    static func train(_ documents: [Document], classCount: Int, detector: Bool, settings: MatcherSettings.Model) -> LinearModel {
+    /// Trains on `documents` with the method the settings name.
+    static func train(_ documents: [Document], classCount: Int, settings: MatcherSettings.Model) -> LinearModel {
         let groupWeights = [settings.charWeight, settings.stemWeight, settings.bigramWeight, settings.keywordWeight]
             .map { Float(max(0, $0)) }
         var table = FeatureTable(expected: documents.reduce(0) { $0 + $1.hashes.count } / 2)
@@ -186,35 +161,30 @@ enum ModelTrainer {
         let unknownIDF = Float(log(Double(1 + n))) + 1
         let unknownWeight = Float(max(0, settings.unknownWeight))
         let featureCount = table.count
-        let rows = featureCount + 1  // the last row is the novelty feature's
-        let noveltyWeight = Float(max(0, settings.noveltyWeight))
 
         var model = LinearModel(classCount: classCount, table: table,
-                                weights: [Float](repeating: 0, count: rows * classCount),
+                                weights: [Float](repeating: 0, count: featureCount * classCount),
                                 bias: [Float](repeating: 0, count: classCount), idf: idf, inDomain: inDomain,
-                                unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights,
-                                detector: false, df: df, noveltyWeight: noveltyWeight)
+                                unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights)
         var vectors: [SparseVector] = []
         vectors.reserveCapacity(documents.count)
         for document in documents {
             var hashes = document.hashes
-            vectors.append(model.vectorize(&hashes, leaveOneOut: true))
+            vectors.append(model.vectorize(&hashes))
         }
         let labels = documents.map(\.label)
         var weights = model.weights
         var bias = model.bias
         switch settings.method {
         case .logistic:
-            trainLogistic(vectors, labels, classCount: classCount, detector: detector, settings: settings,
-                          weights: &weights, bias: &bias)
+            trainLogistic(vectors, labels, classCount: classCount, settings: settings, weights: &weights, bias: &bias)
         case .centroid:
             trainCentroid(vectors, labels, classCount: classCount, weights: &weights, bias: &bias)
         case .naiveBayes:
-            trainNaiveBayes(vectors, labels, classCount: classCount, featureCount: rows, weights: &weights, bias: &bias)
+            trainNaiveBayes(vectors, labels, classCount: classCount, featureCount: featureCount, weights: &weights, bias: &bias)
         }
         model = LinearModel(classCount: classCount, table: table, weights: weights, bias: bias, idf: idf,
-                            inDomain: inDomain, unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights,
-                            detector: detector && settings.method == .logistic, df: df, noveltyWeight: noveltyWeight)
+                            inDomain: inDomain, unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights)
         return model
     }
 
@@ -226,34 +196,19 @@ enum ModelTrainer {
         return counts.map { $0 == 0 ? 1 : Float(pow(mean / Double($0), balance)) }
     }
 
-    /// Multinomial logistic regression by stochastic gradient descent on the cross-entropy.
-    ///
-    /// With `detector`, the last class is not part of the softmax: its column is a separate logistic
-    /// "in the domain at all?" output, trained on every document (off-topic ones as negatives),
-    /// while the softmax over the other classes learns from in-domain documents only.
-    private static func trainLogistic(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int, detector: Bool,
+    /// Multinomial logistic regression by stochastic gradient descent on the (class-weighted)
+    /// cross-entropy, with a decaying step and L2 weight decay on the features a document touches.
+    private static func trainLogistic(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int,
                                       settings: MatcherSettings.Model, weights: inout [Float], bias: inout [Float]) {
         var rng = SplitMix64(state: settings.seed)
         var order = Array(vectors.indices)
         var scores = [Float](repeating: 0, count: c)
         let l2 = Float(settings.l2)
         let epochs = max(1, settings.epochs)
-        let softmaxCount = detector ? c - 1 : c
         var active: [Int] = []
         active.reserveCapacity(c)
         let minGradient: Float = 1e-4
-        let classWeight: [Float]
-        var negativeWeight: Float = 1
-        if detector {
-            let inDomain = labels.filter { $0 < softmaxCount }
-            classWeight = classWeights(inDomain, classCount: softmaxCount, balance: settings.classBalance) + [1]
-            let negatives = labels.count - inDomain.count
-            if negatives > 0 {
-                negativeWeight = Float(pow(Double(inDomain.count) / Double(negatives), settings.classBalance))
-            }
-        } else {
-            classWeight = classWeights(labels, classCount: c, balance: settings.classBalance)
-        }
+        let classWeight = classWeights(labels, classCount: c, balance: settings.classBalance)
         weights.withUnsafeMutableBufferPointer { w in
             for epoch in 0..<epochs {
                 order.shuffle(using: &rng)
@@ -273,19 +228,7 @@ enum ModelTrainer {
                             }
                         }
                     }
-                    if detector {
-                        let offTopic = label == softmaxCount
-                        let sigmoid = 1 / (1 + Float(exp(Double(-scores[c - 1]))))
-                        let g = offTopic ? sigmoid * negativeWeight : sigmoid - 1
-                        if offTopic {
-                            for j in 0..<softmaxCount { scores[j] = 0 }
-                        } else {
-                            softmaxGradient(&scores, count: softmaxCount, label: label, weight: classWeight[label])
-                        }
-                        scores[c - 1] = g
-                    } else {
-                        softmaxGradient(&scores, count: c, label: label, weight: classWeight[label])
-                    }
+                    softmaxGradient(&scores, count: c, label: label, weight: classWeight[label])
                     // Only classes with a noticeable gradient are updated: after the first
                     // passes that is a handful, which keeps the build fast.
                     active.removeAll(keepingCapacity: true)
@@ -308,7 +251,7 @@ enum ModelTrainer {
         }
     }
 
-    /// Replaces the first `count` scores by the cross-entropy gradient of their softmax.
+    /// Replaces the first `count` scores by the (weighted) cross-entropy gradient of their softmax.
     @inline(__always)
     private static func softmaxGradient(_ scores: inout [Float], count: Int, label: Int, weight: Float) {
         var top = -Float.infinity

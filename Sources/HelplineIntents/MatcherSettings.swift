@@ -14,6 +14,10 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
     public var minEvidence: Double
     /// Softmax temperature applied to the model's scores; above 1 softens the confidences.
     public var temperature: Double
+    /// Added to the off-topic class's score when a message contains one of the off-topic
+    /// `keywords` (other companies' names), so a question about another shop is not answered
+    /// as if it were about this one.
+    public var offTopicKeywordBoost: Double
     /// Longer messages are cut to this many characters before analysis.
     public var maxCharacters: Int
     /// How the model is built.
@@ -26,18 +30,20 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         case minEvidence = "min_evidence"
         case temperature
         case maxCharacters = "max_characters"
+        case offTopicKeywordBoost = "offtopic_keyword_boost"
         case model
     }
 
     public init(rejectBelow: Double = 0.5, ambiguityMargin: Double = 0.1, topicOrder: [String] = [],
                 minEvidence: Double = 0.25, temperature: Double = 1, maxCharacters: Int = 4000,
-                model: Model = Model()) {
+                offTopicKeywordBoost: Double = 0, model: Model = Model()) {
         self.rejectBelow = rejectBelow
         self.ambiguityMargin = ambiguityMargin
         self.topicOrder = topicOrder
         self.minEvidence = minEvidence
         self.temperature = temperature
         self.maxCharacters = maxCharacters
+        self.offTopicKeywordBoost = offTopicKeywordBoost
         self.model = model
     }
 
@@ -50,6 +56,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         minEvidence = try c.decodeIfPresent(Double.self, forKey: .minEvidence) ?? defaults.minEvidence
         temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? defaults.temperature
         maxCharacters = try c.decodeIfPresent(Int.self, forKey: .maxCharacters) ?? defaults.maxCharacters
+        offTopicKeywordBoost = try c.decodeIfPresent(Double.self, forKey: .offTopicKeywordBoost) ?? defaults.offTopicKeywordBoost
         model = try c.decodeIfPresent(Model.self, forKey: .model) ?? defaults.model
     }
 
@@ -66,16 +73,6 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         }
 
         public var method: Method
-
-        /// How the off-topic examples are learnt.
-        public enum OffTopic: String, Sendable, Hashable, Codable {
-            /// As one more class of the softmax.
-            case `class`
-            /// As the negatives of a separate in-domain detector whose probability scales the intents'.
-            case detector
-        }
-
-        public var offTopic: OffTopic
         /// Shortest character n-gram taken from each word (with `<` `>` word-boundary marks).
         public var charMin: Int
         /// Longest character n-gram.
@@ -91,9 +88,6 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         /// How much features never seen in training dilute the known ones (0 not at all, 1 as much
         /// as a known feature of the same IDF would): unknown wording lowers every score.
         public var unknownWeight: Double
-        /// Weight of the novelty feature: the share of a message's words never seen in training
-        /// (for a training example: seen in no other example). 0 leaves it out.
-        public var noveltyWeight: Double
         /// Passes of stochastic gradient descent over the examples.
         public var epochs: Int
         /// The initial step size.
@@ -107,7 +101,6 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case method
-            case offTopic = "off_topic"
             case charMin = "char_min"
             case charMax = "char_max"
             case charWeight = "char_weight"
@@ -115,7 +108,6 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             case bigramWeight = "bigram_weight"
             case keywordWeight = "keyword_weight"
             case unknownWeight = "unknown_weight"
-            case noveltyWeight = "novelty_weight"
             case epochs
             case learningRate = "learning_rate"
             case l2
@@ -123,11 +115,10 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             case seed
         }
 
-        public init(method: Method = .logistic, offTopic: OffTopic = .class, charMin: Int = 3, charMax: Int = 5, charWeight: Double = 1, stemWeight: Double = 1,
-                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 1, noveltyWeight: Double = 0, epochs: Int = 12,
+        public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 5, charWeight: Double = 1, stemWeight: Double = 1,
+                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 1, epochs: Int = 12,
                     learningRate: Double = 0.5, l2: Double = 1e-5, classBalance: Double = 0.5, seed: UInt64 = 42) {
             self.method = method
-            self.offTopic = offTopic
             self.charMin = charMin
             self.charMax = charMax
             self.charWeight = charWeight
@@ -135,7 +126,6 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             self.bigramWeight = bigramWeight
             self.keywordWeight = keywordWeight
             self.unknownWeight = unknownWeight
-            self.noveltyWeight = noveltyWeight
             self.epochs = epochs
             self.learningRate = learningRate
             self.l2 = l2
@@ -147,7 +137,6 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = Model()
             method = try c.decodeIfPresent(Method.self, forKey: .method) ?? d.method
-            offTopic = try c.decodeIfPresent(OffTopic.self, forKey: .offTopic) ?? d.offTopic
             charMin = try c.decodeIfPresent(Int.self, forKey: .charMin) ?? d.charMin
             charMax = try c.decodeIfPresent(Int.self, forKey: .charMax) ?? d.charMax
             charWeight = try c.decodeIfPresent(Double.self, forKey: .charWeight) ?? d.charWeight
@@ -155,7 +144,6 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             bigramWeight = try c.decodeIfPresent(Double.self, forKey: .bigramWeight) ?? d.bigramWeight
             keywordWeight = try c.decodeIfPresent(Double.self, forKey: .keywordWeight) ?? d.keywordWeight
             unknownWeight = try c.decodeIfPresent(Double.self, forKey: .unknownWeight) ?? d.unknownWeight
-            noveltyWeight = try c.decodeIfPresent(Double.self, forKey: .noveltyWeight) ?? d.noveltyWeight
             epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
             learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
             l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
