@@ -82,6 +82,12 @@ struct FeatureExtractor: Sendable {
         keywordsByFirstStem = index
     }
 
+    /// The message's length in words, in buckets: greetings and thanks are short, questions longer.
+    static func lengthFeature(words: Int) -> UInt64 {
+        let bucket = words <= 3 ? words : words <= 6 ? 4 : words <= 12 ? 5 : 6
+        return StableHash.feature(StableHash.mix(UInt64(bucket) &+ lengthSeed &* 0x9e37_79b9), .stem)
+    }
+
     /// The hash of one stem (also used to build keyword patterns).
     static func stemHash(_ stem: String) -> UInt64 { StableHash.of(stem, seed: stemSeed) }
 
@@ -90,8 +96,9 @@ struct FeatureExtractor: Sendable {
         StableHash.feature(StableHash.of(intent, seed: keywordSeed), .keyword)
     }
 
-    /// Appends the features of `analysis` to `out` (one hash per occurrence; repeats are counted later).
-    func extract(_ analysis: Analysis, into out: inout [UInt64]) {
+    /// Appends the features of `analysis` to `out` (one hash per occurrence; repeats are counted
+    /// later). `length: false` leaves out the message-length feature (see `lengthFeature`).
+    func extract(_ analysis: Analysis, into out: inout [UInt64], length: Bool = true) {
         var scalars: [UInt32] = []
         scalars.reserveCapacity(32)
         for word in analysis.words {
@@ -115,10 +122,7 @@ struct FeatureExtractor: Sendable {
                 out.append(StableHash.feature(pair, .bigram))
             }
         }
-        // The message's length in words, in buckets: greetings and thanks are short, questions longer.
-        let words = analysis.words.count
-        let bucket = words <= 3 ? words : words <= 6 ? 4 : words <= 12 ? 5 : 6
-        out.append(StableHash.feature(StableHash.mix(UInt64(bucket) &+ Self.lengthSeed &* 0x9e37_79b9), .stem))
+        if length { out.append(Self.lengthFeature(words: analysis.words.count)) }
         for entity in analysis.entities {
             out.append(StableHash.feature(StableHash.of(entity.kind.rawValue, seed: Self.entitySeed), .stem))
         }

@@ -74,12 +74,16 @@ public struct IntentMatcher: Sendable {
 
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
-        var vocabulary = Vocabulary()
-        for intent in catalog.intents {
-            for example in intent.examples + intent.keywords {
-                for word in Normalizer.normalize(example).split(separator: " ") { vocabulary.add(String(word)) }
-            }
+        // Repairs aim at the words of the examples and keywords. The off-topic examples' words are
+        // in too, so that an off-topic word is not "corrected" into a similar in-domain one.
+        // Words are counted first, so each distinct word is handed to the vocabulary once.
+        var counts: [Substring: Int] = [:]
+        let texts = catalog.intents.flatMap { $0.examples + $0.keywords } + catalog.offTopicExamples + catalog.offTopicKeywords
+        for text in texts {
+            for word in Normalizer.normalize(text).split(separator: " ") { counts[word, default: 0] += 1 }
         }
+        var vocabulary = Vocabulary()
+        for (word, count) in counts.sorted(by: { $0.key < $1.key }) { vocabulary.add(String(word), count: count) }
         let analyzer = TextAnalyzer(vocabulary: vocabulary)
         self.analyzer = analyzer
         let settings = catalog.settings.model
@@ -106,17 +110,54 @@ public struct IntentMatcher: Sendable {
         self.classIds = classIds
         self.noneClass = noneClass
 
-        var documents: [ModelTrainer.Document] = []
-        func add(_ text: String, label: Int, inDomain: Bool) {
+        // Each example's features without the length feature, and its length in words.
+        var parts: [String: (hashes: [UInt64], words: Int)] = [:]
+        func features(_ text: String) -> (hashes: [UInt64], words: Int) {
+            if let known = parts[text] { return known }
+            let analysis = analyzer.analyze(text)
             var hashes: [UInt64] = []
-            extractor.extract(analyzer.analyze(text), into: &hashes)
-            if !hashes.isEmpty { documents.append(ModelTrainer.Document(hashes: hashes, label: label, inDomain: inDomain)) }
+            extractor.extract(analysis, into: &hashes, length: false)
+            parts[text] = (hashes, analysis.words.count)
+            return (hashes, analysis.words.count)
+        }
+        var documents: [ModelTrainer.Document] = []
+        func add(_ pieces: [String], label: Int, inDomain: Bool) {
+            var hashes: [UInt64] = []
+            var words = 0
+            for piece in pieces {
+                let part = features(piece)
+                hashes += part.hashes
+                words += part.words
+            }
+            guard !hashes.isEmpty else { return }
+            hashes.append(FeatureExtractor.lengthFeature(words: words))
+            documents.append(ModelTrainer.Document(hashes: hashes, label: label, inDomain: inDomain))
         }
         for (label, intent) in catalog.intents.enumerated() {
-            for example in intent.examples { add(example, label: label, inDomain: true) }
+            for example in intent.examples { add([example], label: label, inDomain: true) }
         }
         if let noneClass {
-            for example in catalog.offTopicExamples { add(example, label: noneClass, inDomain: false) }
+            for example in catalog.offTopicExamples { add([example], label: noneClass, inDomain: false) }
+        }
+        // Customers wrap questions in greetings and thanks. Some examples of the other intents are
+        // also learnt with a greeting before them or thanks after them (their features joined), so
+        // the wrapping does not pull a question towards `greeting` or `thanks`.
+        let prefixes = catalog.intents.filter { settings.augmentPrefixes.contains($0.id) }.flatMap(\.examples)
+        let suffixes = catalog.intents.filter { settings.augmentSuffixes.contains($0.id) }.flatMap(\.examples)
+        let wrappers = Set(settings.augmentPrefixes + settings.augmentSuffixes)
+        if settings.augmentRate > 0, !prefixes.isEmpty || !suffixes.isEmpty {
+            var rng = SplitMix64(state: settings.seed ^ 0x5eed)
+            let threshold = UInt64(min(1, settings.augmentRate) * Double(UInt64.max >> 11))
+            for (label, intent) in catalog.intents.enumerated() where !wrappers.contains(intent.id) {
+                for example in intent.examples {
+                    if !prefixes.isEmpty, rng.next() >> 11 < threshold {
+                        add([prefixes[Int(rng.next() % UInt64(prefixes.count))], example], label: label, inDomain: true)
+                    }
+                    if !suffixes.isEmpty, rng.next() >> 11 < threshold {
+                        add([example, suffixes[Int(rng.next() % UInt64(suffixes.count))]], label: label, inDomain: true)
+                    }
+                }
+            }
         }
         model = ModelTrainer.train(documents, classCount: classIds.count, settings: settings)
     }

@@ -11,9 +11,14 @@ struct SparseVector: Sendable {
 }
 
 /// A linear scorer over hashed features: one row of class weights per known feature (a flat
-/// `[Float]`, feature-major), a bias per class, and the IDF of each feature.
+/// `[Float]`, feature-major, each row padded to `stride` so it is summed eight lanes at a time),
+/// a bias per class, and the IDF of each feature.
 struct LinearModel: Sendable {
     let classCount: Int
+    /// The length of a weight row: `classCount` rounded up to a multiple of 8.
+    var stride: Int { Self.stride(classCount) }
+
+    static func stride(_ classCount: Int) -> Int { (classCount + 7) / 8 * 8 }
     let table: FeatureTable
     let weights: [Float]
     let bias: [Float]
@@ -79,18 +84,56 @@ struct LinearModel: Sendable {
 
     /// The class scores (logits) of a vector.
     func scores(_ vector: SparseVector) -> [Float] {
-        var logits = bias
-        let c = classCount
+        var logits = [Float](repeating: 0, count: stride)
         logits.withUnsafeMutableBufferPointer { out in
             weights.withUnsafeBufferPointer { w in
-                for (k, index) in vector.indices.enumerated() {
-                    let value = vector.values[k]
-                    let row = Int(index) * c
-                    for j in 0..<c { out[j] += value * w[row + j] }
+                vector.indices.withUnsafeBufferPointer { indices in
+                    vector.values.withUnsafeBufferPointer { values in
+                        Self.accumulate(w, stride: stride, indices, values, into: out)
+                    }
                 }
             }
         }
+        logits.removeLast(stride - classCount)
+        for j in 0..<classCount { logits[j] += bias[j] }
         return logits
+    }
+
+    /// Adds `Σ values[k] × row(indices[k])` to `out` (`stride` lanes), eight lanes at a time.
+    @inline(__always)
+    static func accumulate(_ w: UnsafeBufferPointer<Float>, stride: Int, _ indices: UnsafeBufferPointer<Int32>,
+                           _ values: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
+        guard let base = w.baseAddress, let target = out.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        let lanes = stride / 8
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>(), acc2 = SIMD8<Float>(), acc3 = SIMD8<Float>()
+        if lanes <= 4 {
+            for k in 0..<indices.count {
+                let value = SIMD8<Float>(repeating: values[k])
+                let row = raw + Int(indices[k]) * stride * MemoryLayout<Float>.stride
+                acc0 += value * row.loadUnaligned(as: SIMD8<Float>.self)
+                if lanes > 1 { acc1 += value * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) }
+                if lanes > 2 { acc2 += value * row.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) }
+                if lanes > 3 { acc3 += value * row.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self) }
+            }
+            let raw = UnsafeMutableRawPointer(target)
+            raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + acc0, as: SIMD8<Float>.self)
+            if lanes > 1 {
+                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + acc1, toByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            if lanes > 2 {
+                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) + acc2, toByteOffset: 64, as: SIMD8<Float>.self)
+            }
+            if lanes > 3 {
+                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self) + acc3, toByteOffset: 96, as: SIMD8<Float>.self)
+            }
+        } else {
+            for k in 0..<indices.count {
+                let value = values[k]
+                let row = Int(indices[k]) * stride
+                for j in 0..<stride { target[j] += value * w[row + j] }
+            }
+        }
     }
 
     /// The probability of each class for `vector`; `offTopicBoost` is added to the last class's
@@ -141,40 +184,53 @@ enum ModelTrainer {
         var table = FeatureTable(expected: documents.reduce(0) { $0 + $1.hashes.count } / 2)
         var df: [Int32] = []
         var inDomain: [Bool] = []
+        // Each document's distinct features: index, term frequency and group weight.
+        var terms: [[(index: Int32, tf: Int32, group: Float)]] = []
+        terms.reserveCapacity(documents.count)
         for document in documents {
-            var seen = document.hashes
-            seen.sort()
-            var previous: UInt64 = 0
-            for h in seen where h != previous {
-                previous = h
-                let index = Int(table.insert(h))
-                if index == df.count {
+            var hashes = document.hashes
+            hashes.sort()
+            var row: [(index: Int32, tf: Int32, group: Float)] = []
+            row.reserveCapacity(hashes.count)
+            var start = 0
+            while start < hashes.count {
+                let h = hashes[start]
+                var end = start + 1
+                while end < hashes.count && hashes[end] == h { end += 1 }
+                let index = table.insert(h)
+                if Int(index) == df.count {
                     df.append(0)
                     inDomain.append(false)
                 }
-                df[index] += 1
-                if document.inDomain { inDomain[index] = true }
+                df[Int(index)] += 1
+                if document.inDomain { inDomain[Int(index)] = true }
+                row.append((index, Int32(end - start), groupWeights[FeatureGroup.of(h)]))
+                start = end
             }
+            terms.append(row)
         }
         let n = Float(documents.count)
         let idf = df.map { Float(log(Double((1 + n) / (1 + Float($0))))) + 1 }
-        let unknownIDF = Float(log(Double(1 + n))) + 1
-        let unknownWeight = Float(max(0, settings.unknownWeight))
         let featureCount = table.count
 
-        var model = LinearModel(classCount: classCount, table: table,
-                                weights: [Float](repeating: 0, count: featureCount * classCount),
-                                bias: [Float](repeating: 0, count: classCount), idf: idf, inDomain: inDomain,
-                                unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights)
+        // The same weighting as `LinearModel.vectorize`; every feature is known here.
         var vectors: [SparseVector] = []
         vectors.reserveCapacity(documents.count)
-        for document in documents {
-            var hashes = document.hashes
-            vectors.append(model.vectorize(&hashes))
+        for row in terms {
+            var vector = SparseVector()
+            vector.indices = row.map(\.index)
+            vector.values = row.map { $0.group * LinearModel.sublinearTF(Int($0.tf)) * idf[Int($0.index)] }
+            let total = vector.values.reduce(0) { $0 + $1 * $1 }
+            if total > 0 {
+                let scale = 1 / total.squareRoot()
+                for i in vector.values.indices { vector.values[i] *= scale }
+            }
+            vector.evidence = 1
+            vectors.append(vector)
         }
         let labels = documents.map(\.label)
-        var weights = model.weights
-        var bias = model.bias
+        var weights = [Float](repeating: 0, count: featureCount * LinearModel.stride(classCount))
+        var bias = [Float](repeating: 0, count: classCount)
         switch settings.method {
         case .logistic:
             trainLogistic(vectors, labels, classCount: classCount, settings: settings, weights: &weights, bias: &bias)
@@ -183,9 +239,9 @@ enum ModelTrainer {
         case .naiveBayes:
             trainNaiveBayes(vectors, labels, classCount: classCount, featureCount: featureCount, weights: &weights, bias: &bias)
         }
-        model = LinearModel(classCount: classCount, table: table, weights: weights, bias: bias, idf: idf,
-                            inDomain: inDomain, unknownIDF: unknownIDF, unknownWeight: unknownWeight, groupWeights: groupWeights)
-        return model
+        return LinearModel(classCount: classCount, table: table, weights: weights, bias: bias, idf: idf,
+                           inDomain: inDomain, unknownIDF: Float(log(Double(1 + n))) + 1,
+                           unknownWeight: Float(max(0, settings.unknownWeight)), groupWeights: groupWeights)
     }
 
     /// Per-class weights that move the loss towards balanced classes by `balance` (0...1).
@@ -209,6 +265,8 @@ enum ModelTrainer {
         active.reserveCapacity(c)
         let minGradient: Float = 1e-4
         let classWeight = classWeights(labels, classCount: c, balance: settings.classBalance)
+        let stride = LinearModel.stride(c)
+        var lanes = [Float](repeating: 0, count: stride)
         weights.withUnsafeMutableBufferPointer { w in
             for epoch in 0..<epochs {
                 order.shuffle(using: &rng)
@@ -216,18 +274,15 @@ enum ModelTrainer {
                 for d in order {
                     let vector = vectors[d]
                     let label = labels[d]
-                    scores.withUnsafeMutableBufferPointer { out in
-                        for j in 0..<c { out[j] = bias[j] }
+                    for j in 0..<stride { lanes[j] = 0 }
+                    lanes.withUnsafeMutableBufferPointer { out in
                         vector.indices.withUnsafeBufferPointer { indices in
                             vector.values.withUnsafeBufferPointer { values in
-                                for k in 0..<indices.count {
-                                    let value = values[k]
-                                    let row = Int(indices[k]) * c
-                                    for j in 0..<c { out[j] += value * w[row + j] }
-                                }
+                                LinearModel.accumulate(UnsafeBufferPointer(w), stride: stride, indices, values, into: out)
                             }
                         }
                     }
+                    for j in 0..<c { scores[j] = lanes[j] + bias[j] }
                     softmaxGradient(&scores, count: c, label: label, weight: classWeight[label])
                     // Only classes with a noticeable gradient are updated: after the first
                     // passes that is a handful, which keeps the build fast.
@@ -241,7 +296,7 @@ enum ModelTrainer {
                         vector.values.withUnsafeBufferPointer { values in
                             for k in 0..<indices.count {
                                 let step = rate * values[k]
-                                let row = Int(indices[k]) * c
+                                let row = Int(indices[k]) * stride
                                 for j in active { w[row + j] = w[row + j] * decay - step * scores[j] }
                             }
                         }
@@ -268,12 +323,13 @@ enum ModelTrainer {
     /// Cosine similarity to each class's mean vector.
     private static func trainCentroid(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int,
                                       weights: inout [Float], bias: inout [Float]) {
+        let stride = LinearModel.stride(c)
         for (vector, label) in zip(vectors, labels) {
-            for (k, index) in vector.indices.enumerated() { weights[Int(index) * c + label] += vector.values[k] }
+            for (k, index) in vector.indices.enumerated() { weights[Int(index) * stride + label] += vector.values[k] }
         }
-        var norms = [Float](repeating: 0, count: c)
-        for i in weights.indices { norms[i % c] += weights[i] * weights[i] }
-        for i in weights.indices where norms[i % c] > 0 { weights[i] = weights[i] / norms[i % c].squareRoot() * 10 }
+        var norms = [Float](repeating: 0, count: stride)
+        for i in weights.indices { norms[i % stride] += weights[i] * weights[i] }
+        for i in weights.indices where norms[i % stride] > 0 { weights[i] = weights[i] / norms[i % stride].squareRoot() * 10 }
         for j in 0..<c { bias[j] = 0 }
     }
 
@@ -282,16 +338,17 @@ enum ModelTrainer {
                                         weights: inout [Float], bias: inout [Float]) {
         var mass = [Float](repeating: 0, count: c)
         var counts = [Float](repeating: 0, count: c)
+        let stride = LinearModel.stride(c)
         for (vector, label) in zip(vectors, labels) {
             counts[label] += 1
             for (k, index) in vector.indices.enumerated() {
-                weights[Int(index) * c + label] += vector.values[k]
+                weights[Int(index) * stride + label] += vector.values[k]
                 mass[label] += vector.values[k]
             }
         }
         let alpha: Float = 0.1
-        for i in weights.indices {
-            let j = i % c
+        for i in weights.indices where i % stride < c {
+            let j = i % stride
             weights[i] = Float(log(Double((weights[i] + alpha) / (mass[j] + alpha * Float(featureCount)))))
         }
         let total = counts.reduce(0, +)

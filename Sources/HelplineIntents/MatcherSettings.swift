@@ -88,6 +88,13 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         /// How much features never seen in training dilute the known ones (0 not at all, 1 as much
         /// as a known feature of the same IDF would): unknown wording lowers every score.
         public var unknownWeight: Double
+        /// Intents whose examples are put before other intents' examples to make extra training
+        /// examples (a greeting before a question).
+        public var augmentPrefixes: [String]
+        /// Intents whose examples are put after other intents' examples (thanks after a question).
+        public var augmentSuffixes: [String]
+        /// The share of examples that get each kind of extra copy (0 turns it off).
+        public var augmentRate: Double
         /// Passes of stochastic gradient descent over the examples.
         public var epochs: Int
         /// The initial step size.
@@ -108,6 +115,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             case bigramWeight = "bigram_weight"
             case keywordWeight = "keyword_weight"
             case unknownWeight = "unknown_weight"
+            case augmentPrefixes = "augment_prefixes"
+            case augmentSuffixes = "augment_suffixes"
+            case augmentRate = "augment_rate"
             case epochs
             case learningRate = "learning_rate"
             case l2
@@ -116,7 +126,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         }
 
         public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 5, charWeight: Double = 1, stemWeight: Double = 1,
-                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 1, epochs: Int = 12,
+                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 1,
+                    augmentPrefixes: [String] = ["greeting"], augmentSuffixes: [String] = ["thanks"],
+                    augmentRate: Double = 0.3, epochs: Int = 12,
                     learningRate: Double = 0.5, l2: Double = 1e-5, classBalance: Double = 0.5, seed: UInt64 = 42) {
             self.method = method
             self.charMin = charMin
@@ -126,6 +138,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             self.bigramWeight = bigramWeight
             self.keywordWeight = keywordWeight
             self.unknownWeight = unknownWeight
+            self.augmentPrefixes = augmentPrefixes
+            self.augmentSuffixes = augmentSuffixes
+            self.augmentRate = augmentRate
             self.epochs = epochs
             self.learningRate = learningRate
             self.l2 = l2
@@ -144,6 +159,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             bigramWeight = try c.decodeIfPresent(Double.self, forKey: .bigramWeight) ?? d.bigramWeight
             keywordWeight = try c.decodeIfPresent(Double.self, forKey: .keywordWeight) ?? d.keywordWeight
             unknownWeight = try c.decodeIfPresent(Double.self, forKey: .unknownWeight) ?? d.unknownWeight
+            augmentPrefixes = try c.decodeIfPresent([String].self, forKey: .augmentPrefixes) ?? d.augmentPrefixes
+            augmentSuffixes = try c.decodeIfPresent([String].self, forKey: .augmentSuffixes) ?? d.augmentSuffixes
+            augmentRate = try c.decodeIfPresent(Double.self, forKey: .augmentRate) ?? d.augmentRate
             epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
             learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
             l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
