@@ -146,10 +146,12 @@ public struct IntentMatcher: Sendable {
         let suffixes = catalog.intents.filter { settings.augmentSuffixes.contains($0.id) }.flatMap(\.examples)
         let wrappers = Set(settings.augmentPrefixes + settings.augmentSuffixes)
         if settings.augmentRate > 0, !prefixes.isEmpty || !suffixes.isEmpty {
-            var rng = SplitMix64(state: settings.seed ^ 0x5eed)
             let threshold = UInt64(min(1, settings.augmentRate) * Double(UInt64.max >> 11))
             for (label, intent) in catalog.intents.enumerated() where !wrappers.contains(intent.id) {
                 for example in intent.examples {
+                    // Seeded by the example itself: the same example is always wrapped the same way,
+                    // whatever else the data holds.
+                    var rng = SplitMix64(state: settings.seed ^ StableHash.of(example, seed: 7))
                     if !prefixes.isEmpty, rng.next() >> 11 < threshold {
                         add([prefixes[Int(rng.next() % UInt64(prefixes.count))], example], label: label, inDomain: true)
                     }

@@ -267,6 +267,10 @@ enum ModelTrainer {
         let classWeight = classWeights(labels, classCount: c, balance: settings.classBalance)
         let stride = LinearModel.stride(c)
         var lanes = [Float](repeating: 0, count: stride)
+        // The model returned is the average of the weights after each pass, which makes it depend
+        // far less on the order of the last examples seen (two intents with the same examples tie).
+        var sum = [Float](repeating: 0, count: weights.count)
+        var sumBias = [Float](repeating: 0, count: c)
         weights.withUnsafeMutableBufferPointer { w in
             for epoch in 0..<epochs {
                 order.shuffle(using: &rng)
@@ -302,8 +306,15 @@ enum ModelTrainer {
                         }
                     }
                 }
+                sum.withUnsafeMutableBufferPointer { total in
+                    for i in 0..<w.count { total[i] += w[i] }
+                }
+                for j in 0..<c { sumBias[j] += bias[j] }
             }
         }
+        let scale = 1 / Float(epochs)
+        weights = sum.map { $0 * scale }
+        bias = sumBias.map { $0 * scale }
     }
 
     /// Replaces the first `count` scores by the (weighted) cross-entropy gradient of their softmax.

@@ -34,9 +34,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         case model
     }
 
-    public init(rejectBelow: Double = 0.5, ambiguityMargin: Double = 0.1, topicOrder: [String] = [],
-                minEvidence: Double = 0.25, temperature: Double = 1, maxCharacters: Int = 4000,
-                offTopicKeywordBoost: Double = 0, model: Model = Model()) {
+    public init(rejectBelow: Double = 0.2, ambiguityMargin: Double = 0.1, topicOrder: [String] = [],
+                minEvidence: Double = 0.1, temperature: Double = 1, maxCharacters: Int = 4000,
+                offTopicKeywordBoost: Double = 4, model: Model = Model()) {
         self.rejectBelow = rejectBelow
         self.ambiguityMargin = ambiguityMargin
         self.topicOrder = topicOrder
@@ -125,11 +125,11 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             case seed
         }
 
-        public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 5, charWeight: Double = 1, stemWeight: Double = 1,
-                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 1,
+        public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 4, charWeight: Double = 1, stemWeight: Double = 1,
+                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 0.5,
                     augmentPrefixes: [String] = ["greeting"], augmentSuffixes: [String] = ["thanks"],
-                    augmentRate: Double = 0.3, epochs: Int = 12,
-                    learningRate: Double = 0.5, l2: Double = 1e-5, classBalance: Double = 0.5, seed: UInt64 = 42) {
+                    augmentRate: Double = 0.15, epochs: Int = 6,
+                    learningRate: Double = 5, l2: Double = 1e-4, classBalance: Double = 0.5, seed: UInt64 = 42) {
             self.method = method
             self.charMin = charMin
             self.charMax = charMax

@@ -111,13 +111,18 @@ struct IntentMatcherTests {
 
     /// When two intents are learnt from the same examples, the top two tie and the result is ambiguous.
     @Test func tiedIntentsAreAmbiguous() {
-        var catalog = Fixtures.tinyCatalog(settings: MatcherSettings(rejectBelow: 0.2, ambiguityMargin: 0.1, minEvidence: 0))
+        // More, gentler passes than the default so the tiny model settles near its optimum, where
+        // the twins score about the same; the margin leaves room for what SGD leaves unsettled.
+        let model = MatcherSettings.Model(epochs: 40, learningRate: 1)
+        let settings = MatcherSettings(rejectBelow: 0.2, ambiguityMargin: 0.25, minEvidence: 0, model: model)
+        var catalog = Fixtures.tinyCatalog(settings: settings)
         let twin = Intent(id: "returns_twin", kind: .topic, title: "Двойник", examples: catalog.intents[0].examples)
         catalog.intents.append(twin)
         let matcher = IntentMatcher(catalog: catalog)
         let result = matcher.classify("как оформить возврат товара")
         #expect(["returns", "returns_twin"].contains(result.intent))
         #expect(result.isAmbiguous)
+        #expect(result.confidence < 0.6)
         #expect(result.alternatives.first.map { ["returns", "returns_twin"].contains($0.intent) } == true)
 
         let clear = matcher.classify("сколько стоит доставка")
