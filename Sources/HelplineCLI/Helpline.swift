@@ -5,6 +5,6 @@ struct Helpline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "helpline",
         abstract: "A Russian-language support-chat assistant.",
-        subcommands: [Classify.self, Eval.self]
+        subcommands: [Classify.self, Eval.self, ServeCommand.self]
     )
 }
