@@ -74,17 +74,7 @@ public struct IntentMatcher: Sendable {
 
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
-        // Repairs aim at the words of the examples and keywords. The off-topic examples' words are
-        // in too, so that an off-topic word is not "corrected" into a similar in-domain one.
-        // Words are counted first, so each distinct word is handed to the vocabulary once.
-        var counts: [Substring: Int] = [:]
-        let texts = catalog.intents.flatMap { $0.examples + $0.keywords } + catalog.offTopicExamples + catalog.offTopicKeywords
-        for text in texts {
-            for word in Normalizer.normalize(text).split(separator: " ") { counts[word, default: 0] += 1 }
-        }
-        var vocabulary = Vocabulary()
-        for (word, count) in counts.sorted(by: { $0.key < $1.key }) { vocabulary.add(String(word), count: count) }
-        let analyzer = TextAnalyzer(vocabulary: vocabulary)
+        let analyzer = TextAnalyzer(vocabulary: Self.vocabulary(for: catalog))
         self.analyzer = analyzer
         let settings = catalog.settings.model
 
@@ -162,6 +152,77 @@ public struct IntentMatcher: Sendable {
             }
         }
         model = ModelTrainer.train(documents, classCount: classIds.count, settings: settings)
+    }
+
+    /// The words repairs aim at: those of the examples and keywords, and of the off-topic examples
+    /// too, so that an off-topic word is not "corrected" into a similar in-domain one.
+    ///
+    /// The examples deliberately contain a few misspellings («вазврат», «аформить»). An example
+    /// word is taken for one, and left out so the speller corrects it in the examples and in
+    /// messages alike, when it occurs once in all the data, is at least `minTypoLength` letters
+    /// long, and is one edit away from a word with another stem that the same intent's examples use
+    /// at least `minTypoNeighbourCount` times, the edit falling before its last three letters
+    /// (where inflections differ) and not being an extra first letter (where prefixes are).
+    static func vocabulary(for catalog: IntentCatalog) -> Vocabulary {
+        var counts: [Substring: Int] = [:]
+        var perIntent: [[Substring: Int]] = []
+        for intent in catalog.intents {
+            var own: [Substring: Int] = [:]
+            for text in intent.examples + intent.keywords {
+                for word in Normalizer.normalize(text).split(separator: " ") { own[word, default: 0] += 1 }
+            }
+            for (word, count) in own { counts[word, default: 0] += count }
+            perIntent.append(own)
+        }
+        for text in catalog.offTopicExamples + catalog.offTopicKeywords {
+            for word in Normalizer.normalize(text).split(separator: " ") { counts[word, default: 0] += 1 }
+        }
+        var misspellings: Set<Substring> = []
+        for own in perIntent {
+            // Variant hashes of the intent's frequent words: the deleted position and the word's stem.
+            var frequent: [UInt64: (position: Int, stem: String)] = [:]
+            for (word, count) in own where count >= minTypoNeighbourCount && word.unicodeScalars.count >= minTypoLength - 1 {
+                let stem = RussianStemmer.stem(String(word))
+                forEachVariant(of: word) { hash, position in frequent[hash] = (position, stem) }
+            }
+            guard !frequent.isEmpty else { continue }
+            for (word, _) in own where counts[word] == 1 && word.unicodeScalars.count >= minTypoLength {
+                let length = word.unicodeScalars.count
+                let stem = RussianStemmer.stem(String(word))
+                forEachVariant(of: word) { hash, position in
+                    guard let other = frequent[hash], other.stem != stem else { return }
+                    // A letter more in front is more often a prefix («доплатить») than a slip.
+                    if position == 0 && other.position < 0 { return }
+                    let edit = position < 0 ? other.position : other.position < 0 ? position : min(position, other.position)
+                    if edit < length - 3 { misspellings.insert(word) }
+                }
+            }
+        }
+        var vocabulary = Vocabulary()
+        for (word, count) in counts.sorted(by: { $0.key < $1.key }) where !misspellings.contains(word) {
+            vocabulary.add(String(word), count: count)
+        }
+        return vocabulary
+    }
+
+    /// Misspellings are only looked for in words at least this long: shorter words one edit apart
+    /// are too often both real («зайти», «найти»).
+    static let minTypoLength = 6
+    /// How often the correct spelling must occur in the examples.
+    static let minTypoNeighbourCount = 5
+
+    /// Calls `body` with the hash of `word` (position -1) and of each string made by deleting one
+    /// of its letters (with that letter's position). Two words one substitution, insertion,
+    /// deletion or transposition apart share a hash.
+    private static func forEachVariant(of word: Substring, _ body: (UInt64, Int) -> Void) {
+        let scalars = word.unicodeScalars.map(\.value)
+        func hash(skipping skip: Int) -> UInt64 {
+            var h = StableHash.offset
+            for (i, v) in scalars.enumerated() where i != skip { h = StableHash.step(h, v) }
+            return StableHash.mix(h)
+        }
+        body(hash(skipping: -1), -1)
+        for i in scalars.indices { body(hash(skipping: i), i) }
     }
 
     /// The ids the matcher can answer, in catalog order (without `none`).

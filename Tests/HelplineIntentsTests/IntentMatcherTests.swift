@@ -154,4 +154,29 @@ struct IntentMatcherTests {
         #expect(matcher.classify("хочу вернуть товар").intent == "returns")
         #expect(matcher.classify("").intent == Classification.none)
     }
+
+    /// A deliberate misspelling in the examples is left out of the speller's vocabulary (so messages
+    /// with it are corrected), while inflections, prefixed words and near-spellings from other
+    /// intents stay.
+    @Test func misspelledExamplesAreNotVocabulary() {
+        let returns = Intent(id: "returns", kind: .topic, title: "Возвраты", examples: [
+            "возврат товара", "как сделать возврат", "возврат денег", "оформить возврат", "возврат не пришел",
+            "вазврат денег за заказ", "статус возврата",
+        ])
+        let purchase = Intent(id: "purchase", kind: .topic, title: "Покупка", examples: [
+            "купить и оплатить товар", "как купить и оплатить", "хочу купить, как оплатить",
+            "купить в кредит, оплатить позже", "купить подарок и оплатить картой", "доплатить за упаковку",
+        ])
+        let bonuses = Intent(id: "bonuses", kind: .topic, title: "Бонусы", examples: ["копить баллы"])
+        let vocabulary = IntentMatcher.vocabulary(for: IntentCatalog(intents: [returns, purchase, bonuses]))
+        #expect(!vocabulary.contains("вазврат"))
+        #expect(vocabulary.contains("возврат"))
+        #expect(vocabulary.contains("возврата"))
+        #expect(vocabulary.contains("доплатить"))
+        #expect(vocabulary.contains("копить"))
+
+        let matcher = IntentMatcher(catalog: IntentCatalog(intents: [returns, purchase, bonuses]))
+        let analysis = matcher.analyzer.analyze("вазврат")
+        #expect(analysis.words == ["возврат"])
+    }
 }
