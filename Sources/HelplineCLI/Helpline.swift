@@ -5,6 +5,6 @@ struct Helpline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "helpline",
         abstract: "A Russian-language support-chat assistant.",
-        subcommands: [Classify.self, Eval.self, ServeCommand.self]
+        subcommands: [ChatCommand.self, ServeCommand.self, Classify.self, Eval.self]
     )
 }
