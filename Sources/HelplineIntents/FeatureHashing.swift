@@ -61,6 +61,8 @@ struct FeatureExtractor: Sendable {
     let charMax: Int
     /// Keyword patterns, found by the hash of their first stem.
     private let keywordsByFirstStem: [UInt64: [KeywordPattern]]
+    /// Reads words written together; nil leaves every word as the analysis gives it.
+    private let splitter: WordSplitter?
 
     private static let charSeed: UInt64 = 1
     private static let stemSeed: UInt64 = 2
@@ -71,7 +73,8 @@ struct FeatureExtractor: Sendable {
     private static let wordStart: UInt32 = 0x3C  // "<"
     private static let wordEnd: UInt32 = 0x3E  // ">"
 
-    init(charMin: Int, charMax: Int, keywords: [KeywordPattern]) {
+    init(charMin: Int, charMax: Int, keywords: [KeywordPattern], splitter: WordSplitter? = nil) {
+        self.splitter = splitter
         self.charMin = max(1, charMin)
         self.charMax = max(self.charMin, charMax)
         var index: [UInt64: [KeywordPattern]] = [:]
@@ -99,9 +102,18 @@ struct FeatureExtractor: Sendable {
     /// Appends the features of `analysis` to `out` (one hash per occurrence; repeats are counted
     /// later). `length: false` leaves out the message-length feature (see `lengthFeature`).
     func extract(_ analysis: Analysis, into out: inout [UInt64], length: Bool = true) {
+        var words = analysis.words
+        var stems = analysis.stems
+        if let splitter {
+            for (i, word) in analysis.words.enumerated().reversed() {
+                guard let pieces = splitter.split(word), i < stems.count else { continue }
+                words.replaceSubrange(i...i, with: pieces)
+                stems.replaceSubrange(i...i, with: pieces.map(RussianStemmer.stem))
+            }
+        }
         var scalars: [UInt32] = []
         scalars.reserveCapacity(32)
-        for word in analysis.words {
+        for word in words {
             scalars.removeAll(keepingCapacity: true)
             scalars.append(Self.wordStart)
             for scalar in word.unicodeScalars { scalars.append(scalar.value) }
@@ -110,8 +122,8 @@ struct FeatureExtractor: Sendable {
         }
 
         var stemHashes: [UInt64] = []
-        stemHashes.reserveCapacity(analysis.stems.count)
-        for stem in analysis.stems where !stem.isEmpty {
+        stemHashes.reserveCapacity(stems.count)
+        for stem in stems where !stem.isEmpty {
             let h = Self.stemHash(stem)
             stemHashes.append(h)
             out.append(StableHash.feature(h, .stem))
@@ -122,7 +134,7 @@ struct FeatureExtractor: Sendable {
                 out.append(StableHash.feature(pair, .bigram))
             }
         }
-        if length { out.append(Self.lengthFeature(words: analysis.words.count)) }
+        if length { out.append(Self.lengthFeature(words: words.count)) }
         for entity in analysis.entities {
             out.append(StableHash.feature(StableHash.of(entity.kind.rawValue, seed: Self.entitySeed), .stem))
         }

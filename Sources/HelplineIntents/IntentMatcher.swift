@@ -88,7 +88,8 @@ public struct IntentMatcher: Sendable {
         }
         for intent in catalog.intents { addKeywords(intent.keywords, of: intent.id) }
         if !catalog.offTopicExamples.isEmpty { addKeywords(catalog.offTopicKeywords, of: Classification.none) }
-        let extractor = FeatureExtractor(charMin: settings.charMin, charMax: settings.charMax, keywords: keywords)
+        let extractor = FeatureExtractor(charMin: settings.charMin, charMax: settings.charMax, keywords: keywords,
+                                         splitter: settings.splitWords ? WordSplitter(vocabulary: analyzer.vocabulary) : nil)
         self.extractor = extractor
 
         var classIds = catalog.intents.map(\.id)

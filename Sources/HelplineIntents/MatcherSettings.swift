@@ -88,6 +88,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         /// How much features never seen in training dilute the known ones (0 not at all, 1 as much
         /// as a known feature of the same IDF would): unknown wording lowers every score.
         public var unknownWeight: Double
+        /// Whether a long unknown word is read as the known words it is made of, when it can be
+        /// («какзаказать» → «как заказать»).
+        public var splitWords: Bool
         /// Intents whose examples are put before other intents' examples to make extra training
         /// examples (a greeting before a question).
         public var augmentPrefixes: [String]
@@ -115,6 +118,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             case bigramWeight = "bigram_weight"
             case keywordWeight = "keyword_weight"
             case unknownWeight = "unknown_weight"
+            case splitWords = "split_words"
             case augmentPrefixes = "augment_prefixes"
             case augmentSuffixes = "augment_suffixes"
             case augmentRate = "augment_rate"
@@ -126,7 +130,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         }
 
         public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 4, charWeight: Double = 1, stemWeight: Double = 1,
-                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 0.5,
+                    bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 0.5, splitWords: Bool = true,
                     augmentPrefixes: [String] = ["greeting"], augmentSuffixes: [String] = ["thanks"],
                     augmentRate: Double = 0.15, epochs: Int = 6,
                     learningRate: Double = 5, l2: Double = 1e-4, classBalance: Double = 0.5, seed: UInt64 = 42) {
@@ -138,6 +142,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             self.bigramWeight = bigramWeight
             self.keywordWeight = keywordWeight
             self.unknownWeight = unknownWeight
+            self.splitWords = splitWords
             self.augmentPrefixes = augmentPrefixes
             self.augmentSuffixes = augmentSuffixes
             self.augmentRate = augmentRate
@@ -159,6 +164,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             bigramWeight = try c.decodeIfPresent(Double.self, forKey: .bigramWeight) ?? d.bigramWeight
             keywordWeight = try c.decodeIfPresent(Double.self, forKey: .keywordWeight) ?? d.keywordWeight
             unknownWeight = try c.decodeIfPresent(Double.self, forKey: .unknownWeight) ?? d.unknownWeight
+            splitWords = try c.decodeIfPresent(Bool.self, forKey: .splitWords) ?? d.splitWords
             augmentPrefixes = try c.decodeIfPresent([String].self, forKey: .augmentPrefixes) ?? d.augmentPrefixes
             augmentSuffixes = try c.decodeIfPresent([String].self, forKey: .augmentSuffixes) ?? d.augmentSuffixes
             augmentRate = try c.decodeIfPresent(Double.self, forKey: .augmentRate) ?? d.augmentRate

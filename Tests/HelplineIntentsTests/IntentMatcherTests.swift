@@ -179,4 +179,19 @@ struct IntentMatcherTests {
         let analysis = matcher.analyzer.analyze("вазврат")
         #expect(analysis.words == ["возврат"])
     }
+
+    /// Words written together are read as the known words they are made of; known words and
+    /// words that cannot be made of known ones are left alone.
+    @Test func gluedWordsAreSplit() throws {
+        let splitter = WordSplitter(vocabulary: Vocabulary(words: ["как", "заказать", "приложении", "в", "пункт", "выдачи"]))
+        #expect(splitter.split("какзаказатьвприложении") == ["как", "заказать", "в", "приложении"])
+        #expect(splitter.split("пунктвыдачи") == ["пункт", "выдачи"])
+        #expect(splitter.split("приложении") == nil)
+        #expect(splitter.split("непонятнослово") == nil)
+        #expect(splitter.split("вкак") == nil)
+
+        let matcher = try #require(Fixtures.matcher)
+        #expect(matcher.classify("гдемойзаказ").intent == "order_tracking")
+        #expect(matcher.classify("какоплатитькартой").intent == "payment")
+    }
 }
