@@ -43,14 +43,22 @@ enum KeyboardLayout {
         return table
     }()
 
-    /// The Russian letters typed by the given Latin-layout keys, or false when some character is not
-    /// on a letter key.
+    /// The Russian letters typed by the given Latin-layout keys, with emphasis squeezed as the
+    /// normalizer does it, or false when some character is not on a letter key.
     static func russian(from keys: UnsafeBufferPointer<UInt32>, into out: inout [UInt32]) -> Bool {
         out.removeAll(keepingCapacity: true)
+        var run = 0
         for c in keys {
             guard c < 128 else { return false }
             let letter = russianForKey[Int(c)]
             guard letter != 0 else { return false }
+            if let last = out.last, last == letter, letter != Chars.hyphen {
+                run += 1
+                if run == 3 { out.removeLast() }
+                if run >= 3 { continue }
+            } else {
+                run = 1
+            }
             out.append(letter)
         }
         return true

@@ -22,7 +22,8 @@ public enum Normalizer {
 /// `scalars` holds the normalized characters: NFC, lowercase, `ё` as `е`, every kind of space as
 /// one ASCII space (collapsed), every kind of dash as `-`, typographic apostrophes as `'`, emoji and
 /// other symbols as spaces, combining marks and invisible characters dropped, runs of three or more
-/// identical letters squeezed to one. ASCII punctuation is kept for the tokenizer to judge.
+/// identical Russian letters squeezed to one (Latin runs are left for the repairs to judge, so that
+/// `www.` survives). ASCII punctuation is kept for the tokenizer to judge.
 /// `starts`/`ends` give, for each of them, the UTF-8 byte range it came from in `source`.
 struct PreparedText {
     var scalars: [UInt32]
@@ -183,7 +184,7 @@ struct PreparedText {
                 if c == Chars.space {
                     runLength = 0
                     if scalars.isEmpty || scalars[scalars.count - 1] == Chars.space { continue }
-                } else if isLetter {
+                } else if isLetter && Chars.isCyrillic(c) {
                     if c == runLetter && runLength > 0 {
                         runLength += 1
                         if runLength >= 3 {

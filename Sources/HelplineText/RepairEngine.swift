@@ -190,7 +190,21 @@ struct RepairEngine: Sendable {
             plan.layoutFallback = Option(span: fallbackSpan, reading: reading, cost: 3)
         }
 
-        // Transliteration.
+        // Transliteration, of the word with emphasis squeezed.
+        var squeezed: [UInt32] = []
+        squeezed.reserveCapacity(core.count)
+        var run = 0
+        for c in core {
+            if let last = squeezed.last, last == c {
+                run += 1
+                if run == 3 { squeezed.removeLast() }
+                if run >= 3 { continue }
+            } else {
+                run = 1
+            }
+            squeezed.append(c)
+        }
+        squeezed.withUnsafeBufferPointer { core in
         if Transliteration.applies(to: core) {
             var exact: (reading: [UInt32], frequency: Int32)? = nil
             var softened: (reading: [UInt32], frequency: Int32)? = nil
@@ -237,6 +251,7 @@ struct RepairEngine: Sendable {
                     plan.translitFallback = Option(span: span, reading: first.reading, cost: 3)
                 }
             }
+        }
         }
         return plan
     }

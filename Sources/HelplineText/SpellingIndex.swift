@@ -23,7 +23,9 @@ struct SpellingIndex: Sendable {
             }
         }
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        var buckets = HashIndex(capacity: pairs.count / 4 + 16)
+        var unique = 0
+        for index in pairs.indices where index == 0 || pairs[index].0 != pairs[index - 1].0 { unique += 1 }
+        var buckets = HashIndex(capacity: unique)
         var starts: [Int32] = []
         var postings: [Int32] = []
         postings.reserveCapacity(pairs.count)
