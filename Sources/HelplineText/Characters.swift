@@ -68,10 +68,35 @@ enum Chars {
 
     /// A String from scalar values.
     static func string<C: Collection>(_ scalars: C) -> String where C.Element == UInt32 {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(scalars.count * 2)
-        for c in scalars { appendUTF8(c, to: &bytes) }
-        return String(decoding: bytes, as: UTF8.self)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scalars.count * 4) { bytes in
+            var count = 0
+            for c in scalars { count = writeUTF8(c, to: bytes, at: count) }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<count]), as: UTF8.self)
+        }
+    }
+
+    /// Writes the UTF-8 encoding of a scalar value at `offset`; returns the offset after it.
+    @inline(__always)
+    static func writeUTF8(_ c: UInt32, to bytes: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
+        if c < 0x80 {
+            bytes[offset] = UInt8(truncatingIfNeeded: c)
+            return offset + 1
+        } else if c < 0x800 {
+            bytes[offset] = UInt8(truncatingIfNeeded: 0xC0 | (c >> 6))
+            bytes[offset + 1] = UInt8(truncatingIfNeeded: 0x80 | (c & 0x3F))
+            return offset + 2
+        } else if c < 0x10000 {
+            bytes[offset] = UInt8(truncatingIfNeeded: 0xE0 | (c >> 12))
+            bytes[offset + 1] = UInt8(truncatingIfNeeded: 0x80 | ((c >> 6) & 0x3F))
+            bytes[offset + 2] = UInt8(truncatingIfNeeded: 0x80 | (c & 0x3F))
+            return offset + 3
+        } else {
+            bytes[offset] = UInt8(truncatingIfNeeded: 0xF0 | (c >> 18))
+            bytes[offset + 1] = UInt8(truncatingIfNeeded: 0x80 | ((c >> 12) & 0x3F))
+            bytes[offset + 2] = UInt8(truncatingIfNeeded: 0x80 | ((c >> 6) & 0x3F))
+            bytes[offset + 3] = UInt8(truncatingIfNeeded: 0x80 | (c & 0x3F))
+            return offset + 4
+        }
     }
 
     /// The scalar values of a String.

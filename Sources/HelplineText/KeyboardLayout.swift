@@ -64,6 +64,14 @@ enum KeyboardLayout {
         return true
     }
 
+    /// The Latin-layout key that types a Russian letter (a hyphen stays a hyphen).
+    @inline(__always)
+    static func key(for c: UInt32) -> UInt32? {
+        if c == Chars.hyphen { return c }
+        guard Chars.isCyrillic(c) else { return nil }
+        return keyForRussian[Int(c - 0x430)]
+    }
+
     /// The Latin-layout keys that type the given Russian letters, or false for other characters.
     static func latin(from letters: UnsafeBufferPointer<UInt32>, into out: inout [UInt32]) -> Bool {
         out.removeAll(keepingCapacity: true)

@@ -75,16 +75,34 @@ struct PreparedText {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The tokens' texts joined by single spaces, and each token's text.
+    func joinedAndTexts(_ tokens: [RawToken]) -> (String, [Token]) {
+        var texts: [Token] = []
+        texts.reserveCapacity(tokens.count)
+        let joined = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scalars.count * 4 + tokens.count) { bytes in
+            var count = 0
+            for token in tokens {
+                if count > 0 {
+                    bytes[count] = 0x20
+                    count += 1
+                }
+                let from = count
+                for index in token.start..<token.end { count = Chars.writeUTF8(scalars[index], to: bytes, at: count) }
+                texts.append(Token(text: String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<count]), as: UTF8.self),
+                                   kind: token.kind))
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<count]), as: UTF8.self)
+        }
+        return (joined, texts)
+    }
+
     /// One token's text.
     func text(_ token: RawToken) -> String {
         text(token.start..<token.end)
     }
 
     func text(_ range: Range<Int>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(range.count * 2)
-        for index in range { Chars.appendUTF8(scalars[index], to: &bytes) }
-        return String(decoding: bytes, as: UTF8.self)
+        Chars.string(scalars[range])
     }
 
     /// Runs the pass; returns false (having stopped early) when the text needs NFC composition first.

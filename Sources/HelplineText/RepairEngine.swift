@@ -1,6 +1,6 @@
 /// The word-level repairs behind `TextAnalyzer`: keyboard layout both ways, transliteration and
 /// spelling, decided against a lexicon and character statistics trained on it.
-struct RepairEngine: Sendable {
+final class RepairEngine: Sendable {
     let lexicon: Lexicon
     let spelling: SpellingIndex
     let russianModel: CharacterModel
@@ -111,9 +111,14 @@ struct RepairEngine: Sendable {
 
     /// A known Latin word this Russian-letter gibberish was typed for in the Russian layout.
     private func reverseLayout(_ word: UnsafeBufferPointer<UInt32>) -> Int? {
-        var keys: [UInt32] = []
-        guard KeyboardLayout.latin(from: word, into: &keys) else { return nil }
-        guard let id = keys.withUnsafeBufferPointer(lexicon.find), lexicon.scripts[id] == .latin else { return nil }
+        let id: Int? = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: word.count) { keys in
+            for (index, c) in word.enumerated() {
+                guard let key = KeyboardLayout.key(for: c) else { return nil }
+                keys[index] = key
+            }
+            return lexicon.find(UnsafeBufferPointer(keys))
+        }
+        guard let id, lexicon.scripts[id] == .latin else { return nil }
         return russianModel.score(word) < RepairEngine.gibberish ? id : nil
     }
 
@@ -145,11 +150,11 @@ struct RepairEngine: Sendable {
     // MARK: - Latin words
 
     /// What a Russian string read from a Latin word amounts to.
-    private func assess(_ reading: [UInt32], span: Range<Int>) -> Option? {
+    private func assess(_ reading: [UInt32], span: Range<Int>, spelling: Bool = true) -> Option? {
         reading.withUnsafeBufferPointer { word in
             if lexicon.find(word) != nil { return Option(span: span, reading: reading, cost: 0) }
             if lexicon.isKnownForm(word) { return Option(span: span, reading: reading, cost: 0.5) }
-            if let (id, distance) = correct(word) {
+            if spelling, let (id, distance) = correct(word) {
                 return Option(span: span, reading: reading, cost: Double(distance), corrected: id)
             }
             return nil
@@ -174,14 +179,18 @@ struct RepairEngine: Sendable {
             spans.append(token.extStart..<token.end)
             if token.extEnd > token.end { spans.append(token.extStart..<token.extEnd) }
         }
+        var readings: [(Range<Int>, [UInt32])] = []
         for span in spans {
             guard KeyboardLayout.russian(from: UnsafeBufferPointer(rebasing: s[span]), into: &reading) else { continue }
-            guard let option = assess(reading, span: span) else { continue }
+            readings.append((span, reading))
+            guard let option = assess(reading, span: span, spelling: false) else { continue }
             if let best = plan.layout, best.cost < option.cost || (best.cost == option.cost && best.span.count >= span.count) {
                 continue
             }
             plan.layout = option
         }
+        // A known reading in the Latin layout leaves nothing for transliteration or spelling to add.
+        if let layout = plan.layout, layout.cost == 0 { return plan }
         // Without a known reading: the word with the keys that are letters rather than punctuation.
         var fallbackEnd = token.end
         while fallbackEnd < token.extEnd, RepairEngine.isLetterKey(s[fallbackEnd]) { fallbackEnd += 1 }
@@ -252,6 +261,16 @@ struct RepairEngine: Sendable {
                 }
             }
         }
+        }
+        // Neither reading is known as it stands: try spelling correction of the layout readings.
+        if (plan.translit?.cost ?? .infinity) > 0 && plan.layout == nil {
+            for (span, reading) in readings {
+                guard let option = assess(reading, span: span) else { continue }
+                if let best = plan.layout, best.cost < option.cost || (best.cost == option.cost && best.span.count >= span.count) {
+                    continue
+                }
+                plan.layout = option
+            }
         }
         return plan
     }

@@ -48,13 +48,11 @@ public struct TextAnalyzer: Sendable {
     public func analyze(_ text: String) -> Analysis {
         let prepared = PreparedText(text)
         let raw = Tokenizer.scan(prepared.scalars)
-        var tokens: [Token] = []
-        tokens.reserveCapacity(raw.count)
-        for token in raw { tokens.append(Token(text: prepared.text(token), kind: token.kind)) }
+        let (normalized, tokens) = prepared.joinedAndTexts(raw)
         let repaired = engine.repair(prepared, raw)
         return Analysis(
             original: text,
-            normalized: prepared.joined(raw),
+            normalized: normalized,
             tokens: tokens,
             repairs: repaired.repairs,
             words: repaired.words,
