@@ -200,67 +200,9 @@ final class RepairEngine: Sendable {
         }
 
         // Transliteration, of the word with emphasis squeezed.
-        var squeezed: [UInt32] = []
-        squeezed.reserveCapacity(core.count)
-        var run = 0
-        for c in core {
-            if let last = squeezed.last, last == c {
-                run += 1
-                if run == 3 { squeezed.removeLast() }
-                if run >= 3 { continue }
-            } else {
-                run = 1
-            }
-            squeezed.append(c)
-        }
-        squeezed.withUnsafeBufferPointer { core in
-        if Transliteration.applies(to: core) {
-            var exact: (reading: [UInt32], frequency: Int32)? = nil
-            var softened: (reading: [UInt32], frequency: Int32)? = nil
-            var top: [(reading: [UInt32], score: Float)] = []
-            var withSign: [UInt32] = []
-            Transliteration.forEachReading(of: core, limit: RepairEngine.readingLimit) { candidate in
-                if let id = lexicon.find(candidate) {
-                    if exact == nil || lexicon.frequencies[id] > exact!.frequency {
-                        exact = (Array(candidate), lexicon.frequencies[id])
-                    }
-                    return true
-                }
-                // Transliteration often drops a final soft sign: "vernut" for «вернуть».
-                if exact == nil, let last = candidate.last, Chars.isCyrillic(last), !Letter.isVowel(Letter.code(last)),
-                   last != 0x439, last != 0x44C, last != 0x44A {
-                    withSign.removeAll(keepingCapacity: true)
-                    withSign.append(contentsOf: candidate)
-                    withSign.append(0x44C)
-                    if let id = withSign.withUnsafeBufferPointer(lexicon.find),
-                       softened == nil || lexicon.frequencies[id] > softened!.frequency {
-                        softened = (withSign, lexicon.frequencies[id])
-                    }
-                }
-                if exact == nil {
-                    let score = russianModel.score(candidate)
-                    if top.count < 3 || score > top[top.count - 1].score {
-                        if top.count == 3 { top.removeLast() }
-                        let at = top.firstIndex { $0.score < score } ?? top.count
-                        top.insert((Array(candidate), score), at: at)
-                    }
-                }
-                return true
-            }
-            let span = token.start..<token.end
-            if let exact = exact ?? softened {
-                plan.translit = Option(span: span, reading: exact.reading, cost: 0)
-            } else {
-                for (candidate, _) in top {
-                    guard let option = assess(candidate, span: span) else { continue }
-                    if let best = plan.translit, best.cost <= option.cost { continue }
-                    plan.translit = option
-                }
-                if let first = top.first {
-                    plan.translitFallback = Option(span: span, reading: first.reading, cost: 3)
-                }
-            }
-        }
+        let squeezed = RepairEngine.squeezed(core)
+        squeezed.withUnsafeBufferPointer { letters in
+            (plan.translit, plan.translitFallback) = transliterate(letters, span: token.start..<token.end)
         }
         // Neither reading is known as it stands: try spelling correction of the layout readings.
         if (plan.translit?.cost ?? .infinity) > 0 && plan.layout == nil {
@@ -273,6 +215,72 @@ final class RepairEngine: Sendable {
             }
         }
         return plan
+    }
+
+    /// The best transliteration reading of a Latin word (known, or corrected to a known word) and,
+    /// when there is none, the most plausible reading as a fallback.
+    private func transliterate(_ word: UnsafeBufferPointer<UInt32>, span: Range<Int>) -> (Option?, Option?) {
+        guard Transliteration.applies(to: word) else { return (nil, nil) }
+        var exact: (reading: [UInt32], frequency: Int32)? = nil
+        var softened: (reading: [UInt32], frequency: Int32)? = nil
+        var top: [(reading: [UInt32], score: Float)] = []
+        var withSign: [UInt32] = []
+        Transliteration.forEachReading(of: word, limit: RepairEngine.readingLimit) { candidate in
+            if let id = lexicon.find(candidate) {
+                if lexicon.frequencies[id] > exact?.frequency ?? 0 {
+                    exact = (Array(candidate), lexicon.frequencies[id])
+                }
+                return true
+            }
+            guard exact == nil else { return true }
+            // Transliteration often drops a final soft sign: "vernut" for «вернуть».
+            if let last = candidate.last, Chars.isCyrillic(last), !Letter.isVowel(Letter.code(last)),
+               last != 0x439, last != 0x44C, last != 0x44A {
+                withSign.removeAll(keepingCapacity: true)
+                withSign.append(contentsOf: candidate)
+                withSign.append(0x44C)
+                if let id = withSign.withUnsafeBufferPointer(lexicon.find),
+                   lexicon.frequencies[id] > softened?.frequency ?? 0 {
+                    softened = (withSign, lexicon.frequencies[id])
+                }
+            }
+            let score = russianModel.score(candidate)
+            if top.count < 3 || score > top[top.count - 1].score {
+                if top.count == 3 { top.removeLast() }
+                let at = top.firstIndex { $0.score < score } ?? top.count
+                top.insert((Array(candidate), score), at: at)
+            }
+            return true
+        }
+        if let known = exact ?? softened {
+            return (Option(span: span, reading: known.reading, cost: 0), nil)
+        }
+        var best: Option? = nil
+        for (candidate, _) in top {
+            guard let option = assess(candidate, span: span) else { continue }
+            if let current = best, current.cost <= option.cost { continue }
+            best = option
+        }
+        let fallback = top.first.map { Option(span: span, reading: $0.reading, cost: 3) }
+        return (best, fallback)
+    }
+
+    /// The word with runs of three or more identical characters squeezed to one.
+    private static func squeezed(_ word: UnsafeBufferPointer<UInt32>) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(word.count)
+        var run = 0
+        for c in word {
+            if let last = out.last, last == c {
+                run += 1
+                if run == 3 { out.removeLast() }
+                if run >= 3 { continue }
+            } else {
+                run = 1
+            }
+            out.append(c)
+        }
+        return out
     }
 
     /// Layout keys that stand for letters even at the end of a word (`[ ] ; { } < > ~ ``).
