@@ -7,8 +7,9 @@ final class RepairEngine: Sendable {
     let latinModel: CharacterModel
     let hasLatinWords: Bool
 
-    /// Words no longer than this are never spelling-corrected.
-    static let shortestCorrected = 4
+    /// Words shorter than this are never spelling-corrected: among short words a single edit too
+    /// often turns one correct word into another («вещь» → «весь»).
+    static let shortestCorrected = 5
     /// From this length on, two edits are allowed; below it, one.
     static let twoEditsFrom = 7
     /// Below this mean log probability a Russian string is gibberish (keyboard noise).
@@ -65,12 +66,13 @@ final class RepairEngine: Sendable {
                 plans.append(plan(s, token))
             }
             let mode = plans.isEmpty ? .none : decideMode(plans)
+            let latinContext = plans.contains { $0.knownLatin != nil }
             var next = 0
             var wordCount = 0
             for token in raw where token.kind == .word { wordCount += 1 }
             for token in raw where token.kind == .word {
                 if Chars.isLatin(s[token.start]) {
-                    apply(plans[next], mode, alone: wordCount == 1, s, &result)
+                    apply(plans[next], mode, alone: wordCount == 1, latinContext: latinContext, s, &result)
                     next += 1
                 } else {
                     repairOther(s, token, &result)
@@ -310,7 +312,8 @@ final class RepairEngine: Sendable {
         return .none
     }
 
-    private func apply(_ plan: LatinPlan, _ mode: Mode, alone: Bool, _ s: UnsafeBufferPointer<UInt32>, _ result: inout Result) {
+    private func apply(_ plan: LatinPlan, _ mode: Mode, alone: Bool, latinContext: Bool,
+                       _ s: UnsafeBufferPointer<UInt32>, _ result: inout Result) {
         let token = plan.token
         if let id = plan.knownLatin {
             append(id, &result)
@@ -339,7 +342,8 @@ final class RepairEngine: Sendable {
             let best = min(layout, translit)
             // A one- or two-letter word reads many ways; without a reading the message agrees on,
             // it is converted only when it is the whole message.
-            let shortWord = plan.letters <= 2
+            // Beside known Latin words ("iphone 15 pro"), only a longer word with a known reading is.
+            let shortWord = plan.letters <= 2 || (latinContext && (plan.letters <= 3 || best > 0))
             if best <= 1 && (!shortWord || (alone && best == 0 && max(layout, translit) == .infinity)) {
                 if layout <= translit {
                     chosen = plan.layout

@@ -8,7 +8,9 @@
 /// - **layout** — Latin-layout typing of Russian ("ult vjq pfrfp" → «где мой заказ», ",tp" → «без»);
 /// - **reverse layout** — Russian-layout typing of a known Latin word («щящт» → "ozon");
 /// - **translit** — Latin transliteration ("gde moi zakaz" → «где мой заказ»);
-/// - **spelling** — a misspelling of a known word («вазврат» → «возврат»).
+/// - **spelling** — a misspelling of a known word («вазврат» → «возврат»): Damerau–Levenshtein
+///   distance 1 for words of five or six letters, 2 from seven letters on, none below five; the
+///   nearest known word wins, then the most frequent.
 ///
 /// A known word (or an inflection of one), a number, a phone or an order number is never changed.
 /// A Latin word is converted when its Russian reading is a known word (exactly, as an inflection,

@@ -106,5 +106,8 @@ struct TransliterationRepairTests {
     @Test func latinStaysLatin() {
         #expect(analyzer.analyze("ozon travel").repairs.isEmpty)
         #expect(analyzer.analyze("hello my friend").repairs.isEmpty)
+        let phone = analyzer.analyze("iphone 15 pro max не включается")
+        #expect(phone.repairs.isEmpty)
+        #expect(phone.words == ["iphone", "pro", "max", "не", "включается"])
     }
 }

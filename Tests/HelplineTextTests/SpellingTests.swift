@@ -19,10 +19,11 @@ struct SpellingTests {
         #expect(corrected("жаллоба") == "жалоба")    // deletion
     }
 
-    /// Short words get at most one edit, and words of three letters or fewer none.
+    /// Words of five or six letters get at most one edit, words of four letters or fewer none.
     @Test func limits() {
         #expect(corrected("пррль") == nil)           // five letters, two edits from «пароль»
         #expect(corrected("зкз") == nil)             // too short
+        #expect(corrected("зака") == nil)            // four letters: not corrected
         #expect(corrected("абракадабра") == nil)     // nothing near
     }
 
@@ -31,6 +32,14 @@ struct SpellingTests {
         let analysis = analyzer.analyze("возврат возвраты товары заказ 12345 1990")
         #expect(analysis.repairs.isEmpty)
         #expect(analysis.words == ["возврат", "возвраты", "товары", "заказ"])
+    }
+
+    /// A correct four-letter word one edit from a known word stays as written.
+    @Test func shortCorrectWordStays() {
+        let analyzer = TextAnalyzer(vocabulary: Vocabulary(words: ["весь заказ"]), includeCommonWords: false)
+        let analysis = analyzer.analyze("пришла не та вещь")
+        #expect(analysis.repairs.isEmpty)
+        #expect(analysis.words.last == "вещь")
     }
 
     /// Among equally near words the more frequent one wins.
