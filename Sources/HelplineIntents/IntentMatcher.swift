@@ -182,7 +182,8 @@ public struct IntentMatcher: Sendable {
         for own in perIntent {
             // Variant hashes of the intent's frequent words: the deleted position and the word's stem.
             var frequent: [UInt64: (position: Int, stem: String)] = [:]
-            for (word, count) in own where count >= minTypoNeighbourCount && word.unicodeScalars.count >= minTypoLength - 1 {
+            for (word, count) in own.sorted(by: { $0.key < $1.key })
+            where count >= minTypoNeighbourCount && word.unicodeScalars.count >= minTypoLength - 1 {
                 let stem = RussianStemmer.stem(String(word))
                 forEachVariant(of: word) { hash, position in frequent[hash] = (position, stem) }
             }
@@ -240,10 +241,10 @@ public struct IntentMatcher: Sendable {
         let scores = score(analysis)
         let settings = catalog.settings
         let candidates = scores.top.map { ScoredIntent(intent: classIds[$0.index], confidence: Self.rounded($0.p)) }
-            .filter { $0.confidence >= Self.minAlternativeConfidence }
+            .filter { $0.confidence >= Self.minAlternativeConfidence && $0.confidence.isFinite }
         guard let best = scores.top.first,
               !scores.isRejected(rejectBelow: settings.rejectBelow, minEvidence: settings.minEvidence) else {
-            let bestP = scores.top.first?.p ?? 0
+            let bestP = scores.top.first.map { $0.p.isFinite ? $0.p : 0 } ?? 0
             return Classification(intent: Classification.none, confidence: Self.rounded(1 - bestP),
                                   alternatives: Array(candidates.prefix(Self.maxAlternatives)), isAmbiguous: false,
                                   entities: analysis.entities, analysis: analysis)
@@ -265,7 +266,8 @@ public struct IntentMatcher: Sendable {
 
         /// Whether these scores mean `none` under the given thresholds.
         func isRejected(rejectBelow: Double, minEvidence: Double) -> Bool {
-            guard let best = top.first else { return true }
+            // Scores that are not numbers (weights blown up by extreme training settings) reject.
+            guard let best = top.first, best.p.isFinite, offTopic.isFinite else { return true }
             return Double(best.p) < rejectBelow || offTopic > best.p || Double(evidence) < minEvidence
         }
     }
