@@ -39,7 +39,7 @@ public struct DialogueEngine: Sendable {
     /// normalizes only what the customer typed.
     private let optionKeys: [String: String]
     /// The title stop words, in the form ``OrderFinder`` compares words.
-    private let titleStopwords: [WordForm]
+    private let titleStopwords: GenericWords
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -57,7 +57,7 @@ public struct DialogueEngine: Sendable {
         fixed += [Self.specialistValue, Self.noOrderValue, Self.newAppealValue]
         fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption].map { prompts.text($0) }
         optionKeys = Dictionary(fixed.map { ($0, DialogueRules.phraseKey($0)) }, uniquingKeysWith: { first, _ in first })
-        titleStopwords = rules.titleStopwords.flatMap(WordForms.forms)
+        titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
     }
 
     /// An engine on a matcher with the given prompts and rules.

@@ -26,9 +26,9 @@ enum OrderFinder {
     /// The orders one of whose distinctive title words the message contains: a title word found
     /// in no other offered order's title, compared by stem («наушников» finds «Наушники»).
     /// Words in `ignoring` (generic words such as «товар») never count.
-    static func byTitle(_ text: String, among orders: [Order], ignoring generic: [WordForm] = []) -> [Order] {
+    static func byTitle(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([])) -> [Order] {
         func meaningful(_ text: String) -> [WordForm] {
-            WordForms.forms(text).filter { word in !generic.contains { WordForms.same($0, word) } }
+            WordForms.forms(text).filter { !generic.contains($0) }
         }
         let said = meaningful(text)
         guard !said.isEmpty else { return [] }
@@ -47,8 +47,8 @@ enum OrderFinder {
     /// The one order a message consists of: every meaningful word of the message is a word of that
     /// order's title and at least one is distinctive («наушников», «Мастер и Маргарита»). Stricter
     /// than ``byTitle(_:among:ignoring:)``, for messages that were not understood as anything else.
-    static func byTitleAlone(_ text: String, among orders: [Order], ignoring generic: [WordForm] = []) -> Order? {
-        let said = WordForms.forms(text).filter { word in !generic.contains { WordForms.same($0, word) } }
+    static func byTitleAlone(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([])) -> Order? {
+        let said = WordForms.forms(text).filter { !generic.contains($0) }
         let candidates = byTitle(text, among: orders, ignoring: generic)
         guard candidates.count == 1, let order = candidates.first else { return nil }
         let title = WordForms.forms(order.title)
@@ -72,6 +72,28 @@ struct WordForm: Sendable, Hashable {
         self.word = word
         stem = RussianStemmer.stem(word)
         length = word.count
+    }
+}
+
+/// Words that never tell orders apart, indexed so that checking a word against all of them costs
+/// two set lookups (and, for words of five letters or more, a look at the long ones).
+struct GenericWords: Sendable, Hashable {
+    private let words: Set<String>
+    private let stems: Set<String>
+    /// The words that can share a five-letter start with another word.
+    private let long: [WordForm]
+
+    init(_ forms: [WordForm]) {
+        words = Set(forms.map(\.word))
+        stems = Set(forms.map(\.stem))
+        long = forms.filter { $0.length >= 5 }
+    }
+
+    /// Whether `word` is a form of one of the words (``WordForms/same(_:_:)-(WordForm,WordForm)``).
+    func contains(_ word: WordForm) -> Bool {
+        if words.contains(word.word) || stems.contains(word.stem) { return true }
+        guard word.length >= 5 else { return false }
+        return long.contains { WordForms.same($0, word) }
     }
 }
 
