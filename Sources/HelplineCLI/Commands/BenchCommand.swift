@@ -50,6 +50,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Time a bare Unix-socket echo round trip instead (one connection, one in flight).")
     var echo = false
 
+    @Flag(help: "Time `ping` round trips through the daemon instead (one connection, one in flight): the socket and protocol without a turn.")
+    var ping = false
+
     @Flag(name: .customLong("in-process"), help: "Time analysis, classification and turns without sockets.")
     var inProcess = false
 
@@ -69,8 +72,8 @@ struct BenchCommand: AsyncParsableCommand {
         guard turns > 0 else { throw ValidationError("--turns must be positive") }
         if let sessions, sessions <= 0 { throw ValidationError("--sessions must be positive") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must not be negative") }
-        guard [echo, inProcess, memory].filter({ $0 }).count <= 1 else {
-            throw ValidationError("choose one of --echo, --in-process and --memory")
+        guard [echo, ping, inProcess, memory].filter({ $0 }).count <= 1 else {
+            throw ValidationError("choose one of --echo, --ping, --in-process and --memory")
         }
     }
 
@@ -124,6 +127,10 @@ struct BenchCommand: AsyncParsableCommand {
             let result: LoadResult
             if memory {
                 result = try await measureMemory(generator, socketPath: socketPath)
+            } else if ping {
+                let report = try await LoadGenerator.echo(socketPath: socketPath, line: Array(#"{"op":"ping"}"#.utf8) + [10],
+                                                          turns: turns, warmupTurns: warmup ?? min(max(turns / 10, 100), 10_000))
+                result = LoadResult(load: nil, memory: nil, ping: report, daemon: try await Self.stats(socketPath))
             } else {
                 var probe: (@Sendable () -> Double?)?
                 if let pid = daemon?.pid {
@@ -133,7 +140,7 @@ struct BenchCommand: AsyncParsableCommand {
                                                       turns: turns, warmupTurns: warmup, sessions: sessions, seed: seed,
                                                       serverCPU: probe)
                 let report = try await generator.run(configuration)
-                result = LoadResult(load: report, memory: nil, daemon: try await Self.stats(socketPath))
+                result = LoadResult(load: report, memory: nil, ping: nil, daemon: try await Self.stats(socketPath))
             }
             var output = result
             output.readyMilliseconds = daemon.map { Self.milliseconds($0.readyAfter) }
@@ -155,7 +162,7 @@ struct BenchCommand: AsyncParsableCommand {
         let after = try await Self.stats(socketPath)
         let memory = MemoryReport(sessionsOpened: opened, errors: errors, seconds: seconds,
                                   rssBefore: before.rssBytes, rssAfter: after.rssBytes)
-        return LoadResult(load: nil, memory: memory, daemon: after)
+        return LoadResult(load: nil, memory: memory, ping: nil, daemon: after)
     }
 
     private static func stats(_ socketPath: String) async throws -> ServerStats {
@@ -204,12 +211,14 @@ protocol TextReport {
 struct LoadResult: Encodable, TextReport {
     var load: LoadReport?
     var memory: MemoryReport?
+    /// `ping` round trips, one at a time.
+    var ping: LoadReport?
     var daemon: ServerStats
     /// From launching the daemon to its "ready" line, when the bench started it.
     var readyMilliseconds: Double?
 
     enum CodingKeys: String, CodingKey {
-        case load, memory, daemon
+        case load, memory, ping, daemon
         case readyMilliseconds = "ready_ms"
     }
 
@@ -225,6 +234,10 @@ struct LoadResult: Encodable, TextReport {
                 lines.append("cpu         daemon \(load.serverCPUPerTurn.map { "\($0) µs" } ?? "-") a turn, "
                     + "load generator \(load.clientCPUPerTurn.map { "\($0) µs" } ?? "-") a turn")
             }
+        }
+        if let ping {
+            lines.append("ping        \(ping.turns) round trips, 1 connection × 1 in flight: \(Int(ping.turnsPerSecond.rounded()))/s")
+            lines.append("latency     \(ping.latency.line)")
         }
         if let memory {
             lines.append("sessions    \(memory.sessionsOpened) opened in \(LatencySummary.rounded(memory.seconds, 2)) s; errors \(memory.errors)")
