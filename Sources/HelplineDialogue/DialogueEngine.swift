@@ -98,14 +98,17 @@ public struct DialogueEngine: Sendable {
 
     /// One user turn: the reply and the effects to perform. Never fails: any text gets a reply.
     public func handle(_ text: String, in conversation: inout Conversation, now: Date) -> Turn {
-        if let command = rules.command(for: text) {
+        // The message's phrase key (trimmed, normalized) is what control words, options and
+        // «без заказа» are compared by; worked out once for the whole turn.
+        let key = DialogueRules.phraseKey(text)
+        if let command = rules.command(forKey: key) {
             return perform(command, &conversation)
         }
         switch conversation.state {
-        case .chooseTopic: return topicTurn(text, &conversation)
-        case .chooseOrder: return orderTurn(text, &conversation)
+        case .chooseTopic: return topicTurn(text, key: key, &conversation)
+        case .chooseOrder: return orderTurn(text, key: key, &conversation)
         case .write: return writeTurn(text, &conversation, now: now)
-        case .submitted: return submittedTurn(text, &conversation)
+        case .submitted: return submittedTurn(text, key: key, &conversation)
         }
     }
 
@@ -117,12 +120,12 @@ public struct DialogueEngine: Sendable {
 
     // MARK: - The topic step
 
-    private func topicTurn(_ text: String, _ c: inout Conversation) -> Turn {
+    private func topicTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
         if isBlank(text) { return topicStep(&c, lead: [prompts.text(.emptyText)], options: c.options) }
-        if let option = chosenOption(text, in: c.options) {
+        if let option = chosenOption(text, key: key, in: c.options) {
             return choose(option.value, &c, intent: nil)
         }
-        if let number = bareNumber(text) {
+        if let number = bareNumber(key: key) {
             return topicStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], options: c.options)
         }
         let classification = classifier.classify(text)
@@ -230,18 +233,18 @@ public struct DialogueEngine: Sendable {
 
     // MARK: - The order step
 
-    private func orderTurn(_ text: String, _ c: inout Conversation) -> Turn {
+    private func orderTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
         guard let topicID = c.topic, let topic = catalog.intent(topicID) else {
             return startOver(&c, lead: [])
         }
         if isBlank(text) { return orderStep(&c, topic: topic, lead: [prompts.text(.emptyText)]) }
         let offered = eligibleOrders(for: topic, in: c.profile)
-        if let option = chosenOption(text, in: c.options) {
+        if let option = chosenOption(text, key: key, in: c.options) {
             if option.value == Self.noOrderValue { return pickOrder(nil, &c, intent: nil) }
             if let order = offered.first(where: { $0.id == option.value }) { return pickOrder(order, &c, intent: nil) }
         }
-        if rules.meansNoOrder(text) { return pickOrder(nil, &c, intent: nil) }
-        if let number = bareNumber(text) {
+        if rules.meansNoOrder(key: key) { return pickOrder(nil, &c, intent: nil) }
+        if let number = bareNumber(key: key) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
         }
         let classification = classifier.classify(text)
@@ -307,10 +310,10 @@ public struct DialogueEngine: Sendable {
 
     // MARK: - After the appeal
 
-    private func submittedTurn(_ text: String, _ c: inout Conversation) -> Turn {
+    private func submittedTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
         guard var ticket = c.ticket else { return startOver(&c, lead: []) }
         if isBlank(text) { return submittedStep(&c, lead: [prompts.text(.emptyText)]) }
-        if let option = chosenOption(text, in: c.options), option.value == Self.newAppealValue {
+        if let option = chosenOption(text, key: key, in: c.options), option.value == Self.newAppealValue {
             return startOver(&c, lead: [prompts.text(.newAppeal)])
         }
         let classification = classifier.classify(text)
@@ -464,8 +467,8 @@ public struct DialogueEngine: Sendable {
     }
 
     /// The option a message chooses: its key, its label or its value, ignoring case and punctuation.
-    private func chosenOption(_ text: String, in options: [ReplyOption]) -> ReplyOption? {
-        let key = DialogueRules.phraseKey(text)
+    /// `key` is the message's ``DialogueRules/phraseKey(_:)``.
+    private func chosenOption(_ text: String, key: String, in options: [ReplyOption]) -> ReplyOption? {
         let trimmed = text.trimmingWhitespace()
         guard !key.isEmpty else { return nil }
         func optionKey(_ text: String) -> String { optionKeys[text] ?? DialogueRules.phraseKey(text) }
@@ -477,8 +480,7 @@ public struct DialogueEngine: Sendable {
     }
 
     /// A short number typed alone (an option that does not exist), as typed.
-    private func bareNumber(_ text: String) -> String? {
-        let key = DialogueRules.phraseKey(text)
+    private func bareNumber(key: String) -> String? {
         guard !key.isEmpty, key.count <= 3, key.allSatisfy(\.isNumber) else { return nil }
         return key
     }

@@ -108,6 +108,27 @@ final class GroupCommitter: Sendable {
 
     /// Writes one batch in one transaction and reports each write's outcome.
     private func write(_ batch: [Pending], _ db: Database) {
+        if batch.count == 1, let only = batch.first {
+            // Alone in its transaction: the transaction itself undoes a failing write, no savepoint needed.
+            do {
+                var outcome = WriteOutcome.failed("not applied")
+                try db.inTransaction(.immediate) {
+                    outcome = try SessionDatabase.apply(only.write, in: db)
+                    if case .applied = outcome { return .commit }
+                    return .rollback
+                }
+                if case .applied = outcome {
+                    state.withLockedValue { state in
+                        state.transactions += 1
+                        state.writes += 1
+                    }
+                }
+                only.completion(.success(outcome))
+            } catch {
+                only.completion(.failure(error))
+            }
+            return
+        }
         do {
             var outcomes: [WriteOutcome] = []
             try db.inTransaction(.immediate) {

@@ -221,7 +221,7 @@ public final class SessionDatabase: Sendable {
         }
     }
 
-    private static func apply(_ write: SessionWrite, in db: Database) throws -> WriteOutcome {
+    static func apply(_ write: SessionWrite, in db: Database) throws -> WriteOutcome {
         switch write {
         case .create(let conversation, let greeting, let at):
             try record(for: conversation, version: 1, createdAt: at, updatedAt: at).insert(db)
