@@ -49,7 +49,6 @@ struct LoadedSession: Sendable {
 public final class SessionDatabase: Sendable {
     let pool: DatabasePool
     public let path: String
-    private let checkpointer: Checkpointer
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -63,19 +62,14 @@ public final class SessionDatabase: Sendable {
             // WAL with synchronous=NORMAL: a commit survives the process being killed
             // (it is in the OS's hands once `write` returns); only a power loss can undo the last few.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Checkpoints are the background checkpointer's job; the writer steps in only when
-            // the log grows large.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.writerThreshold)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         try Self.migrator.migrate(pool)
-        checkpointer = try Checkpointer(path: path)
     }
 
     /// Closes the database; later calls fail.
     public func close() throws {
-        try checkpointer.stop()
         try pool.close()
     }
 
