@@ -61,7 +61,11 @@ let package = Package(
         // Layer 5: front ends.
         .target(
             name: "HelplineTranscripts",
-            dependencies: ["HelplineDialogue", "HelplineServer"]
+            dependencies: [
+                "HelplineDialogue",
+                "HelplineServer",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .systemLibrary(
             name: "CReadline",
