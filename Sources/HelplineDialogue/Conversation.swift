@@ -6,11 +6,11 @@ public struct Conversation: Sendable, Hashable, Codable {
     public var id: String
     public var profile: Profile
     public var state: DialogueState
-    /// The chosen topic id.
+    /// The chosen topic id (`general` when the customer asked for a specialist directly).
     public var topic: String?
-    /// The chosen order id.
+    /// The chosen order id; at the topic step, an order the customer named before choosing a topic.
     public var order: String?
-    /// The appeal made in this session, if any.
+    /// The current appeal, from its submission until the customer starts over.
     public var ticket: Ticket?
     /// Off-topic messages in a row at the topic step.
     public var misses: Int

@@ -1,40 +1,505 @@
 import Foundation
 import HelplineIntents
+import HelplineText
 
 /// The chat's flow as a pure state machine: pick topic → pick order → write → submitted.
-/// No I/O; the caller passes the time and performs the returned effects.
+///
+/// Like a connection state machine, the engine is a plain value: ``handle(_:in:now:)`` takes one
+/// event (the user's text and the current time), updates the ``Conversation`` in place and returns
+/// the ``Turn`` — the reply to show and the ``Effect``s (appeals to store) for the host to perform.
+/// There is no I/O and no clock inside, so the REPL, the daemon and tests drive it alike.
+///
+/// ```swift
+/// let engine = try DialogueEngine(bundle: .embedded)
+/// var (conversation, greeting) = engine.start(id: "s1", profile: profile, now: .now)
+/// let turn = engine.handle("где мой заказ 31415926-0001", in: &conversation, now: .now)
+/// turn.reply.state  // .write: the topic and the order were both taken from the text
+/// ```
+///
+/// Every text comes from data: `Intents/config/prompts.yaml` (``Prompts``), the intents' answers
+/// in `Intents/*.yaml`, and the rules in `Intents/config/dialogue.yaml` (``DialogueRules``).
 public struct DialogueEngine: Sendable {
+    /// The option value that asks for a specialist directly (the `operator` intent's id).
+    public static let specialistValue = "operator"
+    /// The option value of «Без заказа».
+    public static let noOrderValue = "no_order"
+    /// The option value that starts a new appeal.
+    public static let newAppealValue = "new"
+
     public let matcher: IntentMatcher
+    /// The intents: topics for the menu, answers, order steps.
+    public let catalog: IntentCatalog
+    /// What reads free text; the ``matcher`` unless another was injected.
+    public let classifier: any IntentClassifying
+    public let prompts: Prompts
+    public let rules: DialogueRules
 
+    /// An engine over a catalog, reading messages through `classifier`.
+    public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
+        self.matcher = (classifier as? IntentMatcher) ?? IntentMatcher(catalog: catalog)
+        self.catalog = catalog
+        self.classifier = classifier
+        self.prompts = prompts
+        self.rules = rules
+    }
+
+    /// An engine on a matcher with the given prompts and rules.
+    public init(matcher: IntentMatcher, prompts: Prompts, rules: DialogueRules) {
+        self.init(catalog: matcher.catalog, classifier: matcher, prompts: prompts, rules: rules)
+    }
+
+    /// An engine on a matcher with the prompts and rules built into the binary.
+    /// Prefer ``init(bundle:)``, which reports a broken data file instead of running without texts.
     public init(matcher: IntentMatcher) {
-        self.matcher = matcher
+        let bundle = DataBundle.embedded
+        let prompts = (try? Prompts(bundle: bundle))
+            ?? Prompts(texts: [:], smalltalk: [:], queues: [:], minuteForms: [])
+        let rules = (try? DialogueRules(bundle: bundle))
+            ?? DialogueRules(commands: [:], noOrder: [], generalTopic: "general", travelTopics: [], travelKinds: [],
+                             goodsKinds: [], missesBeforeSpecialist: 2, queues: [:],
+                             travelPriority: .init(kinds: [], packages: [], corporate: false, startsWithinHours: 0))
+        self.init(matcher: matcher, prompts: prompts, rules: rules)
     }
 
-    /// Builds the matcher and loads prompts from the data bundle.
+    /// Builds the matcher and loads the prompts and rules from the data bundle.
     public init(bundle: DataBundle) throws {
-        self.init(matcher: IntentMatcher(catalog: try IntentCatalog(bundle: bundle)))
+        let prompts = try Prompts(bundle: bundle)
+        let rules = try DialogueRules(bundle: bundle)
+        self.init(matcher: IntentMatcher(catalog: try IntentCatalog(bundle: bundle)), prompts: prompts, rules: rules)
     }
 
-    /// A new conversation and its greeting.
+    // MARK: - Events
+
+    /// A new conversation and its greeting with the topic menu.
     public func start(id: String, profile: Profile, now: Date) -> (Conversation, Reply) {
         var conversation = Conversation(id: id, profile: profile)
-        let options = matcher.catalog.topics.enumerated().map { index, topic in
-            ReplyOption(key: String(index + 1), label: topic.title, value: topic.id)
-        }
-        let reply = Reply(state: .chooseTopic, text: "Здравствуйте! Выберите тему обращения.", options: options)
-        conversation.options = options
-        conversation.lastReply = reply
-        return (conversation, reply)
+        let name = profile.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let greeting = name.isEmpty ? prompts.text(.greetingAnonymous) : prompts.text(.greeting, ["name": name])
+        let turn = topicStep(&conversation, lead: [greeting])
+        return (conversation, turn.reply)
     }
 
-    /// One user turn.
+    /// One user turn: the reply and the effects to perform. Never fails: any text gets a reply.
     public func handle(_ text: String, in conversation: inout Conversation, now: Date) -> Turn {
-        let reply = conversation.lastReply ?? Reply(state: conversation.state, text: "")
-        return Turn(reply: reply)
+        if let command = rules.command(for: text) {
+            return perform(command, &conversation)
+        }
+        switch conversation.state {
+        case .chooseTopic: return topicTurn(text, &conversation)
+        case .chooseOrder: return orderTurn(text, &conversation)
+        case .write: return writeTurn(text, &conversation, now: now)
+        case .submitted: return submittedTurn(text, &conversation)
+        }
     }
 
     /// The current reply again, changing nothing.
     public func currentReply(of conversation: Conversation) -> Reply {
-        conversation.lastReply ?? Reply(state: conversation.state, text: "", options: conversation.options)
+        conversation.lastReply ?? Reply(state: conversation.state, text: "", options: conversation.options,
+                                        ticket: conversation.ticket)
+    }
+
+    // MARK: - The topic step
+
+    private func topicTurn(_ text: String, _ c: inout Conversation) -> Turn {
+        if isBlank(text) { return topicStep(&c, lead: [prompts.text(.emptyText)], options: c.options) }
+        if let option = chosenOption(text, in: c.options) {
+            return choose(option.value, &c, intent: nil)
+        }
+        if let number = bareNumber(text) {
+            return topicStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], options: c.options)
+        }
+        let classification = classifier.classify(text)
+        let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        guard classification.intent != Classification.none, let best = catalog.intent(classification.intent) else {
+            let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
+            let named = byNumber.count == 1 ? byNumber.first
+                : OrderFinder.byTitleAlone(text, among: c.profile.orders, ignoring: rules.titleStopwords)
+            if let order = named {
+                c.order = order.id
+                c.misses = 0
+                return topicStep(&c, lead: [prompts.text(.orderNoted, ["order": orderReference(order)])], intent: score)
+            }
+            c.misses += 1
+            if c.misses >= rules.missesBeforeSpecialist {
+                let lead = prompts.text(.missSpecialist, ["specialist": prompts.text(.specialistOption)])
+                return topicStep(&c, lead: [lead], intent: score, prompt: nil)
+            }
+            return topicStep(&c, lead: [prompts.text(.miss)], intent: score)
+        }
+        var chosen = best
+        if classification.isAmbiguous {
+            let candidates = ambiguityCandidates(classification)
+            if candidates.count >= 2 {
+                c.misses = 0
+                let options = candidates.enumerated().map { index, intent in
+                    ReplyOption(key: String(index + 1), label: intent.title, value: intent.id)
+                }
+                return say(&c, [prompts.text(.ambiguous)], options: options, intent: score)
+            }
+            guard let only = candidates.first else {
+                return topicStep(&c, lead: [prompts.text(.miss)], intent: score)
+            }
+            chosen = only
+        }
+        return select(chosen, &c, text: text, entities: classification.entities, intent: score)
+    }
+
+    /// The intents to offer when the best few are too close: the best and the runners-up within the
+    /// catalog's margin (at least one), without small talk, at most three.
+    private func ambiguityCandidates(_ classification: Classification) -> [Intent] {
+        let margin = catalog.settings.ambiguityMargin
+        var close = classification.alternatives.filter { classification.confidence - $0.confidence <= margin }
+        if close.isEmpty { close = Array(classification.alternatives.prefix(1)) }
+        var seen: Set<String> = []
+        return ([classification.intent] + close.map(\.intent)).compactMap { id in
+            guard seen.insert(id).inserted, let intent = catalog.intent(id), intent.kind != .smalltalk else { return nil }
+            return intent
+        }.prefix(3).map { $0 }
+    }
+
+    /// Acts on a chosen option value: a topic or intent id, or the specialist.
+    private func choose(_ value: String, _ c: inout Conversation, intent: IntentScore?) -> Turn {
+        if value == Self.specialistValue { return specialist(&c, topic: rules.generalTopic, intent: intent) }
+        guard let chosen = catalog.intent(value) else { return topicStep(&c, lead: [prompts.text(.miss)]) }
+        return select(chosen, &c, text: "", entities: [], intent: intent)
+    }
+
+    /// Acts on a recognised intent at the topic step.
+    private func select(_ intent: Intent, _ c: inout Conversation, text: String, entities: [Entity],
+                        intent score: IntentScore?) -> Turn {
+        c.misses = 0
+        switch intent.kind {
+        case .topic:
+            return begin(intent, &c, text: text, entities: entities, intent: score)
+        case .info:
+            return topicStep(&c, lead: [answer(intent)], intent: score, prompt: .resumeTopic)
+        case .control:
+            return specialist(&c, topic: rules.generalTopic, intent: score)
+        case .smalltalk:
+            return topicStep(&c, lead: smalltalk(intent), intent: score)
+        }
+    }
+
+    /// Starts a topic: the order named in the text by number or title word (or noted before) if it
+    /// fits, else the order
+    /// step when the topic takes an order and the customer has such orders, else the message step.
+    private func begin(_ topic: Intent, _ c: inout Conversation, text: String, entities: [Entity],
+                       intent: IntentScore?) -> Turn {
+        let eligible = eligibleOrders(for: topic, in: c.profile)
+        let noted = eligible.first { $0.id == c.order }
+        c.topic = topic.id
+        if let order = namedOrder(text, entities: entities, among: eligible) {
+            c.order = order.id
+            return writeStep(&c, intent: intent)
+        }
+        if let noted {
+            c.order = noted.id
+            return writeStep(&c, intent: intent)
+        }
+        c.order = nil
+        if topic.needsOrder && !eligible.isEmpty {
+            return orderStep(&c, topic: topic, intent: intent)
+        }
+        return writeStep(&c, intent: intent)
+    }
+
+    /// Straight to the message step, e.g. when the customer asks for a specialist.
+    private func specialist(_ c: inout Conversation, topic: String, intent: IntentScore?) -> Turn {
+        c.topic = topic
+        c.order = nil
+        c.misses = 0
+        return writeStep(&c, intent: intent)
+    }
+
+    // MARK: - The order step
+
+    private func orderTurn(_ text: String, _ c: inout Conversation) -> Turn {
+        guard let topicID = c.topic, let topic = catalog.intent(topicID) else {
+            return startOver(&c, lead: [])
+        }
+        if isBlank(text) { return orderStep(&c, topic: topic, lead: [prompts.text(.emptyText)]) }
+        let offered = eligibleOrders(for: topic, in: c.profile)
+        if let option = chosenOption(text, in: c.options) {
+            if option.value == Self.noOrderValue { return pickOrder(nil, &c, intent: nil) }
+            if let order = offered.first(where: { $0.id == option.value }) { return pickOrder(order, &c, intent: nil) }
+        }
+        if rules.meansNoOrder(text) { return pickOrder(nil, &c, intent: nil) }
+        if let number = bareNumber(text) {
+            return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
+        }
+        let classification = classifier.classify(text)
+        let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
+        if byNumber.count == 1, let order = byNumber.first { return pickOrder(order, &c, intent: score) }
+        if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities) {
+            return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnknown, ["number": number])], intent: score)
+        }
+        let byTitle = OrderFinder.byTitle(text, among: offered, ignoring: rules.titleStopwords)
+        if byTitle.count == 1, let order = byTitle.first { return pickOrder(order, &c, intent: score) }
+        if byNumber.count > 1 || byTitle.count > 1 {
+            return orderStep(&c, topic: topic, lead: [prompts.text(.orderAmbiguous)], intent: score)
+        }
+        if classification.intent != Classification.none, !classification.isAmbiguous,
+           let intent = catalog.intent(classification.intent) {
+            switch intent.kind {
+            case .info:
+                return orderStep(&c, topic: topic, lead: [answer(intent)], intent: score, prompt: .resumeOrder)
+            case .smalltalk:
+                return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score, prompt: .resumeOrder)
+            case .control:
+                return pickOrder(nil, &c, intent: score)
+            case .topic where intent.id != topic.id:
+                return begin(intent, &c, text: text, entities: classification.entities, intent: score)
+            case .topic:
+                break
+            }
+        }
+        return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnrecognized)], intent: score)
+    }
+
+    private func pickOrder(_ order: Order?, _ c: inout Conversation, intent: IntentScore?) -> Turn {
+        c.order = order?.id
+        return writeStep(&c, intent: intent)
+    }
+
+    // MARK: - The message step
+
+    private func writeTurn(_ text: String, _ c: inout Conversation, now: Date) -> Turn {
+        if isBlank(text) { return writeStep(&c, lead: [prompts.text(.emptyText)], summary: false) }
+        let topic = c.topic ?? rules.generalTopic
+        let order = c.order.flatMap { id in c.profile.orders.first { $0.id == id } }
+        let queue = rules.queue(topic: topic, order: order, profile: c.profile, now: now)
+        c.ticketCount += 1
+        let ticket = Ticket(id: "\(c.id)-\(c.ticketCount)", topic: topic, order: c.order, queue: queue,
+                            etaMinutes: rules.eta(queue), messages: [text], createdAt: now)
+        c.ticket = ticket
+        c.topic = topic
+        c.state = .submitted
+        var lines = [
+            prompts.text(.ticketCreated, ["ticket": ticket.id]),
+            prompts.text(.ticketDetails, ["topic": topicTitle(topic), "order": orderDescription(c)]),
+            prompts.text(.ticketQueue, ["queue": prompts.queueName(queue),
+                                        "wait": prompts.queueWait(queue, etaMinutes: ticket.etaMinutes)]),
+        ]
+        if c.profile.premium && !c.profile.premiumSeller && queue == .regular {
+            lines.append(prompts.text(.premiumBuyerNote))
+        }
+        lines.append(prompts.text(.ticketFollowup))
+        return say(&c, lines, options: submittedOptions(), intent: nil, effects: [.openTicket(ticket)])
+    }
+
+    // MARK: - After the appeal
+
+    private func submittedTurn(_ text: String, _ c: inout Conversation) -> Turn {
+        guard var ticket = c.ticket else { return startOver(&c, lead: []) }
+        if isBlank(text) { return submittedStep(&c, lead: [prompts.text(.emptyText)]) }
+        if let option = chosenOption(text, in: c.options), option.value == Self.newAppealValue {
+            return startOver(&c, lead: [prompts.text(.newAppeal)])
+        }
+        let classification = classifier.classify(text)
+        let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        if classification.intent != Classification.none, !classification.isAmbiguous,
+           let intent = catalog.intent(classification.intent) {
+            switch intent.kind {
+            case .info: return submittedStep(&c, lead: [answer(intent)], intent: score)
+            case .smalltalk: return submittedStep(&c, lead: smalltalk(intent), intent: score)
+            case .control: return submittedStep(&c, lead: [], intent: score)
+            case .topic: break
+            }
+        }
+        ticket.messages.append(text)
+        c.ticket = ticket
+        return say(&c, [prompts.text(.appended, ["ticket": ticket.id])], options: submittedOptions(), intent: score,
+                   effects: [.appendToTicket(id: ticket.id, message: text)])
+    }
+
+    // MARK: - Control words
+
+    private func perform(_ command: Command, _ c: inout Conversation) -> Turn {
+        switch (command, c.state) {
+        case (.back, .chooseTopic):
+            c.order = nil
+            return topicStep(&c, lead: [prompts.text(.backAtStart)])
+        case (.back, .chooseOrder):
+            return startOver(&c, lead: [prompts.text(.backToTopics)])
+        case (.back, .write):
+            if let id = c.topic, let topic = catalog.intent(id), topic.kind == .topic, topic.needsOrder,
+               !eligibleOrders(for: topic, in: c.profile).isEmpty {
+                c.order = nil
+                return orderStep(&c, topic: topic, lead: [prompts.text(.backToOrders)])
+            }
+            return startOver(&c, lead: [prompts.text(.backToTopics)])
+        case (.back, .submitted):
+            let id = c.ticket?.id ?? ""
+            return startOver(&c, lead: [prompts.text(.backAfterSubmit, ["ticket": id])])
+        case (.menu, _):
+            return startOver(&c, lead: [prompts.text(.toMenu)])
+        case (.cancel, .chooseTopic):
+            let hadDraft = c.order != nil
+            return startOver(&c, lead: [prompts.text(hadDraft ? .cancelled : .nothingToCancel)])
+        case (.cancel, .chooseOrder), (.cancel, .write):
+            return startOver(&c, lead: [prompts.text(.cancelled)])
+        case (.cancel, .submitted):
+            let id = c.ticket?.id ?? ""
+            return submittedStep(&c, lead: [prompts.text(.cancelAfterSubmit, ["ticket": id])])
+        case (.new, _):
+            return startOver(&c, lead: [prompts.text(.newAppeal)])
+        }
+    }
+
+    /// Back to the topic menu with a clean draft; a stored appeal stays stored.
+    private func startOver(_ c: inout Conversation, lead: [String]) -> Turn {
+        c.topic = nil
+        c.order = nil
+        c.ticket = nil
+        c.misses = 0
+        return topicStep(&c, lead: lead)
+    }
+
+    // MARK: - Replies
+
+    /// The topic step's reply: `lead`, then `prompt`, with the menu (and the specialist after misses).
+    private func topicStep(_ c: inout Conversation, lead: [String], options: [ReplyOption]? = nil,
+                           intent: IntentScore? = nil, prompt: Prompt? = .menu) -> Turn {
+        c.state = .chooseTopic
+        let shown = options.flatMap { $0.isEmpty ? nil : $0 } ?? menuOptions(specialist: c.misses >= rules.missesBeforeSpecialist)
+        return say(&c, lead + [prompt.map { prompts.text($0) }].compactMap { $0 }, options: shown, intent: intent)
+    }
+
+    /// The order step's reply with the eligible orders and «Без заказа» as options.
+    private func orderStep(_ c: inout Conversation, topic: Intent, lead: [String] = [], intent: IntentScore? = nil,
+                           prompt: Prompt? = nil) -> Turn {
+        c.state = .chooseOrder
+        c.topic = topic.id
+        let orders = eligibleOrders(for: topic, in: c.profile)
+        let noOrder = prompts.text(.noOrderOption)
+        var options = orders.enumerated().map { index, order in
+            let label = order.status.isEmpty
+                ? prompts.text(.orderOption, ["title": order.title, "id": order.id])
+                : prompts.text(.orderOptionWithStatus, ["title": order.title, "id": order.id, "status": order.status])
+            return ReplyOption(key: String(index + 1), label: label, value: order.id)
+        }
+        options.append(ReplyOption(key: String(orders.count + 1), label: noOrder, value: Self.noOrderValue))
+        let question: Prompt = prompt ?? (orders.allSatisfy(\.kind.isTravel) ? .bookingQuestion : .orderQuestion)
+        return say(&c, lead + [prompts.text(question, ["no_order": noOrder])], options: options, intent: intent)
+    }
+
+    /// The message step's reply: what was chosen, then the request to write.
+    private func writeStep(_ c: inout Conversation, lead: [String] = [], intent: IntentScore? = nil,
+                           summary: Bool = true) -> Turn {
+        c.state = .write
+        c.misses = 0
+        var lines = lead
+        if summary {
+            let topic = topicTitle(c.topic ?? rules.generalTopic)
+            lines.append(c.order == nil
+                ? prompts.text(.writeSummary, ["topic": topic])
+                : prompts.text(.writeSummaryOrder, ["topic": topic, "order": orderDescription(c)]))
+        }
+        lines.append(prompts.text(.write))
+        return say(&c, lines, options: [], intent: intent)
+    }
+
+    /// A reply in the submitted state that leaves the appeal as it is.
+    private func submittedStep(_ c: inout Conversation, lead: [String], intent: IntentScore? = nil) -> Turn {
+        let id = c.ticket?.id ?? ""
+        return say(&c, lead + [prompts.text(.resumeSubmitted, ["ticket": id])], options: submittedOptions(),
+                   intent: intent)
+    }
+
+    /// Records and returns the reply.
+    private func say(_ c: inout Conversation, _ lines: [String], options: [ReplyOption], intent: IntentScore?,
+                     effects: [Effect] = []) -> Turn {
+        let reply = Reply(state: c.state, text: lines.filter { !$0.isEmpty }.joined(separator: "\n"),
+                          options: options, intent: intent, ticket: c.ticket)
+        c.options = options
+        c.lastReply = reply
+        return Turn(reply: reply, effects: effects)
+    }
+
+    private func menuOptions(specialist: Bool) -> [ReplyOption] {
+        var options = catalog.topics.enumerated().map { index, topic in
+            ReplyOption(key: String(index + 1), label: topic.title, value: topic.id)
+        }
+        if specialist {
+            options.append(ReplyOption(key: String(options.count + 1), label: prompts.text(.specialistOption),
+                                       value: Self.specialistValue))
+        }
+        return options
+    }
+
+    private func submittedOptions() -> [ReplyOption] {
+        [ReplyOption(key: "1", label: prompts.text(.newAppealOption), value: Self.newAppealValue)]
+    }
+
+    // MARK: - Helpers
+
+    /// The customer's orders a topic's order step offers, in profile order.
+    public func eligibleOrders(for topic: Intent, in profile: Profile) -> [Order] {
+        let kinds = rules.orderKinds(for: topic)
+        return profile.orders.filter { kinds.contains($0.kind.rawValue) }
+    }
+
+    /// The one order a message names among `orders`: by its number, else by a distinctive title word.
+    private func namedOrder(_ text: String, entities: [Entity], among orders: [Order]) -> Order? {
+        let byNumber = OrderFinder.byNumber(text, entities: entities, among: orders)
+        if !byNumber.isEmpty { return byNumber.count == 1 ? byNumber.first : nil }
+        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: rules.titleStopwords)
+        return byTitle.count == 1 ? byTitle.first : nil
+    }
+
+    /// The option a message chooses: its key, its label or its value, ignoring case and punctuation.
+    private func chosenOption(_ text: String, in options: [ReplyOption]) -> ReplyOption? {
+        let key = DialogueRules.phraseKey(text)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !key.isEmpty else { return nil }
+        return options.first { option in
+            trimmed == option.value || key == DialogueRules.phraseKey(option.key)
+                || key == DialogueRules.phraseKey(option.label) || key == DialogueRules.phraseKey(option.value)
+        }
+    }
+
+    /// A short number typed alone (an option that does not exist), as typed.
+    private func bareNumber(_ text: String) -> String? {
+        let key = DialogueRules.phraseKey(text)
+        guard !key.isEmpty, key.count <= 3, key.allSatisfy(\.isNumber) else { return nil }
+        return key
+    }
+
+    /// Whether a message shows nothing: only spaces, line breaks, control or invisible format characters.
+    private func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isWhitespace || [.control, .format].contains(scalar.properties.generalCategory)
+        }
+    }
+
+    /// An info intent's answer from its file.
+    private func answer(_ intent: Intent) -> String {
+        let text = intent.answer?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return text.isEmpty ? prompts.text(.infoMissing, ["topic": intent.title]) : text
+    }
+
+    /// The short reply to small talk, or nothing when the prompts have none for this intent.
+    private func smalltalk(_ intent: Intent) -> [String] {
+        if let reply = prompts.smalltalk(intent.id) { return [reply] }
+        if let answer = intent.answer?.trimmingCharacters(in: .whitespacesAndNewlines), !answer.isEmpty { return [answer] }
+        return []
+    }
+
+    /// A topic's menu label, or «Общий вопрос» for the general topic.
+    private func topicTitle(_ id: String) -> String {
+        if let intent = catalog.intent(id) { return intent.title }
+        return id == rules.generalTopic ? prompts.text(.generalTopicTitle) : id
+    }
+
+    /// «№ 12345678-0001 (Наушники …)» for the chosen order, or «без заказа».
+    private func orderDescription(_ c: Conversation) -> String {
+        guard let id = c.order else { return prompts.text(.noOrderValue) }
+        guard let order = c.profile.orders.first(where: { $0.id == id }) else { return id }
+        return orderReference(order)
+    }
+
+    private func orderReference(_ order: Order) -> String {
+        prompts.text(.orderRef, ["id": order.id, "title": order.title])
     }
 }

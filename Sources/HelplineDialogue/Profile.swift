@@ -1,4 +1,6 @@
 import Foundation
+import HelplineIntents
+import Yams
 
 /// The customer a session speaks with: who they are and their orders.
 public struct Profile: Sendable, Hashable, Codable {
@@ -111,5 +113,92 @@ public enum ISO8601 {
 
     public static func format(_ date: Date) -> String {
         date.formatted(.iso8601)
+    }
+}
+
+// MARK: - Loading
+
+extension Profile {
+    /// The path of the demo customer inside a data bundle.
+    public static let demoPath = "config/demo-profile.yaml"
+
+    /// Decodes a profile from JSON or YAML text (JSON when it starts with `{`).
+    ///
+    /// ```swift
+    /// let profile = try Profile.load(from: "id: u1\nname: Анна\norders: []")
+    /// ```
+    public static func load(from text: String) throws -> Profile {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ProfileError("the profile is empty") }
+        do {
+            if trimmed.hasPrefix("{") {
+                return try JSONDecoder().decode(Profile.self, from: Data(trimmed.utf8))
+            }
+            return try YAMLDecoder().decode(Profile.self, from: text)
+        } catch let error as DecodingError {
+            throw ProfileError(ProfileError.describe(error))
+        } catch {
+            throw ProfileError("\(error)")
+        }
+    }
+
+    /// Decodes a profile from the bytes of a JSON or YAML file.
+    public static func load(from data: Data) throws -> Profile {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ProfileError("the profile is not UTF-8 text")
+        }
+        return try load(from: text)
+    }
+
+    /// Reads a profile file (`--profile FILE`), JSON or YAML.
+    public static func load(contentsOf url: URL) throws -> Profile {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ProfileError("cannot read \(url.path): \(error.localizedDescription)")
+        }
+        do { return try load(from: data) } catch let error as ProfileError {
+            throw ProfileError("\(url.path): \(error.message)")
+        }
+    }
+
+    /// The demo customer shipped in `Intents/config/demo-profile.yaml`.
+    public static func demo(in bundle: DataBundle = .embedded) throws -> Profile {
+        guard let text = bundle.files[demoPath] else {
+            throw DataError(file: demoPath, message: "missing from the data folder")
+        }
+        do { return try load(from: text) } catch let error as ProfileError {
+            throw DataError(file: demoPath, message: error.message)
+        }
+    }
+}
+
+/// A profile that could not be read, and why.
+public struct ProfileError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// A decoding error as one line naming the field, e.g. `orders[1].starts_at: …`.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            var out = ""
+            for key in context.codingPath {
+                if let index = key.intValue { out += "[\(index)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return out.isEmpty ? "profile" : out
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let at = path(context)
+            return "\(at == "profile" ? "" : at + ": ")missing field `\(key.stringValue)`"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
     }
 }

@@ -34,7 +34,7 @@ public struct IntentScore: Sendable, Hashable, Codable {
 }
 
 /// The support queue an appeal waits in.
-public enum Queue: String, Sendable, Hashable, Codable {
+public enum Queue: String, Sendable, Hashable, Codable, CaseIterable {
     case regular
     case premiumSeller = "premium_seller"
     case travelPriority = "travel_priority"

@@ -1,0 +1,224 @@
+import Foundation
+import HelplineIntents
+import HelplineText
+import Yams
+
+/// A control word's meaning. Control words work in every state, the message step included.
+public enum Command: String, Sendable, Hashable, CaseIterable, Codable {
+    /// One step back.
+    case back
+    /// To the topic menu.
+    case menu
+    /// Drop the draft (the chosen topic and order).
+    case cancel
+    /// Start a new appeal.
+    case new
+}
+
+/// The dialogue's rules that are data, decoded from `Intents/config/dialogue.yaml`: control words,
+/// order kinds per topic, the queues' wait estimates and the Ozon Travel priority rules.
+public struct DialogueRules: Sendable, Hashable {
+    /// The Ozon Travel priority queue's admission rules.
+    public struct TravelPriority: Sendable, Hashable, Codable {
+        /// Booking kinds that always go first (hotel bookings).
+        public var kinds: [String]
+        /// Paid packages that go first («Приоритет», «Всё включено»); compared ignoring case and ё.
+        public var packages: [String]
+        /// Whether corporate clients go first.
+        public var corporate: Bool
+        /// Trips starting in less than this many hours go first.
+        public var startsWithinHours: Double
+
+        enum CodingKeys: String, CodingKey {
+            case kinds, packages, corporate
+            case startsWithinHours = "starts_within_hours"
+        }
+
+        public init(kinds: [String], packages: [String], corporate: Bool, startsWithinHours: Double) {
+            self.kinds = kinds
+            self.packages = packages
+            self.corporate = corporate
+            self.startsWithinHours = startsWithinHours
+        }
+    }
+
+    /// The path of the rules inside a data bundle.
+    public static let path = "config/dialogue.yaml"
+
+    /// Control words and their slash forms, as written in the file.
+    public var commands: [Command: [String]]
+    /// Phrases that choose «Без заказа» at the order step.
+    public var noOrder: [String]
+    /// Generic words that never pick an order by its title («товар», «заказ»).
+    public var titleStopwords: [String]
+    /// The topic of appeals made by asking for a specialist directly.
+    public var generalTopic: String
+    /// Topics whose order step offers travel bookings (when the intent names no `order_kinds`).
+    public var travelTopics: [String]
+    public var travelKinds: [String]
+    public var goodsKinds: [String]
+    /// Misses in a row at the topic step before a specialist is offered.
+    public var missesBeforeSpecialist: Int
+    /// Wait estimates in minutes, `[low, high]`.
+    public var queues: [Queue: [Int]]
+    public var travelPriority: TravelPriority
+
+    /// Normalized control phrase → command.
+    private var commandIndex: [String: Command]
+    private var noOrderIndex: Set<String>
+
+    public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
+                travelTopics: [String], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
+                queues: [Queue: [Int]], travelPriority: TravelPriority) {
+        self.commands = commands
+        self.noOrder = noOrder
+        self.titleStopwords = titleStopwords
+        self.generalTopic = generalTopic
+        self.travelTopics = travelTopics
+        self.travelKinds = travelKinds
+        self.goodsKinds = goodsKinds
+        self.missesBeforeSpecialist = missesBeforeSpecialist
+        self.queues = queues
+        self.travelPriority = travelPriority
+        var index: [String: Command] = [:]
+        for command in Command.allCases {
+            for phrase in commands[command] ?? [] {
+                let key = Self.phraseKey(phrase)
+                if !key.isEmpty { index[key] = command }
+            }
+        }
+        commandIndex = index
+        noOrderIndex = Set(noOrder.map(Self.phraseKey).filter { !$0.isEmpty })
+    }
+
+    /// Decodes and checks the rules file: every command, every queue (`[low, high]`, low ≤ high).
+    public init(yaml: String) throws {
+        let file: RulesFile
+        do {
+            file = try YAMLDecoder().decode(RulesFile.self, from: yaml)
+        } catch {
+            throw DataError(file: Self.path, message: "\(error)")
+        }
+        var commands: [Command: [String]] = [:]
+        for (key, words) in file.commands {
+            guard let command = Command(rawValue: key) else {
+                throw DataError(file: Self.path, message: "unknown command «\(key)»; known: back, menu, cancel, new")
+            }
+            commands[command] = words
+        }
+        if let missing = Command.allCases.first(where: { (commands[$0] ?? []).isEmpty }) {
+            throw DataError(file: Self.path, message: "no words for the command «\(missing.rawValue)»")
+        }
+        var queues: [Queue: [Int]] = [:]
+        for (key, eta) in file.queues {
+            guard let queue = Queue(rawValue: key) else {
+                throw DataError(file: Self.path, message: "unknown queue «\(key)»")
+            }
+            guard eta.count == 2, eta[0] >= 0, eta[0] <= eta[1] else {
+                throw DataError(file: Self.path, message: "queue «\(key)» needs [low, high] minutes")
+            }
+            queues[queue] = eta
+        }
+        if let missing = Queue.allCases.first(where: { queues[$0] == nil }) {
+            throw DataError(file: Self.path, message: "no wait estimate for the queue «\(missing.rawValue)»")
+        }
+        self.init(commands: commands, noOrder: file.noOrder, titleStopwords: file.titleStopwords ?? [],
+                  generalTopic: file.generalTopic,
+                  travelTopics: file.travelTopics, travelKinds: file.travelKinds, goodsKinds: file.goodsKinds,
+                  missesBeforeSpecialist: max(1, file.missesBeforeSpecialist), queues: queues,
+                  travelPriority: file.travelPriority)
+    }
+
+    /// Reads `config/dialogue.yaml` from a data bundle.
+    public init(bundle: DataBundle) throws {
+        guard let yaml = bundle.files[Self.path] else {
+            throw DataError(file: Self.path, message: "missing from the data folder")
+        }
+        try self.init(yaml: yaml)
+    }
+
+    /// The command a whole message means, if it is a control word or its slash form.
+    public func command(for text: String) -> Command? {
+        let key = Self.phraseKey(text)
+        return key.isEmpty ? nil : commandIndex[key]
+    }
+
+    /// Whether a whole message means «без заказа».
+    public func meansNoOrder(_ text: String) -> Bool {
+        noOrderIndex.contains(Self.phraseKey(text))
+    }
+
+    /// The order kinds a topic's order step offers: the intent's own `order_kinds`, else travel
+    /// kinds for travel topics and goods kinds for the rest.
+    public func orderKinds(for topic: Intent) -> Set<String> {
+        if !topic.orderKinds.isEmpty { return Set(topic.orderKinds) }
+        return Set(travelTopics.contains(topic.id) ? travelKinds : goodsKinds)
+    }
+
+    /// The wait estimate of a queue, `[low, high]` minutes.
+    public func eta(_ queue: Queue) -> [Int] { queues[queue] ?? [] }
+
+    /// The queue an appeal on `topic` about `order` waits in, at time `now`.
+    ///
+    /// Travel topics: the Ozon Travel priority queue for corporate clients, hotel bookings,
+    /// the listed packages, and trips starting in less than `startsWithinHours` (a trip already
+    /// under way no longer qualifies); the regular queue otherwise. Other topics: the Premium
+    /// seller queue for Premium sellers, the regular queue for everyone else (Premium buyers included).
+    public func queue(topic: String, order: Order?, profile: Profile, now: Date) -> Queue {
+        if travelTopics.contains(topic) {
+            return isTravelPriority(order: order, profile: profile, now: now) ? .travelPriority : .regular
+        }
+        return profile.premiumSeller ? .premiumSeller : .regular
+    }
+
+    /// Whether a travel appeal qualifies for the priority queue.
+    public func isTravelPriority(order: Order?, profile: Profile, now: Date) -> Bool {
+        let rules = travelPriority
+        if rules.corporate && profile.corporate { return true }
+        guard let order else { return false }
+        if rules.kinds.contains(order.kind.rawValue) { return true }
+        if let package = order.package {
+            let key = Self.phraseKey(package)
+            if rules.packages.contains(where: { Self.phraseKey($0) == key }) { return true }
+        }
+        if let start = order.startsAt {
+            let ahead = start.timeIntervalSince(now)
+            if ahead >= 0 && ahead < rules.startsWithinHours * 3600 { return true }
+        }
+        return false
+    }
+
+    /// How a phrase is compared: a slash command as typed (lowercased), anything else normalized
+    /// (case, punctuation and ё ignored).
+    static func phraseKey(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("/") { return trimmed.lowercased() }
+        return Normalizer.normalize(trimmed)
+    }
+}
+
+/// The rules file as written.
+private struct RulesFile: Decodable {
+    var commands: [String: [String]]
+    var noOrder: [String]
+    var titleStopwords: [String]?
+    var generalTopic: String
+    var travelTopics: [String]
+    var travelKinds: [String]
+    var goodsKinds: [String]
+    var missesBeforeSpecialist: Int
+    var queues: [String: [Int]]
+    var travelPriority: DialogueRules.TravelPriority
+
+    enum CodingKeys: String, CodingKey {
+        case commands, queues
+        case noOrder = "no_order"
+        case titleStopwords = "title_stopwords"
+        case generalTopic = "general_topic"
+        case travelTopics = "travel_topics"
+        case travelKinds = "travel_kinds"
+        case goodsKinds = "goods_kinds"
+        case missesBeforeSpecialist = "misses_before_specialist"
+        case travelPriority = "travel_priority"
+    }
+}

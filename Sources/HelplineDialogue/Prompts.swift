@@ -1,0 +1,180 @@
+import HelplineIntents
+import Yams
+
+/// The keys of `Intents/config/prompts.yaml`: every text the dialogue shows, besides the intents' answers.
+public enum Prompt: String, Sendable, Hashable, CaseIterable {
+    case greeting, greetingAnonymous = "greeting_anonymous", menu
+    case resumeTopic = "resume_topic", miss, missSpecialist = "miss_specialist"
+    case specialistOption = "specialist_option", ambiguous, noSuchOption = "no_such_option"
+    case orderNoted = "order_noted", generalTopicTitle = "general_topic_title"
+    case orderQuestion = "order_question", bookingQuestion = "booking_question", resumeOrder = "resume_order"
+    case orderOption = "order_option", orderOptionWithStatus = "order_option_with_status"
+    case noOrderOption = "no_order_option", orderUnrecognized = "order_unrecognized"
+    case orderUnknown = "order_unknown", orderAmbiguous = "order_ambiguous"
+    case writeSummary = "write_summary", writeSummaryOrder = "write_summary_order", write
+    case emptyText = "empty_text", orderRef = "order_ref", noOrderValue = "no_order_value"
+    case ticketCreated = "ticket_created", ticketDetails = "ticket_details", ticketQueue = "ticket_queue"
+    case premiumBuyerNote = "premium_buyer_note", ticketFollowup = "ticket_followup"
+    case resumeSubmitted = "resume_submitted", appended, newAppealOption = "new_appeal_option"
+    case backAtStart = "back_at_start", backToTopics = "back_to_topics", backToOrders = "back_to_orders"
+    case backAfterSubmit = "back_after_submit", toMenu = "to_menu", cancelled
+    case nothingToCancel = "nothing_to_cancel", cancelAfterSubmit = "cancel_after_submit", newAppeal = "new_appeal"
+    case infoMissing = "info_missing", eta
+}
+
+/// The dialogue's texts, decoded from `Intents/config/prompts.yaml`.
+///
+/// Texts carry `{name}`-style placeholders that ``text(_:_:)`` fills in:
+/// ```swift
+/// prompts.text(.ticketCreated, ["ticket": "s1-1"])  // "Обращение № s1-1 передано специалисту."
+/// ```
+public struct Prompts: Sendable, Hashable {
+    /// How one queue is named and its wait described.
+    public struct QueueWording: Sendable, Hashable, Codable {
+        /// E.g. «общая», shown after «Очередь:».
+        public var name: String
+        /// A sentence with an `{eta}` placeholder.
+        public var wait: String
+
+        public init(name: String, wait: String) {
+            self.name = name
+            self.wait = wait
+        }
+    }
+
+    /// The path of the prompts inside a data bundle.
+    public static let path = "config/prompts.yaml"
+
+    /// Plain texts by key (``Prompt`` raw values).
+    public var texts: [String: String]
+    /// Short replies to small-talk intents, by intent id.
+    public var smalltalk: [String: String]
+    public var queues: [Queue: QueueWording]
+    /// The forms of «минута» for one, few and many.
+    public var minuteForms: [String]
+
+    /// Prompts from already-decoded parts; ``init(yaml:)`` is the checked way in.
+    public init(texts: [String: String], smalltalk: [String: String], queues: [Queue: QueueWording],
+                minuteForms: [String]) {
+        self.texts = texts
+        self.smalltalk = smalltalk
+        self.queues = queues
+        self.minuteForms = minuteForms
+    }
+
+    /// Decodes and checks the prompts file: every ``Prompt`` key, every queue and three minute forms must be there.
+    public init(yaml: String) throws {
+        let file: PromptsFile
+        do {
+            file = try YAMLDecoder().decode(PromptsFile.self, from: yaml)
+        } catch {
+            throw DataError(file: Self.path, message: "\(error)")
+        }
+        texts = file.texts
+        smalltalk = file.smalltalk
+        minuteForms = file.minuteForms
+        var queues: [Queue: QueueWording] = [:]
+        for (key, wording) in file.queues {
+            guard let queue = Queue(rawValue: key) else {
+                throw DataError(file: Self.path, message: "unknown queue «\(key)» under `queues`")
+            }
+            queues[queue] = wording
+        }
+        self.queues = queues
+        let missing = Prompt.allCases.map(\.rawValue).filter { texts[$0] == nil }
+            + Queue.allCases.filter { queues[$0] == nil }.map { "queues.\($0.rawValue)" }
+        guard missing.isEmpty else {
+            throw DataError(file: Self.path, message: "missing texts: \(missing.joined(separator: ", "))")
+        }
+        guard minuteForms.count == 3 else {
+            throw DataError(file: Self.path, message: "`minute_forms` needs three forms (one, few, many)")
+        }
+    }
+
+    /// Reads `config/prompts.yaml` from a data bundle.
+    public init(bundle: DataBundle) throws {
+        guard let yaml = bundle.files[Self.path] else {
+            throw DataError(file: Self.path, message: "missing from the data folder")
+        }
+        try self.init(yaml: yaml)
+    }
+
+    /// The text for `key` with its placeholders filled from `values`. Unknown placeholders stay as written.
+    public func text(_ key: Prompt, _ values: [String: String] = [:]) -> String {
+        Self.fill(texts[key.rawValue] ?? "{\(key.rawValue)}", values)
+    }
+
+    /// The short reply to a small-talk intent, if the file has one.
+    public func smalltalk(_ intent: String) -> String? { smalltalk[intent] }
+
+    /// The queue's name, e.g. «общая».
+    public func queueName(_ queue: Queue) -> String { queues[queue]?.name ?? queue.rawValue }
+
+    /// The queue's wait sentence with the estimate filled in.
+    public func queueWait(_ queue: Queue, etaMinutes: [Int]) -> String {
+        Self.fill(queues[queue]?.wait ?? "{eta}", ["eta": eta(etaMinutes)])
+    }
+
+    /// «5–10 минут», «1–3 минуты»: the range with «минута» agreeing with its upper figure.
+    public func eta(_ minutes: [Int]) -> String {
+        guard let low = minutes.first, let high = minutes.last else { return "" }
+        return text(.eta, ["low": String(low), "high": String(high), "minutes": minuteForm(high)])
+    }
+
+    /// The Russian plural form of «минута» for `count`.
+    func minuteForm(_ count: Int) -> String {
+        guard minuteForms.count == 3 else { return "" }
+        let n = abs(count) % 100
+        if (11...14).contains(n) { return minuteForms[2] }
+        switch n % 10 {
+        case 1: return minuteForms[0]
+        case 2, 3, 4: return minuteForms[1]
+        default: return minuteForms[2]
+        }
+    }
+
+    /// Replaces each `{key}` in one pass, so values containing braces are never filled again.
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        guard template.contains("{") else { return template }
+        var out = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "}") else { break }
+            let name = String(rest[afterOpen..<close])
+            if let value = values[name] { out += value } else { out += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out
+    }
+}
+
+/// The prompts file as written: plain texts at the top level, plus the `smalltalk`, `queues` and
+/// `minute_forms` sections.
+private struct PromptsFile: Decodable {
+    var texts: [String: String] = [:]
+    var smalltalk: [String: String] = [:]
+    var queues: [String: Prompts.QueueWording] = [:]
+    var minuteForms: [String] = []
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        for key in c.allKeys {
+            switch key.stringValue {
+            case "smalltalk": smalltalk = try c.decode([String: String].self, forKey: key)
+            case "queues": queues = try c.decode([String: Prompts.QueueWording].self, forKey: key)
+            case "minute_forms": minuteForms = try c.decode([String].self, forKey: key)
+            default: texts[key.stringValue] = try c.decode(String.self, forKey: key)
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import HelplineDialogue
+import Testing
+
+struct ControlWordTests {
+    /// Every control word and its slash form is recognised, ignoring case and punctuation.
+    @Test(arguments: [
+        ("назад", Command.back), ("Назад!", .back), ("/back", .back), ("/BACK", .back),
+        ("меню", .menu), ("В начало", .menu), ("/menu", .menu),
+        ("отмена", .cancel), ("/cancel", .cancel),
+        ("новое обращение", .new), ("/new", .new),
+    ])
+    func recognised(text: String, command: Command) throws {
+        #expect(try Fixture.rules().command(for: text) == command)
+    }
+
+    /// Control words count only as a whole message.
+    @Test(arguments: ["верните деньги назад", "меню ресторана", "/backup", "", "отмена заказа"])
+    func notControlWords(text: String) throws {
+        #expect(try Fixture.rules().command(for: text) == nil)
+    }
+
+    /// «назад» steps back one step at a time: message → order → topic, and at the start says so.
+    @Test func backChain() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["3", "1"], in: &c)
+        #expect(c.state == .write)
+        let toOrders = engine.handle("назад", in: &c, now: Fixture.now).reply
+        #expect(toOrders.state == .chooseOrder && c.topic == "returns" && c.order == nil)
+        #expect(toOrders.text.hasPrefix(engine.prompts.text(.backToOrders)))
+        #expect(toOrders.values.last == DialogueEngine.noOrderValue)
+        let toTopics = engine.handle("/back", in: &c, now: Fixture.now).reply
+        #expect(toTopics.state == .chooseTopic && c.topic == nil)
+        #expect(toTopics.text.hasPrefix(engine.prompts.text(.backToTopics)))
+        let atStart = engine.handle("Назад", in: &c, now: Fixture.now).reply
+        #expect(atStart.state == .chooseTopic && atStart.options.count == 14)
+        #expect(atStart.text.hasPrefix(engine.prompts.text(.backAtStart)))
+    }
+
+    /// From a message step reached without an order step, «назад» returns to the topics.
+    @Test func backFromWriteWithoutOrderStep() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["5"], in: &c)
+        #expect(engine.handle("назад", in: &c, now: Fixture.now).reply.state == .chooseTopic)
+    }
+
+    /// From ambiguity options, «назад» brings the full menu back.
+    @Test func backFromAmbiguity() throws {
+        let engine = try Fixture.engine(["x": Fixture.verdict("returns", 0.5, alternatives: [("payment", 0.5)], ambiguous: true)])
+        var c = Fixture.started(engine)
+        #expect(engine.handle("x", in: &c, now: Fixture.now).reply.options.count == 2)
+        #expect(engine.handle("назад", in: &c, now: Fixture.now).reply.options.count == 14)
+    }
+
+    /// «отмена» drops the draft (topic and order) from the order and message steps.
+    @Test(arguments: [["3"], ["3", "1"], ["5"]])
+    func cancelDropsDraft(path: [String]) throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        Fixture.say(engine, path, in: &c)
+        let turn = engine.handle("отмена", in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .chooseTopic && c.topic == nil && c.order == nil && turn.effects.isEmpty)
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.cancelled)))
+    }
+
+    /// «отмена» with nothing chosen says there is nothing to cancel; with a noted order it drops it.
+    @Test func cancelAtStart() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        #expect(engine.handle("/cancel", in: &c, now: Fixture.now).reply.text.hasPrefix(engine.prompts.text(.nothingToCancel)))
+        _ = engine.handle("11111111-0001", in: &c, now: Fixture.now)
+        #expect(engine.handle("отмена", in: &c, now: Fixture.now).reply.text.hasPrefix(engine.prompts.text(.cancelled)))
+        #expect(c.order == nil)
+    }
+
+    /// «меню», «в начало» and «новое обращение» return to the topic menu from every state.
+    @Test(arguments: [[String](), ["3"], ["3", "2"], ["3", "2", "Текст"]], ["меню", "в начало", "/menu", "новое обращение"])
+    func menuFromEveryState(path: [String], word: String) throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        Fixture.say(engine, path, in: &c)
+        let reply = engine.handle(word, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && reply.options.count == 14)
+        #expect(c.topic == nil && c.order == nil && c.ticket == nil && c.misses == 0)
+        #expect(reply.text.hasSuffix(engine.prompts.text(.menu)))
+    }
+
+    /// In the message step control words are read; everything else is the message.
+    @Test func controlWordsInWrite() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["5"], in: &c)
+        #expect(engine.handle("МЕНЮ", in: &c, now: Fixture.now).reply.state == .chooseTopic)
+        Fixture.say(engine, ["5"], in: &c)
+        let turn = engine.handle("меню не открывается в приложении", in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .submitted)
+        #expect(turn.reply.ticket?.messages == ["меню не открывается в приложении"])
+    }
+}

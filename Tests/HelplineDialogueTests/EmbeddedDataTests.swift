@@ -1,0 +1,109 @@
+import Foundation
+import HelplineDialogue
+import HelplineIntents
+import Testing
+
+/// End to end on the real data built into the binary: the intents, the matcher, the prompts,
+/// the rules and the demo customer.
+struct EmbeddedDataTests {
+    /// One engine for the suite: building the real matcher trains its model.
+    private static let shared = Result { try DialogueEngine(bundle: .embedded) }
+
+    private func engine() throws -> DialogueEngine { try Self.shared.get() }
+
+    /// The menu is the 14 topics, in its order, with its labels.
+    @Test func menuFromData() throws {
+        let (_, reply) = try engine().start(id: "e", profile: try Profile.demo(), now: Fixture.now)
+        #expect(reply.values == Fixture.topicTable.map(\.id))
+        #expect(reply.options.map(\.label) == Fixture.topicTable.map(\.title))
+        #expect(reply.text.hasPrefix(try engine().prompts.text(.greeting, ["name": try Profile.demo().name])))
+    }
+
+    /// Every information intent has an answer for the dialogue to show, `unsupported` included.
+    @Test func infoIntentsHaveAnswers() throws {
+        let info = try engine().catalog.intents.filter { $0.kind == .info }
+        #expect(info.contains { $0.id == "unsupported" })
+        for intent in info {
+            #expect(!(intent.answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(intent.id)")
+        }
+    }
+
+    /// The demo customer chats through a goods appeal and a travel appeal: orders by title word in
+    /// another grammatical form, the hotel booking in the Ozon Travel priority queue, the Premium note.
+    @Test func demoCustomerWalkthrough() throws {
+        let engine = try engine()
+        let demo = try Profile.demo()
+        var (c, _) = engine.start(id: "demo", profile: demo, now: Fixture.now)
+
+        let orders = engine.handle("3", in: &c, now: Fixture.now).reply
+        #expect(orders.state == .chooseOrder)
+        #expect(orders.values == demo.orders.filter { $0.kind == .goods }.map(\.id) + [DialogueEngine.noOrderValue])
+        #expect(engine.handle("наушников", in: &c, now: Fixture.now).reply.state == .write)
+        let headphones = try #require(demo.orders.first { $0.title.hasPrefix("Наушники") })
+        #expect(c.order == headphones.id)
+        let goods = engine.handle("Левый наушник не работает", in: &c, now: Fixture.now)
+        let ticket = try #require(goods.reply.ticket)
+        #expect(ticket.queue == .regular && ticket.etaMinutes == [5, 10] && ticket.order == headphones.id)
+        #expect(goods.reply.text.contains(engine.prompts.text(.premiumBuyerNote)))
+        #expect(goods.effects == [.openTicket(ticket)])
+
+        _ = engine.handle("новое обращение", in: &c, now: Fixture.now)
+        let bookings = engine.handle("Ozon Travel", in: &c, now: Fixture.now).reply
+        let hotel = try #require(demo.orders.first { $0.kind.isTravel })
+        #expect(bookings.values == [hotel.id, DialogueEngine.noOrderValue])
+        #expect(engine.handle("отель", in: &c, now: Fixture.now).reply.state == .write)
+        let travel = engine.handle("Нужно перенести заезд", in: &c, now: Fixture.now).reply
+        #expect(travel.ticket?.queue == .travelPriority && travel.ticket?.id == "demo-2")
+    }
+
+    /// With the real matcher, asking for an operator opens the message step with the general topic.
+    @Test func realMatcherOperator() throws {
+        let engine = try engine()
+        var c = engine.start(id: "o", profile: try Profile.demo(), now: Fixture.now).0
+        #expect(engine.handle("позовите оператора", in: &c, now: Fixture.now).reply.state == .write)
+        #expect(c.topic == "general")
+    }
+
+    /// Whatever the real matcher says about the intents' own examples, the dialogue acts on it by the
+    /// intent's kind: a topic starts its flow, info is answered in place from the file, small talk gets
+    /// its short reply, `operator` opens the message step. Info is answered at the order step as well.
+    /// Every kind is exercised at least once.
+    @Test func routingFollowsTheMatcher() throws {
+        let engine = try engine()
+        let demo = try Profile.demo()
+        var routed: [Intent.Kind: Int] = [:]
+        for intent in engine.catalog.intents {
+            for example in intent.examples.prefix(8) {
+                let classification = engine.classifier.classify(example)
+                guard classification.intent == intent.id, !classification.isAmbiguous else { continue }
+                var c = engine.start(id: "r", profile: demo, now: Fixture.now).0
+                let isMenuLabel = c.options.contains { $0.label.lowercased() == example.lowercased() }
+                let reply = engine.handle(example, in: &c, now: Fixture.now).reply
+                #expect(reply.intent?.id == (isMenuLabel ? nil : intent.id), "\(example)")
+                switch intent.kind {
+                case .topic:
+                    #expect(c.topic == intent.id && (reply.state == .chooseOrder || reply.state == .write), "\(example)")
+                case .info:
+                    let answer = (intent.answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                    #expect(reply.state == .chooseTopic && reply.text.hasPrefix(answer), "\(example)")
+                    // At the order step too, unless the text could name an order.
+                    guard !example.contains(where: \.isNumber) else { break }
+                    var d = Fixture.started(engine)
+                    _ = engine.handle("3", in: &d, now: Fixture.now)
+                    let inPlace = engine.handle(example, in: &d, now: Fixture.now).reply
+                    #expect(inPlace.state == .chooseOrder && inPlace.text.hasPrefix(answer), "\(example)")
+                    #expect(d.topic == "returns")
+                case .smalltalk:
+                    let short = try #require(engine.prompts.smalltalk(intent.id))
+                    #expect(reply.state == .chooseTopic && reply.text.hasPrefix(short), "\(example)")
+                case .control:
+                    #expect(reply.state == .write && c.topic == engine.rules.generalTopic, "\(example)")
+                }
+                routed[intent.kind, default: 0] += 1
+            }
+        }
+        for kind in [Intent.Kind.topic, .info, .smalltalk, .control] {
+            #expect((routed[kind] ?? 0) > 0, "no example of kind \(kind) was routed")
+        }
+    }
+}

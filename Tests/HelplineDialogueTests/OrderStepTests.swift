@@ -1,0 +1,140 @@
+import Foundation
+import HelplineDialogue
+import Testing
+
+struct OrderStepTests {
+    /// A conversation at the order step of `returns` (goods orders offered).
+    private func atOrderStep(_ engine: DialogueEngine) -> Conversation {
+        var c = Fixture.started(engine)
+        _ = engine.handle("3", in: &c, now: Fixture.now)
+        return c
+    }
+
+    /// An order is chosen by its option number, or by the option's value (the order id).
+    @Test(arguments: [("2", "11111111-0002"), ("1", "11111111-0001"), ("22222222-0003", "22222222-0003")])
+    func orderByOption(input: String, order: String) throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        let reply = engine.handle(input, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write && c.order == order)
+        #expect(reply.text.contains(order))
+    }
+
+    /// The order number is understood in any spelling: dash, spaces, none, a «№», words around it.
+    @Test(arguments: ["11111111-0002", "11111111 0002", "111111110002", "заказ №11111111-0002", "1111 1111 0002",
+                      "по заказу 11111111–0002, пожалуйста"])
+    func orderByNumberSpelling(input: String) throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        #expect(engine.handle(input, in: &c, now: Fixture.now).reply.state == .write)
+        #expect(c.order == "11111111-0002")
+    }
+
+    /// A distinctive word of an order's title chooses it, in any grammatical form.
+    @Test(arguments: [("наушники", "11111111-0001"), ("по поводу наушников", "11111111-0001"),
+                      ("Чайник", "11111111-0002"), ("про чайник xiaomi", "11111111-0002"),
+                      ("мастер и маргарита", "22222222-0003")])
+    func orderByTitleWord(input: String, order: String) throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        #expect(engine.handle(input, in: &c, now: Fixture.now).reply.state == .write)
+        #expect(c.order == order)
+    }
+
+    /// A word shared by two titles is not distinctive; words of two different orders ask again.
+    @Test func titleWordsMatchingTwoOrders() throws {
+        let engine = try Fixture.engine()
+        let profile = Fixture.customer(orders: [
+            Order(id: "44444444-0001", title: "Наушники Sony"), Order(id: "44444444-0002", title: "Наушники JBL"),
+        ])
+        var c = Fixture.started(engine, profile: profile)
+        _ = engine.handle("3", in: &c, now: Fixture.now)
+        let shared = engine.handle("наушники", in: &c, now: Fixture.now).reply
+        #expect(shared.state == .chooseOrder)
+        #expect(shared.text.hasPrefix(engine.prompts.text(.orderUnrecognized)))
+        #expect(engine.handle("наушники jbl", in: &c, now: Fixture.now).reply.state == .write)
+        #expect(c.order == "44444444-0002")
+
+        var d = atOrderStep(engine)
+        let both = engine.handle("наушники и чайник", in: &d, now: Fixture.now).reply
+        #expect(both.state == .chooseOrder && d.order == nil)
+        #expect(both.text.hasPrefix(engine.prompts.text(.orderAmbiguous)))
+    }
+
+    /// «Без заказа» by option number, label or phrase goes on to the message step without an order.
+    @Test(arguments: ["4", "Без заказа", "без заказа", "не по заказу", "no_order"])
+    func withoutOrder(input: String) throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        let reply = engine.handle(input, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write && c.order == nil && c.topic == "returns")
+        #expect(reply.text.contains(engine.prompts.text(.writeSummary, ["topic": "Возвраты и возврат денег"])))
+    }
+
+    /// An order number that is not among the offered orders is said to be missing.
+    @Test(arguments: ["99999999-0001", "33333333-0004"])
+    func unknownOrderNumber(input: String) throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        let reply = engine.handle(input, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && c.order == nil)
+        #expect(reply.text.hasPrefix(engine.prompts.text(.orderUnknown, ["number": input])))
+        #expect(reply.values.last == DialogueEngine.noOrderValue)
+    }
+
+    /// A question of information is answered at the order step without leaving it.
+    @Test func infoAtOrderStep() throws {
+        let engine = try Fixture.engine(["а какой телефон?": Fixture.verdict("contacts_phone")])
+        var c = atOrderStep(engine)
+        let options = c.options
+        let reply = engine.handle("а какой телефон?", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && c.topic == "returns")
+        #expect(reply.text.hasPrefix("Москва: +7 495 232−10−00."))
+        #expect(reply.text.contains(engine.prompts.text(.resumeOrder, ["no_order": engine.prompts.text(.noOrderOption)])))
+        #expect(reply.options == options)
+    }
+
+    /// Small talk at the order step gets its short reply and the order question again.
+    @Test func smallTalkAtOrderStep() throws {
+        let engine = try Fixture.engine(["спасибо": Fixture.verdict("thanks")])
+        var c = atOrderStep(engine)
+        let reply = engine.handle("спасибо", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder)
+        #expect(reply.text.hasPrefix(try #require(engine.prompts.smalltalk("thanks"))))
+    }
+
+    /// A different topic typed at the order step switches to that topic's flow.
+    @Test func anotherTopicSwitches() throws {
+        let engine = try Fixture.engine(["вообще-то вопрос по бонусам": Fixture.verdict("bonuses")])
+        var c = atOrderStep(engine)
+        let reply = engine.handle("вообще-то вопрос по бонусам", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write && c.topic == "bonuses" && c.order == nil)
+    }
+
+    /// Asking for a specialist at the order step goes to the message step on the same topic, no order.
+    @Test func operatorAtOrderStep() throws {
+        let engine = try Fixture.engine(["оператора": Fixture.verdict("operator")])
+        var c = atOrderStep(engine)
+        #expect(engine.handle("оператора", in: &c, now: Fixture.now).reply.state == .write)
+        #expect(c.topic == "returns" && c.order == nil)
+    }
+
+    /// Anything else asks again with the same options; empty text too.
+    @Test(arguments: ["ну не знаю", "", "17"])
+    func unrecognisedAsksAgain(input: String) throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        let options = c.options
+        let reply = engine.handle(input, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && reply.options == options && c.order == nil)
+        #expect(!reply.text.isEmpty)
+    }
+
+    /// A travel booking is chosen by its title word at the travel topic's order step.
+    @Test func bookingByTitle() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["13", "авиабилет"], in: &c)
+        #expect(c.state == .write && c.order == "33333333-0004")
+    }
+}

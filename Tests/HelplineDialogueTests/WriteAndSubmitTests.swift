@@ -1,0 +1,172 @@
+import Foundation
+import HelplineDialogue
+import Testing
+
+struct WriteAndSubmitTests {
+    /// A conversation at the message step of `returns` about the headphones.
+    private func atWrite(_ engine: DialogueEngine, profile: Profile = Fixture.customer()) -> Conversation {
+        var c = Fixture.started(engine, profile: profile)
+        Fixture.say(engine, ["3", "1"], in: &c)
+        return c
+    }
+
+    /// The message is kept exactly as written — case, spacing, punctuation, emoji, line breaks —
+    /// and becomes an appeal: the `openTicket` effect, the reply's ticket and the conversation's agree.
+    @Test(arguments: ["Наушники  сломались!!! Верните деньги 😡\nСпасибо.", "  пробелы по краям  ", "1", "назад пожалуйста"])
+    func messageKeptExactly(message: String) throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        let turn = engine.handle(message, in: &c, now: Fixture.now)
+        let ticket = try #require(turn.reply.ticket)
+        #expect(turn.reply.state == .submitted && c.state == .submitted)
+        #expect(ticket.messages == [message])
+        #expect(turn.effects == [.openTicket(ticket)])
+        #expect(c.ticket == ticket)
+        #expect(ticket.id == "s1-1" && ticket.topic == "returns" && ticket.order == "11111111-0001")
+        #expect(ticket.queue == .regular && ticket.etaMinutes == [5, 10] && ticket.createdAt == Fixture.now)
+        #expect(turn.reply.intent == nil)
+    }
+
+    /// In the message step nothing is classified: even an information question is the message.
+    @Test func writeDoesNotInterpret() throws {
+        let engine = try Fixture.engine(["какой телефон поддержки?": Fixture.verdict("contacts_phone"),
+                                         "спасибо": Fixture.verdict("thanks")])
+        var c = atWrite(engine)
+        let turn = engine.handle("какой телефон поддержки?", in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .submitted)
+        #expect(turn.reply.ticket?.messages == ["какой телефон поддержки?"])
+    }
+
+    /// The submitted reply states the appeal's number, topic, order, queue and wait estimate.
+    @Test func submittedReplyStatesTheAppeal() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        let reply = engine.handle("Не работает левый наушник", in: &c, now: Fixture.now).reply
+        let p = engine.prompts
+        #expect(reply.text.contains(p.text(.ticketCreated, ["ticket": "s1-1"])))
+        #expect(reply.text.contains(p.text(.ticketDetails, [
+            "topic": "Возвраты и возврат денег",
+            "order": p.text(.orderRef, ["id": "11111111-0001", "title": "Наушники Sony WH-1000XM5"])])))
+        #expect(reply.text.contains(p.text(.ticketQueue, ["queue": p.queueName(.regular),
+                                                          "wait": p.queueWait(.regular, etaMinutes: [5, 10])])))
+        #expect(reply.text.contains("5–10 минут"))
+        #expect(!reply.text.contains(p.text(.premiumBuyerNote)))
+        #expect(reply.values == [DialogueEngine.newAppealValue])
+    }
+
+    /// Without an order the appeal says «без заказа».
+    @Test func submittedWithoutOrder() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        let reply = Fixture.say(engine, ["3", "без заказа", "Вопрос о возврате"], in: &c).reply
+        #expect(reply.ticket?.order == nil)
+        #expect(reply.text.contains(engine.prompts.text(.ticketDetails, [
+            "topic": "Возвраты и возврат денег", "order": engine.prompts.text(.noOrderValue)])))
+    }
+
+    /// An empty message is not sent: the step asks again and nothing is stored.
+    @Test(arguments: ["", "  ", "\n", "\u{200B}", "\u{0}\t"])
+    func emptyMessageAsksAgain(text: String) throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .write && turn.effects.isEmpty && c.ticket == nil)
+        #expect(turn.reply.text == engine.prompts.text(.emptyText) + "\n" + engine.prompts.text(.write))
+    }
+
+    /// After the appeal, more text is appended to the same appeal, exactly, with an effect per message.
+    @Test func moreTextIsAppended() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        _ = engine.handle("Сломались", in: &c, now: Fixture.now)
+        let turn = engine.handle("Чек прилагаю  позже", in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .submitted)
+        #expect(turn.effects == [.appendToTicket(id: "s1-1", message: "Чек прилагаю  позже")])
+        #expect(turn.reply.ticket?.messages == ["Сломались", "Чек прилагаю  позже"])
+        #expect(turn.reply.text == engine.prompts.text(.appended, ["ticket": "s1-1"]))
+        let third = engine.handle("И ещё: коробка цела", in: &c, now: Fixture.now)
+        #expect(third.effects == [.appendToTicket(id: "s1-1", message: "И ещё: коробка цела")])
+        #expect(c.ticket?.messages.count == 3 && c.ticketCount == 1)
+    }
+
+    /// A topic-like message after the appeal is still added to it.
+    @Test func topicTextIsAppended() throws {
+        let engine = try Fixture.engine(["и деньги не вернули": Fixture.verdict("returns")])
+        var c = atWrite(engine)
+        _ = engine.handle("Сломались", in: &c, now: Fixture.now)
+        let turn = engine.handle("и деньги не вернули", in: &c, now: Fixture.now)
+        #expect(turn.effects == [.appendToTicket(id: "s1-1", message: "и деньги не вернули")])
+    }
+
+    /// After the appeal an information question is answered, not appended; thanks gets a short reply.
+    @Test func infoAndThanksAfterSubmit() throws {
+        let engine = try Fixture.engine(["какой телефон?": Fixture.verdict("contacts_phone"),
+                                         "спасибо": Fixture.verdict("thanks"),
+                                         "оператор": Fixture.verdict("operator")])
+        var c = atWrite(engine)
+        _ = engine.handle("Сломались", in: &c, now: Fixture.now)
+        let info = engine.handle("какой телефон?", in: &c, now: Fixture.now)
+        #expect(info.effects.isEmpty && info.reply.state == .submitted)
+        #expect(info.reply.text.hasPrefix("Москва: +7 495 232−10−00."))
+        #expect(info.reply.text.contains(engine.prompts.text(.resumeSubmitted, ["ticket": "s1-1"])))
+        let thanks = engine.handle("спасибо", in: &c, now: Fixture.now)
+        let thanksText = try #require(engine.prompts.smalltalk("thanks"))
+        #expect(thanks.effects.isEmpty && thanks.reply.text.hasPrefix(thanksText))
+        let op = engine.handle("оператор", in: &c, now: Fixture.now)
+        #expect(op.effects.isEmpty && op.reply.text == engine.prompts.text(.resumeSubmitted, ["ticket": "s1-1"]))
+        #expect(c.ticket?.messages == ["Сломались"])
+        #expect(info.reply.ticket == c.ticket)
+    }
+
+    /// An ambiguous or unrecognised message after the appeal is appended, never lost.
+    @Test func ambiguousAfterSubmitIsAppended() throws {
+        let engine = try Fixture.engine(["деньги": Fixture.verdict("returns", 0.5, alternatives: [("payment", 0.49)],
+                                                                  ambiguous: true)])
+        var c = atWrite(engine)
+        _ = engine.handle("Сломались", in: &c, now: Fixture.now)
+        #expect(engine.handle("деньги", in: &c, now: Fixture.now).effects == [.appendToTicket(id: "s1-1", message: "деньги")])
+    }
+
+    /// An empty message after the appeal appends nothing.
+    @Test func emptyAfterSubmit() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        _ = engine.handle("Сломались", in: &c, now: Fixture.now)
+        let turn = engine.handle(" ", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket?.messages == ["Сломались"] && turn.reply.state == .submitted)
+    }
+
+    /// «новое обращение», its option and «меню» start over; the next appeal gets the next number.
+    @Test(arguments: ["новое обращение", "Новое обращение", "1", "/new", "меню"])
+    func startOverAfterSubmit(input: String) throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        _ = engine.handle("Сломались", in: &c, now: Fixture.now)
+        let reply = engine.handle(input, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && reply.ticket == nil && c.ticket == nil)
+        #expect(c.topic == nil && c.order == nil && reply.options.count == 14)
+        let next = Fixture.say(engine, ["5", "Карта не пришла"], in: &c)
+        #expect(next.reply.ticket?.id == "s1-2")
+        #expect(next.effects == [.openTicket(try #require(next.reply.ticket))])
+    }
+
+    /// «отмена» after the appeal cannot cancel it: the state stays and the reply says why.
+    @Test func cancelAfterSubmit() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        _ = engine.handle("Сломались", in: &c, now: Fixture.now)
+        let turn = engine.handle("отмена", in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .submitted && turn.effects.isEmpty && c.ticket != nil)
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.cancelAfterSubmit, ["ticket": "s1-1"])))
+    }
+
+    /// «назад» after the appeal returns to the topics; the appeal stays stored.
+    @Test func backAfterSubmit() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        _ = engine.handle("Сломались", in: &c, now: Fixture.now)
+        let turn = engine.handle("назад", in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .chooseTopic && turn.effects.isEmpty)
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.backAfterSubmit, ["ticket": "s1-1"])))
+    }
+}
