@@ -1,7 +1,6 @@
 import Foundation
 import HelplineDialogue
 import HelplineIntents
-import Yams // TEMP until Profile.load lands
 
 /// Where transcripts are replayed: an engine in this process, or a daemon behind a socket.
 public protocol ReplayTarget: Sendable {
@@ -48,13 +47,11 @@ extension ProfileSource {
     public func load(relativeTo transcriptFile: String, bundle: DataBundle) throws -> Profile {
         switch self {
         case .demo:
-            guard let text = bundle.files["config/demo-profile.yaml"] else { throw PatternError("no demo profile") }
-            return try YAMLDecoder().decode(Profile.self, from: text)
+            return try Profile.demo(in: bundle)
         case .inline(let text):
-            return try YAMLDecoder().decode(Profile.self, from: text)
+            return try Profile.load(from: text)
         case .file(let path):
-            let data = try Data(contentsOf: resolve(path, relativeTo: transcriptFile))
-            return try YAMLDecoder().decode(Profile.self, from: String(decoding: data, as: UTF8.self))
+            return try Profile.load(contentsOf: resolve(path, relativeTo: transcriptFile))
         }
     }
 

@@ -7,14 +7,19 @@ public struct TranscriptHeader: Sendable, Hashable {
     public var title: String
     /// The profile the conversation ran with.
     public var profile: Profile
-    /// The profile file's path when it came from one; ``demoProfile`` for the demo profile of the
-    /// data; `nil` writes the profile inline.
+    /// The profile file's path when it came from one; `demo` or `demo-profile.yaml` for the demo
+    /// profile of the data; `nil` writes the profile inline.
     public var profileFile: String?
     /// When the conversation started; a replay runs at this fixed time.
     public var time: Date
 
     /// The `profileFile` that writes `profile: demo`.
     public static let demoProfile = "demo"
+
+    /// Whether `profileFile` names the data's demo profile rather than a file of its own.
+    static func namesDemo(_ file: String) -> Bool {
+        file == demoProfile || file == Profile.demoPath || file == (Profile.demoPath as NSString).lastPathComponent
+    }
 
     public init(title: String, profile: Profile, profileFile: String?, time: Date) {
         self.title = title
@@ -102,7 +107,7 @@ public final class TranscriptRecorder {
     public static func render(_ header: TranscriptHeader, transcriptPath: String? = nil) -> String {
         var lines = ["title: \(oneLine(header.title))"]
         switch header.profileFile {
-        case TranscriptHeader.demoProfile?:
+        case let file? where TranscriptHeader.namesDemo(file):
             lines.append("profile: demo")
         case let file?:
             lines.append("profile: \(relativePath(file, from: transcriptPath))")
