@@ -73,7 +73,7 @@ public struct ReplyChecker: Sendable {
             let context = difference.text.dropFirst(difference.offset)
             let found = context.isEmpty ? "the end of the text" : "«\(clip(String(context)))»"
             let wanted = difference.expected.map { "«\(clip($0))»" } ?? "the end of the text"
-            detail.append("  first difference at character \(difference.offset + 1): expected \(wanted), the reply has \(found)")
+            detail.append("first difference at character \(difference.offset + 1): expected \(wanted), the reply has \(found)")
         }
         let summary = text.mode == .whole ? "the bot's text differs" : "the bot's text does not contain the expected text"
         return Mismatch(kind: .text, location: location, summary: summary, detail: detail)
