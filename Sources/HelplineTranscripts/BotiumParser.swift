@@ -16,11 +16,12 @@ import Foundation
 /// ```
 /// The first line is the title, the lines up to the first section its description. `#me` sections
 /// are the user's messages; `#bot` sections the expected replies, matched as Botium's default
-/// `wildcardIgnoreCase` mode does: the text must occur in the reply, case ignored, `*` matching any
-/// text. A `#bot` section before the first `#me` checks the greeting. Asserter lines in a `#bot`
-/// section: `INTENT id`, `INTENT_CONFIDENCE percent`, `BUTTONS label|label`; `!` before a text or
-/// asserter line negates it. In a `#me` section `BUTTON label` chooses an option. Convos run with
-/// the demo profile at ``Transcript/defaultNow``.
+/// `wildcardIgnoreCase` mode does: the section's text lines, joined, must occur in the reply, case
+/// ignored, `*` matching any text. A `#bot` section before the first `#me` checks the greeting.
+/// Asserter lines in a `#bot` section: `INTENT id`, `INTENT_CONFIDENCE percent`,
+/// `BUTTONS label|label`. `!` before an asserter negates it; before the first text line, the whole
+/// text. In a `#me` section `BUTTON label` chooses an option. Convos run with the demo profile at
+/// ``Transcript/defaultNow``.
 public enum BotiumParser {
     /// Asserters this replayer understands.
     static let supportedAsserters = ["INTENT", "INTENT_CONFIDENCE", "BUTTONS"]
@@ -118,7 +119,9 @@ public enum BotiumParser {
         for (line, raw) in body {
             var text = raw
             var negated = false
-            if text.hasPrefix("!") {
+            // `!` negates an asserter line; on the first text line it negates the whole text,
+            // as in Botium (on later text lines it is just a character).
+            if text.hasPrefix("!"), isAsserterLine(String(text.dropFirst())) || textLines.isEmpty {
                 negated = true
                 text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces)
             }
@@ -175,6 +178,12 @@ public enum BotiumParser {
         }
         // Escaped text with bare `*` parses without error.
         return (try? TextPattern.parseLine(escaped)) ?? TextPattern.Line(tokens: [])
+    }
+
+    /// Whether a line starts with an asserter name Botium knows.
+    private static func isAsserterLine(_ text: String) -> Bool {
+        let word = firstWord(text)
+        return supportedAsserters.contains(word) || unsupported.contains(word)
     }
 
     private static func firstWord(_ text: String) -> String {

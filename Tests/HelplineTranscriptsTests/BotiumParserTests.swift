@@ -60,6 +60,18 @@ struct BotiumParserTests {
         #expect(literal.pattern.matches("знаки {/x/} и \\"))
     }
 
+    /// `!` negates the whole text only on the first text line; later it is an ordinary character.
+    @Test func negationOnlyOnTheFirstTextLine() throws {
+        let negated = try BotiumParser.parse("T\n#me\nа\n#bot\n!первая\nвторая\n", file: "n.convo.txt")
+        #expect(negated.turns[0].expectation.text?.negated == true)
+        #expect(negated.turns[0].expectation.text?.pattern.matches("первая вторая") == true)
+        let literal = try BotiumParser.parse("T\n#me\nа\n#bot\nпервая\n!вторая\n", file: "l.convo.txt")
+        let text = try #require(literal.turns[0].expectation.text)
+        #expect(!text.negated)
+        #expect(text.pattern.matches("Первая !Вторая"))
+        #expect(!text.pattern.matches("Первая вторая"))
+    }
+
     /// Unknown sections, unsupported asserters and two replies in a row are errors with a line number.
     @Test(arguments: [
         ("T\n#me\nпривет\n#bot\nJSON_PATH $.x\n", 5, "not supported"),
