@@ -56,17 +56,6 @@ public struct TextPattern: Sendable, CustomStringConvertible {
         try self.init(lines: [try Self.parseLine(text)], ignoreCase: ignoreCase, anchored: anchored)
     }
 
-    /// A pattern that matches `text` literally (after whitespace normalization).
-    public static func literal(_ text: String) -> TextPattern {
-        // A literal line holds no regex part, so it always compiles.
-        (try? TextPattern(lines: [Line(tokens: tokenizeLiteral(text))])) ?? .never
-    }
-
-    private static let never: TextPattern = {
-        // `(?!)` never matches; it is valid in every ICU version.
-        try! TextPattern(lines: [.regex("(?!)")])
-    }()
-
     /// Whether `text` matches (whole text when anchored, somewhere in it otherwise).
     public func matches(_ text: String) -> Bool {
         compiled.matches(Self.normalize(text))
