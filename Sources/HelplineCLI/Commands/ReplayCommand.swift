@@ -26,6 +26,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one transcript file or folder, e.g. `helpline replay Transcripts`") }
+        for path in paths where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(path): no such file or folder")
+        }
     }
 
     func run() async throws {
