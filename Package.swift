@@ -97,7 +97,15 @@ let package = Package(
         .testTarget(name: "HelplineTextTests", dependencies: ["HelplineText"]),
         .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineIntents"], resources: [.copy("Data")]),
         .testTarget(name: "HelplineDialogueTests", dependencies: ["HelplineDialogue"]),
-        .testTarget(name: "HelplineServerTests", dependencies: ["HelplineServer"]),
+        .testTarget(
+            name: "HelplineServerTests",
+            dependencies: [
+                "HelplineServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "HelplineTranscriptsTests", dependencies: ["HelplineTranscripts"]),
         .testTarget(name: "HelplineCLITests", dependencies: ["HelplineCLI"]),
     ],

@@ -5,6 +5,6 @@ struct Helpline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "helpline",
         abstract: "A Russian-language support-chat assistant.",
-        subcommands: [ReplayCommand.self]
+        subcommands: [ServeCommand.self, ReplayCommand.self]
     )
 }

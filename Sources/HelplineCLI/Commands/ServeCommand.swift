@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import HelplineDialogue
+import HelplineIntents
+import HelplineServer
+import Logging
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `helpline serve`: the daemon on a Unix socket.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the chat to other programs over a Unix socket (JSON lines; see docs/PROTOCOL.md).",
+        discussion: """
+        Prints a "ready" line to standard error once it accepts connections. SIGTERM or SIGINT stop \
+        it gracefully; SIGHUP reloads the intent data (a broken file keeps the current data).
+        """
+    )
+
+    @Option(help: ArgumentHelp("The socket's path (default: $XDG_RUNTIME_DIR/helpline.sock, else /tmp/helpline-$UID.sock).", valueName: "path"))
+    var socket: String?
+
+    @Option(name: .customLong("db"), help: ArgumentHelp("The database's path (default: $XDG_STATE_HOME/helpline/helpline.sqlite).", valueName: "path"))
+    var database: String?
+
+    @Option(name: .customLong("socket-mode"), help: ArgumentHelp("The socket file's permissions, octal; 660 lets the group connect.", valueName: "mode"))
+    var socketMode: String = "600"
+
+    @Option(name: .customLong("session-ttl"), help: ArgumentHelp("Seconds after which an unused session expires (appeals stay).", valueName: "seconds"))
+    var sessionTTL: Double = 24 * 3600
+
+    @Option(name: .customLong("max-sessions"), help: ArgumentHelp("The most open sessions.", valueName: "n"))
+    var maximumSessions: Int = 100_000
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("The most client connections at once.", valueName: "n"))
+    var maximumConnections: Int = 1_024
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections silent for this many seconds (0: never).", valueName: "seconds"))
+    var idleTimeout: Double = 0
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    @OptionGroup var data: DataOptions
+
+    func validate() throws {
+        guard parsedSocketMode != nil else {
+            throw ValidationError("--socket-mode must be octal permission bits such as 600 or 0660")
+        }
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard sessionTTL > 0 else { throw ValidationError("--session-ttl must be positive") }
+        guard maximumSessions > 0, maximumConnections > 0 else {
+            throw ValidationError("--max-sessions and --max-connections must be positive")
+        }
+        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
+    }
+
+    private var parsedSocketMode: UInt16? {
+        guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else { return nil }
+        return mode
+    }
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        // Files this process creates (database, socket) are private unless widened on purpose.
+        umask(0o077)
+        signal(SIGPIPE, SIG_IGN)
+        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "helpline.server")
+
+        let engine = try DialogueEngine(bundle: data.bundle())
+        let engineReady = ContinuousClock.now
+
+        let configuration = ServerConfiguration(
+            socketPath: socket ?? ServerConfiguration.defaultSocketPath(),
+            databasePath: database ?? ServerConfiguration.defaultDatabasePath(),
+            socketMode: parsedSocketMode ?? 0o600,
+            sessions: SessionLimits(maximumSessions: maximumSessions, sessionTTL: sessionTTL),
+            maximumConnections: maximumConnections,
+            idleTimeout: idleTimeout > 0 ? idleTimeout : nil
+        )
+        let daemon: HelplineDaemon
+        do {
+            daemon = try HelplineDaemon(configuration: configuration, engine: engine, logger: logger)
+        } catch {
+            Self.printError(error)
+            throw ExitCode.failure
+        }
+        let intents = data.intentsDirectory
+        let signals = SignalWatcher(daemon: daemon) {
+            try DialogueEngine(bundle: DataBundle.resolve(explicit: intents))
+        }
+        defer { signals.cancel() }
+        do {
+            try await daemon.start()
+        } catch {
+            Self.printError(error)
+            throw ExitCode.failure
+        }
+        let ready = ContinuousClock.now
+        Self.printLine("helpline: ready on \(configuration.socketPath) (pid \(getpid()); "
+            + "started in \(Self.milliseconds(ready - started)) ms, data \(Self.milliseconds(engineReady - started)) ms)")
+        try await daemon.run()
+    }
+
+    private static func printError(_ error: any Error) {
+        printLine("helpline serve: \(error)")
+    }
+
+    private static func printLine(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}

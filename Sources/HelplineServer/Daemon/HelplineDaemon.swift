@@ -1,0 +1,260 @@
+import Foundation
+import HelplineDialogue
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The Helpline daemon: serves the JSON-lines protocol on a Unix socket, many connections and
+/// sessions at once, storing every change in SQLite before answering.
+///
+/// ```swift
+/// let daemon = try HelplineDaemon(configuration: configuration, engine: engine)
+/// try await daemon.start()          // listening once this returns
+/// try await daemon.run()            // until shutdown()
+/// ```
+public final class HelplineDaemon: Sendable {
+    public let configuration: ServerConfiguration
+    /// Answers requests; usable directly, without a socket.
+    public let service: SessionService
+    private let database: SessionDatabase
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let state = NIOLockedValueBox(State())
+
+    private typealias Connection = NIOAsyncChannel<InboundMessage, ProtocolResponse>
+
+    private struct State {
+        var server: NIOAsyncChannel<Connection, Never>?
+        var socketIdentity: SocketFile.Identity?
+        var started = false
+        var draining = false
+        var nextConnection = 0
+        /// Open connections, and whether each is in the middle of a request.
+        var connections: [Int: (channel: any Channel, busy: Bool)] = [:]
+        var forceClose: Task<Void, Never>?
+    }
+
+    /// Opens the database; the socket is bound by ``start()``.
+    public init(configuration: ServerConfiguration, engine: DialogueEngine,
+                logger: Logger = Logger(label: "helpline.server"),
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = group
+        do {
+            database = try SessionDatabase(path: configuration.databasePath)
+        } catch {
+            throw DaemonError("cannot open the database \(configuration.databasePath): \(error)")
+        }
+        do {
+            service = try SessionService(database: database, engine: engine, limits: configuration.sessions,
+                                         logger: logger, clock: clock)
+        } catch {
+            try? database.close()
+            throw DaemonError("cannot read the database \(configuration.databasePath): \(error)")
+        }
+    }
+
+    /// The store, for inspection (appeals, messages).
+    public var store: SessionDatabase { database }
+
+    // MARK: Lifecycle
+
+    /// Binds the socket: replaces a stale socket file, refuses a live one, sets the file's mode.
+    /// Connections are accepted once this returns; they are served by ``run()``.
+    public func start() async throws {
+        let path = configuration.socketPath
+        try await SocketFile.prepare(path, group: group)
+        let codec = ProtocolCodec(maxTextCharacters: configuration.maximumTextCharacters)
+        let lineLimit = configuration.maximumLineLength
+        let idleTimeout = configuration.idleTimeout.map { TimeAmount.nanoseconds(Int64($0 * 1e9)) }
+        let stallTimeout = TimeAmount.nanoseconds(Int64(configuration.writeStallTimeout * 1e9))
+        let server: NIOAsyncChannel<Connection, Never>
+        do {
+            server = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                .bind(unixDomainSocketPath: path) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let pipeline = channel.pipeline.syncOperations
+                        if let idleTimeout {
+                            try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                            try pipeline.addHandler(IdleConnectionCloser())
+                        }
+                        try pipeline.addHandler(WriteStallGuard(timeout: stallTimeout))
+                        try pipeline.addProtocolServerHandlers(codec: codec, maximumLineLength: lineLimit)
+                        return try Connection(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16))
+                        )
+                    }
+                }
+        } catch {
+            throw DaemonError("cannot listen on \(path): \(error)")
+        }
+        do {
+            try SocketFile.setMode(path, configuration.socketMode)
+        } catch {
+            try? await server.channel.close()
+            throw error
+        }
+        let identity = SocketFile.identity(path)
+        let stopAtOnce = state.withLockedValue { state in
+            state.server = server
+            state.socketIdentity = identity
+            state.started = true
+            return state.draining
+        }
+        if stopAtOnce { server.channel.close(promise: nil) }
+        logger.info("listening", metadata: ["socket": "\(path)", "database": "\(configuration.databasePath)"])
+    }
+
+    /// Serves connections until ``shutdown()``: then stops accepting, lets in-flight requests
+    /// finish, closes the database and removes the socket file. Calls ``start()`` if needed.
+    public func run() async throws {
+        if !state.withLockedValue({ $0.started }) {
+            try await start()
+        }
+        guard let server = state.withLockedValue({ $0.server }) else {
+            throw DaemonError("the daemon was already run")
+        }
+        let sweeper = Task { [service] in
+            // Sessions that expired while no daemon ran go first.
+            while !Task.isCancelled {
+                await service.sweep()
+                try? await Task.sleep(for: .seconds(service.sweepInterval))
+            }
+        }
+        do {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+                // The listening socket is closed: connections finish on their own.
+            }
+        } catch {
+            logger.error("accepting connections failed", metadata: ["error": "\(error)"])
+        }
+        sweeper.cancel()
+        await sweeper.value
+        let (identity, forceClose) = state.withLockedValue { state in
+            defer { state.server = nil }
+            return (state.socketIdentity, state.forceClose)
+        }
+        forceClose?.cancel()
+        SocketFile.remove(configuration.socketPath, ifStill: identity)
+        do {
+            try database.close()
+        } catch {
+            logger.error("closing the database failed", metadata: ["error": "\(error)"])
+        }
+        logger.info("stopped")
+    }
+
+    /// Stops gracefully: no new connections; idle connections close now, busy ones after their
+    /// current request; whatever remains after the grace period is closed. Safe to call repeatedly;
+    /// a second call closes every connection at once.
+    public func shutdown() {
+        let (server, idle, repeated) = state.withLockedValue { state -> ((any Channel)?, [any Channel], Bool) in
+            if state.draining {
+                return (nil, state.connections.values.map(\.channel), true)
+            }
+            state.draining = true
+            return (state.server?.channel, state.connections.values.filter { !$0.busy }.map(\.channel), false)
+        }
+        logger.info(repeated ? "closing all connections" : "shutting down")
+        server?.close(promise: nil)
+        for channel in idle { channel.close(promise: nil) }
+        guard !repeated else { return }
+        let grace = configuration.shutdownGracePeriod
+        let task = Task { [weak self] in
+            try? await Task.sleep(for: .seconds(grace))
+            guard !Task.isCancelled, let self else { return }
+            let remaining = self.state.withLockedValue { $0.connections.values.map(\.channel) }
+            if !remaining.isEmpty {
+                self.logger.warning("closing connections still busy after the grace period", metadata: ["count": "\(remaining.count)"])
+            }
+            for channel in remaining { channel.close(promise: nil) }
+        }
+        state.withLockedValue { $0.forceClose = task }
+    }
+
+    /// Swaps in a new dialogue engine (new intents and prompts) built by `makeEngine`; sessions
+    /// carry on. If building fails, the current engine stays and the reason is logged.
+    @discardableResult
+    public func reload(_ makeEngine: () throws -> DialogueEngine) -> Bool {
+        let started = ContinuousClock.now
+        do {
+            let engine = try makeEngine()
+            service.replaceEngine(engine)
+            logger.notice("data reloaded", metadata: ["duration": "\(ContinuousClock.now - started)"])
+            return true
+        } catch {
+            logger.error("reload failed; keeping the current data", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    // MARK: Connections
+
+    private func serve(_ connection: Connection) async {
+        let channel = connection.channel
+        let open = service.connections.wrappingAdd(1, ordering: .relaxed).newValue
+        defer { service.connections.wrappingSubtract(1, ordering: .relaxed) }
+        let key: Int? = state.withLockedValue { state in
+            guard !state.draining else { return nil }
+            state.nextConnection += 1
+            state.connections[state.nextConnection] = (channel, false)
+            return state.nextConnection
+        }
+        defer {
+            if let key { state.withLockedValue { _ = $0.connections.removeValue(forKey: key) } }
+        }
+        logger.trace("connection opened", metadata: ["connections": "\(open)"])
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                guard let key else { return }
+                guard open <= configuration.maximumConnections else {
+                    logger.warning("connection limit reached", metadata: ["limit": "\(configuration.maximumConnections)"])
+                    try await outbound.write(.failure(id: nil, ProtocolError(.overloaded, "too many connections; try again later")))
+                    try await channel.writesCompleted()
+                    return
+                }
+                for try await message in inbound {
+                    guard begin(key) else { break }
+                    let response = await service.respond(to: message)
+                    if case .failure(_, let error) = response {
+                        logger.debug("request refused", metadata: ["code": "\(error.code)"])
+                    }
+                    try await outbound.write(response)
+                    guard end(key) else { break }
+                }
+                try await channel.writesCompleted()
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+        logger.trace("connection closed")
+    }
+
+    /// Marks a connection busy; `false` once the daemon is shutting down.
+    private func begin(_ key: Int) -> Bool {
+        state.withLockedValue { state in
+            guard !state.draining else { return false }
+            state.connections[key]?.busy = true
+            return true
+        }
+    }
+
+    /// Marks a connection idle; `false` once the daemon is shutting down.
+    private func end(_ key: Int) -> Bool {
+        state.withLockedValue { state in
+            state.connections[key]?.busy = false
+            return !state.draining
+        }
+    }
+}

@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// The socket file on disk: checking what is already there, setting its mode, removing it.
+enum SocketFile {
+    /// Which file a path named when it was checked.
+    struct Identity: Sendable, Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// Makes `path` free to bind: nothing there is fine; a socket nobody listens on (left by a
+    /// daemon that died) is removed; a socket something answers on is left alone and reported.
+    static func prepare(_ path: String, group: any EventLoopGroup) async throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw DaemonError("cannot check \(path): \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFSOCK else {
+            throw DaemonError("\(path) exists and is not a socket; remove it or choose another --socket")
+        }
+        switch await probe(path, group: group) {
+        case .answered:
+            throw DaemonError("another helpline daemon is already serving on \(path) (it answered a ping); stop it first or choose another --socket")
+        case .listening:
+            throw DaemonError("something is listening on \(path) (it accepted a connection but did not answer a ping); leaving it alone, choose another --socket")
+        case .refused:
+            guard unlink(path) == 0 || errno == ENOENT else {
+                throw DaemonError("cannot remove the stale socket \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    private enum Probe {
+        case answered, listening, refused
+    }
+
+    /// Whether a daemon answers on `path`.
+    private static func probe(_ path: String, group: any EventLoopGroup) async -> Probe {
+        let client: HelplineClient
+        do {
+            client = try await HelplineClient.connect(to: path, group: group, connectTimeout: .seconds(2))
+        } catch {
+            return .refused
+        }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(3))
+            await client.disconnect()
+        }
+        let reply = try? await client.ping()
+        timeout.cancel()
+        await client.disconnect()
+        return reply?.pong == true ? .answered : .listening
+    }
+
+    /// The device and inode `path` names now.
+    static func identity(_ path: String) -> Identity? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// Sets the socket file's permission bits.
+    static func setMode(_ path: String, _ mode: UInt16) throws {
+        guard chmod(path, mode_t(mode)) == 0 else {
+            throw DaemonError("cannot set the mode of \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Removes `path` if it is still the file this daemon created.
+    static func remove(_ path: String, ifStill identity: Identity?) {
+        guard let identity, self.identity(path) == identity else { return }
+        unlink(path)
+    }
+}

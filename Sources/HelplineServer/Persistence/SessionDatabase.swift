@@ -1,0 +1,279 @@
+import Foundation
+import GRDB
+import HelplineDialogue
+
+/// A change to the stored sessions, applied by ``SessionDatabase/apply(_:)`` in a transaction.
+enum SessionWrite: Sendable {
+    /// A new session with its greeting.
+    case create(Conversation, greeting: String, at: Date)
+    /// One turn over the stored `version`: the new conversation, the message in and the reply out,
+    /// and the turn's appeal effects.
+    case turn(Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect], at: Date)
+    /// Marks a session used (a resume), keeping it from expiring.
+    case touch(session: String, at: Date)
+    /// Deletes a session and its messages; its appeals stay.
+    case delete(session: String)
+
+    var session: String {
+        switch self {
+        case .create(let conversation, _, _), .turn(let conversation, _, _, _, _, _): conversation.id
+        case .touch(let session, _), .delete(let session): session
+        }
+    }
+}
+
+/// What became of one ``SessionWrite``.
+enum WriteOutcome: Sendable, Hashable {
+    /// Stored; the session's version is now `version`.
+    case applied(version: Int)
+    /// The session is not in the database (closed or expired).
+    case missing
+    /// The session changed since the turn was computed; reload and try again.
+    case conflict
+    /// The write failed; nothing of it was stored.
+    case failed(String)
+}
+
+/// A session as loaded from the database.
+struct LoadedSession: Sendable {
+    var conversation: Conversation
+    var version: Int
+    var updatedAt: Date
+}
+
+/// The SQLite store: sessions, their messages, and appeals. WAL mode, one writer.
+///
+/// Every change goes through ``apply(_:)``, which stores a batch of writes in one transaction, each
+/// write in its own savepoint so one failing write does not undo the others.
+public final class SessionDatabase: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var configuration = Configuration()
+        configuration.label = "helpline"
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL: a commit survives the process being killed
+            // (it is in the OS's hands once `write` returns); only a power loss can undo the last few.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Closes the database; later calls fail.
+    public func close() throws {
+        try pool.close()
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "sessions") { t in
+                t.primaryKey("id", .text)
+                t.column("profile", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("topic", .text)
+                t.column("order_id", .text)
+                t.column("conversation", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull().indexed()
+            }
+            try db.create(table: "messages") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("session", .text).notNull().indexed()
+                    .references("sessions", onDelete: .cascade)
+                t.column("direction", .text).notNull().check { ["in", "out"].contains($0) }
+                t.column("text", .text).notNull()
+                t.column("at", .datetime).notNull()
+            }
+            try db.create(table: "tickets") { t in
+                t.primaryKey("id", .text)
+                t.column("session", .text).notNull().indexed()
+                t.column("topic", .text).notNull()
+                t.column("order_id", .text)
+                t.column("queue", .text).notNull()
+                t.column("eta_minutes", .text).notNull()
+                t.column("messages", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+        }
+        return migrator
+    }
+
+    // MARK: Reading
+
+    /// The session `id`, unless it is missing or was last used before `notBefore`.
+    func loadSession(_ id: String, notBefore: Date) async throws -> LoadedSession? {
+        let record = try await pool.read { db in try SessionRecord.fetchOne(db, key: id) }
+        guard let record, record.updatedAt >= notBefore else { return nil }
+        let conversation = try Self.decoder.decode(Conversation.self, from: Data(record.conversation.utf8))
+        return LoadedSession(conversation: conversation, version: record.version, updatedAt: record.updatedAt)
+    }
+
+    /// How many sessions and appeals are stored.
+    func counts() throws -> (sessions: Int, tickets: Int) {
+        try pool.read { db in
+            (try SessionRecord.fetchCount(db), try TicketRecord.fetchCount(db))
+        }
+    }
+
+    /// The appeals made in a session, oldest first.
+    public func tickets(session: String) throws -> [Ticket] {
+        try pool.read { db in
+            try TicketRecord.filter(Column("session") == session).order(Column("created_at"), Column("id")).fetchAll(db)
+        }.map(Self.ticket(from:))
+    }
+
+    /// The appeal `id`, if stored.
+    public func ticket(id: String) throws -> StoredTicket? {
+        try pool.read { db in try TicketRecord.fetchOne(db, key: id) }
+            .map { StoredTicket(session: $0.session, ticket: try Self.ticket(from: $0)) }
+    }
+
+    /// A session's messages in and out, in order.
+    public func messages(session: String) throws -> [StoredMessage] {
+        try pool.read { db in
+            try MessageRecord.filter(Column("session") == session).order(Column("id")).fetchAll(db)
+        }.compactMap { record in
+            StoredMessage.Direction(rawValue: record.direction).map { StoredMessage(direction: $0, text: record.text, at: record.at) }
+        }
+    }
+
+    /// Whether a session is stored (open, whatever its age).
+    public func hasSession(_ id: String) throws -> Bool {
+        try pool.read { db in try SessionRecord.exists(db, key: id) }
+    }
+
+    // MARK: Writing
+
+    /// Stores a batch of writes in one transaction; one outcome per write, in order.
+    func apply(_ writes: [SessionWrite]) async throws -> [WriteOutcome] {
+        try await pool.write { db in
+            var outcomes: [WriteOutcome] = []
+            outcomes.reserveCapacity(writes.count)
+            for write in writes {
+                var outcome = WriteOutcome.failed("not applied")
+                do {
+                    try db.inSavepoint {
+                        outcome = try Self.apply(write, in: db)
+                        if case .applied = outcome { return .commit }
+                        return .rollback
+                    }
+                } catch {
+                    outcome = .failed("\(error)")
+                }
+                outcomes.append(outcome)
+            }
+            return outcomes
+        }
+    }
+
+    /// Deletes the sessions last used before `cutoff`, with their messages; returns their ids.
+    func expireSessions(before cutoff: Date) async throws -> [String] {
+        try await pool.write { db in
+            let expired = SessionRecord.filter(SessionRecord.Columns.updatedAt < cutoff)
+            let ids = try String.fetchAll(db, expired.select(SessionRecord.Columns.id))
+            if !ids.isEmpty { try expired.deleteAll(db) }
+            return ids
+        }
+    }
+
+    private static func apply(_ write: SessionWrite, in db: Database) throws -> WriteOutcome {
+        switch write {
+        case .create(let conversation, let greeting, let at):
+            try record(for: conversation, version: 1, createdAt: at, updatedAt: at).insert(db)
+            var message = MessageRecord(session: conversation.id, direction: "out", text: greeting, at: at)
+            try message.insert(db)
+            return .applied(version: 1)
+
+        case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at):
+            let changed = try SessionRecord
+                .filter(key: conversation.id)
+                .filter(SessionRecord.Columns.version == expectedVersion)
+                .updateAll(db, [
+                    Column("profile").set(to: try json(conversation.profile)),
+                    Column("state").set(to: conversation.state.rawValue),
+                    Column("topic").set(to: conversation.topic),
+                    Column("order_id").set(to: conversation.order),
+                    Column("conversation").set(to: try json(conversation)),
+                    SessionRecord.Columns.version.set(to: expectedVersion + 1),
+                    SessionRecord.Columns.updatedAt.set(to: at),
+                ])
+            guard changed == 1 else {
+                return try SessionRecord.exists(db, key: conversation.id) ? .conflict : .missing
+            }
+            var inbound = MessageRecord(session: conversation.id, direction: "in", text: incoming, at: at)
+            try inbound.insert(db)
+            var outbound = MessageRecord(session: conversation.id, direction: "out", text: outgoing, at: at)
+            try outbound.insert(db)
+            for effect in effects {
+                try apply(effect, session: conversation.id, in: db)
+            }
+            return .applied(version: expectedVersion + 1)
+
+        case .touch(let session, let at):
+            let changed = try SessionRecord.filter(key: session)
+                .updateAll(db, SessionRecord.Columns.updatedAt.set(to: at))
+            guard changed > 0, let version = try Int.fetchOne(db, SessionRecord.filter(key: session).select(SessionRecord.Columns.version)) else {
+                return .missing
+            }
+            return .applied(version: version)
+
+        case .delete(let session):
+            return try SessionRecord.deleteOne(db, key: session) ? .applied(version: 0) : .missing
+        }
+    }
+
+    private static func apply(_ effect: Effect, session: String, in db: Database) throws {
+        switch effect {
+        case .openTicket(let ticket):
+            try TicketRecord(
+                id: ticket.id, session: session, topic: ticket.topic, orderID: ticket.order,
+                queue: ticket.queue.rawValue, etaMinutes: try json(ticket.etaMinutes),
+                messages: try json(ticket.messages), createdAt: ticket.createdAt
+            ).insert(db)
+        case .appendToTicket(let id, let message):
+            guard var record = try TicketRecord.fetchOne(db, key: id) else {
+                throw DatabaseError(message: "no appeal \(id) to add a message to")
+            }
+            var messages = try decoder.decode([String].self, from: Data(record.messages.utf8))
+            messages.append(message)
+            record.messages = try json(messages)
+            try record.update(db)
+        }
+    }
+
+    private static func record(for conversation: Conversation, version: Int, createdAt: Date, updatedAt: Date) throws -> SessionRecord {
+        SessionRecord(
+            id: conversation.id, profile: try json(conversation.profile), state: conversation.state.rawValue,
+            topic: conversation.topic, orderID: conversation.order, conversation: try json(conversation),
+            version: version, createdAt: createdAt, updatedAt: updatedAt
+        )
+    }
+
+    private static func ticket(from record: TicketRecord) throws -> Ticket {
+        Ticket(
+            id: record.id, topic: record.topic, order: record.orderID,
+            queue: Queue(rawValue: record.queue) ?? .regular,
+            etaMinutes: try decoder.decode([Int].self, from: Data(record.etaMinutes.utf8)),
+            messages: try decoder.decode([String].self, from: Data(record.messages.utf8)),
+            createdAt: record.createdAt
+        )
+    }
+
+    private static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private static var decoder: JSONDecoder { JSONDecoder() }
+}

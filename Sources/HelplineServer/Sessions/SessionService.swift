@@ -1,0 +1,319 @@
+import Foundation
+import HelplineDialogue
+import Logging
+import NIOConcurrencyHelpers
+import Synchronization
+
+/// Answers protocol requests: runs the dialogue engine on sessions and stores every change before
+/// answering. Sessions are held in memory and loaded from the database on demand (after a restart,
+/// or after being dropped from memory), and one request at a time works on a session.
+public final class SessionService: Sendable {
+    private let database: SessionDatabase
+    private let committer: GroupCommitter
+    private let registry = SessionRegistry()
+    private let engineBox: NIOLockedValueBox<DialogueEngine>
+    private let limits: SessionLimits
+    private let clock: @Sendable () -> Date
+    private let logger: Logger
+
+    private let openSessions: Synchronization.Atomic<Int>
+    private let ticketCount: Synchronization.Atomic<Int>
+    private let turnCount = Synchronization.Atomic<Int>(0)
+    /// Client connections open now; kept by the daemon.
+    let connections = Synchronization.Atomic<Int>(0)
+    private let startedAt: ContinuousClock.Instant
+
+    /// - Parameters:
+    ///   - clock: the time given to the dialogue engine and stored with changes.
+    public init(database: SessionDatabase, engine: DialogueEngine, limits: SessionLimits = SessionLimits(),
+                logger: Logger = Logger(label: "helpline.sessions"),
+                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.database = database
+        self.committer = GroupCommitter(database: database)
+        self.engineBox = NIOLockedValueBox(engine)
+        self.limits = limits
+        self.clock = clock
+        self.logger = logger
+        let counts = try database.counts()
+        self.openSessions = Synchronization.Atomic(counts.sessions)
+        self.ticketCount = Synchronization.Atomic(counts.tickets)
+        self.startedAt = .now
+    }
+
+    /// The engine turns run on now.
+    public var engine: DialogueEngine {
+        engineBox.withLockedValue { $0 }
+    }
+
+    /// Replaces the engine (new intents and prompts); sessions carry on with it from their next turn.
+    public func replaceEngine(_ engine: DialogueEngine) {
+        engineBox.withLockedValue { $0 = engine }
+    }
+
+    /// The counters answered to `stats`.
+    public func stats() -> ServerStats {
+        ServerStats(
+            sessions: openSessions.load(ordering: .relaxed),
+            tickets: ticketCount.load(ordering: .relaxed),
+            connections: connections.load(ordering: .relaxed),
+            uptimeSeconds: Self.seconds(ContinuousClock.now - startedAt),
+            turns: turnCount.load(ordering: .relaxed),
+            rssBytes: ProcessMemory.residentBytes(),
+            sessionsLoaded: registry.count,
+            transactions: committer.counts.transactions
+        )
+    }
+
+    // MARK: Requests
+
+    /// The answer to one request line.
+    public func respond(to message: InboundMessage) async -> ProtocolResponse {
+        switch message {
+        case .invalid(let id, let error):
+            return .failure(id: id, error)
+        case .request(let request):
+            return await respond(to: request)
+        }
+    }
+
+    /// The answer to one request.
+    public func respond(to request: ProtocolRequest) async -> ProtocolResponse {
+        let id = request.id
+        do {
+            switch request.command {
+            case .ping:
+                return .pong(id: id)
+            case .stats:
+                return .stats(id: id, stats())
+            case .open(let profile):
+                let (session, reply) = try await open(profile)
+                return .reply(id: id, session: session, reply)
+            case .resume(let session):
+                return .reply(id: id, session: session, try await resume(session))
+            case .say(let session, let text):
+                return .reply(id: id, session: session, try await say(text, in: session))
+            case .state(let session):
+                return .reply(id: id, session: session, try await currentReply(session))
+            case .close(let session):
+                try await close(session)
+                return .closed(id: id, session: session)
+            }
+        } catch let error as ProtocolError {
+            return .failure(id: id, error)
+        } catch {
+            logger.error("request failed", metadata: ["op": "\(request.op)", "error": "\(error)"])
+            return .failure(id: id, ProtocolError(.internal, "the request could not be completed; try again"))
+        }
+    }
+
+    /// Starts a session; returns its id and greeting.
+    func open(_ profile: Profile) async throws -> (String, Reply) {
+        let reserved = openSessions.wrappingAdd(1, ordering: .relaxed).newValue
+        guard reserved <= limits.maximumSessions else {
+            openSessions.wrappingSubtract(1, ordering: .relaxed)
+            logger.warning("session limit reached", metadata: ["limit": "\(limits.maximumSessions)"])
+            throw ProtocolError(.overloaded, "too many open sessions; try again later")
+        }
+        let id = Self.newSessionID()
+        let now = clock()
+        let (conversation, reply) = engine.start(id: id, profile: profile, now: now)
+        let outcome: WriteOutcome
+        do {
+            outcome = try await committer.commit(.create(conversation, greeting: reply.text, at: now))
+        } catch {
+            openSessions.wrappingSubtract(1, ordering: .relaxed)
+            throw error
+        }
+        guard case .applied(let version) = outcome else {
+            openSessions.wrappingSubtract(1, ordering: .relaxed)
+            throw Self.storageError(outcome)
+        }
+        _ = registry.insert(SessionSlot(SessionSlot.Entry(conversation: conversation, version: version, updatedAt: now)))
+        logger.debug("session opened", metadata: ["session": "\(id)"])
+        return (id, reply)
+    }
+
+    /// The current prompt of a session being continued; marks it used.
+    func resume(_ session: String) async throws -> Reply {
+        try await withSession(session) { slot, entry in
+            let now = clock()
+            let outcome = try await committer.commit(.touch(session: session, at: now))
+            guard case .applied = outcome else { return .retry(outcome) }
+            slot.update { $0.updatedAt = now }
+            logger.debug("session resumed", metadata: ["session": "\(session)"])
+            return .done(engine.currentReply(of: entry.conversation))
+        }
+    }
+
+    /// One user turn.
+    func say(_ text: String, in session: String) async throws -> Reply {
+        try await withSession(session) { slot, entry in
+            let now = clock()
+            var conversation = entry.conversation
+            let turn = engine.handle(text, in: &conversation, now: now)
+            let outcome = try await committer.commit(.turn(
+                conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
+                effects: turn.effects, at: now
+            ))
+            guard case .applied(let version) = outcome else { return .retry(outcome) }
+            slot.update { entry in
+                entry.conversation = conversation
+                entry.version = version
+                entry.updatedAt = now
+            }
+            turnCount.wrappingAdd(1, ordering: .relaxed)
+            let opened = turn.effects.count { if case .openTicket = $0 { true } else { false } }
+            if opened > 0 { ticketCount.wrappingAdd(opened, ordering: .relaxed) }
+            logger.debug("turn", metadata: [
+                "session": "\(session)", "length": "\(text.count)", "state": "\(turn.reply.state.rawValue)",
+                "intent": "\(turn.reply.intent?.id ?? "-")",
+            ])
+            return .done(turn.reply)
+        }
+    }
+
+    /// The current reply of a session, changing nothing.
+    func currentReply(_ session: String) async throws -> Reply {
+        try await withSession(session) { _, entry in
+            .done(engine.currentReply(of: entry.conversation))
+        }
+    }
+
+    /// Ends a session; its appeals stay.
+    func close(_ session: String) async throws {
+        try await withSession(session) { (slot, _) async throws -> Step<Void> in
+            let outcome = try await committer.commit(.delete(session: session))
+            guard case .applied = outcome else { return .retry(outcome) }
+            openSessions.wrappingSubtract(1, ordering: .relaxed)
+            slot.markClosed()
+            registry.remove(slot)
+            logger.debug("session closed", metadata: ["session": "\(session)"])
+            return .done(())
+        }
+    }
+
+    // MARK: Housekeeping
+
+    /// Deletes expired sessions and drops idle ones from memory. Run periodically.
+    public func sweep() async {
+        let now = clock()
+        do {
+            let expired = try await database.expireSessions(before: now.addingTimeInterval(-limits.sessionTTL))
+            if !expired.isEmpty {
+                registry.close(expired)
+                openSessions.wrappingSubtract(expired.count, ordering: .relaxed)
+                logger.info("sessions expired", metadata: ["count": "\(expired.count)"])
+            }
+        } catch {
+            logger.error("could not expire sessions", metadata: ["error": "\(error)"])
+        }
+        let evicted = registry.evictIdle(before: now.addingTimeInterval(-limits.memoryIdleTime))
+        if evicted > 0 {
+            logger.debug("idle sessions dropped from memory", metadata: ["count": "\(evicted)"])
+        }
+    }
+
+    /// How often ``sweep()`` should run for the configured limits.
+    public var sweepInterval: TimeInterval {
+        max(0.05, min(60, limits.sessionTTL / 4, limits.memoryIdleTime / 4))
+    }
+
+    // MARK: Sessions
+
+    private enum Step<T> {
+        case done(T)
+        /// The write did not apply; what happened decides whether to try again.
+        case retry(WriteOutcome)
+    }
+
+    /// Runs `body` with the session to itself. Reloads and retries when the slot turns out stale.
+    private func withSession<T>(_ session: String, _ body: (SessionSlot, SessionSlot.Entry) async throws -> Step<T>) async throws -> T {
+        for _ in 0..<4 {
+            let slot = try await slot(for: session)
+            await slot.acquire()
+            let step: Step<T>
+            do {
+                let entry = slot.entry
+                switch entry.status {
+                case .closed:
+                    throw Self.unknownSession
+                case .evicted:
+                    step = .retry(.conflict)
+                case .live:
+                    guard entry.updatedAt >= clock().addingTimeInterval(-limits.sessionTTL) else {
+                        throw Self.unknownSession
+                    }
+                    step = try await body(slot, entry)
+                }
+            } catch {
+                // Every throw above happens while holding the slot; release it exactly once.
+                slot.release()
+                throw error
+            }
+            switch step {
+            case .done(let value):
+                slot.release()
+                return value
+            case .retry(.missing):
+                slot.markClosed()
+                registry.remove(slot)
+                slot.release()
+                throw Self.unknownSession
+            case .retry(.conflict):
+                // Dropped from memory, or changed in the database behind this slot's back: load it afresh.
+                if slot.entry.status == .live {
+                    logger.warning("session changed in the database; reloading", metadata: ["session": "\(session)"])
+                }
+                slot.update { $0.status = .evicted }
+                registry.remove(slot)
+                slot.release()
+            case .retry(let outcome):
+                slot.release()
+                throw Self.storageError(outcome)
+            }
+        }
+        throw ProtocolError(.internal, "the session is busy changing; try again")
+    }
+
+    /// The session's slot, loading the session from the database if it is not in memory.
+    private func slot(for session: String) async throws -> SessionSlot {
+        if let slot = registry.slot(session) { return slot }
+        let notBefore = clock().addingTimeInterval(-limits.sessionTTL)
+        guard let loaded = try await database.loadSession(session, notBefore: notBefore) else {
+            throw Self.unknownSession
+        }
+        logger.debug("session loaded", metadata: ["session": "\(session)"])
+        return registry.insert(SessionSlot(SessionSlot.Entry(
+            conversation: loaded.conversation, version: loaded.version, updatedAt: loaded.updatedAt
+        )))
+    }
+
+    private static let unknownSession = ProtocolError(.unknownSession, "no open session with this id (it may have been closed or expired)")
+
+    private static func storageError(_ outcome: WriteOutcome) -> any Error {
+        switch outcome {
+        case .missing: unknownSession
+        case .failed(let reason): StorageError(reason: reason)
+        case .applied, .conflict: StorageError(reason: "unexpected outcome \(outcome)")
+        }
+    }
+
+    /// A new unguessable session id: 24 hex digits.
+    static func newSessionID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt32
+        return String(format: "%016llx%08x", high, low)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// The database refused a change.
+struct StorageError: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { "storage: \(reason)" }
+}

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import HelplineDialogue
+import HelplineServer
+import Testing
+
+/// The built `helpline serve` as its own process: crashes, signals, and the socket file.
+@Suite(.serialized)
+struct DaemonProcessTests {
+    /// `kill -9` loses no answered turn and no appeal: after a restart on the same database (over
+    /// the dead daemon's stale socket) every session resumes where its last answer left it.
+    @Test func keepsAnsweredTurnsAndAppealsAcrossKillNine() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let first = try await DaemonProcess.start(in: directory)
+        var client = try await HelplineClient.connect(to: first.socketPath)
+
+        let appealed = try #require(try await client.open(profile: Fixtures.profile).session)
+        let appeal = try await fileAppeal(client, session: appealed, message: "Курьер не привёз заказ")
+        let ticket = try #require(appeal.ticket)
+        let midway = try #require(try await client.open(profile: Fixtures.profile).session)
+        let midwayOpened = try await client.state(session: midway)
+        let midwayAnswer = try await client.say(session: midway, text: try #require(midwayOpened.options.first).key)
+
+        first.signal(SIGKILL)
+        _ = try await first.waitForExit()
+        await client.disconnect()
+        #expect(FileManager.default.fileExists(atPath: directory.socketPath), "kill -9 leaves the socket file behind")
+
+        let second = try await DaemonProcess.start(in: directory)
+        client = try await HelplineClient.connect(to: second.socketPath)
+        let resumedAppeal = try await client.resume(session: appealed)
+        #expect(resumedAppeal.state == .submitted)
+        #expect(resumedAppeal.ticket?.id == ticket.id)
+        #expect(resumedAppeal.ticket?.topic == ticket.topic)
+        #expect(resumedAppeal.ticket?.order == ticket.order)
+        #expect(resumedAppeal.ticket?.queue == ticket.queue)
+        let resumedMidway = try await client.resume(session: midway)
+        #expect(resumedMidway.reply == midwayAnswer.reply)
+
+        let store = try SessionDatabase(path: directory.databasePath)
+        let stored = try #require(try store.ticket(id: ticket.id))
+        #expect(stored.session == appealed)
+        #expect(stored.ticket.messages.contains("Курьер не привёз заказ"))
+        try store.close()
+
+        await client.disconnect()
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit() == 0)
+    }
+
+    /// SIGTERM stops the daemon cleanly: exit status 0, socket file removed, sessions kept.
+    @Test func stopsCleanlyOnSigterm() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try await DaemonProcess.start(in: directory)
+        #expect(daemon.stderr.contains("ready on \(directory.socketPath)"))
+        let client = try await HelplineClient.connect(to: daemon.socketPath)
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+        #expect(!FileManager.default.fileExists(atPath: directory.socketPath))
+        await #expect(throws: HelplineClientError.self) { try await client.ping() }
+        await client.disconnect()
+
+        let store = try SessionDatabase(path: directory.databasePath)
+        #expect(try store.hasSession(session))
+        try store.close()
+    }
+
+    /// On SIGINT the turn in progress finishes and is answered; requests not yet started are
+    /// dropped unstored; so exactly the answered turns are in the database.
+    @Test func finishesTheTurnInProgressOnSigint() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try await DaemonProcess.start(in: directory)
+        let client = try await HelplineClient.connect(to: daemon.socketPath)
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+        await client.disconnect()
+
+        let connection = try RawConnection(path: daemon.socketPath)
+        var batch = ""
+        for index in 0..<2_000 {
+            batch += #"{"op":"say","session":"\#(session)","text":"сообщение \#(index)","id":\#(index)}"# + "\n"
+        }
+        try await connection.write(batch)
+        _ = try await connection.readObject()
+        daemon.signal(SIGINT)
+        var answered = 1
+        while let line = try await connection.readLine() {
+            #expect(line.contains(#""ok":true"#))
+            answered += 1
+        }
+        #expect(try await daemon.waitForExit() == 0)
+        #expect(answered < 2_000, "the daemon stopped before working through the whole batch")
+
+        let store = try SessionDatabase(path: directory.databasePath)
+        let incoming = try store.messages(session: session).filter { $0.direction == .incoming }
+        #expect(incoming.map(\.text) == (0..<answered).map { "сообщение \($0)" })
+        try store.close()
+    }
+
+    /// A second daemon on a live socket says so and exits non-zero; the first keeps serving.
+    @Test func refusesToStartOnALiveSocket() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let first = try await DaemonProcess.start(in: directory)
+        let otherState = try Fixtures.temporaryDirectory()
+        let second = try await DaemonProcess.start(in: directory, arguments: ["--db", otherState.databasePath], waitForReady: false)
+        let status = try await second.waitForExit()
+        #expect(status != 0)
+        #expect(second.stderr.contains("already serving on \(directory.socketPath)"))
+        #expect(!second.stderr.contains("ready on"))
+
+        let client = try await HelplineClient.connect(to: first.socketPath)
+        #expect(try await client.ping().pong)
+        await client.disconnect()
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+    }
+
+    /// `--socket-mode 660` widens the socket to the group; the database stays private.
+    @Test func appliesTheSocketModeOption() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try await DaemonProcess.start(in: directory, arguments: ["--socket-mode", "660"])
+        let socketMode = try FileManager.default.attributesOfItem(atPath: directory.socketPath)[.posixPermissions] as? Int
+        #expect(socketMode == 0o660)
+        let databaseMode = try FileManager.default.attributesOfItem(atPath: directory.databasePath)[.posixPermissions] as? Int
+        #expect(databaseMode == 0o600)
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    /// SIGHUP reloads the data without dropping sessions; a broken file keeps the old data and
+    /// the log says which file.
+    @Test func reloadsDataOnSighup() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let intents = directory.url.appendingPathComponent("Intents")
+        try FileManager.default.copyItem(at: Fixtures.intentsDirectory, to: intents)
+        let daemon = try await DaemonProcess.start(in: directory, arguments: ["--intents", intents.path])
+        let client = try await HelplineClient.connect(to: daemon.socketPath)
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+        let before = try await client.state(session: session)
+
+        let broken = intents.appendingPathComponent("delivery.yaml")
+        let original = try Data(contentsOf: broken)
+        try Data("id: [unclosed\n".utf8).write(to: broken)
+        daemon.signal(SIGHUP)
+        try await daemon.waitForOutput("reload failed")
+        #expect(daemon.stderr.contains("delivery.yaml"))
+        #expect(try await client.state(session: session).reply == before.reply, "the session is untouched")
+        let opened = try await client.open(profile: Fixtures.profile)
+        #expect(opened.options == before.options, "new sessions still get the old data's menu")
+
+        try original.write(to: broken)
+        daemon.signal(SIGHUP)
+        try await daemon.waitForOutput("data reloaded")
+        #expect(try await client.say(session: session, text: "1").ok, "sessions carry on after a reload")
+
+        await client.disconnect()
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+}

@@ -1,0 +1,259 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import HelplineDialogue
+import HelplineIntents
+import HelplineServer
+import Logging
+import NIOConcurrencyHelpers
+import Testing
+
+/// Paths and data the tests share.
+enum Fixtures {
+    /// The package's root, found from this file.
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The intent data in the working tree.
+    static let intentsDirectory = packageRoot.appendingPathComponent("Intents")
+
+    static func engine() throws -> DialogueEngine {
+        try DialogueEngine(bundle: DataBundle.directory(intentsDirectory))
+    }
+
+    /// A customer with goods orders and a travel booking.
+    static let profile = Profile(
+        id: "customer-1", name: "Анна",
+        orders: [
+            Order(id: "12345678-0001", title: "Электрический чайник", status: "в пути"),
+            Order(id: "12345678-0002", title: "Книга", status: "доставлен"),
+            Order(id: "87654321-0001", title: "Отель «Волна», Сочи", status: "подтверждено", kind: .hotel,
+                  startsAt: Date(timeIntervalSince1970: 1_900_000_000)),
+        ]
+    )
+
+    /// A short-lived directory with a short path (Unix socket paths are limited to ~100 bytes).
+    static func temporaryDirectory() throws -> TemporaryDirectory {
+        try TemporaryDirectory()
+    }
+
+    /// The `helpline` executable built beside the test bundle.
+    static func helplineExecutable() throws -> URL {
+        var candidates: [URL] = []
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = testBinary.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(directory.appendingPathComponent("helpline"))
+            directory = directory.deletingLastPathComponent()
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("helpline"))
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
+            return found
+        }
+        throw TestFailure("the helpline executable was not found beside the tests (looked at \(candidates.map(\.path))); run `swift build --build-tests` first")
+    }
+
+    /// Whether a program is on the PATH.
+    static func which(_ program: String) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(program) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// True in CI, where every optional tool is installed and tests needing them must run.
+    static var inCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "0" } ?? false }
+}
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let current: NIOLockedValueBox<Date>
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_900_000_000)) {
+        current = NIOLockedValueBox(start)
+    }
+
+    var now: Date { current.withLockedValue { $0 } }
+
+    func advance(by seconds: TimeInterval) {
+        current.withLockedValue { $0.addTimeInterval(seconds) }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A directory under /tmp, removed when the value is dropped.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init() throws {
+        var template = Array("/tmp/hl-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
+        url = URL(fileURLWithPath: String(cString: made))
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    var socketPath: String { url.appendingPathComponent("helpline.sock").path }
+    var databasePath: String { url.appendingPathComponent("state/helpline.sqlite").path }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+/// A daemon running in this process on a temporary socket.
+final class RunningDaemon: Sendable {
+    let daemon: HelplineDaemon
+    let directory: TemporaryDirectory
+    private let task: Task<Void, any Error>
+
+    var socketPath: String { daemon.configuration.socketPath }
+
+    /// Starts a daemon; `configure` adjusts its configuration first.
+    static func start(in directory: TemporaryDirectory? = nil, engine: DialogueEngine? = nil,
+                      clock: TestClock? = nil,
+                      configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningDaemon {
+        let directory = try directory ?? Fixtures.temporaryDirectory()
+        var configuration = ServerConfiguration(socketPath: directory.socketPath, databasePath: directory.databasePath)
+        configuration.shutdownGracePeriod = 30
+        configure(&configuration)
+        var logger = Logger(label: "test.daemon")
+        logger.logLevel = .critical
+        let daemon = try HelplineDaemon(configuration: configuration, engine: try engine ?? Fixtures.engine(),
+                                        logger: logger, clock: { clock?.now ?? Date() })
+        try await daemon.start()
+        let task = Task { try await daemon.run() }
+        return RunningDaemon(daemon: daemon, directory: directory, task: task)
+    }
+
+    private init(daemon: HelplineDaemon, directory: TemporaryDirectory, task: Task<Void, any Error>) {
+        self.daemon = daemon
+        self.directory = directory
+        self.task = task
+    }
+
+    /// Connects a new client.
+    func client() async throws -> HelplineClient {
+        try await HelplineClient.connect(to: socketPath)
+    }
+
+    /// Shuts the daemon down gracefully and waits until it has stopped.
+    func stop() async throws {
+        daemon.shutdown()
+        try await task.value
+    }
+}
+
+/// The built `helpline serve`, run as a separate process.
+final class DaemonProcess: Sendable {
+    let process: Process
+    let directory: TemporaryDirectory
+    private let errorOutput = NIOLockedValueBox(Data())
+
+    var socketPath: String { directory.socketPath }
+
+    /// Starts `helpline serve` on the directory's socket and database and waits for its ready line.
+    /// Throws if it exits first; `waitForReady: false` returns at once.
+    static func start(in directory: TemporaryDirectory, arguments: [String] = [], waitForReady: Bool = true) async throws -> DaemonProcess {
+        let process = Process()
+        process.executableURL = try Fixtures.helplineExecutable()
+        process.arguments = ["serve", "--socket", directory.socketPath, "--db", directory.databasePath] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["HELPLINE_INTENTS"] = nil
+        process.environment = environment
+        let daemon = DaemonProcess(process: process, directory: directory)
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        pipe.fileHandleForReading.readabilityHandler = { [errorOutput = daemon.errorOutput] handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                errorOutput.withLockedValue { $0.append(data) }
+            }
+        }
+        try process.run()
+        if waitForReady {
+            try await daemon.waitForOutput("helpline: ready on")
+        }
+        return daemon
+    }
+
+    private init(process: Process, directory: TemporaryDirectory) {
+        self.process = process
+        self.directory = directory
+    }
+
+    /// What the daemon wrote to standard error so far.
+    var stderr: String {
+        String(decoding: errorOutput.withLockedValue { $0 }, as: UTF8.self)
+    }
+
+    /// Waits until standard error contains `text` (generous timeout; for liveness only).
+    func waitForOutput(_ text: String, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !stderr.contains(text) {
+            if !process.isRunning, !stderr.contains(text) {
+                try await Task.sleep(for: .milliseconds(50))
+                if stderr.contains(text) { return }
+                throw TestFailure("the daemon exited (status \(process.terminationStatus)) before printing \"\(text)\":\n\(stderr)")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw TestFailure("timed out waiting for \"\(text)\" from the daemon:\n\(stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Sends a signal to the daemon.
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Waits for the process to exit; returns its status.
+    func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                process.terminate()
+                throw TestFailure("the daemon did not exit in time:\n\(stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Walks a session through the dialogue to an appeal: picks the first topic that asks for an
+/// order, the first order, and writes the message. Returns the answer with the appeal.
+func fileAppeal(_ client: HelplineClient, session: String, message: String = "Заказ не пришёл, прошу разобраться") async throws -> ProtocolReply {
+    var answer = try await client.state(session: session)
+    for _ in 0..<8 {
+        guard answer.ok, let state = answer.state else { throw TestFailure("dialogue failed: \(answer)") }
+        switch state {
+        case .chooseTopic:
+            let option = answer.options.first { $0.value == "delivery" } ?? answer.options.first
+            guard let option else { throw TestFailure("no topic options offered: \(answer)") }
+            answer = try await client.say(session: session, text: option.key)
+        case .chooseOrder:
+            guard let option = answer.options.first else { throw TestFailure("no order options offered: \(answer)") }
+            answer = try await client.say(session: session, text: option.key)
+        case .write:
+            answer = try await client.say(session: session, text: message)
+        case .submitted:
+            return answer
+        }
+    }
+    throw TestFailure("no appeal after several turns: \(answer)")
+}
