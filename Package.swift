@@ -106,7 +106,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "HelplineTranscriptsTests", dependencies: ["HelplineTranscripts"]),
+        .testTarget(
+            name: "HelplineTranscriptsTests",
+            dependencies: [
+                "HelplineTranscripts",
+                "HelplineServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "HelplineCLITests", dependencies: ["HelplineCLI"]),
     ],
     swiftLanguageModes: [.v6]

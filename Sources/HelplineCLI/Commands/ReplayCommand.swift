@@ -18,6 +18,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @Option(help: ArgumentHelp("Replay against the daemon listening on this Unix socket instead of in this process.", valueName: "path"))
+    var socket: String?
+
     @Flag(name: .shortAndLong, help: "Also list the transcripts that pass.")
     var verbose = false
 
@@ -39,8 +42,19 @@ struct ReplayCommand: AsyncParsableCommand {
         guard !files.isEmpty else {
             throw ValidationError("no *.transcript or *.convo.txt files in \(paths.joined(separator: ", "))")
         }
-        let target = try InProcessTarget(bundle: data.bundle())
-        let results = await TranscriptRunner(target: target).run(files)
+        let bundle = try data.bundle()
+        let results: [TranscriptResult]
+        if let socket {
+            let target: SocketTarget
+            do { target = try await SocketTarget.connect(to: socket, bundle: bundle) } catch {
+                FileHandle.standardError.write(Data("helpline replay: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+            results = await TranscriptRunner(target: target).run(files)
+            await target.disconnect()
+        } else {
+            results = await TranscriptRunner(target: try InProcessTarget(bundle: bundle)).run(files)
+        }
         var output = ""
         for result in results {
             if result.passed {
