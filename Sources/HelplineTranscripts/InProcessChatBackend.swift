@@ -15,13 +15,18 @@ public actor InProcessChatBackend: ChatBackend {
 
     /// - Parameters:
     ///   - clock: the time each turn happens at (default: now).
-    ///   - sessionID: makes the id of each new session (default: a random UUID).
+    ///   - sessionID: makes the id of each new session (default: 24 random hex digits, like the daemon's).
     public init(engine: DialogueEngine,
                 clock: @escaping @Sendable () -> Date = { Date() },
-                sessionID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
+                sessionID: @escaping @Sendable () -> String = InProcessChatBackend.randomSessionID) {
         self.engine = engine
         self.clock = clock
         self.makeSessionID = sessionID
+    }
+
+    /// 24 random lowercase hex digits.
+    public static func randomSessionID() -> String {
+        String(UUID().uuidString.lowercased().filter { $0 != "-" }.prefix(24))
     }
 
     public func open(profile: Profile) async throws -> SessionReply {

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import HelplineDialogue
+import HelplineTranscripts
+
+/// `helpline chat`: talk to the assistant in the terminal, in-process or through a running daemon.
+struct ChatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Chat with the assistant in the terminal.",
+        discussion: """
+            Runs the dialogue engine in this process with the demo profile, or talks to a running \
+            daemon with --socket. On a terminal: line editing, history, Tab completion, /help for \
+            commands. With standard input from a pipe or a file: one reply per input line, no prompts.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Talk to the daemon on this Unix socket instead of running the engine here.", valueName: "path"))
+    var socket: String?
+
+    @Option(help: ArgumentHelp("The customer profile (YAML or JSON; default: the demo profile).", valueName: "file"))
+    var profile: String?
+
+    @Option(help: ArgumentHelp("Record the conversation as a transcript to this file.", valueName: "file"))
+    var record: String?
+
+    @Flag(help: "Print each reply as a line of protocol JSON.")
+    var json = false
+
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        Terminal.ensureUTF8Locale()
+        let environment = ProcessInfo.processInfo.environment
+        let interactive = Terminal.inputIsTerminal
+        let bundle = try data.bundle()
+        let choice = try ProfileChoice.resolve(path: profile, bundle: bundle)
+        let style = TerminalStyle(enabled: Terminal.wantsColour(outputIsTerminal: Terminal.outputIsTerminal,
+                                                                environment: environment))
+        let screen: any ChatScreen = json
+            ? JSONScreen()
+            : TextScreen(style: style, interactive: interactive, columns: { Terminal.columns() })
+
+        let backend: any ChatBackend
+        if let socket {
+            let notices = ConnectionNotices(path: socket, style: style, interactive: interactive, json: json)
+            backend = SocketChatBackend(path: socket, policy: notices.policy, events: { notices.show($0) })
+        } else {
+            do {
+                backend = InProcessChatBackend(engine: try DialogueEngine(bundle: bundle))
+            } catch {
+                throw ChatError("cannot load intent data: \(error)")
+            }
+        }
+
+        let session = ChatSession(backend: backend, screen: screen, profile: choice.profile,
+                                  profileFile: choice.path, transcriptProfileFile: choice.transcriptFile,
+                                  stopOnFailure: !interactive)
+        if interactive {
+            // From here on Ctrl-C is the chat's: it clears the line or stops a wait, never the process.
+            SignalMonitor.install()
+            if !json { StandardStream.out(style.dim(ChatStrings.welcome) + "\n") }
+        }
+        do {
+            try await session.start(recordTo: record)
+        } catch {
+            screen.show(problem: "\(error)")
+            await session.finish()
+            throw ExitCode.failure
+        }
+
+        let outcome = interactive
+            ? await runInteractive(session, style: style)
+            : await runPiped(session)
+        await session.finish()
+        if outcome == .failed { throw ExitCode.failure }
+    }
+
+    /// The terminal loop: readline prompt, history, completion; ends on `/quit` or Ctrl-D.
+    private func runInteractive(_ session: ChatSession, style: TerminalStyle) async -> ChatSession.Outcome {
+        let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath())
+        defer { editor.finish() }
+        let prompt = style.prompt(ChatStrings.userPrompt)
+        while true {
+            editor.setCompletions(labels: session.optionLabels)
+            switch editor.read(prompt: prompt) {
+            case .endOfInput:
+                StandardStream.out("\n" + ChatStrings.goodbye + "\n")
+                return .quit
+            case .line(let line):
+                editor.remember(line)
+                if await session.handle(line) == .quit {
+                    StandardStream.out(ChatStrings.goodbye + "\n")
+                    return .quit
+                }
+            }
+        }
+    }
+
+    /// The pipe loop: each input line, its reply; stops at the end of input, `/quit`, or a turn
+    /// that cannot be made.
+    private func runPiped(_ session: ChatSession) async -> ChatSession.Outcome {
+        while let line = readLine(strippingNewline: true) {
+            let outcome = await session.handle(line)
+            if outcome != .proceed { return outcome }
+        }
+        return .quit
+    }
+}

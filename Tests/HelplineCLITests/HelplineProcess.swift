@@ -1,0 +1,73 @@
+import Foundation
+
+/// Runs the built `helpline` binary as a user would, for end-to-end tests.
+enum HelplineProcess {
+    /// The `helpline` executable in the build products folder this test bundle was built into.
+    static func executable() throws -> URL {
+        var candidates: [URL] = []
+        let bundle = Bundle.main.bundleURL
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("helpline"))
+        candidates.append(bundle.appendingPathComponent("helpline"))
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("helpline"))
+        }
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+        throw HelplineProcessError("no helpline executable beside the test bundle (looked at \(candidates.map(\.path)))")
+    }
+
+    /// What a finished run printed and how it exited.
+    struct Result {
+        var stdout: String
+        var stderr: String
+        var status: Int32
+    }
+
+    /// Runs `helpline ARGUMENTS` with `input` as standard input (a file, so not a terminal).
+    static func run(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> Result {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inURL = folder.appendingPathComponent("stdin")
+        let outURL = folder.appendingPathComponent("stdout")
+        let errURL = folder.appendingPathComponent("stderr")
+        try Data(input.utf8).write(to: inURL)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = arguments
+        var env = baseEnvironment(stateHome: folder.path)
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        process.waitUntilExit()
+        return Result(stdout: try String(contentsOf: outURL, encoding: .utf8),
+                      stderr: try String(contentsOf: errURL, encoding: .utf8),
+                      status: process.terminationStatus)
+    }
+
+    /// The environment of this test run without colour or data overrides, with its own state folder.
+    static func baseEnvironment(stateHome: String) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        for key in ["NO_COLOR", "HELPLINE_INTENTS", "COLUMNS"] { env[key] = nil }
+        env["XDG_STATE_HOME"] = stateHome
+        return env
+    }
+
+    /// A new empty folder under the system's temporary folder.
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("helpline-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+struct HelplineProcessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import HelplineDialogue
+import HelplineIntents
+import HelplineServer
+import Logging
+import Synchronization
+import Testing
+@testable import HelplineTranscripts
+
+/// A daemon on a temporary socket, served in this process.
+private final class TestDaemon: Sendable {
+    let daemon: HelplineDaemon
+    let running: Task<Void, any Error>
+
+    init(folder: URL) async throws {
+        var logger = Logger(label: "test.daemon")
+        logger.logLevel = .critical
+        let configuration = ServerConfiguration(socketPath: folder.appendingPathComponent("d.sock").path,
+                                                databasePath: folder.appendingPathComponent("d.sqlite").path,
+                                                shutdownGracePeriod: 1)
+        daemon = try HelplineDaemon(configuration: configuration, engine: try DialogueEngine(bundle: .embedded), logger: logger)
+        try await daemon.start()
+        running = Task { [daemon] in try await daemon.run() }
+    }
+
+    /// Stops the daemon and waits until its socket is gone.
+    func stop() async {
+        daemon.shutdown()
+        _ = try? await running.value
+    }
+}
+
+private func temporaryFolder() throws -> URL {
+    // Short, to stay within the 108 bytes a Unix socket path may have.
+    let url = URL(fileURLWithPath: "/tmp/hl-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+struct SocketChatBackendTests {
+    let profile: Profile
+
+    init() throws {
+        profile = try Profile.demo(in: .embedded)
+    }
+
+    /// Over the socket a conversation gets the same replies as in-process, apart from the session id.
+    @Test func sameRepliesAsInProcess() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try await TestDaemon(folder: folder)
+        let socket = SocketChatBackend(path: server.daemon.configuration.socketPath)
+        let local = InProcessChatBackend(engine: try DialogueEngine(bundle: .embedded))
+
+        let remoteGreeting = try await socket.open(profile: profile)
+        let localGreeting = try await local.open(profile: profile)
+        #expect(remoteGreeting.reply == localGreeting.reply)
+        for text in ["доставка", "1"] {
+            let remote = try await socket.say(text)
+            let here = try await local.say(text)
+            #expect(remote == here)
+        }
+        let state = try await socket.state()
+        #expect(state.session == remoteGreeting.session)
+        #expect(state.state == .write)
+        #expect(state.topic == "delivery")
+        #expect(state.order == profile.orders[0].id)
+        await socket.close()
+        await server.stop()
+    }
+
+    /// When the daemon goes away and comes back on the same socket and database, the next turn waits,
+    /// reconnects, resumes the same session and is answered in place; the user is told both ways.
+    @Test func resumesAfterTheDaemonRestarts() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var server = try await TestDaemon(folder: folder)
+        let events = Mutex<[SocketChatBackend.Event]>([])
+        let backend = SocketChatBackend(path: server.daemon.configuration.socketPath,
+                                        policy: ReconnectPolicy(delays: [0.1], maximumAttempts: 300),
+                                        events: { event in events.withLock { $0.append(event) } })
+        let opened = try await backend.open(profile: profile)
+        #expect(try await backend.say("доставка").state == .chooseOrder)
+
+        await server.stop()
+        let restart = Task { () -> TestDaemon in
+            try await Task.sleep(for: .milliseconds(500))
+            return try await TestDaemon(folder: folder)
+        }
+        let reply = try await backend.say("1")
+        server = try await restart.value
+        #expect(reply.state == .write)
+        #expect(reply.text.contains(profile.orders[0].id))
+        #expect(try await backend.state().session == opened.session)
+        let seen = events.withLock { $0 }
+        #expect(seen.contains { if case .unreachable = $0 { true } else { false } })
+        #expect(seen.last == .reconnected(resumed: true))
+        await backend.close()
+        await server.stop()
+    }
+
+    /// With no daemon and no retries, `open` fails at once as unreachable and says the server is not running.
+    @Test func unreachableWithoutRetries() async throws {
+        let backend = SocketChatBackend(path: "/tmp/hl-nothing-\(UUID().uuidString.prefix(8)).sock")
+        do {
+            _ = try await backend.open(profile: profile)
+            Issue.record("open succeeded with no daemon")
+        } catch let error as ChatBackendError {
+            #expect(error.code == .unreachable)
+            #expect(error.message.contains(SocketChatBackend.Outage.notRunning.description))
+        }
+    }
+
+    /// Retries follow the delays, the last repeating, up to the limit.
+    @Test func reconnectPolicyDelays() {
+        let policy = ReconnectPolicy(delays: [1, 2], maximumAttempts: 3)
+        #expect(policy.delay(beforeAttempt: 1) == 1)
+        #expect(policy.delay(beforeAttempt: 2) == 2)
+        #expect(policy.delay(beforeAttempt: 3) == 2)
+        #expect(policy.delay(beforeAttempt: 4) == nil)
+        #expect(ReconnectPolicy.none.delay(beforeAttempt: 1) == nil)
+        #expect(ReconnectPolicy(delays: [5], maximumAttempts: nil).delay(beforeAttempt: 1000) == 5)
+    }
+
+    /// A resumed session at the same step, options and appeal is the same place even if its text differs.
+    @Test func samePlaceIgnoresText() {
+        let menu = [ReplyOption(key: "1", label: "Доставка", value: "delivery")]
+        let a = Reply(state: .chooseTopic, text: "Ответ на вопрос. Выберите тему.", options: menu)
+        let b = Reply(state: .chooseTopic, text: "Выберите тему.", options: menu)
+        #expect(SocketChatBackend.samePlace(a, b))
+        #expect(!SocketChatBackend.samePlace(a, Reply(state: .write, text: "Выберите тему.")))
+    }
+}
+
+struct ConversationPlaceTests {
+    let profile = Profile(id: "u", name: "", orders: [Order(id: "11111111-0001", title: "Наушники")])
+    let menu = Reply(state: .chooseTopic, text: "", options: [ReplyOption(key: "1", label: "Доставка", value: "delivery")])
+    let orders = Reply(state: .chooseOrder, text: "", options: [
+        ReplyOption(key: "1", label: "Наушники — № 11111111-0001", value: "11111111-0001"),
+        ReplyOption(key: "2", label: "Без заказа", value: "no_order"),
+    ])
+    let write = Reply(state: .write, text: "")
+
+    /// Topic by option, then order by option; back at the menu both clear.
+    @Test func followsChoices() {
+        var place = ConversationPlace()
+        place.update(after: ("1", menu), reply: orders, profile: profile)
+        #expect(place.topic == "delivery")
+        place.update(after: ("1", orders), reply: write, profile: profile)
+        #expect(place.order == "11111111-0001")
+        place.update(after: ("меню", write), reply: menu, profile: profile)
+        #expect(place.topic == nil && place.order == nil)
+    }
+
+    /// Free text takes the recognised intent as the topic; «Без заказа» leaves no order; a typed order number is found.
+    @Test func freeTextAndNoOrder() {
+        var place = ConversationPlace()
+        place.update(after: ("курьер опаздывает", menu),
+                     reply: Reply(state: .chooseOrder, text: "", options: orders.options, intent: IntentScore(id: "delivery", confidence: 0.9)),
+                     profile: profile)
+        #expect(place.topic == "delivery")
+        place.update(after: ("без заказа", orders), reply: write, profile: profile)
+        #expect(place.order == nil)
+        place.update(after: ("заказ 11111111-0001", orders), reply: write, profile: profile)
+        #expect(place.order == "11111111-0001")
+    }
+
+    /// An appeal's own topic and order win.
+    @Test func ticketWins() {
+        var place = ConversationPlace(topic: "guess", order: nil)
+        let ticket = Ticket(id: "t-1", topic: "returns", order: "11111111-0001", queue: .regular, etaMinutes: [5, 10],
+                            messages: ["m"], createdAt: Date(timeIntervalSince1970: 0))
+        place.update(after: ("m", write), reply: Reply(state: .submitted, text: "", ticket: ticket), profile: profile)
+        #expect(place.topic == "returns" && place.order == "11111111-0001")
+    }
+}
