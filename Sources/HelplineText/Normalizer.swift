@@ -1,10 +1,232 @@
 /// Unicode NFC, lowercase, ё→е, punctuation and emoji separated or dropped, emphasis squeezed.
+///
+/// The normalized text is the message's tokens joined by single spaces: words, numbers, and the
+/// order numbers, phones, e-mails and URLs that `Tokenizer` keeps whole; sentence punctuation and
+/// emoji are gone, `₽ € $ % № #` stay as symbols.
+///
+/// ```swift
+/// Normalizer.normalize("Спасибооо!!! Ёлка 🎄")           // "спасибо елка"
+/// Normalizer.normalize("Заказ 12345678-0001, тел. +7 (495) 232-10-00")
+/// // "заказ 12345678-0001 тел +7 (495) 232-10-00"
+/// ```
 public enum Normalizer {
     public static func normalize(_ text: String) -> String {
-        var out = ""
-        for ch in text.lowercased() {
-            if ch == "ё" { out.append("е") } else if ch.isLetter || ch.isNumber { out.append(ch) } else { out.append(" ") }
+        let prepared = PreparedText(text)
+        let tokens = Tokenizer.scan(prepared.scalars)
+        return prepared.joined(tokens)
+    }
+}
+
+/// A message after the character-level pass, before tokenization.
+///
+/// `scalars` holds the normalized characters: NFC, lowercase, `ё` as `е`, every kind of space as
+/// one ASCII space (collapsed), every kind of dash as `-`, typographic apostrophes as `'`, emoji and
+/// other symbols as spaces, combining marks and invisible characters dropped, runs of three or more
+/// identical Russian letters squeezed to one (Latin runs are left for the repairs to judge, so that
+/// `www.` survives). ASCII punctuation is kept for the tokenizer to judge.
+/// `starts`/`ends` give, for each of them, the UTF-8 byte range it came from in `source`.
+struct PreparedText {
+    var scalars: [UInt32]
+    var starts: [Int32]
+    var ends: [Int32]
+    /// The text the byte offsets refer to: the message, or its NFC form when it had combining marks.
+    var source: String
+
+    init(_ text: String) {
+        scalars = []
+        starts = []
+        ends = []
+        source = text
+        if !prepare(text) {
+            // Combining marks present: compose to NFC first, then redo the pass on that.
+            let composed = String(decoding: text._nfcCodeUnits, as: UTF8.self)
+            source = composed
+            scalars.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            _ = prepare(composed, composing: false)
         }
-        return out.split(separator: " ").joined(separator: " ")
+        while scalars.last == Chars.space {
+            scalars.removeLast()
+            starts.removeLast()
+            ends.removeLast()
+        }
+    }
+
+    /// The original text of the scalars in `range`.
+    func original(_ range: Range<Int>) -> String {
+        guard !range.isEmpty, range.upperBound <= scalars.count else { return "" }
+        let from = Int(starts[range.lowerBound])
+        let to = Int(ends[range.upperBound - 1])
+        let utf8 = source.utf8
+        let lower = utf8.index(utf8.startIndex, offsetBy: from)
+        let upper = utf8.index(lower, offsetBy: to - from)
+        return String(source[lower..<upper])
+    }
+
+    /// The tokens' texts joined by single spaces.
+    func joined(_ tokens: [RawToken]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count * 2)
+        for token in tokens {
+            if !bytes.isEmpty { bytes.append(0x20) }
+            for index in token.start..<token.end { Chars.appendUTF8(scalars[index], to: &bytes) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The tokens' texts joined by single spaces, and each token's text.
+    func joinedAndTexts(_ tokens: [RawToken]) -> (String, [Token]) {
+        var texts: [Token] = []
+        texts.reserveCapacity(tokens.count)
+        let joined = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scalars.count * 4 + tokens.count) { bytes in
+            var count = 0
+            for token in tokens {
+                if count > 0 {
+                    bytes[count] = 0x20
+                    count += 1
+                }
+                let from = count
+                for index in token.start..<token.end { count = Chars.writeUTF8(scalars[index], to: bytes, at: count) }
+                texts.append(Token(text: String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<count]), as: UTF8.self),
+                                   kind: token.kind))
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<count]), as: UTF8.self)
+        }
+        return (joined, texts)
+    }
+
+    /// One token's text.
+    func text(_ token: RawToken) -> String {
+        text(token.start..<token.end)
+    }
+
+    func text(_ range: Range<Int>) -> String {
+        Chars.string(scalars[range])
+    }
+
+    /// Runs the pass; returns false (having stopped early) when the text needs NFC composition first.
+    private mutating func prepare(_ text: String, composing: Bool = true) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            let count = bytes.count
+            scalars.reserveCapacity(count)
+            starts.reserveCapacity(count)
+            ends.reserveCapacity(count)
+            var runLetter: UInt32 = 0
+            var runLength = 0
+            var offset = 0
+            while offset < count {
+                // Decode one scalar (the bytes are valid UTF-8).
+                let start = offset
+                let b0 = UInt32(bytes[offset])
+                var c: UInt32
+                if b0 < 0x80 {
+                    c = b0
+                    offset += 1
+                } else if b0 < 0xE0 {
+                    c = ((b0 & 0x1F) << 6) | (UInt32(bytes[offset + 1]) & 0x3F)
+                    offset += 2
+                } else if b0 < 0xF0 {
+                    c = ((b0 & 0x0F) << 12) | ((UInt32(bytes[offset + 1]) & 0x3F) << 6) | (UInt32(bytes[offset + 2]) & 0x3F)
+                    offset += 3
+                } else {
+                    c = ((b0 & 0x07) << 18) | ((UInt32(bytes[offset + 1]) & 0x3F) << 12)
+                        | ((UInt32(bytes[offset + 2]) & 0x3F) << 6) | (UInt32(bytes[offset + 3]) & 0x3F)
+                    offset += 4
+                }
+                let end = offset
+
+                // Map it.
+                var isLetter = false
+                if c < 0x80 {
+                    if c &- 0x41 < 26 {
+                        c += 0x20
+                        isLetter = true
+                    } else if c &- 0x61 < 26 {
+                        isLetter = true
+                    } else if c < 0x20 || c == 0x7F {
+                        c = Chars.space
+                    }
+                } else if c &- 0x410 < 64 {
+                    if c < 0x430 { c += 0x20 }
+                    isLetter = true
+                } else if c == 0x451 || c == 0x401 {
+                    c = 0x435
+                    isLetter = true
+                } else {
+                    switch c {
+                    case 0xA0, 0x85, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+                        c = Chars.space
+                    case 0xAD, 0x200B...0x200D, 0x2060, 0xFEFF, 0xFE00...0xFE0F:
+                        continue
+                    case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D:
+                        c = Chars.hyphen
+                    case 0x2018, 0x2019, 0x02BC:
+                        c = Chars.apostrophe
+                    case 0xAB, 0xBB, 0x201C...0x201F, 0x2039, 0x203A:
+                        c = Chars.space
+                    case Chars.rouble, 0x20AC, 0x2116:
+                        break
+                    default:
+                        guard let scalar = Unicode.Scalar(c) else { continue }
+                        let properties = scalar.properties
+                        if properties.canonicalCombiningClass != .notReordered
+                            || properties.generalCategory == .nonspacingMark {
+                            // Combining marks: compose first if we can; otherwise (stress marks
+                            // and the like, which have no composed form) drop them.
+                            if composing { return false }
+                            continue
+                        }
+                        if properties.isAlphabetic {
+                            let lower = properties.isUppercase || properties.changesWhenLowercased
+                                ? Array(properties.lowercaseMapping.unicodeScalars) : [scalar]
+                            for (index, piece) in lower.enumerated() {
+                                var value = piece.value
+                                if value == 0x451 { value = 0x435 }
+                                if index == lower.count - 1 { c = value; break }
+                                scalars.append(value)
+                                starts.append(Int32(truncatingIfNeeded: start))
+                                ends.append(Int32(truncatingIfNeeded: end))
+                            }
+                            isLetter = true
+                        } else if properties.numericType == .decimal, let value = properties.numericValue,
+                                  value >= 0, value <= 9 {
+                            c = 0x30 + UInt32(value)
+                        } else {
+                            c = Chars.space
+                        }
+                    }
+                }
+
+                if c == Chars.space {
+                    runLength = 0
+                    if scalars.isEmpty || scalars[scalars.count - 1] == Chars.space { continue }
+                } else if isLetter && Chars.isCyrillic(c) {
+                    if c == runLetter && runLength > 0 {
+                        runLength += 1
+                        if runLength >= 3 {
+                            // Emphasis: a third identical letter squeezes the run to one.
+                            if runLength == 3 {
+                                scalars.removeLast()
+                                starts.removeLast()
+                                ends.removeLast()
+                            }
+                            ends[ends.count - 1] = Int32(truncatingIfNeeded: end)
+                            continue
+                        }
+                    } else {
+                        runLetter = c
+                        runLength = 1
+                    }
+                } else {
+                    runLength = 0
+                }
+                scalars.append(c)
+                starts.append(Int32(truncatingIfNeeded: start))
+                ends.append(Int32(truncatingIfNeeded: end))
+            }
+            return true
+        }
     }
 }

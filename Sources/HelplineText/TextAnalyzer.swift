@@ -1,6 +1,22 @@
 /// The text layer's entry point: turns a raw user message into normalized, repaired,
 /// stemmed words and the entities found in it.
 ///
+/// Built once (it indexes the vocabulary for spelling correction and trains character statistics
+/// on it), then `analyze` is cheap and thread-safe.
+///
+/// Repairs, each recorded with its reason:
+/// - **layout** — Latin-layout typing of Russian ("ult vjq pfrfp" → «где мой заказ», ",tp" → «без»);
+/// - **reverse layout** — Russian-layout typing of a known Latin word («щящт» → "ozon");
+/// - **translit** — Latin transliteration ("gde moi zakaz" → «где мой заказ»);
+/// - **spelling** — a misspelling of a known word («вазврат» → «возврат»): Damerau–Levenshtein
+///   distance 1 for words of five or six letters, 2 from seven letters on, none below five; the
+///   nearest known word wins, then the most frequent.
+///
+/// A known word (or an inflection of one), a number, a phone or an order number is never changed.
+/// A Latin word is converted when its Russian reading is a known word (exactly, as an inflection,
+/// or after spelling correction); once most Latin words of a message read one way, the rest of
+/// its Latin words are read that way too (the per-sentence repair).
+///
 /// ```swift
 /// let analyzer = TextAnalyzer(vocabulary: Vocabulary(words: ["где", "мой", "заказ"]))
 /// analyzer.analyze("ult vjq pfrfp").words  // ["где", "мой", "заказ"]
@@ -8,138 +24,42 @@
 public struct TextAnalyzer: Sendable {
     /// Words the caller knows (the intent data's own vocabulary); repairs aim at these.
     public let vocabulary: Vocabulary
+    let engine: RepairEngine
 
+    /// An analyzer for the caller's vocabulary plus the built-in common words.
     public init(vocabulary: Vocabulary = Vocabulary()) {
-        self.vocabulary = vocabulary
+        self.init(vocabulary: vocabulary, includeCommonWords: true)
     }
+
+    /// An analyzer for the caller's vocabulary; `includeCommonWords` adds a small built-in list of
+    /// very common Russian words and Latin brand names (see `commonWords`).
+    public init(vocabulary: Vocabulary, includeCommonWords: Bool) {
+        self.vocabulary = vocabulary
+        var entries: [(String, Int)] = vocabulary.counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if includeCommonWords {
+            entries += TextAnalyzer.commonWords.map { ($0, 1) }
+        }
+        engine = RepairEngine(lexicon: Lexicon(entries: entries))
+    }
+
+    /// The built-in common words (Russian function words and everyday support-chat words, a few
+    /// Latin brand names).
+    public static var commonWords: [String] { CommonWords.russian + CommonWords.latin }
 
     /// Runs every step: normalization, tokens, layout/translit/spelling repairs, stems, entities.
     public func analyze(_ text: String) -> Analysis {
-        let normalized = Normalizer.normalize(text)
-        let tokens = Tokenizer.tokenize(normalized)
-        let words = tokens.filter { $0.kind == .word }.map(\.text)
+        let prepared = PreparedText(text)
+        let raw = Tokenizer.scan(prepared.scalars)
+        let (normalized, tokens) = prepared.joinedAndTexts(raw)
+        let repaired = engine.repair(prepared, raw)
         return Analysis(
             original: text,
             normalized: normalized,
             tokens: tokens,
-            repairs: [],
-            words: words,
-            stems: words.map(RussianStemmer.stem),
-            entities: EntityExtractor.extract(from: text)
+            repairs: repaired.repairs,
+            words: repaired.words,
+            stems: repaired.stems,
+            entities: EntityExtractor.extract(prepared, tokens: raw)
         )
     }
-}
-
-/// Everything the analyzer found in one message.
-public struct Analysis: Sendable, Hashable, Codable {
-    /// The message as given.
-    public var original: String
-    /// After Unicode NFC, lowercasing, ё→е, punctuation separated and emphasis squeezed.
-    public var normalized: String
-    /// Tokens of the normalized text, before repairs.
-    public var tokens: [Token]
-    /// Each change made to a word, with the reason.
-    public var repairs: [Repair]
-    /// The word tokens after repairs, in order.
-    public var words: [String]
-    /// The Snowball stem of each of `words`, index for index.
-    public var stems: [String]
-    /// Order numbers, phones, e-mails, money amounts found in the message.
-    public var entities: [Entity]
-
-    public init(original: String, normalized: String, tokens: [Token], repairs: [Repair],
-                words: [String], stems: [String], entities: [Entity]) {
-        self.original = original
-        self.normalized = normalized
-        self.tokens = tokens
-        self.repairs = repairs
-        self.words = words
-        self.stems = stems
-        self.entities = entities
-    }
-}
-
-/// One token of normalized text.
-public struct Token: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
-        case word, number, orderNumber = "order_number", phone, email, url, symbol
-    }
-    public var text: String
-    public var kind: Kind
-
-    public init(text: String, kind: Kind) {
-        self.text = text
-        self.kind = kind
-    }
-}
-
-/// A change the analyzer made to one word (or a whole sentence), with its reason.
-public struct Repair: Sendable, Hashable, Codable {
-    public enum Reason: String, Sendable, Hashable, Codable {
-        /// Typed in the Latin layout on a Russian keyboard ("ult" → «где»).
-        case layout
-        /// Typed in the Russian layout while meaning Latin («щящт» → "ozon").
-        case reverseLayout = "reverse_layout"
-        /// Latin transliteration of Russian ("zakaz" → «заказ»).
-        case translit
-        /// A misspelling of a known word («вазврат» → «возврат»).
-        case spelling
-    }
-    public var from: String
-    public var to: String
-    public var reason: Reason
-
-    public init(from: String, to: String, reason: Reason) {
-        self.from = from
-        self.to = to
-        self.reason = reason
-    }
-}
-
-/// Something structured found in a message.
-public struct Entity: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
-        /// `12345678-0001`; value is the canonical `NNNNNNNN-NNNN`.
-        case orderNumber = "order_number"
-        /// A Russian phone number; value is `+7XXXXXXXXXX`.
-        case phone
-        /// value is the lowercased address.
-        case email
-        /// value is the amount in roubles as a decimal string, e.g. "2490".
-        case money
-        case url
-    }
-    public var kind: Kind
-    /// The text as it appeared in the message.
-    public var text: String
-    /// The canonical value (see `Kind`).
-    public var value: String
-
-    public init(kind: Kind, text: String, value: String) {
-        self.kind = kind
-        self.text = text
-        self.value = value
-    }
-}
-
-/// The words repairs may aim at, with optional frequencies (higher is more common).
-public struct Vocabulary: Sendable {
-    public private(set) var counts: [String: Int]
-
-    public init() { counts = [:] }
-
-    /// Builds a vocabulary from words; each occurrence counts once. Words are normalized.
-    public init<S: Sequence>(words: S) where S.Element == String {
-        counts = [:]
-        for word in words { add(word) }
-    }
-
-    public mutating func add(_ word: String, count: Int = 1) {
-        let key = Normalizer.normalize(word)
-        guard !key.isEmpty else { return }
-        counts[key, default: 0] += count
-    }
-
-    public func contains(_ word: String) -> Bool { counts[word] != nil }
-    public var isEmpty: Bool { counts.isEmpty }
 }

@@ -1,0 +1,413 @@
+/// The word-level repairs behind `TextAnalyzer`: keyboard layout both ways, transliteration and
+/// spelling, decided against a lexicon and character statistics trained on it.
+final class RepairEngine: Sendable {
+    let lexicon: Lexicon
+    let spelling: SpellingIndex
+    let russianModel: CharacterModel
+    let latinModel: CharacterModel
+    let hasLatinWords: Bool
+
+    /// Words shorter than this are never spelling-corrected: among short words a single edit too
+    /// often turns one correct word into another («вещь» → «весь»).
+    static let shortestCorrected = 5
+    /// From this length on, two edits are allowed; below it, one.
+    static let twoEditsFrom = 7
+    /// Below this mean log probability a Russian string is gibberish (keyboard noise).
+    static let gibberish: Float = -4.0
+    /// How many transliteration readings are tried per word.
+    static let readingLimit = 256
+
+    init(lexicon: Lexicon) {
+        self.lexicon = lexicon
+        spelling = SpellingIndex(lexicon: lexicon)
+        russianModel = CharacterModel(alphabet: .russian, words: lexicon.words(of: .cyrillic))
+        let latinWords = lexicon.words(of: .latin)
+        latinModel = CharacterModel(alphabet: .latin, words: latinWords)
+        hasLatinWords = !latinWords.isEmpty
+    }
+
+    struct Result {
+        var words: [String] = []
+        var stems: [String] = []
+        var repairs: [Repair] = []
+    }
+
+    /// A Russian reading of a Latin word, and what it resolves to.
+    struct Option {
+        /// The span of prepared scalars read.
+        var span: Range<Int>
+        /// The reading itself (layout conversion or transliteration).
+        var reading: [UInt32]
+        /// 0 known word, 0.5 inflection of a known word, otherwise the spelling distance.
+        var cost: Double
+        /// The known word the reading was corrected to, if it was.
+        var corrected: Int?
+    }
+
+    enum Mode { case none, layout, translit }
+
+    struct LatinPlan {
+        var token: RawToken
+        var knownLatin: Int?
+        var letters: Int
+        var layout: Option?
+        var layoutFallback: Option?
+        var translit: Option?
+        var translitFallback: Option?
+    }
+
+    func repair(_ text: PreparedText, _ raw: [RawToken]) -> Result {
+        var result = Result()
+        result.words.reserveCapacity(raw.count)
+        result.stems.reserveCapacity(raw.count)
+        text.scalars.withUnsafeBufferPointer { s in
+            var plans: [LatinPlan] = []
+            for token in raw where token.kind == .word && Chars.isLatin(s[token.start]) {
+                plans.append(plan(s, token))
+            }
+            let mode = plans.isEmpty ? .none : decideMode(plans)
+            let latinContext = plans.contains { $0.knownLatin != nil }
+            var next = 0
+            var wordCount = 0
+            for token in raw where token.kind == .word { wordCount += 1 }
+            for token in raw where token.kind == .word {
+                if Chars.isLatin(s[token.start]) {
+                    apply(plans[next], mode, alone: wordCount == 1, latinContext: latinContext, s, &result)
+                    next += 1
+                } else {
+                    repairOther(s, token, &result)
+                }
+            }
+        }
+        return result
+    }
+
+    // MARK: - Russian and other words
+
+    private func repairOther(_ s: UnsafeBufferPointer<UInt32>, _ token: RawToken, _ result: inout Result) {
+        let word = UnsafeBufferPointer(rebasing: s[token.start..<token.end])
+        if let id = lexicon.find(word) {
+            append(id, &result)
+            return
+        }
+        guard Lexicon.script(word) == .cyrillic else {
+            appendUnknown(word, &result)
+            return
+        }
+        if lexicon.isKnownForm(word) {
+            appendUnknown(word, &result)
+            return
+        }
+        if hasLatinWords, let id = reverseLayout(word) {
+            result.repairs.append(Repair(from: Chars.string(word), to: lexicon.texts[id], reason: .reverseLayout))
+            append(id, &result)
+            return
+        }
+        if let (id, _) = correct(word) {
+            result.repairs.append(Repair(from: Chars.string(word), to: lexicon.texts[id], reason: .spelling))
+            append(id, &result)
+            return
+        }
+        appendUnknown(word, &result)
+    }
+
+    /// A known Latin word this Russian-letter gibberish was typed for in the Russian layout.
+    private func reverseLayout(_ word: UnsafeBufferPointer<UInt32>) -> Int? {
+        let id: Int? = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: word.count) { keys in
+            for (index, c) in word.enumerated() {
+                guard let key = KeyboardLayout.key(for: c) else { return nil }
+                keys[index] = key
+            }
+            return lexicon.find(UnsafeBufferPointer(keys))
+        }
+        guard let id, lexicon.scripts[id] == .latin else { return nil }
+        return russianModel.score(word) < RepairEngine.gibberish ? id : nil
+    }
+
+    /// The best known word within the allowed edit distance: nearest, then most frequent.
+    func correct(_ word: UnsafeBufferPointer<UInt32>) -> (id: Int, distance: Int)? {
+        let n = word.count
+        guard n >= RepairEngine.shortestCorrected, n <= SpellingIndex.maxLength else { return nil }
+        let script = Lexicon.script(word)
+        guard script != .other else { return nil }
+        for c in word where Chars.isDigit(c) { return nil }
+        let limit = n >= RepairEngine.twoEditsFrom ? 2 : 1
+        var best: (id: Int, distance: Int)? = nil
+        for candidate in spelling.candidates(for: word, distance: limit) {
+            let id = Int(candidate)
+            guard lexicon.scripts[id] == script else { continue }
+            let distance = lexicon.withWord(id) { SpellingIndex.distance(word, $0, limit: limit) }
+            guard distance >= 1, distance <= limit else { continue }
+            if let current = best {
+                let better = distance < current.distance
+                    || (distance == current.distance && lexicon.frequencies[id] > lexicon.frequencies[current.id])
+                    || (distance == current.distance && lexicon.frequencies[id] == lexicon.frequencies[current.id] && id < current.id)
+                if !better { continue }
+            }
+            best = (id, distance)
+        }
+        return best
+    }
+
+    // MARK: - Latin words
+
+    /// What a Russian string read from a Latin word amounts to.
+    private func assess(_ reading: [UInt32], span: Range<Int>, spelling: Bool = true) -> Option? {
+        reading.withUnsafeBufferPointer { word in
+            if lexicon.find(word) != nil { return Option(span: span, reading: reading, cost: 0) }
+            if lexicon.isKnownForm(word) { return Option(span: span, reading: reading, cost: 0.5) }
+            if spelling, let (id, distance) = correct(word) {
+                return Option(span: span, reading: reading, cost: Double(distance), corrected: id)
+            }
+            return nil
+        }
+    }
+
+    private func plan(_ s: UnsafeBufferPointer<UInt32>, _ token: RawToken) -> LatinPlan {
+        let core = UnsafeBufferPointer(rebasing: s[token.start..<token.end])
+        var letters = 0
+        for c in core where Chars.isLatin(c) { letters += 1 }
+        var plan = LatinPlan(token: token, letters: letters)
+        if let id = lexicon.find(core), lexicon.scripts[id] == .latin {
+            plan.knownLatin = id
+            return plan
+        }
+
+        // Layout: the word with and without the keys glued around it.
+        var reading: [UInt32] = []
+        var spans: [Range<Int>] = [token.start..<token.end]
+        if token.extEnd > token.end { spans.append(token.start..<token.extEnd) }
+        if token.extStart < token.start {
+            spans.append(token.extStart..<token.end)
+            if token.extEnd > token.end { spans.append(token.extStart..<token.extEnd) }
+        }
+        var readings: [(Range<Int>, [UInt32])] = []
+        for span in spans {
+            guard KeyboardLayout.russian(from: UnsafeBufferPointer(rebasing: s[span]), into: &reading) else { continue }
+            readings.append((span, reading))
+            guard let option = assess(reading, span: span, spelling: false) else { continue }
+            if let best = plan.layout, best.cost < option.cost || (best.cost == option.cost && best.span.count >= span.count) {
+                continue
+            }
+            plan.layout = option
+        }
+        // A known reading in the Latin layout leaves nothing for transliteration or spelling to add.
+        if let layout = plan.layout, layout.cost == 0 { return plan }
+        // Without a known reading: the word with the keys that are letters rather than punctuation.
+        var fallbackEnd = token.end
+        while fallbackEnd < token.extEnd, RepairEngine.isLetterKey(s[fallbackEnd]) { fallbackEnd += 1 }
+        let fallbackSpan = token.extStart..<fallbackEnd
+        if KeyboardLayout.russian(from: UnsafeBufferPointer(rebasing: s[fallbackSpan]), into: &reading) {
+            plan.layoutFallback = Option(span: fallbackSpan, reading: reading, cost: 3)
+        }
+
+        // Transliteration, of the word with emphasis squeezed.
+        let squeezed = RepairEngine.squeezed(core)
+        squeezed.withUnsafeBufferPointer { letters in
+            (plan.translit, plan.translitFallback) = transliterate(letters, span: token.start..<token.end)
+        }
+        // Neither reading is known as it stands: try spelling correction of the layout readings.
+        if (plan.translit?.cost ?? .infinity) > 0 && plan.layout == nil {
+            for (span, reading) in readings {
+                guard let option = assess(reading, span: span) else { continue }
+                if let best = plan.layout, best.cost < option.cost || (best.cost == option.cost && best.span.count >= span.count) {
+                    continue
+                }
+                plan.layout = option
+            }
+        }
+        return plan
+    }
+
+    /// The best transliteration reading of a Latin word (known, or corrected to a known word) and,
+    /// when there is none, the most plausible reading as a fallback.
+    private func transliterate(_ word: UnsafeBufferPointer<UInt32>, span: Range<Int>) -> (Option?, Option?) {
+        guard Transliteration.applies(to: word) else { return (nil, nil) }
+        var exact: (reading: [UInt32], frequency: Int32)? = nil
+        var softened: (reading: [UInt32], frequency: Int32)? = nil
+        var top: [(reading: [UInt32], score: Float)] = []
+        var withSign: [UInt32] = []
+        Transliteration.forEachReading(of: word, limit: RepairEngine.readingLimit) { candidate in
+            if let id = lexicon.find(candidate) {
+                if lexicon.frequencies[id] > exact?.frequency ?? 0 {
+                    exact = (Array(candidate), lexicon.frequencies[id])
+                }
+                return true
+            }
+            guard exact == nil else { return true }
+            // Transliteration often drops a final soft sign: "vernut" for «вернуть».
+            if let last = candidate.last, Chars.isCyrillic(last), !Letter.isVowel(Letter.code(last)),
+               last != 0x439, last != 0x44C, last != 0x44A {
+                withSign.removeAll(keepingCapacity: true)
+                withSign.append(contentsOf: candidate)
+                withSign.append(0x44C)
+                if let id = withSign.withUnsafeBufferPointer(lexicon.find),
+                   lexicon.frequencies[id] > softened?.frequency ?? 0 {
+                    softened = (withSign, lexicon.frequencies[id])
+                }
+            }
+            let score = russianModel.score(candidate)
+            if top.count < 3 || score > top[top.count - 1].score {
+                if top.count == 3 { top.removeLast() }
+                let at = top.firstIndex { $0.score < score } ?? top.count
+                top.insert((Array(candidate), score), at: at)
+            }
+            return true
+        }
+        if let known = exact ?? softened {
+            return (Option(span: span, reading: known.reading, cost: 0), nil)
+        }
+        var best: Option? = nil
+        for (candidate, _) in top {
+            guard let option = assess(candidate, span: span) else { continue }
+            if let current = best, current.cost <= option.cost { continue }
+            best = option
+        }
+        let fallback = top.first.map { Option(span: span, reading: $0.reading, cost: 3) }
+        return (best, fallback)
+    }
+
+    /// The word with runs of three or more identical characters squeezed to one.
+    private static func squeezed(_ word: UnsafeBufferPointer<UInt32>) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(word.count)
+        var run = 0
+        for c in word {
+            if let last = out.last, last == c {
+                run += 1
+                if run == 3 { out.removeLast() }
+                if run >= 3 { continue }
+            } else {
+                run = 1
+            }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// Layout keys that stand for letters even at the end of a word (`[ ] ; { } < > ~ ``).
+    private static func isLetterKey(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x5B, 0x5D, 0x3B, 0x7B, 0x7D, 0x3C, 0x3E, 0x7E, 0x60: return true
+        default: return false
+        }
+    }
+
+    /// The reading most Latin words of the message agree on.
+    private func decideMode(_ plans: [LatinPlan]) -> Mode {
+        var layoutVotes = 0
+        var translitVotes = 0
+        var latinVotes = 0
+        for plan in plans where plan.letters >= 3 {
+            if plan.knownLatin != nil {
+                latinVotes += 1
+                continue
+            }
+            let layout = plan.layout?.cost ?? .infinity
+            let translit = plan.translit?.cost ?? .infinity
+            if layout <= 1 && layout < translit { layoutVotes += 1 } else if translit <= 1 && translit < layout { translitVotes += 1 }
+        }
+        if layoutVotes > translitVotes && layoutVotes > latinVotes { return .layout }
+        if translitVotes > layoutVotes && translitVotes > latinVotes { return .translit }
+        return .none
+    }
+
+    private func apply(_ plan: LatinPlan, _ mode: Mode, alone: Bool, latinContext: Bool,
+                       _ s: UnsafeBufferPointer<UInt32>, _ result: inout Result) {
+        let token = plan.token
+        if let id = plan.knownLatin {
+            append(id, &result)
+            return
+        }
+        let layout = plan.layout?.cost ?? .infinity
+        let translit = plan.translit?.cost ?? .infinity
+        var chosen: Option? = nil
+        var reason = Repair.Reason.layout
+        switch mode {
+        case .layout:
+            if translit + 1 <= layout, let option = plan.translit {
+                chosen = option
+                reason = .translit
+            } else if let option = plan.layout ?? plausible(plan.layoutFallback, latin: s, token) {
+                chosen = option
+            }
+        case .translit:
+            if layout + 1 <= translit, let option = plan.layout {
+                chosen = option
+            } else if let option = plan.translit ?? plan.translitFallback {
+                chosen = option
+                reason = .translit
+            }
+        case .none:
+            let best = min(layout, translit)
+            // A one- or two-letter word reads many ways; without a reading the message agrees on,
+            // it is converted only when it is the whole message.
+            // Beside known Latin words ("iphone 15 pro"), only a longer word with a known reading is.
+            let shortWord = plan.letters <= 2 || (latinContext && (plan.letters <= 3 || best > 0))
+            if best <= 1 && (!shortWord || (alone && best == 0 && max(layout, translit) == .infinity)) {
+                if layout <= translit {
+                    chosen = plan.layout
+                } else {
+                    chosen = plan.translit
+                    reason = .translit
+                }
+            } else if plan.letters >= 4, let fallback = plan.layoutFallback,
+                      fallback.reading.withUnsafeBufferPointer(russianModel.score) > -3.0,
+                      latinModel.score(s[token.start..<token.end]) < RepairEngine.gibberish {
+                chosen = fallback
+            }
+        }
+        guard let option = chosen else {
+            appendLatin(s, token, &result)
+            return
+        }
+        let reading = Chars.string(option.reading)
+        result.repairs.append(Repair(from: Chars.string(s[option.span]), to: reading, reason: reason))
+        if let id = option.corrected {
+            result.repairs.append(Repair(from: reading, to: lexicon.texts[id], reason: .spelling))
+            append(id, &result)
+        } else {
+            option.reading.withUnsafeBufferPointer { appendUnknown($0, &result) }
+        }
+    }
+
+    /// The layout fallback, unless its Russian reading is gibberish.
+    private func plausible(_ option: Option?, latin s: UnsafeBufferPointer<UInt32>, _ token: RawToken) -> Option? {
+        guard let option else { return nil }
+        return option.reading.withUnsafeBufferPointer(russianModel.score) > RepairEngine.gibberish ? option : nil
+    }
+
+    // MARK: - Output
+
+    private func append(_ id: Int, _ result: inout Result) {
+        result.words.append(lexicon.texts[id])
+        result.stems.append(lexicon.stems[id])
+    }
+
+    private func appendUnknown(_ word: UnsafeBufferPointer<UInt32>, _ result: inout Result) {
+        let text = Chars.string(word)
+        result.words.append(text)
+        if Lexicon.script(word) == .cyrillic {
+            let length = RussianStemmer.stemLength(of: word)
+            result.stems.append(length == word.count ? text : Chars.string(word[0..<length]))
+        } else {
+            result.stems.append(text)
+        }
+    }
+
+    /// An unrepaired Latin word: its letters, without layout keys that did not become letters.
+    private func appendLatin(_ s: UnsafeBufferPointer<UInt32>, _ token: RawToken, _ result: inout Result) {
+        var start = token.start
+        var k = token.start
+        while k <= token.end {
+            if k == token.end || !(Chars.isLatin(s[k]) || s[k] == Chars.hyphen || s[k] == Chars.apostrophe) {
+                if k > start {
+                    let piece = UnsafeBufferPointer(rebasing: s[start..<k])
+                    if let id = lexicon.find(piece) { append(id, &result) } else { appendUnknown(piece, &result) }
+                }
+                start = k + 1
+            }
+            k += 1
+        }
+    }
+}
