@@ -32,6 +32,9 @@ let package = Package(
                 "HelplineText",
                 .product(name: "Yams", package: "Yams"),
             ],
+            // The model is trained at start-up; unoptimized, that takes seconds instead of
+            // milliseconds, so debug builds (and the tests) optimize this module too.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))],
             plugins: ["EmbedData"]
         ),
 

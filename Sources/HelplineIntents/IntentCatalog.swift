@@ -5,22 +5,44 @@ public struct IntentCatalog: Sendable {
     /// In file-name order; topics keep the menu order given by `MatcherSettings.topicOrder` if set.
     public var intents: [Intent]
     public var settings: MatcherSettings
+    /// Messages that belong to no intent (weather, recipes, chit-chat), from `config/offtopic.yaml`.
+    /// The matcher learns rejection from them.
+    public var offTopicExamples: [String]
+    /// Words or phrases that are strong evidence of an off-topic message (other companies' names),
+    /// from the `keywords` of `config/offtopic.yaml`.
+    public var offTopicKeywords: [String]
 
-    public init(intents: [Intent], settings: MatcherSettings = MatcherSettings()) {
+    public init(intents: [Intent], settings: MatcherSettings = MatcherSettings(), offTopicExamples: [String] = [],
+                offTopicKeywords: [String] = []) {
         self.intents = intents
         self.settings = settings
+        self.offTopicExamples = offTopicExamples
+        self.offTopicKeywords = offTopicKeywords
     }
 
-    /// Decodes every top-level `*.yaml` in the bundle as an intent and `config/matcher.yaml` as settings.
+    /// Decodes every top-level `*.yaml` in the bundle as an intent, `config/matcher.yaml` as settings
+    /// and `config/offtopic.yaml` as the off-topic examples.
+    ///
+    /// Throws a `DataError` naming the file that cannot be decoded, or the second file of a duplicated id.
     public init(bundle: DataBundle) throws {
         var intents: [Intent] = []
+        var seen: [String: String] = [:]
         for (path, text) in bundle.files.sorted(by: { $0.key < $1.key })
         where !path.contains("/") && (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) {
+            let intent: Intent
             do {
-                intents.append(try YAMLDecoder().decode(Intent.self, from: text))
+                intent = try YAMLDecoder().decode(Intent.self, from: text)
             } catch {
                 throw DataError(file: path, message: "\(error)")
             }
+            guard !intent.id.isEmpty, intent.id != Classification.none else {
+                throw DataError(file: path, message: "the intent id '\(intent.id)' is reserved or empty")
+            }
+            if let first = seen[intent.id] {
+                throw DataError(file: path, message: "the intent id '\(intent.id)' is already used by \(first)")
+            }
+            seen[intent.id] = path
+            intents.append(intent)
         }
         var settings = MatcherSettings()
         if let text = bundle.files["config/matcher.yaml"] {
@@ -28,7 +50,14 @@ public struct IntentCatalog: Sendable {
                 throw DataError(file: "config/matcher.yaml", message: "\(error)")
             }
         }
-        self.init(intents: intents, settings: settings)
+        var offTopic = OffTopicFile(examples: [], keywords: nil)
+        if let text = bundle.files["config/offtopic.yaml"] {
+            do { offTopic = try YAMLDecoder().decode(OffTopicFile.self, from: text) } catch {
+                throw DataError(file: "config/offtopic.yaml", message: "\(error)")
+            }
+        }
+        self.init(intents: intents, settings: settings, offTopicExamples: offTopic.examples,
+                  offTopicKeywords: offTopic.keywords ?? [])
     }
 
     public func intent(_ id: String) -> Intent? { intents.first { $0.id == id } }
@@ -42,31 +71,8 @@ public struct IntentCatalog: Sendable {
     }
 }
 
-/// Matcher thresholds and options, from `Intents/config/matcher.yaml`.
-public struct MatcherSettings: Sendable, Hashable, Codable {
-    /// Below this confidence the answer is `none`.
-    public var rejectBelow: Double
-    /// When the runner-up is within this margin of the best, the result is ambiguous.
-    public var ambiguityMargin: Double
-    /// The menu order of topic ids.
-    public var topicOrder: [String]
-
-    enum CodingKeys: String, CodingKey {
-        case rejectBelow = "reject_below"
-        case ambiguityMargin = "ambiguity_margin"
-        case topicOrder = "topic_order"
-    }
-
-    public init(rejectBelow: Double = 0.5, ambiguityMargin: Double = 0.1, topicOrder: [String] = []) {
-        self.rejectBelow = rejectBelow
-        self.ambiguityMargin = ambiguityMargin
-        self.topicOrder = topicOrder
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        rejectBelow = try c.decodeIfPresent(Double.self, forKey: .rejectBelow) ?? 0.5
-        ambiguityMargin = try c.decodeIfPresent(Double.self, forKey: .ambiguityMargin) ?? 0.1
-        topicOrder = try c.decodeIfPresent([String].self, forKey: .topicOrder) ?? []
-    }
+/// The shape of `config/offtopic.yaml`.
+private struct OffTopicFile: Decodable {
+    var examples: [String]
+    var keywords: [String]?
 }

@@ -15,8 +15,9 @@ public struct ScoredIntent: Sendable, Hashable, Codable {
 public struct Classification: Sendable, Hashable {
     /// The best intent's id, or `"none"` when the best is too weak.
     public var intent: String
+    /// The probability of `intent`; for `none`, one minus the best intent's probability.
     public var confidence: Double
-    /// The ranked candidates after the best (at most a few).
+    /// The ranked candidates after the best (at most a few); for `none`, the closest intents.
     public var alternatives: [ScoredIntent]
     /// The best and the runner-up are too close to choose; the dialogue should ask.
     public var isAmbiguous: Bool
@@ -34,46 +35,296 @@ public struct Classification: Sendable, Hashable {
         self.entities = entities
         self.analysis = analysis
     }
+
+    /// Whether the message was rejected as belonging to no intent.
+    public var isRejected: Bool { intent == Classification.none }
 }
 
 /// Classifies free-text Russian messages into the catalog's intents. Built once at start-up.
+///
+/// The model is learnt from the intents' examples when the matcher is made: each message is
+/// analyzed by the text layer (normalization, layout/translit/spelling repairs towards the
+/// intents' own vocabulary, stems, entities), turned into hashed features (character 3–5-grams of
+/// the repaired words, stems, stem pairs, entity kinds, keyword hits) weighted by sublinear TF-IDF
+/// and L2-normalized, and scored by a multinomial logistic regression whose extra class is learnt
+/// from `config/offtopic.yaml`. A message is `none` when that class wins, when the best intent's
+/// probability is below `reject_below`, or when too little of its wording is known from the
+/// examples (`min_evidence`).
+///
+/// ```swift
+/// let matcher = IntentMatcher(catalog: try IntentCatalog(bundle: .embedded))
+/// matcher.classify("где мой заказ 12345678-0001").intent  // "order_tracking"
+/// ```
 public struct IntentMatcher: Sendable {
     public let catalog: IntentCatalog
     public let analyzer: TextAnalyzer
-    private let stemSets: [(String, Set<String>)]
+    /// The model's classes: the intents' ids in catalog order, then `none` when there are off-topic examples.
+    private let classIds: [String]
+    /// The class learnt from the off-topic examples, if any.
+    private let noneClass: Int?
+    private let extractor: FeatureExtractor
+    private let model: LinearModel
+    /// The feature raised by an off-topic keyword.
+    private let noneKeyword = FeatureExtractor.keywordFeature(intent: Classification.none)
+
+    /// How many alternatives a classification lists at most.
+    public static let maxAlternatives = 3
+    /// Alternatives less likely than this are left out.
+    static let minAlternativeConfidence = 0.01
 
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
-        var vocabulary = Vocabulary()
-        for intent in catalog.intents {
-            for example in intent.examples + intent.keywords {
-                for word in Normalizer.normalize(example).split(separator: " ") { vocabulary.add(String(word)) }
+        let analyzer = TextAnalyzer(vocabulary: Self.vocabulary(for: catalog))
+        self.analyzer = analyzer
+        let settings = catalog.settings.model
+
+        var keywords: [KeywordPattern] = []
+        func addKeywords(_ phrases: [String], of id: String) {
+            let feature = FeatureExtractor.keywordFeature(intent: id)
+            for keyword in phrases {
+                let stems = analyzer.analyze(keyword).stems.filter { !$0.isEmpty }.map(FeatureExtractor.stemHash)
+                if !stems.isEmpty { keywords.append(KeywordPattern(stems: stems, feature: feature)) }
             }
         }
-        let analyzer = TextAnalyzer(vocabulary: vocabulary)
-        self.analyzer = analyzer
-        stemSets = catalog.intents.map { intent in
-            (intent.id, Set((intent.examples + intent.keywords).flatMap { analyzer.analyze($0).stems }))
+        for intent in catalog.intents { addKeywords(intent.keywords, of: intent.id) }
+        if !catalog.offTopicExamples.isEmpty { addKeywords(catalog.offTopicKeywords, of: Classification.none) }
+        let extractor = FeatureExtractor(charMin: settings.charMin, charMax: settings.charMax, keywords: keywords,
+                                         splitter: settings.splitWords ? WordSplitter(vocabulary: analyzer.vocabulary) : nil)
+        self.extractor = extractor
+
+        var classIds = catalog.intents.map(\.id)
+        var noneClass: Int?
+        if !catalog.offTopicExamples.isEmpty {
+            noneClass = classIds.count
+            classIds.append(Classification.none)
+        }
+        self.classIds = classIds
+        self.noneClass = noneClass
+
+        // Each example's features without the length feature, and its length in words.
+        var parts: [String: (hashes: [UInt64], words: Int)] = [:]
+        func features(_ text: String) -> (hashes: [UInt64], words: Int) {
+            if let known = parts[text] { return known }
+            let analysis = analyzer.analyze(text)
+            var hashes: [UInt64] = []
+            extractor.extract(analysis, into: &hashes, length: false)
+            parts[text] = (hashes, analysis.words.count)
+            return (hashes, analysis.words.count)
+        }
+        var documents: [ModelTrainer.Document] = []
+        func add(_ pieces: [String], label: Int, inDomain: Bool) {
+            var hashes: [UInt64] = []
+            var words = 0
+            for piece in pieces {
+                let part = features(piece)
+                hashes += part.hashes
+                words += part.words
+            }
+            guard !hashes.isEmpty else { return }
+            hashes.append(FeatureExtractor.lengthFeature(words: words))
+            documents.append(ModelTrainer.Document(hashes: hashes, label: label, inDomain: inDomain))
+        }
+        for (label, intent) in catalog.intents.enumerated() {
+            for example in intent.examples { add([example], label: label, inDomain: true) }
+        }
+        if let noneClass {
+            for example in catalog.offTopicExamples { add([example], label: noneClass, inDomain: false) }
+        }
+        // Customers wrap questions in greetings and thanks. Some examples of the other intents are
+        // also learnt with a greeting before them or thanks after them (their features joined), so
+        // the wrapping does not pull a question towards `greeting` or `thanks`.
+        let prefixes = catalog.intents.filter { settings.augmentPrefixes.contains($0.id) }.flatMap(\.examples)
+        let suffixes = catalog.intents.filter { settings.augmentSuffixes.contains($0.id) }.flatMap(\.examples)
+        let wrappers = Set(settings.augmentPrefixes + settings.augmentSuffixes)
+        if settings.augmentRate > 0, !prefixes.isEmpty || !suffixes.isEmpty {
+            let threshold = UInt64(min(1, settings.augmentRate) * Double(UInt64.max >> 11))
+            for (label, intent) in catalog.intents.enumerated() where !wrappers.contains(intent.id) {
+                for example in intent.examples {
+                    // Seeded by the example itself: the same example is always wrapped the same way,
+                    // whatever else the data holds.
+                    var rng = SplitMix64(state: settings.seed ^ StableHash.of(example, seed: 7))
+                    if !prefixes.isEmpty, rng.next() >> 11 < threshold {
+                        add([prefixes[Int(rng.next() % UInt64(prefixes.count))], example], label: label, inDomain: true)
+                    }
+                    if !suffixes.isEmpty, rng.next() >> 11 < threshold {
+                        add([example, suffixes[Int(rng.next() % UInt64(suffixes.count))]], label: label, inDomain: true)
+                    }
+                }
+            }
+        }
+        model = ModelTrainer.train(documents, classCount: classIds.count, settings: settings)
+    }
+
+    /// The words repairs aim at: those of the examples and keywords, and of the off-topic examples
+    /// too, so that an off-topic word is not "corrected" into a similar in-domain one.
+    ///
+    /// The examples deliberately contain a few misspellings («вазврат», «аформить»). An example
+    /// word is taken for one, and left out so the speller corrects it in the examples and in
+    /// messages alike, when it occurs once in all the data, is at least `minTypoLength` letters
+    /// long, and is one edit away from a word with another stem that the same intent's examples use
+    /// at least `minTypoNeighbourCount` times, the edit falling before its last three letters
+    /// (where inflections differ) and not being an extra first letter (where prefixes are).
+    static func vocabulary(for catalog: IntentCatalog) -> Vocabulary {
+        var counts: [Substring: Int] = [:]
+        var perIntent: [[Substring: Int]] = []
+        for intent in catalog.intents {
+            var own: [Substring: Int] = [:]
+            for text in intent.examples + intent.keywords {
+                for word in Normalizer.normalize(text).split(separator: " ") { own[word, default: 0] += 1 }
+            }
+            for (word, count) in own { counts[word, default: 0] += count }
+            perIntent.append(own)
+        }
+        for text in catalog.offTopicExamples + catalog.offTopicKeywords {
+            for word in Normalizer.normalize(text).split(separator: " ") { counts[word, default: 0] += 1 }
+        }
+        var misspellings: Set<Substring> = []
+        for own in perIntent {
+            // Variant hashes of the intent's frequent words: the deleted position and the word's stem.
+            var frequent: [UInt64: (position: Int, stem: String)] = [:]
+            for (word, count) in own.sorted(by: { $0.key < $1.key })
+            where count >= minTypoNeighbourCount && word.unicodeScalars.count >= minTypoLength - 1 {
+                let stem = RussianStemmer.stem(String(word))
+                forEachVariant(of: word) { hash, position in frequent[hash] = (position, stem) }
+            }
+            guard !frequent.isEmpty else { continue }
+            for (word, _) in own where counts[word] == 1 && word.unicodeScalars.count >= minTypoLength {
+                let length = word.unicodeScalars.count
+                let stem = RussianStemmer.stem(String(word))
+                forEachVariant(of: word) { hash, position in
+                    guard let other = frequent[hash], other.stem != stem else { return }
+                    // A letter more in front is more often a prefix («доплатить») than a slip.
+                    if position == 0 && other.position < 0 { return }
+                    let edit = position < 0 ? other.position : other.position < 0 ? position : min(position, other.position)
+                    if edit < length - 3 { misspellings.insert(word) }
+                }
+            }
+        }
+        var vocabulary = Vocabulary()
+        for (word, count) in counts.sorted(by: { $0.key < $1.key }) where !misspellings.contains(word) {
+            vocabulary.add(String(word), count: count)
+        }
+        return vocabulary
+    }
+
+    /// Misspellings are only looked for in words at least this long: shorter words one edit apart
+    /// are too often both real («зайти», «найти»).
+    static let minTypoLength = 6
+    /// How often the correct spelling must occur in the examples.
+    static let minTypoNeighbourCount = 5
+
+    /// Calls `body` with the hash of `word` (position -1) and of each string made by deleting one
+    /// of its letters (with that letter's position). Two words one substitution, insertion,
+    /// deletion or transposition apart share a hash.
+    private static func forEachVariant(of word: Substring, _ body: (UInt64, Int) -> Void) {
+        let scalars = word.unicodeScalars.map(\.value)
+        func hash(skipping skip: Int) -> UInt64 {
+            var h = StableHash.offset
+            for (i, v) in scalars.enumerated() where i != skip { h = StableHash.step(h, v) }
+            return StableHash.mix(h)
+        }
+        body(hash(skipping: -1), -1)
+        for i in scalars.indices { body(hash(skipping: i), i) }
+    }
+
+    /// The ids the matcher can answer, in catalog order (without `none`).
+    public var intentIds: [String] { catalog.intents.map(\.id) }
+
+    /// Analyzes and classifies one message. Any text is accepted; very long text is cut to
+    /// `MatcherSettings.maxCharacters` first.
+    public func classify(_ text: String) -> Classification {
+        classify(analysis: analyze(text))
+    }
+
+    /// Classifies a message the text layer has already analyzed (with this matcher's `analyzer`).
+    public func classify(analysis: Analysis) -> Classification {
+        let scores = score(analysis)
+        let settings = catalog.settings
+        let candidates = scores.top.map { ScoredIntent(intent: classIds[$0.index], confidence: Self.rounded($0.p)) }
+            .filter { $0.confidence >= Self.minAlternativeConfidence && $0.confidence.isFinite }
+        guard let best = scores.top.first,
+              !scores.isRejected(rejectBelow: settings.rejectBelow, minEvidence: settings.minEvidence) else {
+            let bestP = scores.top.first.map { $0.p.isFinite ? $0.p : 0 } ?? 0
+            return Classification(intent: Classification.none, confidence: Self.rounded(1 - bestP),
+                                  alternatives: Array(candidates.prefix(Self.maxAlternatives)), isAmbiguous: false,
+                                  entities: analysis.entities, analysis: analysis)
+        }
+        let ambiguous = scores.top.count > 1 && Double(best.p - scores.top[1].p) < settings.ambiguityMargin
+        return Classification(intent: classIds[best.index], confidence: Self.rounded(best.p),
+                              alternatives: Array(candidates.dropFirst().prefix(Self.maxAlternatives)),
+                              isAmbiguous: ambiguous, entities: analysis.entities, analysis: analysis)
+    }
+
+    /// What the model says about a message before any threshold is applied.
+    struct Scores {
+        /// The best few intents (never `none`), best first: class index and probability.
+        var top: [(index: Int, p: Float)]
+        /// The probability of the off-topic class (0 without off-topic examples).
+        var offTopic: Float
+        /// The share of the message's word weight known from the intents' examples.
+        var evidence: Float
+
+        /// Whether these scores mean `none` under the given thresholds.
+        func isRejected(rejectBelow: Double, minEvidence: Double) -> Bool {
+            // Scores that are not numbers (weights blown up by extreme training settings) reject.
+            guard let best = top.first, best.p.isFinite, offTopic.isFinite else { return true }
+            return Double(best.p) < rejectBelow || offTopic > best.p || Double(evidence) < minEvidence
         }
     }
 
-    public func classify(_ text: String) -> Classification {
-        let analysis = analyzer.analyze(text)
-        let stems = Set(analysis.stems)
-        var scored = stemSets.map { id, set in
-            ScoredIntent(intent: id, confidence: stems.isEmpty ? 0 : Double(stems.intersection(set).count) / Double(stems.count))
+    /// Scores one analyzed message: features, weights, probabilities, the best few intents.
+    func score(_ analysis: Analysis) -> Scores {
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(analysis.words.count * 16 + 8)
+        extractor.extract(analysis, into: &hashes)
+        let vector = model.vectorize(&hashes)
+        // `vectorize` sorted the hashes: an off-topic keyword hit is found by binary search.
+        var boost: Float = 0
+        if noneClass != nil, catalog.settings.offTopicKeywordBoost != 0, Self.contains(hashes, noneKeyword) {
+            boost = Float(catalog.settings.offTopicKeywordBoost)
         }
-        scored.sort { $0.confidence > $1.confidence }
-        let best = scored.first ?? ScoredIntent(intent: Classification.none, confidence: 0)
-        let rejected = best.confidence < catalog.settings.rejectBelow
-        let ambiguous = !rejected && scored.count > 1 && best.confidence - scored[1].confidence < catalog.settings.ambiguityMargin
-        return Classification(
-            intent: rejected ? Classification.none : best.intent,
-            confidence: best.confidence,
-            alternatives: Array(scored.dropFirst().prefix(3)),
-            isAmbiguous: ambiguous,
-            entities: analysis.entities,
-            analysis: analysis
-        )
+        let probabilities = model.probabilities(vector, temperature: Float(catalog.settings.temperature), offTopicBoost: boost)
+
+        // The best few intents (not `none`), by a partial insertion sort.
+        let keep = Self.maxAlternatives + 1
+        var top: [(index: Int, p: Float)] = []
+        top.reserveCapacity(keep + 1)
+        for (index, p) in probabilities.enumerated() where index != noneClass {
+            if top.count == keep, let last = top.last, p <= last.p { continue }
+            var at = top.count
+            while at > 0 && top[at - 1].p < p { at -= 1 }
+            top.insert((index, p), at: at)
+            if top.count > keep { top.removeLast() }
+        }
+        return Scores(top: top, offTopic: noneClass.map { probabilities[$0] } ?? 0, evidence: vector.evidence)
+    }
+
+    /// Whether the sorted `hashes` contain `key`.
+    private static func contains(_ hashes: [UInt64], _ key: UInt64) -> Bool {
+        var low = 0, high = hashes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if hashes[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low < hashes.count && hashes[low] == key
+    }
+
+    /// The analysis of `text` as `classify(_:)` does it (long text cut first).
+    func analyze(_ text: String) -> Analysis {
+        let limit = max(1, catalog.settings.maxCharacters)
+        if text.utf8.count > limit {
+            var clipped = String.UnicodeScalarView()
+            clipped.append(contentsOf: text.unicodeScalars.prefix(limit))
+            return analyzer.analyze(String(clipped))
+        }
+        return analyzer.analyze(text)
+    }
+
+    /// The id of a model class.
+    func classId(_ index: Int) -> String { classIds[index] }
+
+    /// A probability to four decimals, so printed confidences stay short.
+    private static func rounded(_ p: Float) -> Double {
+        (Double(p) * 10_000).rounded() / 10_000
     }
 }

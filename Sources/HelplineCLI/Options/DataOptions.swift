@@ -14,4 +14,14 @@ struct DataOptions: ParsableArguments {
             throw ValidationError("cannot load intent data: \(error)")
         }
     }
+
+    /// The intents and settings decoded from the bundle.
+    func catalog() throws -> IntentCatalog {
+        let bundle = try bundle()
+        do {
+            return try IntentCatalog(bundle: bundle)
+        } catch {
+            throw ValidationError("cannot load intent data: \(error)")
+        }
+    }
 }

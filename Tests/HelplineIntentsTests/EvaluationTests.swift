@@ -1,0 +1,97 @@
+import Testing
+import HelplineText
+@testable import HelplineIntents
+
+struct EvaluationTests {
+    /// TSV lines are read with their line numbers; blank and comment lines are skipped; CRLF is accepted.
+    @Test func parsesTSV() throws {
+        let text = "# comment\nreturns\tхочу вернуть товар\r\n\nnone\t какая погода \n"
+        let messages = try LabeledMessage.parseTSV(text, knownIntents: ["returns"])
+        #expect(messages == [
+            LabeledMessage(intent: "returns", text: "хочу вернуть товар", line: 2),
+            LabeledMessage(intent: "none", text: "какая погода", line: 4),
+        ])
+    }
+
+    /// A bad line is reported with its line number and what is wrong with it.
+    @Test(arguments: [
+        ("returns\tок\nбез табуляции\n", 2, "no tab"),
+        ("\treturns ok\n", 1, "intent is empty"),
+        ("returns\t  \n", 1, "text is empty"),
+        ("ok\tтекст\nrefunds\tверните деньги\n", 2, "unknown intent 'refunds'"),
+        ("two words\tтекст\n", 1, "contains spaces"),
+    ])
+    func badLinesNameTheLine(text: String, line: Int, message: String) {
+        #expect {
+            _ = try LabeledMessage.parseTSV(text, knownIntents: ["ok", "returns"])
+        } throws: { error in
+            guard let error = error as? TestSetError else { return false }
+            return error.line == line && error.message.contains(message)
+        }
+    }
+
+    /// The report's rates, per-intent scores and confusions follow from the answers given.
+    @Test func reportMetrics() {
+        let analysis = TextAnalyzer().analyze("")
+        func answer(_ intent: String, ambiguous: Bool = false) -> Classification {
+            Classification(intent: intent, confidence: 0.9, alternatives: [], isAmbiguous: ambiguous, entities: [], analysis: analysis)
+        }
+        let pairs: [(LabeledMessage, Classification)] = [
+            (LabeledMessage(intent: "a", text: "1"), answer("a")),
+            (LabeledMessage(intent: "a", text: "2"), answer("a", ambiguous: true)),
+            (LabeledMessage(intent: "a", text: "3"), answer("b")),
+            (LabeledMessage(intent: "b", text: "4"), answer("b")),
+            (LabeledMessage(intent: "b", text: "5"), answer("none")),
+            (LabeledMessage(intent: "none", text: "6"), answer("none")),
+            (LabeledMessage(intent: "none", text: "7"), answer("a")),
+            (LabeledMessage(intent: "none", text: "8"), answer("none")),
+        ]
+        let r = Evaluation.report(pairs)
+        #expect(r.total == 8)
+        #expect(r.inDomain == 5 && r.inDomainCorrect == 3)
+        #expect(abs(r.inDomainAccuracy - 0.6) < 1e-9)
+        #expect(r.offTopic == 3 && r.offTopicRejected == 2)
+        #expect(abs(r.offTopicRejectionRate - 2.0 / 3) < 1e-9)
+        #expect(r.falseRejections == 1 && abs(r.falseRejectionRate - 0.2) < 1e-9)
+        #expect(abs(r.accuracy - 5.0 / 8) < 1e-9)
+        #expect(r.ambiguous == 1)
+        let a = r.perIntent.first { $0.intent == "a" }
+        #expect(a?.support == 3)
+        #expect(a.map { abs($0.precision - 2.0 / 3) < 1e-9 } == true)  // 2 of 3 answers "a" were right
+        #expect(a.map { abs($0.recall - 2.0 / 3) < 1e-9 } == true)
+        let b = r.perIntent.first { $0.intent == "b" }
+        #expect(b.map { abs($0.precision - 0.5) < 1e-9 && abs($0.recall - 0.5) < 1e-9 } == true)
+        #expect(r.confusions.count == 3)
+        #expect(r.confusions.allSatisfy { $0.count == 1 })
+        #expect(r.mistakes.count == 3)
+    }
+
+    /// On the held-out test set the matcher meets the project's bar: in-domain accuracy ≥ 0.95,
+    /// off-topic rejection ≥ 0.90, false rejection ≤ 0.03.
+    @Test func heldOutTestSet() throws {
+        let matcher = try #require(Fixtures.matcher)
+        let messages = try Fixtures.testSet()
+        let known = Set(matcher.intentIds)
+        #expect(messages.allSatisfy { $0.intent == Classification.none || known.contains($0.intent) })
+        #expect(messages.count >= 400)
+        let report = Evaluation.evaluate(matcher, on: messages)
+        #expect(report.inDomainAccuracy >= 0.95, "in-domain accuracy \(report.inDomainAccuracy)")
+        #expect(report.offTopicRejectionRate >= 0.90, "off-topic rejection \(report.offTopicRejectionRate)")
+        #expect(report.falseRejectionRate <= 0.03, "false rejection \(report.falseRejectionRate)")
+    }
+
+    /// Five-fold cross-validation over the intents' own examples scores every example exactly once,
+    /// is repeatable, and the held-out examples are mostly classified right.
+    @Test func crossValidation() throws {
+        let catalog = try #require(Fixtures.catalog)
+        let report = Evaluation.crossValidate(catalog, folds: 5)
+        let examples = catalog.intents.reduce(0) { $0 + $1.examples.count }
+        #expect(report.inDomain == examples)
+        #expect(report.offTopic == catalog.offTopicExamples.count)
+        #expect(report.inDomainAccuracy >= 0.85, "in-domain accuracy \(report.inDomainAccuracy)")
+        #expect(report.offTopicRejectionRate >= 0.80, "off-topic rejection \(report.offTopicRejectionRate)")
+        let again = Evaluation.crossValidate(catalog, folds: 5)
+        #expect(again.inDomainCorrect == report.inDomainCorrect)
+        #expect(again.offTopicRejected == report.offTopicRejected)
+    }
+}

@@ -1,0 +1,197 @@
+import Testing
+import HelplineText
+@testable import HelplineIntents
+
+struct IntentMatcherTests {
+    /// Plain in-domain questions go to their intent with a confident answer.
+    @Test(arguments: [
+        ("хочу вернуть куртку, мала в плечах", "returns"),
+        ("где сейчас моя посылка", "order_tracking"),
+        ("сколько стоит доставка холодильника", "delivery"),
+        ("оплата не прошла, а деньги списались", "payment"),
+        ("как потратить накопленные баллы", "bonuses"),
+        ("спасибо большое", "thanks"),
+    ])
+    func plainQuestions(text: String, intent: String) throws {
+        let matcher = try #require(Fixtures.matcher)
+        let result = matcher.classify(text)
+        #expect(result.intent == intent, "\(text) → \(result.intent) \(result.confidence)")
+        #expect(result.confidence >= matcher.catalog.settings.rejectBelow)
+    }
+
+    /// Messy customer writing still finds the intent: typos, the wrong keyboard layout,
+    /// transliteration, capitals and no punctuation.
+    @Test(arguments: [
+        ("хачу вирнуть тавар", "returns"),                // typos
+        ("rfr dthyenm njdfh", "returns"),                 // «как вернуть товар» typed in the Latin layout
+        ("gde moya posylka", "order_tracking"),           // transliteration
+        ("ПОЧЕМУ НЕ ПРОХОДИТ ОПЛАТА", "payment"),          // capitals
+        ("skidka po promokodu ne primenilas", "discounts"), // transliteration
+    ])
+    func messyQuestions(text: String, intent: String) throws {
+        let matcher = try #require(Fixtures.matcher)
+        let result = matcher.classify(text)
+        #expect(result.intent == intent, "\(text) → \(result.intent) \(result.confidence)")
+    }
+
+    /// A long, rambling message with an order number in it gets its topic and the order number.
+    @Test func longMessageWithOrderNumber() throws {
+        let matcher = try #require(Fixtures.matcher)
+        let text = """
+            Добрый вечер. Две недели назад оформила заказ 12345678-0001 на детские вещи, оплатила сразу картой. \
+            Обещали привезти в пятницу, но до сих пор ничего нет, статус не меняется уже пять дней, \
+            а в приложении пишет что посылка в пути. Подскажите пожалуйста, где сейчас мой заказ и когда его ждать?
+            """
+        let result = matcher.classify(text)
+        #expect(result.intent == "order_tracking", "→ \(result.intent) \(result.confidence)")
+        #expect(result.entities.contains { $0.kind == .orderNumber && $0.value == "12345678-0001" })
+    }
+
+    /// Messages that are not about the marketplace's support are rejected as `none`.
+    @Test(arguments: [
+        "какая погода будет в субботу в казани",
+        "как испечь пирог с вишней",
+        "сколько будет семь умножить на восемь",
+        "какой фильм глянуть вечером",
+    ])
+    func offTopicIsRejected(text: String) throws {
+        let matcher = try #require(Fixtures.matcher)
+        let result = matcher.classify(text)
+        #expect(result.intent == Classification.none, "\(text) → \(result.intent) \(result.confidence)")
+        #expect(!result.isAmbiguous)
+    }
+
+    /// Any input is answered without crashing, and nothing-like input is `none`.
+    @Test func neverCrashes() throws {
+        let matcher = try #require(Fixtures.matcher)
+        let nothing = ["", "   ", "\n\t", "🙂🙂🙂", "???!!!", "\u{0}\u{1}\u{7}\u{FFFD}", "12345"]
+        for text in nothing {
+            let result = matcher.classify(text)
+            #expect(result.intent == Classification.none, "\(text.debugDescription) → \(result.intent)")
+            #expect((0...1).contains(result.confidence))
+        }
+        let odd = [
+            String(repeating: "доставка ", count: 20_000),
+            String(repeating: "ы", count: 50_000),
+            "Где 🙂 мой 📦 заказ ⁉️",
+            "заказ\u{0}возврат\u{202E}оплата",
+            "ǅ Ꙩ ẞ 𝔷𝔞𝔨𝔞𝔷 ٣٤٥ 中文",
+        ]
+        for text in odd {
+            let result = matcher.classify(text)
+            #expect((0...1).contains(result.confidence))
+            #expect(result.alternatives.count <= IntentMatcher.maxAlternatives)
+        }
+    }
+
+    /// Confidences are probabilities: in 0...1, ranked, and the best plus its alternatives sum to at most 1.
+    @Test func confidencesAreRankedProbabilities() throws {
+        let matcher = try #require(Fixtures.matcher)
+        for text in ["где мой заказ", "хочу вернуть товар и получить деньги", "здравствуйте"] {
+            let result = matcher.classify(text)
+            let all = [result.confidence] + result.alternatives.map(\.confidence)
+            #expect(all == all.sorted(by: >))
+            #expect(all.reduce(0, +) <= 1.0001)
+            #expect(!result.alternatives.contains { $0.intent == result.intent || $0.intent == Classification.none })
+        }
+    }
+
+    /// The same data always builds the same model: identical answers and confidences.
+    @Test func buildIsDeterministic() {
+        let catalog = Fixtures.tinyCatalog()
+        let a = IntentMatcher(catalog: catalog)
+        let b = IntentMatcher(catalog: catalog)
+        for text in ["хочу вернуть заказ", "доставка", "привет", "какая погода"] {
+            let x = a.classify(text), y = b.classify(text)
+            #expect(x.intent == y.intent)
+            #expect(x.confidence == y.confidence)
+            #expect(x.alternatives == y.alternatives)
+        }
+    }
+
+    /// When two intents are learnt from the same examples, the top two tie and the result is ambiguous.
+    @Test func tiedIntentsAreAmbiguous() {
+        // More, gentler passes than the default so the tiny model settles near its optimum, where
+        // the twins score about the same; the margin leaves room for what SGD leaves unsettled.
+        let model = MatcherSettings.Model(epochs: 40, learningRate: 1)
+        let settings = MatcherSettings(rejectBelow: 0.2, ambiguityMargin: 0.25, minEvidence: 0, model: model)
+        var catalog = Fixtures.tinyCatalog(settings: settings)
+        let twin = Intent(id: "returns_twin", kind: .topic, title: "Двойник", examples: catalog.intents[0].examples)
+        catalog.intents.append(twin)
+        let matcher = IntentMatcher(catalog: catalog)
+        let result = matcher.classify("как оформить возврат товара")
+        #expect(["returns", "returns_twin"].contains(result.intent))
+        #expect(result.isAmbiguous)
+        #expect(result.confidence < 0.6)
+        #expect(result.alternatives.first.map { ["returns", "returns_twin"].contains($0.intent) } == true)
+
+        let clear = matcher.classify("сколько стоит доставка")
+        #expect(clear.intent == "delivery")
+        #expect(!clear.isAmbiguous)
+    }
+
+    /// `reject_below` is honoured: with a threshold of 1 nothing is accepted, with 0 the tiny model answers.
+    @Test func rejectThresholdComesFromSettings() {
+        let strict = IntentMatcher(catalog: Fixtures.tinyCatalog(settings: MatcherSettings(rejectBelow: 1.0, minEvidence: 0)))
+        #expect(strict.classify("хочу вернуть товар").intent == Classification.none)
+        let lenient = IntentMatcher(catalog: Fixtures.tinyCatalog(settings: MatcherSettings(rejectBelow: 0, minEvidence: 0)))
+        #expect(lenient.classify("хочу вернуть товар").intent == "returns")
+    }
+
+    /// A message whose words the examples never use is `none` even if the model leans somewhere.
+    @Test func unknownWordingIsRejected() {
+        let matcher = IntentMatcher(catalog: Fixtures.tinyCatalog(settings: MatcherSettings(rejectBelow: 0, minEvidence: 0.5)))
+        let result = matcher.classify("квантовая хромодинамика глюонов")
+        #expect(result.intent == Classification.none)
+        #expect(!result.alternatives.isEmpty)
+    }
+
+    /// Without off-topic examples the matcher still works (no `none` class), rejecting by threshold only.
+    @Test func worksWithoutOffTopicExamples() {
+        var catalog = Fixtures.tinyCatalog()
+        catalog.offTopicExamples = []
+        let matcher = IntentMatcher(catalog: catalog)
+        #expect(matcher.classify("хочу вернуть товар").intent == "returns")
+        #expect(matcher.classify("").intent == Classification.none)
+    }
+
+    /// A deliberate misspelling in the examples is left out of the speller's vocabulary (so messages
+    /// with it are corrected), while inflections, prefixed words and near-spellings from other
+    /// intents stay.
+    @Test func misspelledExamplesAreNotVocabulary() {
+        let returns = Intent(id: "returns", kind: .topic, title: "Возвраты", examples: [
+            "возврат товара", "как сделать возврат", "возврат денег", "оформить возврат", "возврат не пришел",
+            "вазврат денег за заказ", "статус возврата",
+        ])
+        let purchase = Intent(id: "purchase", kind: .topic, title: "Покупка", examples: [
+            "купить и оплатить товар", "как купить и оплатить", "хочу купить, как оплатить",
+            "купить в кредит, оплатить позже", "купить подарок и оплатить картой", "доплатить за упаковку",
+        ])
+        let bonuses = Intent(id: "bonuses", kind: .topic, title: "Бонусы", examples: ["копить баллы"])
+        let vocabulary = IntentMatcher.vocabulary(for: IntentCatalog(intents: [returns, purchase, bonuses]))
+        #expect(!vocabulary.contains("вазврат"))
+        #expect(vocabulary.contains("возврат"))
+        #expect(vocabulary.contains("возврата"))
+        #expect(vocabulary.contains("доплатить"))
+        #expect(vocabulary.contains("копить"))
+
+        let matcher = IntentMatcher(catalog: IntentCatalog(intents: [returns, purchase, bonuses]))
+        let analysis = matcher.analyzer.analyze("вазврат")
+        #expect(analysis.words == ["возврат"])
+    }
+
+    /// Words written together are read as the known words they are made of; known words and
+    /// words that cannot be made of known ones are left alone.
+    @Test func gluedWordsAreSplit() throws {
+        let splitter = WordSplitter(vocabulary: Vocabulary(words: ["как", "заказать", "приложении", "в", "пункт", "выдачи"]))
+        #expect(splitter.split("какзаказатьвприложении") == ["как", "заказать", "в", "приложении"])
+        #expect(splitter.split("пунктвыдачи") == ["пункт", "выдачи"])
+        #expect(splitter.split("приложении") == nil)
+        #expect(splitter.split("непонятнослово") == nil)
+        #expect(splitter.split("вкак") == nil)
+
+        let matcher = try #require(Fixtures.matcher)
+        #expect(matcher.classify("гдемойзаказ").intent == "order_tracking")
+        #expect(matcher.classify("какоплатитькартой").intent == "payment")
+    }
+}
