@@ -74,8 +74,9 @@ struct SocketReplayTests {
     @Test func travelDatesFollowTheDaemonsClock() async throws {
         let transcript = try #require(try TranscriptParser.parse("title: T\nnow: 2026-06-01T10:00:00+03:00\n> 1\n", file: "t.transcript").first)
         let later = try #require(ISO8601.parse("2031-01-01T00:00:00Z"))
+        let departure: Date = try #require(ISO8601.parse("2026-06-02T09:00:00+03:00"))
         let profile = Profile(id: "u", name: "", orders: [
-            Order(id: "1-1", title: "Рейс", kind: .flight, startsAt: try #require(ISO8601.parse("2026-06-02T09:00:00+03:00"))),
+            Order(id: "1-1", title: "Рейс", kind: .flight, startsAt: departure),
         ])
         let daemon = try await TemporaryDaemon.start()
         let target = try await SocketTarget.connect(to: daemon.socketPath, bundle: try Fixtures.bundle(), clock: { later })
