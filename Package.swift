@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HelplineDialogue", targets: ["HelplineDialogue"]),
         .library(name: "HelplineServer", targets: ["HelplineServer"]),
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
+        .library(name: "HelplineBench", targets: ["HelplineBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -62,6 +63,19 @@ let package = Package(
         ),
 
         // Layer 5: front ends.
+        // The load generator and timings behind `helpline bench`.
+        .target(
+            name: "HelplineBench",
+            dependencies: [
+                "HelplineDialogue",
+                "HelplineServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .target(
             name: "HelplineTranscripts",
             dependencies: [
@@ -82,6 +96,7 @@ let package = Package(
                 "HelplineDialogue",
                 "HelplineServer",
                 "HelplineTranscripts",
+                "HelplineBench",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -117,6 +132,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "HelplineBenchTests", dependencies: ["HelplineBench"]),
         .testTarget(name: "HelplineCLITests", dependencies: ["HelplineCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -33,6 +33,13 @@ public struct DialogueEngine: Sendable {
     public let classifier: any IntentClassifying
     public let prompts: Prompts
     public let rules: DialogueRules
+    /// The topic menu, in menu order (without the specialist option).
+    private let menu: [ReplyOption]
+    /// The phrase keys of the fixed option keys, labels and values, so that reading a choice
+    /// normalizes only what the customer typed.
+    private let optionKeys: [String: String]
+    /// The title stop words, in the form ``OrderFinder`` compares words.
+    private let titleStopwords: GenericWords
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -41,6 +48,16 @@ public struct DialogueEngine: Sendable {
         self.classifier = classifier
         self.prompts = prompts
         self.rules = rules
+        let menu = catalog.topics.enumerated().map { index, topic in
+            ReplyOption(key: String(index + 1), label: topic.title, value: topic.id)
+        }
+        self.menu = menu
+        var fixed = menu.flatMap { [$0.key, $0.label, $0.value] }
+        fixed += (1...(menu.count + 16)).map(String.init)
+        fixed += [Self.specialistValue, Self.noOrderValue, Self.newAppealValue]
+        fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption].map { prompts.text($0) }
+        optionKeys = Dictionary(fixed.map { ($0, DialogueRules.phraseKey($0)) }, uniquingKeysWith: { first, _ in first })
+        titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
     }
 
     /// An engine on a matcher with the given prompts and rules.
@@ -73,7 +90,7 @@ public struct DialogueEngine: Sendable {
     /// A new conversation and its greeting with the topic menu.
     public func start(id: String, profile: Profile, now: Date) -> (Conversation, Reply) {
         var conversation = Conversation(id: id, profile: profile)
-        let name = profile.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = profile.name.trimmingWhitespace()
         let greeting = name.isEmpty ? prompts.text(.greetingAnonymous) : prompts.text(.greeting, ["name": name])
         let turn = topicStep(&conversation, lead: [greeting])
         return (conversation, turn.reply)
@@ -81,14 +98,17 @@ public struct DialogueEngine: Sendable {
 
     /// One user turn: the reply and the effects to perform. Never fails: any text gets a reply.
     public func handle(_ text: String, in conversation: inout Conversation, now: Date) -> Turn {
-        if let command = rules.command(for: text) {
+        // The message's phrase key (trimmed, normalized) is what control words, options and
+        // «без заказа» are compared by; worked out once for the whole turn.
+        let key = DialogueRules.phraseKey(text)
+        if let command = rules.command(forKey: key) {
             return perform(command, &conversation)
         }
         switch conversation.state {
-        case .chooseTopic: return topicTurn(text, &conversation)
-        case .chooseOrder: return orderTurn(text, &conversation)
+        case .chooseTopic: return topicTurn(text, key: key, &conversation)
+        case .chooseOrder: return orderTurn(text, key: key, &conversation)
         case .write: return writeTurn(text, &conversation, now: now)
-        case .submitted: return submittedTurn(text, &conversation)
+        case .submitted: return submittedTurn(text, key: key, &conversation)
         }
     }
 
@@ -100,12 +120,12 @@ public struct DialogueEngine: Sendable {
 
     // MARK: - The topic step
 
-    private func topicTurn(_ text: String, _ c: inout Conversation) -> Turn {
+    private func topicTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
         if isBlank(text) { return topicStep(&c, lead: [prompts.text(.emptyText)], options: c.options) }
-        if let option = chosenOption(text, in: c.options) {
+        if let option = chosenOption(text, key: key, in: c.options) {
             return choose(option.value, &c, intent: nil)
         }
-        if let number = bareNumber(text) {
+        if let number = bareNumber(key: key) {
             return topicStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], options: c.options)
         }
         let classification = classifier.classify(text)
@@ -114,7 +134,7 @@ public struct DialogueEngine: Sendable {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
                 : OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: c.profile.orders,
-                                           ignoring: rules.titleStopwords)
+                                           ignoring: titleStopwords)
             if let order = named {
                 c.order = order.id
                 c.misses = 0
@@ -215,18 +235,18 @@ public struct DialogueEngine: Sendable {
 
     // MARK: - The order step
 
-    private func orderTurn(_ text: String, _ c: inout Conversation) -> Turn {
+    private func orderTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
         guard let topicID = c.topic, let topic = catalog.intent(topicID) else {
             return startOver(&c, lead: [])
         }
         if isBlank(text) { return orderStep(&c, topic: topic, lead: [prompts.text(.emptyText)]) }
         let offered = eligibleOrders(for: topic, in: c.profile)
-        if let option = chosenOption(text, in: c.options) {
+        if let option = chosenOption(text, key: key, in: c.options) {
             if option.value == Self.noOrderValue { return pickOrder(nil, &c, intent: nil) }
             if let order = offered.first(where: { $0.id == option.value }) { return pickOrder(order, &c, intent: nil) }
         }
-        if rules.meansNoOrder(text) { return pickOrder(nil, &c, intent: nil) }
-        if let number = bareNumber(text) {
+        if rules.meansNoOrder(key: key) { return pickOrder(nil, &c, intent: nil) }
+        if let number = bareNumber(key: key) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
         }
         let classification = classifier.classify(text)
@@ -237,7 +257,7 @@ public struct DialogueEngine: Sendable {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnknown, ["number": number])], intent: score)
         }
         let byTitle = OrderFinder.byTitle(Self.orderText(text, classification.analysis), among: offered,
-                                          ignoring: rules.titleStopwords)
+                                          ignoring: titleStopwords)
         if byTitle.count == 1, let order = byTitle.first { return pickOrder(order, &c, intent: score) }
         if byNumber.count > 1 || byTitle.count > 1 {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderAmbiguous)], intent: score)
@@ -294,10 +314,10 @@ public struct DialogueEngine: Sendable {
 
     // MARK: - After the appeal
 
-    private func submittedTurn(_ text: String, _ c: inout Conversation) -> Turn {
+    private func submittedTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
         guard var ticket = c.ticket else { return startOver(&c, lead: []) }
         if isBlank(text) { return submittedStep(&c, lead: [prompts.text(.emptyText)]) }
-        if let option = chosenOption(text, in: c.options), option.value == Self.newAppealValue {
+        if let option = chosenOption(text, key: key, in: c.options), option.value == Self.newAppealValue {
             return startOver(&c, lead: [prompts.text(.newAppeal)])
         }
         let classification = classifier.classify(text)
@@ -427,9 +447,7 @@ public struct DialogueEngine: Sendable {
     }
 
     private func menuOptions(specialist: Bool) -> [ReplyOption] {
-        var options = catalog.topics.enumerated().map { index, topic in
-            ReplyOption(key: String(index + 1), label: topic.title, value: topic.id)
-        }
+        var options = menu
         if specialist {
             options.append(ReplyOption(key: String(options.count + 1), label: prompts.text(.specialistOption),
                                        value: Self.specialistValue))
@@ -467,24 +485,25 @@ public struct DialogueEngine: Sendable {
     private func namedOrder(_ text: String, entities: [Entity], among orders: [Order]) -> Order? {
         let byNumber = OrderFinder.byNumber(text, entities: entities, among: orders)
         if !byNumber.isEmpty { return byNumber.count == 1 ? byNumber.first : nil }
-        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: rules.titleStopwords)
+        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: titleStopwords)
         return byTitle.count == 1 ? byTitle.first : nil
     }
 
     /// The option a message chooses: its key, its label or its value, ignoring case and punctuation.
-    private func chosenOption(_ text: String, in options: [ReplyOption]) -> ReplyOption? {
-        let key = DialogueRules.phraseKey(text)
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// `key` is the message's ``DialogueRules/phraseKey(_:)``.
+    private func chosenOption(_ text: String, key: String, in options: [ReplyOption]) -> ReplyOption? {
+        let trimmed = text.trimmingWhitespace()
         guard !key.isEmpty else { return nil }
+        func optionKey(_ text: String) -> String { optionKeys[text] ?? DialogueRules.phraseKey(text) }
         return options.first { option in
-            trimmed == option.value || key == DialogueRules.phraseKey(option.key)
-                || key == DialogueRules.phraseKey(option.label) || key == DialogueRules.phraseKey(option.value)
+            // Typed exactly as shown: no need to normalize (the phrase keys would be equal too).
+            trimmed == option.value || trimmed == option.key
+                || key == optionKey(option.key) || key == optionKey(option.label) || key == optionKey(option.value)
         }
     }
 
     /// A short number typed alone (an option that does not exist), as typed.
-    private func bareNumber(_ text: String) -> String? {
-        let key = DialogueRules.phraseKey(text)
+    private func bareNumber(key: String) -> String? {
         guard !key.isEmpty, key.count <= 3, key.allSatisfy(\.isNumber) else { return nil }
         return key
     }
@@ -498,14 +517,14 @@ public struct DialogueEngine: Sendable {
 
     /// An info intent's answer from its file.
     private func answer(_ intent: Intent) -> String {
-        let text = intent.answer?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let text = intent.answer?.trimmingWhitespace() ?? ""
         return text.isEmpty ? prompts.text(.infoMissing, ["topic": intent.title]) : text
     }
 
     /// The short reply to small talk, or nothing when the prompts have none for this intent.
     private func smalltalk(_ intent: Intent) -> [String] {
         if let reply = prompts.smalltalk(intent.id) { return [reply] }
-        if let answer = intent.answer?.trimmingCharacters(in: .whitespacesAndNewlines), !answer.isEmpty { return [answer] }
+        if let answer = intent.answer?.trimmingWhitespace(), !answer.isEmpty { return [answer] }
         return []
     }
 

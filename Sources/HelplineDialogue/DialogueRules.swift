@@ -139,13 +139,22 @@ public struct DialogueRules: Sendable, Hashable {
 
     /// The command a whole message means, if it is a control word or its slash form.
     public func command(for text: String) -> Command? {
-        let key = Self.phraseKey(text)
-        return key.isEmpty ? nil : commandIndex[key]
+        command(forKey: Self.phraseKey(text))
+    }
+
+    /// ``command(for:)`` of a message whose ``phraseKey(_:)`` is known.
+    func command(forKey key: String) -> Command? {
+        key.isEmpty ? nil : commandIndex[key]
     }
 
     /// Whether a whole message means «без заказа».
     public func meansNoOrder(_ text: String) -> Bool {
-        noOrderIndex.contains(Self.phraseKey(text))
+        meansNoOrder(key: Self.phraseKey(text))
+    }
+
+    /// ``meansNoOrder(_:)`` of a message whose ``phraseKey(_:)`` is known.
+    func meansNoOrder(key: String) -> Bool {
+        noOrderIndex.contains(key)
     }
 
     /// The order kinds a topic's order step offers: the intent's own `order_kinds`, else travel
@@ -191,7 +200,7 @@ public struct DialogueRules: Sendable, Hashable {
     /// How a phrase is compared: a slash command as typed (lowercased), anything else normalized
     /// (case, punctuation and ё ignored).
     static func phraseKey(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         if trimmed.hasPrefix("/") { return trimmed.lowercased() }
         return Normalizer.normalize(trimmed)
     }

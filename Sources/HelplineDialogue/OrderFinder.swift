@@ -26,10 +26,9 @@ enum OrderFinder {
     /// The orders one of whose distinctive title words the message contains: a title word found
     /// in no other offered order's title, compared by stem («наушников» finds «Наушники»).
     /// Words in `ignoring` (generic words such as «товар») never count.
-    static func byTitle(_ text: String, among orders: [Order], ignoring: [String] = []) -> [Order] {
-        let generic = ignoring.flatMap(WordForms.words)
-        func meaningful(_ text: String) -> [String] {
-            WordForms.words(text).filter { word in !generic.contains { WordForms.same($0, word) } }
+    static func byTitle(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([])) -> [Order] {
+        func meaningful(_ text: String) -> [WordForm] {
+            WordForms.forms(text).filter { !generic.contains($0) }
         }
         let said = meaningful(text)
         guard !said.isEmpty else { return [] }
@@ -48,18 +47,53 @@ enum OrderFinder {
     /// The one order a message consists of: every meaningful word of the message is a word of that
     /// order's title and at least one is distinctive («наушников», «Мастер и Маргарита»). Stricter
     /// than ``byTitle(_:among:ignoring:)``, for messages that were not understood as anything else.
-    static func byTitleAlone(_ text: String, among orders: [Order], ignoring: [String] = []) -> Order? {
-        let generic = ignoring.flatMap(WordForms.words)
-        let said = WordForms.words(text).filter { word in !generic.contains { WordForms.same($0, word) } }
-        let candidates = byTitle(text, among: orders, ignoring: ignoring)
+    static func byTitleAlone(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([])) -> Order? {
+        let said = WordForms.forms(text).filter { !generic.contains($0) }
+        let candidates = byTitle(text, among: orders, ignoring: generic)
         guard candidates.count == 1, let order = candidates.first else { return nil }
-        let title = WordForms.words(order.title)
+        let title = WordForms.forms(order.title)
         return said.allSatisfy { word in title.contains { WordForms.same($0, word) } } ? order : nil
     }
 
     /// The ASCII digits of a string, in order.
     static func digits(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.filter { ("0"..."9").contains($0) }))
+    }
+}
+
+/// A normalized word with its Snowball stem, computed once.
+struct WordForm: Sendable, Hashable {
+    var word: String
+    var stem: String
+    /// The word's length in characters.
+    var length: Int
+
+    init(_ word: String) {
+        self.word = word
+        stem = RussianStemmer.stem(word)
+        length = word.count
+    }
+}
+
+/// Words that never tell orders apart, indexed so that checking a word against all of them costs
+/// two set lookups (and, for words of five letters or more, a look at the long ones).
+struct GenericWords: Sendable, Hashable {
+    private let words: Set<String>
+    private let stems: Set<String>
+    /// The words that can share a five-letter start with another word.
+    private let long: [WordForm]
+
+    init(_ forms: [WordForm]) {
+        words = Set(forms.map(\.word))
+        stems = Set(forms.map(\.stem))
+        long = forms.filter { $0.length >= 5 }
+    }
+
+    /// Whether `word` is a form of one of the words (``WordForms/same(_:_:)-(WordForm,WordForm)``).
+    func contains(_ word: WordForm) -> Bool {
+        if words.contains(word.word) || stems.contains(word.stem) { return true }
+        guard word.length >= 5 else { return false }
+        return long.contains { WordForms.same($0, word) }
     }
 }
 
@@ -71,12 +105,21 @@ enum WordForms {
             .filter { $0.filter(\.isLetter).count >= 3 }
     }
 
+    /// ``words(_:)`` with their stems.
+    static func forms(_ text: String) -> [WordForm] {
+        words(text).map(WordForm.init)
+    }
+
     /// Whether two normalized words are forms of one word: the same Snowball stem, or a shared
     /// start of five letters or more with endings of at most three letters each.
     static func same(_ a: String, _ b: String) -> Bool {
-        if a == b { return true }
-        if RussianStemmer.stem(a) == RussianStemmer.stem(b) { return true }
-        let shared = zip(a, b).prefix { $0 == $1 }.count
-        return shared >= 5 && a.count - shared <= 3 && b.count - shared <= 3
+        same(WordForm(a), WordForm(b))
+    }
+
+    /// ``same(_:_:)`` on words whose stems are known.
+    static func same(_ a: WordForm, _ b: WordForm) -> Bool {
+        if a.word == b.word || a.stem == b.stem { return true }
+        let shared = zip(a.word, b.word).prefix { $0 == $1 }.count
+        return shared >= 5 && a.length - shared <= 3 && b.length - shared <= 3
     }
 }

@@ -135,7 +135,7 @@ public struct Prompts: Sendable, Hashable {
 
     /// Replaces each `{key}` in one pass, so values containing braces are never filled again.
     static func fill(_ template: String, _ values: [String: String]) -> String {
-        guard template.contains("{") else { return template }
+        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
         var out = ""
         var rest = template[...]
         while let open = rest.firstIndex(of: "{") {

@@ -22,16 +22,14 @@ public final class HelplineDaemon: Sendable {
     private let group: any EventLoopGroup
     private let state = NIOLockedValueBox(State())
 
-    private typealias Connection = NIOAsyncChannel<InboundMessage, ProtocolResponse>
-
     private struct State {
-        var server: NIOAsyncChannel<Connection, Never>?
+        var server: NIOAsyncChannel<any Channel, Never>?
         var socketIdentity: SocketFile.Identity?
         var started = false
         var draining = false
         var nextConnection = 0
-        /// Open connections, and whether each is in the middle of a request.
-        var connections: [Int: (channel: any Channel, busy: Bool)] = [:]
+        /// Open connections.
+        var connections: [Int: any Channel] = [:]
         var forceClose: Task<Void, Never>?
     }
 
@@ -71,7 +69,12 @@ public final class HelplineDaemon: Sendable {
         let lineLimit = configuration.maximumLineLength
         let idleTimeout = configuration.idleTimeout.map { TimeAmount.nanoseconds(Int64($0 * 1e9)) }
         let stallTimeout = TimeAmount.nanoseconds(Int64(configuration.writeStallTimeout * 1e9))
-        let server: NIOAsyncChannel<Connection, Never>
+        let hooks = ConnectionHooks(
+            service: service, logger: logger, maximumConnections: configuration.maximumConnections,
+            register: { [weak self] channel in self?.register(channel) },
+            unregister: { [weak self] key in self?.unregister(key) }
+        )
+        let server: NIOAsyncChannel<any Channel, Never>
         do {
             server = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
@@ -85,10 +88,8 @@ public final class HelplineDaemon: Sendable {
                         }
                         try pipeline.addHandler(WriteStallGuard(timeout: stallTimeout))
                         try pipeline.addProtocolServerHandlers(codec: codec, maximumLineLength: lineLimit)
-                        return try Connection(
-                            wrappingChannelSynchronously: channel,
-                            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 16))
-                        )
+                        try pipeline.addHandler(ConnectionHandler(hooks: hooks))
+                        return channel
                     }
                 }
         } catch {
@@ -131,7 +132,8 @@ public final class HelplineDaemon: Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        group.addTask { await self.serve(connection) }
+                        // Each connection serves itself on its event loop; wait for it to end.
+                        group.addTask { try? await connection.closeFuture.get() }
                     }
                 }
                 // The listening socket is closed: connections finish on their own.
@@ -155,26 +157,32 @@ public final class HelplineDaemon: Sendable {
         logger.info("stopped")
     }
 
-    /// Stops gracefully: no new connections; idle connections close now, busy ones after their
-    /// current request; whatever remains after the grace period is closed. Safe to call repeatedly;
-    /// a second call closes every connection at once.
+    /// Stops gracefully: no new connections, no new requests; idle connections close now, busy
+    /// ones once their requests in progress are answered; whatever remains after the grace period
+    /// is closed. Safe to call repeatedly; a second call closes every connection at once.
     public func shutdown() {
-        let (server, idle, repeated) = state.withLockedValue { state -> ((any Channel)?, [any Channel], Bool) in
+        let (server, open, repeated) = state.withLockedValue { state -> ((any Channel)?, [any Channel], Bool) in
             if state.draining {
-                return (nil, state.connections.values.map(\.channel), true)
+                return (nil, Array(state.connections.values), true)
             }
             state.draining = true
-            return (state.server?.channel, state.connections.values.filter { !$0.busy }.map(\.channel), false)
+            return (state.server?.channel, Array(state.connections.values), false)
         }
         logger.info(repeated ? "closing all connections" : "shutting down")
         server?.close(promise: nil)
-        for channel in idle { channel.close(promise: nil) }
+        for channel in open {
+            if repeated {
+                channel.close(promise: nil)
+            } else {
+                channel.pipeline.fireUserInboundEventTriggered(DrainConnection())
+            }
+        }
         guard !repeated else { return }
         let grace = configuration.shutdownGracePeriod
         let task = Task { [weak self] in
             try? await Task.sleep(for: .seconds(grace))
             guard !Task.isCancelled, let self else { return }
-            let remaining = self.state.withLockedValue { $0.connections.values.map(\.channel) }
+            let remaining = self.state.withLockedValue { Array($0.connections.values) }
             if !remaining.isEmpty {
                 self.logger.warning("closing connections still busy after the grace period", metadata: ["count": "\(remaining.count)"])
             }
@@ -201,60 +209,17 @@ public final class HelplineDaemon: Sendable {
 
     // MARK: Connections
 
-    private func serve(_ connection: Connection) async {
-        let channel = connection.channel
-        let open = service.connections.wrappingAdd(1, ordering: .relaxed).newValue
-        defer { service.connections.wrappingSubtract(1, ordering: .relaxed) }
-        let key: Int? = state.withLockedValue { state in
+    /// Records an open connection; `nil` once the daemon is shutting down.
+    private func register(_ channel: any Channel) -> Int? {
+        state.withLockedValue { state in
             guard !state.draining else { return nil }
             state.nextConnection += 1
-            state.connections[state.nextConnection] = (channel, false)
+            state.connections[state.nextConnection] = channel
             return state.nextConnection
         }
-        defer {
-            if let key { state.withLockedValue { _ = $0.connections.removeValue(forKey: key) } }
-        }
-        logger.trace("connection opened", metadata: ["connections": "\(open)"])
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                guard let key else { return }
-                guard open <= configuration.maximumConnections else {
-                    logger.warning("connection limit reached", metadata: ["limit": "\(configuration.maximumConnections)"])
-                    try await outbound.write(.failure(id: nil, ProtocolError(.overloaded, "too many connections; try again later")))
-                    try await channel.writesCompleted()
-                    return
-                }
-                for try await message in inbound {
-                    guard begin(key) else { break }
-                    let response = await service.respond(to: message)
-                    if case .failure(_, let error) = response {
-                        logger.debug("request refused", metadata: ["code": "\(error.code)"])
-                    }
-                    try await outbound.write(response)
-                    guard end(key) else { break }
-                }
-                try await channel.writesCompleted()
-            }
-        } catch {
-            logger.debug("connection ended", metadata: ["error": "\(error)"])
-        }
-        logger.trace("connection closed")
     }
 
-    /// Marks a connection busy; `false` once the daemon is shutting down.
-    private func begin(_ key: Int) -> Bool {
-        state.withLockedValue { state in
-            guard !state.draining else { return false }
-            state.connections[key]?.busy = true
-            return true
-        }
-    }
-
-    /// Marks a connection idle; `false` once the daemon is shutting down.
-    private func end(_ key: Int) -> Bool {
-        state.withLockedValue { state in
-            state.connections[key]?.busy = false
-            return !state.draining
-        }
+    private func unregister(_ key: Int) {
+        state.withLockedValue { _ = $0.connections.removeValue(forKey: key) }
     }
 }

@@ -11,6 +11,8 @@ public struct ResponseEncoder: MessageToByteEncoder {
     }
 
     public func encode(data: ProtocolResponse, out: inout ByteBuffer) throws {
-        out.writeBytes(codec.encodeResponse(data))
+        if !codec.encodeResponse(data, into: &out) {
+            out.writeBytes(codec.encodeResponse(data))
+        }
     }
 }

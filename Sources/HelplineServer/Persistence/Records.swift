@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HelplineDialogue
+import NIOCore
 
 /// A row of `sessions`: one open conversation.
 ///
@@ -33,6 +34,162 @@ struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
         static let id = Column(CodingKeys.id)
         static let version = Column(CodingKeys.version)
         static let updatedAt = Column(CodingKeys.updatedAt)
+    }
+}
+
+/// The `conversation` column: a ``Conversation`` without what is stored elsewhere or derivable.
+///
+/// The profile has its own column and the last reply is, nearly always, the conversation's state,
+/// options and appeal with a text and an intent: only those two are stored then. This keeps the JSON
+/// written on every turn short. Rows written whole (a `Conversation` as JSON, profile and last
+/// reply included) decode too.
+struct StoredConversation: Encodable {
+    var conversation: Conversation
+
+    enum CodingKeys: String, CodingKey {
+        case id, profile, state, topic, order, ticket, misses, options, lastReply, ticketCount
+        case replyText, replyIntent
+    }
+
+    init(_ conversation: Conversation) {
+        self.conversation = conversation
+    }
+
+    /// Decodes a row; `profile` stands in when the JSON has none.
+    static func decode(_ json: String, profile: @autoclosure () throws -> Profile) throws -> Conversation {
+        let decoder = JSONDecoder()
+        let stored = try decoder.decode(Partial.self, from: Data(json.utf8))
+        var conversation = Conversation(id: stored.id, profile: try stored.profile ?? profile())
+        conversation.state = stored.state
+        conversation.topic = stored.topic
+        conversation.order = stored.order
+        conversation.ticket = stored.ticket
+        conversation.misses = stored.misses
+        conversation.options = stored.options
+        conversation.ticketCount = stored.ticketCount
+        if let reply = stored.lastReply {
+            conversation.lastReply = reply
+        } else if let text = stored.replyText {
+            conversation.lastReply = Reply(state: stored.state, text: text, options: stored.options,
+                                           intent: stored.replyIntent, ticket: stored.ticket)
+        }
+        return conversation
+    }
+
+    /// The stored fields, the profile and the last reply optional.
+    private struct Partial: Decodable {
+        var id: String
+        var profile: Profile?
+        var state: DialogueState
+        var topic: String?
+        var order: String?
+        var ticket: Ticket?
+        var misses: Int
+        var options: [ReplyOption]
+        var lastReply: Reply?
+        var replyText: String?
+        var replyIntent: IntentScore?
+        var ticketCount: Int
+    }
+
+    /// The row's JSON, as ``encode(to:)`` gives it, written straight into a buffer without
+    /// `JSONEncoder` (this runs on every turn); `nil` for the rare conversation whose last reply
+    /// is stored whole or that holds a number JSON cannot carry: encode those with `JSONEncoder`.
+    static func fastJSON(_ c: Conversation) -> String? {
+        if let reply = c.lastReply, !(reply.state == c.state && reply.options == c.options && reply.ticket == c.ticket) {
+            return nil
+        }
+        var buffer = ByteBufferAllocator().buffer(capacity: 1_024)
+        buffer.writeStaticString(#"{"id":"#)
+        ResponseWriter.writeString(c.id, into: &buffer)
+        buffer.writeStaticString(#","state":"#)
+        ResponseWriter.writeString(c.state.rawValue, into: &buffer)
+        if let topic = c.topic {
+            buffer.writeStaticString(#","topic":"#)
+            ResponseWriter.writeString(topic, into: &buffer)
+        }
+        if let order = c.order {
+            buffer.writeStaticString(#","order":"#)
+            ResponseWriter.writeString(order, into: &buffer)
+        }
+        if let ticket = c.ticket {
+            let created = ticket.createdAt.timeIntervalSinceReferenceDate
+            guard created.isFinite else { return nil }
+            buffer.writeStaticString(#","ticket":{"created_at":"#)
+            buffer.writeString(created.description)
+            buffer.writeStaticString(#","eta_minutes":["#)
+            for (index, minutes) in ticket.etaMinutes.enumerated() {
+                if index > 0 { buffer.writeStaticString(",") }
+                buffer.writeString(String(minutes))
+            }
+            buffer.writeStaticString(#"],"id":"#)
+            ResponseWriter.writeString(ticket.id, into: &buffer)
+            buffer.writeStaticString(#","messages":["#)
+            for (index, message) in ticket.messages.enumerated() {
+                if index > 0 { buffer.writeStaticString(",") }
+                ResponseWriter.writeString(message, into: &buffer)
+            }
+            buffer.writeStaticString("]")
+            if let order = ticket.order {
+                buffer.writeStaticString(#","order":"#)
+                ResponseWriter.writeString(order, into: &buffer)
+            }
+            buffer.writeStaticString(#","queue":"#)
+            ResponseWriter.writeString(ticket.queue.rawValue, into: &buffer)
+            buffer.writeStaticString(#","topic":"#)
+            ResponseWriter.writeString(ticket.topic, into: &buffer)
+            buffer.writeStaticString("}")
+        }
+        buffer.writeStaticString(#","misses":"#)
+        buffer.writeString(String(c.misses))
+        buffer.writeStaticString(#","options":["#)
+        for (index, option) in c.options.enumerated() {
+            buffer.writeStaticString(index == 0 ? #"{"key":"# : #",{"key":"#)
+            ResponseWriter.writeString(option.key, into: &buffer)
+            buffer.writeStaticString(#","label":"#)
+            ResponseWriter.writeString(option.label, into: &buffer)
+            buffer.writeStaticString(#","value":"#)
+            ResponseWriter.writeString(option.value, into: &buffer)
+            buffer.writeStaticString("}")
+        }
+        buffer.writeStaticString(#"],"ticketCount":"#)
+        buffer.writeString(String(c.ticketCount))
+        if let reply = c.lastReply {
+            buffer.writeStaticString(#","replyText":"#)
+            ResponseWriter.writeString(reply.text, into: &buffer)
+            if let intent = reply.intent {
+                guard intent.confidence.isFinite else { return nil }
+                buffer.writeStaticString(#","replyIntent":{"confidence":"#)
+                buffer.writeString(intent.confidence.description)
+                buffer.writeStaticString(#","id":"#)
+                ResponseWriter.writeString(intent.id, into: &buffer)
+                buffer.writeStaticString("}")
+            }
+        }
+        buffer.writeStaticString("}")
+        return buffer.readString(length: buffer.readableBytes)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let c = conversation
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(c.id, forKey: .id)
+        try container.encode(c.state, forKey: .state)
+        try container.encodeIfPresent(c.topic, forKey: .topic)
+        try container.encodeIfPresent(c.order, forKey: .order)
+        try container.encodeIfPresent(c.ticket, forKey: .ticket)
+        try container.encode(c.misses, forKey: .misses)
+        try container.encode(c.options, forKey: .options)
+        try container.encode(c.ticketCount, forKey: .ticketCount)
+        if let reply = c.lastReply {
+            let derivable = reply.state == c.state && reply.options == c.options && reply.ticket == c.ticket
+            if derivable {
+                try container.encode(reply.text, forKey: .replyText)
+                try container.encodeIfPresent(reply.intent, forKey: .replyIntent)
+            } else {
+                try container.encode(reply, forKey: .lastReply)
+            }
+        }
     }
 }
 

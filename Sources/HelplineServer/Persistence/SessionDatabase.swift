@@ -7,8 +7,9 @@ enum SessionWrite: Sendable {
     /// A new session with its greeting.
     case create(Conversation, greeting: String, at: Date)
     /// One turn over the stored `version`: the new conversation, the message in and the reply out,
-    /// and the turn's appeal effects.
-    case turn(Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect], at: Date)
+    /// and the turn's appeal effects. `profileChanged` says whether the profile column needs writing.
+    case turn(Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect], at: Date,
+              profileChanged: Bool = true)
     /// Marks a session used (a resume), keeping it from expiring.
     case touch(session: String, at: Date)
     /// Deletes a session and its messages; its appeals stay.
@@ -16,7 +17,7 @@ enum SessionWrite: Sendable {
 
     var session: String {
         switch self {
-        case .create(let conversation, _, _), .turn(let conversation, _, _, _, _, _): conversation.id
+        case .create(let conversation, _, _), .turn(let conversation, _, _, _, _, _, _): conversation.id
         case .touch(let session, _), .delete(let session): session
         }
     }
@@ -48,6 +49,7 @@ struct LoadedSession: Sendable {
 public final class SessionDatabase: Sendable {
     let pool: DatabasePool
     public let path: String
+    private let checkpointer: Checkpointer
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -61,14 +63,19 @@ public final class SessionDatabase: Sendable {
             // WAL with synchronous=NORMAL: a commit survives the process being killed
             // (it is in the OS's hands once `write` returns); only a power loss can undo the last few.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Checkpoints are the background checkpointer's job; the writer steps in only when
+            // the log grows large.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.writerThreshold)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         try Self.migrator.migrate(pool)
+        checkpointer = try Checkpointer(path: path)
     }
 
     /// Closes the database; later calls fail.
     public func close() throws {
+        try checkpointer.stop()
         try pool.close()
     }
 
@@ -114,7 +121,8 @@ public final class SessionDatabase: Sendable {
     func loadSession(_ id: String, notBefore: Date) async throws -> LoadedSession? {
         let record = try await pool.read { db in try SessionRecord.fetchOne(db, key: id) }
         guard let record, record.updatedAt >= notBefore else { return nil }
-        let conversation = try Self.decoder.decode(Conversation.self, from: Data(record.conversation.utf8))
+        let conversation = try StoredConversation.decode(
+            record.conversation, profile: try Self.decoder.decode(Profile.self, from: Data(record.profile.utf8)))
         return LoadedSession(conversation: conversation, version: record.version, updatedAt: record.updatedAt)
     }
 
@@ -156,24 +164,57 @@ public final class SessionDatabase: Sendable {
 
     /// Stores a batch of writes in one transaction; one outcome per write, in order.
     func apply(_ writes: [SessionWrite]) async throws -> [WriteOutcome] {
-        try await pool.write { db in
+        try await pool.writeWithoutTransaction { db in
             var outcomes: [WriteOutcome] = []
-            outcomes.reserveCapacity(writes.count)
-            for write in writes {
-                var outcome = WriteOutcome.failed("not applied")
-                do {
-                    try db.inSavepoint {
-                        outcome = try Self.apply(write, in: db)
-                        if case .applied = outcome { return .commit }
-                        return .rollback
-                    }
-                } catch {
-                    outcome = .failed("\(error)")
-                }
-                outcomes.append(outcome)
+            try db.inTransaction(.immediate) {
+                outcomes = Self.apply(writes, in: db)
+                return .commit
             }
             return outcomes
         }
+    }
+
+    /// Runs `body` on the database's writer and waits for it (on the calling thread when the
+    /// writer is free). Writes are serialized.
+    func writeNow(_ body: (Database) -> Void) {
+        pool.writeWithoutTransaction(body)
+    }
+
+    /// Runs `body` on the database's writer, without waiting for it. Writes are serialized.
+    func asyncWrite(_ body: @escaping @Sendable (Database) -> Void) {
+        pool.asyncWriteWithoutTransaction(body)
+    }
+
+    /// Applies writes inside the current transaction, one outcome per write. A write that fails
+    /// leaves nothing of itself behind and does not undo the others.
+    static func apply(_ writes: [SessionWrite], in db: Database) -> [WriteOutcome] {
+        // Usually nothing fails: one savepoint for the whole batch. If something does, the batch
+        // is undone and done again with a savepoint per write, to keep the writes that succeed.
+        var outcomes: [WriteOutcome] = []
+        outcomes.reserveCapacity(writes.count)
+        do {
+            try db.inSavepoint {
+                for write in writes { outcomes.append(try apply(write, in: db)) }
+                return .commit
+            }
+            return outcomes
+        } catch {
+            outcomes.removeAll(keepingCapacity: true)
+        }
+        for write in writes {
+            var outcome = WriteOutcome.failed("not applied")
+            do {
+                try db.inSavepoint {
+                    outcome = try apply(write, in: db)
+                    if case .applied = outcome { return .commit }
+                    return .rollback
+                }
+            } catch {
+                outcome = .failed("\(error)")
+            }
+            outcomes.append(outcome)
+        }
+        return outcomes
     }
 
     /// Deletes the sessions last used before `cutoff`, with their messages; returns their ids.
@@ -186,7 +227,7 @@ public final class SessionDatabase: Sendable {
         }
     }
 
-    private static func apply(_ write: SessionWrite, in db: Database) throws -> WriteOutcome {
+    static func apply(_ write: SessionWrite, in db: Database) throws -> WriteOutcome {
         switch write {
         case .create(let conversation, let greeting, let at):
             try record(for: conversation, version: 1, createdAt: at, updatedAt: at).insert(db)
@@ -194,26 +235,22 @@ public final class SessionDatabase: Sendable {
             try message.insert(db)
             return .applied(version: 1)
 
-        case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at):
-            let changed = try SessionRecord
-                .filter(key: conversation.id)
-                .filter(SessionRecord.Columns.version == expectedVersion)
-                .updateAll(db, [
-                    Column("profile").set(to: try json(conversation.profile)),
-                    Column("state").set(to: conversation.state.rawValue),
-                    Column("topic").set(to: conversation.topic),
-                    Column("order_id").set(to: conversation.order),
-                    Column("conversation").set(to: try json(conversation)),
-                    SessionRecord.Columns.version.set(to: expectedVersion + 1),
-                    SessionRecord.Columns.updatedAt.set(to: at),
-                ])
-            guard changed == 1 else {
+        case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at, let profileChanged):
+            // Dates are stored as text; format this one once for its three rows.
+            let at = at.databaseValue
+            let update = try db.cachedStatement(sql: profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
+            var arguments: StatementArguments = [
+                conversation.state.rawValue, conversation.topic, conversation.order, try StoredConversation.fastJSON(conversation) ?? json(StoredConversation(conversation)),
+                expectedVersion + 1, at, conversation.id, expectedVersion,
+            ]
+            if profileChanged { arguments += [try json(conversation.profile)] }
+            try update.execute(arguments: arguments)
+            guard db.changesCount == 1 else {
                 return try SessionRecord.exists(db, key: conversation.id) ? .conflict : .missing
             }
-            var inbound = MessageRecord(session: conversation.id, direction: "in", text: incoming, at: at)
-            try inbound.insert(db)
-            var outbound = MessageRecord(session: conversation.id, direction: "out", text: outgoing, at: at)
-            try outbound.insert(db)
+            let insert = try db.cachedStatement(sql: Self.insertMessageSQL)
+            try insert.execute(arguments: [conversation.id, "in", incoming, at])
+            try insert.execute(arguments: [conversation.id, "out", outgoing, at])
             for effect in effects {
                 try apply(effect, session: conversation.id, in: db)
             }
@@ -232,6 +269,16 @@ public final class SessionDatabase: Sendable {
         }
     }
 
+    private static let updateSQL = """
+        UPDATE sessions SET state = ?, topic = ?, order_id = ?, conversation = ?, version = ?, updated_at = ?
+        WHERE id = ? AND version = ?
+        """
+    private static let updateWithProfileSQL = """
+        UPDATE sessions SET state = ?1, topic = ?2, order_id = ?3, conversation = ?4, version = ?5, updated_at = ?6,
+        profile = ?9 WHERE id = ?7 AND version = ?8
+        """
+    private static let insertMessageSQL = "INSERT INTO messages (session, direction, text, at) VALUES (?, ?, ?, ?)"
+
     private static func apply(_ effect: Effect, session: String, in db: Database) throws {
         switch effect {
         case .openTicket(let ticket):
@@ -241,20 +288,19 @@ public final class SessionDatabase: Sendable {
                 messages: try json(ticket.messages), createdAt: ticket.createdAt
             ).insert(db)
         case .appendToTicket(let id, let message):
-            guard var record = try TicketRecord.fetchOne(db, key: id) else {
+            // The messages are a JSON array; SQLite appends to it in place.
+            let append = try db.cachedStatement(sql: "UPDATE tickets SET messages = json_insert(messages, '$[#]', ?) WHERE id = ?")
+            try append.execute(arguments: [message, id])
+            guard db.changesCount == 1 else {
                 throw DatabaseError(message: "no appeal \(id) to add a message to")
             }
-            var messages = try decoder.decode([String].self, from: Data(record.messages.utf8))
-            messages.append(message)
-            record.messages = try json(messages)
-            try record.update(db)
         }
     }
 
     private static func record(for conversation: Conversation, version: Int, createdAt: Date, updatedAt: Date) throws -> SessionRecord {
         SessionRecord(
             id: conversation.id, profile: try json(conversation.profile), state: conversation.state.rawValue,
-            topic: conversation.topic, orderID: conversation.order, conversation: try json(conversation),
+            topic: conversation.topic, orderID: conversation.order, conversation: try StoredConversation.fastJSON(conversation) ?? json(StoredConversation(conversation)),
             version: version, createdAt: createdAt, updatedAt: updatedAt
         )
     }

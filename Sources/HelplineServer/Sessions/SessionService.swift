@@ -2,6 +2,7 @@ import Foundation
 import HelplineDialogue
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import Synchronization
 
 /// Answers protocol requests: runs the dialogue engine on sessions and stores every change before
@@ -74,6 +75,111 @@ public final class SessionService: Sendable {
         case .request(let request):
             return await respond(to: request)
         }
+    }
+
+    /// The answer to one request line, as a future on `eventLoop`.
+    ///
+    /// Turns and `state` requests on sessions held in memory run without a task: the engine runs on
+    /// the calling event loop (or on `eventLoop` when the session was busy), the turn is handed to
+    /// the group committer, and the future completes once it is committed. Everything else, and
+    /// every case out of the ordinary (a session to load, a conflict), goes through
+    /// ``respond(to:)-(ProtocolRequest)`` in a task.
+    public func respond(to message: InboundMessage, on eventLoop: any EventLoop) -> EventLoopFuture<ProtocolResponse> {
+        let request: ProtocolRequest
+        switch message {
+        case .invalid(let id, let error):
+            return eventLoop.makeSucceededFuture(.failure(id: id, error))
+        case .request(let valid):
+            request = valid
+        }
+        switch request.command {
+        case .ping:
+            return eventLoop.makeSucceededFuture(.pong(id: request.id))
+        case .stats:
+            return eventLoop.makeSucceededFuture(.stats(id: request.id, stats()))
+        case .say(let session, _), .state(let session):
+            guard let slot = registry.slot(session) else { break }
+            let promise = eventLoop.makePromise(of: ProtocolResponse.self)
+            let work: @Sendable () -> Void = { self.respondHolding(slot, to: request, promise: promise) }
+            if slot.tryAcquire(orWait: { eventLoop.execute(work) }) { work() }
+            return promise.futureResult
+        case .open, .resume, .close:
+            break
+        }
+        return eventLoop.makeFutureWithTask { await self.respond(to: request) }
+    }
+
+    /// Answers a `say` or `state` while holding the session's slot; releases it.
+    private func respondHolding(_ slot: SessionSlot, to request: ProtocolRequest, promise: EventLoopPromise<ProtocolResponse>) {
+        let entry = slot.entry
+        guard entry.status == .live, entry.updatedAt >= clock().addingTimeInterval(-limits.sessionTTL) else {
+            // Closed, expired or dropped from memory: the general path says so or reloads it.
+            slot.release()
+            promise.completeWithTask { await self.respond(to: request) }
+            return
+        }
+        switch request.command {
+        case .state(let session):
+            let reply = engine.currentReply(of: entry.conversation)
+            slot.release()
+            promise.succeed(.reply(id: request.id, session: session, reply))
+        case .say(let session, let text):
+            let now = clock()
+            var changed = entry.conversation
+            let turn = engine.handle(text, in: &changed, now: now)
+            let conversation = changed
+            let write = SessionWrite.turn(
+                conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
+                effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile
+            )
+            committer.commitNow(write) { result in
+                guard case .success(.applied(let version)) = result else {
+                    if case .success(.conflict) = result {
+                        // Changed behind this slot's back: the general path reloads and retries.
+                        slot.release()
+                        promise.completeWithTask { await self.respond(to: request) }
+                        return
+                    }
+                    if case .success(.missing) = result {
+                        slot.markClosed()
+                        self.registry.remove(slot)
+                        slot.release()
+                        promise.succeed(.failure(id: request.id, Self.unknownSession))
+                        return
+                    }
+                    slot.release()
+                    let error: any Error = switch result {
+                    case .failure(let error): error
+                    case .success(let outcome): Self.storageError(outcome)
+                    }
+                    self.logger.error("request failed", metadata: ["op": "say", "error": "\(error)"])
+                    promise.succeed(.failure(id: request.id, ProtocolError(.internal, "the request could not be completed; try again")))
+                    return
+                }
+                slot.update { entry in
+                    entry.conversation = conversation
+                    entry.version = version
+                    entry.updatedAt = now
+                }
+                self.countTurn(turn)
+                self.logger.debug("turn", metadata: [
+                    "session": "\(session)", "length": "\(text.count)", "state": "\(turn.reply.state.rawValue)",
+                    "intent": "\(turn.reply.intent?.id ?? "-")",
+                ])
+                slot.release()
+                promise.succeed(.reply(id: request.id, session: session, turn.reply))
+            }
+        case .open, .resume, .close, .ping, .stats:
+            slot.release()
+            promise.completeWithTask { await self.respond(to: request) }
+        }
+    }
+
+    /// Counts an answered turn and the appeals it opened.
+    private func countTurn(_ turn: Turn) {
+        turnCount.wrappingAdd(1, ordering: .relaxed)
+        let opened = turn.effects.count { if case .openTicket = $0 { true } else { false } }
+        if opened > 0 { ticketCount.wrappingAdd(opened, ordering: .relaxed) }
     }
 
     /// The answer to one request.
@@ -153,7 +259,7 @@ public final class SessionService: Sendable {
             let turn = engine.handle(text, in: &conversation, now: now)
             let outcome = try await committer.commit(.turn(
                 conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
-                effects: turn.effects, at: now
+                effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile
             ))
             guard case .applied(let version) = outcome else { return .retry(outcome) }
             slot.update { entry in
@@ -161,9 +267,7 @@ public final class SessionService: Sendable {
                 entry.version = version
                 entry.updatedAt = now
             }
-            turnCount.wrappingAdd(1, ordering: .relaxed)
-            let opened = turn.effects.count { if case .openTicket = $0 { true } else { false } }
-            if opened > 0 { ticketCount.wrappingAdd(opened, ordering: .relaxed) }
+            countTurn(turn)
             logger.debug("turn", metadata: [
                 "session": "\(session)", "length": "\(text.count)", "state": "\(turn.reply.state.rawValue)",
                 "intent": "\(turn.reply.intent?.id ?? "-")",

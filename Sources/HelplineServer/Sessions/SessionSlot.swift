@@ -28,7 +28,7 @@ final class SessionSlot: Sendable {
     private struct State: Sendable {
         var entry: Entry
         var held = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [@Sendable () -> Void] = []
         var waiterHead = 0
     }
 
@@ -43,21 +43,26 @@ final class SessionSlot: Sendable {
     /// Waits until the session is free and takes it. Pair with ``release()``.
     func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let acquired = state.withLockedValue { state in
-                if state.held {
-                    state.waiters.append(continuation)
-                    return false
-                }
-                state.held = true
-                return true
+            if tryAcquire(orWait: { continuation.resume() }) { continuation.resume() }
+        }
+    }
+
+    /// Takes the session and returns `true` if it is free; otherwise queues `wake`, which is called
+    /// (from the releasing thread) once the session is handed over, and returns `false`.
+    func tryAcquire(orWait wake: @escaping @Sendable () -> Void) -> Bool {
+        state.withLockedValue { state in
+            if state.held {
+                state.waiters.append(wake)
+                return false
             }
-            if acquired { continuation.resume() }
+            state.held = true
+            return true
         }
     }
 
     /// Frees the session, handing it to the next waiter if there is one.
     func release() {
-        let next: CheckedContinuation<Void, Never>? = state.withLockedValue { state in
+        let next: (@Sendable () -> Void)? = state.withLockedValue { state in
             guard state.waiterHead < state.waiters.count else {
                 state.waiters.removeAll(keepingCapacity: false)
                 state.waiterHead = 0
@@ -72,7 +77,7 @@ final class SessionSlot: Sendable {
             }
             return next
         }
-        next?.resume()
+        next?()
     }
 
     /// The session's state. Read it while holding the slot.

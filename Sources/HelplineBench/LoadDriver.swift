@@ -1,0 +1,276 @@
+import Foundation
+import HelplineDialogue
+import HelplineServer
+import Histogram
+import NIOCore
+import NIOFoundationCompat
+import Synchronization
+
+/// The turns still to send in a phase of a load run, shared by all connections.
+final class TurnBudget: Sendable {
+    private let remaining: Atomic<Int>
+
+    init(_ turns: Int) {
+        remaining = Atomic(turns)
+    }
+
+    /// Takes one turn; `false` once the budget is spent.
+    func take() -> Bool {
+        remaining.wrappingSubtract(1, ordering: .relaxed).oldValue > 0
+    }
+}
+
+/// What one connection did in one phase.
+struct PhaseResult: Sendable {
+    /// Requests answered.
+    var requests = 0
+    /// Answers that were errors.
+    var errors = 0
+    /// Requests never answered (the connection closed).
+    var lost = 0
+    var errorCodes: [String: Int] = [:]
+    var latency = LatencySummary.makeHistogram()
+
+    mutating func add(_ other: PhaseResult) {
+        requests += other.requests
+        errors += other.errors
+        lost += other.lost
+        errorCodes.merge(other.errorCodes, uniquingKeysWith: +)
+        latency.add(other.latency)
+    }
+}
+
+/// Commands to a ``LoadDriver``, sent as user outbound events so they run on its event loop.
+enum LoadCommand: Sendable {
+    /// Open a session for every customer of the connection.
+    case open(EventLoopPromise<PhaseResult>)
+    /// Send turns while `budget` lasts; latencies are recorded when `record` is set.
+    case run(TurnBudget, record: Bool, EventLoopPromise<PhaseResult>)
+}
+
+/// Drives the customers of one connection: keeps up to `inFlight` requests outstanding, reads the
+/// answers in order, times each, and sends each customer's next message.
+///
+/// Everything happens on the channel's event loop, without tasks or locks: a request is built
+/// from pieces (the `say` texts are JSON-encoded once, up front), and of each answer only `ok`,
+/// `session`, `state`, the options' values and the error code are decoded.
+final class LoadDriver: ChannelDuplexHandler {
+    typealias InboundIn = LineFrame
+    typealias OutboundIn = Never
+    typealias OutboundOut = ByteBuffer
+
+    private struct Customer {
+        /// The session id, JSON-encoded (quoted) for request lines.
+        var session: [UInt8]?
+        var state: DialogueState?
+        var optionValues: [String] = []
+        var random: SplitMix64
+    }
+
+    private enum Pending {
+        case open(customer: Int)
+        case say(customer: Int, sentAt: UInt64)
+    }
+
+    private enum Phase {
+        case idle
+        case opening(EventLoopPromise<PhaseResult>)
+        case running(TurnBudget, record: Bool, EventLoopPromise<PhaseResult>)
+    }
+
+    private let script: CustomerScript
+    private let texts: EncodedTexts
+    private let openLine: [UInt8]
+    private let inFlight: Int
+    private var customers: [Customer]
+    /// Customers with no request outstanding.
+    private var ready: [Int] = []
+    private var pending = CircularBuffer<Pending>()
+    private var phase = Phase.idle
+    private var result = PhaseResult()
+    private var budgetSpent = false
+    private let decoder = JSONDecoder()
+
+    init(script: CustomerScript, texts: EncodedTexts, openLine: [UInt8], customers: Int, inFlight: Int, seed: UInt64) {
+        self.script = script
+        self.texts = texts
+        self.openLine = openLine
+        self.inFlight = max(1, inFlight)
+        self.customers = (0..<customers).map { index in
+            Customer(random: SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9))
+        }
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let command = event as? LoadCommand else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        promise?.succeed()
+        result = PhaseResult()
+        budgetSpent = false
+        switch command {
+        case .open(let done):
+            phase = .opening(done)
+            ready = customers.indices.filter { customers[$0].session == nil }.reversed()
+        case .run(let budget, let record, let done):
+            phase = .running(budget, record: record, done)
+            ready = customers.indices.filter { customers[$0].session != nil }.reversed()
+        }
+        fill(context: context)
+        context.flush()
+        finishIfDone()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let received = NIODeadline.now().uptimeNanoseconds
+        guard let request = pending.popFirst() else { return }
+        let reply: WireReply?
+        switch Self.unwrapInboundIn(data) {
+        case .line(let line):
+            reply = try? decoder.decode(WireReply.self, from: line)
+        case .tooLong:
+            reply = nil
+        }
+        result.requests += 1
+        if let reply, !reply.ok {
+            result.errors += 1
+            result.errorCodes[reply.error?.code ?? "unknown", default: 0] += 1
+        } else if reply == nil {
+            result.errors += 1
+            result.errorCodes["unreadable_answer", default: 0] += 1
+        }
+        switch request {
+        case .open(let index):
+            if let reply, reply.ok, let session = reply.session {
+                customers[index].session = EncodedTexts.quote(session)
+                customers[index].state = reply.state
+                customers[index].optionValues = reply.options?.map(\.value) ?? []
+            }
+        case .say(let index, let sentAt):
+            if case .running(_, true, _) = phase {
+                result.latency.record(received &- sentAt)
+            }
+            if let reply, reply.ok {
+                customers[index].state = reply.state
+                customers[index].optionValues = reply.options?.map(\.value) ?? []
+            }
+            ready.append(index)
+        }
+        fill(context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        finishIfDone()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !pending.isEmpty {
+            result.errorCodes["connection_closed", default: 0] += pending.count
+            result.lost += pending.count
+        }
+        pending.removeAll()
+        ready.removeAll()
+        budgetSpent = true
+        finishIfDone()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    /// Sends requests until `inFlight` are outstanding or there is nothing more to send.
+    private func fill(context: ChannelHandlerContext) {
+        while pending.count < inFlight, let index = ready.last {
+            switch phase {
+            case .idle:
+                return
+            case .opening:
+                ready.removeLast()
+                var buffer = context.channel.allocator.buffer(capacity: openLine.count)
+                buffer.writeBytes(openLine)
+                pending.append(.open(customer: index))
+                context.write(Self.wrapOutboundOut(buffer), promise: nil)
+            case .running(let budget, _, _):
+                guard !budgetSpent, budget.take() else {
+                    budgetSpent = true
+                    return
+                }
+                ready.removeLast()
+                let customer = customers[index]
+                guard let session = customer.session else { continue }
+                let text = script.nextText(state: customer.state, optionValues: customer.optionValues,
+                                           using: &customers[index].random)
+                let buffer = texts.sayLine(session: session, text: text, allocator: context.channel.allocator)
+                pending.append(.say(customer: index, sentAt: NIODeadline.now().uptimeNanoseconds))
+                context.write(Self.wrapOutboundOut(buffer), promise: nil)
+            }
+        }
+    }
+
+    private func finishIfDone() {
+        guard pending.isEmpty else { return }
+        switch phase {
+        case .idle:
+            return
+        case .opening(let done):
+            guard ready.isEmpty else { return }
+            phase = .idle
+            done.succeed(result)
+        case .running(_, _, let done):
+            guard budgetSpent || ready.isEmpty else { return }
+            phase = .idle
+            done.succeed(result)
+        }
+    }
+}
+
+/// The parts of an answer a simulated customer reads.
+struct WireReply: Decodable {
+    struct Option: Decodable {
+        var value: String
+    }
+
+    struct Failure: Decodable {
+        var code: String
+    }
+
+    var ok: Bool
+    var session: String?
+    var state: DialogueState?
+    var options: [Option]?
+    var error: Failure?
+}
+
+/// `say` request lines built from pieces: the texts are JSON-encoded once, by `JSONEncoder`.
+struct EncodedTexts: Sendable {
+    private let encoded: [String: [UInt8]]
+
+    init(_ texts: [String]) {
+        var encoded: [String: [UInt8]] = [:]
+        for text in texts { encoded[text] = Self.quote(text) }
+        self.encoded = encoded
+    }
+
+    /// `{"op":"say","session":…,"text":…}` and a line feed.
+    /// - Parameter session: the session id, already quoted by ``quote(_:)``.
+    func sayLine(session: [UInt8], text: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let quotedText = encoded[text] ?? Self.quote(text)
+        var buffer = allocator.buffer(capacity: 48 + session.count + quotedText.count)
+        buffer.writeStaticString(#"{"op":"say","session":"#)
+        buffer.writeBytes(session)
+        buffer.writeStaticString(#","text":"#)
+        buffer.writeBytes(quotedText)
+        buffer.writeStaticString("}\n")
+        return buffer
+    }
+
+    /// A string as a JSON string literal, quotes included.
+    static func quote(_ string: String) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? Array(encoder.encode(string))) ?? Array(#""""#.utf8)
+    }
+}

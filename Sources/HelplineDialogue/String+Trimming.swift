@@ -1,0 +1,15 @@
+extension String {
+    /// The text without leading and trailing white space: the same characters as Foundation's
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)` (Unicode White_Space and U+200B), without
+    /// a round trip through `NSString`.
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !Self.isTrimmed($0) }),
+              let last = scalars.lastIndex(where: { !Self.isTrimmed($0) }) else { return "" }
+        return String(scalars[first...last])
+    }
+
+    private static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || scalar == "\u{200B}"
+    }
+}

@@ -1,0 +1,231 @@
+import Logging
+import NIOCore
+
+/// Asks a connection to finish: no new requests are started; it closes once the requests in
+/// progress are answered.
+struct DrainConnection: Sendable {}
+
+/// What a connection needs from its daemon.
+struct ConnectionHooks: Sendable {
+    var service: SessionService
+    var logger: Logger
+    var maximumConnections: Int
+    /// Registers an open connection; `nil` when the daemon is shutting down.
+    var register: @Sendable (any Channel) -> Int?
+    var unregister: @Sendable (Int) -> Void
+}
+
+/// Serves one connection: starts requests as they arrive, several at once when they are for
+/// different sessions, and writes the answers back in request order.
+///
+/// Requests of one session on one connection run one after another, in order; requests of other
+/// sessions overtake a busy one's. Everything happens on the channel's event loop. Reading stops
+/// while too many requests wait or the answers back up (the channel is not writable), so a
+/// client that does not read is not read from either.
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = InboundMessage
+    typealias OutboundIn = Never
+    typealias OutboundOut = ProtocolResponse
+
+    /// The most requests started and unanswered at once; as many may wait behind them.
+    static let maximumInProgress = 128
+
+    private struct Started {
+        var session: String?
+        var response: ProtocolResponse?
+    }
+
+    private let hooks: ConnectionHooks
+    private var key: Int?
+    private var counted = false
+    /// Started requests in arrival order; the answered prefix is written and dropped.
+    private var started = CircularBuffer<Started>()
+    /// The sequence number of `started.first`.
+    private var firstSequence = 0
+    /// Requests read but not started yet.
+    private var waiting = CircularBuffer<InboundMessage>()
+    /// Sessions with a started, unanswered request on this connection.
+    private var busySessions: [String: Int] = [:]
+    private var readHeld = false
+    /// Inside ``startWaiting(context:)``: answers that complete at once must not start more from
+    /// within (the loop there goes on), or a long pipelined batch would recurse deeply.
+    private var starting = false
+    private var draining = false
+    private var inputClosed = false
+    private var closing = false
+
+    init(hooks: ConnectionHooks) {
+        self.hooks = hooks
+    }
+
+    // MARK: Lifecycle
+
+    func channelActive(context: ChannelHandlerContext) {
+        let open = hooks.service.connections.wrappingAdd(1, ordering: .relaxed).newValue
+        counted = true
+        key = hooks.register(context.channel)
+        hooks.logger.trace("connection opened", metadata: ["connections": "\(open)"])
+        if key == nil {
+            closing = true
+            context.close(promise: nil)
+        } else if open > hooks.maximumConnections {
+            hooks.logger.warning("connection limit reached", metadata: ["limit": "\(hooks.maximumConnections)"])
+            draining = true
+            context.write(wrapOutboundOut(.failure(id: nil, ProtocolError(.overloaded, "too many connections; try again later"))),
+                          promise: nil)
+            flushThenClose(context: context)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if counted {
+            counted = false
+            hooks.service.connections.wrappingSubtract(1, ordering: .relaxed)
+        }
+        if let key {
+            hooks.unregister(key)
+            self.key = nil
+        }
+        started.removeAll()
+        waiting.removeAll()
+        busySessions.removeAll()
+        hooks.logger.trace("connection closed")
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is DrainConnection {
+            draining = true
+            waiting.removeAll()
+            closeIfDone(context: context)
+        } else if let event = event as? ChannelEvent, event == .inputClosed {
+            inputClosed = true
+            closeIfDone(context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        hooks.logger.debug("connection ended", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: Requests
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !draining, !closing else { return }
+        waiting.append(unwrapInboundIn(data))
+        startWaiting(context: context)
+    }
+
+    /// Starts waiting requests in order while there is room and their sessions are free here.
+    private func startWaiting(context: ChannelHandlerContext) {
+        guard !starting else { return }
+        starting = true
+        defer { starting = false }
+        while !draining, !closing, started.count < Self.maximumInProgress, let message = waiting.first {
+            let session = Self.session(of: message)
+            if let session, busySessions[session] != nil { return }
+            waiting.removeFirst()
+            let sequence = firstSequence + started.count
+            started.append(Started(session: session))
+            if let session { busySessions[session, default: 0] += 1 }
+            hooks.service.respond(to: message, on: context.eventLoop)
+                .assumeIsolated()
+                .whenComplete { result in
+                    let response: ProtocolResponse
+                    switch result {
+                    case .success(let answer):
+                        response = answer
+                    case .failure:
+                        response = .failure(id: nil, ProtocolError(.internal, "the request could not be completed; try again"))
+                    }
+                    self.finish(sequence, with: response, context: context)
+                }
+        }
+    }
+
+    /// Records an answer, writes every answer now due in order, and starts what can start.
+    private func finish(_ sequence: Int, with response: ProtocolResponse, context: ChannelHandlerContext) {
+        let index = sequence - firstSequence
+        guard index >= 0, index < started.count, !closing else { return }
+        started[started.index(started.startIndex, offsetBy: index)].response = response
+        if let session = started[started.index(started.startIndex, offsetBy: index)].session {
+            if let count = busySessions[session], count > 1 {
+                busySessions[session] = count - 1
+            } else {
+                busySessions[session] = nil
+            }
+        }
+        if case .failure(_, let error) = response {
+            hooks.logger.debug("request refused", metadata: ["code": "\(error.code)"])
+        }
+        var wrote = false
+        while let first = started.first, let answer = first.response {
+            started.removeFirst()
+            firstSequence += 1
+            context.write(wrapOutboundOut(answer), promise: nil)
+            wrote = true
+        }
+        if wrote { context.flush() }
+        if !draining { startWaiting(context: context) }
+        resumeReadingIfPossible(context: context)
+        closeIfDone(context: context)
+    }
+
+    private static func session(of message: InboundMessage) -> String? {
+        guard case .request(let request) = message else { return nil }
+        return request.session
+    }
+
+    // MARK: Reading and closing
+
+    func read(context: ChannelHandlerContext) {
+        if shouldHoldReads(context: context) {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReadingIfPossible(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func shouldHoldReads(context: ChannelHandlerContext) -> Bool {
+        waiting.count >= Self.maximumInProgress || !context.channel.isWritable
+    }
+
+    private func resumeReadingIfPossible(context: ChannelHandlerContext) {
+        guard readHeld, !shouldHoldReads(context: context) else { return }
+        readHeld = false
+        context.read()
+    }
+
+    /// Closes once draining or half-closed and every started request is answered.
+    private func closeIfDone(context: ChannelHandlerContext) {
+        guard !closing, draining || inputClosed, started.isEmpty else { return }
+        if inputClosed, !draining, !waiting.isEmpty { return }
+        flushThenClose(context: context)
+    }
+
+    /// Closes the connection once everything written so far has reached the socket.
+    private func flushThenClose(context: ChannelHandlerContext) {
+        closing = true
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        do {
+            // An empty buffer written below the encoder completes after every answer before it.
+            let head = try context.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<LineFrameDecoder>.self)
+            head.writeAndFlush(NIOAny(ByteBuffer()), promise: promise)
+        } catch {
+            context.flush()
+            promise.succeed()
+        }
+        promise.futureResult.assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+}
