@@ -240,7 +240,7 @@ public final class SessionDatabase: Sendable {
             let at = at.databaseValue
             let update = try db.cachedStatement(sql: profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
             var arguments: StatementArguments = [
-                conversation.state.rawValue, conversation.topic, conversation.order, try StoredConversation.fastJSON(conversation) ?? json(StoredConversation(conversation)),
+                conversation.state.rawValue, conversation.topic, conversation.order, try json(StoredConversation(conversation)),
                 expectedVersion + 1, at, conversation.id, expectedVersion,
             ]
             if profileChanged { arguments += [try json(conversation.profile)] }
@@ -300,7 +300,7 @@ public final class SessionDatabase: Sendable {
     private static func record(for conversation: Conversation, version: Int, createdAt: Date, updatedAt: Date) throws -> SessionRecord {
         SessionRecord(
             id: conversation.id, profile: try json(conversation.profile), state: conversation.state.rawValue,
-            topic: conversation.topic, orderID: conversation.order, conversation: try StoredConversation.fastJSON(conversation) ?? json(StoredConversation(conversation)),
+            topic: conversation.topic, orderID: conversation.order, conversation: try json(StoredConversation(conversation)),
             version: version, createdAt: createdAt, updatedAt: updatedAt
         )
     }
