@@ -78,7 +78,11 @@ let package = Package(
         ),
         .target(
             name: "HelplineTranscripts",
-            dependencies: ["HelplineDialogue", "HelplineServer"]
+            dependencies: [
+                "HelplineDialogue",
+                "HelplineServer",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .systemLibrary(
             name: "CReadline",
@@ -120,7 +124,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "HelplineTranscriptsTests", dependencies: ["HelplineTranscripts"]),
+        .testTarget(
+            name: "HelplineTranscriptsTests",
+            dependencies: [
+                "HelplineTranscripts",
+                "HelplineServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "HelplineBenchTests", dependencies: ["HelplineBench"]),
         .testTarget(name: "HelplineCLITests", dependencies: ["HelplineCLI"]),
     ],

@@ -133,7 +133,8 @@ public struct DialogueEngine: Sendable {
         guard classification.intent != Classification.none, let best = catalog.intent(classification.intent) else {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
-                : OrderFinder.byTitleAlone(text, among: c.profile.orders, ignoring: titleStopwords)
+                : OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: c.profile.orders,
+                                           ignoring: titleStopwords)
             if let order = named {
                 c.order = order.id
                 c.misses = 0
@@ -161,7 +162,8 @@ public struct DialogueEngine: Sendable {
             }
             chosen = only
         }
-        return select(chosen, &c, text: text, entities: classification.entities, intent: score)
+        return select(chosen, &c, text: Self.orderText(text, classification.analysis),
+                      entities: classification.entities, intent: score)
     }
 
     /// The intents to offer when the best few are too close: the best and the runners-up within the
@@ -254,7 +256,8 @@ public struct DialogueEngine: Sendable {
         if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnknown, ["number": number])], intent: score)
         }
-        let byTitle = OrderFinder.byTitle(text, among: offered, ignoring: titleStopwords)
+        let byTitle = OrderFinder.byTitle(Self.orderText(text, classification.analysis), among: offered,
+                                          ignoring: titleStopwords)
         if byTitle.count == 1, let order = byTitle.first { return pickOrder(order, &c, intent: score) }
         if byNumber.count > 1 || byTitle.count > 1 {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderAmbiguous)], intent: score)
@@ -269,7 +272,8 @@ public struct DialogueEngine: Sendable {
             case .control:
                 return pickOrder(nil, &c, intent: score)
             case .topic where intent.id != topic.id:
-                return begin(intent, &c, text: text, entities: classification.entities, intent: score)
+                return begin(intent, &c, text: Self.orderText(text, classification.analysis),
+                             entities: classification.entities, intent: score)
             case .topic:
                 break
             }
@@ -318,19 +322,24 @@ public struct DialogueEngine: Sendable {
         }
         let classification = classifier.classify(text)
         let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        // An information question is answered, and still goes to the specialist with the appeal:
+        // a follow-up that merely sounds like a question is never lost. Bare small talk and control
+        // phrases («спасибо», «позовите оператора») are answered without being added.
+        var lead: [String] = []
         if classification.intent != Classification.none, !classification.isAmbiguous,
            let intent = catalog.intent(classification.intent) {
+            let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
             switch intent.kind {
-            case .info: return submittedStep(&c, lead: [answer(intent)], intent: score)
-            case .smalltalk: return submittedStep(&c, lead: smalltalk(intent), intent: score)
-            case .control: return submittedStep(&c, lead: [], intent: score)
-            case .topic: break
+            case .info: lead = [answer(intent)]
+            case .smalltalk where bare: return submittedStep(&c, lead: smalltalk(intent), intent: score)
+            case .control where bare: return submittedStep(&c, lead: [], intent: score)
+            case .smalltalk, .control, .topic: break
             }
         }
         ticket.messages.append(text)
         c.ticket = ticket
-        return say(&c, [prompts.text(.appended, ["ticket": ticket.id])], options: submittedOptions(), intent: score,
-                   effects: [.appendToTicket(id: ticket.id, message: text)])
+        return say(&c, lead + [prompts.text(.appended, ["ticket": ticket.id])], options: submittedOptions(),
+                   intent: score, effects: [.appendToTicket(id: ticket.id, message: text)])
     }
 
     // MARK: - Control words
@@ -456,6 +465,20 @@ public struct DialogueEngine: Sendable {
     public func eligibleOrders(for topic: Intent, in profile: Profile) -> [Order] {
         let kinds = rules.orderKinds(for: topic)
         return profile.orders.filter { kinds.contains($0.kind.rawValue) }
+    }
+
+    /// Small talk or a control phrase of at most this many words after an appeal is not added to it.
+    static let bareSmalltalkWords = 4
+
+    /// The message as typed plus its repaired words, so an order is found by a title word typed in
+    /// the wrong layout or in translit («rhjccjdrb», «krossovki») as well as by its number.
+    static func orderText(_ text: String, _ analysis: Analysis) -> String {
+        analysis.repairs.isEmpty ? text : text + " " + analysis.words.joined(separator: " ")
+    }
+
+    /// The message's words after repairs when any were made, else the message as typed.
+    static func repairedText(_ text: String, _ analysis: Analysis) -> String {
+        analysis.repairs.isEmpty ? text : analysis.words.joined(separator: " ")
     }
 
     /// The one order a message names among `orders`: by its number, else by a distinctive title word.

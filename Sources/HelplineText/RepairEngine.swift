@@ -10,6 +10,9 @@ final class RepairEngine: Sendable {
     /// Words shorter than this are never spelling-corrected: among short words a single edit too
     /// often turns one correct word into another («вещь» → «весь»).
     static let shortestCorrected = 5
+    /// Words of this length are corrected only by restoring one dropped letter («закз» → «заказ»),
+    /// the commonest slip in a short word and the one least likely to hit another real word.
+    static let droppedLetterFrom = 4
     /// From this length on, two edits are allowed; below it, one.
     static let twoEditsFrom = 7
     /// Below this mean log probability a Russian string is gibberish (keyboard noise).
@@ -127,7 +130,8 @@ final class RepairEngine: Sendable {
     /// The best known word within the allowed edit distance: nearest, then most frequent.
     func correct(_ word: UnsafeBufferPointer<UInt32>) -> (id: Int, distance: Int)? {
         let n = word.count
-        guard n >= RepairEngine.shortestCorrected, n <= SpellingIndex.maxLength else { return nil }
+        guard n >= RepairEngine.droppedLetterFrom, n <= SpellingIndex.maxLength else { return nil }
+        let onlyDroppedLetter = n < RepairEngine.shortestCorrected
         let script = Lexicon.script(word)
         guard script != .other else { return nil }
         for c in word where Chars.isDigit(c) { return nil }
@@ -136,6 +140,7 @@ final class RepairEngine: Sendable {
         for candidate in spelling.candidates(for: word, distance: limit) {
             let id = Int(candidate)
             guard lexicon.scripts[id] == script else { continue }
+            if onlyDroppedLetter, lexicon.withWord(id, { $0.count }) != n + 1 { continue }
             let distance = lexicon.withWord(id) { SpellingIndex.distance(word, $0, limit: limit) }
             guard distance >= 1, distance <= limit else { continue }
             if let current = best {

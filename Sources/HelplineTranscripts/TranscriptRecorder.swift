@@ -1,15 +1,25 @@
 import Foundation
 import HelplineDialogue
+import Yams
 
 /// What a transcript says before its first line: a title, the profile and the conversation's time.
 public struct TranscriptHeader: Sendable, Hashable {
     public var title: String
     /// The profile the conversation ran with.
     public var profile: Profile
-    /// The profile file's name when it came from one (`demo-profile.yaml`); `nil` writes it inline.
+    /// The profile file's path when it came from one; `demo` or `demo-profile.yaml` for the demo
+    /// profile of the data; `nil` writes the profile inline.
     public var profileFile: String?
     /// When the conversation started; a replay runs at this fixed time.
     public var time: Date
+
+    /// The `profileFile` that writes `profile: demo`.
+    public static let demoProfile = "demo"
+
+    /// Whether `profileFile` names the data's demo profile rather than a file of its own.
+    static func namesDemo(_ file: String) -> Bool {
+        file == demoProfile || file == Profile.demoPath || file == (Profile.demoPath as NSString).lastPathComponent
+    }
 
     public init(title: String, profile: Profile, profileFile: String?, time: Date) {
         self.title = title
@@ -25,25 +35,31 @@ public enum TranscriptEntry: Sendable, Hashable {
     case bot(Reply)
 }
 
-/// Writes a conversation to a file as it happens, as plain UTF-8 text that reads as the dialogue.
+/// Writes a conversation to a file as it happens, in the transcript format (`docs/TRANSCRIPTS.md`),
+/// so that replaying the file passes.
 ///
 /// ```
 /// title: Разговор в чате
-/// profile: demo-profile.yaml
-/// time: 2026-11-20T07:00:00Z
+/// profile: demo
+/// now: 2026-06-01T07:00:00Z
 ///
-/// bot: Здравствуйте! Выберите тему обращения.
-///   1. Доставка
-///   2. Возвраты
-/// state: choose_topic
-/// user: где мой заказ
-/// bot: …
+/// < Здравствуйте, Анна! Чем можем помочь?
+/// < Выберите тему обращения — номер или название из списка — или опишите вопрос своими словами.
+/// [1] Доставка
+/// [2] Отслеживание заказа
+/// ? state: choose_topic
+///
+/// > где мой заказ
+/// …
 /// ```
-/// Each entry is flushed when written, so the file is complete up to the last answered turn even
-/// if the chat is killed.
+/// Each bot reply is written with its text (the appeal's id replaced by `*`, since a replay makes
+/// another), its options, and assertions on its state, intent and appeal. Each entry is written
+/// through at once, so the file is complete up to the last answered turn even if the chat is killed.
 public final class TranscriptRecorder {
     public let path: String
     private let handle: FileHandle
+    /// The appeal id of the last reply that carried one (for `id=same` / `id=new`).
+    private var lastTicketID: String?
 
     /// Creates (or replaces) the file and writes the header and the entries so far.
     public init(path: String, header: TranscriptHeader, entries: [TranscriptEntry] = []) throws {
@@ -52,8 +68,12 @@ public final class TranscriptRecorder {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw TranscriptRecorderError(path: path, message: "cannot create the file")
         }
-        handle = try FileHandle(forWritingTo: url)
-        try write(Self.render(header))
+        do {
+            handle = try FileHandle(forWritingTo: url)
+        } catch {
+            throw TranscriptRecorderError(path: path, message: "cannot open the file for writing: \(error.localizedDescription)")
+        }
+        try write(Self.render(header, transcriptPath: path))
         for entry in entries { try record(entry) }
     }
 
@@ -63,7 +83,8 @@ public final class TranscriptRecorder {
 
     /// Appends one entry.
     public func record(_ entry: TranscriptEntry) throws {
-        try write(Self.render(entry))
+        try write(Self.render(entry, lastTicketID: lastTicketID))
+        if case .bot(let reply) = entry, let ticket = reply.ticket { lastTicketID = ticket.id }
     }
 
     /// Closes the file; later entries are not written.
@@ -79,42 +100,94 @@ public final class TranscriptRecorder {
         }
     }
 
-    /// The header's text, ending with a blank line.
-    public static func render(_ header: TranscriptHeader) -> String {
+    // MARK: - Rendering
+
+    /// The header's text, ending with a blank line. A profile file is named relative to the
+    /// transcript's folder (`transcriptPath`), so the pair can move together.
+    public static func render(_ header: TranscriptHeader, transcriptPath: String? = nil) -> String {
         var lines = ["title: \(oneLine(header.title))"]
-        if let file = header.profileFile {
-            lines.append("profile: \(file)")
-        } else {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let json = (try? encoder.encode(header.profile)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-            lines.append("profile: \(json)")
+        switch header.profileFile {
+        case let file? where TranscriptHeader.namesDemo(file):
+            lines.append("profile: demo")
+        case let file?:
+            lines.append("profile: \(relativePath(file, from: transcriptPath))")
+        case nil:
+            lines.append("profile:")
+            lines.append(contentsOf: inlineProfile(header.profile).map { "  " + $0 })
         }
-        lines.append("time: \(ISO8601.format(header.time))")
+        lines.append("now: \(ISO8601.format(header.time))")
         return lines.joined(separator: "\n") + "\n\n"
     }
 
-    /// One entry's lines: `user:` with the text, or `bot:` with the text, the options and the state.
-    public static func render(_ entry: TranscriptEntry) -> String {
+    /// One entry's lines: `> text`, or the reply's `<` lines, `[key] label` options and `?` assertions.
+    /// `lastTicketID` is the appeal of the previous reply that had one.
+    public static func render(_ entry: TranscriptEntry, lastTicketID: String? = nil) -> String {
         switch entry {
         case .user(let text):
-            return "user: \(oneLine(text))\n"
+            return "\n> \(oneLine(text))\n"
         case .bot(let reply):
             var lines: [String] = []
-            let paragraphs = reply.text.split(separator: "\n", omittingEmptySubsequences: false)
-            for (index, paragraph) in paragraphs.enumerated() {
-                lines.append(index == 0 ? "bot: \(paragraph)" : "  \(paragraph)")
+            for line in reply.text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+                let text = String(line).trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else { continue }
+                lines.append("< " + escapeText(text, ticketID: reply.ticket?.id))
             }
             for option in reply.options {
-                lines.append("  \(option.key). \(oneLine(option.label))")
+                lines.append("[\(option.key)] \(TextPattern.escape(oneLine(option.label)))")
             }
-            lines.append("state: \(reply.state.rawValue)")
+            lines.append("? state: \(reply.state.rawValue)")
+            if let intent = reply.intent {
+                lines.append("? intent: \(intent.id)")
+            }
+            if let ticket = reply.ticket {
+                var fields: [String] = []
+                if let lastTicketID { fields.append(ticket.id == lastTicketID ? "id=same" : "id=new") }
+                fields.append("topic=\(ticket.topic)")
+                fields.append("order=\(ticket.order ?? "none")")
+                fields.append("queue=\(ticket.queue.rawValue)")
+                fields.append("eta=\(ticket.etaMinutes.map(String.init).joined(separator: "-"))")
+                lines.append("? ticket: " + fields.joined(separator: " "))
+            }
             return lines.joined(separator: "\n") + "\n"
         }
     }
 
+    /// Escapes a reply line for a `<` line, writing `*` where the appeal's id was.
+    static func escapeText(_ text: String, ticketID: String?) -> String {
+        guard let ticketID, !ticketID.isEmpty else { return TextPattern.escape(text) }
+        return text.components(separatedBy: ticketID).map(TextPattern.escape).joined(separator: "*")
+    }
+
+    /// The profile as YAML lines (Cyrillic kept as is).
+    static func inlineProfile(_ profile: Profile) -> [String] {
+        let encoder = YAMLEncoder()
+        encoder.options.allowUnicode = true
+        encoder.options.sortKeys = false
+        let text: String
+        do { text = try encoder.encode(profile) } catch {
+            // Profile's fields are plain strings, numbers and dates; JSON text is YAML too.
+            let json = JSONEncoder()
+            json.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            text = (try? json.encode(profile)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// `file` relative to the folder of `transcriptPath` when both are known and it helps.
+    static func relativePath(_ file: String, from transcriptPath: String?) -> String {
+        guard let transcriptPath else { return file }
+        let target = URL(fileURLWithPath: file).standardizedFileURL.pathComponents
+        let base = URL(fileURLWithPath: transcriptPath).standardizedFileURL.deletingLastPathComponent().pathComponents
+        var common = 0
+        while common < target.count - 1, common < base.count, target[common] == base[common] { common += 1 }
+        guard common > 1 else { return URL(fileURLWithPath: file).standardizedFileURL.path }
+        let ups = Array(repeating: "..", count: base.count - common)
+        return (ups + target[common...]).joined(separator: "/")
+    }
+
     private static func oneLine(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+            .replacingOccurrences(of: "\n", with: " ")
     }
 }
 

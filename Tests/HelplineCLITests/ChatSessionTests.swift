@@ -106,10 +106,10 @@ struct ChatSessionTests {
         await session.finish()
         #expect(screen.notices.last == ChatStrings.recordingTo(path))
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let userLines = text.split(separator: "\n").filter { $0.hasPrefix("user: ") }
-        #expect(userLines == ["user: первое", "user: второе"])
-        #expect(text.contains("bot: Привет, Анна!"))
-        #expect(text.contains("profile: demo-profile.yaml"))
+        let userLines = text.split(separator: "\n").filter { $0.hasPrefix("> ") }
+        #expect(userLines == ["> первое", "> второе"])
+        #expect(text.contains("< Привет, Анна!"))
+        #expect(text.contains("profile: demo\n"))
     }
 
     /// A session the backend forgot is reopened and the user told; piped use stops there.

@@ -98,7 +98,8 @@ struct PipedChatTests {
         #expect(result.stdout.isEmpty)
     }
 
-    /// --record writes the conversation as it happens: every user line and bot reply, in order.
+    /// --record writes the conversation as it happens, every user line and bot reply in order,
+    /// and `helpline replay` passes on the file right away.
     @Test func recordOption() throws {
         let folder = try HelplineProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -107,8 +108,11 @@ struct PipedChatTests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let text = try String(contentsOf: file, encoding: .utf8)
         let lines = text.split(separator: "\n")
-        #expect(lines.filter { $0.hasPrefix("user: ") } == ["user: доставка", "user: 1"])
-        #expect(lines.filter { $0.hasPrefix("bot: ") }.count == 3)
-        #expect(text.contains("profile: demo-profile.yaml"))
+        #expect(lines.filter { $0.hasPrefix("> ") } == ["> доставка", "> 1"])
+        #expect(lines.filter { $0.hasPrefix("? state: ") }.count == 3)
+        #expect(text.contains("profile: demo\n"))
+        let replay = try HelplineProcess.run(["replay", file.path], input: "")
+        #expect(replay.status == 0, "stdout: \(replay.stdout)")
+        #expect(replay.stdout.hasSuffix("1 passed, 0 failed\n"))
     }
 }

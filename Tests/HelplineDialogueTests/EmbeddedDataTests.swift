@@ -56,6 +56,20 @@ struct EmbeddedDataTests {
         #expect(travel.ticket?.queue == .travelPriority && travel.ticket?.id == "demo-2")
     }
 
+    /// At the order step a title word typed in the wrong keyboard layout or in translit picks the
+    /// order, as the text layer repairs it («yfeiybrb», «naushniki» → «наушники»).
+    @Test(arguments: [("yfeiybrb", "Наушники"), ("naushniki", "Наушники"), ("xfqybr", "Электрический чайник")])
+    func repairedTitleWordPicksOrder(input: String, title: String) throws {
+        let engine = try engine()
+        let demo = try Profile.demo()
+        var c = engine.start(id: "t", profile: demo, now: Fixture.now).0
+        _ = engine.handle("3", in: &c, now: Fixture.now)
+        #expect(c.state == .chooseOrder)
+        let reply = engine.handle(input, in: &c, now: Fixture.now).reply
+        let order = try #require(demo.orders.first { $0.title.hasPrefix(title) })
+        #expect(reply.state == .write && c.order == order.id)
+    }
+
     /// With the real matcher, asking for an operator opens the message step with the general topic.
     @Test func realMatcherOperator() throws {
         let engine = try engine()

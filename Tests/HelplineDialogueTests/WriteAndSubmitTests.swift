@@ -98,24 +98,29 @@ struct WriteAndSubmitTests {
         #expect(turn.effects == [.appendToTicket(id: "s1-1", message: "и деньги не вернули")])
     }
 
-    /// After the appeal an information question is answered, not appended; thanks gets a short reply.
+    /// After the appeal an information question is answered and still added to the appeal, so a
+    /// follow-up is never lost; bare thanks and a bare call for an operator get a reply and are not added.
     @Test func infoAndThanksAfterSubmit() throws {
         let engine = try Fixture.engine(["какой телефон?": Fixture.verdict("contacts_phone"),
                                          "спасибо": Fixture.verdict("thanks"),
-                                         "оператор": Fixture.verdict("operator")])
+                                         "оператор": Fixture.verdict("operator"),
+                                         "спасибо, и ещё: коробка была мятая": Fixture.verdict("thanks")])
         var c = atWrite(engine)
         _ = engine.handle("Сломались", in: &c, now: Fixture.now)
         let info = engine.handle("какой телефон?", in: &c, now: Fixture.now)
-        #expect(info.effects.isEmpty && info.reply.state == .submitted)
+        #expect(info.effects == [.appendToTicket(id: "s1-1", message: "какой телефон?")])
+        #expect(info.reply.state == .submitted)
         #expect(info.reply.text.hasPrefix("Москва: +7 495 232−10−00."))
-        #expect(info.reply.text.contains(engine.prompts.text(.resumeSubmitted, ["ticket": "s1-1"])))
+        #expect(info.reply.text.contains(engine.prompts.text(.appended, ["ticket": "s1-1"])))
         let thanks = engine.handle("спасибо", in: &c, now: Fixture.now)
         let thanksText = try #require(engine.prompts.smalltalk("thanks"))
         #expect(thanks.effects.isEmpty && thanks.reply.text.hasPrefix(thanksText))
         let op = engine.handle("оператор", in: &c, now: Fixture.now)
         #expect(op.effects.isEmpty && op.reply.text == engine.prompts.text(.resumeSubmitted, ["ticket": "s1-1"]))
-        #expect(c.ticket?.messages == ["Сломались"])
-        #expect(info.reply.ticket == c.ticket)
+        let longer = engine.handle("спасибо, и ещё: коробка была мятая", in: &c, now: Fixture.now)
+        #expect(longer.effects == [.appendToTicket(id: "s1-1", message: "спасибо, и ещё: коробка была мятая")])
+        #expect(c.ticket?.messages == ["Сломались", "какой телефон?", "спасибо, и ещё: коробка была мятая"])
+        #expect(longer.reply.ticket == c.ticket)
     }
 
     /// An ambiguous or unrecognised message after the appeal is appended, never lost.

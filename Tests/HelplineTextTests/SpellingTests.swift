@@ -19,11 +19,13 @@ struct SpellingTests {
         #expect(corrected("жаллоба") == "жалоба")    // deletion
     }
 
-    /// Words of five or six letters get at most one edit, words of four letters or fewer none.
+    /// Words of five or six letters get at most one edit; four-letter words only a restored dropped
+    /// letter; shorter words none.
     @Test func limits() {
         #expect(corrected("пррль") == nil)           // five letters, two edits from «пароль»
         #expect(corrected("зкз") == nil)             // too short
-        #expect(corrected("зака") == nil)            // four letters: not corrected
+        #expect(corrected("закз") == "заказ")        // four letters: one dropped letter restored
+        #expect(corrected("зака") == "заказ")        // likewise at the end
         #expect(corrected("абракадабра") == nil)     // nothing near
     }
 

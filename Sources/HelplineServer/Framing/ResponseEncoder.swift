@@ -11,8 +11,6 @@ public struct ResponseEncoder: MessageToByteEncoder {
     }
 
     public func encode(data: ProtocolResponse, out: inout ByteBuffer) throws {
-        if !codec.encodeResponse(data, into: &out) {
-            out.writeBytes(codec.encodeResponse(data))
-        }
+        out.writeBytes(codec.encodeResponse(data))
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import HelplineDialogue
-import NIOCore
 
 /// A row of `sessions`: one open conversation.
 ///
@@ -90,84 +89,6 @@ struct StoredConversation: Encodable {
         var replyText: String?
         var replyIntent: IntentScore?
         var ticketCount: Int
-    }
-
-    /// The row's JSON, as ``encode(to:)`` gives it, written straight into a buffer without
-    /// `JSONEncoder` (this runs on every turn); `nil` for the rare conversation whose last reply
-    /// is stored whole or that holds a number JSON cannot carry: encode those with `JSONEncoder`.
-    static func fastJSON(_ c: Conversation) -> String? {
-        if let reply = c.lastReply, !(reply.state == c.state && reply.options == c.options && reply.ticket == c.ticket) {
-            return nil
-        }
-        var buffer = ByteBufferAllocator().buffer(capacity: 1_024)
-        buffer.writeStaticString(#"{"id":"#)
-        ResponseWriter.writeString(c.id, into: &buffer)
-        buffer.writeStaticString(#","state":"#)
-        ResponseWriter.writeString(c.state.rawValue, into: &buffer)
-        if let topic = c.topic {
-            buffer.writeStaticString(#","topic":"#)
-            ResponseWriter.writeString(topic, into: &buffer)
-        }
-        if let order = c.order {
-            buffer.writeStaticString(#","order":"#)
-            ResponseWriter.writeString(order, into: &buffer)
-        }
-        if let ticket = c.ticket {
-            let created = ticket.createdAt.timeIntervalSinceReferenceDate
-            guard created.isFinite else { return nil }
-            buffer.writeStaticString(#","ticket":{"created_at":"#)
-            buffer.writeString(created.description)
-            buffer.writeStaticString(#","eta_minutes":["#)
-            for (index, minutes) in ticket.etaMinutes.enumerated() {
-                if index > 0 { buffer.writeStaticString(",") }
-                buffer.writeString(String(minutes))
-            }
-            buffer.writeStaticString(#"],"id":"#)
-            ResponseWriter.writeString(ticket.id, into: &buffer)
-            buffer.writeStaticString(#","messages":["#)
-            for (index, message) in ticket.messages.enumerated() {
-                if index > 0 { buffer.writeStaticString(",") }
-                ResponseWriter.writeString(message, into: &buffer)
-            }
-            buffer.writeStaticString("]")
-            if let order = ticket.order {
-                buffer.writeStaticString(#","order":"#)
-                ResponseWriter.writeString(order, into: &buffer)
-            }
-            buffer.writeStaticString(#","queue":"#)
-            ResponseWriter.writeString(ticket.queue.rawValue, into: &buffer)
-            buffer.writeStaticString(#","topic":"#)
-            ResponseWriter.writeString(ticket.topic, into: &buffer)
-            buffer.writeStaticString("}")
-        }
-        buffer.writeStaticString(#","misses":"#)
-        buffer.writeString(String(c.misses))
-        buffer.writeStaticString(#","options":["#)
-        for (index, option) in c.options.enumerated() {
-            buffer.writeStaticString(index == 0 ? #"{"key":"# : #",{"key":"#)
-            ResponseWriter.writeString(option.key, into: &buffer)
-            buffer.writeStaticString(#","label":"#)
-            ResponseWriter.writeString(option.label, into: &buffer)
-            buffer.writeStaticString(#","value":"#)
-            ResponseWriter.writeString(option.value, into: &buffer)
-            buffer.writeStaticString("}")
-        }
-        buffer.writeStaticString(#"],"ticketCount":"#)
-        buffer.writeString(String(c.ticketCount))
-        if let reply = c.lastReply {
-            buffer.writeStaticString(#","replyText":"#)
-            ResponseWriter.writeString(reply.text, into: &buffer)
-            if let intent = reply.intent {
-                guard intent.confidence.isFinite else { return nil }
-                buffer.writeStaticString(#","replyIntent":{"confidence":"#)
-                buffer.writeString(intent.confidence.description)
-                buffer.writeStaticString(#","id":"#)
-                ResponseWriter.writeString(intent.id, into: &buffer)
-                buffer.writeStaticString("}")
-            }
-        }
-        buffer.writeStaticString("}")
-        return buffer.readString(length: buffer.readableBytes)
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -230,11 +230,9 @@ public final class SessionDatabase: Sendable {
             return .applied(version: 1)
 
         case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at, let profileChanged):
-            // Dates are stored as text; format this one once for its three rows.
-            let at = at.databaseValue
             let update = try db.cachedStatement(sql: profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
             var arguments: StatementArguments = [
-                conversation.state.rawValue, conversation.topic, conversation.order, try StoredConversation.fastJSON(conversation) ?? json(StoredConversation(conversation)),
+                conversation.state.rawValue, conversation.topic, conversation.order, try json(StoredConversation(conversation)),
                 expectedVersion + 1, at, conversation.id, expectedVersion,
             ]
             if profileChanged { arguments += [try json(conversation.profile)] }
@@ -282,19 +280,20 @@ public final class SessionDatabase: Sendable {
                 messages: try json(ticket.messages), createdAt: ticket.createdAt
             ).insert(db)
         case .appendToTicket(let id, let message):
-            // The messages are a JSON array; SQLite appends to it in place.
-            let append = try db.cachedStatement(sql: "UPDATE tickets SET messages = json_insert(messages, '$[#]', ?) WHERE id = ?")
-            try append.execute(arguments: [message, id])
-            guard db.changesCount == 1 else {
+            guard var record = try TicketRecord.fetchOne(db, key: id) else {
                 throw DatabaseError(message: "no appeal \(id) to add a message to")
             }
+            var messages = try decoder.decode([String].self, from: Data(record.messages.utf8))
+            messages.append(message)
+            record.messages = try json(messages)
+            try record.update(db)
         }
     }
 
     private static func record(for conversation: Conversation, version: Int, createdAt: Date, updatedAt: Date) throws -> SessionRecord {
         SessionRecord(
             id: conversation.id, profile: try json(conversation.profile), state: conversation.state.rawValue,
-            topic: conversation.topic, orderID: conversation.order, conversation: try StoredConversation.fastJSON(conversation) ?? json(StoredConversation(conversation)),
+            topic: conversation.topic, orderID: conversation.order, conversation: try json(StoredConversation(conversation)),
             version: version, createdAt: createdAt, updatedAt: updatedAt
         )
     }

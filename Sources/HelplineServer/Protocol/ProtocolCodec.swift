@@ -1,6 +1,5 @@
 import Foundation
 import HelplineDialogue
-import NIOCore
 
 /// Turns protocol lines into requests and answers into lines.
 ///
@@ -56,13 +55,6 @@ public struct ProtocolCodec: Sendable {
         }
         data.append(UInt8(ascii: "\n"))
         return data
-    }
-
-    /// Appends an answer as one line, `\n` included, exactly as ``encodeResponse(_:)`` encodes it
-    /// but without `JSONEncoder`; `false` (nothing appended) for an answer only
-    /// ``encodeResponse(_:)`` can handle (it holds a number JSON cannot carry).
-    public func encodeResponse(_ response: ProtocolResponse, into buffer: inout ByteBuffer) -> Bool {
-        ResponseWriter.write(response, into: &buffer)
     }
 
     /// Decodes one answer line (the client side).

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+struct ReplayCommandTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `helpline replay Transcripts` passes the whole folder and ends with the summary line, exit 0.
+    @Test func wholeFolderPasses() throws {
+        let result = try HelplineProcess.run(["replay", Self.root.appendingPathComponent("Transcripts").path], input: "")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let summary = try #require(result.stdout.split(separator: "\n").last)
+        let passed = Int(summary.split(separator: " ").first ?? "") ?? 0
+        #expect(summary == "\(passed) passed, 0 failed")
+        #expect(passed >= 40)
+    }
+
+    /// A failing transcript is printed with its file, line and diff; the summary counts it; exit 1.
+    @Test func failureIsReportedWithExitOne() throws {
+        let folder = try HelplineProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "title: Меню\n> меню\n? state: choose_topic\n".write(to: folder.appendingPathComponent("a.transcript"), atomically: true, encoding: .utf8)
+        try "title: Неверный шаг\n> 5\n? state: choose_order\n".write(to: folder.appendingPathComponent("b.transcript"), atomically: true, encoding: .utf8)
+        try "title: Не транскрипт\n".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let result = try HelplineProcess.run(["replay", folder.path], input: "")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAIL \(folder.path)/b.transcript:1 — Неверный шаг\n"))
+        #expect(result.stdout.contains("  \(folder.path)/b.transcript:3: ? state: choose_order\n    - state choose_order\n    + state write\n"))
+        #expect(result.stdout.hasSuffix("1 passed, 1 failed\n"))
+    }
+
+    /// A transcript with a syntax error fails with its file and line; a missing path is a usage error.
+    @Test func brokenFileAndMissingPath() throws {
+        let folder = try HelplineProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("bad.transcript")
+        try "title: Т\n> привет\n? state: writing\n".write(to: file, atomically: true, encoding: .utf8)
+        let broken = try HelplineProcess.run(["replay", file.path], input: "")
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("\(file.path):3: unknown state `writing`"))
+        let missing = try HelplineProcess.run(["replay", folder.appendingPathComponent("nothing").path], input: "")
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("no such file or folder"))
+    }
+}
