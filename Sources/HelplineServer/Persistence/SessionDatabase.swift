@@ -230,6 +230,8 @@ public final class SessionDatabase: Sendable {
             return .applied(version: 1)
 
         case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at, let profileChanged):
+            // Dates are stored as text; format this one once for its three rows.
+            let at = at.databaseValue
             let update = try db.cachedStatement(sql: profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
             var arguments: StatementArguments = [
                 conversation.state.rawValue, conversation.topic, conversation.order, try json(StoredConversation(conversation)),
@@ -280,13 +282,12 @@ public final class SessionDatabase: Sendable {
                 messages: try json(ticket.messages), createdAt: ticket.createdAt
             ).insert(db)
         case .appendToTicket(let id, let message):
-            guard var record = try TicketRecord.fetchOne(db, key: id) else {
+            // The messages are a JSON array; SQLite's json_insert appends to it in place.
+            let append = try db.cachedStatement(sql: "UPDATE tickets SET messages = json_insert(messages, '$[#]', ?) WHERE id = ?")
+            try append.execute(arguments: [message, id])
+            guard db.changesCount == 1 else {
                 throw DatabaseError(message: "no appeal \(id) to add a message to")
             }
-            var messages = try decoder.decode([String].self, from: Data(record.messages.utf8))
-            messages.append(message)
-            record.messages = try json(messages)
-            try record.update(db)
         }
     }
 
