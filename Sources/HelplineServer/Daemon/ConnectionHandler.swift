@@ -18,10 +18,10 @@ struct ConnectionHooks: Sendable {
 /// Serves one connection: starts requests as they arrive, several at once when they are for
 /// different sessions, and writes the answers back in request order.
 ///
-/// Requests of one session on one connection run one after another, in order; requests of other
-/// sessions overtake a busy one's. Everything happens on the channel's event loop. Reading stops
-/// while too many requests wait or the answers back up (the channel is not writable), so a
-/// client that does not read is not read from either.
+/// Requests of one session on one connection run one after another, in order: a request whose
+/// session is still busy here waits, and those behind it with it. Everything happens on the
+/// channel's event loop. Reading stops while too many requests wait or the answers back up (the
+/// channel is not writable), so a client that does not read is not read from either.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = InboundMessage
     typealias OutboundIn = Never
