@@ -36,7 +36,8 @@ struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-/// The `conversation` column: a ``Conversation`` without what is stored elsewhere or derivable.
+/// The `conversation` column: a ``Conversation`` without what is stored elsewhere or derivable,
+/// its options written as `[key, label, value]` arrays (a third cheaper to encode than objects).
 ///
 /// The profile has its own column and the last reply is, nearly always, the conversation's state,
 /// options and appeal with a text and an intent: only those two are stored then. This keeps the JSON
@@ -64,12 +65,13 @@ struct StoredConversation: Encodable {
         conversation.order = stored.order
         conversation.ticket = stored.ticket
         conversation.misses = stored.misses
-        conversation.options = stored.options
+        let options = stored.options.map(\.option)
+        conversation.options = options
         conversation.ticketCount = stored.ticketCount
         if let reply = stored.lastReply {
             conversation.lastReply = reply
         } else if let text = stored.replyText {
-            conversation.lastReply = Reply(state: stored.state, text: text, options: stored.options,
+            conversation.lastReply = Reply(state: stored.state, text: text, options: options,
                                            intent: stored.replyIntent, ticket: stored.ticket)
         }
         return conversation
@@ -84,7 +86,7 @@ struct StoredConversation: Encodable {
         var order: String?
         var ticket: Ticket?
         var misses: Int
-        var options: [ReplyOption]
+        var options: [StoredOption]
         var lastReply: Reply?
         var replyText: String?
         var replyIntent: IntentScore?
@@ -100,7 +102,7 @@ struct StoredConversation: Encodable {
         try container.encodeIfPresent(c.order, forKey: .order)
         try container.encodeIfPresent(c.ticket, forKey: .ticket)
         try container.encode(c.misses, forKey: .misses)
-        try container.encode(c.options, forKey: .options)
+        try container.encode(c.options.map(StoredOption.init), forKey: .options)
         try container.encode(c.ticketCount, forKey: .ticketCount)
         if let reply = c.lastReply {
             let derivable = reply.state == c.state && reply.options == c.options && reply.ticket == c.ticket
@@ -111,6 +113,32 @@ struct StoredConversation: Encodable {
                 try container.encode(reply, forKey: .lastReply)
             }
         }
+    }
+}
+
+/// An option in the `conversation` column: `["1","Доставка","delivery"]`. Rows written before
+/// hold `{"key":…,"label":…,"value":…}`, which decode too.
+struct StoredOption: Codable {
+    var option: ReplyOption
+
+    init(_ option: ReplyOption) {
+        self.option = option
+    }
+
+    init(from decoder: any Decoder) throws {
+        if var array = try? decoder.unkeyedContainer() {
+            option = ReplyOption(key: try array.decode(String.self), label: try array.decode(String.self),
+                                 value: try array.decode(String.self))
+        } else {
+            option = try ReplyOption(from: decoder)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var array = encoder.unkeyedContainer()
+        try array.encode(option.key)
+        try array.encode(option.label)
+        try array.encode(option.value)
     }
 }
 
