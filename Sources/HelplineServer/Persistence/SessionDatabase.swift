@@ -7,9 +7,11 @@ enum SessionWrite: Sendable {
     /// A new session with its greeting.
     case create(Conversation, greeting: String, at: Date)
     /// One turn over the stored `version`: the new conversation, the message in and the reply out,
-    /// and the turn's appeal effects. `profileChanged` says whether the profile column needs writing.
+    /// and the turn's appeal effects. `profileChanged` says whether the profile column needs writing;
+    /// `stored` is the conversation column already encoded (``SessionDatabase/conversationColumn(_:)``),
+    /// so that the single database writer does not spend its time encoding JSON.
     case turn(Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect], at: Date,
-              profileChanged: Bool = true)
+              profileChanged: Bool = true, stored: String? = nil)
     /// Marks a session used (a resume), keeping it from expiring.
     case touch(session: String, at: Date)
     /// Deletes a session and its messages; its appeals stay.
@@ -17,7 +19,7 @@ enum SessionWrite: Sendable {
 
     var session: String {
         switch self {
-        case .create(let conversation, _, _), .turn(let conversation, _, _, _, _, _, _): conversation.id
+        case .create(let conversation, _, _), .turn(let conversation, _, _, _, _, _, _, _): conversation.id
         case .touch(let session, _), .delete(let session): session
         }
     }
@@ -229,12 +231,13 @@ public final class SessionDatabase: Sendable {
             try message.insert(db)
             return .applied(version: 1)
 
-        case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at, let profileChanged):
+        case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at, let profileChanged,
+                   let stored):
             // Dates are stored as text; format this one once for its three rows.
             let at = at.databaseValue
             let update = try db.cachedStatement(sql: profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
             var arguments: StatementArguments = [
-                conversation.state.rawValue, conversation.topic, conversation.order, try json(StoredConversation(conversation)),
+                conversation.state.rawValue, conversation.topic, conversation.order, try stored ?? conversationColumn(conversation),
                 expectedVersion + 1, at, conversation.id, expectedVersion,
             ]
             if profileChanged { arguments += [try json(conversation.profile)] }
@@ -307,6 +310,11 @@ public final class SessionDatabase: Sendable {
             messages: try decoder.decode([String].self, from: Data(record.messages.utf8)),
             createdAt: record.createdAt
         )
+    }
+
+    /// The `conversation` column's text for a conversation.
+    static func conversationColumn(_ conversation: Conversation) throws -> String {
+        try json(StoredConversation(conversation))
     }
 
     private static func json(_ value: some Encodable) throws -> String {

@@ -130,7 +130,8 @@ public final class SessionService: Sendable {
             let conversation = changed
             let write = SessionWrite.turn(
                 conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
-                effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile
+                effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile,
+                stored: try? SessionDatabase.conversationColumn(conversation)
             )
             committer.commitNow(write) { result in
                 guard case .success(.applied(let version)) = result else {
@@ -259,7 +260,8 @@ public final class SessionService: Sendable {
             let turn = engine.handle(text, in: &conversation, now: now)
             let outcome = try await committer.commit(.turn(
                 conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
-                effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile
+                effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile,
+                stored: try? SessionDatabase.conversationColumn(conversation)
             ))
             guard case .applied(let version) = outcome else { return .retry(outcome) }
             slot.update { entry in
