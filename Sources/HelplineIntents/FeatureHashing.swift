@@ -40,6 +40,13 @@ enum StableHash {
         return mix(h)
     }
 
+    /// The hash of UTF-8 bytes, seeded by a small tag.
+    static func of<Bytes: Sequence<UInt8>>(_ bytes: Bytes, seed: UInt64) -> UInt64 {
+        var h = offset ^ (seed &* 0x9e37_79b9_7f4a_7c15)
+        for byte in bytes { h = step(h, UInt32(byte)) }
+        return mix(h)
+    }
+
     /// A feature hash: the group in the low two bits, never zero (zero marks an empty table slot).
     @inline(__always) static func feature(_ h: UInt64, _ group: FeatureGroup) -> UInt64 {
         let tagged = (h & ~UInt64(3)) | UInt64(group.rawValue)

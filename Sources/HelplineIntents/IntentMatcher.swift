@@ -165,30 +165,42 @@ public struct IntentMatcher: Sendable {
     /// at least `minTypoNeighbourCount` times, the edit falling before its last three letters
     /// (where inflections differ) and not being an extra first letter (where prefixes are).
     static func vocabulary(for catalog: IntentCatalog) -> Vocabulary {
-        var counts: [Substring: Int] = [:]
-        var perIntent: [[Substring: Int]] = []
-        for intent in catalog.intents {
-            var own: [Substring: Int] = [:]
-            for text in intent.examples + intent.keywords {
-                for word in Normalizer.normalize(text).split(separator: " ") { own[word, default: 0] += 1 }
+        // Words are keyed by the stable hash of their bytes: hashing a Cyrillic `Substring` checks
+        // its normalization on every lookup, which made this the slowest step of the build.
+        var spelling: [UInt64: Substring] = [:]
+        var counts: [UInt64: Int] = [:]
+        var perIntent: [[UInt64: Int]] = []
+        func forEachWord(_ text: String, _ body: (UInt64) -> Void) {
+            for word in Normalizer.normalize(text).split(separator: " ") {
+                let key = StableHash.of(word.utf8, seed: 0)
+                if spelling[key] == nil { spelling[key] = word }
+                body(key)
             }
-            for (word, count) in own { counts[word, default: 0] += count }
+        }
+        for intent in catalog.intents {
+            var own: [UInt64: Int] = [:]
+            for text in intent.examples + intent.keywords { forEachWord(text) { own[$0, default: 0] += 1 } }
+            for (key, count) in own { counts[key, default: 0] += count }
             perIntent.append(own)
         }
         for text in catalog.offTopicExamples + catalog.offTopicKeywords {
-            for word in Normalizer.normalize(text).split(separator: " ") { counts[word, default: 0] += 1 }
+            forEachWord(text) { counts[$0, default: 0] += 1 }
         }
-        var misspellings: Set<Substring> = []
+        var misspellings: Set<UInt64> = []
         for own in perIntent {
             // Variant hashes of the intent's frequent words: the deleted position and the word's stem.
+            // In code-point order (the words are NFC, so UTF-8 byte order is that order): the last
+            // variant filed wins, the same in every run.
             var frequent: [UInt64: (position: Int, stem: String)] = [:]
-            for (word, count) in own.sorted(by: { $0.key < $1.key })
-            where count >= minTypoNeighbourCount && word.unicodeScalars.count >= minTypoLength - 1 {
+            let words = own.compactMap { key, count in spelling[key].map { (word: $0, count: count) } }
+                .sorted { $0.word.utf8.lexicographicallyPrecedes($1.word.utf8) }
+            for (word, count) in words where count >= minTypoNeighbourCount && word.unicodeScalars.count >= minTypoLength - 1 {
                 let stem = RussianStemmer.stem(String(word))
                 forEachVariant(of: word) { hash, position in frequent[hash] = (position, stem) }
             }
             guard !frequent.isEmpty else { continue }
-            for (word, _) in own where counts[word] == 1 && word.unicodeScalars.count >= minTypoLength {
+            for (key, _) in own where counts[key] == 1 {
+                guard let word = spelling[key], word.unicodeScalars.count >= minTypoLength else { continue }
                 let length = word.unicodeScalars.count
                 let stem = RussianStemmer.stem(String(word))
                 forEachVariant(of: word) { hash, position in
@@ -196,13 +208,13 @@ public struct IntentMatcher: Sendable {
                     // A letter more in front is more often a prefix («доплатить») than a slip.
                     if position == 0 && other.position < 0 { return }
                     let edit = position < 0 ? other.position : other.position < 0 ? position : min(position, other.position)
-                    if edit < length - 3 { misspellings.insert(word) }
+                    if edit < length - 3 { misspellings.insert(key) }
                 }
             }
         }
         var vocabulary = Vocabulary()
-        for (word, count) in counts.sorted(by: { $0.key < $1.key }) where !misspellings.contains(word) {
-            vocabulary.add(String(word), count: count)
+        for (key, count) in counts where !misspellings.contains(key) {
+            if let word = spelling[key] { vocabulary.add(String(word), count: count) }
         }
         return vocabulary
     }

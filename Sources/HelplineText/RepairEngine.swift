@@ -57,6 +57,9 @@ final class RepairEngine: Sendable {
         var layoutFallback: Option?
         var translit: Option?
         var translitFallback: Option?
+        /// For a short word whose layout reading is known («ne» → «ту»): its known transliteration
+        /// («не»), taken only when the rest of the message is transliterated.
+        var shortTranslit: Option?
     }
 
     func repair(_ text: PreparedText, _ raw: [RawToken]) -> Result {
@@ -196,8 +199,16 @@ final class RepairEngine: Sendable {
             }
             plan.layout = option
         }
-        // A known reading in the Latin layout leaves nothing for transliteration or spelling to add.
-        if let layout = plan.layout, layout.cost == 0 { return plan }
+        // A known reading in the Latin layout leaves nothing for transliteration or spelling to add,
+        // except that a short word reads as a known word both ways more often than not.
+        if let layout = plan.layout, layout.cost == 0 {
+            if letters <= RepairEngine.shortWordLetters {
+                let squeezed = RepairEngine.squeezed(core)
+                let (translit, _) = squeezed.withUnsafeBufferPointer { transliterate($0, span: token.start..<token.end) }
+                if let translit, translit.cost == 0 { plan.shortTranslit = translit }
+            }
+            return plan
+        }
         // Without a known reading: the word with the keys that are letters rather than punctuation.
         var fallbackEnd = token.end
         while fallbackEnd < token.extEnd, RepairEngine.isLetterKey(s[fallbackEnd]) { fallbackEnd += 1 }
@@ -272,6 +283,10 @@ final class RepairEngine: Sendable {
         return (best, fallback)
     }
 
+    /// Words of at most this many letters may read as known words both by layout and by
+    /// transliteration; the message's majority decides.
+    static let shortWordLetters = 3
+
     /// The word with runs of three or more identical characters squeezed to one.
     private static func squeezed(_ word: UnsafeBufferPointer<UInt32>) -> [UInt32] {
         var out: [UInt32] = []
@@ -337,7 +352,10 @@ final class RepairEngine: Sendable {
                 chosen = option
             }
         case .translit:
-            if layout + 1 <= translit, let option = plan.layout {
+            if let option = plan.shortTranslit {
+                chosen = option
+                reason = .translit
+            } else if layout + 1 <= translit, let option = plan.layout {
                 chosen = option
             } else if let option = plan.translit ?? plan.translitFallback {
                 chosen = option

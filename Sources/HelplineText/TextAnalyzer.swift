@@ -35,7 +35,11 @@ public struct TextAnalyzer: Sendable {
     /// very common Russian words and Latin brand names (see `commonWords`).
     public init(vocabulary: Vocabulary, includeCommonWords: Bool) {
         self.vocabulary = vocabulary
-        var entries: [(String, Int)] = vocabulary.counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        // Code-point order (the keys are NFC, so UTF-8 byte order is that order): the lexicon's word
+        // ids, and so spelling ties, are the same in every run.
+        var entries: [(String, Int)] = vocabulary.counts
+            .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            .map { ($0.key, $0.value) }
         if includeCommonWords {
             entries += TextAnalyzer.commonWords.map { ($0, 1) }
         }

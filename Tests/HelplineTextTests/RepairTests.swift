@@ -94,6 +94,16 @@ struct TransliterationRepairTests {
         }
     }
 
+    /// A short word that reads as a known word both ways («ne»: «ту» by layout, «не» by
+    /// transliteration) follows the rest of a transliterated message.
+    @Test func shortWordFollowsTheMessage() {
+        let analyzer = TextAnalyzer(vocabulary: Vocabulary(words: ["почему не пришел заказ", "ту"]))
+        #expect(analyzer.analyze("ne").words == ["ту"])
+        let translit = analyzer.analyze("pochemu ne prishel zakaz")
+        #expect(translit.words == ["почему", "не", "пришел", "заказ"])
+        #expect(translit.repairs.contains(Repair(from: "ne", to: "не", reason: .translit)))
+    }
+
     /// A transliteration that only nearly matches is finished by spelling correction.
     @Test func translitThenSpelling() {
         let analysis = analyzer.analyze("vazvrat deneg")
