@@ -3,6 +3,7 @@
 final class RepairEngine: Sendable {
     let lexicon: Lexicon
     let spelling: SpellingIndex
+    let phonetic: PhoneticIndex
     let russianModel: CharacterModel
     let latinModel: CharacterModel
     let hasLatinWords: Bool
@@ -23,6 +24,7 @@ final class RepairEngine: Sendable {
     init(lexicon: Lexicon) {
         self.lexicon = lexicon
         spelling = SpellingIndex(lexicon: lexicon)
+        phonetic = PhoneticIndex(lexicon: lexicon)
         russianModel = CharacterModel(alphabet: .russian, words: lexicon.words(of: .cyrillic))
         let latinWords = lexicon.words(of: .latin)
         latinModel = CharacterModel(alphabet: .latin, words: latinWords)
@@ -109,12 +111,23 @@ final class RepairEngine: Sendable {
             append(id, &result)
             return
         }
-        if let (id, _) = correct(word) {
+        if let id = correct(word)?.id ?? soundAlike(word) {
             result.repairs.append(Repair(from: Chars.string(word), to: lexicon.texts[id], reason: .spelling))
             append(id, &result)
             return
         }
         appendUnknown(word, &result)
+    }
+
+    /// Most spelling edits allowed between a word and the known word it sounds like.
+    static let soundAlikeEdits = 3
+
+    /// The known word an unknown Russian word sounds like when spelling correction found none
+    /// («зокас» → «заказ», «таавар» → «товар»): same `PhoneticKey`, at most `soundAlikeEdits` edits.
+    func soundAlike(_ word: UnsafeBufferPointer<UInt32>) -> Int? {
+        guard word.count <= SpellingIndex.maxLength, let id = phonetic.find(word, in: lexicon) else { return nil }
+        let distance = lexicon.withWord(id) { SpellingIndex.distance(word, $0, limit: RepairEngine.soundAlikeEdits) }
+        return distance <= RepairEngine.soundAlikeEdits ? id : nil
     }
 
     /// A known Latin word this Russian-letter gibberish was typed for in the Russian layout.
