@@ -261,10 +261,51 @@ public struct IntentMatcher: Sendable {
                                   alternatives: Array(candidates.prefix(Self.maxAlternatives)), isAmbiguous: false,
                                   entities: analysis.entities, analysis: analysis)
         }
-        let ambiguous = scores.top.count > 1 && Double(best.p - scores.top[1].p) < settings.ambiguityMargin
+        var ambiguous = scores.top.count > 1 && Double(best.p - scores.top[1].p) < settings.ambiguityMargin
+        var alternatives = Array(candidates.dropFirst().prefix(Self.maxAlternatives))
+        if !ambiguous, let other = otherPart(of: analysis, besides: best.index) {
+            // The other part's intent goes first among the alternatives, with its whole-message score.
+            let id = classIds[other]
+            let p = scores.top.first { $0.index == other }?.p ?? 0
+            alternatives.removeAll { $0.intent == id }
+            alternatives.insert(ScoredIntent(intent: id, confidence: Self.rounded(p)), at: 0)
+            alternatives = Array(alternatives.prefix(Self.maxAlternatives))
+            ambiguous = true
+        }
         return Classification(intent: classIds[best.index], confidence: Self.rounded(best.p),
-                              alternatives: Array(candidates.dropFirst().prefix(Self.maxAlternatives)),
-                              isAmbiguous: ambiguous, entities: analysis.entities, analysis: analysis)
+                              alternatives: alternatives, isAmbiguous: ambiguous,
+                              entities: analysis.entities, analysis: analysis)
+    }
+
+    /// For a short message that joins two parts («доставка и возврат», «баллы или скидки»): the
+    /// class another part is confidently about, when it differs from `best` while one part is about
+    /// `best`. Each part is classified alone, as if it were the whole message.
+    func otherPart(of analysis: Analysis, besides best: Int) -> Int? {
+        let compound = catalog.settings.compound
+        let words = analysis.words
+        guard !compound.joiners.isEmpty, words.count >= 3, words.count <= compound.maxWords,
+              words.count == analysis.stems.count else { return nil }
+        var parts: [Range<Int>] = []
+        var start = 0
+        for (i, word) in words.enumerated() where compound.joiners.contains(word) {
+            if i > start { parts.append(start..<i) }
+            start = i + 1
+        }
+        guard start > 0 else { return nil }
+        if start < words.count { parts.append(start..<words.count) }
+        guard parts.count >= 2 else { return nil }
+        var seenBest = false
+        var other: Int?
+        for part in parts {
+            let piece = Analysis(original: "", normalized: "", tokens: [], repairs: [],
+                                 words: Array(words[part]), stems: Array(analysis.stems[part]), entities: [])
+            let scores = score(piece)
+            guard let top = scores.top.first, Double(top.p) >= compound.minConfidence,
+                  !scores.isRejected(rejectBelow: catalog.settings.rejectBelow, minEvidence: catalog.settings.minEvidence)
+            else { continue }
+            if top.index == best { seenBest = true } else if other == nil { other = top.index }
+        }
+        return seenBest ? other : nil
     }
 
     /// What the model says about a message before any threshold is applied.

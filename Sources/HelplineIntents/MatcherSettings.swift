@@ -20,6 +20,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
     public var offTopicKeywordBoost: Double
     /// Longer messages are cut to this many characters before analysis.
     public var maxCharacters: Int
+    /// Short messages joining two topics («доставка и возврат»): their parts are classified
+    /// alone, and two confident different answers make the message ambiguous.
+    public var compound: Compound
     /// How the model is built.
     public var model: Model
 
@@ -31,12 +34,13 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         case temperature
         case maxCharacters = "max_characters"
         case offTopicKeywordBoost = "offtopic_keyword_boost"
+        case compound
         case model
     }
 
     public init(rejectBelow: Double = 0.2, ambiguityMargin: Double = 0.1, topicOrder: [String] = [],
                 minEvidence: Double = 0.1, temperature: Double = 1, maxCharacters: Int = 4000,
-                offTopicKeywordBoost: Double = 4, model: Model = Model()) {
+                offTopicKeywordBoost: Double = 4, compound: Compound = Compound(), model: Model = Model()) {
         self.rejectBelow = rejectBelow
         self.ambiguityMargin = ambiguityMargin
         self.topicOrder = topicOrder
@@ -44,6 +48,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         self.temperature = temperature
         self.maxCharacters = maxCharacters
         self.offTopicKeywordBoost = offTopicKeywordBoost
+        self.compound = compound
         self.model = model
     }
 
@@ -57,7 +62,38 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? defaults.temperature
         maxCharacters = try c.decodeIfPresent(Int.self, forKey: .maxCharacters) ?? defaults.maxCharacters
         offTopicKeywordBoost = try c.decodeIfPresent(Double.self, forKey: .offTopicKeywordBoost) ?? defaults.offTopicKeywordBoost
+        compound = try c.decodeIfPresent(Compound.self, forKey: .compound) ?? defaults.compound
         model = try c.decodeIfPresent(Model.self, forKey: .model) ?? defaults.model
+    }
+
+    /// When a short message asks about two things at once (the `compound:` section of `matcher.yaml`).
+    public struct Compound: Sendable, Hashable, Codable {
+        /// Words that join the parts («и», «или»); an empty list turns the check off.
+        public var joiners: [String]
+        /// Only messages of at most this many words are split.
+        public var maxWords: Int
+        /// Each part's best intent must be at least this likely on its own.
+        public var minConfidence: Double
+
+        enum CodingKeys: String, CodingKey {
+            case joiners
+            case maxWords = "max_words"
+            case minConfidence = "min_confidence"
+        }
+
+        public init(joiners: [String] = ["и", "или"], maxWords: Int = 8, minConfidence: Double = 0.5) {
+            self.joiners = joiners
+            self.maxWords = maxWords
+            self.minConfidence = minConfidence
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = Compound()
+            joiners = try c.decodeIfPresent([String].self, forKey: .joiners) ?? defaults.joiners
+            maxWords = try c.decodeIfPresent(Int.self, forKey: .maxWords) ?? defaults.maxWords
+            minConfidence = try c.decodeIfPresent(Double.self, forKey: .minConfidence) ?? defaults.minConfidence
+        }
     }
 
     /// Features and training of the linear model (the `model:` section of `matcher.yaml`).

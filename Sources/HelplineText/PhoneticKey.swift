@@ -4,7 +4,7 @@
 /// counts in full: unstressed vowels (о/а, е/и/я/э, ы/и, ё after sibilants), voiced and voiceless
 /// consonant pairs (з/с, д/т, б/п, г/к, в/ф, ж/ш), щ/ш, the soft and hard signs, й/и and doubled
 /// letters. «зокас» and «заказ», «таавар» and «товар», «денги» and «деньги», «связатся» and
-/// «связаться» have the same key; «заказ» and «показ» do not.
+/// «связаться» have the same key; «заказ» and «приказ» do not.
 enum PhoneticKey {
     /// Shortest word given a key: shorter words sound alike too often («бали», «баллы»).
     static let minimumLength = 5

@@ -68,3 +68,38 @@ struct SpellingTests {
         #expect(distance("", "abc") == 3)
     }
 }
+
+struct SoundAlikeTests {
+    let analyzer = TextAnalyzer(vocabulary: Vocabulary(words: [
+        "где мой заказ", "вернуть товар", "верните деньги", "как связаться с продавцом", "пока", "баллы",
+    ]), includeCommonWords: false)
+
+    /// Words written by ear, too many edits away for spelling correction, become the known words they sound like.
+    @Test func writtenByEar() {
+        #expect(analyzer.analyze("зокас").words == ["заказ"])
+        #expect(analyzer.analyze("таавар").words == ["товар"])
+        #expect(analyzer.analyze("верните денги").words == ["верните", "деньги"])
+        #expect(analyzer.analyze("как связатся с продовцом").words == ["как", "связаться", "с", "продавцом"])
+        #expect(analyzer.analyze("зокас").repairs == [Repair(from: "зокас", to: "заказ", reason: .spelling)])
+    }
+
+    /// Short words, a different first letter, and words that only share a skeleton stay as written.
+    @Test func notOverEager() {
+        #expect(analyzer.analyze("бали").words == ["бали"])      // four letters: too short to judge
+        #expect(analyzer.analyze("бога").words == ["бога"])      // would sound like «пока» but starts differently
+        #expect(analyzer.analyze("приказ").words == ["приказ"])  // another word, not «заказ»
+        #expect(analyzer.analyze("бали").repairs.isEmpty)
+    }
+
+    /// The key folds the confusions people make by ear and nothing else.
+    @Test func keys() {
+        func key(_ word: String) -> UInt64? { Chars.scalars(word).withUnsafeBufferPointer(PhoneticKey.hash) }
+        #expect(key("зокас") == key("заказ"))
+        #expect(key("пришол") == key("пришел"))
+        #expect(key("диньги") == key("деньги"))
+        #expect(key("заказ") != key("приказ"))
+        #expect(key("товар") != key("товары"))
+        #expect(key("дом") == nil)
+        #expect(key("ozon1") == nil)
+    }
+}
