@@ -13,28 +13,37 @@ struct SpellingIndex: Sendable {
     private var postings: [Int32]
 
     init(lexicon: Lexicon) {
-        var pairs: [(UInt64, Int32)] = []
-        for id in 0..<lexicon.count {
+        // Each (variant, word) pair packed in one integer, the variant's hash in the high bits and
+        // the word id in the low ones, so one plain integer sort groups the variants with their
+        // words in id order. The hashes keep their top `hashBits` bits; a rare shared bucket only
+        // adds candidates, and every candidate's distance is checked.
+        var pairs: [UInt64] = []
+        let idMask = (UInt64(1) << SpellingIndex.idBits) - 1
+        for id in 0..<min(lexicon.count, Int(idMask) + 1) {
             lexicon.withWord(id) { word in
                 guard word.count >= 2, word.count <= SpellingIndex.maxLength else { return }
                 SpellingIndex.forEachDeletion(of: word, upTo: SpellingIndex.maxDistance) { hash in
-                    pairs.append((hash, Int32(id)))
+                    pairs.append(SpellingIndex.bucketKey(hash) << SpellingIndex.idBits | UInt64(id))
                 }
             }
         }
-        pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        pairs.sort()
         var unique = 0
-        for index in pairs.indices where index == 0 || pairs[index].0 != pairs[index - 1].0 { unique += 1 }
+        for index in pairs.indices where index == 0 || pairs[index] >> SpellingIndex.idBits != pairs[index - 1] >> SpellingIndex.idBits {
+            unique += 1
+        }
         var buckets = HashIndex(capacity: unique)
         var starts: [Int32] = []
         var postings: [Int32] = []
         postings.reserveCapacity(pairs.count)
         var previous: UInt64? = nil
-        for (hash, id) in pairs {
-            if hash != previous {
-                buckets.insert(hash, Int32(starts.count))
+        for pair in pairs {
+            let key = pair >> SpellingIndex.idBits
+            let id = Int32(truncatingIfNeeded: pair & idMask)
+            if key != previous {
+                buckets.insert(key, Int32(starts.count))
                 starts.append(Int32(postings.count))
-                previous = hash
+                previous = key
             } else if postings.last == id {
                 continue
             }
@@ -44,6 +53,14 @@ struct SpellingIndex: Sendable {
         self.buckets = buckets
         self.bucketStarts = starts
         self.postings = postings
+    }
+
+    /// Bits of a packed pair that hold the word id (lexicons up to 16 million words).
+    private static let idBits: UInt64 = 24
+
+    /// The bucket of a variant hash: its top 40 bits, never zero (zero marks an empty slot).
+    @inline(__always) private static func bucketKey(_ hash: UInt64) -> UInt64 {
+        max(1, hash >> idBits)
     }
 
     /// Calls `body` with the hash of the word and of every string made by deleting up to
@@ -72,7 +89,7 @@ struct SpellingIndex: Sendable {
     func candidates(for query: UnsafeBufferPointer<UInt32>, distance: Int) -> [Int32] {
         var found: [Int32] = []
         SpellingIndex.forEachDeletion(of: query, upTo: distance) { hash in
-            guard let bucket = buckets.find(hash) else { return }
+            guard let bucket = buckets.find(SpellingIndex.bucketKey(hash)) else { return }
             let from = Int(bucketStarts[Int(bucket)])
             let to = Int(bucketStarts[Int(bucket) + 1])
             for k in from..<to where !found.contains(postings[k]) {
