@@ -64,4 +64,26 @@ struct ClassifyEvalCommandTests {
         #expect(report["in_domain_accuracy"] as? Double == 1)
         #expect(report["off_topic_rejection_rate"] as? Double == 1)
     }
+
+    /// `eval --cross-validate K --repeats R` adds the mean, lowest and highest figures over R deals
+    /// of the examples into folds, the first deal being the one reported in full; `--repeats`
+    /// without cross-validation is refused.
+    @Test func evalRepeatedCrossValidation() throws {
+        let result = try HelplineProcess.run(["eval", "--cross-validate", "3", "--repeats", "2", "--json"], input: "")
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let first = try #require(object?["cross_validation"] as? [String: Any])
+        let repeated = try #require(object?["cross_validation_repeats"] as? [String: Any])
+        #expect(repeated["runs"] as? Int == 2)
+        let accuracy = try #require(repeated["in_domain_accuracy"] as? [String: Double])
+        let firstAccuracy = try #require(first["in_domain_accuracy"] as? Double)
+        let lowest = try #require(accuracy["lowest"]), highest = try #require(accuracy["highest"]), mean = try #require(accuracy["mean"])
+        #expect(lowest <= mean && mean <= highest)
+        #expect(lowest <= firstAccuracy && firstAccuracy <= highest)
+        #expect(lowest > 0.8)
+
+        let refused = try HelplineProcess.run(["eval", "--repeats", "2", "/dev/null"], input: "")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--repeats"), "\(refused.stderr)")
+    }
 }

@@ -10,7 +10,9 @@ struct Eval: ParsableCommand {
             FILE has one message per line: intent<TAB>text, with the intent `none` for off-topic
             messages; blank lines and lines starting with # are skipped. Reports in-domain accuracy,
             off-topic rejection, false rejection, per-intent precision/recall/F1 and the most confused
-            pairs. --cross-validate K scores K stratified folds of the intents' own examples.
+            pairs. --cross-validate K scores K stratified folds of the intents' own examples;
+            --repeats R runs it R times with the examples dealt into folds differently, and adds the
+            mean, lowest and highest of the headline figures (one run moves with the deal).
             """
     )
 
@@ -21,6 +23,9 @@ struct Eval: ParsableCommand {
 
     @Option(name: .customLong("cross-validate"), help: ArgumentHelp("Run K-fold cross-validation over the intents' examples.", valueName: "K"))
     var folds: Int?
+
+    @Option(name: .long, help: ArgumentHelp("With --cross-validate: repeat it with R different deals of the examples into folds.", valueName: "R"))
+    var repeats = 1
 
     @Flag(name: .long, help: "Print the reports as one JSON object.")
     var json = false
@@ -37,6 +42,8 @@ struct Eval: ParsableCommand {
     func validate() throws {
         if file == nil && folds == nil { throw ValidationError("give a FILE, --cross-validate K, or both") }
         if let folds, folds < 2 { throw ValidationError("--cross-validate needs at least 2 folds") }
+        if repeats < 1 { throw ValidationError("--repeats needs at least 1") }
+        if repeats > 1 && folds == nil { throw ValidationError("--repeats goes with --cross-validate K") }
     }
 
     func run() throws {
@@ -57,6 +64,10 @@ struct Eval: ParsableCommand {
         }
         if let folds {
             output.crossValidation = Evaluation.crossValidate(catalog, folds: folds)
+            if repeats > 1, let first = output.crossValidation {
+                let reports = [first] + (2...repeats).map { Evaluation.crossValidate(catalog, folds: folds, seed: UInt64($0)) }
+                output.crossValidationRepeats = RepeatedFigures(reports)
+            }
         }
         if sweep {
             let grid = Evaluation.sweep(catalog, messages: messages, folds: file == nil ? folds : nil,
@@ -87,6 +98,14 @@ struct Eval: ParsableCommand {
         if let report = output.crossValidation, let folds {
             print("== \(folds)-fold cross-validation over the intents' examples: \(report.total) messages (\(report.inDomain) in-domain, \(report.offTopic) off-topic)")
             print(Self.describe(report, errors: errors))
+        }
+        if let repeated = output.crossValidationRepeats, let folds {
+            print("== \(folds)-fold cross-validation, \(repeated.runs) deals of the examples into folds: mean (lowest–highest)")
+            for (name, figure) in [("in-domain accuracy ", repeated.inDomainAccuracy),
+                                   ("off-topic rejection", repeated.offTopicRejection),
+                                   ("false rejection    ", repeated.falseRejection)] {
+                print(String(format: "%@ %.3f  (%.3f–%.3f)", name, figure.mean, figure.lowest, figure.highest))
+            }
         }
         if let timing = output.timing {
             print("== timing")
@@ -186,7 +205,36 @@ struct Timing: Codable {
 struct EvalOutput: Codable {
     var testSet: EvaluationReport?
     var crossValidation: EvaluationReport?
+    var crossValidationRepeats: RepeatedFigures?
     var timing: Timing?
+}
+
+/// The headline figures of several cross-validation runs.
+struct RepeatedFigures: Codable {
+    /// The mean, lowest and highest value of one figure over the runs.
+    struct Figure: Codable {
+        var mean: Double
+        var lowest: Double
+        var highest: Double
+
+        init(_ values: [Double]) {
+            mean = values.reduce(0, +) / Double(max(1, values.count))
+            lowest = values.min() ?? 0
+            highest = values.max() ?? 0
+        }
+    }
+
+    var runs: Int
+    var inDomainAccuracy: Figure
+    var offTopicRejection: Figure
+    var falseRejection: Figure
+
+    init(_ reports: [EvaluationReport]) {
+        runs = reports.count
+        inDomainAccuracy = Figure(reports.map(\.inDomainAccuracy))
+        offTopicRejection = Figure(reports.map(\.offTopicRejectionRate))
+        falseRejection = Figure(reports.map(\.falseRejectionRate))
+    }
 }
 
 /// An evaluation file that cannot be used, with the file and line.
