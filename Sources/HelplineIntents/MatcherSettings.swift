@@ -168,7 +168,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 4, charWeight: Double = 1, stemWeight: Double = 1,
                     bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 0.8, splitWords: Bool = true,
                     augmentPrefixes: [String] = ["greeting"], augmentSuffixes: [String] = ["thanks"],
-                    augmentRate: Double = 0.15, epochs: Int = 6,
+                    augmentRate: Double = 0.15, epochs: Int = 4,
                     learningRate: Double = 5, l2: Double = 1e-4, classBalance: Double = 0.5, seed: UInt64 = 42) {
             self.method = method
             self.charMin = charMin
