@@ -263,7 +263,7 @@ enum ModelTrainer {
         let epochs = max(1, settings.epochs)
         var active: [Int] = []
         active.reserveCapacity(c)
-        let minGradient: Float = 1e-4
+        let minGradient: Float = 1e-3
         let classWeight = classWeights(labels, classCount: c, balance: settings.classBalance)
         let stride = LinearModel.stride(c)
         var lanes = [Float](repeating: 0, count: stride)
