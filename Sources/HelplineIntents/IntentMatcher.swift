@@ -192,9 +192,12 @@ public struct IntentMatcher: Sendable {
             // In code-point order (the words are NFC, so UTF-8 byte order is that order): the last
             // variant filed wins, the same in every run.
             var frequent: [UInt64: (position: Int, stem: String)] = [:]
-            let words = own.compactMap { key, count in spelling[key].map { (word: $0, count: count) } }
-                .sorted { $0.word.utf8.lexicographicallyPrecedes($1.word.utf8) }
-            for (word, count) in words where count >= minTypoNeighbourCount && word.unicodeScalars.count >= minTypoLength - 1 {
+            let words = own.compactMap { key, count -> Substring? in
+                guard count >= minTypoNeighbourCount, let word = spelling[key],
+                      word.unicodeScalars.count >= minTypoLength - 1 else { return nil }
+                return word
+            }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for word in words {
                 let stem = RussianStemmer.stem(String(word))
                 forEachVariant(of: word) { hash, position in frequent[hash] = (position, stem) }
             }

@@ -187,25 +187,31 @@ enum ModelTrainer {
         // Each document's distinct features: index, term frequency and group weight.
         var terms: [[(index: Int32, tf: Int32, group: Float)]] = []
         terms.reserveCapacity(documents.count)
-        for document in documents {
-            var hashes = document.hashes
-            hashes.sort()
+        // Repeats within a document are counted without sorting it: `lastDocument` says which
+        // document a feature was last seen in, `position` where in that document's row it is.
+        var lastDocument: [Int32] = []
+        var position: [Int32] = []
+        for (d, document) in documents.enumerated() {
             var row: [(index: Int32, tf: Int32, group: Float)] = []
-            row.reserveCapacity(hashes.count)
-            var start = 0
-            while start < hashes.count {
-                let h = hashes[start]
-                var end = start + 1
-                while end < hashes.count && hashes[end] == h { end += 1 }
+            row.reserveCapacity(document.hashes.count)
+            for h in document.hashes {
                 let index = table.insert(h)
-                if Int(index) == df.count {
+                let i = Int(index)
+                if i == df.count {
                     df.append(0)
                     inDomain.append(false)
+                    lastDocument.append(-1)
+                    position.append(0)
                 }
-                df[Int(index)] += 1
-                if document.inDomain { inDomain[Int(index)] = true }
-                row.append((index, Int32(end - start), groupWeights[FeatureGroup.of(h)]))
-                start = end
+                if lastDocument[i] == Int32(d) {
+                    row[Int(position[i])].tf += 1
+                    continue
+                }
+                lastDocument[i] = Int32(d)
+                position[i] = Int32(row.count)
+                df[i] += 1
+                if document.inDomain { inDomain[i] = true }
+                row.append((index, 1, groupWeights[FeatureGroup.of(h)]))
             }
             terms.append(row)
         }

@@ -187,3 +187,39 @@ func naturalLog(_ x: Double) -> Double {
     }
     return 2 * sum + exponent * 0.693_147_180_559_945_3
 }
+
+/// Sorting of large arrays of 64-bit keys in linear time.
+enum RadixSort {
+    /// Sorts `keys` ascending: least-significant-digit radix sort, 16 bits a pass, so four
+    /// passes over the keys and a scratch array of the same size whatever the order.
+    static func sort(_ keys: inout [UInt64]) {
+        guard keys.count > 256 else {
+            keys.sort()
+            return
+        }
+        var scratch = [UInt64](repeating: 0, count: keys.count)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for shift in stride(from: 0, to: 64, by: 16) {
+            keys.withUnsafeMutableBufferPointer { source in
+                scratch.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for i in counts.indices { counts[i] = 0 }
+                        for key in source { counts[Int(truncatingIfNeeded: key >> UInt64(shift)) & 0xFFFF] += 1 }
+                        var start = 0
+                        for i in counts.indices {
+                            let count = counts[i]
+                            counts[i] = start
+                            start += count
+                        }
+                        for key in source {
+                            let digit = Int(truncatingIfNeeded: key >> UInt64(shift)) & 0xFFFF
+                            target[counts[digit]] = key
+                            counts[digit] += 1
+                        }
+                    }
+                }
+            }
+            swap(&keys, &scratch)
+        }
+    }
+}

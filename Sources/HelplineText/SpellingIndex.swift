@@ -27,7 +27,7 @@ struct SpellingIndex: Sendable {
                 }
             }
         }
-        pairs.sort()
+        RadixSort.sort(&pairs)
         var unique = 0
         for index in pairs.indices where index == 0 || pairs[index] >> SpellingIndex.idBits != pairs[index - 1] >> SpellingIndex.idBits {
             unique += 1

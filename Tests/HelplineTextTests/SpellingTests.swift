@@ -103,3 +103,18 @@ struct SoundAlikeTests {
         #expect(key("ozon1") == nil)
     }
 }
+
+struct RadixSortTests {
+    /// The radix sort orders large arrays exactly as the standard sort does, duplicates and
+    /// extreme keys included; small arrays take the standard path.
+    @Test func matchesStandardSort() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 200, 5_000] {
+            var keys = (0..<count).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) }
+            keys += [0, UInt64.max, 42, 42, 1 << 63, 0xFFFF, 0x1_0000]
+            var radix = keys
+            RadixSort.sort(&radix)
+            #expect(radix == keys.sorted())
+        }
+    }
+}
