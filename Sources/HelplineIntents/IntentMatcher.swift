@@ -101,14 +101,17 @@ public struct IntentMatcher: Sendable {
         self.classIds = classIds
         self.noneClass = noneClass
 
-        // Each example's features without the length feature, and its length in words.
-        var parts: [String: (hashes: [UInt64], words: Int)] = [:]
+        // Each example's features without the length feature, and its length in words, kept by
+        // the stable hash of the text (hashing a Cyrillic `String` checks its normalization).
+        var parts: [UInt64: (hashes: [UInt64], words: Int)] = [:]
+        parts.reserveCapacity(catalog.intents.reduce(catalog.offTopicExamples.count) { $0 + $1.examples.count })
         func features(_ text: String) -> (hashes: [UInt64], words: Int) {
-            if let known = parts[text] { return known }
+            let key = StableHash.of(text, seed: 11)
+            if let known = parts[key] { return known }
             let analysis = analyzer.analyze(text)
             var hashes: [UInt64] = []
             extractor.extract(analysis, into: &hashes, length: false)
-            parts[text] = (hashes, analysis.words.count)
+            parts[key] = (hashes, analysis.words.count)
             return (hashes, analysis.words.count)
         }
         var documents: [ModelTrainer.Document] = []
