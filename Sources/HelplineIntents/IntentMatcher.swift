@@ -285,11 +285,16 @@ public struct IntentMatcher: Sendable {
 
     /// For a short message that joins two parts («доставка и возврат», «баллы или скидки»): the
     /// class another part is confidently about, when it differs from `best` while one part is about
-    /// `best`. Each part is classified alone, as if it were the whole message.
+    /// `best`. Each part is classified alone, as if it were the whole message; parts that are small
+    /// talk («привет и где мой заказ») are left out.
     func otherPart(of analysis: Analysis, besides best: Int) -> Int? {
         let compound = catalog.settings.compound
         let words = analysis.words
-        guard !compound.joiners.isEmpty, words.count >= 3, words.count <= compound.maxWords,
+        // Small talk never makes a message ambiguous: «привет и спасибо» is thanks.
+        func isSmallTalk(_ index: Int) -> Bool {
+            index >= catalog.intents.count || catalog.intents[index].kind == .smalltalk
+        }
+        guard !isSmallTalk(best), !compound.joiners.isEmpty, words.count >= 3, words.count <= compound.maxWords,
               words.count == analysis.stems.count else { return nil }
         var parts: [Range<Int>] = []
         var start = 0
@@ -306,7 +311,7 @@ public struct IntentMatcher: Sendable {
             let piece = Analysis(original: "", normalized: "", tokens: [], repairs: [],
                                  words: Array(words[part]), stems: Array(analysis.stems[part]), entities: [])
             let scores = score(piece)
-            guard let top = scores.top.first, Double(top.p) >= compound.minConfidence,
+            guard let top = scores.top.first, !isSmallTalk(top.index), Double(top.p) >= compound.minConfidence,
                   !scores.isRejected(rejectBelow: catalog.settings.rejectBelow, minEvidence: catalog.settings.minEvidence)
             else { continue }
             if top.index == best { seenBest = true } else if other == nil { other = top.index }

@@ -194,4 +194,34 @@ struct IntentMatcherTests {
         #expect(matcher.classify("гдемойзаказ").intent == "order_tracking")
         #expect(matcher.classify("какоплатитькартой").intent == "payment")
     }
+
+    /// A short message asking about two topics is ambiguous, with the other topic offered first
+    /// among the alternatives, whichever the whole message leans to; small talk and one topic
+    /// said twice are not.
+    @Test func twoTopicsInOneMessageAreAmbiguous() throws {
+        let matcher = try #require(Fixtures.matcher)
+        for (text, pair) in [("доставка и возврат", ["delivery", "returns"]),
+                             ("баллы и скидки", ["bonuses", "discounts"]),
+                             ("телефон или почта поддержки", ["contacts_phone", "contacts_email"])] {
+            let result = matcher.classify(text)
+            #expect(result.isAmbiguous, "\(text)")
+            #expect(Set([result.intent] + result.alternatives.prefix(1).map(\.intent)) == Set(pair), "\(text)")
+        }
+        for (text, intent) in [("привет и спасибо", "thanks"), ("хочу вернуть товар и деньги", "returns"),
+                               ("привет и где мой заказ", "order_tracking")] {
+            let result = matcher.classify(text)
+            #expect(result.intent == intent, "\(text)")
+            #expect(!result.isAmbiguous, "\(text)")
+        }
+    }
+
+    /// The two-topics check follows `compound` in the settings: with no joining words the model's
+    /// own scores decide, and «баллы и скидки» is not ambiguous.
+    @Test func compoundCheckComesFromSettings() throws {
+        var catalog = try #require(Fixtures.catalog)
+        catalog.settings.compound.joiners = []
+        let result = IntentMatcher(catalog: catalog).classify("баллы и скидки")
+        #expect(result.intent == "bonuses")
+        #expect(!result.isAmbiguous)
+    }
 }
