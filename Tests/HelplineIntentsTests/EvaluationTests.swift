@@ -80,6 +80,27 @@ struct EvaluationTests {
         #expect(report.falseRejectionRate <= 0.03, "false rejection \(report.falseRejectionRate)")
     }
 
+    /// The test set stays apart from the training data: no intent or off-topic example repeats a
+    /// test line of three words or more (as a set of words, at least 80 % the same), so the test
+    /// set measures unseen wording.
+    @Test func testSetIsApartFromExamples() throws {
+        let catalog = try #require(Fixtures.catalog)
+        func words(_ text: String) -> Set<String> {
+            Set(text.lowercased().replacingOccurrences(of: "ё", with: "е")
+                .split { !$0.isLetter && !$0.isNumber }.map(String.init))
+        }
+        let examples = (catalog.intents.flatMap(\.examples) + catalog.offTopicExamples).map(words)
+        var repeats: [String] = []
+        for message in try Fixtures.testSet() {
+            let line = words(message.text)
+            guard line.count >= 3 else { continue }
+            if examples.contains(where: { Double($0.intersection(line).count) / Double($0.union(line).count) >= 0.8 }) {
+                repeats.append(message.text)
+            }
+        }
+        #expect(repeats.isEmpty, "test lines repeated in the examples: \(repeats)")
+    }
+
     /// Five-fold cross-validation over the intents' own examples scores every example exactly once,
     /// is repeatable, and the held-out examples are mostly classified right.
     @Test func crossValidation() throws {
