@@ -34,11 +34,7 @@ enum StableHash {
     }
 
     /// The hash of a string's bytes, seeded by a small tag.
-    static func of(_ text: String, seed: UInt64) -> UInt64 {
-        var h = offset ^ (seed &* 0x9e37_79b9_7f4a_7c15)
-        for byte in text.utf8 { h = step(h, UInt32(byte)) }
-        return mix(h)
-    }
+    static func of(_ text: String, seed: UInt64) -> UInt64 { of(text.utf8, seed: seed) }
 
     /// The hash of UTF-8 bytes, seeded by a small tag.
     static func of<Bytes: Sequence<UInt8>>(_ bytes: Bytes, seed: UInt64) -> UInt64 {

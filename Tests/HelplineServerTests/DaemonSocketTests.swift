@@ -230,21 +230,9 @@ struct DaemonSocketTests {
         let server = try await RunningDaemon.start()
         let greedy = try RawConnection(path: server.socketPath)
         let request = Array((#"{"op":"stats"}"# + "\n").utf8)
-        var sent = 0
-        var blocked = 0
         // The socket's buffers fill up once the daemon stops reading; a reading daemon would keep taking bytes.
-        while blocked < 20, sent < 64 * 1024 * 1024 {
-            let written = greedy.writeWithoutBlocking(request)
-            if written == 0 {
-                blocked += 1
-                try await Task.sleep(for: .milliseconds(10))
-            } else {
-                if written < request.count { try await greedy.write(Array(request[written...])) }
-                sent += 1
-                blocked = 0
-            }
-        }
-        #expect(blocked >= 20, "the daemon stopped reading from a client that does not read its answers")
+        let (sent, blocked) = try await greedy.sendUntilBlocked(request)
+        #expect(blocked, "the daemon stopped reading from a client that does not read its answers")
 
         let other = try await server.client()
         #expect(try await other.ping().pong, "other clients are still served")
@@ -403,19 +391,7 @@ struct ConnectionTests {
         let stalled = try RawConnection(path: server.socketPath)
         let request = Array((#"{"op":"stats"}"# + "\n").utf8)
         // Keep sending until the daemon stops taking requests: its answers have backed up.
-        var sent = 0
-        var blocked = 0
-        while blocked < 20, sent < 64 * 1024 * 1024 {
-            let written = stalled.writeWithoutBlocking(request)
-            if written == 0 {
-                blocked += 1
-                try await Task.sleep(for: .milliseconds(10))
-            } else {
-                if written < request.count { try await stalled.write(Array(request[written...])) }
-                sent += 1
-                blocked = 0
-            }
-        }
+        let (sent, _) = try await stalled.sendUntilBlocked(request)
         let watcher = try await server.client()
         let deadline = ContinuousClock.now + .seconds(60)
         while try #require(try await watcher.stats().stats).connections > 1, ContinuousClock.now < deadline {

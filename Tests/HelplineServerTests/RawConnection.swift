@@ -79,6 +79,26 @@ final class RawConnection: @unchecked Sendable {
         return max(0, written)
     }
 
+    /// Sends `request` again and again until the socket has refused it 20 times in a row (the
+    /// daemon stopped reading: its answers have backed up) or 64 Mi requests went out.
+    /// Returns how many whole requests were sent and whether the sending ended blocked.
+    func sendUntilBlocked(_ request: [UInt8]) async throws -> (sent: Int, blocked: Bool) {
+        var sent = 0
+        var blocked = 0
+        while blocked < 20, sent < 64 * 1024 * 1024 {
+            let written = writeWithoutBlocking(request)
+            if written == 0 {
+                blocked += 1
+                try await Task.sleep(for: .milliseconds(10))
+            } else {
+                if written < request.count { try await write(Array(request[written...])) }
+                sent += 1
+                blocked = 0
+            }
+        }
+        return (sent, blocked >= 20)
+    }
+
     /// Says no more will be sent (the daemon still answers what it got).
     func halfClose() {
         shutdown(fd, Int32(SHUT_WR))
