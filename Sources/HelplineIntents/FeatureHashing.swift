@@ -124,6 +124,16 @@ struct FeatureExtractor: Sendable {
             appendCharGrams(scalars, into: &out)
         }
 
+        // Hyphenated words also count joined: «робот-пылесос» as «роботпылесос».
+        for compound in analysis.compounds {
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(Self.wordStart)
+            for scalar in compound.unicodeScalars { scalars.append(scalar.value) }
+            scalars.append(Self.wordEnd)
+            appendCharGrams(scalars, into: &out)
+            out.append(StableHash.feature(Self.stemHash(RussianStemmer.stem(compound)), .stem))
+        }
+
         var stemHashes: [UInt64] = []
         stemHashes.reserveCapacity(stems.count)
         for stem in stems where !stem.isEmpty {

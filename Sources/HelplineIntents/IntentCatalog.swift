@@ -11,17 +11,22 @@ public struct IntentCatalog: Sendable {
     /// Words or phrases that are strong evidence of an off-topic message (other companies' names),
     /// from the `keywords` of `config/offtopic.yaml`.
     public var offTopicKeywords: [String]
+    /// The marketplace's own vocabulary (statuses, services, screens, Latin names), from
+    /// `config/vocabulary.yaml`.
+    public var vocabulary: MarketVocabulary
 
     public init(intents: [Intent], settings: MatcherSettings = MatcherSettings(), offTopicExamples: [String] = [],
-                offTopicKeywords: [String] = []) {
+                offTopicKeywords: [String] = [], vocabulary: MarketVocabulary = MarketVocabulary()) {
         self.intents = intents
         self.settings = settings
         self.offTopicExamples = offTopicExamples
         self.offTopicKeywords = offTopicKeywords
+        self.vocabulary = vocabulary
     }
 
-    /// Decodes every top-level `*.yaml` in the bundle as an intent, `config/matcher.yaml` as settings
-    /// and `config/offtopic.yaml` as the off-topic examples.
+    /// Decodes every top-level `*.yaml` in the bundle as an intent, `config/matcher.yaml` as settings,
+    /// `config/offtopic.yaml` as the off-topic examples and `config/vocabulary.yaml` as the
+    /// marketplace's vocabulary.
     ///
     /// Throws a `DataError` naming the file that cannot be decoded, or the second file of a duplicated id.
     public init(bundle: DataBundle) throws {
@@ -56,8 +61,15 @@ public struct IntentCatalog: Sendable {
                 throw DataError(file: "config/offtopic.yaml", message: "\(error)")
             }
         }
+        var vocabulary = MarketVocabulary()
+        if let text = bundle.files["config/vocabulary.yaml"] {
+            do { vocabulary = try YAMLDecoder().decode(MarketVocabulary.self, from: text) } catch {
+                throw DataError(file: "config/vocabulary.yaml", message: "\(error)")
+            }
+            try vocabulary.validate(intents: Set(intents.map(\.id)), file: "config/vocabulary.yaml")
+        }
         self.init(intents: intents, settings: settings, offTopicExamples: offTopic.examples,
-                  offTopicKeywords: offTopic.keywords ?? [])
+                  offTopicKeywords: offTopic.keywords ?? [], vocabulary: vocabulary)
     }
 
     public func intent(_ id: String) -> Intent? { intents.first { $0.id == id } }

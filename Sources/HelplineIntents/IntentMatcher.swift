@@ -74,7 +74,7 @@ public struct IntentMatcher: Sendable {
 
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
-        let analyzer = TextAnalyzer(vocabulary: Self.vocabulary(for: catalog))
+        let analyzer = TextAnalyzer(vocabulary: Self.vocabulary(for: catalog), latinNames: catalog.vocabulary.latinNames)
         self.analyzer = analyzer
         let settings = catalog.settings.model
 
@@ -87,6 +87,10 @@ public struct IntentMatcher: Sendable {
             }
         }
         for intent in catalog.intents { addKeywords(intent.keywords, of: intent.id) }
+        // The marketplace's terms (statuses, services, screens) raise a feature of their own per intent.
+        for (id, names) in catalog.vocabulary.namesByIntent.sorted(by: { $0.key < $1.key }) {
+            addKeywords(names, of: "term:" + id)
+        }
         if !catalog.offTopicExamples.isEmpty { addKeywords(catalog.offTopicKeywords, of: Classification.none) }
         let extractor = FeatureExtractor(charMin: settings.charMin, charMax: settings.charMax, keywords: keywords,
                                          splitter: settings.splitWords ? WordSplitter(vocabulary: analyzer.vocabulary) : nil)
@@ -173,16 +177,26 @@ public struct IntentMatcher: Sendable {
         var spelling: [UInt64: Substring] = [:]
         var counts: [UInt64: Int] = [:]
         var perIntent: [[UInt64: Int]] = []
+        let terms = catalog.vocabulary.namesByIntent
         func forEachWord(_ text: String, _ body: (UInt64) -> Void) {
             for word in Normalizer.normalize(text).split(separator: " ") {
                 let key = StableHash.of(word.utf8, seed: 0)
                 if spelling[key] == nil { spelling[key] = word }
                 body(key)
+                // The parts of a hyphenated word are words too: the analyzer reads it apart.
+                guard word.contains("-") else { continue }
+                for part in word.split(separator: "-") where part.count > 1 {
+                    let key = StableHash.of(part.utf8, seed: 0)
+                    if spelling[key] == nil { spelling[key] = part }
+                    body(key)
+                }
             }
         }
         for intent in catalog.intents {
             var own: [UInt64: Int] = [:]
-            for text in intent.examples + intent.keywords { forEachWord(text) { own[$0, default: 0] += 1 } }
+            for text in intent.examples + intent.keywords + (terms[intent.id] ?? []) {
+                forEachWord(text) { own[$0, default: 0] += 1 }
+            }
             for (key, count) in own { counts[key, default: 0] += count }
             perIntent.append(own)
         }

@@ -14,9 +14,12 @@ public struct Analysis: Sendable, Hashable, Codable {
     public var stems: [String]
     /// Order numbers, phones, e-mails, money amounts found in the message.
     public var entities: [Entity]
+    /// Hyphenated words written joined («робот-пылесос» → «роботпылесос»); `words` holds their
+    /// parts, so such a word is read both apart and joined.
+    public var compounds: [String]
 
     public init(original: String, normalized: String, tokens: [Token], repairs: [Repair],
-                words: [String], stems: [String], entities: [Entity]) {
+                words: [String], stems: [String], entities: [Entity], compounds: [String] = []) {
         self.original = original
         self.normalized = normalized
         self.tokens = tokens
@@ -24,6 +27,7 @@ public struct Analysis: Sendable, Hashable, Codable {
         self.words = words
         self.stems = stems
         self.entities = entities
+        self.compounds = compounds
     }
 }
 
@@ -52,6 +56,8 @@ public struct Repair: Sendable, Hashable, Codable {
         case translit
         /// A misspelling of a known word («вазврат» → «возврат»).
         case spelling
+        /// One of the marketplace's names written in Latin ("ozon" → «озон», "travel" → «тревел»).
+        case latinName = "latin_name"
     }
     public var from: String
     public var to: String

@@ -51,6 +51,7 @@ struct PreparedText {
             starts.removeLast()
             ends.removeLast()
         }
+        Lookalikes.unmix(&scalars)
     }
 
     /// The original text of the scalars in `range`.
@@ -227,6 +228,88 @@ struct PreparedText {
                 ends.append(Int32(truncatingIfNeeded: end))
             }
             return true
+        }
+    }
+}
+
+/// Letters that look the same in the Latin and the Russian alphabet («o» and «о»), and the repair
+/// of words that mix them: «вoзврат» typed with a Latin o is «возврат», «оzon» with a Cyrillic о
+/// is "ozon".
+enum Lookalikes {
+    /// Latin letter → the Russian letter it looks like (lowercase, as normalized text has them;
+    /// b, h, m, t stand for the capitals B H M T).
+    static func cyrillic(_ c: UInt32) -> UInt32? {
+        switch c {
+        case 0x61: 0x430  // a а
+        case 0x62: 0x432  // B В
+        case 0x63: 0x441  // c с
+        case 0x65: 0x435  // e е
+        case 0x68: 0x43D  // H Н
+        case 0x6B: 0x43A  // k к
+        case 0x6D: 0x43C  // M М
+        case 0x6F: 0x43E  // o о
+        case 0x70: 0x440  // p р
+        case 0x74: 0x442  // T Т
+        case 0x78: 0x445  // x х
+        case 0x79: 0x443  // y у
+        default: nil
+        }
+    }
+
+    /// Russian letter → the Latin letter it looks like.
+    static func latin(_ c: UInt32) -> UInt32? {
+        switch c {
+        case 0x430: 0x61
+        case 0x432: 0x62
+        case 0x441: 0x63
+        case 0x435: 0x65
+        case 0x43D: 0x68
+        case 0x43A: 0x6B
+        case 0x43C: 0x6D
+        case 0x43E: 0x6F
+        case 0x440: 0x70
+        case 0x442: 0x74
+        case 0x445: 0x78
+        case 0x443: 0x79
+        default: nil
+        }
+    }
+
+    /// Rewrites, in every run of letters that mixes the two alphabets, the letters of the smaller
+    /// share into the other alphabet when each of them has a look-alike there. A run whose smaller
+    /// share has a letter without one («ozonкарта») is left for the tokenizer to split.
+    static func unmix(_ s: inout [UInt32]) {
+        var i = 0
+        let n = s.count
+        while i < n {
+            guard Chars.isLatin(s[i]) || Chars.isCyrillic(s[i]) else {
+                i += 1
+                continue
+            }
+            var j = i
+            var latinCount = 0
+            var cyrillicCount = 0
+            while j < n {
+                if Chars.isLatin(s[j]) { latinCount += 1 } else if Chars.isCyrillic(s[j]) { cyrillicCount += 1 } else { break }
+                j += 1
+            }
+            if latinCount > 0 && cyrillicCount > 0 && latinCount != cyrillicCount {
+                let toCyrillic = latinCount < cyrillicCount
+                var convertible = true
+                for k in i..<j {
+                    if toCyrillic ? Chars.isLatin(s[k]) && Self.cyrillic(s[k]) == nil : Chars.isCyrillic(s[k]) && Self.latin(s[k]) == nil {
+                        convertible = false
+                        break
+                    }
+                }
+                if convertible {
+                    for k in i..<j {
+                        if toCyrillic, Chars.isLatin(s[k]), let c = Self.cyrillic(s[k]) { s[k] = c }
+                        if !toCyrillic, Chars.isCyrillic(s[k]), let c = Self.latin(s[k]) { s[k] = c }
+                    }
+                }
+            }
+            i = j
         }
     }
 }

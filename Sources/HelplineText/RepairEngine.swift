@@ -7,6 +7,9 @@ final class RepairEngine: Sendable {
     let russianModel: CharacterModel
     let latinModel: CharacterModel
     let hasLatinWords: Bool
+    /// Latin spellings of the marketplace's names, by the hash of their letters, and the lexicon id
+    /// of the Russian word each is read as ("ozon" → «озон», "travel" → «тревел»).
+    let latinNames: [UInt64: Int]
 
     /// Words shorter than this are never spelling-corrected: among short words a single edit too
     /// often turns one correct word into another («вещь» → «весь»).
@@ -21,8 +24,15 @@ final class RepairEngine: Sendable {
     /// How many transliteration readings are tried per word.
     static let readingLimit = 256
 
-    init(lexicon: Lexicon) {
+    init(lexicon: Lexicon, latinNames: [String: String] = [:]) {
         self.lexicon = lexicon
+        var names: [UInt64: Int] = [:]
+        for (latin, russian) in latinNames {
+            let word = Chars.scalars(russian)
+            guard let id = word.withUnsafeBufferPointer(lexicon.find) else { continue }
+            names[ScalarHash.of(Chars.scalars(latin))] = id
+        }
+        self.latinNames = names
         spelling = SpellingIndex(lexicon: lexicon)
         phonetic = PhoneticIndex(lexicon: lexicon)
         russianModel = CharacterModel(alphabet: .russian, words: lexicon.words(of: .cyrillic))
@@ -35,6 +45,8 @@ final class RepairEngine: Sendable {
         var words: [String] = []
         var stems: [String] = []
         var repairs: [Repair] = []
+        /// Hyphenated words written joined («робот-пылесос» → «роботпылесос»); `words` has their parts.
+        var compounds: [String] = []
     }
 
     /// A Russian reading of a Latin word, and what it resolves to.
@@ -70,7 +82,7 @@ final class RepairEngine: Sendable {
         result.stems.reserveCapacity(raw.count)
         text.scalars.withUnsafeBufferPointer { s in
             var plans: [LatinPlan] = []
-            for token in raw where token.kind == .word && Chars.isLatin(s[token.start]) {
+            for token in raw where token.kind == .word && Chars.isLatin(s[token.start]) && latinName(s, token) == nil {
                 plans.append(plan(s, token))
             }
             let mode = plans.isEmpty ? .none : decideMode(plans)
@@ -80,6 +92,12 @@ final class RepairEngine: Sendable {
             for token in raw where token.kind == .word { wordCount += 1 }
             for token in raw where token.kind == .word {
                 if Chars.isLatin(s[token.start]) {
+                    if let id = latinName(s, token) {
+                        result.repairs.append(Repair(from: Chars.string(s[token.start..<token.end]), to: lexicon.texts[id],
+                                                     reason: .latinName))
+                        append(id, &result)
+                        continue
+                    }
                     apply(plans[next], mode, alone: wordCount == 1, latinContext: latinContext, s, &result)
                     next += 1
                 } else {
@@ -90,10 +108,32 @@ final class RepairEngine: Sendable {
         return result
     }
 
+    /// The Russian word a Latin word is read as when it is one of the marketplace's names.
+    private func latinName(_ s: UnsafeBufferPointer<UInt32>, _ token: RawToken) -> Int? {
+        guard !latinNames.isEmpty else { return nil }
+        return latinNames[ScalarHash.of(UnsafeBufferPointer(rebasing: s[token.start..<token.end]))]
+    }
+
     // MARK: - Russian and other words
 
     private func repairOther(_ s: UnsafeBufferPointer<UInt32>, _ token: RawToken, _ result: inout Result) {
         let word = UnsafeBufferPointer(rebasing: s[token.start..<token.end])
+        // A hyphenated Russian word is read apart, each part repaired as a word of its own, and
+        // joined («робот-пылесос»: «робот», «пылесос» and «роботпылесос»).
+        if word.contains(Chars.hyphen), Lexicon.script(word) == .cyrillic {
+            var joined: [UInt32] = []
+            var start = token.start
+            for k in token.start...token.end where k == token.end || s[k] == Chars.hyphen {
+                if k > start {
+                    let before = result.words.count
+                    repairOther(s, RawToken(start, k, .word), &result)
+                    for piece in result.words[before...] { joined += piece.unicodeScalars.map(\.value) }
+                }
+                start = k + 1
+            }
+            if !joined.isEmpty { result.compounds.append(Chars.string(joined[...])) }
+            return
+        }
         if let id = lexicon.find(word) {
             append(id, &result)
             return

@@ -8,6 +8,8 @@
 /// - **layout** — Latin-layout typing of Russian ("ult vjq pfrfp" → «где мой заказ», ",tp" → «без»);
 /// - **reverse layout** — Russian-layout typing of a known Latin word («щящт» → "ozon");
 /// - **translit** — Latin transliteration ("gde moi zakaz" → «где мой заказ»);
+/// - **latin name** — the marketplace's names written in Latin inside Russian text ("ozon карта"
+///   → «озон карта»), from the caller's `latinNames`;
 /// - **spelling** — a misspelling of a known word («вазврат» → «возврат»): Damerau–Levenshtein
 ///   distance 1 for words of five or six letters, 2 from seven letters on, none below five; the
 ///   nearest known word wins, then the most frequent.
@@ -32,8 +34,14 @@ public struct TextAnalyzer: Sendable {
     }
 
     /// An analyzer for the caller's vocabulary; `includeCommonWords` adds a small built-in list of
-    /// very common Russian words and Latin brand names (see `commonWords`).
-    public init(vocabulary: Vocabulary, includeCommonWords: Bool) {
+    /// very common Russian words and Latin brand names (see `commonWords`). `latinNames` maps Latin
+    /// spellings of the marketplace's names to the Russian words they are read as inside Russian
+    /// text ("ozon" → «озон»); the Russian words join the vocabulary.
+    public init(vocabulary: Vocabulary, includeCommonWords: Bool, latinNames: [String: String] = [:]) {
+        var vocabulary = vocabulary
+        for (latin, russian) in latinNames.sorted(by: { $0.key < $1.key }) where !latin.isEmpty {
+            if !vocabulary.contains(russian) { vocabulary.add(russian) }
+        }
         self.vocabulary = vocabulary
         // Code-point order (the keys are NFC, so UTF-8 byte order is that order): the lexicon's word
         // ids, and so spelling ties, are the same in every run.
@@ -43,7 +51,17 @@ public struct TextAnalyzer: Sendable {
         if includeCommonWords {
             entries += TextAnalyzer.commonWords.map { ($0, 1) }
         }
-        engine = RepairEngine(lexicon: Lexicon(entries: entries))
+        var names: [String: String] = [:]
+        for (latin, russian) in latinNames {
+            names[Normalizer.normalize(latin)] = Normalizer.normalize(russian)
+        }
+        engine = RepairEngine(lexicon: Lexicon(entries: entries), latinNames: names)
+    }
+
+    /// An analyzer for the caller's vocabulary plus the built-in common words, reading the given
+    /// Latin spellings of the marketplace's names as Russian words (see `init(vocabulary:includeCommonWords:latinNames:)`).
+    public init(vocabulary: Vocabulary, latinNames: [String: String]) {
+        self.init(vocabulary: vocabulary, includeCommonWords: true, latinNames: latinNames)
     }
 
     /// The built-in common words (Russian function words and everyday support-chat words, a few
@@ -63,7 +81,8 @@ public struct TextAnalyzer: Sendable {
             repairs: repaired.repairs,
             words: repaired.words,
             stems: repaired.stems,
-            entities: EntityExtractor.extract(prepared, tokens: raw)
+            entities: EntityExtractor.extract(prepared, tokens: raw),
+            compounds: repaired.compounds
         )
     }
 }

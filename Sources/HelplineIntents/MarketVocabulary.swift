@@ -1,0 +1,69 @@
+import Foundation
+
+/// The marketplace's own words, from `config/vocabulary.yaml`: the order statuses the app shows,
+/// its services and programmes, its screens and settings, each pointing to the intent it is
+/// evidence for; and the Latin spellings of its names that the text layer reads as Russian words.
+public struct MarketVocabulary: Sendable, Hashable, Decodable {
+    /// One named thing of the marketplace and the intent it points to.
+    public struct Term: Sendable, Hashable, Decodable {
+        /// What the term is: `status`, `service`, `screen`, `document`, … (for people reading the file).
+        public var kind: String
+        public var intent: String
+        /// Its spellings, Russian or Latin; each is matched as a sequence of stems.
+        public var names: [String]
+
+        public init(kind: String, intent: String, names: [String]) {
+            self.kind = kind
+            self.intent = intent
+            self.names = names
+        }
+    }
+
+    /// Latin word → the Russian word it is read as inside Russian text ("ozon" → «озон»).
+    public var latinNames: [String: String]
+    public var terms: [Term]
+
+    enum CodingKeys: String, CodingKey {
+        case latinNames = "latin_names"
+        case terms
+    }
+
+    public init(latinNames: [String: String] = [:], terms: [Term] = []) {
+        self.latinNames = latinNames
+        self.terms = terms
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        latinNames = try c.decodeIfPresent([String: String].self, forKey: .latinNames) ?? [:]
+        terms = try c.decodeIfPresent([Term].self, forKey: .terms) ?? []
+    }
+
+    /// The names of each intent's terms, by intent id.
+    public var namesByIntent: [String: [String]] {
+        var out: [String: [String]] = [:]
+        for term in terms { out[term.intent, default: []] += term.names }
+        return out
+    }
+
+    /// Checks what decoding cannot: every term points to a known intent and has names, and every
+    /// Latin name is one Latin word read as one Russian word. Throws naming the broken key.
+    func validate(intents: Set<String>, file: String) throws {
+        for (index, term) in terms.enumerated() {
+            guard intents.contains(term.intent) else {
+                throw DataError(file: file, message: "terms[\(index)].intent: unknown intent '\(term.intent)'")
+            }
+            guard !term.names.isEmpty, term.names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+                throw DataError(file: file, message: "terms[\(index)].names: needs at least one non-empty name")
+            }
+        }
+        for (latin, russian) in latinNames.sorted(by: { $0.key < $1.key }) {
+            guard !latin.isEmpty, latin.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) }) else {
+                throw DataError(file: file, message: "latin_names.\(latin): must be one word of Latin letters")
+            }
+            guard !russian.isEmpty, russian.unicodeScalars.allSatisfy({ ("а"..."я").contains($0) || ("А"..."Я").contains($0) || $0 == "ё" || $0 == "Ё" }) else {
+                throw DataError(file: file, message: "latin_names.\(latin): '\(russian)' must be one word of Russian letters")
+            }
+        }
+    }
+}
