@@ -1,3 +1,6 @@
+import Foundation
+import HelplineText
+
 /// One labelled message of an evaluation set: the intent it should get (`none` for off-topic).
 public struct LabeledMessage: Sendable, Hashable, Codable {
     public var intent: String
@@ -311,5 +314,77 @@ public enum Evaluation {
             ambiguous: ambiguous, calibrationError: calibration,
             perIntent: perIntent, confusions: confusions, mistakes: mistakes
         )
+    }
+
+    /// Confidence calibration by temperature scaling, fitted under cross-validation.
+    public struct Calibration: Sendable, Hashable, Codable {
+        /// The temperature the matcher used.
+        public var baseTemperature: Double
+        /// The temperature that minimizes the held-out negative log-likelihood.
+        public var temperature: Double
+        /// Mean negative log-likelihood of the true class over the held-out examples, before and after.
+        public var logLossBefore: Double
+        public var logLossAfter: Double
+        /// Expected calibration error of the reported confidences (10 bins), before and after.
+        public var calibrationErrorBefore: Double
+        public var calibrationErrorAfter: Double
+        /// The cross-validation figures at the fitted temperature (its `calibrationError` is `calibrationErrorAfter`).
+        public var after: EvaluationReport
+        public var examples: Int
+    }
+
+    /// Fits the softmax temperature on K-fold held-out examples: the temperature (from 0.25 to 5)
+    /// that minimizes the mean negative log-likelihood of each example's true class, `none`
+    /// included. The model's weights are untouched; only how sharp its probabilities are changes.
+    public static func calibrate(_ catalog: IntentCatalog, folds: Int, seed: UInt64 = 1) -> Calibration {
+        var held: [(matcher: IntentMatcher, items: [(LabeledMessage, Analysis, Int)])] = []
+        forEachFold(catalog, folds: folds, seed: seed) { matcher, heldOut in
+            let items = heldOut.compactMap { message -> (LabeledMessage, Analysis, Int)? in
+                guard let label = matcher.classIndex(of: message.intent) else { return nil }
+                return (message, matcher.analyze(message.text), label)
+            }
+            held.append((matcher, items))
+        }
+        let count = max(1, held.reduce(0) { $0 + $1.items.count })
+        func logLoss(_ temperature: Double) -> Double {
+            var total = 0.0
+            for (matcher, items) in held {
+                let scaled = matcher.withTemperature(temperature)
+                for (_, analysis, label) in items {
+                    let p = Double(scaled.classProbabilities(analysis)[label])
+                    total -= log(max(p, 1e-12))
+                }
+            }
+            return total / Double(count)
+        }
+        func report(_ temperature: Double) -> EvaluationReport {
+            var results: [(LabeledMessage, Classification)] = []
+            for (matcher, items) in held {
+                let scaled = matcher.withTemperature(temperature)
+                for (message, analysis, _) in items { results.append((message, scaled.classify(analysis: analysis))) }
+            }
+            return Evaluation.report(results)
+        }
+        // Golden-section search on log(temperature): the log-loss is smooth and has one minimum there.
+        var low = log(0.25), high = log(5.0)
+        let ratio = (sqrt(5.0) - 1) / 2
+        var a = high - ratio * (high - low), b = low + ratio * (high - low)
+        var fa = logLoss(exp(a)), fb = logLoss(exp(b))
+        for _ in 0..<30 {
+            if fa < fb {
+                high = b; b = a; fb = fa
+                a = high - ratio * (high - low); fa = logLoss(exp(a))
+            } else {
+                low = a; a = b; fa = fb
+                b = low + ratio * (high - low); fb = logLoss(exp(b))
+            }
+        }
+        let fitted = (exp((low + high) / 2) * 100).rounded() / 100
+        let base = catalog.settings.temperature
+        let before = report(base)
+        let after = report(fitted)
+        return Calibration(baseTemperature: base, temperature: fitted, logLossBefore: logLoss(base),
+                           logLossAfter: logLoss(fitted), calibrationErrorBefore: before.calibrationError,
+                           calibrationErrorAfter: after.calibrationError, after: after, examples: count)
     }
 }

@@ -56,7 +56,7 @@ public struct Classification: Sendable, Hashable {
 /// matcher.classify("где мой заказ 12345678-0001").intent  // "order_tracking"
 /// ```
 public struct IntentMatcher: Sendable {
-    public let catalog: IntentCatalog
+    public private(set) var catalog: IntentCatalog
     public let analyzer: TextAnalyzer
     /// The model's classes: the intents' ids in catalog order, then `none` when there are off-topic examples.
     private let classIds: [String]
@@ -350,8 +350,26 @@ public struct IntentMatcher: Sendable {
         }
     }
 
-    /// Scores one analyzed message: features, weights, probabilities, the best few intents.
-    func score(_ analysis: Analysis) -> Scores {
+    /// The same model scoring with another softmax temperature (`MatcherSettings.temperature`).
+    public func withTemperature(_ temperature: Double) -> IntentMatcher {
+        var copy = self
+        copy.catalog.settings.temperature = temperature
+        return copy
+    }
+
+    /// The model's class index of an intent id, `none` included.
+    func classIndex(of id: String) -> Int? {
+        id == Classification.none ? noneClass : classIds.firstIndex(of: id)
+    }
+
+    /// Every class's probability (the intents in catalog order, then `none`), before thresholds.
+    func classProbabilities(_ analysis: Analysis) -> [Float] {
+        let (vector, boost) = features(analysis)
+        return model.probabilities(vector, temperature: Float(catalog.settings.temperature), offTopicBoost: boost)
+    }
+
+    /// The weighted feature vector of a message and the off-topic boost it earns.
+    private func features(_ analysis: Analysis) -> (SparseVector, Float) {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(analysis.words.count * 16 + 8)
         extractor.extract(analysis, into: &hashes)
@@ -361,6 +379,12 @@ public struct IntentMatcher: Sendable {
         if noneClass != nil, catalog.settings.offTopicKeywordBoost != 0, Self.contains(hashes, noneKeyword) {
             boost = Float(catalog.settings.offTopicKeywordBoost)
         }
+        return (vector, boost)
+    }
+
+    /// Scores one analyzed message: features, weights, probabilities, the best few intents.
+    func score(_ analysis: Analysis) -> Scores {
+        let (vector, boost) = features(analysis)
         let probabilities = model.probabilities(vector, temperature: Float(catalog.settings.temperature), offTopicBoost: boost)
 
         // The best few intents (not `none`), by a partial insertion sort.

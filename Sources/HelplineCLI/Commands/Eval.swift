@@ -39,11 +39,15 @@ struct Eval: ParsableCommand {
     @Flag(name: .long, help: "Also measure the model build time and the classification time per message.")
     var timing = false
 
+    @Flag(name: .long, help: "With --cross-validate K: fit the softmax temperature on the held-out examples and show the calibration error before and after.")
+    var calibrate = false
+
     func validate() throws {
         if file == nil && folds == nil { throw ValidationError("give a FILE, --cross-validate K, or both") }
         if let folds, folds < 2 { throw ValidationError("--cross-validate needs at least 2 folds") }
         if repeats < 1 { throw ValidationError("--repeats needs at least 1") }
         if repeats > 1 && folds == nil { throw ValidationError("--repeats goes with --cross-validate K") }
+        if calibrate && folds == nil { throw ValidationError("--calibrate goes with --cross-validate K") }
     }
 
     func run() throws {
@@ -67,6 +71,14 @@ struct Eval: ParsableCommand {
             if repeats > 1, let first = output.crossValidation {
                 let reports = [first] + (2...repeats).map { Evaluation.crossValidate(catalog, folds: folds, seed: UInt64($0)) }
                 output.crossValidationRepeats = RepeatedFigures(reports)
+            }
+        }
+        if calibrate, let folds {
+            let calibration = Evaluation.calibrate(catalog, folds: folds)
+            output.calibration = calibration
+            if !messages.isEmpty {
+                let matcher = IntentMatcher(catalog: catalog)
+                output.testSetCalibrated = Evaluation.evaluate(matcher.withTemperature(calibration.temperature), on: messages)
             }
         }
         if sweep {
@@ -105,6 +117,19 @@ struct Eval: ParsableCommand {
                                    ("off-topic rejection", repeated.offTopicRejection),
                                    ("false rejection    ", repeated.falseRejection)] {
                 print(String(format: "%@ %.3f  (%.3f–%.3f)", name, figure.mean, figure.lowest, figure.highest))
+            }
+        }
+        if let c = output.calibration, let folds {
+            print("== temperature scaling, fitted under \(folds)-fold cross-validation (\(c.examples) held-out examples)")
+            print(String(format: "temperature          %.2f → %.2f", c.baseTemperature, c.temperature))
+            print(String(format: "log-loss             %.3f → %.3f", c.logLossBefore, c.logLossAfter))
+            print(String(format: "calibration error    %.3f → %.3f (ECE, 10 bins, cross-validation)", c.calibrationErrorBefore, c.calibrationErrorAfter))
+            print(String(format: "at %.2f: in-domain %.3f, rejection %.3f, false rejection %.3f (cross-validation)", c.temperature,
+                         c.after.inDomainAccuracy, c.after.offTopicRejectionRate, c.after.falseRejectionRate))
+            if let before = output.testSet, let after = output.testSetCalibrated {
+                print(String(format: "test set: calibration error %.3f → %.3f; in-domain %.3f → %.3f, rejection %.3f → %.3f",
+                             before.calibrationError, after.calibrationError, before.inDomainAccuracy, after.inDomainAccuracy,
+                             before.offTopicRejectionRate, after.offTopicRejectionRate))
             }
         }
         if let timing = output.timing {
@@ -207,6 +232,8 @@ struct EvalOutput: Codable {
     var crossValidation: EvaluationReport?
     var crossValidationRepeats: RepeatedFigures?
     var timing: Timing?
+    var calibration: Evaluation.Calibration?
+    var testSetCalibrated: EvaluationReport?
 }
 
 /// The headline figures of several cross-validation runs.
