@@ -5,9 +5,9 @@ import Testing
 struct ClassifyEvalCommandTests {
     /// `classify --json` prints exactly one JSON object per input line, in order, with the
     /// documented fields; an off-topic or empty line is `none`; an order number is an entity.
-    @Test func classifyJSONIsOneObjectPerLine() throws {
+    @Test func classifyJSONIsOneObjectPerLine() async throws {
         let input = "где мой заказ 12345678-0001, неделю жду\n\nкакая погода будет завтра\nхочу вернуть товар\n"
-        let result = try HelplineProcess.run(["classify", "--json"], input: input)
+        let result = try await HelplineProcess.run(["classify", "--json"], input: input)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 4)
@@ -28,8 +28,8 @@ struct ClassifyEvalCommandTests {
     }
 
     /// Without `--json`, each argument gets one readable line starting with the intent.
-    @Test func classifyArgumentsReadable() throws {
-        let result = try HelplineProcess.run(["classify", "сколько стоит доставка", "рецепт борща"], input: "")
+    @Test func classifyArgumentsReadable() async throws {
+        let result = try await HelplineProcess.run(["classify", "сколько стоит доставка", "рецепт борща"], input: "")
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 2)
@@ -38,23 +38,23 @@ struct ClassifyEvalCommandTests {
     }
 
     /// `eval` names the file and the line of a malformed TSV line and fails.
-    @Test func evalReportsBadLine() throws {
+    @Test func evalReportsBadLine() async throws {
         let folder = try HelplineProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("set.tsv")
         try Data("returns\tхочу вернуть товар\nтут нет табуляции\n".utf8).write(to: file)
-        let result = try HelplineProcess.run(["eval", file.path], input: "")
+        let result = try await HelplineProcess.run(["eval", file.path], input: "")
         #expect(result.status != 0)
         #expect(result.stderr.contains("line 2"), "\(result.stderr)")
     }
 
     /// `eval --json` reports the figures of a small labelled file.
-    @Test func evalJSONReport() throws {
+    @Test func evalJSONReport() async throws {
         let folder = try HelplineProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("set.tsv")
         try Data("returns\tхочу вернуть товар\ndelivery\tсколько стоит доставка\nnone\tрецепт борща\n".utf8).write(to: file)
-        let result = try HelplineProcess.run(["eval", file.path, "--json"], input: "")
+        let result = try await HelplineProcess.run(["eval", file.path, "--json"], input: "")
         #expect(result.status == 0, "\(result.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let report = try #require(object?["test_set"] as? [String: Any])
@@ -68,8 +68,8 @@ struct ClassifyEvalCommandTests {
     /// `eval --cross-validate K --repeats R` adds the mean, lowest and highest figures over R deals
     /// of the examples into folds, the first deal being the one reported in full; `--repeats`
     /// without cross-validation is refused.
-    @Test func evalRepeatedCrossValidation() throws {
-        let result = try HelplineProcess.run(["eval", "--cross-validate", "3", "--repeats", "2", "--json"], input: "")
+    @Test func evalRepeatedCrossValidation() async throws {
+        let result = try await HelplineProcess.run(["eval", "--cross-validate", "3", "--repeats", "2", "--json"], input: "")
         #expect(result.status == 0, "\(result.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let first = try #require(object?["cross_validation"] as? [String: Any])
@@ -82,7 +82,7 @@ struct ClassifyEvalCommandTests {
         #expect(lowest <= firstAccuracy && firstAccuracy <= highest)
         #expect(lowest > 0.8)
 
-        let refused = try HelplineProcess.run(["eval", "--repeats", "2", "/dev/null"], input: "")
+        let refused = try await HelplineProcess.run(["eval", "--repeats", "2", "/dev/null"], input: "")
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("--repeats"), "\(refused.stderr)")
     }

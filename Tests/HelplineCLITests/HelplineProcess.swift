@@ -25,7 +25,10 @@ enum HelplineProcess {
     }
 
     /// Runs `helpline ARGUMENTS` with `input` as standard input (a file, so not a terminal).
-    static func run(_ arguments: [String], input: String, environment: [String: String] = [:]) throws -> Result {
+    ///
+    /// Waits for the exit without holding a thread: on a busy 2-core machine the concurrency pool has
+    /// two threads, and a test blocked in `waitUntilExit` would stall every other test's waiting.
+    static func run(_ arguments: [String], input: String, environment: [String: String] = [:]) async throws -> Result {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let inURL = folder.appendingPathComponent("stdin")
@@ -44,11 +47,23 @@ enum HelplineProcess {
         process.standardInput = try FileHandle(forReadingFrom: inURL)
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
+        try await runToExit(process)
         return Result(stdout: try String(contentsOf: outURL, encoding: .utf8),
                       stderr: try String(contentsOf: errURL, encoding: .utf8),
                       status: process.terminationStatus)
+    }
+
+    /// Starts `process` and resumes when it has exited, without blocking a thread meanwhile.
+    static func runToExit(_ process: Process) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
     }
 
     /// The environment of this test run without colour or data overrides, with its own state folder.

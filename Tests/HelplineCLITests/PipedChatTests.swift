@@ -21,8 +21,8 @@ struct PipedChatTests {
     }
 
     /// Each input line gets its reply, with numbered options, no prompts, no escapes: topic by label, order by number.
-    @Test func eachLineGetsItsReply() throws {
-        let result = try HelplineProcess.run(["chat"], input: "доставка\n1\n", environment: ["TERM": "xterm-256color"])
+    @Test func eachLineGetsItsReply() async throws {
+        let result = try await HelplineProcess.run(["chat"], input: "доставка\n1\n", environment: ["TERM": "xterm-256color"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let blocks = replies(result.stdout)
         try #require(blocks.count == 3, "stdout: \(result.stdout)")
@@ -36,8 +36,8 @@ struct PipedChatTests {
     }
 
     /// --json prints one protocol reply per line with the daemon's fields; the session stays the same.
-    @Test func jsonRepliesParse() throws {
-        let result = try HelplineProcess.run(["chat", "--json"], input: "доставка\n1\nКурьер не привёз заказ\n")
+    @Test func jsonRepliesParse() async throws {
+        let result = try await HelplineProcess.run(["chat", "--json"], input: "доставка\n1\nКурьер не привёз заказ\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         try #require(lines.count == 4, "stdout: \(result.stdout)")
@@ -65,8 +65,8 @@ struct PipedChatTests {
     }
 
     /// /state answers on stdout; an unknown command is reported on stderr; /quit ends the chat and later lines are not read.
-    @Test func commandsInAPipe() throws {
-        let result = try HelplineProcess.run(["chat"], input: "доставка\n/state\n/nonsense\n/quit\n1\n")
+    @Test func commandsInAPipe() async throws {
+        let result = try await HelplineProcess.run(["chat"], input: "доставка\n/state\n/nonsense\n/quit\n1\n")
         #expect(result.status == 0)
         let blocks = replies(result.stdout)
         try #require(blocks.count == 3, "stdout: \(result.stdout)")
@@ -76,12 +76,12 @@ struct PipedChatTests {
     }
 
     /// --profile loads another customer: a profile with no orders skips the order step.
-    @Test func profileOption() throws {
+    @Test func profileOption() async throws {
         let folder = try HelplineProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("no-orders.json")
         try Data(#"{"id":"u-empty","name":"Борис","orders":[]}"#.utf8).write(to: file)
-        let result = try HelplineProcess.run(["chat", "--json", "--profile", file.path], input: "доставка\n/profile\n")
+        let result = try await HelplineProcess.run(["chat", "--json", "--profile", file.path], input: "доставка\n/profile\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         try #require(lines.count == 2)
@@ -91,8 +91,8 @@ struct PipedChatTests {
     }
 
     /// A profile file that cannot be read stops the chat with status 1 and a message, not a crash.
-    @Test func badProfile() throws {
-        let result = try HelplineProcess.run(["chat", "--profile", "/nonexistent/profile.yaml"], input: "")
+    @Test func badProfile() async throws {
+        let result = try await HelplineProcess.run(["chat", "--profile", "/nonexistent/profile.yaml"], input: "")
         #expect(result.status == 1)
         #expect(result.stderr.contains("profile"))
         #expect(result.stdout.isEmpty)
@@ -100,18 +100,18 @@ struct PipedChatTests {
 
     /// --record writes the conversation as it happens, every user line and bot reply in order,
     /// and `helpline replay` passes on the file right away.
-    @Test func recordOption() throws {
+    @Test func recordOption() async throws {
         let folder = try HelplineProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("chat.txt")
-        let result = try HelplineProcess.run(["chat", "--record", file.path], input: "доставка\n1\n/state\n")
+        let result = try await HelplineProcess.run(["chat", "--record", file.path], input: "доставка\n1\n/state\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let text = try String(contentsOf: file, encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(lines.filter { $0.hasPrefix("> ") } == ["> доставка", "> 1"])
         #expect(lines.filter { $0.hasPrefix("? state: ") }.count == 3)
         #expect(text.contains("profile: demo\n"))
-        let replay = try HelplineProcess.run(["replay", file.path], input: "")
+        let replay = try await HelplineProcess.run(["replay", file.path], input: "")
         #expect(replay.status == 0, "stdout: \(replay.stdout)")
         #expect(replay.stdout.hasSuffix("1 passed, 0 failed\n"))
     }

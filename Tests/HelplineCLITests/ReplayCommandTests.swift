@@ -6,8 +6,8 @@ struct ReplayCommandTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `helpline replay Transcripts` passes the whole folder and ends with the summary line, exit 0.
-    @Test func wholeFolderPasses() throws {
-        let result = try HelplineProcess.run(["replay", Self.root.appendingPathComponent("Transcripts").path], input: "")
+    @Test func wholeFolderPasses() async throws {
+        let result = try await HelplineProcess.run(["replay", Self.root.appendingPathComponent("Transcripts").path], input: "")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let summary = try #require(result.stdout.split(separator: "\n").last)
         let passed = Int(summary.split(separator: " ").first ?? "") ?? 0
@@ -16,13 +16,13 @@ struct ReplayCommandTests {
     }
 
     /// A failing transcript is printed with its file, line and diff; the summary counts it; exit 1.
-    @Test func failureIsReportedWithExitOne() throws {
+    @Test func failureIsReportedWithExitOne() async throws {
         let folder = try HelplineProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try "title: Меню\n> меню\n? state: choose_topic\n".write(to: folder.appendingPathComponent("a.transcript"), atomically: true, encoding: .utf8)
         try "title: Неверный шаг\n> 5\n? state: choose_order\n".write(to: folder.appendingPathComponent("b.transcript"), atomically: true, encoding: .utf8)
         try "title: Не транскрипт\n".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
-        let result = try HelplineProcess.run(["replay", folder.path], input: "")
+        let result = try await HelplineProcess.run(["replay", folder.path], input: "")
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL \(folder.path)/b.transcript:1 — Неверный шаг\n"))
         #expect(result.stdout.contains("  \(folder.path)/b.transcript:3: ? state: choose_order\n    - state choose_order\n    + state write\n"))
@@ -30,15 +30,15 @@ struct ReplayCommandTests {
     }
 
     /// A transcript with a syntax error fails with its file and line; a missing path is a usage error.
-    @Test func brokenFileAndMissingPath() throws {
+    @Test func brokenFileAndMissingPath() async throws {
         let folder = try HelplineProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("bad.transcript")
         try "title: Т\n> привет\n? state: writing\n".write(to: file, atomically: true, encoding: .utf8)
-        let broken = try HelplineProcess.run(["replay", file.path], input: "")
+        let broken = try await HelplineProcess.run(["replay", file.path], input: "")
         #expect(broken.status == 1)
         #expect(broken.stdout.contains("\(file.path):3: unknown state `writing`"))
-        let missing = try HelplineProcess.run(["replay", folder.appendingPathComponent("nothing").path], input: "")
+        let missing = try await HelplineProcess.run(["replay", folder.appendingPathComponent("nothing").path], input: "")
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("no such file or folder"))
     }

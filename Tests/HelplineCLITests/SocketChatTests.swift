@@ -20,18 +20,21 @@ struct SocketChatTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = try FileHandle(forWritingTo: log)
             try process.run()
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline {
-                if let text = try? String(contentsOf: log, encoding: .utf8), text.contains("ready") { return }
+            let deadline = ContinuousClock.now + .seconds(120)
+            while true {
+                let expired = ContinuousClock.now >= deadline
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                if text.contains("ready") { return }
+                if expired || !process.isRunning {
+                    process.terminate()
+                    throw HelplineProcessError("the daemon did not get ready: \(text)")
+                }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            process.terminate()
-            throw HelplineProcessError("the daemon did not get ready: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
 
         func stop() {
             process.terminate()
-            process.waitUntilExit()
         }
     }
 
@@ -49,8 +52,8 @@ struct SocketChatTests {
         let daemon = try await Daemon(folder: folder)
         defer { daemon.stop() }
         let input = "доставка\n1\n/state\n"
-        let remote = try HelplineProcess.run(["chat", "--socket", daemon.socket], input: input)
-        let local = try HelplineProcess.run(["chat"], input: input)
+        let remote = try await HelplineProcess.run(["chat", "--socket", daemon.socket], input: input)
+        let local = try await HelplineProcess.run(["chat"], input: input)
         #expect(remote.status == 0, "stderr: \(remote.stderr)")
         // Only the session ids differ.
         func withoutSession(_ text: String) -> String {
@@ -61,8 +64,8 @@ struct SocketChatTests {
     }
 
     /// No daemon on the socket: a clear message on stderr after a few retries, and status 1.
-    @Test func unreachableDaemon() throws {
-        let result = try HelplineProcess.run(["chat", "--socket", "/tmp/hl-none-\(UUID().uuidString.prefix(8)).sock"], input: "доставка\n")
+    @Test func unreachableDaemon() async throws {
+        let result = try await HelplineProcess.run(["chat", "--socket", "/tmp/hl-none-\(UUID().uuidString.prefix(8)).sock"], input: "доставка\n")
         #expect(result.status == 1)
         #expect(result.stderr.contains("Нет связи с сервером"))
         #expect(result.stderr.contains("сервер не запущен"))

@@ -42,27 +42,29 @@ final class TmuxSession {
     }
 
     /// Waits until `condition` holds for the screen, polling; fails after `timeout` seconds with the
-    /// screen in the message. The timeout is generous: this checks liveness, not speed.
+    /// screen in the message. The timeout is generous: this checks liveness, not speed. The screen is
+    /// always read once more after the deadline, so a test whose thread was held up past it by a
+    /// busy machine still sees what the program printed meanwhile.
     @discardableResult
-    func waitFor(_ what: String, timeout: Double = 30, _ condition: (String) -> Bool) async throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var last = ""
-        while Date() < deadline {
-            last = try screen()
+    func waitFor(_ what: String, timeout: Double = 120, _ condition: (String) -> Bool) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while true {
+            let expired = ContinuousClock.now >= deadline
+            let last = try screen()
             if condition(last) { return last }
+            if expired { throw HelplineProcessError("timed out waiting for \(what); the screen was:\n\(last)") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw HelplineProcessError("timed out waiting for \(what); the screen was:\n\(last)")
     }
 
     /// Waits until the screen contains `text`.
     @discardableResult
-    func waitFor(text: String, timeout: Double = 30) async throws -> String {
+    func waitFor(text: String, timeout: Double = 120) async throws -> String {
         try await waitFor("«\(text)»", timeout: timeout) { $0.contains(text) }
     }
 
     /// Waits until the last non-blank line is exactly `line` (trailing spaces ignored).
-    func waitForLastLine(_ line: String, timeout: Double = 30) async throws {
+    func waitForLastLine(_ line: String, timeout: Double = 120) async throws {
         try await waitFor("last line «\(line)»", timeout: timeout) { screen in
             let last = screen.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) } ?? ""
             return last.trimmingCharacters(in: .whitespaces) == line.trimmingCharacters(in: .whitespaces)

@@ -44,7 +44,8 @@ enum SocketFile {
         case answered, listening, refused
     }
 
-    /// Whether a daemon answers on `path`.
+    /// Whether a daemon answers on `path`. A daemon answers a ping at once when idle; the wait is
+    /// long so that one busy with other clients on a loaded machine is still recognised.
     private static func probe(_ path: String, group: any EventLoopGroup) async -> Probe {
         let client: HelplineClient
         do {
@@ -53,7 +54,7 @@ enum SocketFile {
             return .refused
         }
         let timeout = Task {
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(15))
             await client.disconnect()
         }
         let reply = try? await client.ping()
