@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "HelplineServer", targets: ["HelplineServer"]),
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
         .library(name: "HelplineBench", targets: ["HelplineBench"]),
+        .library(name: "HelplineReview", targets: ["HelplineReview"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -84,6 +85,15 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // `helpline review`: what real traffic says about the matcher, and merging corrected lines.
+        .target(
+            name: "HelplineReview",
+            dependencies: [
+                "HelplineIntents",
+                "HelplineDialogue",
+                "HelplineServer",
+            ]
+        ),
         .systemLibrary(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
@@ -97,6 +107,7 @@ let package = Package(
                 "HelplineServer",
                 "HelplineTranscripts",
                 "HelplineBench",
+                "HelplineReview",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +130,7 @@ let package = Package(
             name: "HelplineServerTests",
             dependencies: [
                 "HelplineServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -133,6 +145,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HelplineBenchTests", dependencies: ["HelplineBench"]),
+        .testTarget(
+            name: "HelplineReviewTests",
+            dependencies: [
+                "HelplineReview",
+                "HelplineTranscripts",
+                "HelplineServer",
+                "HelplineDialogue",
+                "HelplineIntents",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "HelplineCLITests", dependencies: ["HelplineCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import Foundation
+import GRDB
 import HelplineDialogue
-import HelplineServer
+@testable import HelplineServer
 import Logging
 import Testing
 
@@ -17,6 +18,45 @@ struct SessionServiceTests {
     private static func reply(_ response: ProtocolResponse) throws -> (String, Reply) {
         guard case .reply(_, let session, let reply) = response else { throw TestFailure("not a reply: \(response)") }
         return (session, reply)
+    }
+
+    /// What a customer wrote in a session that expired or was closed is kept, without the session id,
+    /// for the review retention, then dropped.
+    @Test func keepsFinishedConversationsForTheReviewRetention() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let database = try SessionDatabase(path: directory.databasePath)
+        let clock = TestClock()
+        let service = try Self.service(database, clock: clock,
+                                       limits: SessionLimits(sessionTTL: 3_600, memoryIdleTime: 60, reviewRetention: 7_200))
+        let (expiring, _) = try Self.reply(await service.respond(to: ProtocolRequest(.open(Fixtures.profile))))
+        _ = try Self.reply(await service.respond(to: ProtocolRequest(.say(session: expiring, text: "рецепт борща"))))
+        _ = try Self.reply(await service.respond(to: ProtocolRequest(.say(session: expiring, text: "доставка"))))
+        let (closing, _) = try Self.reply(await service.respond(to: ProtocolRequest(.open(Fixtures.profile))))
+        _ = try Self.reply(await service.respond(to: ProtocolRequest(.say(session: closing, text: "возврат"))))
+        clock.advance(by: 1_800)
+        _ = await service.respond(to: ProtocolRequest(.close(session: closing)))
+
+        func finished() throws -> [[String]] {
+            try database.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT messages FROM finished_conversations ORDER BY id")
+                    .map { try JSONDecoder().decode([[String]].self, from: Data($0.utf8)).map { $0[0] } }
+            }
+        }
+        #expect(try finished() == [["возврат"]])
+
+        clock.advance(by: 3_600)
+        await service.sweep()
+        #expect(try finished() == [["возврат"], ["рецепт борща", "доставка"]], "the expired session's messages, in order")
+        let columns = try await database.pool.read { db in try db.columns(in: "finished_conversations").map(\.name) }
+        #expect(!columns.contains("session"), "a finished conversation is not tied to its session token")
+
+        clock.advance(by: 7_199)
+        await service.sweep()
+        #expect(try finished() == [["рецепт борща", "доставка"]], "the closed one ended more than 7,200 s ago")
+        clock.advance(by: 2)
+        await service.sweep()
+        #expect(try finished().isEmpty, "both dropped after the retention")
+        try database.close()
     }
 
     /// A session dropped from memory after idling is loaded back from the database on its next use.

@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("session-ttl"), help: ArgumentHelp("Seconds after which an unused session expires (appeals stay).", valueName: "seconds"))
     var sessionTTL: Double = 24 * 3600
 
+    @Option(name: .customLong("review-days"), help: ArgumentHelp("Days to keep what customers wrote in ended sessions, for helpline review (0: not kept).", valueName: "days"))
+    var reviewDays: Double = 30
+
     @Option(name: .customLong("max-sessions"), help: ArgumentHelp("The most open sessions.", valueName: "n"))
     var maximumSessions: Int = 100_000
 
@@ -55,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard sessionTTL > 0 else { throw ValidationError("--session-ttl must be positive") }
+        guard reviewDays >= 0, reviewDays <= 3650 else { throw ValidationError("--review-days must be between 0 and 3650") }
         guard maximumSessions > 0, maximumConnections > 0 else {
             throw ValidationError("--max-sessions and --max-connections must be positive")
         }
@@ -86,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
             socketPath: socket ?? ServerConfiguration.defaultSocketPath(),
             databasePath: database ?? ServerConfiguration.defaultDatabasePath(),
             socketMode: parsedSocketMode ?? 0o600,
-            sessions: SessionLimits(maximumSessions: maximumSessions, sessionTTL: sessionTTL),
+            sessions: SessionLimits(maximumSessions: maximumSessions, sessionTTL: sessionTTL, reviewRetention: reviewDays * 24 * 3600),
             maximumConnections: maximumConnections,
             idleTimeout: idleTimeout > 0 ? idleTimeout : nil
         )

@@ -14,13 +14,14 @@ enum SessionWrite: Sendable {
               profileChanged: Bool = true, stored: String? = nil)
     /// Marks a session used (a resume), keeping it from expiring.
     case touch(session: String, at: Date)
-    /// Deletes a session and its messages; its appeals stay.
-    case delete(session: String)
+    /// Deletes a session and its messages at `at`; its appeals stay, and what the customer wrote is
+    /// kept as a finished conversation.
+    case delete(session: String, at: Date)
 
     var session: String {
         switch self {
         case .create(let conversation, _, _), .turn(let conversation, _, _, _, _, _, _, _): conversation.id
-        case .touch(let session, _), .delete(let session): session
+        case .touch(let session, _), .delete(let session, _): session
         }
     }
 }
@@ -106,6 +107,18 @@ public final class SessionDatabase: Sendable {
                 t.column("eta_minutes", .text).notNull()
                 t.column("messages", .text).notNull()
                 t.column("created_at", .datetime).notNull()
+            }
+        }
+        migrator.registerMigration("v2-finished-conversations") { db in
+            // What customers wrote in sessions that ended (closed or expired), kept for
+            // `helpline review` for `SessionLimits.reviewRetention`. No session id: a finished
+            // conversation cannot be resumed or tied back to its session token.
+            try db.create(table: "finished_conversations") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("profile", .text).notNull()
+                t.column("messages", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("finished_at", .datetime).notNull().indexed()
             }
         }
         return migrator
@@ -213,15 +226,35 @@ public final class SessionDatabase: Sendable {
         return outcomes
     }
 
-    /// Deletes the sessions last used before `cutoff`, with their messages; returns their ids.
-    func expireSessions(before cutoff: Date) async throws -> [String] {
+    /// Deletes the sessions last used before `cutoff`, with their messages (what the customers wrote
+    /// is kept as finished conversations); drops finished conversations that ended before
+    /// `finishedBefore`; returns the expired sessions' ids.
+    func expireSessions(before cutoff: Date, finishedBefore: Date? = nil, now: Date = Date()) async throws -> [String] {
         try await pool.write { db in
             let expired = SessionRecord.filter(SessionRecord.Columns.updatedAt < cutoff)
             let ids = try String.fetchAll(db, expired.select(SessionRecord.Columns.id))
-            if !ids.isEmpty { try expired.deleteAll(db) }
+            if !ids.isEmpty {
+                let keep = try db.cachedStatement(sql: Self.keepFinishedSQL)
+                for id in ids { try keep.execute(arguments: [now, id]) }
+                try expired.deleteAll(db)
+            }
+            if let finishedBefore {
+                try db.execute(sql: "DELETE FROM finished_conversations WHERE finished_at < ?", arguments: [finishedBefore])
+            }
             return ids
         }
     }
+
+    /// Copies a session's profile and its customer's messages (`[[text, at], …]`, in order) into
+    /// `finished_conversations`; arguments: the time it ended, the session id.
+    static let keepFinishedSQL = """
+        INSERT INTO finished_conversations (profile, messages, created_at, finished_at)
+        SELECT s.profile,
+               (SELECT json_group_array(json_array(m.text, m.at))
+                FROM (SELECT text, at FROM messages WHERE session = s.id AND direction = 'in' ORDER BY id) AS m),
+               s.created_at, ?1
+        FROM sessions AS s WHERE s.id = ?2
+        """
 
     static func apply(_ write: SessionWrite, in db: Database) throws -> WriteOutcome {
         switch write {
@@ -261,7 +294,8 @@ public final class SessionDatabase: Sendable {
             }
             return .applied(version: version)
 
-        case .delete(let session):
+        case .delete(let session, let at):
+            try db.cachedStatement(sql: keepFinishedSQL).execute(arguments: [at, session])
             return try SessionRecord.deleteOne(db, key: session) ? .applied(version: 0) : .missing
         }
     }

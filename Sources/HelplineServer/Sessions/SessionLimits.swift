@@ -8,10 +8,15 @@ public struct SessionLimits: Sendable, Hashable {
     public var sessionTTL: TimeInterval
     /// A session unused for this long is dropped from memory (it stays in the database).
     public var memoryIdleTime: TimeInterval
+    /// What customers wrote in a session that ended is kept this long for `helpline review`
+    /// (0: dropped at the next sweep).
+    public var reviewRetention: TimeInterval
 
-    public init(maximumSessions: Int = 100_000, sessionTTL: TimeInterval = 24 * 3600, memoryIdleTime: TimeInterval = 600) {
+    public init(maximumSessions: Int = 100_000, sessionTTL: TimeInterval = 24 * 3600, memoryIdleTime: TimeInterval = 600,
+                reviewRetention: TimeInterval = 30 * 24 * 3600) {
         self.maximumSessions = maximumSessions
         self.sessionTTL = sessionTTL
         self.memoryIdleTime = memoryIdleTime
+        self.reviewRetention = reviewRetention
     }
 }

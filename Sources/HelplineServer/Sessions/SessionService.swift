@@ -288,7 +288,7 @@ public final class SessionService: Sendable {
     /// Ends a session; its appeals stay.
     func close(_ session: String) async throws {
         try await withSession(session) { (slot, _) async throws -> Step<Void> in
-            let outcome = try await committer.commit(.delete(session: session))
+            let outcome = try await committer.commit(.delete(session: session, at: clock()))
             guard case .applied = outcome else { return .retry(outcome) }
             openSessions.wrappingSubtract(1, ordering: .relaxed)
             slot.markClosed()
@@ -304,7 +304,8 @@ public final class SessionService: Sendable {
     public func sweep() async {
         let now = clock()
         do {
-            let expired = try await database.expireSessions(before: now.addingTimeInterval(-limits.sessionTTL))
+            let expired = try await database.expireSessions(before: now.addingTimeInterval(-limits.sessionTTL),
+                                                            finishedBefore: now.addingTimeInterval(-limits.reviewRetention), now: now)
             if !expired.isEmpty {
                 registry.close(expired)
                 openSessions.wrappingSubtract(expired.count, ordering: .relaxed)

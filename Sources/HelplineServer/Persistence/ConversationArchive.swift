@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import HelplineDialogue
+
+/// A read-only view of a daemon's database for offline review: each session's profile and the
+/// messages its customer wrote, in order — the open sessions, and those that ended within the
+/// daemon's review retention (`finished_conversations`).
+///
+/// Opens the file read-only, so it is safe while the daemon runs (SQLite's WAL lets readers and the
+/// one writer work side by side) and cannot change what the daemon stored.
+public struct ConversationArchive: Sendable {
+    /// One stored session: the profile it was opened with and what the customer wrote.
+    public struct Session: Sendable {
+        public var profile: Profile
+        /// The customer's messages, oldest first, with the time each arrived.
+        public var messages: [(text: String, at: Date)]
+        /// When the session was opened.
+        public var createdAt: Date
+    }
+
+    private let queue: DatabaseQueue
+
+    /// Opens the database at `path` read-only. Throws when the file is missing or is not a Helpline database.
+    public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ArchiveError("no database at \(path)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "helpline-review"
+        configuration.busyMode = .timeout(10)
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        let tables = try queue.read { db in
+            (try db.tableExists("sessions"), try db.tableExists("messages"))
+        }
+        guard tables.0, tables.1 else {
+            throw ArchiveError("\(path) is not a Helpline database (no sessions or messages table)")
+        }
+    }
+
+    /// Every stored and finished session with its customer's messages, oldest first. A session
+    /// whose profile cannot be decoded is skipped and counted in `skipped`.
+    public func sessions() throws -> (sessions: [Session], skipped: Int) {
+        try queue.read { db in
+            var messages: [String: [(text: String, at: Date)]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT session, text, at FROM messages WHERE direction = 'in' ORDER BY id")
+            while let row = try rows.next() {
+                let session: String = row["session"]
+                messages[session, default: []].append((row["text"], row["at"]))
+            }
+            let decoder = JSONDecoder()
+            var sessions: [Session] = []
+            var skipped = 0
+            let stored = try Row.fetchCursor(db, sql: "SELECT id, profile, created_at FROM sessions ORDER BY created_at, id")
+            while let row = try stored.next() {
+                let id: String = row["id"]
+                let profileJSON: String = row["profile"]
+                guard let profile = try? decoder.decode(Profile.self, from: Data(profileJSON.utf8)) else {
+                    skipped += 1
+                    continue
+                }
+                sessions.append(Session(profile: profile, messages: messages[id] ?? [], createdAt: row["created_at"]))
+            }
+            // Sessions that ended: their customer's messages were kept as `[[text, at], …]`.
+            if try db.tableExists("finished_conversations") {
+                let finished = try Row.fetchCursor(db, sql: "SELECT profile, messages, created_at FROM finished_conversations ORDER BY created_at, id")
+                while let row = try finished.next() {
+                    let profileJSON: String = row["profile"]
+                    let messagesJSON: String = row["messages"]
+                    guard let profile = try? decoder.decode(Profile.self, from: Data(profileJSON.utf8)),
+                          let pairs = try? decoder.decode([[String]].self, from: Data(messagesJSON.utf8)) else {
+                        skipped += 1
+                        continue
+                    }
+                    let created: Date = row["created_at"]
+                    let messages = pairs.compactMap { pair -> (text: String, at: Date)? in
+                        guard pair.count == 2 else { return nil }
+                        return (pair[0], Date.fromDatabaseValue(pair[1].databaseValue) ?? created)
+                    }
+                    sessions.append(Session(profile: profile, messages: messages, createdAt: created))
+                }
+            }
+            sessions.sort { $0.createdAt < $1.createdAt }
+            return (sessions, skipped)
+        }
+    }
+}
+
+/// The review database cannot be read.
+public struct ArchiveError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
