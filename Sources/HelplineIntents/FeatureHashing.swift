@@ -76,8 +76,13 @@ struct FeatureExtractor: Sendable {
     private static let wordStart: UInt32 = 0x3C  // "<"
     private static let wordEnd: UInt32 = 0x3E  // ">"
 
-    init(charMin: Int, charMax: Int, keywords: [KeywordPattern], splitter: WordSplitter? = nil) {
+    /// Word hash (``lemmaKey(_:)``) → the stem hash of the word's lemma, for the forms in the lemma table.
+    private let lemmaStems: [UInt64: UInt64]
+
+    init(charMin: Int, charMax: Int, keywords: [KeywordPattern], splitter: WordSplitter? = nil,
+         lemmaStems: [UInt64: UInt64] = [:]) {
         self.splitter = splitter
+        self.lemmaStems = lemmaStems
         self.charMin = max(1, charMin)
         self.charMax = max(self.charMin, charMax)
         var index: [UInt64: [KeywordPattern]] = [:]
@@ -96,6 +101,35 @@ struct FeatureExtractor: Sendable {
 
     /// The hash of one stem (also used to build keyword patterns).
     static func stemHash(_ stem: String) -> UInt64 { StableHash.of(stem, seed: stemSeed) }
+
+    private static let lemmaSeed: UInt64 = 7
+
+    /// The key a word is looked up by in the lemma map.
+    static func lemmaKey(_ word: String) -> UInt64 { StableHash.of(word, seed: lemmaSeed) }
+
+    /// The lemma table as the extractor uses it: word hash → the stem hash of its lemma.
+    static func lemmaStems(_ table: LemmaTable) -> [UInt64: UInt64] {
+        var out: [UInt64: UInt64] = [:]
+        out.reserveCapacity(table.forms.count)
+        for (form, lemma) in table.forms {
+            out[lemmaKey(form)] = stemHash(RussianStemmer.stem(lemma))
+        }
+        return out
+    }
+
+    /// The stem hashes of a word sequence: each word's own stem, or its lemma's when the map has the word.
+    static func stemHashes(words: [String], stems: [String], lemmaStems: [UInt64: UInt64]) -> [UInt64] {
+        var out: [UInt64] = []
+        out.reserveCapacity(stems.count)
+        for i in stems.indices where !stems[i].isEmpty {
+            if !lemmaStems.isEmpty, i < words.count, let lemma = lemmaStems[lemmaKey(words[i])] {
+                out.append(lemma)
+            } else {
+                out.append(stemHash(stems[i]))
+            }
+        }
+        return out
+    }
 
     /// The keyword feature of an intent.
     static func keywordFeature(intent: String) -> UInt64 {
@@ -134,11 +168,8 @@ struct FeatureExtractor: Sendable {
             out.append(StableHash.feature(Self.stemHash(RussianStemmer.stem(compound)), .stem))
         }
 
-        var stemHashes: [UInt64] = []
-        stemHashes.reserveCapacity(stems.count)
-        for stem in stems where !stem.isEmpty {
-            let h = Self.stemHash(stem)
-            stemHashes.append(h)
+        let stemHashes = Self.stemHashes(words: words, stems: stems, lemmaStems: lemmaStems)
+        for h in stemHashes {
             out.append(StableHash.feature(h, .stem))
         }
         if stemHashes.count > 1 {

@@ -14,14 +14,18 @@ public struct IntentCatalog: Sendable {
     /// The marketplace's own vocabulary (statuses, services, screens, Latin names), from
     /// `config/vocabulary.yaml`.
     public var vocabulary: MarketVocabulary
+    /// Word forms whose dictionary lemma has another stem than the form, from `config/lemmas.json`.
+    public var lemmas: LemmaTable
 
     public init(intents: [Intent], settings: MatcherSettings = MatcherSettings(), offTopicExamples: [String] = [],
-                offTopicKeywords: [String] = [], vocabulary: MarketVocabulary = MarketVocabulary()) {
+                offTopicKeywords: [String] = [], vocabulary: MarketVocabulary = MarketVocabulary(),
+                lemmas: LemmaTable = LemmaTable()) {
         self.intents = intents
         self.settings = settings
         self.offTopicExamples = offTopicExamples
         self.offTopicKeywords = offTopicKeywords
         self.vocabulary = vocabulary
+        self.lemmas = lemmas
     }
 
     /// Decodes every top-level `*.yaml` in the bundle as an intent, `config/matcher.yaml` as settings,
@@ -68,8 +72,12 @@ public struct IntentCatalog: Sendable {
             }
             try vocabulary.validate(intents: Set(intents.map(\.id)), file: "config/vocabulary.yaml")
         }
+        var lemmas = LemmaTable()
+        if settings.model.lemmas, let text = bundle.files[LemmaTable.file] {
+            lemmas = try LemmaTable(json: text)
+        }
         self.init(intents: intents, settings: settings, offTopicExamples: offTopic.examples,
-                  offTopicKeywords: offTopic.keywords ?? [], vocabulary: vocabulary)
+                  offTopicKeywords: offTopic.keywords ?? [], vocabulary: vocabulary, lemmas: lemmas)
     }
 
     public func intent(_ id: String) -> Intent? { intents.first { $0.id == id } }

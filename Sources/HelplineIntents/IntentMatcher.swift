@@ -78,11 +78,13 @@ public struct IntentMatcher: Sendable {
         self.analyzer = analyzer
         let settings = catalog.settings.model
 
+        let lemmaStems = settings.lemmas ? FeatureExtractor.lemmaStems(catalog.lemmas) : [:]
         var keywords: [KeywordPattern] = []
         func addKeywords(_ phrases: [String], of id: String) {
             let feature = FeatureExtractor.keywordFeature(intent: id)
             for keyword in phrases {
-                let stems = analyzer.analyze(keyword).stems.filter { !$0.isEmpty }.map(FeatureExtractor.stemHash)
+                let analysis = analyzer.analyze(keyword)
+                let stems = FeatureExtractor.stemHashes(words: analysis.words, stems: analysis.stems, lemmaStems: lemmaStems)
                 if !stems.isEmpty { keywords.append(KeywordPattern(stems: stems, feature: feature)) }
             }
         }
@@ -93,7 +95,8 @@ public struct IntentMatcher: Sendable {
         }
         if !catalog.offTopicExamples.isEmpty { addKeywords(catalog.offTopicKeywords, of: Classification.none) }
         let extractor = FeatureExtractor(charMin: settings.charMin, charMax: settings.charMax, keywords: keywords,
-                                         splitter: settings.splitWords ? WordSplitter(vocabulary: analyzer.vocabulary) : nil)
+                                         splitter: settings.splitWords ? WordSplitter(vocabulary: analyzer.vocabulary) : nil,
+                                         lemmaStems: lemmaStems)
         self.extractor = extractor
 
         var classIds = catalog.intents.map(\.id)

@@ -127,6 +127,11 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         /// Whether a long unknown word is read as the known words it is made of, when it can be
         /// («какзаказать» → «как заказать»).
         public var splitWords: Bool
+        /// Whether a word form found in the lemma table (`config/lemmas.json`, made by
+        /// `scripts/build-lemmas.py`) counts by the stem of its dictionary lemma («пришёл» as
+        /// «прийти», «людей» as «человек»). Off: measured, it did not beat Snowball stems with
+        /// character n-grams (docs/MATCHER.md, "What was tried"), and the table is not shipped.
+        public var lemmas: Bool
         /// Intents whose examples are put before other intents' examples to make extra training
         /// examples (a greeting before a question).
         public var augmentPrefixes: [String]
@@ -155,6 +160,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             case keywordWeight = "keyword_weight"
             case unknownWeight = "unknown_weight"
             case splitWords = "split_words"
+            case lemmas
             case augmentPrefixes = "augment_prefixes"
             case augmentSuffixes = "augment_suffixes"
             case augmentRate = "augment_rate"
@@ -167,7 +173,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
 
         public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 4, charWeight: Double = 1, stemWeight: Double = 1,
                     bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 0.8, splitWords: Bool = true,
-                    augmentPrefixes: [String] = ["greeting"], augmentSuffixes: [String] = ["thanks"],
+                    lemmas: Bool = false, augmentPrefixes: [String] = ["greeting"], augmentSuffixes: [String] = ["thanks"],
                     augmentRate: Double = 0.15, epochs: Int = 4,
                     learningRate: Double = 5, l2: Double = 1e-4, classBalance: Double = 0.5, seed: UInt64 = 42) {
             self.method = method
@@ -179,6 +185,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             self.keywordWeight = keywordWeight
             self.unknownWeight = unknownWeight
             self.splitWords = splitWords
+            self.lemmas = lemmas
             self.augmentPrefixes = augmentPrefixes
             self.augmentSuffixes = augmentSuffixes
             self.augmentRate = augmentRate
@@ -201,6 +208,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             keywordWeight = try c.decodeIfPresent(Double.self, forKey: .keywordWeight) ?? d.keywordWeight
             unknownWeight = try c.decodeIfPresent(Double.self, forKey: .unknownWeight) ?? d.unknownWeight
             splitWords = try c.decodeIfPresent(Bool.self, forKey: .splitWords) ?? d.splitWords
+            lemmas = try c.decodeIfPresent(Bool.self, forKey: .lemmas) ?? d.lemmas
             augmentPrefixes = try c.decodeIfPresent([String].self, forKey: .augmentPrefixes) ?? d.augmentPrefixes
             augmentSuffixes = try c.decodeIfPresent([String].self, forKey: .augmentSuffixes) ?? d.augmentSuffixes
             augmentRate = try c.decodeIfPresent(Double.self, forKey: .augmentRate) ?? d.augmentRate

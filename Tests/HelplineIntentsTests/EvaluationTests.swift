@@ -80,6 +80,24 @@ struct EvaluationTests {
         #expect(report.falseRejectionRate <= 0.03, "false rejection \(report.falseRejectionRate)")
     }
 
+    /// On the real-register set the matcher meets the real-question bar: in-domain accuracy ≥ 0.90,
+    /// off-topic rejection ≥ 0.90, false rejection ≤ 0.05; its off-topic part includes other
+    /// companies' services (marketplaces, banks, operators, carriers), which must stay `none`.
+    @Test func realRegisterSet() throws {
+        let matcher = try #require(Fixtures.matcher)
+        let messages = try Fixtures.realSet()
+        let known = Set(matcher.intentIds)
+        #expect(messages.allSatisfy { $0.intent == Classification.none || known.contains($0.intent) })
+        #expect(messages.count >= 200)
+        let companies = ["wildberries", "вайлдберриз", "сбер", "т-банк", "втб", "мтс", "сдэк", "ржд", "яндекс"]
+        let offTopic = messages.filter { $0.intent == Classification.none }
+        #expect(offTopic.filter { line in companies.contains { line.text.lowercased().contains($0) } }.count >= 10)
+        let report = Evaluation.evaluate(matcher, on: messages)
+        #expect(report.inDomainAccuracy >= 0.90, "in-domain accuracy \(report.inDomainAccuracy)")
+        #expect(report.offTopicRejectionRate >= 0.90, "off-topic rejection \(report.offTopicRejectionRate)")
+        #expect(report.falseRejectionRate <= 0.05, "false rejection \(report.falseRejectionRate)")
+    }
+
     /// The test set stays apart from the training data: no intent or off-topic example repeats a
     /// test line of three words or more (as a set of words, at least 80 % the same), so the test
     /// set measures unseen wording.
@@ -91,7 +109,7 @@ struct EvaluationTests {
         }
         let examples = (catalog.intents.flatMap(\.examples) + catalog.offTopicExamples).map(words)
         var repeats: [String] = []
-        for message in try Fixtures.testSet() {
+        for message in try Fixtures.testSet() + Fixtures.realSet() {
             let line = words(message.text)
             guard line.count >= 3 else { continue }
             if examples.contains(where: { Double($0.intersection(line).count) / Double($0.union(line).count) >= 0.8 }) {
