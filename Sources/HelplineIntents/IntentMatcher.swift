@@ -182,12 +182,15 @@ public struct IntentMatcher: Sendable {
         var perIntent: [[UInt64: Int]] = []
         let terms = catalog.vocabulary.namesByIntent
         func forEachWord(_ text: String, _ body: (UInt64) -> Void) {
-            for word in Normalizer.normalize(text).split(separator: " ") {
+            let normalized = Normalizer.normalize(text)
+            // Split on the bytes: splitting a String by Character is several times slower.
+            for bytes in normalized.utf8.split(separator: UInt8(ascii: " ")) {
+                let word = Substring(bytes)
                 let key = StableHash.of(word.utf8, seed: 0)
                 if spelling[key] == nil { spelling[key] = word }
                 body(key)
                 // The parts of a hyphenated word are words too: the analyzer reads it apart.
-                guard word.contains("-") else { continue }
+                guard word.utf8.contains(UInt8(ascii: "-")) else { continue }
                 for part in word.split(separator: "-") where part.count > 1 {
                     let key = StableHash.of(part.utf8, seed: 0)
                     if spelling[key] == nil { spelling[key] = part }
