@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // Layer 1: text analysis. Pure Swift, no dependencies.
@@ -145,6 +146,19 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HelplineBenchTests", dependencies: ["HelplineBench"]),
+        .testTarget(
+            name: "HelplineFuzzTests",
+            dependencies: [
+                "HelplineText",
+                "HelplineIntents",
+                "HelplineDialogue",
+                "HelplineServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            exclude: ["Corpus"]
+        ),
         .testTarget(
             name: "HelplineReviewTests",
             dependencies: [
