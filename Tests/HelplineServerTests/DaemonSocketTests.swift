@@ -73,9 +73,9 @@ struct DaemonSocketTests {
         #expect(try await client.open(profile: Fixtures.profile).ok)
         try await expectError(Array(#"{"op":"open","user":{"id":"second"}}"#.utf8), "overloaded")
 
-        try await connection.write(#"{"op":"shout","id":{"n":1}}"# + "\n")
+        try await connection.write(#"{"op":"shout","id":"n-1"}"# + "\n")
         let answer = try await connection.readObject()
-        #expect((answer["id"] as? [String: Int]) == ["n": 1], "ids come back with errors too")
+        #expect(answer["id"] as? String == "n-1", "ids come back with errors too")
         await client.disconnect()
         try await server.stop()
     }
