@@ -77,13 +77,20 @@ public final class SessionService: Sendable {
         }
     }
 
+    /// The longest `say` text whose turn runs on the event loop, in Unicode scalars. The engine's
+    /// work grows with the text (in a debug build, 4,000 characters of one unbroken Latin word took
+    /// 60 ms), so turns on longer texts run in a task, off the event loops, and do not hold up the
+    /// other connections of the loop.
+    public static let inlineTurnTextLimit = 256
+
     /// The answer to one request line, as a future on `eventLoop`.
     ///
-    /// Turns and `state` requests on sessions held in memory run without a task: the engine runs on
-    /// the calling event loop (or on `eventLoop` when the session was busy), the turn is handed to
-    /// the group committer, and the future completes once it is committed. Everything else, and
-    /// every case out of the ordinary (a session to load, a conflict), goes through
-    /// ``respond(to:)-(ProtocolRequest)`` in a task.
+    /// Turns (on texts up to ``inlineTurnTextLimit``) and `state` requests on sessions held in
+    /// memory run without a task: the engine runs on the calling event loop (or on `eventLoop`
+    /// when the session was busy), the turn is handed to the group committer, and the future
+    /// completes once it is committed. Everything else, and every case out of the ordinary (a long
+    /// text, a session to load, a conflict), goes through ``respond(to:)-(ProtocolRequest)`` in a
+    /// task, off the event loops.
     public func respond(to message: InboundMessage, on eventLoop: any EventLoop) -> EventLoopFuture<ProtocolResponse> {
         let request: ProtocolRequest
         switch message {
@@ -97,6 +104,8 @@ public final class SessionService: Sendable {
             return eventLoop.makeSucceededFuture(.pong(id: request.id))
         case .stats:
             return eventLoop.makeSucceededFuture(.stats(id: request.id, stats()))
+        case .say(_, let text) where text.unicodeScalars.count > Self.inlineTurnTextLimit:
+            break
         case .say(let session, _), .state(let session):
             guard let slot = registry.slot(session) else { break }
             let promise = eventLoop.makePromise(of: ProtocolResponse.self)
