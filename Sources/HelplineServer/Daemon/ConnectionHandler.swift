@@ -108,7 +108,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        hooks.logger.debug("connection ended", metadata: ["error": "\(error)"])
+        hooks.logger.debug("connection ended", metadata: ["error": LogText.escaped(error)])
         context.close(promise: nil)
     }
 

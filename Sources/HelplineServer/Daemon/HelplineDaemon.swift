@@ -109,7 +109,7 @@ public final class HelplineDaemon: Sendable {
             return state.draining
         }
         if stopAtOnce { server.channel.close(promise: nil) }
-        logger.info("listening", metadata: ["socket": "\(path)", "database": "\(configuration.databasePath)"])
+        logger.info("listening", metadata: ["socket": LogText.escaped(path), "database": LogText.escaped(configuration.databasePath)])
     }
 
     /// Serves connections until ``shutdown()``: then stops accepting, lets in-flight requests
@@ -139,7 +139,7 @@ public final class HelplineDaemon: Sendable {
                 // The listening socket is closed: connections finish on their own.
             }
         } catch {
-            logger.error("accepting connections failed", metadata: ["error": "\(error)"])
+            logger.error("accepting connections failed", metadata: ["error": LogText.escaped(error)])
         }
         sweeper.cancel()
         await sweeper.value
@@ -152,7 +152,7 @@ public final class HelplineDaemon: Sendable {
         do {
             try database.close()
         } catch {
-            logger.error("closing the database failed", metadata: ["error": "\(error)"])
+            logger.error("closing the database failed", metadata: ["error": LogText.escaped(error)])
         }
         logger.info("stopped")
     }
@@ -202,7 +202,7 @@ public final class HelplineDaemon: Sendable {
             logger.notice("data reloaded", metadata: ["duration": "\(ContinuousClock.now - started)"])
             return true
         } catch {
-            logger.error("reload failed; keeping the current data", metadata: ["error": "\(error)"])
+            logger.error("reload failed; keeping the current data", metadata: ["error": LogText.escaped(error)])
             return false
         }
     }

@@ -162,7 +162,7 @@ public final class SessionService: Sendable {
                     case .failure(let error): error
                     case .success(let outcome): Self.storageError(outcome)
                     }
-                    self.logger.error("request failed", metadata: ["op": "say", "error": "\(error)"])
+                    self.logger.error("request failed", metadata: ["op": "say", "error": LogText.escaped(error)])
                     promise.succeed(.failure(id: request.id, ProtocolError(.internal, "the request could not be completed; try again")))
                     return
                 }
@@ -173,7 +173,7 @@ public final class SessionService: Sendable {
                 }
                 self.countTurn(turn)
                 self.logger.debug("turn", metadata: [
-                    "session": "\(session)", "length": "\(text.count)", "state": "\(turn.reply.state.rawValue)",
+                    "session": LogText.session(session), "length": "\(text.unicodeScalars.count)", "state": "\(turn.reply.state.rawValue)",
                     "intent": "\(turn.reply.intent?.id ?? "-")",
                 ])
                 slot.release()
@@ -217,7 +217,7 @@ public final class SessionService: Sendable {
         } catch let error as ProtocolError {
             return .failure(id: id, error)
         } catch {
-            logger.error("request failed", metadata: ["op": "\(request.op)", "error": "\(error)"])
+            logger.error("request failed", metadata: ["op": "\(request.op)", "error": LogText.escaped(error)])
             return .failure(id: id, ProtocolError(.internal, "the request could not be completed; try again"))
         }
     }
@@ -245,7 +245,7 @@ public final class SessionService: Sendable {
             throw Self.storageError(outcome)
         }
         _ = registry.insert(SessionSlot(SessionSlot.Entry(conversation: conversation, version: version, updatedAt: now)))
-        logger.debug("session opened", metadata: ["session": "\(id)"])
+        logger.debug("session opened", metadata: ["session": LogText.session(id)])
         return (id, reply)
     }
 
@@ -256,7 +256,7 @@ public final class SessionService: Sendable {
             let outcome = try await committer.commit(.touch(session: session, at: now))
             guard case .applied = outcome else { return .retry(outcome) }
             slot.update { $0.updatedAt = now }
-            logger.debug("session resumed", metadata: ["session": "\(session)"])
+            logger.debug("session resumed", metadata: ["session": LogText.session(session)])
             return .done(engine.currentReply(of: entry.conversation))
         }
     }
@@ -280,7 +280,7 @@ public final class SessionService: Sendable {
             }
             countTurn(turn)
             logger.debug("turn", metadata: [
-                "session": "\(session)", "length": "\(text.count)", "state": "\(turn.reply.state.rawValue)",
+                "session": LogText.session(session), "length": "\(text.unicodeScalars.count)", "state": "\(turn.reply.state.rawValue)",
                 "intent": "\(turn.reply.intent?.id ?? "-")",
             ])
             return .done(turn.reply)
@@ -302,7 +302,7 @@ public final class SessionService: Sendable {
             openSessions.wrappingSubtract(1, ordering: .relaxed)
             slot.markClosed()
             registry.remove(slot)
-            logger.debug("session closed", metadata: ["session": "\(session)"])
+            logger.debug("session closed", metadata: ["session": LogText.session(session)])
             return .done(())
         }
     }
@@ -320,7 +320,7 @@ public final class SessionService: Sendable {
                 logger.info("sessions expired", metadata: ["count": "\(expired.count)"])
             }
         } catch {
-            logger.error("could not expire sessions", metadata: ["error": "\(error)"])
+            logger.error("could not expire sessions", metadata: ["error": LogText.escaped(error)])
         }
         let evicted = registry.evictIdle(before: now.addingTimeInterval(-limits.memoryIdleTime))
         if evicted > 0 {
@@ -377,7 +377,7 @@ public final class SessionService: Sendable {
             case .retry(.conflict):
                 // Dropped from memory, or changed in the database behind this slot's back: load it afresh.
                 if slot.entry.status == .live {
-                    logger.warning("session changed in the database; reloading", metadata: ["session": "\(session)"])
+                    logger.warning("session changed in the database; reloading", metadata: ["session": LogText.session(session)])
                 }
                 slot.update { $0.status = .evicted }
                 registry.remove(slot)
@@ -397,7 +397,7 @@ public final class SessionService: Sendable {
         guard let loaded = try await database.loadSession(session, notBefore: notBefore) else {
             throw Self.unknownSession
         }
-        logger.debug("session loaded", metadata: ["session": "\(session)"])
+        logger.debug("session loaded", metadata: ["session": LogText.session(session)])
         return registry.insert(SessionSlot(SessionSlot.Entry(
             conversation: loaded.conversation, version: loaded.version, updatedAt: loaded.updatedAt
         )))
