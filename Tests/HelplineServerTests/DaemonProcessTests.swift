@@ -132,6 +132,47 @@ struct DaemonProcessTests {
         #expect(try await daemon.waitForExit() == 0)
     }
 
+    /// After SIGTERM the database file alone holds every session and appeal: the write-ahead log
+    /// is checkpointed and emptied on a clean shutdown (it used to keep everything, with the
+    /// database file holding not even the schema).
+    @Test func leavesEverythingInTheDatabaseFileAfterSigterm() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try await DaemonProcess.start(in: directory)
+        let client = try await HelplineClient.connect(to: daemon.socketPath)
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+        let ticket = try #require(try await fileAppeal(client, session: session).ticket)
+        await client.disconnect()
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+
+        let wal = directory.databasePath + "-wal"
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? NSNumber)?.intValue ?? 0
+        #expect(walSize == 0, "the write-ahead log is empty or gone")
+        // The database file alone, copied without its log, has everything.
+        let copy = try Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: copy.path("state"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: directory.databasePath, toPath: copy.databasePath)
+        let store = try SessionDatabase(path: copy.databasePath)
+        #expect(try store.hasSession(session))
+        #expect(try store.ticket(id: ticket.id) != nil)
+        try store.close()
+    }
+
+    /// A write-ahead log without its database file is reported, and left alone, instead of being
+    /// deleted by SQLite with the changes in it while the daemon starts empty.
+    @Test func refusesAWriteAheadLogWithoutItsDatabase() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path("state"), withIntermediateDirectories: true)
+        let wal = directory.databasePath + "-wal"
+        let log = Data(repeating: 7, count: 4_096)
+        try log.write(to: URL(fileURLWithPath: wal))
+        let daemon = try await DaemonProcess.start(in: directory, waitForReady: false)
+        #expect(try await daemon.waitForExit() != 0)
+        #expect(daemon.stderr.contains("helpline.sqlite-wal"))
+        #expect(daemon.stderr.contains("missing or empty"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: wal)) == log, "the log is left as it was")
+    }
+
     /// SIGHUP reloads the data without dropping sessions; a broken file keeps the old data and
     /// the log says which file.
     @Test func reloadsDataOnSighup() async throws {

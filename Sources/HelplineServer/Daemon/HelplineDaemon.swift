@@ -150,6 +150,13 @@ public final class HelplineDaemon: Sendable {
         forceClose?.cancel()
         SocketFile.remove(configuration.socketPath, ifStill: identity)
         do {
+            // Into the database file, so that it alone holds everything once the daemon is gone.
+            try database.checkpoint()
+        } catch {
+            logger.warning("could not move the write-ahead log into the database file; it stays beside it",
+                           metadata: ["error": LogText.escaped(error)])
+        }
+        do {
             try database.close()
         } catch {
             logger.error("closing the database failed", metadata: ["error": LogText.escaped(error)])

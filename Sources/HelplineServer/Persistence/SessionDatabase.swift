@@ -25,6 +25,15 @@ enum SessionWrite: Sendable {
     }
 }
 
+/// The database's files are in a state the daemon will not open them in.
+public struct DatabaseFileError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
 /// What became of one ``SessionWrite``.
 enum WriteOutcome: Sendable, Hashable {
     /// Stored; the session's version is now `version`.
@@ -53,8 +62,12 @@ public final class SessionDatabase: Sendable {
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// Refuses a write-ahead log (`PATH-wal`) it cannot use rather than starting empty: one without
+    /// its database file, which SQLite would delete with the changes in it, or one it cannot read.
     public init(path: String) throws {
         let url = URL(fileURLWithPath: path)
+        try Self.checkWriteAheadLog(of: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         var configuration = Configuration()
@@ -70,9 +83,39 @@ public final class SessionDatabase: Sendable {
         try Self.migrator.migrate(pool)
     }
 
-    /// Closes the database; later calls fail.
+    /// Moves everything in the write-ahead log into the database file and empties the log
+    /// (`PRAGMA wal_checkpoint(TRUNCATE)`). It fails if another connection is reading; the changes
+    /// then stay safe in the log.
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in
+            _ = try db.checkpoint(.truncate)
+        }
+    }
+
+    /// Checkpoints (see ``checkpoint()``; a failed checkpoint loses nothing and is not reported
+    /// here) and closes the database; later calls fail. After a clean close with no other
+    /// connection open, the database file alone holds every change.
     public func close() throws {
+        try? checkpoint()
         try pool.close()
+    }
+
+    /// Throws if `path-wal` holds changes that opening `path` would lose or could not read.
+    static func checkWriteAheadLog(of path: String) throws {
+        let wal = path + "-wal"
+        let files = FileManager.default
+        guard let attributes = try? files.attributesOfItem(atPath: wal),
+              let size = (attributes[.size] as? NSNumber)?.intValue, size > 0 else { return }
+        let databaseSize = ((try? files.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard databaseSize > 0 else {
+            throw DatabaseFileError(
+                "\(wal) holds \(size) bytes of changes but the database file \(path) is missing or empty; "
+                    + "SQLite would delete the log and start empty. Put the database file back beside it, "
+                    + "or move the log away to start with an empty database")
+        }
+        guard files.isReadableFile(atPath: wal), files.isWritableFile(atPath: wal) else {
+            throw DatabaseFileError("cannot read and write \(wal), which holds changes to \(path); check its owner and permissions")
+        }
     }
 
     static var migrator: DatabaseMigrator {
