@@ -79,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "helpline.server")
 
-        let engine = try DialogueEngine(bundle: data.bundle())
+        let engine = try DialogueEngine(checking: data.bundle())
         let engineReady = ContinuousClock.now
 
         let configuration = ServerConfiguration(
@@ -99,7 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let intents = data.intentsDirectory
         let signals = SignalWatcher(daemon: daemon) {
-            try DialogueEngine(bundle: DataBundle.resolve(explicit: intents))
+            try DialogueEngine(checking: DataBundle.resolve(explicit: intents))
         }
         defer { signals.cancel() }
         do {
