@@ -20,9 +20,13 @@ enum Fixtures {
     /// The intent data in the working tree.
     static let intentsDirectory = packageRoot.appendingPathComponent("Intents")
 
+    /// The engine on the working tree's data, built once (the model takes a CPU-second to learn;
+    /// the engine is a value, so daemons can share it).
     static func engine() throws -> DialogueEngine {
-        try DialogueEngine(bundle: DataBundle.directory(intentsDirectory))
+        try sharedEngine.get()
     }
+
+    private static let sharedEngine = Result { try DialogueEngine(bundle: DataBundle.directory(intentsDirectory)) }
 
     /// A customer with goods orders and a travel booking.
     static let profile = Profile(
