@@ -39,8 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: ArgumentHelp("The most client connections at once.", valueName: "n"))
     var maximumConnections: Int = 1_024
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections silent for this many seconds (0: never).", valueName: "seconds"))
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections that complete no request for this many seconds (0: never).", valueName: "seconds"))
     var idleTimeout: Double = 0
+
+    @Option(name: .customLong("line-timeout"), help: ArgumentHelp("Close connections that take longer than this many seconds to finish a request line.", valueName: "seconds"))
+    var lineTimeout: Double = 60
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String = "info"
@@ -59,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-sessions and --max-connections must be positive")
         }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
+        guard lineTimeout > 0 else { throw ValidationError("--line-timeout must be positive") }
     }
 
     private var parsedSocketMode: UInt16? {
@@ -88,7 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
             socketMode: parsedSocketMode ?? 0o600,
             sessions: SessionLimits(maximumSessions: maximumSessions, sessionTTL: sessionTTL),
             maximumConnections: maximumConnections,
-            idleTimeout: idleTimeout > 0 ? idleTimeout : nil
+            idleTimeout: idleTimeout > 0 ? idleTimeout : nil,
+            lineTimeout: lineTimeout
         )
         let daemon: HelplineDaemon
         do {

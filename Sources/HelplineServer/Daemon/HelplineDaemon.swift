@@ -65,10 +65,7 @@ public final class HelplineDaemon: Sendable {
     public func start() async throws {
         let path = configuration.socketPath
         try await SocketFile.prepare(path, group: group)
-        let codec = ProtocolCodec(maxTextCharacters: configuration.maximumTextCharacters)
-        let lineLimit = configuration.maximumLineLength
-        let idleTimeout = configuration.idleTimeout.map { TimeAmount.nanoseconds(Int64($0 * 1e9)) }
-        let stallTimeout = TimeAmount.nanoseconds(Int64(configuration.writeStallTimeout * 1e9))
+        let configuration = self.configuration
         let hooks = ConnectionHooks(
             service: service, logger: logger, maximumConnections: configuration.maximumConnections,
             register: { [weak self] channel in self?.register(channel) },
@@ -81,14 +78,7 @@ public final class HelplineDaemon: Sendable {
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .bind(unixDomainSocketPath: path) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        if let idleTimeout {
-                            try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                            try pipeline.addHandler(IdleConnectionCloser())
-                        }
-                        try pipeline.addHandler(WriteStallGuard(timeout: stallTimeout))
-                        try pipeline.addProtocolServerHandlers(codec: codec, maximumLineLength: lineLimit)
-                        try pipeline.addHandler(ConnectionHandler(hooks: hooks))
+                        try Self.addConnectionHandlers(to: channel.pipeline.syncOperations, configuration: configuration, hooks: hooks)
                         return channel
                     }
                 }
@@ -110,6 +100,19 @@ public final class HelplineDaemon: Sendable {
         }
         if stopAtOnce { server.channel.close(promise: nil) }
         logger.info("listening", metadata: ["socket": LogText.escaped(path), "database": LogText.escaped(configuration.databasePath)])
+    }
+
+    /// The handlers serving one client connection, in order: timeouts, framing and decoding,
+    /// then the requests themselves.
+    static func addConnectionHandlers(to pipeline: ChannelPipeline.SynchronousOperations, configuration: ServerConfiguration,
+                                      hooks: ConnectionHooks) throws {
+        func amount(_ seconds: TimeInterval) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
+        try pipeline.addHandler(LineTimeoutHandler(lineTimeout: amount(configuration.lineTimeout),
+                                                   idleTimeout: configuration.idleTimeout.map(amount)))
+        try pipeline.addHandler(WriteStallGuard(timeout: amount(configuration.writeStallTimeout)))
+        try pipeline.addProtocolServerHandlers(codec: ProtocolCodec(maxTextCharacters: configuration.maximumTextCharacters),
+                                               maximumLineLength: configuration.maximumLineLength)
+        try pipeline.addHandler(ConnectionHandler(hooks: hooks))
     }
 
     /// Serves connections until ``shutdown()``: then stops accepting, lets in-flight requests
