@@ -151,7 +151,32 @@ public final class SessionDatabase: Sendable {
                 t.column("created_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2-appeal-numbers") { db in
+            // How far appeal numbers have been handed out (see AppealNumbers): one row.
+            try db.create(table: "appeal_numbers") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("reserved", .integer).notNull()
+            }
+        }
         return migrator
+    }
+
+    /// The appeal sequence numbers reserved so far (0 at first): numbers below it may be in use.
+    func reservedAppealNumbers() throws -> Int64 {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT reserved FROM appeal_numbers WHERE id = 1") ?? 0
+        }
+    }
+
+    /// Records that appeal sequence numbers below `limit` may be handed out; committed before
+    /// this returns, so that a restart never hands them out again.
+    func reserveAppealNumbers(below limit: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO appeal_numbers (id, reserved) VALUES (1, ?)
+                ON CONFLICT (id) DO UPDATE SET reserved = max(reserved, excluded.reserved)
+                """, arguments: [limit])
+        }
     }
 
     // MARK: Reading

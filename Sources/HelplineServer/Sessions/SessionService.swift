@@ -13,6 +13,8 @@ public final class SessionService: Sendable {
     private let committer: GroupCommitter
     private let registry = SessionRegistry()
     private let engineBox: NIOLockedValueBox<DialogueEngine>
+    /// Numbers new appeals, independently of session ids.
+    private let appealNumbers: AppealNumbers
     private let limits: SessionLimits
     private let clock: @Sendable () -> Date
     private let logger: Logger
@@ -31,6 +33,10 @@ public final class SessionService: Sendable {
                 clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.database = database
         self.committer = GroupCommitter(database: database)
+        let appealNumbers = try AppealNumbers(database: database)
+        self.appealNumbers = appealNumbers
+        var engine = engine
+        engine.appealNumbering = appealNumbers.numbering
         self.engineBox = NIOLockedValueBox(engine)
         self.limits = limits
         self.clock = clock
@@ -48,6 +54,8 @@ public final class SessionService: Sendable {
 
     /// Replaces the engine (new intents and prompts); sessions carry on with it from their next turn.
     public func replaceEngine(_ engine: DialogueEngine) {
+        var engine = engine
+        engine.appealNumbering = appealNumbers.numbering
         engineBox.withLockedValue { $0 = engine }
     }
 
