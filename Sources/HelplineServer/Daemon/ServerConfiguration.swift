@@ -14,7 +14,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var maximumConnections: Int
     /// The longest request line in bytes.
     public var maximumLineLength: Int
-    /// The longest `say` text in characters.
+    /// The longest `say` text in Unicode scalars (code points).
     public var maximumTextCharacters: Int
     /// A connection that completes no request line for this long is closed (bytes of an
     /// unfinished line do not count); `nil` keeps idle connections open.
