@@ -204,3 +204,25 @@ struct RequestLimitsTests {
         }
     }
 }
+
+/// The key scan beside Foundation's decoder, on its own.
+struct JSONShapeTests {
+    /// It finds the top-level `id` as written, skipping strings that look like keys and nested ids.
+    @Test func findsTheTopLevelIdAsWritten() {
+        let shape = JSONShape(Array(#"{"text":"\"id\":5","user":{"id":"inner"},"id" : 1.50 ,"op":"ping"}"#.utf8))
+        #expect(shape.idText.map { String(decoding: $0, as: UTF8.self) } == "1.50")
+        #expect(!shape.hasDuplicateKey)
+    }
+
+    /// On text that is not JSON (which the decoder then refuses) it ends, whatever the bytes:
+    /// every string of up to 4 bytes over JSON's structural characters.
+    @Test func endsOnAnyInput() {
+        let alphabet = Array(#"{}[]:,"\ id0.-e"#.utf8)
+        var inputs: [[UInt8]] = [[]]
+        for _ in 0..<4 {
+            inputs = inputs.flatMap { prefix in alphabet.map { prefix + [$0] } }
+            for input in inputs { _ = JSONShape(input) }
+        }
+        #expect(inputs.count == alphabet.count * alphabet.count * alphabet.count * alphabet.count)
+    }
+}
