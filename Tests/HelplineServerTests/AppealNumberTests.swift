@@ -57,3 +57,44 @@ struct AppealNumberTests {
         #expect(numbers[0] != numbers[1] && !numbers[1].hasPrefix(String(numbers[0].prefix(4))))
     }
 }
+
+/// An appeal's size is bounded, so a turn's cost (storing the conversation, answering with the
+/// appeal) does not grow with every message added.
+struct AppealLimitTests {
+    /// Past the limit a message is refused with `appeal_full` and nothing is stored; control words
+    /// still work, so a new appeal can be started. Before, an appeal took messages without end.
+    @Test func refusesMessagesPastTheAppealLimit() async throws {
+        let server = try await RunningDaemon.start { $0.sessions.maximumAppealMessages = 3 }
+        let client = try await server.client()
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+        let filed = try await fileAppeal(client, session: session, message: "Первое сообщение")
+        let ticket = try #require(filed.ticket)
+        #expect(try await client.say(session: session, text: "Второе сообщение").ok)
+        #expect(try await client.say(session: session, text: "Третье сообщение").ok)
+        let stored = try server.daemon.store.messages(session: session).count
+
+        let refused = try await client.say(session: session, text: "Четвёртое сообщение")
+        #expect(refused.errorCode == .appealFull)
+        #expect(refused.error?.message.contains("3 messages") == true)
+        #expect(try server.daemon.store.messages(session: session).count == stored, "nothing stored")
+        #expect(try server.daemon.store.ticket(id: ticket.id)?.ticket.messages.count == 3)
+
+        let fresh = try await client.say(session: session, text: "новое обращение")
+        #expect(fresh.ok && fresh.state == .chooseTopic, "a new appeal can still be started")
+        await client.disconnect()
+        try await server.stop()
+    }
+
+    /// The limit also counts bytes: a message that would take the appeal past it is refused.
+    @Test func countsTheAppealsBytes() async throws {
+        let server = try await RunningDaemon.start { $0.sessions.maximumAppealBytes = 10_000 }
+        let client = try await server.client()
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+        _ = try await fileAppeal(client, session: session, message: String(repeating: "я", count: 3_000))
+        #expect(try await client.say(session: session, text: String(repeating: "ю", count: 1_000)).ok, "8,000 bytes in all")
+        let refused = try await client.say(session: session, text: String(repeating: "ж", count: 1_001))
+        #expect(refused.errorCode == .appealFull, "10,002 bytes would be over")
+        await client.disconnect()
+        try await server.stop()
+    }
+}

@@ -144,6 +144,11 @@ public final class SessionService: Sendable {
             let now = clock()
             var changed = entry.conversation
             let turn = engine.handle(text, in: &changed, now: now)
+            if let refusal = limits.refusal(of: turn, over: entry.conversation) {
+                slot.release()
+                promise.succeed(.failure(id: request.id, refusal))
+                return
+            }
             let conversation = changed
             let write = SessionWrite.turn(
                 conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
@@ -275,6 +280,7 @@ public final class SessionService: Sendable {
             let now = clock()
             var conversation = entry.conversation
             let turn = engine.handle(text, in: &conversation, now: now)
+            if let refusal = limits.refusal(of: turn, over: entry.conversation) { throw refusal }
             let outcome = try await committer.commit(.turn(
                 conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
                 effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile,
