@@ -224,5 +224,17 @@ struct JSONShapeTests {
             for input in inputs { _ = JSONShape(input) }
         }
         #expect(inputs.count == alphabet.count * alphabet.count * alphabet.count * alphabet.count)
+        for text in [#"{"id":"\"#, #"{"id":["\"#, #"{"id":{"a":"\"#, #"{"id":"#, #"{"id""#] {
+            _ = JSONShape(Array(text.utf8))
+        }
+    }
+
+    /// An id cut off inside a string ending in a backslash is `bad_json`, not a crash.
+    @Test func refusesAnIdCutOffAfterABackslash() {
+        guard case .invalid(_, let error) = ProtocolCodec().decodeRequest(Array(#"{"op":"ping","id":"\"#.utf8)) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(error.code == .badJSON)
     }
 }

@@ -19,8 +19,6 @@ struct JSONShape {
         var index = 0
         // One set of keys per open object; `nil` for an open array.
         var keys: [Set<String>?] = []
-        // The key just read, waiting for its value, for the top-level object.
-        var pendingTopKey: String?
         func skipWhitespace() {
             while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
         }
@@ -34,7 +32,8 @@ struct JSONShape {
                 default: i += 1
                 }
             }
-            return i
+            // Unterminated (not JSON): the end of the line, never past it.
+            return bytes.count
         }
         /// The end (exclusive) of a scalar (number, `true`, `false`, `null`) starting at `start`.
         func scalarEnd(_ start: Int) -> Int {
@@ -94,15 +93,12 @@ struct JSONShape {
                         hasDuplicateKey = true
                         return
                     }
-                    if keys.count == 1 { pendingTopKey = key }
                     index = after + 1
-                    if keys.count == 1, pendingTopKey == "id" {
+                    if keys.count == 1, key == "id" {
                         skipWhitespace()
                         guard index < bytes.count else { return }
-                        let valueEnd = valueEnd(index)
-                        idText = bytes[index..<valueEnd]
-                        // Nested containers inside the id are still scanned for duplicate keys.
-                        pendingTopKey = nil
+                        // The scan goes on from the value's start: containers in it are checked too.
+                        idText = bytes[index..<valueEnd(index)]
                     }
                 } else {
                     index = end
