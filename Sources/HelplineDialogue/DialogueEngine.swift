@@ -33,6 +33,8 @@ public struct DialogueEngine: Sendable {
     public let classifier: any IntentClassifying
     public let prompts: Prompts
     public let rules: DialogueRules
+    /// How new appeals are numbered; by default after the conversation's id.
+    public var appealNumbering = AppealNumbering.perSession
     /// The topic menu, in menu order (without the specialist option).
     private let menu: [ReplyOption]
     /// The phrase keys of the fixed option keys, labels and values, so that reading a choice
@@ -294,7 +296,7 @@ public struct DialogueEngine: Sendable {
         let order = c.order.flatMap { id in c.profile.orders.first { $0.id == id } }
         let queue = rules.queue(topic: topic, order: order, profile: c.profile, now: now)
         c.ticketCount += 1
-        let ticket = Ticket(id: "\(c.id)-\(c.ticketCount)", topic: topic, order: c.order, queue: queue,
+        let ticket = Ticket(id: appealNumbering.number(for: c), topic: topic, order: c.order, queue: queue,
                             etaMinutes: rules.eta(queue), messages: [text], createdAt: now)
         c.ticket = ticket
         c.topic = topic

@@ -106,9 +106,49 @@ public struct Order: Sendable, Hashable, Codable {
 
 /// ISO 8601 date-times with or without fractional seconds.
 public enum ISO8601 {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `nil` for anything else, and for dates
+    /// that do not exist (Foundation alone reads 2026-02-30 as 2 March).
     public static func parse(_ text: String) -> Date? {
+        guard hasValidFields(text) else { return nil }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// Whether the date and time fields of `text` are in range: the day in its month, hours 0–23,
+    /// minutes and seconds 0–59, offsets up to ±23:59.
+    static func hasValidFields(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        func byte(_ index: Int, is character: Character) -> Bool {
+            index < bytes.count && bytes[index] == character.asciiValue
+        }
+        guard let year = number(0..<4), byte(4, is: "-"), let month = number(5..<7), byte(7, is: "-"),
+              let day = number(8..<10), byte(10, is: "T"), let hour = number(11..<13), byte(13, is: ":"),
+              let minute = number(14..<16), byte(16, is: ":"), let second = number(17..<19),
+              (1...12).contains(month), hour < 24, minute < 60, second < 60 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return false }
+        var index = 19
+        if byte(index, is: ".") {
+            index += 1
+            let start = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            guard index > start else { return false }
+        }
+        if byte(index, is: "Z") { return index + 1 == bytes.count }
+        guard byte(index, is: "+") || byte(index, is: "-"), let offsetHours = number(index + 1..<index + 3),
+              byte(index + 3, is: ":"), let offsetMinutes = number(index + 4..<index + 6),
+              index + 6 == bytes.count else { return false }
+        return offsetHours < 24 && offsetMinutes < 60
     }
 
     public static func format(_ date: Date) -> String {

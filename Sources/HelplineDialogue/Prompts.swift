@@ -89,6 +89,33 @@ public struct Prompts: Sendable, Hashable {
         guard minuteForms.count == 3 else {
             throw DataError(file: Self.path, message: "`minute_forms` needs three forms (one, few, many)")
         }
+        let written = texts.map { ($0.key, $0.value) } + smalltalk.map { ("smalltalk.\($0.key)", $0.value) }
+            + file.queues.flatMap { [("queues.\($0.key).name", $0.value.name), ("queues.\($0.key).wait", $0.value.wait)] }
+        for (key, text) in written.sorted(by: { $0.0 < $1.0 }) {
+            if let unknown = Self.placeholderNames(in: text).first(where: { !Self.placeholders.contains($0) }) {
+                throw DataError(file: Self.path, message: "`\(key)` has the placeholder {\(unknown)}, which is never filled; "
+                    + "known: \(Self.placeholders.sorted().map { "{\($0)}" }.joined(separator: ", "))")
+            }
+        }
+    }
+
+    /// The placeholders the engine fills; a text with any other would show it to the user as written.
+    public static let placeholders: Set<String> = [
+        "name", "topic", "order", "ticket", "queue", "wait", "eta", "number", "option", "no_order",
+        "specialist", "title", "id", "status", "low", "high", "minutes",
+    ]
+
+    /// The names of the `{name}` placeholders in `text`, as ``fill(_:_:)`` reads them.
+    static func placeholderNames(in text: String) -> [String] {
+        var names: [String] = []
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{") {
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "}") else { break }
+            names.append(String(rest[afterOpen..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
     }
 
     /// Reads `config/prompts.yaml` from a data bundle.

@@ -16,6 +16,8 @@ public struct IntentCatalog: Sendable {
     public var vocabulary: MarketVocabulary
     /// Word forms whose dictionary lemma has another stem than the form, from `config/lemmas.json`.
     public var lemmas: LemmaTable
+    /// The file each intent was read from, by intent id (empty for a catalog built in code).
+    public var files: [String: String] = [:]
 
     public init(intents: [Intent], settings: MatcherSettings = MatcherSettings(), offTopicExamples: [String] = [],
                 offTopicKeywords: [String] = [], vocabulary: MarketVocabulary = MarketVocabulary(),
@@ -78,6 +80,20 @@ public struct IntentCatalog: Sendable {
         }
         self.init(intents: intents, settings: settings, offTopicExamples: offTopic.examples,
                   offTopicKeywords: offTopic.keywords ?? [], vocabulary: vocabulary, lemmas: lemmas)
+        files = seen
+    }
+
+    /// Checks that the catalog can serve: it has intents, and every intent has examples to learn
+    /// from. Throws a `DataError` naming the folder or the intent's file. (Loading alone accepts
+    /// partial data, which tests and tools use.)
+    public func checkServable() throws {
+        guard !intents.isEmpty else {
+            throw DataError(file: "the data folder", message: "has no intent files (*.yaml at its top level)")
+        }
+        for intent in intents where intent.examples.isEmpty {
+            throw DataError(file: files[intent.id] ?? "intent \(intent.id)",
+                            message: "`examples` is empty: an intent needs at least one example to be recognised")
+        }
     }
 
     public func intent(_ id: String) -> Intent? { intents.first { $0.id == id } }

@@ -29,6 +29,31 @@ struct DataFileTests {
         }
     }
 
+    /// A prompts file with a placeholder nothing fills is refused, naming the key and the placeholder.
+    @Test func refusesUnknownPlaceholders() throws {
+        let yaml = try #require(DataBundle.embedded.files[Prompts.path])
+        #expect {
+            try Prompts(yaml: yaml.replacingOccurrences(of: "{name}", with: "{nmae}"))
+        } throws: { error in
+            let error = error as? DataError
+            return error?.file == Prompts.path && error?.message.contains("`greeting` has the placeholder {nmae}") == true
+        }
+    }
+
+    /// Data that loads but cannot serve is refused by `init(checking:)`: no intent files, or an
+    /// intent without examples, named by its file.
+    @Test func checkingRefusesDataThatCannotServe() throws {
+        var files = DataBundle.embedded.files
+        let withoutIntents = DataBundle(files: files.filter { $0.key.contains("/") })
+        #expect { try DialogueEngine(checking: withoutIntents) } throws: { error in
+            (error as? DataError)?.message.contains("no intent files") == true
+        }
+        files["greeting.yaml"] = "id: greeting\nkind: smalltalk\ntitle: Привет\nexamples: []\n"
+        #expect { try DialogueEngine(checking: DataBundle(files: files)) } throws: { error in
+            (error as? DataError)?.file == "greeting.yaml"
+        }
+    }
+
     /// The rules file carries the seed's figures: 5–10 minutes regular, 1–3 for Premium sellers,
     /// and the travel priority rules (hotel, the two packages, corporate, 24 hours).
     @Test func rulesCarryTheSeedsFigures() throws {

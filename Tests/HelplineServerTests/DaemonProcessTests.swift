@@ -132,6 +132,111 @@ struct DaemonProcessTests {
         #expect(try await daemon.waitForExit() == 0)
     }
 
+    /// SIGHUP refuses data that loads but cannot serve — a folder with no intent files, a prompt
+    /// with a placeholder nothing fills (`{nmae}`), an intent with `examples: []` — naming the
+    /// file, and keeps the old data.
+    @Test func refusesBrokenDataOnSighup() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let intents = directory.url.appendingPathComponent("Intents")
+        try FileManager.default.copyItem(at: Fixtures.intentsDirectory, to: intents)
+        let daemon = try await DaemonProcess.start(in: directory, arguments: ["--intents", intents.path])
+        let client = try await HelplineClient.connect(to: daemon.socketPath)
+        let before = try await client.open(profile: Fixtures.profile)
+        let files = FileManager.default
+
+        // 1. No intent files at the folder's top level.
+        let aside = directory.url.appendingPathComponent("aside")
+        try files.createDirectory(at: aside, withIntermediateDirectories: true)
+        let intentFiles = try files.contentsOfDirectory(atPath: intents.path).filter { $0.hasSuffix(".yaml") }
+        for name in intentFiles {
+            try files.moveItem(at: intents.appendingPathComponent(name), to: aside.appendingPathComponent(name))
+        }
+        daemon.signal(SIGHUP)
+        try await daemon.waitForOutput("has no intent files")
+        #expect(try await client.open(profile: Fixtures.profile).options == before.options, "the old data stays")
+        for name in intentFiles {
+            try files.moveItem(at: aside.appendingPathComponent(name), to: intents.appendingPathComponent(name))
+        }
+
+        // 2. A prompt with a misspelt placeholder.
+        let prompts = intents.appendingPathComponent("config/prompts.yaml")
+        let promptsText = try String(contentsOf: prompts, encoding: .utf8)
+        try promptsText.replacingOccurrences(of: "{name}", with: "{nmae}").write(to: prompts, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        try await daemon.waitForOutput("{nmae}")
+        #expect(daemon.stderr.contains("config/prompts.yaml"))
+        #expect(try await client.open(profile: Fixtures.profile).text == before.text, "the greeting is the old one")
+        try promptsText.write(to: prompts, atomically: true, encoding: .utf8)
+
+        // 3. An intent with no examples.
+        let delivery = intents.appendingPathComponent("delivery.yaml")
+        let deliveryText = try String(contentsOf: delivery, encoding: .utf8)
+        var kept: [Substring] = []
+        var inExamples = false
+        for line in deliveryText.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "examples:" {
+                kept.append("examples: []")
+                inExamples = true
+            } else if inExamples, line.hasPrefix(" ") || line.hasPrefix("#") || line.isEmpty {
+                continue
+            } else {
+                inExamples = false
+                kept.append(line)
+            }
+        }
+        try kept.joined(separator: "\n").write(to: delivery, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        try await daemon.waitForOutput("`examples` is empty")
+        #expect(daemon.stderr.contains("delivery.yaml"))
+        #expect(try await client.open(profile: Fixtures.profile).options == before.options, "the old data stays")
+        #expect(!daemon.stderr.contains("data reloaded"))
+
+        await client.disconnect()
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    /// After SIGTERM the database file alone holds every session and appeal: the write-ahead log
+    /// is checkpointed and emptied on a clean shutdown (it used to keep everything, with the
+    /// database file holding not even the schema).
+    @Test func leavesEverythingInTheDatabaseFileAfterSigterm() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try await DaemonProcess.start(in: directory)
+        let client = try await HelplineClient.connect(to: daemon.socketPath)
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+        let ticket = try #require(try await fileAppeal(client, session: session).ticket)
+        await client.disconnect()
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+
+        let wal = directory.databasePath + "-wal"
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? NSNumber)?.intValue ?? 0
+        #expect(walSize == 0, "the write-ahead log is empty or gone")
+        // The database file alone, copied without its log, has everything.
+        let copy = try Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: copy.path("state"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: directory.databasePath, toPath: copy.databasePath)
+        let store = try SessionDatabase(path: copy.databasePath)
+        #expect(try store.hasSession(session))
+        #expect(try store.ticket(id: ticket.id) != nil)
+        try store.close()
+    }
+
+    /// A write-ahead log without its database file is reported, and left alone, instead of being
+    /// deleted by SQLite with the changes in it while the daemon starts empty.
+    @Test func refusesAWriteAheadLogWithoutItsDatabase() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path("state"), withIntermediateDirectories: true)
+        let wal = directory.databasePath + "-wal"
+        let log = Data(repeating: 7, count: 4_096)
+        try log.write(to: URL(fileURLWithPath: wal))
+        let daemon = try await DaemonProcess.start(in: directory, waitForReady: false)
+        #expect(try await daemon.waitForExit() != 0)
+        #expect(daemon.stderr.contains("helpline.sqlite-wal"))
+        #expect(daemon.stderr.contains("missing or empty"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: wal)) == log, "the log is left as it was")
+    }
+
     /// SIGHUP reloads the data without dropping sessions; a broken file keeps the old data and
     /// the log says which file.
     @Test func reloadsDataOnSighup() async throws {

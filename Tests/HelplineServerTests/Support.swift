@@ -20,9 +20,13 @@ enum Fixtures {
     /// The intent data in the working tree.
     static let intentsDirectory = packageRoot.appendingPathComponent("Intents")
 
+    /// The engine on the working tree's data, built once (the model takes a CPU-second to learn;
+    /// the engine is a value, so daemons can share it).
     static func engine() throws -> DialogueEngine {
-        try DialogueEngine(bundle: DataBundle.directory(intentsDirectory))
+        try sharedEngine.get()
     }
+
+    private static let sharedEngine = Result { try DialogueEngine(bundle: DataBundle.directory(intentsDirectory)) }
 
     /// A customer with goods orders and a travel booking.
     static let profile = Profile(
@@ -117,14 +121,15 @@ final class RunningDaemon: Sendable {
 
     /// Starts a daemon; `configure` adjusts its configuration first.
     static func start(in directory: TemporaryDirectory? = nil, engine: DialogueEngine? = nil,
-                      clock: TestClock? = nil,
+                      clock: TestClock? = nil, logger: Logger? = nil,
                       configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningDaemon {
         let directory = try directory ?? Fixtures.temporaryDirectory()
         var configuration = ServerConfiguration(socketPath: directory.socketPath, databasePath: directory.databasePath)
         configuration.shutdownGracePeriod = 30
         configure(&configuration)
-        var logger = Logger(label: "test.daemon")
-        logger.logLevel = .critical
+        var quiet = Logger(label: "test.daemon")
+        quiet.logLevel = .critical
+        let logger = logger ?? quiet
         let daemon = try HelplineDaemon(configuration: configuration, engine: try engine ?? Fixtures.engine(),
                                         logger: logger, clock: { clock?.now ?? Date() })
         try await daemon.start()
@@ -256,4 +261,26 @@ func fileAppeal(_ client: HelplineClient, session: String, message: String = "З
         }
     }
     throw TestFailure("no appeal after several turns: \(answer)")
+}
+
+/// A log handler that keeps every line, for tests that check what the logs say.
+struct CapturingLogHandler: LogHandler {
+    let lines: NIOLockedValueBox<[String]>
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        lines.withLockedValue { $0.append("\(event.level) \(event.message) \(fields)") }
+    }
+
+    /// A logger at `trace` whose lines end up in `lines`.
+    static func logger(_ lines: NIOLockedValueBox<[String]>) -> Logger {
+        Logger(label: "test.captured") { _ in CapturingLogHandler(lines: lines) }
+    }
 }

@@ -42,8 +42,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: ArgumentHelp("The most client connections at once.", valueName: "n"))
     var maximumConnections: Int = 1_024
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections silent for this many seconds (0: never).", valueName: "seconds"))
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections that complete no request for this many seconds (0: never).", valueName: "seconds"))
     var idleTimeout: Double = 0
+
+    @Option(name: .customLong("line-timeout"), help: ArgumentHelp("Close connections that take longer than this many seconds to finish a request line.", valueName: "seconds"))
+    var lineTimeout: Double = 60
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String = "info"
@@ -63,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-sessions and --max-connections must be positive")
         }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
+        guard lineTimeout > 0 else { throw ValidationError("--line-timeout must be positive") }
     }
 
     private var parsedSocketMode: UInt16? {
@@ -83,7 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "helpline.server")
 
-        let engine = try DialogueEngine(bundle: data.bundle())
+        let engine = try DialogueEngine(checking: data.bundle())
         let engineReady = ContinuousClock.now
 
         let configuration = ServerConfiguration(
@@ -92,7 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
             socketMode: parsedSocketMode ?? 0o600,
             sessions: SessionLimits(maximumSessions: maximumSessions, sessionTTL: sessionTTL, reviewRetention: reviewDays * 24 * 3600),
             maximumConnections: maximumConnections,
-            idleTimeout: idleTimeout > 0 ? idleTimeout : nil
+            idleTimeout: idleTimeout > 0 ? idleTimeout : nil,
+            lineTimeout: lineTimeout
         )
         let daemon: HelplineDaemon
         do {
@@ -103,7 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let intents = data.intentsDirectory
         let signals = SignalWatcher(daemon: daemon) {
-            try DialogueEngine(bundle: DataBundle.resolve(explicit: intents))
+            try DialogueEngine(checking: DataBundle.resolve(explicit: intents))
         }
         defer { signals.cancel() }
         do {

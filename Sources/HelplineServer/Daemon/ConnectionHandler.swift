@@ -20,8 +20,10 @@ struct ConnectionHooks: Sendable {
 ///
 /// Requests of one session on one connection run one after another, in order: a request whose
 /// session is still busy here waits, and those behind it with it. Everything happens on the
-/// channel's event loop. Reading stops while too many requests wait or the answers back up (the
-/// channel is not writable), so a client that does not read is not read from either.
+/// channel's event loop. While the answers back up (the channel is not writable: more than its
+/// high water mark, 64 KiB, unsent), no request is started and nothing is read, so a client that
+/// does not read costs at most the answers to the requests already started, whatever the size of
+/// its answers; both resume when the answers drain below the low water mark.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = InboundMessage
     typealias OutboundIn = Never
@@ -108,7 +110,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        hooks.logger.debug("connection ended", metadata: ["error": "\(error)"])
+        hooks.logger.debug("connection ended", metadata: ["error": LogText.escaped(error)])
         context.close(promise: nil)
     }
 
@@ -125,7 +127,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard !starting else { return }
         starting = true
         defer { starting = false }
-        while !draining, !closing, started.count < Self.maximumInProgress, let message = waiting.first {
+        // Not while the answers back up: one small request (`state`) may have a large answer.
+        while !draining, !closing, context.channel.isWritable, started.count < Self.maximumInProgress,
+              let message = waiting.first {
             let session = Self.session(of: message)
             if let session, busySessions[session] != nil { return }
             waiting.removeFirst()
@@ -191,7 +195,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, !draining {
+            startWaiting(context: context)
+        }
         resumeReadingIfPossible(context: context)
+        closeIfDone(context: context)
         context.fireChannelWritabilityChanged()
     }
 

@@ -65,10 +65,7 @@ public final class HelplineDaemon: Sendable {
     public func start() async throws {
         let path = configuration.socketPath
         try await SocketFile.prepare(path, group: group)
-        let codec = ProtocolCodec(maxTextCharacters: configuration.maximumTextCharacters)
-        let lineLimit = configuration.maximumLineLength
-        let idleTimeout = configuration.idleTimeout.map { TimeAmount.nanoseconds(Int64($0 * 1e9)) }
-        let stallTimeout = TimeAmount.nanoseconds(Int64(configuration.writeStallTimeout * 1e9))
+        let configuration = self.configuration
         let hooks = ConnectionHooks(
             service: service, logger: logger, maximumConnections: configuration.maximumConnections,
             register: { [weak self] channel in self?.register(channel) },
@@ -81,14 +78,7 @@ public final class HelplineDaemon: Sendable {
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .bind(unixDomainSocketPath: path) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        if let idleTimeout {
-                            try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                            try pipeline.addHandler(IdleConnectionCloser())
-                        }
-                        try pipeline.addHandler(WriteStallGuard(timeout: stallTimeout))
-                        try pipeline.addProtocolServerHandlers(codec: codec, maximumLineLength: lineLimit)
-                        try pipeline.addHandler(ConnectionHandler(hooks: hooks))
+                        try Self.addConnectionHandlers(to: channel.pipeline.syncOperations, configuration: configuration, hooks: hooks)
                         return channel
                     }
                 }
@@ -109,7 +99,20 @@ public final class HelplineDaemon: Sendable {
             return state.draining
         }
         if stopAtOnce { server.channel.close(promise: nil) }
-        logger.info("listening", metadata: ["socket": "\(path)", "database": "\(configuration.databasePath)"])
+        logger.info("listening", metadata: ["socket": LogText.escaped(path), "database": LogText.escaped(configuration.databasePath)])
+    }
+
+    /// The handlers serving one client connection, in order: timeouts, framing and decoding,
+    /// then the requests themselves.
+    static func addConnectionHandlers(to pipeline: ChannelPipeline.SynchronousOperations, configuration: ServerConfiguration,
+                                      hooks: ConnectionHooks) throws {
+        func amount(_ seconds: TimeInterval) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
+        try pipeline.addHandler(LineTimeoutHandler(lineTimeout: amount(configuration.lineTimeout),
+                                                   idleTimeout: configuration.idleTimeout.map(amount)))
+        try pipeline.addHandler(WriteStallGuard(timeout: amount(configuration.writeStallTimeout)))
+        try pipeline.addProtocolServerHandlers(codec: ProtocolCodec(maxTextCharacters: configuration.maximumTextCharacters),
+                                               maximumLineLength: configuration.maximumLineLength)
+        try pipeline.addHandler(ConnectionHandler(hooks: hooks))
     }
 
     /// Serves connections until ``shutdown()``: then stops accepting, lets in-flight requests
@@ -139,7 +142,7 @@ public final class HelplineDaemon: Sendable {
                 // The listening socket is closed: connections finish on their own.
             }
         } catch {
-            logger.error("accepting connections failed", metadata: ["error": "\(error)"])
+            logger.error("accepting connections failed", metadata: ["error": LogText.escaped(error)])
         }
         sweeper.cancel()
         await sweeper.value
@@ -150,9 +153,16 @@ public final class HelplineDaemon: Sendable {
         forceClose?.cancel()
         SocketFile.remove(configuration.socketPath, ifStill: identity)
         do {
+            // Into the database file, so that it alone holds everything once the daemon is gone.
+            try database.checkpoint()
+        } catch {
+            logger.warning("could not move the write-ahead log into the database file; it stays beside it",
+                           metadata: ["error": LogText.escaped(error)])
+        }
+        do {
             try database.close()
         } catch {
-            logger.error("closing the database failed", metadata: ["error": "\(error)"])
+            logger.error("closing the database failed", metadata: ["error": LogText.escaped(error)])
         }
         logger.info("stopped")
     }
@@ -202,7 +212,7 @@ public final class HelplineDaemon: Sendable {
             logger.notice("data reloaded", metadata: ["duration": "\(ContinuousClock.now - started)"])
             return true
         } catch {
-            logger.error("reload failed; keeping the current data", metadata: ["error": "\(error)"])
+            logger.error("reload failed; keeping the current data", metadata: ["error": LogText.escaped(error)])
             return false
         }
     }

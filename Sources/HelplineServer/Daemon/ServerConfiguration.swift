@@ -14,10 +14,14 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var maximumConnections: Int
     /// The longest request line in bytes.
     public var maximumLineLength: Int
-    /// The longest `say` text in characters.
+    /// The longest `say` text in Unicode scalars (code points).
     public var maximumTextCharacters: Int
-    /// A connection that sends nothing for this long is closed; `nil` keeps idle connections open.
+    /// A connection that completes no request line for this long is closed (bytes of an
+    /// unfinished line do not count); `nil` keeps idle connections open.
     public var idleTimeout: TimeInterval?
+    /// A request line must end within this long of its first byte, or the connection is closed:
+    /// a client trickling bytes holds the daemon's buffers without ever finishing a request.
+    public var lineTimeout: TimeInterval
     /// A connection whose replies go unread for this long is closed.
     public var writeStallTimeout: TimeInterval
     /// How long shutdown waits for in-flight requests before closing their connections anyway.
@@ -27,7 +31,7 @@ public struct ServerConfiguration: Sendable, Hashable {
                 sessions: SessionLimits = SessionLimits(), maximumConnections: Int = 1_024,
                 maximumLineLength: Int = LineFrameDecoder.defaultMaximumLineLength,
                 maximumTextCharacters: Int = ProtocolCodec.defaultMaxTextCharacters,
-                idleTimeout: TimeInterval? = nil, writeStallTimeout: TimeInterval = 60,
+                idleTimeout: TimeInterval? = nil, lineTimeout: TimeInterval = 60, writeStallTimeout: TimeInterval = 60,
                 shutdownGracePeriod: TimeInterval = 10) {
         self.socketPath = socketPath
         self.databasePath = databasePath
@@ -37,6 +41,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.maximumLineLength = maximumLineLength
         self.maximumTextCharacters = maximumTextCharacters
         self.idleTimeout = idleTimeout
+        self.lineTimeout = lineTimeout
         self.writeStallTimeout = writeStallTimeout
         self.shutdownGracePeriod = shutdownGracePeriod
     }

@@ -17,9 +17,18 @@ enum SocketFile {
         var inode: UInt64
     }
 
+    /// The longest socket path, in bytes: SwiftNIO takes at most 103 on every system (macOS'
+    /// `sun_path` less its NUL), below Linux's own 107.
+    static let maximumPathBytes = min(103, MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1)
+
     /// Makes `path` free to bind: nothing there is fine; a socket nobody listens on (left by a
     /// daemon that died) is removed; a socket something answers on is left alone and reported.
     static func prepare(_ path: String, group: any EventLoopGroup) async throws {
+        let length = path.utf8.count
+        guard length <= maximumPathBytes else {
+            throw DaemonError("the socket path is \(length) bytes long; the daemon takes Unix socket paths of at most "
+                + "\(maximumPathBytes) bytes. Choose a shorter --socket")
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else {
             if errno == ENOENT { return }

@@ -26,6 +26,15 @@ enum SessionWrite: Sendable {
     }
 }
 
+/// The database's files are in a state the daemon will not open them in.
+public struct DatabaseFileError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
 /// What became of one ``SessionWrite``.
 enum WriteOutcome: Sendable, Hashable {
     /// Stored; the session's version is now `version`.
@@ -54,8 +63,12 @@ public final class SessionDatabase: Sendable {
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// Refuses a write-ahead log (`PATH-wal`) it cannot use rather than starting empty: one without
+    /// its database file, which SQLite would delete with the changes in it, or one it cannot read.
     public init(path: String) throws {
         let url = URL(fileURLWithPath: path)
+        try Self.checkWriteAheadLog(of: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         var configuration = Configuration()
@@ -71,9 +84,39 @@ public final class SessionDatabase: Sendable {
         try Self.migrator.migrate(pool)
     }
 
-    /// Closes the database; later calls fail.
+    /// Moves everything in the write-ahead log into the database file and empties the log
+    /// (`PRAGMA wal_checkpoint(TRUNCATE)`). It fails if another connection is reading; the changes
+    /// then stay safe in the log.
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in
+            _ = try db.checkpoint(.truncate)
+        }
+    }
+
+    /// Checkpoints (see ``checkpoint()``; a failed checkpoint loses nothing and is not reported
+    /// here) and closes the database; later calls fail. After a clean close with no other
+    /// connection open, the database file alone holds every change.
     public func close() throws {
+        try? checkpoint()
         try pool.close()
+    }
+
+    /// Throws if `path-wal` holds changes that opening `path` would lose or could not read.
+    static func checkWriteAheadLog(of path: String) throws {
+        let wal = path + "-wal"
+        let files = FileManager.default
+        guard let attributes = try? files.attributesOfItem(atPath: wal),
+              let size = (attributes[.size] as? NSNumber)?.intValue, size > 0 else { return }
+        let databaseSize = ((try? files.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard databaseSize > 0 else {
+            throw DatabaseFileError(
+                "\(wal) holds \(size) bytes of changes but the database file \(path) is missing or empty; "
+                    + "SQLite would delete the log and start empty. Put the database file back beside it, "
+                    + "or move the log away to start with an empty database")
+        }
+        guard files.isReadableFile(atPath: wal), files.isWritableFile(atPath: wal) else {
+            throw DatabaseFileError("cannot read and write \(wal), which holds changes to \(path); check its owner and permissions")
+        }
     }
 
     static var migrator: DatabaseMigrator {
@@ -109,7 +152,14 @@ public final class SessionDatabase: Sendable {
                 t.column("created_at", .datetime).notNull()
             }
         }
-        migrator.registerMigration("v2-finished-conversations") { db in
+        migrator.registerMigration("v2-appeal-numbers") { db in
+            // How far appeal numbers have been handed out (see AppealNumbers): one row.
+            try db.create(table: "appeal_numbers") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("reserved", .integer).notNull()
+            }
+        }
+        migrator.registerMigration("v3-finished-conversations") { db in
             // What customers wrote in sessions that ended (closed or expired), kept for
             // `helpline review` for `SessionLimits.reviewRetention`. No session id: a finished
             // conversation cannot be resumed or tied back to its session token.
@@ -122,6 +172,24 @@ public final class SessionDatabase: Sendable {
             }
         }
         return migrator
+    }
+
+    /// The appeal sequence numbers reserved so far (0 at first): numbers below it may be in use.
+    func reservedAppealNumbers() throws -> Int64 {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT reserved FROM appeal_numbers WHERE id = 1") ?? 0
+        }
+    }
+
+    /// Records that appeal sequence numbers below `limit` may be handed out; committed before
+    /// this returns, so that a restart never hands them out again.
+    func reserveAppealNumbers(below limit: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO appeal_numbers (id, reserved) VALUES (1, ?)
+                ON CONFLICT (id) DO UPDATE SET reserved = max(reserved, excluded.reserved)
+                """, arguments: [limit])
+        }
     }
 
     // MARK: Reading

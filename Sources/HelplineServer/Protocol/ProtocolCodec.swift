@@ -7,11 +7,15 @@ import HelplineDialogue
 /// with the error to answer, classified as `bad_utf8`, `bad_json`, `bad_request` or `unknown_op`,
 /// and with the request's `id` whenever the line was a JSON object that had one.
 public struct ProtocolCodec: Sendable {
-    /// The longest `say` text accepted, in characters.
+    /// The longest `say` text accepted, in Unicode scalars (code points).
     public var maxTextCharacters: Int
 
-    /// The protocol's limit on a `say` text: 4,000 characters.
+    /// The protocol's limit on a `say` text: 4,000 Unicode scalars.
     public static let defaultMaxTextCharacters = 4_000
+    /// The longest string `id`, in UTF-8 bytes.
+    public static let maximumIDBytes = 128
+    /// The longest `session`, in UTF-8 bytes (the daemon's own are 24).
+    public static let maximumSessionBytes = 128
 
     public init(maxTextCharacters: Int = ProtocolCodec.defaultMaxTextCharacters) {
         self.maxTextCharacters = maxTextCharacters
@@ -24,13 +28,30 @@ public struct ProtocolCodec: Sendable {
         guard String(validating: line, as: UTF8.self) != nil else {
             return .invalid(id: nil, ProtocolError(.badUTF8, "the line is not valid UTF-8"))
         }
+        let bytes = Array(line)
+        let shape = JSONShape(bytes)
         let decoder = JSONDecoder()
+        // A date in a profile is ISO 8601 text only: not a number of seconds since 2001.
+        decoder.dateDecodingStrategy = .custom { decoder in
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: decoder.codingPath, debugDescription: "must be an ISO 8601 date-time text"))
+        }
         decoder.userInfo[RequestEnvelope.codecKey] = self
+        decoder.userInfo[RequestEnvelope.idKey] = shape.idText.map(RequestID.init(text:)) ?? RequestID.absent
+        let message: InboundMessage
         do {
-            return try decoder.decode(RequestEnvelope.self, from: Data(line)).message
+            message = try decoder.decode(RequestEnvelope.self, from: Data(bytes)).message
         } catch {
             return .invalid(id: nil, ProtocolError(.badJSON, "the line is not valid JSON"))
         }
+        if shape.hasDuplicateKey {
+            let id: JSONValue? = switch message {
+            case .request(let request): request.id
+            case .invalid(let id, _): id
+            }
+            return .invalid(id: id, ProtocolError(.badRequest, "an object in the request has the same key twice"))
+        }
+        return message
     }
 
     /// Encodes a request as one line, `\n` included (the client side).
@@ -71,8 +92,28 @@ public struct ProtocolCodec: Sendable {
 
     // MARK: Interpreting a decoded object
 
-    fileprivate func interpret(_ c: KeyedDecodingContainer<RequestEnvelope.Key>) -> InboundMessage {
-        let id = c.contains(.id) ? try? c.decode(JSONValue.self, forKey: .id) : nil
+    fileprivate func interpret(_ c: KeyedDecodingContainer<RequestEnvelope.Key>, id given: RequestID) -> InboundMessage {
+        let id: JSONValue?
+        switch given {
+        case .absent:
+            id = nil
+        case .string:
+            // The text was checked to be a JSON string; Foundation unescapes it.
+            guard let text = try? c.decode(String.self, forKey: .id) else {
+                return .invalid(id: nil, ProtocolError(.badRequest, "\"id\" must be a string or an integer"))
+            }
+            guard text.utf8.count <= Self.maximumIDBytes else {
+                return .invalid(id: nil, ProtocolError(.badRequest, "a string \"id\" is at most \(Self.maximumIDBytes) bytes (UTF-8)"))
+            }
+            guard !Self.hasControlCharacter(text) else {
+                return .invalid(id: nil, ProtocolError(.badRequest, "\"id\" must not contain control characters"))
+            }
+            id = .string(text)
+        case .valid(let value):
+            id = value
+        case .invalid(let message):
+            return .invalid(id: nil, ProtocolError(.badRequest, message))
+        }
         func invalid(_ code: ErrorCode, _ message: String) -> InboundMessage {
             .invalid(id: id, ProtocolError(code, message))
         }
@@ -88,6 +129,17 @@ public struct ProtocolCodec: Sendable {
                 return .failure(ProtocolError(.badRequest, "\"\(key.rawValue)\" must be a string"))
             }
             return .success(value)
+        }
+        /// A session id: exact, so bounded and free of control characters (no `"id\u0000…"`).
+        func session() throws -> String {
+            let session = try string(.session).get()
+            guard session.utf8.count <= Self.maximumSessionBytes else {
+                throw ProtocolError(.badRequest, "\"session\" is longer than \(Self.maximumSessionBytes) bytes")
+            }
+            guard !Self.hasControlCharacter(session) else {
+                throw ProtocolError(.badRequest, "\"session\" must not contain control characters")
+            }
+            return session
         }
         func request(_ command: () throws -> ProtocolRequest.Command) -> InboundMessage {
             do {
@@ -107,38 +159,49 @@ public struct ProtocolCodec: Sendable {
                 case (true, true):
                     throw ProtocolError(.badRequest, "\"open\" takes either \"user\" (a new session) or \"session\" (resume), not both")
                 case (true, false):
-                    return .resume(session: try string(.session).get())
+                    return .resume(session: try session())
                 case (false, true):
+                    let profile: Profile
                     do {
-                        return .open(try c.decode(Profile.self, forKey: .user))
+                        profile = try c.decode(Profile.self, forKey: .user)
                     } catch {
                         throw ProtocolError(.badRequest, "\"user\" is not a valid profile: \(Self.describe(error))")
                     }
+                    try ProfileLimits.check(profile)
+                    return .open(profile)
                 case (false, false):
                     throw ProtocolError(.badRequest, "\"open\" needs \"user\" (a new session) or \"session\" (resume)")
                 }
             }
         case "say":
             return request {
-                let session = try string(.session).get()
+                let session = try session()
                 let text = try string(.text).get()
-                guard text.count <= maxTextCharacters else {
-                    throw ProtocolError(.badRequest, "\"text\" is longer than \(maxTextCharacters) characters")
+                // Counted in Unicode scalars: one letter with 30,000 combining marks is one Character.
+                guard text.unicodeScalars.count <= maxTextCharacters else {
+                    throw ProtocolError(.badRequest, "\"text\" is longer than \(maxTextCharacters) Unicode characters (code points)")
+                }
+                guard !text.unicodeScalars.contains("\u{0}") else {
+                    throw ProtocolError(.badRequest, "\"text\" must not contain the NUL character (U+0000)")
                 }
                 return .say(session: session, text: text)
             }
         case "state":
-            return request { .state(session: try string(.session).get()) }
+            return request { .state(session: try session()) }
         case "close":
-            return request { .close(session: try string(.session).get()) }
+            return request { .close(session: try session()) }
         case "ping":
             return .request(ProtocolRequest(id: id, .ping))
         case "stats":
             return .request(ProtocolRequest(id: id, .stats))
         default:
-            let shown = op.count > 32 ? String(op.prefix(32)) + "…" : op
-            return invalid(.unknownOp, "unknown op \"\(shown)\"; known: open, say, state, close, ping, stats")
+            return invalid(.unknownOp, "unknown op; known: open, say, state, close, ping, stats")
         }
+    }
+
+    /// Whether `text` has a control character (Unicode category Cc: U+0000–U+001F, U+007F–U+009F).
+    static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 
     /// A short account of a decoding error: where and what, without the offending values.
@@ -156,7 +219,9 @@ public struct ProtocolCodec: Sendable {
         case .valueNotFound(let type, let context):
             return "\(path(context.codingPath)) must be \(typeName(type)), not null"
         case .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
+            // Foundation's own descriptions may quote the value ("invalid String value spaceship").
+            let ours = context.debugDescription.hasPrefix("must ") || context.debugDescription.contains("ISO 8601")
+            return "\(path(context.codingPath)) \(ours ? context.debugDescription : "has an invalid value")"
         @unknown default:
             return "invalid"
         }
@@ -181,6 +246,7 @@ private struct RequestEnvelope: Decodable {
     }
 
     static let codecKey = CodingUserInfoKey(rawValue: "helpline.codec")!
+    static let idKey = CodingUserInfoKey(rawValue: "helpline.id")!
 
     var message: InboundMessage
 
@@ -190,6 +256,39 @@ private struct RequestEnvelope: Decodable {
             message = .invalid(id: nil, ProtocolError(.badRequest, "a request must be a JSON object"))
             return
         }
-        message = codec.interpret(container)
+        message = codec.interpret(container, id: decoder.userInfo[Self.idKey] as? RequestID ?? .absent)
+    }
+}
+
+/// A request's `id` as written, judged before decoding: a string (checked further once decoded),
+/// an integer that reads back as the same text, `true`, `false` or `null`. Anything else could not
+/// be echoed exactly (`1.0`, `1e2`, `-0`, `12345678901234567890`, `1e400`) or costs work that
+/// grows with its size (arrays and objects), and is refused.
+enum RequestID: Sendable {
+    case absent
+    case string
+    case valid(JSONValue)
+    case invalid(String)
+
+    init(text: ArraySlice<UInt8>) {
+        let written = String(decoding: text, as: UTF8.self)
+        switch text.first {
+        case UInt8(ascii: "\""):
+            self = .string
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            self = .invalid("\"id\" must be a string or an integer, not an object or array")
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            self = switch written {
+            case "true": .valid(.bool(true))
+            case "false": .valid(.bool(false))
+            default: .valid(.null)
+            }
+        default:
+            if let value = Int64(written), String(value) == written {
+                self = .valid(.integer(value))
+            } else {
+                self = .invalid("a number \"id\" must be an integer from \(Int64.min) to \(Int64.max), written without fraction or exponent")
+            }
+        }
     }
 }

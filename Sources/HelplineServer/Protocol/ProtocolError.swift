@@ -31,6 +31,8 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let tooLong = ErrorCode(rawValue: "too_long")
     /// A server limit (connections, sessions) is reached; try again later.
     public static let overloaded = ErrorCode(rawValue: "overloaded")
+    /// The session's appeal is full: the message was not added (start a new appeal).
+    public static let appealFull = ErrorCode(rawValue: "appeal_full")
     /// The server failed to store or load a session (an extension to the fixed set).
     public static let `internal` = ErrorCode(rawValue: "internal")
 }

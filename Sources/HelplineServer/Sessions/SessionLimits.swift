@@ -1,4 +1,5 @@
 import Foundation
+import HelplineDialogue
 
 /// Limits and timing for the sessions a daemon serves.
 public struct SessionLimits: Sendable, Hashable {
@@ -12,11 +13,32 @@ public struct SessionLimits: Sendable, Hashable {
     /// (0: dropped at the next sweep).
     public var reviewRetention: TimeInterval
 
+    /// The most messages one appeal takes; a turn that would add more is refused (`appeal_full`).
+    public var maximumAppealMessages = 50
+    /// The most text one appeal takes, in UTF-8 bytes over all its messages.
+    public var maximumAppealBytes = 128 * 1024
+
     public init(maximumSessions: Int = 100_000, sessionTTL: TimeInterval = 24 * 3600, memoryIdleTime: TimeInterval = 600,
                 reviewRetention: TimeInterval = 30 * 24 * 3600) {
         self.maximumSessions = maximumSessions
         self.sessionTTL = sessionTTL
         self.memoryIdleTime = memoryIdleTime
         self.reviewRetention = reviewRetention
+    }
+
+    /// Why `turn` may not be stored over `conversation` (the state before it): it would grow the
+    /// appeal past a limit. Every turn re-stores the conversation and every answer carries the
+    /// appeal, so an appeal without bounds would make each turn cost more than the last.
+    func refusal(of turn: Turn, over conversation: Conversation) -> ProtocolError? {
+        guard let ticket = conversation.ticket else { return nil }
+        for effect in turn.effects {
+            guard case .appendToTicket(let id, let message) = effect, id == ticket.id else { continue }
+            let bytes = ticket.messages.reduce(message.utf8.count) { $0 + $1.utf8.count }
+            if ticket.messages.count >= maximumAppealMessages || bytes > maximumAppealBytes {
+                return ProtocolError(.appealFull, "the appeal has reached its limit (\(maximumAppealMessages) messages, "
+                    + "\(maximumAppealBytes) bytes of text); nothing was added. Start a new appeal to write more")
+            }
+        }
+        return nil
     }
 }

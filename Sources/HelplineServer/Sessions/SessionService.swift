@@ -13,6 +13,8 @@ public final class SessionService: Sendable {
     private let committer: GroupCommitter
     private let registry = SessionRegistry()
     private let engineBox: NIOLockedValueBox<DialogueEngine>
+    /// Numbers new appeals, independently of session ids.
+    private let appealNumbers: AppealNumbers
     private let limits: SessionLimits
     private let clock: @Sendable () -> Date
     private let logger: Logger
@@ -31,6 +33,10 @@ public final class SessionService: Sendable {
                 clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.database = database
         self.committer = GroupCommitter(database: database)
+        let appealNumbers = try AppealNumbers(database: database)
+        self.appealNumbers = appealNumbers
+        var engine = engine
+        engine.appealNumbering = appealNumbers.numbering
         self.engineBox = NIOLockedValueBox(engine)
         self.limits = limits
         self.clock = clock
@@ -48,6 +54,8 @@ public final class SessionService: Sendable {
 
     /// Replaces the engine (new intents and prompts); sessions carry on with it from their next turn.
     public func replaceEngine(_ engine: DialogueEngine) {
+        var engine = engine
+        engine.appealNumbering = appealNumbers.numbering
         engineBox.withLockedValue { $0 = engine }
     }
 
@@ -77,13 +85,20 @@ public final class SessionService: Sendable {
         }
     }
 
+    /// The longest `say` text whose turn runs on the event loop, in Unicode scalars. The engine's
+    /// work grows with the text (in a debug build, 4,000 characters of one unbroken Latin word took
+    /// 60 ms), so turns on longer texts run in a task, off the event loops, and do not hold up the
+    /// other connections of the loop.
+    public static let inlineTurnTextLimit = 256
+
     /// The answer to one request line, as a future on `eventLoop`.
     ///
-    /// Turns and `state` requests on sessions held in memory run without a task: the engine runs on
-    /// the calling event loop (or on `eventLoop` when the session was busy), the turn is handed to
-    /// the group committer, and the future completes once it is committed. Everything else, and
-    /// every case out of the ordinary (a session to load, a conflict), goes through
-    /// ``respond(to:)-(ProtocolRequest)`` in a task.
+    /// Turns (on texts up to ``inlineTurnTextLimit``) and `state` requests on sessions held in
+    /// memory run without a task: the engine runs on the calling event loop (or on `eventLoop`
+    /// when the session was busy), the turn is handed to the group committer, and the future
+    /// completes once it is committed. Everything else, and every case out of the ordinary (a long
+    /// text, a session to load, a conflict), goes through ``respond(to:)-(ProtocolRequest)`` in a
+    /// task, off the event loops.
     public func respond(to message: InboundMessage, on eventLoop: any EventLoop) -> EventLoopFuture<ProtocolResponse> {
         let request: ProtocolRequest
         switch message {
@@ -97,6 +112,8 @@ public final class SessionService: Sendable {
             return eventLoop.makeSucceededFuture(.pong(id: request.id))
         case .stats:
             return eventLoop.makeSucceededFuture(.stats(id: request.id, stats()))
+        case .say(_, let text) where text.unicodeScalars.count > Self.inlineTurnTextLimit:
+            break
         case .say(let session, _), .state(let session):
             guard let slot = registry.slot(session) else { break }
             let promise = eventLoop.makePromise(of: ProtocolResponse.self)
@@ -127,6 +144,11 @@ public final class SessionService: Sendable {
             let now = clock()
             var changed = entry.conversation
             let turn = engine.handle(text, in: &changed, now: now)
+            if let refusal = limits.refusal(of: turn, over: entry.conversation) {
+                slot.release()
+                promise.succeed(.failure(id: request.id, refusal))
+                return
+            }
             let conversation = changed
             let write = SessionWrite.turn(
                 conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
@@ -153,7 +175,7 @@ public final class SessionService: Sendable {
                     case .failure(let error): error
                     case .success(let outcome): Self.storageError(outcome)
                     }
-                    self.logger.error("request failed", metadata: ["op": "say", "error": "\(error)"])
+                    self.logger.error("request failed", metadata: ["op": "say", "error": LogText.escaped(error)])
                     promise.succeed(.failure(id: request.id, ProtocolError(.internal, "the request could not be completed; try again")))
                     return
                 }
@@ -164,7 +186,7 @@ public final class SessionService: Sendable {
                 }
                 self.countTurn(turn)
                 self.logger.debug("turn", metadata: [
-                    "session": "\(session)", "length": "\(text.count)", "state": "\(turn.reply.state.rawValue)",
+                    "session": LogText.session(session), "length": "\(text.unicodeScalars.count)", "state": "\(turn.reply.state.rawValue)",
                     "intent": "\(turn.reply.intent?.id ?? "-")",
                 ])
                 slot.release()
@@ -208,7 +230,7 @@ public final class SessionService: Sendable {
         } catch let error as ProtocolError {
             return .failure(id: id, error)
         } catch {
-            logger.error("request failed", metadata: ["op": "\(request.op)", "error": "\(error)"])
+            logger.error("request failed", metadata: ["op": "\(request.op)", "error": LogText.escaped(error)])
             return .failure(id: id, ProtocolError(.internal, "the request could not be completed; try again"))
         }
     }
@@ -236,7 +258,7 @@ public final class SessionService: Sendable {
             throw Self.storageError(outcome)
         }
         _ = registry.insert(SessionSlot(SessionSlot.Entry(conversation: conversation, version: version, updatedAt: now)))
-        logger.debug("session opened", metadata: ["session": "\(id)"])
+        logger.debug("session opened", metadata: ["session": LogText.session(id)])
         return (id, reply)
     }
 
@@ -247,7 +269,7 @@ public final class SessionService: Sendable {
             let outcome = try await committer.commit(.touch(session: session, at: now))
             guard case .applied = outcome else { return .retry(outcome) }
             slot.update { $0.updatedAt = now }
-            logger.debug("session resumed", metadata: ["session": "\(session)"])
+            logger.debug("session resumed", metadata: ["session": LogText.session(session)])
             return .done(engine.currentReply(of: entry.conversation))
         }
     }
@@ -258,6 +280,7 @@ public final class SessionService: Sendable {
             let now = clock()
             var conversation = entry.conversation
             let turn = engine.handle(text, in: &conversation, now: now)
+            if let refusal = limits.refusal(of: turn, over: entry.conversation) { throw refusal }
             let outcome = try await committer.commit(.turn(
                 conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
                 effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile,
@@ -271,7 +294,7 @@ public final class SessionService: Sendable {
             }
             countTurn(turn)
             logger.debug("turn", metadata: [
-                "session": "\(session)", "length": "\(text.count)", "state": "\(turn.reply.state.rawValue)",
+                "session": LogText.session(session), "length": "\(text.unicodeScalars.count)", "state": "\(turn.reply.state.rawValue)",
                 "intent": "\(turn.reply.intent?.id ?? "-")",
             ])
             return .done(turn.reply)
@@ -293,7 +316,7 @@ public final class SessionService: Sendable {
             openSessions.wrappingSubtract(1, ordering: .relaxed)
             slot.markClosed()
             registry.remove(slot)
-            logger.debug("session closed", metadata: ["session": "\(session)"])
+            logger.debug("session closed", metadata: ["session": LogText.session(session)])
             return .done(())
         }
     }
@@ -312,7 +335,7 @@ public final class SessionService: Sendable {
                 logger.info("sessions expired", metadata: ["count": "\(expired.count)"])
             }
         } catch {
-            logger.error("could not expire sessions", metadata: ["error": "\(error)"])
+            logger.error("could not expire sessions", metadata: ["error": LogText.escaped(error)])
         }
         let evicted = registry.evictIdle(before: now.addingTimeInterval(-limits.memoryIdleTime))
         if evicted > 0 {
@@ -369,7 +392,7 @@ public final class SessionService: Sendable {
             case .retry(.conflict):
                 // Dropped from memory, or changed in the database behind this slot's back: load it afresh.
                 if slot.entry.status == .live {
-                    logger.warning("session changed in the database; reloading", metadata: ["session": "\(session)"])
+                    logger.warning("session changed in the database; reloading", metadata: ["session": LogText.session(session)])
                 }
                 slot.update { $0.status = .evicted }
                 registry.remove(slot)
@@ -389,7 +412,7 @@ public final class SessionService: Sendable {
         guard let loaded = try await database.loadSession(session, notBefore: notBefore) else {
             throw Self.unknownSession
         }
-        logger.debug("session loaded", metadata: ["session": "\(session)"])
+        logger.debug("session loaded", metadata: ["session": LogText.session(session)])
         return registry.insert(SessionSlot(SessionSlot.Entry(
             conversation: loaded.conversation, version: loaded.version, updatedAt: loaded.updatedAt
         )))

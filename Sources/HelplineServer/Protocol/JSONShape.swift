@@ -1,0 +1,123 @@
+import Foundation
+
+/// What Foundation's JSON decoding does not tell: whether an object repeats a key, and the exact
+/// text of the top-level `id` value.
+///
+/// Foundation accepts `{"id":1,"id":2}` (`JSONDecoder` keeps the first value, `JSONSerialization`
+/// the last) and reads `1.0`, `1e2` and `-0` as the integers 1, 100 and 0. This pass walks a line
+/// in one linear scan and reports both; `JSONDecoder` checks the syntax.
+/// Keys with escapes are unescaped by `JSONDecoder`, so `"a"` and `"\u0061"` are the same key.
+struct JSONShape {
+    /// Whether some object repeats a key.
+    var hasDuplicateKey = false
+    /// The bytes of the top-level object's `id` value, as written.
+    var idText: ArraySlice<UInt8>?
+
+    /// Scans `bytes`. Meant for valid JSON; on anything else it ends without a useful answer
+    /// (and without harm), and the JSON decoder reports the syntax error.
+    init(_ bytes: [UInt8]) {
+        var index = 0
+        // One set of keys per open object; `nil` for an open array.
+        var keys: [Set<String>?] = []
+        func skipWhitespace() {
+            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        }
+        /// The end (exclusive) of the string starting at `start` (its opening quote).
+        func stringEnd(_ start: Int) -> Int {
+            var i = start + 1
+            while i < bytes.count {
+                switch bytes[i] {
+                case UInt8(ascii: "\\"): i += 2
+                case UInt8(ascii: "\""): return i + 1
+                default: i += 1
+                }
+            }
+            // Unterminated (not JSON): the end of the line, never past it.
+            return bytes.count
+        }
+        /// The end (exclusive) of a scalar (number, `true`, `false`, `null`) starting at `start`.
+        func scalarEnd(_ start: Int) -> Int {
+            var i = start
+            while i < bytes.count, !Self.delimiters.contains(bytes[i]) { i += 1 }
+            return i
+        }
+        /// The end (exclusive) of the value starting at `start`, skipping nested containers.
+        func valueEnd(_ start: Int) -> Int {
+            switch bytes[start] {
+            case UInt8(ascii: "\""): return stringEnd(start)
+            case UInt8(ascii: "{"), UInt8(ascii: "["): return containerEnd(start)
+            default: return scalarEnd(start)
+            }
+        }
+        func containerEnd(_ start: Int) -> Int {
+            var depth = 0
+            var i = start
+            while i < bytes.count {
+                switch bytes[i] {
+                case UInt8(ascii: "\""): i = stringEnd(i); continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return i + 1 }
+                default: break
+                }
+                i += 1
+            }
+            return i
+        }
+
+        while index < bytes.count {
+            skipWhitespace()
+            guard index < bytes.count else { break }
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "{"):
+                keys.append([])
+                index += 1
+            case UInt8(ascii: "["):
+                keys.append(nil)
+                index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                _ = keys.popLast()
+                index += 1
+            case UInt8(ascii: ","), UInt8(ascii: ":"):
+                index += 1
+            case UInt8(ascii: "\""):
+                let end = stringEnd(index)
+                var after = end
+                while after < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[after]) { after += 1 }
+                let isKey = after < bytes.count && bytes[after] == UInt8(ascii: ":") && keys.last.map { $0 != nil } == true
+                if isKey {
+                    let key = Self.key(bytes[index..<end])
+                    if keys[keys.count - 1]!.insert(key).inserted == false {
+                        hasDuplicateKey = true
+                        return
+                    }
+                    index = after + 1
+                    if keys.count == 1, key == "id" {
+                        skipWhitespace()
+                        guard index < bytes.count else { return }
+                        // The scan goes on from the value's start: containers in it are checked too.
+                        idText = bytes[index..<valueEnd(index)]
+                    }
+                } else {
+                    index = end
+                }
+            default:
+                index = max(scalarEnd(index), index + 1)
+            }
+        }
+    }
+
+    private static let delimiters: Set<UInt8> = [
+        UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09,
+    ]
+
+    /// A key as its unescaped text: escapes are rare, and left to `JSONDecoder`.
+    private static func key(_ quoted: ArraySlice<UInt8>) -> String {
+        guard quoted.contains(UInt8(ascii: "\\")) else {
+            return String(decoding: quoted.dropFirst().dropLast(), as: UTF8.self)
+        }
+        return (try? JSONDecoder().decode(String.self, from: Data(quoted))) ?? String(decoding: quoted, as: UTF8.self)
+    }
+}

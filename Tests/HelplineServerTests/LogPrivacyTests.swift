@@ -1,0 +1,37 @@
+import Foundation
+import HelplineDialogue
+@testable import HelplineServer
+import NIOConcurrencyHelpers
+import Testing
+
+/// What the daemon's logs show of sessions and of values from outside.
+struct LogPrivacyTests {
+    /// Even at `trace`, logs carry neither session ids (bearer tokens) nor message texts, only a
+    /// tag per session that stays the same for its lines.
+    @Test func logsNeitherSessionIdsNorTexts() async throws {
+        let lines = NIOLockedValueBox<[String]>([])
+        let server = try await RunningDaemon.start(logger: CapturingLogHandler.logger(lines))
+        let client = try await server.client()
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+        let text = "Секретное сообщение клиента"
+        _ = try await fileAppeal(client, session: session, message: text)
+        #expect(try await client.close(session: session).ok)
+        await client.disconnect()
+        try await server.stop()
+
+        let logged = lines.withLockedValue { $0 }
+        #expect(logged.contains { $0.contains("session opened") }, "the session's events are logged")
+        #expect(!logged.contains { $0.contains(session) }, "no log line holds the session id")
+        #expect(!logged.contains { $0.contains(text) }, "no log line holds the message")
+        let tag = "\(LogText.session(session))"
+        #expect(logged.filter { $0.contains(tag) }.count >= 3, "open, turns and close carry the same tag")
+    }
+
+    /// Values printed from outside are escaped: a control character cannot start a new log line.
+    @Test func escapesWhatItPrints() {
+        #expect("\(LogText.escaped("a\nb\u{1B}[31m\u{0}"))" == #""a\nb\u{1B}[31m\0""#)
+        #expect("\(LogText.session("abc"))".hasPrefix("s-"))
+        #expect("\(LogText.session("abc"))".count == 10)
+        #expect("\(LogText.session("abc"))" != "\(LogText.session("abd"))")
+    }
+}
