@@ -16,7 +16,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
@@ -45,6 +44,7 @@ let package = Package(
         .target(
             name: "HelplineDialogue",
             dependencies: [
+                "HelplineText",
                 "HelplineIntents",
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -57,8 +57,7 @@ let package = Package(
                 "HelplineDialogue",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -81,6 +80,7 @@ let package = Package(
         .target(
             name: "HelplineTranscripts",
             dependencies: [
+                "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
                 .product(name: "Yams", package: "Yams"),
@@ -112,7 +112,6 @@ let package = Package(
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
 
@@ -125,13 +124,17 @@ let package = Package(
         ),
 
         .testTarget(name: "HelplineTextTests", dependencies: ["HelplineText"]),
-        .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineIntents"], resources: [.copy("Data")]),
-        .testTarget(name: "HelplineDialogueTests", dependencies: ["HelplineDialogue"]),
+        .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineText", "HelplineIntents"], resources: [.copy("Data")]),
+        .testTarget(name: "HelplineDialogueTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue"]),
         .testTarget(
             name: "HelplineServerTests",
             dependencies: [
+                "HelplineIntents",
+                "HelplineDialogue",
                 "HelplineServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -140,12 +143,24 @@ let package = Package(
         .testTarget(
             name: "HelplineTranscriptsTests",
             dependencies: [
+                "HelplineIntents",
+                "HelplineDialogue",
                 "HelplineTranscripts",
                 "HelplineServer",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "HelplineBenchTests", dependencies: ["HelplineBench"]),
+        .testTarget(
+            name: "HelplineBenchTests",
+            dependencies: [
+                "HelplineIntents",
+                "HelplineDialogue",
+                "HelplineServer",
+                "HelplineBench",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .testTarget(
             name: "HelplineFuzzTests",
             dependencies: [
@@ -170,7 +185,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "HelplineCLITests", dependencies: ["HelplineCLI"]),
+        .testTarget(
+            name: "HelplineCLITests",
+            dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineTranscripts", "HelplineCLI"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
