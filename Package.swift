@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "helpline", targets: ["HelplineCLI"]),
         .library(name: "HelplineText", targets: ["HelplineText"]),
         .library(name: "HelplineIntents", targets: ["HelplineIntents"]),
+        .library(name: "HelplineEvaluation", targets: ["HelplineEvaluation"]),
         .library(name: "HelplineDialogue", targets: ["HelplineDialogue"]),
         .library(name: "HelplineServer", targets: ["HelplineServer"]),
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
@@ -38,6 +39,13 @@ let package = Package(
             // milliseconds, so debug builds (and the tests) optimize this module too.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))],
             plugins: ["EmbedData"]
+        ),
+
+        // Scoring the matcher: labelled files, cross-validation, threshold sweeps, calibration
+        // (`helpline eval`, `helpline review --merge`, the tests); not part of the running daemon.
+        .target(
+            name: "HelplineEvaluation",
+            dependencies: ["HelplineText", "HelplineIntents"]
         ),
 
         // Layer 3: the dialogue state machine. Pure: no I/O, clock injected.
@@ -91,6 +99,7 @@ let package = Package(
             name: "HelplineReview",
             dependencies: [
                 "HelplineIntents",
+                "HelplineEvaluation",
                 "HelplineDialogue",
                 "HelplineServer",
             ]
@@ -109,6 +118,7 @@ let package = Package(
                 "HelplineTranscripts",
                 "HelplineBench",
                 "HelplineReview",
+                "HelplineEvaluation",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +134,8 @@ let package = Package(
         ),
 
         .testTarget(name: "HelplineTextTests", dependencies: ["HelplineText"]),
-        .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineText", "HelplineIntents"], resources: [.copy("Data")]),
+        .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineEvaluation"],
+                    resources: [.copy("Data")]),
         .testTarget(name: "HelplineDialogueTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue"]),
         .testTarget(
             name: "HelplineServerTests",

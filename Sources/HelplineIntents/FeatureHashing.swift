@@ -17,7 +17,7 @@ enum FeatureGroup: Int, CaseIterable {
 
 /// Stable 64-bit hashing of text (FNV-1a with a final mix). Unlike `Hasher`, it is the same
 /// in every process, so models built from the same data are identical.
-enum StableHash {
+package enum StableHash {
     static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let prime: UInt64 = 0x0000_0100_0000_01b3
 
@@ -34,10 +34,10 @@ enum StableHash {
     }
 
     /// The hash of a string's bytes, seeded by a small tag.
-    static func of(_ text: String, seed: UInt64) -> UInt64 { of(text.utf8, seed: seed) }
+    package static func of(_ text: String, seed: UInt64) -> UInt64 { of(text.utf8, seed: seed) }
 
     /// The hash of UTF-8 bytes, seeded by a small tag.
-    static func of<Bytes: Sequence<UInt8>>(_ bytes: Bytes, seed: UInt64) -> UInt64 {
+    package static func of<Bytes: Sequence<UInt8>>(_ bytes: Bytes, seed: UInt64) -> UInt64 {
         var h = offset ^ (seed &* 0x9e37_79b9_7f4a_7c15)
         for byte in bytes { h = step(h, UInt32(byte)) }
         return mix(h)

@@ -340,16 +340,16 @@ public struct IntentMatcher: Sendable {
     }
 
     /// What the model says about a message before any threshold is applied.
-    struct Scores {
+    package struct Scores {
         /// The best few intents (never `none`), best first: class index and probability.
-        var top: [(index: Int, p: Float)]
+        package var top: [(index: Int, p: Float)]
         /// The probability of the off-topic class (0 without off-topic examples).
-        var offTopic: Float
+        package var offTopic: Float
         /// The share of the message's word weight known from the intents' examples.
-        var evidence: Float
+        package var evidence: Float
 
         /// Whether these scores mean `none` under the given thresholds.
-        func isRejected(rejectBelow: Double, minEvidence: Double) -> Bool {
+        package func isRejected(rejectBelow: Double, minEvidence: Double) -> Bool {
             // Scores that are not numbers (weights blown up by extreme training settings) reject.
             guard let best = top.first, best.p.isFinite, offTopic.isFinite else { return true }
             return Double(best.p) < rejectBelow || offTopic > best.p || Double(evidence) < minEvidence
@@ -364,12 +364,12 @@ public struct IntentMatcher: Sendable {
     }
 
     /// The model's class index of an intent id, `none` included.
-    func classIndex(of id: String) -> Int? {
+    package func classIndex(of id: String) -> Int? {
         id == Classification.none ? noneClass : classIds.firstIndex(of: id)
     }
 
     /// Every class's probability (the intents in catalog order, then `none`), before thresholds.
-    func classProbabilities(_ analysis: Analysis) -> [Float] {
+    package func classProbabilities(_ analysis: Analysis) -> [Float] {
         let (vector, boost) = features(analysis)
         return model.probabilities(vector, temperature: Float(catalog.settings.temperature), offTopicBoost: boost)
     }
@@ -389,7 +389,7 @@ public struct IntentMatcher: Sendable {
     }
 
     /// Scores one analyzed message: features, weights, probabilities, the best few intents.
-    func score(_ analysis: Analysis) -> Scores {
+    package func score(_ analysis: Analysis) -> Scores {
         let (vector, boost) = features(analysis)
         let probabilities = model.probabilities(vector, temperature: Float(catalog.settings.temperature), offTopicBoost: boost)
 
@@ -418,7 +418,7 @@ public struct IntentMatcher: Sendable {
     }
 
     /// The analysis of `text` as `classify(_:)` does it (long text cut first).
-    func analyze(_ text: String) -> Analysis {
+    package func analyze(_ text: String) -> Analysis {
         let limit = max(1, catalog.settings.maxCharacters)
         if text.utf8.count > limit {
             var clipped = String.UnicodeScalarView()
@@ -429,7 +429,7 @@ public struct IntentMatcher: Sendable {
     }
 
     /// The id of a model class.
-    func classId(_ index: Int) -> String { classIds[index] }
+    package func classId(_ index: Int) -> String { classIds[index] }
 
     /// A probability to four decimals, so printed confidences stay short.
     private static func rounded(_ p: Float) -> Double {

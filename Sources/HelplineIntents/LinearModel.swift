@@ -160,9 +160,10 @@ struct LinearModel: Sendable {
 }
 
 /// A small deterministic random generator (SplitMix64) for shuffling training examples.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
+package struct SplitMix64: RandomNumberGenerator {
+    package var state: UInt64
+    package init(state: UInt64) { self.state = state }
+    package mutating func next() -> UInt64 {
         state &+= 0x9e37_79b9_7f4a_7c15
         return StableHash.mix(state)
     }
@@ -237,14 +238,7 @@ enum ModelTrainer {
         let labels = documents.map(\.label)
         var weights = [Float](repeating: 0, count: featureCount * LinearModel.stride(classCount))
         var bias = [Float](repeating: 0, count: classCount)
-        switch settings.method {
-        case .logistic:
-            trainLogistic(vectors, labels, classCount: classCount, settings: settings, weights: &weights, bias: &bias)
-        case .centroid:
-            trainCentroid(vectors, labels, classCount: classCount, weights: &weights, bias: &bias)
-        case .naiveBayes:
-            trainNaiveBayes(vectors, labels, classCount: classCount, featureCount: featureCount, weights: &weights, bias: &bias)
-        }
+        trainLogistic(vectors, labels, classCount: classCount, settings: settings, weights: &weights, bias: &bias)
         return LinearModel(classCount: classCount, table: table, weights: weights, bias: bias, idf: idf,
                            inDomain: inDomain, unknownIDF: Float(log(Double(1 + n))) + 1,
                            unknownWeight: Float(max(0, settings.unknownWeight)), groupWeights: groupWeights)
@@ -335,40 +329,5 @@ enum ModelTrainer {
             sum += e
         }
         for j in 0..<count { scores[j] = (scores[j] / sum - (j == label ? 1 : 0)) * weight }
-    }
-
-    /// Cosine similarity to each class's mean vector.
-    private static func trainCentroid(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int,
-                                      weights: inout [Float], bias: inout [Float]) {
-        let stride = LinearModel.stride(c)
-        for (vector, label) in zip(vectors, labels) {
-            for (k, index) in vector.indices.enumerated() { weights[Int(index) * stride + label] += vector.values[k] }
-        }
-        var norms = [Float](repeating: 0, count: stride)
-        for i in weights.indices { norms[i % stride] += weights[i] * weights[i] }
-        for i in weights.indices where norms[i % stride] > 0 { weights[i] = weights[i] / norms[i % stride].squareRoot() * 10 }
-        for j in 0..<c { bias[j] = 0 }
-    }
-
-    /// Multinomial naive Bayes over the weighted features (Laplace smoothing).
-    private static func trainNaiveBayes(_ vectors: [SparseVector], _ labels: [Int], classCount c: Int, featureCount: Int,
-                                        weights: inout [Float], bias: inout [Float]) {
-        var mass = [Float](repeating: 0, count: c)
-        var counts = [Float](repeating: 0, count: c)
-        let stride = LinearModel.stride(c)
-        for (vector, label) in zip(vectors, labels) {
-            counts[label] += 1
-            for (k, index) in vector.indices.enumerated() {
-                weights[Int(index) * stride + label] += vector.values[k]
-                mass[label] += vector.values[k]
-            }
-        }
-        let alpha: Float = 0.1
-        for i in weights.indices where i % stride < c {
-            let j = i % stride
-            weights[i] = Float(log(Double((weights[i] + alpha) / (mass[j] + alpha * Float(featureCount)))))
-        }
-        let total = counts.reduce(0, +)
-        for j in 0..<c { bias[j] = counts[j] > 0 ? Float(log(Double(counts[j] / total))) : -30 }
     }
 }

@@ -100,12 +100,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
     public struct Model: Sendable, Hashable, Codable {
         /// The classifier trained on the features.
         public enum Method: String, Sendable, Hashable, Codable {
-            /// Multinomial logistic regression (softmax) by stochastic gradient descent.
+            /// Multinomial logistic regression (softmax) by stochastic gradient descent; the
+            /// nearest-centroid and naive-Bayes alternatives measured against it are in docs/MATCHER.md.
             case logistic
-            /// Cosine similarity to each intent's mean example.
-            case centroid
-            /// Multinomial naive Bayes.
-            case naiveBayes = "naive_bayes"
         }
 
         public var method: Method

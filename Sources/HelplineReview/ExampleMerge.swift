@@ -1,4 +1,5 @@
 import Foundation
+import HelplineEvaluation
 import HelplineIntents
 
 /// Adds reviewed `intent<TAB>text` lines to the intents' example lists.

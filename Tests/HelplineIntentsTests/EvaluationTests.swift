@@ -1,5 +1,6 @@
 import Testing
 import HelplineText
+import HelplineEvaluation
 @testable import HelplineIntents
 
 struct EvaluationTests {

@@ -1,4 +1,5 @@
 import Foundation
+import HelplineEvaluation
 import HelplineIntents
 
 /// Shared, built-once objects for the matcher tests.

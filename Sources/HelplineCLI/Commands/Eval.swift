@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HelplineEvaluation
 import HelplineIntents
 
 /// `helpline eval`: scores the matcher on a labelled file and/or by cross-validation.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HelplineDialogue
+import HelplineEvaluation
 import HelplineIntents
 import HelplineReview
 import HelplineServer

@@ -1,4 +1,5 @@
 import Foundation
+import HelplineIntents
 import HelplineText
 
 /// One labelled message of an evaluation set: the intent it should get (`none` for off-topic).
