@@ -125,6 +125,19 @@ let package = Package(
             ]
         ),
 
+        // What the tests share: an in-process daemon on a temporary socket, temporary folders, a
+        // clock moved by hand, waiting for child processes.
+        .target(
+            name: "HelplineTesting",
+            dependencies: [
+                "HelplineIntents",
+                "HelplineDialogue",
+                "HelplineServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+
         // Build-time embedding of Intents/ into the binary, so `helpline` runs from any directory.
         .executableTarget(name: "EmbedDataTool"),
         .plugin(
@@ -140,6 +153,7 @@ let package = Package(
         .testTarget(
             name: "HelplineServerTests",
             dependencies: [
+                "HelplineTesting",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
@@ -154,6 +168,7 @@ let package = Package(
         .testTarget(
             name: "HelplineTranscriptsTests",
             dependencies: [
+                "HelplineTesting",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineTranscripts",
@@ -188,6 +203,7 @@ let package = Package(
         .testTarget(
             name: "HelplineReviewTests",
             dependencies: [
+                "HelplineTesting",
                 "HelplineReview",
                 "HelplineTranscripts",
                 "HelplineServer",

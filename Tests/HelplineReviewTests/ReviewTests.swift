@@ -4,54 +4,15 @@ import HelplineIntents
 import HelplineServer
 import HelplineTranscripts
 import Logging
+import HelplineTesting
 import Testing
 @testable import HelplineReview
-
-/// The package's data, found from this file's path.
-private enum Paths {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let intents = root.appendingPathComponent("Intents")
-    static let transcripts = root.appendingPathComponent("Transcripts")
-}
-
-/// A daemon serving in this process on a socket in a fresh folder under /tmp, storing to SQLite there.
-private struct ReviewDaemon {
-    let folder: URL
-    let daemon: HelplineDaemon
-    let task: Task<Void, any Error>
-
-    var databasePath: String { daemon.configuration.databasePath }
-
-    static func start(engine: DialogueEngine) async throws -> ReviewDaemon {
-        let folder = URL(fileURLWithPath: "/tmp/hlr-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let configuration = ServerConfiguration(socketPath: folder.appendingPathComponent("helpline.sock").path,
-                                                databasePath: folder.appendingPathComponent("helpline.sqlite").path)
-        var logger = Logger(label: "test.review.daemon")
-        logger.logLevel = .critical
-        let daemon = try HelplineDaemon(configuration: configuration, engine: engine, logger: logger)
-        try await daemon.start()
-        let task = Task { try await daemon.run() }
-        return ReviewDaemon(folder: folder, daemon: daemon, task: task)
-    }
-
-    func client() async throws -> HelplineClient {
-        try await HelplineClient.connect(to: daemon.configuration.socketPath)
-    }
-
-    func stop() async throws {
-        daemon.shutdown()
-        try await task.value
-        try? FileManager.default.removeItem(at: folder)
-    }
-}
 
 /// `helpline review` on a database made by a daemon: the transcripts' conversations replayed over
 /// its socket, plus sessions with messages the matcher does not know.
 @Suite(.serialized) struct ReviewTests {
     static let engine: Result<DialogueEngine, any Error> = Result {
-        try DialogueEngine(bundle: try DataBundle.directory(Paths.intents))
+        try DialogueEngine(bundle: try DataBundle.directory(WorkingTree.intents))
     }
 
     /// Opens a session and says each message in turn; closes it after, or leaves it open.
@@ -68,12 +29,12 @@ private struct ReviewDaemon {
     /// Fills a daemon's database: every transcript's customer lines (each session closed after, as
     /// the replay does), then the unknown messages (left open).
     /// Returns how many sessions and customer messages went in.
-    private func fill(_ daemon: ReviewDaemon) async throws -> (sessions: Int, messages: Int) {
-        let bundle = try DataBundle.directory(Paths.intents)
+    private func fill(_ daemon: InProcessDaemon) async throws -> (sessions: Int, messages: Int) {
+        let bundle = try DataBundle.directory(WorkingTree.intents)
         let client = try await daemon.client()
         var sessions = 0
         var messages = 0
-        for file in try TranscriptFile.find([Paths.transcripts.path]) {
+        for file in try TranscriptFile.find([WorkingTree.transcripts.path]) {
             for transcript in try file.parse().get() {
                 let lines = transcript.turns.map(\.text).filter { !$0.hasPrefix("/") }
                 let profile = try transcript.profile.load(relativeTo: file.url.path, bundle: bundle)
@@ -100,7 +61,7 @@ private struct ReviewDaemon {
 
     @Test func findsRejectedAndCorrectedMessagesWhileTheDaemonRuns() async throws {
         let engine = try Self.engine.get()
-        let daemon = try await ReviewDaemon.start(engine: engine)
+        let daemon = try await InProcessDaemon.start(engine: engine)
         let filled = try await fill(daemon)
 
         // Read while the daemon still runs: read-only, beside its writer.
@@ -141,7 +102,7 @@ private struct ReviewDaemon {
 
     @Test func tsvThenMergeAddsCorrectedLines() async throws {
         let engine = try Self.engine.get()
-        let daemon = try await ReviewDaemon.start(engine: engine)
+        let daemon = try await InProcessDaemon.start(engine: engine)
         _ = try await fill(daemon)
         let report = Reviewer(engine: engine).review(try ConversationArchive(path: daemon.databasePath).sessions().sessions)
         try await daemon.stop()
@@ -239,7 +200,7 @@ private struct ReviewDaemon {
     /// A copy of `Intents/` in a temporary folder.
     private func copyOfIntents() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hl-review-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: Paths.intents, to: folder)
+        try FileManager.default.copyItem(at: WorkingTree.intents, to: folder)
         return folder
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HelplineDialogue
 @testable import HelplineServer
+import HelplineTesting
 import Testing
 
 /// Appeal numbers: short, unique, and no key to the session.

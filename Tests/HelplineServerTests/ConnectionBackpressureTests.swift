@@ -4,6 +4,7 @@ import HelplineDialogue
 import Logging
 import NIOCore
 import NIOEmbedded
+import HelplineTesting
 import Testing
 
 /// The connection handler alone, through an `EmbeddedChannel`: what it does while answers back up.

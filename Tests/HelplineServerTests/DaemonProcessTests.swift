@@ -6,6 +6,7 @@ import Darwin
 import Foundation
 import HelplineDialogue
 import HelplineServer
+import HelplineTesting
 import Testing
 
 /// The built `helpline serve` as its own process: crashes, signals, and the socket file.

@@ -7,6 +7,7 @@ import Foundation
 import HelplineDialogue
 import HelplineServer
 import NIOConcurrencyHelpers
+import HelplineTesting
 import Testing
 
 /// The daemon over a real Unix socket, in this process.

@@ -1,6 +1,7 @@
 import Foundation
 import HelplineServer
 import NIOConcurrencyHelpers
+import HelplineTesting
 import Testing
 
 /// docs/PROTOCOL.md's examples, run against a fresh daemon as printed.
@@ -187,17 +188,10 @@ final class LineProcess: Sendable {
         }
     }
 
-    func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else {
-                process.terminate()
-                throw TestFailure("the process did not exit in time; stderr: \(errorText)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+        let status = try await HelplineTesting.waitForExit(process, timeout: timeout, describe: "stderr: \(self.errorText)")
         // Let the readability handlers take the last bytes.
         try await Task.sleep(for: .milliseconds(50))
-        return process.terminationStatus
+        return status
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HelplineDialogue
 import HelplineServer
+import HelplineTesting
 import Testing
 
 /// Over the socket: an answer never contradicts what was stored, and ids are exact.

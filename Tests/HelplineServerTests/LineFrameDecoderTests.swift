@@ -1,6 +1,7 @@
 import HelplineServer
 import NIOCore
 import NIOEmbedded
+import HelplineTesting
 import Testing
 
 struct LineFrameDecoderTests {

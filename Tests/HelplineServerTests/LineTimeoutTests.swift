@@ -4,6 +4,7 @@ import HelplineDialogue
 import Logging
 import NIOCore
 import NIOEmbedded
+import HelplineTesting
 import Testing
 
 /// The daemon's connection pipeline in virtual time: clients that hold a connection without

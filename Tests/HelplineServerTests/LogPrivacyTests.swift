@@ -2,6 +2,7 @@ import Foundation
 import HelplineDialogue
 @testable import HelplineServer
 import NIOConcurrencyHelpers
+import HelplineTesting
 import Testing
 
 /// What the daemon's logs show of sessions and of values from outside.

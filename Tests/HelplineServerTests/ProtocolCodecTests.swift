@@ -3,6 +3,7 @@ import HelplineDialogue
 import HelplineServer
 import NIOCore
 import NIOEmbedded
+import HelplineTesting
 import Testing
 
 struct ProtocolCodecTests {

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import HelplineTesting
 
 /// A plain Unix-socket connection, for sending exactly the bytes a test wants (partial lines,
 /// invalid UTF-8, half-closes) and reading raw answer lines.

@@ -1,6 +1,7 @@
 import Foundation
 import HelplineDialogue
 @testable import HelplineServer
+import HelplineTesting
 import Testing
 
 /// The bounds and exactness rules a request is held to before any work is done for it.

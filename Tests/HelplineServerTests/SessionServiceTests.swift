@@ -3,6 +3,7 @@ import GRDB
 import HelplineDialogue
 @testable import HelplineServer
 import Logging
+import HelplineTesting
 import Testing
 
 /// The request handling behind the socket: sessions in memory and in the database.

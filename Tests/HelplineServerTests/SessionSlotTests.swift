@@ -1,6 +1,7 @@
 import Foundation
 import HelplineDialogue
 import NIOConcurrencyHelpers
+import HelplineTesting
 import Testing
 @testable import HelplineServer
 

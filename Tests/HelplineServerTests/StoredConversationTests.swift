@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineTesting
 import Testing
 @testable import HelplineServer
 

@@ -10,6 +10,7 @@ import HelplineServer
 import Logging
 import NIOConcurrencyHelpers
 import Testing
+import HelplineTesting
 
 /// Paths and data the tests share.
 enum Fixtures {
@@ -20,13 +21,10 @@ enum Fixtures {
     /// The intent data in the working tree.
     static let intentsDirectory = packageRoot.appendingPathComponent("Intents")
 
-    /// The engine on the working tree's data, built once (the model takes a CPU-second to learn;
-    /// the engine is a value, so daemons can share it).
+    /// The engine on the working tree's data, built once and shared.
     static func engine() throws -> DialogueEngine {
-        try sharedEngine.get()
+        try WorkingTree.engine()
     }
-
-    private static let sharedEngine = Result { try DialogueEngine(bundle: DataBundle.directory(intentsDirectory)) }
 
     /// A customer with goods orders and a travel booking.
     static let profile = Profile(
@@ -71,89 +69,8 @@ enum Fixtures {
     static var inCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "0" } ?? false }
 }
 
-/// A clock the test moves by hand.
-final class TestClock: Sendable {
-    private let current: NIOLockedValueBox<Date>
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_900_000_000)) {
-        current = NIOLockedValueBox(start)
-    }
-
-    var now: Date { current.withLockedValue { $0 } }
-
-    func advance(by seconds: TimeInterval) {
-        current.withLockedValue { $0.addTimeInterval(seconds) }
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// A directory under /tmp, removed when the value is dropped.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        var template = Array("/tmp/hl-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
-        url = URL(fileURLWithPath: String(cString: made))
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    var socketPath: String { url.appendingPathComponent("helpline.sock").path }
-    var databasePath: String { url.appendingPathComponent("state/helpline.sqlite").path }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
-
-/// A daemon running in this process on a temporary socket.
-final class RunningDaemon: Sendable {
-    let daemon: HelplineDaemon
-    let directory: TemporaryDirectory
-    private let task: Task<Void, any Error>
-
-    var socketPath: String { daemon.configuration.socketPath }
-
-    /// Starts a daemon; `configure` adjusts its configuration first.
-    static func start(in directory: TemporaryDirectory? = nil, engine: DialogueEngine? = nil,
-                      clock: TestClock? = nil, logger: Logger? = nil,
-                      configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningDaemon {
-        let directory = try directory ?? Fixtures.temporaryDirectory()
-        var configuration = ServerConfiguration(socketPath: directory.socketPath, databasePath: directory.databasePath)
-        configuration.shutdownGracePeriod = 30
-        configure(&configuration)
-        var quiet = Logger(label: "test.daemon")
-        quiet.logLevel = .critical
-        let logger = logger ?? quiet
-        let daemon = try HelplineDaemon(configuration: configuration, engine: try engine ?? Fixtures.engine(),
-                                        logger: logger, clock: { clock?.now ?? Date() })
-        try await daemon.start()
-        let task = Task { try await daemon.run() }
-        return RunningDaemon(daemon: daemon, directory: directory, task: task)
-    }
-
-    private init(daemon: HelplineDaemon, directory: TemporaryDirectory, task: Task<Void, any Error>) {
-        self.daemon = daemon
-        self.directory = directory
-        self.task = task
-    }
-
-    /// Connects a new client.
-    func client() async throws -> HelplineClient {
-        try await HelplineClient.connect(to: socketPath)
-    }
-
-    /// Shuts the daemon down gracefully and waits until it has stopped.
-    func stop() async throws {
-        daemon.shutdown()
-        try await task.value
-    }
-}
+/// The in-process daemon of `HelplineTesting`, by the name these tests use.
+typealias RunningDaemon = InProcessDaemon
 
 /// The built `helpline serve`, run as a separate process.
 final class DaemonProcess: Sendable {
@@ -223,16 +140,8 @@ final class DaemonProcess: Sendable {
     }
 
     /// Waits for the process to exit; returns its status.
-    func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else {
-                process.terminate()
-                throw TestFailure("the daemon did not exit in time:\n\(stderr)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return process.terminationStatus
+    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+        try await HelplineTesting.waitForExit(process, timeout: timeout, describe: self.stderr)
     }
 
     deinit {

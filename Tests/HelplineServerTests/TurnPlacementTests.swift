@@ -4,6 +4,7 @@ import HelplineIntents
 @testable import HelplineServer
 import NIOConcurrencyHelpers
 import NIOPosix
+import HelplineTesting
 import Testing
 
 /// Where a turn's CPU work runs: short turns on the event loop, long ones off the I/O threads.

@@ -4,37 +4,13 @@ import HelplineIntents
 import HelplineServer
 import Logging
 import Synchronization
+import HelplineTesting
 import Testing
 @testable import HelplineTranscripts
 
-/// A daemon on a temporary socket, served in this process.
-private final class TestDaemon: Sendable {
-    let daemon: HelplineDaemon
-    let running: Task<Void, any Error>
-
-    init(folder: URL) async throws {
-        var logger = Logger(label: "test.daemon")
-        logger.logLevel = .critical
-        let configuration = ServerConfiguration(socketPath: folder.appendingPathComponent("d.sock").path,
-                                                databasePath: folder.appendingPathComponent("d.sqlite").path,
-                                                shutdownGracePeriod: 1)
-        daemon = try HelplineDaemon(configuration: configuration, engine: try DialogueEngine(bundle: .embedded), logger: logger)
-        try await daemon.start()
-        running = Task { [daemon] in try await daemon.run() }
-    }
-
-    /// Stops the daemon and waits until its socket is gone.
-    func stop() async {
-        daemon.shutdown()
-        _ = try? await running.value
-    }
-}
-
-private func temporaryFolder() throws -> URL {
-    // Short, to stay within the 108 bytes a Unix socket path may have.
-    let url = URL(fileURLWithPath: "/tmp/hl-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+/// A daemon on a temporary socket, served in this process, quick to stop.
+private func startDaemon(in directory: TemporaryDirectory) async throws -> InProcessDaemon {
+    try await InProcessDaemon.start(in: directory) { $0.shutdownGracePeriod = 1 }
 }
 
 struct SocketChatBackendTests {
@@ -46,9 +22,8 @@ struct SocketChatBackendTests {
 
     /// Over the socket a conversation gets the same replies as in-process, apart from the session id.
     @Test func sameRepliesAsInProcess() async throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try await TestDaemon(folder: folder)
+        let directory = try TemporaryDirectory()
+        let server = try await startDaemon(in: directory)
         let socket = SocketChatBackend(path: server.daemon.configuration.socketPath)
         let local = InProcessChatBackend(engine: try DialogueEngine(bundle: .embedded))
 
@@ -66,15 +41,14 @@ struct SocketChatBackendTests {
         #expect(state.topic == "delivery")
         #expect(state.order == profile.orders[0].id)
         await socket.close()
-        await server.stop()
+        try await server.stop()
     }
 
     /// When the daemon goes away and comes back on the same socket and database, the next turn waits,
     /// reconnects, resumes the same session and is answered in place; the user is told both ways.
     @Test func resumesAfterTheDaemonRestarts() async throws {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var server = try await TestDaemon(folder: folder)
+        let directory = try TemporaryDirectory()
+        var server = try await startDaemon(in: directory)
         let events = Mutex<[SocketChatBackend.Event]>([])
         let backend = SocketChatBackend(path: server.daemon.configuration.socketPath,
                                         policy: ReconnectPolicy(delays: [0.1], maximumAttempts: 300),
@@ -82,10 +56,10 @@ struct SocketChatBackendTests {
         let opened = try await backend.open(profile: profile)
         #expect(try await backend.say("доставка").state == .chooseOrder)
 
-        await server.stop()
-        let restart = Task { () -> TestDaemon in
+        try await server.stop()
+        let restart = Task { () -> InProcessDaemon in
             try await Task.sleep(for: .milliseconds(500))
-            return try await TestDaemon(folder: folder)
+            return try await startDaemon(in: directory)
         }
         let reply = try await backend.say("1")
         server = try await restart.value
@@ -96,7 +70,7 @@ struct SocketChatBackendTests {
         #expect(seen.contains { if case .unreachable = $0 { true } else { false } })
         #expect(seen.last == .reconnected(resumed: true))
         await backend.close()
-        await server.stop()
+        try await server.stop()
     }
 
     /// With no daemon and no retries, `open` fails at once as unreachable and says the server is not running.

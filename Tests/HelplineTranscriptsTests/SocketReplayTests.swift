@@ -2,43 +2,15 @@ import Foundation
 import HelplineDialogue
 import HelplineServer
 import Logging
+import HelplineTesting
 import Testing
 @testable import HelplineTranscripts
-
-/// A daemon serving in this process on a socket in a fresh folder under /tmp.
-struct TemporaryDaemon {
-    let folder: URL
-    let daemon: HelplineDaemon
-    let task: Task<Void, any Error>
-
-    var socketPath: String { daemon.configuration.socketPath }
-
-    static func start() async throws -> TemporaryDaemon {
-        // Unix socket paths are limited to about 100 bytes: keep the folder short.
-        let folder = URL(fileURLWithPath: "/tmp/hlt-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let configuration = ServerConfiguration(socketPath: folder.appendingPathComponent("helpline.sock").path,
-                                                databasePath: folder.appendingPathComponent("helpline.sqlite").path)
-        var logger = Logger(label: "test.transcripts.daemon")
-        logger.logLevel = .critical
-        let daemon = try HelplineDaemon(configuration: configuration, engine: try Fixtures.target().engine, logger: logger)
-        try await daemon.start()
-        let task = Task { try await daemon.run() }
-        return TemporaryDaemon(folder: folder, daemon: daemon, task: task)
-    }
-
-    func stop() async throws {
-        daemon.shutdown()
-        try await task.value
-        try? FileManager.default.removeItem(at: folder)
-    }
-}
 
 struct SocketReplayTests {
     /// The whole `Transcripts/` folder passes against a real daemon over its Unix socket, with the
     /// daemon's real clock (the travel dates are moved to keep each trip as far ahead as written).
     @Test func wholeFolderPassesOverTheSocket() async throws {
-        let daemon = try await TemporaryDaemon.start()
+        let daemon = try await InProcessDaemon.start(engine: try Fixtures.target().engine)
         let target = try await SocketTarget.connect(to: daemon.socketPath, bundle: try Fixtures.bundle())
         let results = await TranscriptRunner(target: target).run(try Fixtures.transcriptFiles())
         await target.disconnect()
@@ -52,7 +24,7 @@ struct SocketReplayTests {
 
     /// Over the socket a broken expectation fails the same way as in-process, naming the line.
     @Test func failureOverTheSocketIsReported() async throws {
-        let daemon = try await TemporaryDaemon.start()
+        let daemon = try await InProcessDaemon.start(engine: try Fixtures.target().engine)
         let target = try await SocketTarget.connect(to: daemon.socketPath, bundle: try Fixtures.bundle())
         let transcripts = try TranscriptParser.parse("""
             title: Неверное ожидание очереди
@@ -78,7 +50,7 @@ struct SocketReplayTests {
         let profile = Profile(id: "u", name: "", orders: [
             Order(id: "1-1", title: "Рейс", kind: .flight, startsAt: departure),
         ])
-        let daemon = try await TemporaryDaemon.start()
+        let daemon = try await InProcessDaemon.start(engine: try Fixtures.target().engine)
         let target = try await SocketTarget.connect(to: daemon.socketPath, bundle: try Fixtures.bundle(), clock: { later })
         let sent = target.profile(profile, for: transcript)
         await target.disconnect()
