@@ -42,4 +42,14 @@ struct ReplayCommandTests {
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("no such file or folder"))
     }
+
+    /// A folder with no transcripts is said so, not answered with the usage text.
+    @Test func folderWithoutTranscripts() async throws {
+        let folder = try HelplineProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await HelplineProcess.run(["replay", folder.path], input: "")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("found no transcripts"))
+        #expect(!result.stderr.contains("USAGE"))
+    }
 }

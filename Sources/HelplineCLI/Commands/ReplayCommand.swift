@@ -37,10 +37,13 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         let files: [TranscriptFile]
         do { files = try TranscriptFile.find(paths) } catch let error as TranscriptSyntaxError {
-            throw ValidationError("\(error.location.file): \(error.message)")
+            FileHandle.standardError.write(Data("helpline replay: \(error.location.file): \(error.message)\n".utf8))
+            throw ExitCode.failure
         }
         guard !files.isEmpty else {
-            throw ValidationError("no *.transcript or *.convo.txt files in \(paths.joined(separator: ", "))")
+            let message = "helpline replay: found no transcripts (*.transcript or *.convo.txt) in \(paths.joined(separator: ", "))\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            throw ExitCode.failure
         }
         let bundle = try data.bundle()
         let results: [TranscriptResult]

@@ -30,8 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("socket-mode"), help: ArgumentHelp("The socket file's permissions, octal; 660 lets the group connect.", valueName: "mode"))
     var socketMode: String = "600"
 
-    @Option(name: .customLong("session-ttl"), help: ArgumentHelp("Seconds after which an unused session expires (appeals stay).", valueName: "seconds"))
-    var sessionTTL: Double = 24 * 3600
+    @Option(name: .customLong("session-ttl"), help: ArgumentHelp("How long an unused session lives (appeals stay): seconds, or 30m, 24h, 7d.", valueName: "time"))
+    var sessionTTL = Seconds(24 * 3600)
 
     @Option(name: .customLong("review-days"), help: ArgumentHelp("Days to keep what customers wrote in ended sessions, for helpline review (0: not kept).", valueName: "days"))
     var reviewDays: Double = 30
@@ -42,11 +42,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: ArgumentHelp("The most client connections at once.", valueName: "n"))
     var maximumConnections: Int = 1_024
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections that complete no request for this many seconds (0: never).", valueName: "seconds"))
-    var idleTimeout: Double = 0
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections that complete no request for this long (0: never): seconds, or 5m, 1h.", valueName: "time"))
+    var idleTimeout = Seconds(0)
 
-    @Option(name: .customLong("line-timeout"), help: ArgumentHelp("Close connections that take longer than this many seconds to finish a request line.", valueName: "seconds"))
-    var lineTimeout: Double = 60
+    @Option(name: .customLong("line-timeout"), help: ArgumentHelp("Close connections that take longer than this to finish a request line: seconds, or 2m.", valueName: "time"))
+    var lineTimeout = Seconds(60)
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String = "info"
@@ -60,13 +60,13 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard sessionTTL > 0 else { throw ValidationError("--session-ttl must be positive") }
+        guard sessionTTL.value > 0 else { throw ValidationError("--session-ttl must be positive") }
         guard reviewDays >= 0, reviewDays <= 3650 else { throw ValidationError("--review-days must be between 0 and 3650") }
         guard maximumSessions > 0, maximumConnections > 0 else {
             throw ValidationError("--max-sessions and --max-connections must be positive")
         }
-        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
-        guard lineTimeout > 0 else { throw ValidationError("--line-timeout must be positive") }
+        guard idleTimeout.value >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
+        guard lineTimeout.value > 0 else { throw ValidationError("--line-timeout must be positive") }
     }
 
     private var parsedSocketMode: UInt16? {
@@ -94,10 +94,10 @@ struct ServeCommand: AsyncParsableCommand {
             socketPath: socket ?? ServerConfiguration.defaultSocketPath(),
             databasePath: database ?? ServerConfiguration.defaultDatabasePath(),
             socketMode: parsedSocketMode ?? 0o600,
-            sessions: SessionLimits(maximumSessions: maximumSessions, sessionTTL: sessionTTL, reviewRetention: reviewDays * 24 * 3600),
+            sessions: SessionLimits(maximumSessions: maximumSessions, sessionTTL: sessionTTL.value, reviewRetention: reviewDays * 24 * 3600),
             maximumConnections: maximumConnections,
-            idleTimeout: idleTimeout > 0 ? idleTimeout : nil,
-            lineTimeout: lineTimeout
+            idleTimeout: idleTimeout.value > 0 ? idleTimeout.value : nil,
+            lineTimeout: lineTimeout.value
         )
         let daemon: HelplineDaemon
         do {

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import HelplineCLI
+
+/// The command line's own shapes: spans of time, the version.
+struct CommandLineTests {
+    @Test func spansOfTime() {
+        #expect(Seconds(argument: "90")?.value == 90)
+        #expect(Seconds(argument: "90s")?.value == 90)
+        #expect(Seconds(argument: "30m")?.value == 1_800)
+        #expect(Seconds(argument: "24h")?.value == 86_400)
+        #expect(Seconds(argument: "1.5h")?.value == 5_400)
+        #expect(Seconds(argument: "7d")?.value == 604_800)
+        for bad in ["", "h", "-5m", "10x", "1e999", "nan"] {
+            #expect(Seconds(argument: bad) == nil, "\(bad)")
+        }
+        #expect(Seconds(86_400).description == "24h")
+        #expect(Seconds(1_800).description == "30m")
+        #expect(Seconds(90).description == "90s")
+    }
+
+    @Test func serveTakesSpansWithUnits() throws {
+        let serve = try ServeCommand.parse(["--session-ttl", "30m", "--line-timeout", "2m", "--idle-timeout", "0"])
+        #expect(serve.sessionTTL.value == 1_800)
+        #expect(serve.lineTimeout.value == 120)
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--session-ttl", "soon"]) }
+    }
+
+    @Test func version() async throws {
+        let result = try await HelplineProcess.run(["--version"], input: "")
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == Helpline.version)
+    }
+}
