@@ -52,6 +52,9 @@ public struct IntentCatalog: Sendable {
             if let first = seen[intent.id] {
                 throw DataError(file: path, message: "the intent id '\(intent.id)' is already used by \(first)")
             }
+            guard path == "\(intent.id).yaml" || path == "\(intent.id).yml" else {
+                throw DataError(file: path, message: "id: '\(intent.id)' must be the file's name without .yaml")
+            }
             seen[intent.id] = path
             intents.append(intent)
         }

@@ -47,14 +47,26 @@ struct IntentCatalogTests {
     /// Two files declaring the same id are an error naming the second file.
     @Test func duplicateIdIsRejected() {
         let bundle = DataBundle(files: [
-            "a.yaml": "id: same\nkind: smalltalk\ntitle: A\n",
-            "b.yaml": "id: same\nkind: smalltalk\ntitle: B\n",
+            "same.yaml": "id: same\nkind: smalltalk\ntitle: A\n",
+            "same.yml": "id: same\nkind: smalltalk\ntitle: B\n",
         ])
         #expect {
             _ = try IntentCatalog(bundle: bundle)
         } throws: { error in
-            (error as? DataError)?.file == "b.yaml"
+            (error as? DataError)?.file == "same.yml"
         }
+    }
+
+    /// An intent's id is its file's name: a file named otherwise is refused, naming the file.
+    @Test func idIsTheFileName() throws {
+        let bundle = DataBundle(files: ["refunds.yaml": "id: returns\nkind: topic\ntitle: Возвраты\nexamples: [\"верните деньги\"]\n"])
+        #expect {
+            _ = try IntentCatalog(bundle: bundle)
+        } throws: { error in
+            (error as? DataError)?.file == "refunds.yaml" && (error as? DataError)?.message.contains("file's name") == true
+        }
+        let catalog = try IntentCatalog(bundle: .embedded)
+        #expect(catalog.intents.allSatisfy { DataBundle.embedded.files["\($0.id).yaml"] != nil })
     }
 
     /// A broken off-topic file is reported under its own name.
