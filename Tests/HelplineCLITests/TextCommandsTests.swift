@@ -61,4 +61,12 @@ struct TextCommandsTests {
         #expect(result.stdout == words.map { RussianStemmer.stem($0.lowercased()) + "\n" }.joined())
         #expect(result.stdout.hasPrefix("доставк\nвернут\nзаказ\nozon\n"))
     }
+
+    /// `stem` with arguments stems each argument's words; a line of several words gives their stems.
+    @Test func stemTakesTextsAndSplitsWords() async throws {
+        let result = try await HelplineProcess.run(["stem", "Посылки не доставлены", "заказ"], input: "")
+        #expect(result.stdout == "посылк не доставл\nзаказ\n")
+        let piped = try await HelplineProcess.run(["stem"], input: "возвраты денег\n")
+        #expect(piped.stdout == "возврат денег\n")
+    }
 }
