@@ -25,6 +25,8 @@ public struct DialogueEngine: Sendable {
     public static let noOrderValue = "no_order"
     /// The option value that starts a new appeal.
     public static let newAppealValue = "new"
+    /// The option value that sends the draft as it is, at the message step.
+    public static let sendValue = "send"
 
     public let matcher: IntentMatcher
     /// The intents: topics for the menu, answers, order steps.
@@ -54,8 +56,8 @@ public struct DialogueEngine: Sendable {
         self.menu = menu
         var fixed = menu.flatMap { [$0.key, $0.label, $0.value] }
         fixed += (1...(menu.count + 16)).map(String.init)
-        fixed += [Self.specialistValue, Self.noOrderValue, Self.newAppealValue]
-        fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption].map { prompts.text($0) }
+        fixed += [Self.specialistValue, Self.noOrderValue, Self.newAppealValue, Self.sendValue]
+        fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption, .sendOption].map { prompts.text($0) }
         optionKeys = Dictionary(fixed.map { ($0, DialogueRules.phraseKey($0)) }, uniquingKeysWith: { first, _ in first })
         titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
     }
@@ -107,7 +109,7 @@ public struct DialogueEngine: Sendable {
         switch conversation.state {
         case .chooseTopic: return topicTurn(text, key: key, &conversation)
         case .chooseOrder: return orderTurn(text, key: key, &conversation)
-        case .write: return writeTurn(text, &conversation, now: now)
+        case .write: return writeTurn(text, key: key, &conversation, now: now)
         case .submitted: return submittedTurn(text, key: key, &conversation)
         }
     }
@@ -130,6 +132,7 @@ public struct DialogueEngine: Sendable {
         }
         let classification = classifier.classify(text)
         let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        let story = isStory(classification.analysis) ? text : nil
         guard classification.intent != Classification.none, let best = catalog.intent(classification.intent) else {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
@@ -140,6 +143,7 @@ public struct DialogueEngine: Sendable {
                 c.misses = 0
                 return topicStep(&c, lead: [prompts.text(.orderNoted, ["order": orderReference(order)])], intent: score)
             }
+            keep(story, &c)
             c.misses += 1
             if c.misses >= rules.missesBeforeSpecialist {
                 let lead = prompts.text(.missSpecialist, ["specialist": prompts.text(.specialistOption)])
@@ -151,6 +155,7 @@ public struct DialogueEngine: Sendable {
         if classification.isAmbiguous {
             let candidates = ambiguityCandidates(classification)
             if candidates.count >= 2 {
+                keep(story, &c)
                 c.misses = 0
                 let options = candidates.enumerated().map { index, intent in
                     ReplyOption(key: String(index + 1), label: intent.title, value: intent.id)
@@ -163,7 +168,7 @@ public struct DialogueEngine: Sendable {
             chosen = only
         }
         return select(chosen, &c, text: Self.orderText(text, classification.analysis),
-                      entities: classification.entities, intent: score)
+                      entities: classification.entities, intent: score, story: story)
     }
 
     /// The intents to offer when the best few are too close: the best and the runners-up within the
@@ -187,15 +192,18 @@ public struct DialogueEngine: Sendable {
     }
 
     /// Acts on a recognised intent at the topic step.
+    /// `story` is the message when it tells the problem: it becomes the draft if the flow goes on.
     private func select(_ intent: Intent, _ c: inout Conversation, text: String, entities: [Entity],
-                        intent score: IntentScore?) -> Turn {
+                        intent score: IntentScore?, story: String? = nil) -> Turn {
         c.misses = 0
         switch intent.kind {
         case .topic:
+            keep(story, &c)
             return begin(intent, &c, text: text, entities: entities, intent: score)
         case .info:
             return topicStep(&c, lead: [answer(intent)], intent: score, prompt: .resumeTopic)
         case .control:
+            keep(story, &c)
             return specialist(&c, topic: rules.generalTopic, intent: score)
         case .smalltalk:
             return topicStep(&c, lead: smalltalk(intent), intent: score)
@@ -251,14 +259,21 @@ public struct DialogueEngine: Sendable {
         }
         let classification = classifier.classify(text)
         let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        let story = isStory(classification.analysis) ? text : nil
         let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
-        if byNumber.count == 1, let order = byNumber.first { return pickOrder(order, &c, intent: score) }
+        if byNumber.count == 1, let order = byNumber.first {
+            keep(story, &c)
+            return pickOrder(order, &c, intent: score)
+        }
         if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnknown, ["number": number])], intent: score)
         }
         let byTitle = OrderFinder.byTitle(Self.orderText(text, classification.analysis), among: offered,
                                           ignoring: titleStopwords)
-        if byTitle.count == 1, let order = byTitle.first { return pickOrder(order, &c, intent: score) }
+        if byTitle.count == 1, let order = byTitle.first {
+            keep(story, &c)
+            return pickOrder(order, &c, intent: score)
+        }
         if byNumber.count > 1 || byTitle.count > 1 {
             return orderStep(&c, topic: topic, lead: [prompts.text(.orderAmbiguous)], intent: score)
         }
@@ -270,8 +285,10 @@ public struct DialogueEngine: Sendable {
             case .smalltalk:
                 return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score, prompt: .resumeOrder)
             case .control:
+                keep(story, &c)
                 return pickOrder(nil, &c, intent: score)
             case .topic where intent.id != topic.id:
+                keep(story, &c)
                 return begin(intent, &c, text: Self.orderText(text, classification.analysis),
                              entities: classification.entities, intent: score)
             case .topic:
@@ -288,15 +305,25 @@ public struct DialogueEngine: Sendable {
 
     // MARK: - The message step
 
-    private func writeTurn(_ text: String, _ c: inout Conversation, now: Date) -> Turn {
+    private func writeTurn(_ text: String, key: String, _ c: inout Conversation, now: Date) -> Turn {
         if isBlank(text) { return writeStep(&c, lead: [prompts.text(.emptyText)], summary: false) }
+        if !c.draftMessages.isEmpty, let option = chosenOption(text, key: key, in: c.options),
+           option.value == Self.sendValue {
+            return submit(c.draftMessages, &c, now: now)
+        }
+        return submit(c.draftMessages + [text], &c, now: now)
+    }
+
+    /// Files the appeal with `messages` (the draft, then what was typed at the message step).
+    private func submit(_ messages: [String], _ c: inout Conversation, now: Date) -> Turn {
         let topic = c.topic ?? rules.generalTopic
         let order = c.order.flatMap { id in c.profile.orders.first { $0.id == id } }
         let queue = rules.queue(topic: topic, order: order, profile: c.profile, now: now)
         c.ticketCount += 1
         let ticket = Ticket(id: "\(c.id)-\(c.ticketCount)", topic: topic, order: c.order, queue: queue,
-                            etaMinutes: rules.eta(queue), messages: [text], createdAt: now)
+                            etaMinutes: rules.eta(queue), messages: messages, createdAt: now)
         c.ticket = ticket
+        c.draft = nil
         c.topic = topic
         c.state = .submitted
         var lines = [
@@ -350,14 +377,14 @@ public struct DialogueEngine: Sendable {
             c.order = nil
             return topicStep(&c, lead: [prompts.text(.backAtStart)])
         case (.back, .chooseOrder):
-            return startOver(&c, lead: [prompts.text(.backToTopics)])
+            return startOver(&c, lead: [prompts.text(.backToTopics)], keepDraft: true)
         case (.back, .write):
             if let id = c.topic, let topic = catalog.intent(id), topic.kind == .topic, topic.needsOrder,
                !eligibleOrders(for: topic, in: c.profile).isEmpty {
                 c.order = nil
                 return orderStep(&c, topic: topic, lead: [prompts.text(.backToOrders)])
             }
-            return startOver(&c, lead: [prompts.text(.backToTopics)])
+            return startOver(&c, lead: [prompts.text(.backToTopics)], keepDraft: true)
         case (.back, .submitted):
             let id = c.ticket?.id ?? ""
             return startOver(&c, lead: [prompts.text(.backAfterSubmit, ["ticket": id])])
@@ -376,12 +403,14 @@ public struct DialogueEngine: Sendable {
         }
     }
 
-    /// Back to the topic menu with a clean draft; a stored appeal stays stored.
-    private func startOver(_ c: inout Conversation, lead: [String]) -> Turn {
+    /// Back to the topic menu with a clean draft (unless `keepDraft`: one step back keeps what the
+    /// customer wrote); a stored appeal stays stored.
+    private func startOver(_ c: inout Conversation, lead: [String], keepDraft: Bool = false) -> Turn {
         c.topic = nil
         c.order = nil
         c.ticket = nil
         c.misses = 0
+        if !keepDraft { c.draft = nil }
         return topicStep(&c, lead: lead)
     }
 
@@ -415,7 +444,7 @@ public struct DialogueEngine: Sendable {
 
     /// The message step's reply: what was chosen, then the request to write.
     private func writeStep(_ c: inout Conversation, lead: [String] = [], intent: IntentScore? = nil,
-                           summary: Bool = true) -> Turn {
+                           summary: Bool = true, prompt: Prompt = .write) -> Turn {
         c.state = .write
         c.misses = 0
         var lines = lead
@@ -425,8 +454,17 @@ public struct DialogueEngine: Sendable {
                 ? prompts.text(.writeSummary, ["topic": topic])
                 : prompts.text(.writeSummaryOrder, ["topic": topic, "order": orderDescription(c)]))
         }
-        lines.append(prompts.text(.write))
-        return say(&c, lines, options: [], intent: intent)
+        let draft = c.draftMessages
+        if draft.isEmpty {
+            lines.append(prompts.text(prompt))
+            lines.append(prompts.text(.navigationHint))
+            return say(&c, lines, options: [], intent: intent)
+        }
+        lines.append(prompts.text(.draftShown, ["draft": draft.joined(separator: "\n")]))
+        lines.append(prompts.text(.writeWithDraft, ["send": prompts.text(.sendOption)]))
+        lines.append(prompts.text(.navigationHint))
+        return say(&c, lines, options: [ReplyOption(key: "1", label: prompts.text(.sendOption), value: Self.sendValue)],
+                   intent: intent)
     }
 
     /// A reply in the submitted state that leaves the appeal as it is.
@@ -513,6 +551,18 @@ public struct DialogueEngine: Sendable {
         text.unicodeScalars.allSatisfy { scalar in
             scalar.properties.isWhitespace || [.control, .format].contains(scalar.properties.generalCategory)
         }
+    }
+
+    /// Whether a message tells the problem (long enough to be the appeal's first message), as
+    /// opposed to naming a topic or an order.
+    private func isStory(_ analysis: Analysis) -> Bool {
+        analysis.words.count { word in word.contains(where: \.isLetter) } >= rules.freeText.draftMinWords
+    }
+
+    /// Adds a story to the draft.
+    private func keep(_ story: String?, _ c: inout Conversation) {
+        guard let story else { return }
+        c.draft = c.draftMessages + [story]
     }
 
     /// An info intent's answer from its file.

@@ -42,6 +42,44 @@ public struct DialogueRules: Sendable, Hashable {
         }
     }
 
+    /// How free text is weighed: when a message is a story worth keeping, when a guess is sure
+    /// enough to act on, when a question is answered rather than sent to the specialist.
+    public struct FreeText: Sendable, Hashable, Codable {
+        /// A message of at least this many words (that is not answered in place) becomes the
+        /// appeal's draft: the customer does not type the story again at the message step.
+        public var draftMinWords: Int
+        /// Below this confidence a topic or answer is not acted on: the likeliest few are offered.
+        public var confirmBelow: Double
+        /// At the order step, a different topic at least this sure replaces the chosen one.
+        public var switchTopicMinConfidence: Double
+        /// At the message step and after the appeal, an information question at least this sure
+        /// and at most `questionMaxWords` words long is answered instead of being sent.
+        public var questionMinConfidence: Double
+        public var questionMaxWords: Int
+        /// Information intents that are sent to the specialist rather than answered at the message step.
+        public var sendInsteadOfAnswer: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case draftMinWords = "draft_min_words"
+            case confirmBelow = "confirm_below"
+            case switchTopicMinConfidence = "switch_topic_min_confidence"
+            case questionMinConfidence = "question_min_confidence"
+            case questionMaxWords = "question_max_words"
+            case sendInsteadOfAnswer = "send_instead_of_answer"
+        }
+
+        public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
+                    questionMinConfidence: Double = 0.8, questionMaxWords: Int = 12,
+                    sendInsteadOfAnswer: [String] = ["unsupported"]) {
+            self.draftMinWords = draftMinWords
+            self.confirmBelow = confirmBelow
+            self.switchTopicMinConfidence = switchTopicMinConfidence
+            self.questionMinConfidence = questionMinConfidence
+            self.questionMaxWords = questionMaxWords
+            self.sendInsteadOfAnswer = sendInsteadOfAnswer
+        }
+    }
+
     /// The path of the rules inside a data bundle.
     public static let path = "config/dialogue.yaml"
 
@@ -62,6 +100,7 @@ public struct DialogueRules: Sendable, Hashable {
     /// Wait estimates in minutes, `[low, high]`.
     public var queues: [Queue: [Int]]
     public var travelPriority: TravelPriority
+    public var freeText: FreeText
 
     /// Normalized control phrase → command.
     private var commandIndex: [String: Command]
@@ -69,7 +108,7 @@ public struct DialogueRules: Sendable, Hashable {
 
     public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
                 travelTopics: [String], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
-                queues: [Queue: [Int]], travelPriority: TravelPriority) {
+                queues: [Queue: [Int]], travelPriority: TravelPriority, freeText: FreeText = FreeText()) {
         self.commands = commands
         self.noOrder = noOrder
         self.titleStopwords = titleStopwords
@@ -80,6 +119,7 @@ public struct DialogueRules: Sendable, Hashable {
         self.missesBeforeSpecialist = missesBeforeSpecialist
         self.queues = queues
         self.travelPriority = travelPriority
+        self.freeText = freeText
         var index: [String: Command] = [:]
         for command in Command.allCases {
             for phrase in commands[command] ?? [] {
@@ -126,7 +166,7 @@ public struct DialogueRules: Sendable, Hashable {
                   generalTopic: file.generalTopic,
                   travelTopics: file.travelTopics, travelKinds: file.travelKinds, goodsKinds: file.goodsKinds,
                   missesBeforeSpecialist: max(1, file.missesBeforeSpecialist), queues: queues,
-                  travelPriority: file.travelPriority)
+                  travelPriority: file.travelPriority, freeText: file.freeText ?? FreeText())
     }
 
     /// Reads `config/dialogue.yaml` from a data bundle.
@@ -218,6 +258,7 @@ private struct RulesFile: Decodable {
     var missesBeforeSpecialist: Int
     var queues: [String: [Int]]
     var travelPriority: DialogueRules.TravelPriority
+    var freeText: DialogueRules.FreeText?
 
     enum CodingKeys: String, CodingKey {
         case commands, queues
@@ -229,5 +270,6 @@ private struct RulesFile: Decodable {
         case goodsKinds = "goods_kinds"
         case missesBeforeSpecialist = "misses_before_specialist"
         case travelPriority = "travel_priority"
+        case freeText = "free_text"
     }
 }

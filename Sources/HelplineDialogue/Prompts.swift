@@ -12,6 +12,8 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case noOrderOption = "no_order_option", orderUnrecognized = "order_unrecognized"
     case orderUnknown = "order_unknown", orderAmbiguous = "order_ambiguous"
     case writeSummary = "write_summary", writeSummaryOrder = "write_summary_order", write
+    case resumeWrite = "resume_write", navigationHint = "navigation_hint"
+    case draftShown = "draft_shown", writeWithDraft = "write_with_draft", sendOption = "send_option"
     case emptyText = "empty_text", orderRef = "order_ref", noOrderValue = "no_order_value"
     case ticketCreated = "ticket_created", ticketDetails = "ticket_details", ticketQueue = "ticket_queue"
     case premiumBuyerNote = "premium_buyer_note", ticketFollowup = "ticket_followup"

@@ -71,7 +71,8 @@ struct WriteAndSubmitTests {
         var c = atWrite(engine)
         let turn = engine.handle(text, in: &c, now: Fixture.now)
         #expect(turn.reply.state == .write && turn.effects.isEmpty && c.ticket == nil)
-        #expect(turn.reply.text == engine.prompts.text(.emptyText) + "\n" + engine.prompts.text(.write))
+        #expect(turn.reply.text == [Prompt.emptyText, .write, .navigationHint].map { engine.prompts.text($0) }
+            .joined(separator: "\n"))
     }
 
     /// After the appeal, more text is appended to the same appeal, exactly, with an effect per message.
