@@ -42,6 +42,12 @@ public struct DialogueEngine: Sendable {
     private let optionKeys: [String: String]
     /// The title stop words, in the form ``OrderFinder`` compares words.
     private let titleStopwords: GenericWords
+    /// Reads control words, option labels and «без заказа» through layout, translit and typos.
+    private let reader: PhraseReader
+    /// The control words (not their slash forms) by phrase key.
+    private let commandPhrases: [(key: String, value: Command)]
+    /// The «без заказа» phrases by phrase key.
+    private let noOrderPhrases: [(key: String, value: Bool)]
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -60,6 +66,11 @@ public struct DialogueEngine: Sendable {
         fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption, .sendOption].map { prompts.text($0) }
         optionKeys = Dictionary(fixed.map { ($0, DialogueRules.phraseKey($0)) }, uniquingKeysWith: { first, _ in first })
         titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
+        reader = PhraseReader(vocabulary: matcher.analyzer.vocabulary)
+        commandPhrases = Command.allCases.flatMap { command in
+            (rules.commands[command] ?? []).filter { !$0.hasPrefix("/") }.map { (DialogueRules.phraseKey($0), command) }
+        }
+        noOrderPhrases = rules.noOrder.map { (DialogueRules.phraseKey($0), true) }
     }
 
     /// An engine on a matcher with the given prompts and rules.
@@ -103,7 +114,7 @@ public struct DialogueEngine: Sendable {
         // The message's phrase key (trimmed, normalized) is what control words, options and
         // «без заказа» are compared by; worked out once for the whole turn.
         let key = DialogueRules.phraseKey(text)
-        if let command = rules.command(forKey: key) {
+        if let command = rules.command(forKey: key) ?? reader.match(text, key: key, in: commandPhrases) {
             return perform(command, &conversation)
         }
         switch conversation.state {
@@ -253,7 +264,9 @@ public struct DialogueEngine: Sendable {
             if option.value == Self.noOrderValue { return pickOrder(nil, &c, intent: nil) }
             if let order = offered.first(where: { $0.id == option.value }) { return pickOrder(order, &c, intent: nil) }
         }
-        if rules.meansNoOrder(key: key) { return pickOrder(nil, &c, intent: nil) }
+        if rules.meansNoOrder(key: key) || reader.match(text, key: key, in: noOrderPhrases) != nil {
+            return pickOrder(nil, &c, intent: nil)
+        }
         if let number = bareNumber(key: key) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
         }
@@ -533,11 +546,17 @@ public struct DialogueEngine: Sendable {
         let trimmed = text.trimmingWhitespace()
         guard !key.isEmpty else { return nil }
         func optionKey(_ text: String) -> String { optionKeys[text] ?? DialogueRules.phraseKey(text) }
-        return options.first { option in
+        let exact = options.first { option in
             // Typed exactly as shown: no need to normalize (the phrase keys would be equal too).
             trimmed == option.value || trimmed == option.key
                 || key == optionKey(option.key) || key == optionKey(option.label) || key == optionKey(option.value)
         }
+        if let exact { return exact }
+        // In the wrong layout, in translit or with a typo: the labels and values, not the numbers.
+        let phrases = options.flatMap { option in
+            [(key: optionKey(option.label), value: option), (key: optionKey(option.value), value: option)]
+        }
+        return reader.match(text, key: key, in: phrases)
     }
 
     /// A short number typed alone (an option that does not exist), as typed.
