@@ -324,6 +324,12 @@ public struct DialogueEngine: Sendable {
            option.value == Self.sendValue {
             return submit(c.draftMessages, &c, now: now)
         }
+        // A clear information question is answered; the customer stays here, the draft kept.
+        let classification = classifier.classify(text)
+        if let question = answerableQuestion(classification) {
+            let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+            return writeStep(&c, lead: [answer(question)], intent: score, summary: false, prompt: .resumeWrite)
+        }
         return submit(c.draftMessages + [text], &c, now: now)
     }
 
@@ -362,23 +368,25 @@ public struct DialogueEngine: Sendable {
         }
         let classification = classifier.classify(text)
         let score = IntentScore(id: classification.intent, confidence: classification.confidence)
-        // An information question is answered, and still goes to the specialist with the appeal:
-        // a follow-up that merely sounds like a question is never lost. Bare small talk and control
-        // phrases («спасибо», «позовите оператора») are answered without being added.
-        var lead: [String] = []
+        // The same rule as at the message step: a clear, short information question is answered and
+        // not added (it is a question to the assistant); bare small talk and control phrases
+        // («спасибо», «позовите оператора») get their reply. Everything else — longer messages,
+        // unclear ones, questions inside a story — is added to the appeal and nothing is lost.
+        if let question = answerableQuestion(classification) {
+            return submittedStep(&c, lead: [answer(question)], intent: score)
+        }
         if classification.intent != Classification.none, !classification.isAmbiguous,
            let intent = catalog.intent(classification.intent) {
             let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
             switch intent.kind {
-            case .info: lead = [answer(intent)]
             case .smalltalk where bare: return submittedStep(&c, lead: smalltalk(intent), intent: score)
             case .control where bare: return submittedStep(&c, lead: [], intent: score)
-            case .smalltalk, .control, .topic: break
+            case .info, .smalltalk, .control, .topic: break
             }
         }
         ticket.messages.append(text)
         c.ticket = ticket
-        return say(&c, lead + [prompts.text(.appended, ["ticket": ticket.id])], options: submittedOptions(),
+        return say(&c, [prompts.text(.appended, ["ticket": ticket.id])], options: submittedOptions(),
                    intent: score, effects: [.appendToTicket(id: ticket.id, message: text)])
     }
 
@@ -570,6 +578,19 @@ public struct DialogueEngine: Sendable {
         text.unicodeScalars.allSatisfy { scalar in
             scalar.properties.isWhitespace || [.control, .format].contains(scalar.properties.generalCategory)
         }
+    }
+
+    /// The information intent a message clearly asks about, when it is a question to answer rather
+    /// than a message for the specialist: sure enough, short enough, and not one of the intents that
+    /// are sent on (`free_text` in config/dialogue.yaml).
+    private func answerableQuestion(_ classification: Classification) -> Intent? {
+        let rules = rules.freeText
+        guard classification.intent != Classification.none, !classification.isAmbiguous,
+              classification.confidence >= rules.questionMinConfidence,
+              classification.analysis.words.count <= rules.questionMaxWords,
+              !rules.sendInsteadOfAnswer.contains(classification.intent),
+              let intent = catalog.intent(classification.intent), intent.kind == .info else { return nil }
+        return intent
     }
 
     /// Whether a message tells the problem (long enough to be the appeal's first message), as
