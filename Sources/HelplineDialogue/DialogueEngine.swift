@@ -228,6 +228,7 @@ public struct DialogueEngine: Sendable {
                        intent: IntentScore?) -> Turn {
         let eligible = eligibleOrders(for: topic, in: c.profile)
         let noted = eligible.first { $0.id == c.order }
+        let changed = c.topic.map { $0 != topic.id } ?? false
         c.topic = topic.id
         if let order = namedOrder(text, entities: entities, among: eligible) {
             c.order = order.id
@@ -239,9 +240,27 @@ public struct DialogueEngine: Sendable {
         }
         c.order = nil
         if topic.needsOrder && !eligible.isEmpty {
-            return orderStep(&c, topic: topic, intent: intent)
+            // The write step's summary names the topic; the order step says it when it changed.
+            let lead = changed ? [prompts.text(.topicChanged, ["topic": topic.title])] : []
+            return orderStep(&c, topic: topic, lead: lead, intent: intent)
         }
         return writeStep(&c, intent: intent)
+    }
+
+    /// A topic other than `current` that the classification is sure of (at least `minimum`, not ambiguous).
+    private func switchedTopic(_ classification: Classification, from current: Intent, minimum: Double) -> Intent? {
+        guard classification.intent != current.id, !classification.isAmbiguous, classification.confidence >= minimum,
+              let intent = catalog.intent(classification.intent), intent.kind == .topic else { return nil }
+        return intent
+    }
+
+    /// Whether a message is nothing but an order's number or its title words.
+    private func namesOnlyAnOrder(_ text: String, _ classification: Classification, byNumber: [Order],
+                                  among orders: [Order]) -> Bool {
+        let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
+        if byNumber.count == 1 && letterWords <= 1 { return true }
+        return OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: orders,
+                                        ignoring: titleStopwords) != nil
     }
 
     /// Straight to the message step, e.g. when the customer asks for a specialist.
@@ -274,6 +293,15 @@ public struct DialogueEngine: Sendable {
         let score = IntentScore(id: classification.intent, confidence: classification.confidence)
         let story = isStory(classification.analysis) ? text : nil
         let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
+        // A different topic the matcher is sure of wins over a product word or an order number in
+        // the same message («хочу вернуть наушники, не подошли» at the tracking step); a message
+        // that only names an order («наушники», «31415926-0001») stays an order pick.
+        if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
+           !namesOnlyAnOrder(text, classification, byNumber: byNumber, among: offered) {
+            keep(story, &c)
+            return begin(other, &c, text: Self.orderText(text, classification.analysis),
+                         entities: classification.entities, intent: score)
+        }
         if byNumber.count == 1, let order = byNumber.first {
             keep(story, &c)
             return pickOrder(order, &c, intent: score)
@@ -300,7 +328,7 @@ public struct DialogueEngine: Sendable {
             case .control:
                 keep(story, &c)
                 return pickOrder(nil, &c, intent: score)
-            case .topic where intent.id != topic.id:
+            case .topic where intent.id != topic.id && classification.confidence >= rules.freeText.confirmBelow:
                 keep(story, &c)
                 return begin(intent, &c, text: Self.orderText(text, classification.analysis),
                              entities: classification.entities, intent: score)
