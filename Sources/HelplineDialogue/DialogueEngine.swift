@@ -163,6 +163,21 @@ public struct DialogueEngine: Sendable {
             return topicStep(&c, lead: [prompts.text(.miss)], intent: score)
         }
         var chosen = best
+        // A weak guess is not acted on: the likeliest topics and a specialist are offered, and the
+        // message is kept (as the draft, and the order it names) for whichever is chosen.
+        if !classification.isAmbiguous, classification.confidence < rules.freeText.confirmBelow,
+           best.kind == .topic || best.kind == .info {
+            keep(story, &c)
+            let named = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
+            if named.count == 1 { c.order = named.first?.id }
+            c.misses = 0
+            var options = likeliest(classification).enumerated().map { index, intent in
+                ReplyOption(key: String(index + 1), label: intent.title, value: intent.id)
+            }
+            options.append(ReplyOption(key: String(options.count + 1), label: prompts.text(.specialistOption),
+                                       value: Self.specialistValue))
+            return say(&c, [prompts.text(.confirmGuess)], options: options, intent: score)
+        }
         if classification.isAmbiguous {
             let candidates = ambiguityCandidates(classification)
             if candidates.count >= 2 {
@@ -191,6 +206,17 @@ public struct DialogueEngine: Sendable {
         var seen: Set<String> = []
         return ([classification.intent] + close.map(\.intent)).compactMap { id in
             guard seen.insert(id).inserted, let intent = catalog.intent(id), intent.kind != .smalltalk else { return nil }
+            return intent
+        }.prefix(3).map { $0 }
+    }
+
+    /// The best and the next likeliest topics or answers, at most three, for a weak guess.
+    private func likeliest(_ classification: Classification) -> [Intent] {
+        var seen: Set<String> = []
+        let ids = [classification.intent] + classification.alternatives.map(\.intent)
+        return ids.compactMap { id in
+            guard seen.insert(id).inserted, let intent = catalog.intent(id),
+                  intent.kind == .topic || intent.kind == .info else { return nil }
             return intent
         }.prefix(3).map { $0 }
     }
