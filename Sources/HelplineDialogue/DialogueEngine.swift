@@ -42,6 +42,8 @@ public struct DialogueEngine: Sendable {
     private let optionKeys: [String: String]
     /// The title stop words, in the form ``OrderFinder`` compares words.
     private let titleStopwords: GenericWords
+    /// The words that name an order of a kind, in the form ``OrderFinder`` compares words.
+    private let kindWords: [String: [WordForm]]
     /// Reads control words, option labels and «без заказа» through layout, translit and typos.
     private let reader: PhraseReader
     /// The control words (not their slash forms) by phrase key.
@@ -66,6 +68,7 @@ public struct DialogueEngine: Sendable {
         fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption, .sendOption].map { prompts.text($0) }
         optionKeys = Dictionary(fixed.map { ($0, DialogueRules.phraseKey($0)) }, uniquingKeysWith: { first, _ in first })
         titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
+        kindWords = rules.kindWords.mapValues { $0.flatMap(WordForms.forms) }
         reader = PhraseReader(vocabulary: matcher.analyzer.vocabulary)
         commandPhrases = Command.allCases.flatMap { command in
             (rules.commands[command] ?? []).filter { !$0.hasPrefix("/") }.map { (DialogueRules.phraseKey($0), command) }
@@ -148,7 +151,7 @@ public struct DialogueEngine: Sendable {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
                 : OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: c.profile.orders,
-                                           ignoring: titleStopwords)
+                                           ignoring: titleStopwords, kindWords: kindWords)
             if let order = named {
                 c.order = order.id
                 c.misses = 0
@@ -268,7 +271,10 @@ public struct DialogueEngine: Sendable {
         if topic.needsOrder && !eligible.isEmpty {
             // The write step's summary names the topic; the order step says it when it changed.
             let lead = changed ? [prompts.text(.topicChanged, ["topic": topic.title])] : []
-            return orderStep(&c, topic: topic, lead: lead, intent: intent)
+            // Words that fit several orders («samsung», «билет») narrow the choice to those.
+            let several = text.isEmpty ? [] : OrderFinder.byTitle(text, among: eligible, ignoring: titleStopwords,
+                                                                   kindWords: kindWords)
+            return orderStep(&c, topic: topic, lead: lead, intent: intent, only: several.count > 1 ? several : nil)
         }
         return writeStep(&c, intent: intent)
     }
@@ -286,7 +292,7 @@ public struct DialogueEngine: Sendable {
         let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
         if byNumber.count == 1 && letterWords <= 1 { return true }
         return OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: orders,
-                                        ignoring: titleStopwords) != nil
+                                        ignoring: titleStopwords, kindWords: kindWords) != nil
     }
 
     /// Straight to the message step, e.g. when the customer asks for a specialist.
@@ -333,24 +339,30 @@ public struct DialogueEngine: Sendable {
             return pickOrder(order, &c, intent: score)
         }
         if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities) {
-            return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnknown, ["number": number])], intent: score)
+            return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnknown, offered), ["number": number])],
+                             intent: score)
         }
         let byTitle = OrderFinder.byTitle(Self.orderText(text, classification.analysis), among: offered,
-                                          ignoring: titleStopwords)
+                                          ignoring: titleStopwords, kindWords: kindWords)
         if byTitle.count == 1, let order = byTitle.first {
             keep(story, &c)
             return pickOrder(order, &c, intent: score)
         }
         if byNumber.count > 1 || byTitle.count > 1 {
-            return orderStep(&c, topic: topic, lead: [prompts.text(.orderAmbiguous)], intent: score)
+            keep(story, &c)
+            let several = byNumber.count > 1 ? byNumber : byTitle
+            return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, several))],
+                             intent: score, only: several)
         }
         if classification.intent != Classification.none, !classification.isAmbiguous,
            let intent = catalog.intent(classification.intent) {
             switch intent.kind {
             case .info:
-                return orderStep(&c, topic: topic, lead: [answer(intent)], intent: score, prompt: .resumeOrder)
+                return orderStep(&c, topic: topic, lead: [answer(intent)], intent: score,
+                                 prompt: wording(.resumeOrder, offered))
             case .smalltalk:
-                return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score, prompt: .resumeOrder)
+                return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score,
+                                 prompt: wording(.resumeOrder, offered))
             case .control:
                 keep(story, &c)
                 return pickOrder(nil, &c, intent: score)
@@ -362,7 +374,7 @@ public struct DialogueEngine: Sendable {
                 break
             }
         }
-        return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnrecognized)], intent: score)
+        return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnrecognized, offered))], intent: score)
     }
 
     private func pickOrder(_ order: Order?, _ c: inout Conversation, intent: IntentScore?) -> Turn {
@@ -401,7 +413,7 @@ public struct DialogueEngine: Sendable {
         c.state = .submitted
         var lines = [
             prompts.text(.ticketCreated, ["ticket": ticket.id]),
-            prompts.text(.ticketDetails, ["topic": topicTitle(topic), "order": orderDescription(c)]),
+            prompts.text(wording(.ticketDetails, chosenOrders(c)), ["topic": topicTitle(topic), "order": orderDescription(c)]),
             prompts.text(.ticketQueue, ["queue": prompts.queueName(queue),
                                         "wait": prompts.queueWait(queue, etaMinutes: ticket.etaMinutes)]),
         ]
@@ -501,11 +513,11 @@ public struct DialogueEngine: Sendable {
 
     /// The order step's reply with the eligible orders and «Без заказа» as options.
     private func orderStep(_ c: inout Conversation, topic: Intent, lead: [String] = [], intent: IntentScore? = nil,
-                           prompt: Prompt? = nil) -> Turn {
+                           prompt: Prompt? = nil, only: [Order]? = nil) -> Turn {
         c.state = .chooseOrder
         c.topic = topic.id
-        let orders = eligibleOrders(for: topic, in: c.profile)
-        let noOrder = prompts.text(.noOrderOption)
+        let orders = only ?? eligibleOrders(for: topic, in: c.profile)
+        let noOrder = prompts.text(wording(.noOrderOption, orders))
         var options = orders.enumerated().map { index, order in
             let label = order.status.isEmpty
                 ? prompts.text(.orderOption, ["title": order.title, "id": order.id])
@@ -513,7 +525,7 @@ public struct DialogueEngine: Sendable {
             return ReplyOption(key: String(index + 1), label: label, value: order.id)
         }
         options.append(ReplyOption(key: String(orders.count + 1), label: noOrder, value: Self.noOrderValue))
-        let question: Prompt = prompt ?? (orders.allSatisfy(\.kind.isTravel) ? .bookingQuestion : .orderQuestion)
+        let question: Prompt = prompt ?? wording(.orderQuestion, orders)
         return say(&c, lead + [prompts.text(question, ["no_order": noOrder])], options: options, intent: intent)
     }
 
@@ -527,7 +539,7 @@ public struct DialogueEngine: Sendable {
             let topic = topicTitle(c.topic ?? rules.generalTopic)
             lines.append(c.order == nil
                 ? prompts.text(.writeSummary, ["topic": topic])
-                : prompts.text(.writeSummaryOrder, ["topic": topic, "order": orderDescription(c)]))
+                : prompts.text(wording(.writeSummaryOrder, chosenOrders(c)), ["topic": topic, "order": orderDescription(c)]))
         }
         let draft = c.draftMessages
         if draft.isEmpty {
@@ -598,7 +610,7 @@ public struct DialogueEngine: Sendable {
     private func namedOrder(_ text: String, entities: [Entity], among orders: [Order]) -> Order? {
         let byNumber = OrderFinder.byNumber(text, entities: entities, among: orders)
         if !byNumber.isEmpty { return byNumber.count == 1 ? byNumber.first : nil }
-        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: titleStopwords)
+        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: titleStopwords, kindWords: kindWords)
         return byTitle.count == 1 ? byTitle.first : nil
     }
 
@@ -678,11 +690,33 @@ public struct DialogueEngine: Sendable {
         return id == rules.generalTopic ? prompts.text(.generalTopicTitle) : id
     }
 
+    /// The booking form of an order prompt when every order in question is a travel booking:
+    /// bookings are called bookings throughout the Travel flow.
+    private func wording(_ prompt: Prompt, _ orders: [Order]) -> Prompt {
+        guard !orders.isEmpty, orders.allSatisfy(\.kind.isTravel) else { return prompt }
+        switch prompt {
+        case .orderQuestion: return .bookingQuestion
+        case .resumeOrder: return .resumeBooking
+        case .orderUnrecognized: return .bookingUnrecognized
+        case .orderUnknown: return .bookingUnknown
+        case .orderAmbiguous: return .bookingAmbiguous
+        case .noOrderOption: return .noBookingOption
+        case .writeSummaryOrder: return .writeSummaryBooking
+        case .ticketDetails: return .ticketDetailsBooking
+        default: return prompt
+        }
+    }
+
     /// «№ 12345678-0001 (Наушники …)» for the chosen order, or «без заказа».
     private func orderDescription(_ c: Conversation) -> String {
         guard let id = c.order else { return prompts.text(.noOrderValue) }
         guard let order = c.profile.orders.first(where: { $0.id == id }) else { return id }
         return orderReference(order)
+    }
+
+    /// The chosen order as a list of one (none when there is none).
+    private func chosenOrders(_ c: Conversation) -> [Order] {
+        c.order.flatMap { id in c.profile.orders.first { $0.id == id } }.map { [$0] } ?? []
     }
 
     private func orderReference(_ order: Order) -> String {

@@ -101,6 +101,9 @@ public struct DialogueRules: Sendable, Hashable {
     public var queues: [Queue: [Int]]
     public var travelPriority: TravelPriority
     public var freeText: FreeText
+    /// Words that name an order of a kind without being in its title («самолет», «билет» for a
+    /// flight), by order kind.
+    public var kindWords: [String: [String]]
 
     /// Normalized control phrase → command.
     private var commandIndex: [String: Command]
@@ -108,7 +111,8 @@ public struct DialogueRules: Sendable, Hashable {
 
     public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
                 travelTopics: [String], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
-                queues: [Queue: [Int]], travelPriority: TravelPriority, freeText: FreeText = FreeText()) {
+                queues: [Queue: [Int]], travelPriority: TravelPriority, freeText: FreeText = FreeText(),
+                kindWords: [String: [String]] = [:]) {
         self.commands = commands
         self.noOrder = noOrder
         self.titleStopwords = titleStopwords
@@ -120,6 +124,7 @@ public struct DialogueRules: Sendable, Hashable {
         self.queues = queues
         self.travelPriority = travelPriority
         self.freeText = freeText
+        self.kindWords = kindWords
         var index: [String: Command] = [:]
         for command in Command.allCases {
             for phrase in commands[command] ?? [] {
@@ -166,7 +171,8 @@ public struct DialogueRules: Sendable, Hashable {
                   generalTopic: file.generalTopic,
                   travelTopics: file.travelTopics, travelKinds: file.travelKinds, goodsKinds: file.goodsKinds,
                   missesBeforeSpecialist: max(1, file.missesBeforeSpecialist), queues: queues,
-                  travelPriority: file.travelPriority, freeText: file.freeText ?? FreeText())
+                  travelPriority: file.travelPriority, freeText: file.freeText ?? FreeText(),
+                  kindWords: file.kindWords ?? [:])
     }
 
     /// Reads `config/dialogue.yaml` from a data bundle.
@@ -259,6 +265,7 @@ private struct RulesFile: Decodable {
     var queues: [String: [Int]]
     var travelPriority: DialogueRules.TravelPriority
     var freeText: DialogueRules.FreeText?
+    var kindWords: [String: [String]]?
 
     enum CodingKeys: String, CodingKey {
         case commands, queues
@@ -271,5 +278,6 @@ private struct RulesFile: Decodable {
         case missesBeforeSpecialist = "misses_before_specialist"
         case travelPriority = "travel_priority"
         case freeText = "free_text"
+        case kindWords = "kind_words"
     }
 }

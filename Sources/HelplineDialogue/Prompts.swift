@@ -12,6 +12,9 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case orderOption = "order_option", orderOptionWithStatus = "order_option_with_status"
     case noOrderOption = "no_order_option", orderUnrecognized = "order_unrecognized"
     case orderUnknown = "order_unknown", orderAmbiguous = "order_ambiguous"
+    case resumeBooking = "resume_booking", bookingUnrecognized = "booking_unrecognized"
+    case bookingUnknown = "booking_unknown", bookingAmbiguous = "booking_ambiguous", noBookingOption = "no_booking_option"
+    case writeSummaryBooking = "write_summary_booking", ticketDetailsBooking = "ticket_details_booking"
     case writeSummary = "write_summary", writeSummaryOrder = "write_summary_order", write
     case resumeWrite = "resume_write", navigationHint = "navigation_hint"
     case draftShown = "draft_shown", writeWithDraft = "write_with_draft", sendOption = "send_option"
