@@ -197,7 +197,7 @@ public struct DialogueEngine: Sendable {
             chosen = only
         }
         return select(chosen, &c, text: Self.orderText(text, classification.analysis),
-                      entities: classification.entities, intent: score, story: story)
+                      entities: classification.entities, intent: score, story: story, analysis: classification.analysis)
     }
 
     /// The intents to offer when the best few are too close: the best and the runners-up within the
@@ -234,14 +234,16 @@ public struct DialogueEngine: Sendable {
     /// Acts on a recognised intent at the topic step.
     /// `story` is the message when it tells the problem: it becomes the draft if the flow goes on.
     private func select(_ intent: Intent, _ c: inout Conversation, text: String, entities: [Entity],
-                        intent score: IntentScore?, story: String? = nil) -> Turn {
+                        intent score: IntentScore?, story: String? = nil, analysis: Analysis? = nil) -> Turn {
         c.misses = 0
         switch intent.kind {
         case .topic:
             keep(story, &c)
             return begin(intent, &c, text: text, entities: entities, intent: score)
         case .info:
-            return topicStep(&c, lead: [answer(intent)], intent: score, prompt: .resumeTopic)
+            // After a refusal, «Если остались вопросы» would read as if something had been answered.
+            let resume: Prompt = rules.freeText.refusals.contains(intent.id) ? .resumeAfterRefusal : .resumeTopic
+            return topicStep(&c, lead: [answer(intent, to: analysis, for: c.profile)], intent: score, prompt: resume)
         case .control:
             keep(story, &c)
             return specialist(&c, topic: rules.generalTopic, intent: score)
@@ -358,7 +360,7 @@ public struct DialogueEngine: Sendable {
            let intent = catalog.intent(classification.intent) {
             switch intent.kind {
             case .info:
-                return orderStep(&c, topic: topic, lead: [answer(intent)], intent: score,
+                return orderStep(&c, topic: topic, lead: [answer(intent, to: classification.analysis, for: c.profile)], intent: score,
                                  prompt: wording(.resumeOrder, offered))
             case .smalltalk:
                 return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score,
@@ -394,7 +396,8 @@ public struct DialogueEngine: Sendable {
         let classification = classifier.classify(text)
         if let question = answerableQuestion(classification) {
             let score = IntentScore(id: classification.intent, confidence: classification.confidence)
-            return writeStep(&c, lead: [answer(question)], intent: score, summary: false, prompt: .resumeWrite)
+            return writeStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score,
+                             summary: false, prompt: .resumeWrite)
         }
         return submit(c.draftMessages + [text], &c, now: now)
     }
@@ -439,7 +442,7 @@ public struct DialogueEngine: Sendable {
         // («спасибо», «позовите оператора») get their reply. Everything else — longer messages,
         // unclear ones, questions inside a story — is added to the appeal and nothing is lost.
         if let question = answerableQuestion(classification) {
-            return submittedStep(&c, lead: [answer(question)], intent: score)
+            return submittedStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score)
         }
         if classification.intent != Classification.none, !classification.isAmbiguous,
            let intent = catalog.intent(classification.intent) {
@@ -671,9 +674,23 @@ public struct DialogueEngine: Sendable {
         c.draft = c.draftMessages + [story]
     }
 
-    /// An info intent's answer from its file.
-    private func answer(_ intent: Intent) -> String {
-        let text = intent.answer?.trimmingWhitespace() ?? ""
+    /// An info intent's answer from its file: the first variant whose condition the message or
+    /// the customer meets (the Travel line first for a question about Travel's phone, the seller
+    /// priority first for a Premium seller), else the main answer.
+    private func answer(_ intent: Intent, to analysis: Analysis? = nil, for profile: Profile? = nil) -> String {
+        let words = analysis.map { Set($0.words + Normalizer.normalize($0.original).split(separator: " ").map(String.init)) } ?? []
+        let flags: Set<String> = profile.map { p in
+            Set([p.premium ? "premium" : nil, p.seller ? "seller" : nil, p.premiumSeller ? "premium_seller" : nil,
+                 p.corporate ? "corporate" : nil].compactMap { $0 })
+        } ?? []
+        let chosen = intent.answerVariants.first { variant in
+            variant.profile.contains(where: flags.contains)
+                || variant.words.contains { prefix in
+                    let prefix = Normalizer.normalize(prefix)
+                    return words.contains { $0.hasPrefix(prefix) }
+                }
+        }
+        let text = (chosen?.text ?? intent.answer)?.trimmingWhitespace() ?? ""
         return text.isEmpty ? prompts.text(.infoMissing, ["topic": intent.title]) : text
     }
 

@@ -58,6 +58,8 @@ public struct DialogueRules: Sendable, Hashable {
         public var questionMaxWords: Int
         /// Information intents that are sent to the specialist rather than answered at the message step.
         public var sendInsteadOfAnswer: [String]
+        /// Information intents whose answer is a refusal: no «Если остались вопросы» after them.
+        public var refusals: [String]
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -66,17 +68,34 @@ public struct DialogueRules: Sendable, Hashable {
             case questionMinConfidence = "question_min_confidence"
             case questionMaxWords = "question_max_words"
             case sendInsteadOfAnswer = "send_instead_of_answer"
+            case refusals
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
                     questionMinConfidence: Double = 0.8, questionMaxWords: Int = 12,
-                    sendInsteadOfAnswer: [String] = ["unsupported"]) {
+                    sendInsteadOfAnswer: [String] = ["unsupported"], refusals: [String] = ["unsupported"]) {
             self.draftMinWords = draftMinWords
             self.confirmBelow = confirmBelow
             self.switchTopicMinConfidence = switchTopicMinConfidence
             self.questionMinConfidence = questionMinConfidence
             self.questionMaxWords = questionMaxWords
             self.sendInsteadOfAnswer = sendInsteadOfAnswer
+            self.refusals = refusals
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = FreeText()
+            draftMinWords = try c.decodeIfPresent(Int.self, forKey: .draftMinWords) ?? defaults.draftMinWords
+            confirmBelow = try c.decodeIfPresent(Double.self, forKey: .confirmBelow) ?? defaults.confirmBelow
+            switchTopicMinConfidence = try c.decodeIfPresent(Double.self, forKey: .switchTopicMinConfidence)
+                ?? defaults.switchTopicMinConfidence
+            questionMinConfidence = try c.decodeIfPresent(Double.self, forKey: .questionMinConfidence)
+                ?? defaults.questionMinConfidence
+            questionMaxWords = try c.decodeIfPresent(Int.self, forKey: .questionMaxWords) ?? defaults.questionMaxWords
+            sendInsteadOfAnswer = try c.decodeIfPresent([String].self, forKey: .sendInsteadOfAnswer)
+                ?? defaults.sendInsteadOfAnswer
+            refusals = try c.decodeIfPresent([String].self, forKey: .refusals) ?? defaults.refusals
         }
     }
 

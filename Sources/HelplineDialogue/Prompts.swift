@@ -4,7 +4,7 @@ import Yams
 /// The keys of `Intents/config/prompts.yaml`: every text the dialogue shows, besides the intents' answers.
 public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case greeting, greetingAnonymous = "greeting_anonymous", menu
-    case resumeTopic = "resume_topic", miss, missSpecialist = "miss_specialist"
+    case resumeTopic = "resume_topic", resumeAfterRefusal = "resume_after_refusal", miss, missSpecialist = "miss_specialist"
     case specialistOption = "specialist_option", ambiguous, noSuchOption = "no_such_option"
     case confirmGuess = "confirm_guess"
     case orderNoted = "order_noted", generalTopicTitle = "general_topic_title", topicChanged = "topic_changed"
