@@ -120,12 +120,19 @@ public struct DialogueEngine: Sendable {
         if let command = rules.command(forKey: key) ?? reader.match(text, key: key, in: commandPhrases) {
             return perform(command, &conversation)
         }
+        var turn: Turn
         switch conversation.state {
-        case .chooseTopic: return topicTurn(text, key: key, &conversation)
-        case .chooseOrder: return orderTurn(text, key: key, &conversation)
-        case .write: return writeTurn(text, key: key, &conversation, now: now)
-        case .submitted: return submittedTurn(text, key: key, &conversation)
+        case .chooseTopic: turn = topicTurn(text, key: key, &conversation)
+        case .chooseOrder: turn = orderTurn(text, key: key, &conversation)
+        case .write: turn = writeTurn(text, key: key, &conversation, now: now)
+        case .submitted: turn = submittedTurn(text, key: key, &conversation)
         }
+        // An angry or all-capitals message gets a short line of sympathy before the reply.
+        if rules.isUpset(text) {
+            turn.reply.text = prompts.text(.sympathy) + "\n" + turn.reply.text
+            conversation.lastReply = turn.reply
+        }
+        return turn
     }
 
     /// The current reply again, changing nothing.
@@ -416,7 +423,9 @@ public struct DialogueEngine: Sendable {
         c.state = .submitted
         var lines = [
             prompts.text(.ticketCreated, ["ticket": ticket.id]),
-            prompts.text(wording(.ticketDetails, chosenOrders(c)), ["topic": topicTitle(topic), "order": orderDescription(c)]),
+            c.order == nil
+                ? prompts.text(.ticketDetailsNoOrder, ["topic": topicTitle(topic)])
+                : prompts.text(wording(.ticketDetails, chosenOrders(c)), ["topic": topicTitle(topic), "order": orderDescription(c)]),
             prompts.text(.ticketQueue, ["queue": prompts.queueName(queue),
                                         "wait": prompts.queueWait(queue, etaMinutes: ticket.etaMinutes)]),
         ]
@@ -448,7 +457,9 @@ public struct DialogueEngine: Sendable {
            let intent = catalog.intent(classification.intent) {
             let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
             switch intent.kind {
-            case .smalltalk where bare: return submittedStep(&c, lead: smalltalk(intent), intent: score)
+            case .smalltalk where bare:
+                // «спасибо», «пока»: the short reply alone — no reminder about the open appeal.
+                return say(&c, smalltalk(intent), options: submittedOptions(), intent: score)
             case .control where bare: return submittedStep(&c, lead: [], intent: score)
             case .info, .smalltalk, .control, .topic: break
             }
@@ -724,9 +735,9 @@ public struct DialogueEngine: Sendable {
         }
     }
 
-    /// «№ 12345678-0001 (Наушники …)» for the chosen order, or «без заказа».
+    /// «№ 12345678-0001 (Наушники …)» for the chosen order.
     private func orderDescription(_ c: Conversation) -> String {
-        guard let id = c.order else { return prompts.text(.noOrderValue) }
+        guard let id = c.order else { return "" }
         guard let order = c.profile.orders.first(where: { $0.id == id }) else { return id }
         return orderReference(order)
     }

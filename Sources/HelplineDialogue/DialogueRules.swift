@@ -123,6 +123,29 @@ public struct DialogueRules: Sendable, Hashable {
     /// Words that name an order of a kind without being in its title («самолет», «билет» for a
     /// flight), by order kind.
     public var kindWords: [String: [String]]
+    /// What marks a message as angry: its words, and the share of capitals among its letters.
+    public var upset: Upset
+
+    /// What marks a message as angry or shouted, for a line of sympathy before the reply.
+    public struct Upset: Sendable, Hashable, Codable {
+        /// Word starts (normalized) that show anger: «безобраз», «достали».
+        public var words: [String]
+        /// A message with at least `capsMinLetters` letters, at least this share of them capitals, is shouted.
+        public var capsShare: Double
+        public var capsMinLetters: Int
+
+        enum CodingKeys: String, CodingKey {
+            case words
+            case capsShare = "caps_share"
+            case capsMinLetters = "caps_min_letters"
+        }
+
+        public init(words: [String] = [], capsShare: Double = 0.7, capsMinLetters: Int = 10) {
+            self.words = words
+            self.capsShare = capsShare
+            self.capsMinLetters = capsMinLetters
+        }
+    }
 
     /// Normalized control phrase → command.
     private var commandIndex: [String: Command]
@@ -131,7 +154,7 @@ public struct DialogueRules: Sendable, Hashable {
     public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
                 travelTopics: [String], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
                 queues: [Queue: [Int]], travelPriority: TravelPriority, freeText: FreeText = FreeText(),
-                kindWords: [String: [String]] = [:]) {
+                kindWords: [String: [String]] = [:], upset: Upset = Upset()) {
         self.commands = commands
         self.noOrder = noOrder
         self.titleStopwords = titleStopwords
@@ -144,6 +167,7 @@ public struct DialogueRules: Sendable, Hashable {
         self.travelPriority = travelPriority
         self.freeText = freeText
         self.kindWords = kindWords
+        self.upset = upset
         var index: [String: Command] = [:]
         for command in Command.allCases {
             for phrase in commands[command] ?? [] {
@@ -191,7 +215,7 @@ public struct DialogueRules: Sendable, Hashable {
                   travelTopics: file.travelTopics, travelKinds: file.travelKinds, goodsKinds: file.goodsKinds,
                   missesBeforeSpecialist: max(1, file.missesBeforeSpecialist), queues: queues,
                   travelPriority: file.travelPriority, freeText: file.freeText ?? FreeText(),
-                  kindWords: file.kindWords ?? [:])
+                  kindWords: file.kindWords ?? [:], upset: file.upset ?? Upset())
     }
 
     /// Reads `config/dialogue.yaml` from a data bundle.
@@ -227,6 +251,20 @@ public struct DialogueRules: Sendable, Hashable {
     public func orderKinds(for topic: Intent) -> Set<String> {
         if !topic.orderKinds.isEmpty { return Set(topic.orderKinds) }
         return Set(travelTopics.contains(topic.id) ? travelKinds : goodsKinds)
+    }
+
+    /// Whether a message is angry (one of the `upset` words) or shouted (mostly capitals).
+    public func isUpset(_ text: String) -> Bool {
+        let letters = text.filter(\.isLetter)
+        if letters.count >= upset.capsMinLetters {
+            let capitals = letters.filter(\.isUppercase).count
+            if Double(capitals) >= upset.capsShare * Double(letters.count) { return true }
+        }
+        let words = Normalizer.normalize(text).split(separator: " ")
+        return upset.words.contains { start in
+            let start = Normalizer.normalize(start)
+            return !start.isEmpty && words.contains { $0.hasPrefix(start) }
+        }
     }
 
     /// The wait estimate of a queue, `[low, high]` minutes.
@@ -285,6 +323,7 @@ private struct RulesFile: Decodable {
     var travelPriority: DialogueRules.TravelPriority
     var freeText: DialogueRules.FreeText?
     var kindWords: [String: [String]]?
+    var upset: DialogueRules.Upset?
 
     enum CodingKeys: String, CodingKey {
         case commands, queues
@@ -298,5 +337,6 @@ private struct RulesFile: Decodable {
         case travelPriority = "travel_priority"
         case freeText = "free_text"
         case kindWords = "kind_words"
+        case upset
     }
 }

@@ -18,8 +18,9 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case writeSummary = "write_summary", writeSummaryOrder = "write_summary_order", write
     case resumeWrite = "resume_write", navigationHint = "navigation_hint"
     case draftShown = "draft_shown", writeWithDraft = "write_with_draft", sendOption = "send_option"
-    case emptyText = "empty_text", orderRef = "order_ref", noOrderValue = "no_order_value"
+    case emptyText = "empty_text", orderRef = "order_ref", sympathy
     case ticketCreated = "ticket_created", ticketDetails = "ticket_details", ticketQueue = "ticket_queue"
+    case ticketDetailsNoOrder = "ticket_details_no_order"
     case premiumBuyerNote = "premium_buyer_note", ticketFollowup = "ticket_followup"
     case resumeSubmitted = "resume_submitted", appended, newAppealOption = "new_appeal_option"
     case backAtStart = "back_at_start", backToTopics = "back_to_topics", backToOrders = "back_to_orders"

@@ -28,7 +28,7 @@ struct BrokenRuleTests {
         #expect(report.contains("  after Transcripts/travel/starts-within-24-hours.transcript:"))
         #expect(report.contains("> Не пришла маршрутная квитанция, а вылет завтра утром."))
         #expect(report.contains("    - < Очередь: приоритетная Ozon Travel. "))
-        #expect(report.contains("    + < Очередь: общая. Среднее время ответа — 5–10 минут"))
+        #expect(report.contains("    + < Очередь: общая. Среднее время ответа специалиста — 5–10 минут"))
         #expect(report.contains("? ticket: topic=travel order=70400001-0001 queue=travel_priority eta=5-10\n    - appeal topic=travel order=70400001-0001 queue=travel_priority eta=5-10\n    + appeal id=transcript-1 topic=travel order=70400001-0001 queue=regular eta=5-10"))
         let passing = Set(results.filter(\.passed).map(\.location.file))
         #expect(passing.contains("Transcripts/travel/starts-in-25-hours.transcript"))
