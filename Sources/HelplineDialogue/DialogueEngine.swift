@@ -266,7 +266,6 @@ public struct DialogueEngine: Sendable {
                        intent: IntentScore?) -> Turn {
         let eligible = eligibleOrders(for: topic, in: c.profile)
         let noted = eligible.first { $0.id == c.order }
-        let changed = c.topic.map { $0 != topic.id } ?? false
         c.topic = topic.id
         if let order = namedOrder(text, entities: entities, among: eligible) {
             c.order = order.id
@@ -278,8 +277,9 @@ public struct DialogueEngine: Sendable {
         }
         c.order = nil
         if topic.needsOrder && !eligible.isEmpty {
-            // The write step's summary names the topic; the order step says it when it changed.
-            let lead = changed ? [prompts.text(.topicChanged, ["topic": topic.title])] : []
+            // The order list starts by naming the chosen topic (a changed one included); the
+            // message step's summary names it anyway.
+            let lead = [prompts.text(.topicChosen, ["topic": topic.title])]
             // Words that fit several orders («samsung», «билет») narrow the choice to those.
             let several = text.isEmpty ? [] : OrderFinder.byTitle(text, among: eligible, ignoring: titleStopwords,
                                                                    kindWords: kindWords)

@@ -7,7 +7,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case resumeTopic = "resume_topic", resumeAfterRefusal = "resume_after_refusal", miss, missSpecialist = "miss_specialist"
     case specialistOption = "specialist_option", ambiguous, noSuchOption = "no_such_option"
     case confirmGuess = "confirm_guess"
-    case orderNoted = "order_noted", generalTopicTitle = "general_topic_title", topicChanged = "topic_changed"
+    case orderNoted = "order_noted", generalTopicTitle = "general_topic_title", topicChosen = "topic_chosen"
     case orderQuestion = "order_question", bookingQuestion = "booking_question", resumeOrder = "resume_order"
     case orderOption = "order_option", orderOptionWithStatus = "order_option_with_status"
     case noOrderOption = "no_order_option", orderUnrecognized = "order_unrecognized"

@@ -28,7 +28,7 @@ struct TopicChangeTests {
         var c = atTracking(engine)
         let reply = engine.handle(text, in: &c, now: Fixture.now).reply
         #expect(reply.state == .chooseOrder && c.topic == "returns")
-        #expect(reply.text.hasPrefix(engine.prompts.text(.topicChanged, ["topic": "Возвраты и возврат денег"])))
+        #expect(reply.text.hasPrefix(engine.prompts.text(.topicChosen, ["topic": "Возвраты и возврат денег"])))
     }
 
     /// A message that only names an order picks it, whatever topic the matcher leans to.
@@ -47,5 +47,15 @@ struct TopicChangeTests {
         Fixture.say(engine, ["1"], in: &c)
         let reply = engine.handle(text, in: &c, now: Fixture.now).reply
         #expect(c.topic == "delivery" && reply.state == .chooseOrder)
+    }
+
+    /// Choosing a topic is acknowledged before the order list, whichever way it was chosen.
+    @Test(arguments: ["3", "Возвраты и возврат денег", "returns"])
+    func topicAcknowledgedBeforeOrders(choice: String) throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        let reply = engine.handle(choice, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder)
+        #expect(reply.text.hasPrefix("Тема: Возвраты и возврат денег.\n"))
     }
 }
