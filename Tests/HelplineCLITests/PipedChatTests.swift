@@ -71,7 +71,7 @@ struct PipedChatTests {
         let blocks = replies(result.stdout)
         try #require(blocks.count == 3, "stdout: \(result.stdout)")
         #expect(blocks[2].contains("Шаг: выбор заказа"))
-        #expect(blocks[2].contains("Тема: delivery"))
+        #expect(blocks[2].contains("Тема: Доставка"))
         #expect(result.stderr.contains("/nonsense"))
     }
 
