@@ -64,6 +64,14 @@ struct PipedChatTests {
         #expect(ticket["messages"] as? [String] == ["Курьер не привёз заказ"])
     }
 
+    /// Piped output is not hard-wrapped: a long line of a reply arrives whole, for the reader to wrap.
+    @Test func pipedOutputIsNotWrapped() throws {
+        let result = try HelplineProcess.run(["chat"], input: "какой номер телефона горячей линии озон\n")
+        #expect(result.status == 0)
+        let line = "• +7 495 232−10−00 — для жителей Москвы и Московской области, на него же можно звонить из-за границы;"
+        #expect(result.stdout.split(separator: "\n").contains { $0 == line }, "stdout: \(result.stdout)")
+    }
+
     /// /state answers on stdout; an unknown command is reported on stderr; /quit ends the chat and later lines are not read.
     @Test func commandsInAPipe() throws {
         let result = try HelplineProcess.run(["chat"], input: "доставка\n/state\n/nonsense\n/quit\n1\n")

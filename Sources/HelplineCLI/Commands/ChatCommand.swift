@@ -30,6 +30,9 @@ struct ChatCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    /// The width replies are laid out at when standard output is not a terminal: no wrapping.
+    static let unwrappedWidth = 1_000_000
+
     /// The intents' labels by id, and the general topic's, for `/state`.
     static func topicTitles(_ bundle: DataBundle) -> [String: String] {
         var titles: [String: String] = [:]
@@ -50,7 +53,9 @@ struct ChatCommand: AsyncParsableCommand {
                                                                 environment: environment))
         let screen: any ChatScreen = json
             ? JSONScreen()
-            : TextScreen(style: style, interactive: interactive, columns: { Terminal.columns() })
+            : TextScreen(style: style, interactive: interactive,
+                         // A pipe or a file gets whole lines: its reader wraps them, if at all.
+                         columns: { Terminal.outputIsTerminal ? Terminal.columns() : Self.unwrappedWidth })
 
         let backend: any ChatBackend
         if let socket {
