@@ -20,6 +20,9 @@ public struct Conversation: Sendable, Hashable, Codable {
     public var lastReply: Reply?
     /// How many appeals this session has made (for their ids).
     public var ticketCount: Int
+    /// What the customer already told before the message step (a story typed instead of a topic),
+    /// in order: the appeal's first messages. Nil when there is none.
+    public var draft: [String]?
 
     public init(id: String, profile: Profile) {
         self.id = id
@@ -32,5 +35,9 @@ public struct Conversation: Sendable, Hashable, Codable {
         self.options = []
         self.lastReply = nil
         self.ticketCount = 0
+        self.draft = nil
     }
+
+    /// The draft's messages, or none.
+    var draftMessages: [String] { draft ?? [] }
 }

@@ -25,6 +25,8 @@ public struct DialogueEngine: Sendable {
     public static let noOrderValue = "no_order"
     /// The option value that starts a new appeal.
     public static let newAppealValue = "new"
+    /// The option value that sends the draft as it is, at the message step.
+    public static let sendValue = "send"
 
     public let matcher: IntentMatcher
     /// The intents: topics for the menu, answers, order steps.
@@ -42,6 +44,14 @@ public struct DialogueEngine: Sendable {
     private let optionKeys: [String: String]
     /// The title stop words, in the form ``OrderFinder`` compares words.
     private let titleStopwords: GenericWords
+    /// The words that name an order of a kind, in the form ``OrderFinder`` compares words.
+    private let kindWords: [String: [WordForm]]
+    /// Reads control words, option labels and «без заказа» through layout, translit and typos.
+    private let reader: PhraseReader
+    /// The control words (not their slash forms) by phrase key.
+    private let commandPhrases: [(key: String, value: Command)]
+    /// The «без заказа» phrases by phrase key.
+    private let noOrderPhrases: [(key: String, value: Bool)]
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -56,10 +66,16 @@ public struct DialogueEngine: Sendable {
         self.menu = menu
         var fixed = menu.flatMap { [$0.key, $0.label, $0.value] }
         fixed += (1...(menu.count + 16)).map(String.init)
-        fixed += [Self.specialistValue, Self.noOrderValue, Self.newAppealValue]
-        fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption].map { prompts.text($0) }
+        fixed += [Self.specialistValue, Self.noOrderValue, Self.newAppealValue, Self.sendValue]
+        fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption, .sendOption].map { prompts.text($0) }
         optionKeys = Dictionary(fixed.map { ($0, DialogueRules.phraseKey($0)) }, uniquingKeysWith: { first, _ in first })
         titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
+        kindWords = rules.kindWords.mapValues { $0.flatMap(WordForms.forms) }
+        reader = PhraseReader(vocabulary: matcher.analyzer.vocabulary)
+        commandPhrases = Command.allCases.flatMap { command in
+            (rules.commands[command] ?? []).filter { !$0.hasPrefix("/") }.map { (DialogueRules.phraseKey($0), command) }
+        }
+        noOrderPhrases = rules.noOrder.map { (DialogueRules.phraseKey($0), true) }
     }
 
     /// An engine on a matcher with the given prompts and rules.
@@ -103,15 +119,22 @@ public struct DialogueEngine: Sendable {
         // The message's phrase key (trimmed, normalized) is what control words, options and
         // «без заказа» are compared by; worked out once for the whole turn.
         let key = DialogueRules.phraseKey(text)
-        if let command = rules.command(forKey: key) {
+        if let command = rules.command(forKey: key) ?? reader.match(text, key: key, in: commandPhrases) {
             return perform(command, &conversation)
         }
+        var turn: Turn
         switch conversation.state {
-        case .chooseTopic: return topicTurn(text, key: key, &conversation)
-        case .chooseOrder: return orderTurn(text, key: key, &conversation)
-        case .write: return writeTurn(text, &conversation, now: now)
-        case .submitted: return submittedTurn(text, key: key, &conversation)
+        case .chooseTopic: turn = topicTurn(text, key: key, &conversation)
+        case .chooseOrder: turn = orderTurn(text, key: key, &conversation)
+        case .write: turn = writeTurn(text, key: key, &conversation, now: now)
+        case .submitted: turn = submittedTurn(text, key: key, &conversation)
         }
+        // An angry or all-capitals message gets a short line of sympathy before the reply.
+        if rules.isUpset(text) {
+            turn.reply.text = prompts.text(.sympathy) + "\n" + turn.reply.text
+            conversation.lastReply = turn.reply
+        }
+        return turn
     }
 
     /// The current reply again, changing nothing.
@@ -132,16 +155,18 @@ public struct DialogueEngine: Sendable {
         }
         let classification = classifier.classify(text)
         let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        let story = isStory(classification.analysis) ? text : nil
         guard classification.intent != Classification.none, let best = catalog.intent(classification.intent) else {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
                 : OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: c.profile.orders,
-                                           ignoring: titleStopwords)
+                                           ignoring: titleStopwords, kindWords: kindWords)
             if let order = named {
                 c.order = order.id
                 c.misses = 0
                 return topicStep(&c, lead: [prompts.text(.orderNoted, ["order": orderReference(order)])], intent: score)
             }
+            keep(story, &c)
             c.misses += 1
             if c.misses >= rules.missesBeforeSpecialist {
                 let lead = prompts.text(.missSpecialist, ["specialist": prompts.text(.specialistOption)])
@@ -150,9 +175,25 @@ public struct DialogueEngine: Sendable {
             return topicStep(&c, lead: [prompts.text(.miss)], intent: score)
         }
         var chosen = best
+        // A weak guess is not acted on: the likeliest topics and a specialist are offered, and the
+        // message is kept (as the draft, and the order it names) for whichever is chosen.
+        if !classification.isAmbiguous, classification.confidence < rules.freeText.confirmBelow,
+           best.kind == .topic || best.kind == .info {
+            keep(story, &c)
+            let named = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
+            if named.count == 1 { c.order = named.first?.id }
+            c.misses = 0
+            var options = likeliest(classification).enumerated().map { index, intent in
+                ReplyOption(key: String(index + 1), label: intent.title, value: intent.id)
+            }
+            options.append(ReplyOption(key: String(options.count + 1), label: prompts.text(.specialistOption),
+                                       value: Self.specialistValue))
+            return say(&c, [prompts.text(.confirmGuess)], options: options, intent: score)
+        }
         if classification.isAmbiguous {
             let candidates = ambiguityCandidates(classification)
             if candidates.count >= 2 {
+                keep(story, &c)
                 c.misses = 0
                 let options = candidates.enumerated().map { index, intent in
                     ReplyOption(key: String(index + 1), label: intent.title, value: intent.id)
@@ -165,7 +206,7 @@ public struct DialogueEngine: Sendable {
             chosen = only
         }
         return select(chosen, &c, text: Self.orderText(text, classification.analysis),
-                      entities: classification.entities, intent: score)
+                      entities: classification.entities, intent: score, story: story, analysis: classification.analysis)
     }
 
     /// The intents to offer when the best few are too close: the best and the runners-up within the
@@ -181,6 +222,17 @@ public struct DialogueEngine: Sendable {
         }.prefix(3).map { $0 }
     }
 
+    /// The best and the next likeliest topics or answers, at most three, for a weak guess.
+    private func likeliest(_ classification: Classification) -> [Intent] {
+        var seen: Set<String> = []
+        let ids = [classification.intent] + classification.alternatives.map(\.intent)
+        return ids.compactMap { id in
+            guard seen.insert(id).inserted, let intent = catalog.intent(id),
+                  intent.kind == .topic || intent.kind == .info else { return nil }
+            return intent
+        }.prefix(3).map { $0 }
+    }
+
     /// Acts on a chosen option value: a topic or intent id, or the specialist.
     private func choose(_ value: String, _ c: inout Conversation, intent: IntentScore?) -> Turn {
         if value == Self.specialistValue { return specialist(&c, topic: rules.generalTopic, intent: intent) }
@@ -189,15 +241,20 @@ public struct DialogueEngine: Sendable {
     }
 
     /// Acts on a recognised intent at the topic step.
+    /// `story` is the message when it tells the problem: it becomes the draft if the flow goes on.
     private func select(_ intent: Intent, _ c: inout Conversation, text: String, entities: [Entity],
-                        intent score: IntentScore?) -> Turn {
+                        intent score: IntentScore?, story: String? = nil, analysis: Analysis? = nil) -> Turn {
         c.misses = 0
         switch intent.kind {
         case .topic:
+            keep(story, &c)
             return begin(intent, &c, text: text, entities: entities, intent: score)
         case .info:
-            return topicStep(&c, lead: [answer(intent)], intent: score, prompt: .resumeTopic)
+            // After a refusal, «Если остались вопросы» would read as if something had been answered.
+            let resume: Prompt = rules.freeText.refusals.contains(intent.id) ? .resumeAfterRefusal : .resumeTopic
+            return topicStep(&c, lead: [answer(intent, to: analysis, for: c.profile)], intent: score, prompt: resume)
         case .control:
+            keep(story, &c)
             return specialist(&c, topic: rules.generalTopic, intent: score)
         case .smalltalk:
             return topicStep(&c, lead: smalltalk(intent), intent: score)
@@ -222,9 +279,31 @@ public struct DialogueEngine: Sendable {
         }
         c.order = nil
         if topic.needsOrder && !eligible.isEmpty {
-            return orderStep(&c, topic: topic, intent: intent)
+            // The order list starts by naming the chosen topic (a changed one included); the
+            // message step's summary names it anyway.
+            let lead = [prompts.text(.topicChosen, ["topic": topic.title])]
+            // Words that fit several orders («samsung», «билет») narrow the choice to those.
+            let several = text.isEmpty ? [] : OrderFinder.byTitle(text, among: eligible, ignoring: titleStopwords,
+                                                                   kindWords: kindWords)
+            return orderStep(&c, topic: topic, lead: lead, intent: intent, only: several.count > 1 ? several : nil)
         }
         return writeStep(&c, intent: intent)
+    }
+
+    /// A topic other than `current` that the classification is sure of (at least `minimum`, not ambiguous).
+    private func switchedTopic(_ classification: Classification, from current: Intent, minimum: Double) -> Intent? {
+        guard classification.intent != current.id, !classification.isAmbiguous, classification.confidence >= minimum,
+              let intent = catalog.intent(classification.intent), intent.kind == .topic else { return nil }
+        return intent
+    }
+
+    /// Whether a message is nothing but an order's number or its title words.
+    private func namesOnlyAnOrder(_ text: String, _ classification: Classification, byNumber: [Order],
+                                  among orders: [Order]) -> Bool {
+        let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
+        if byNumber.count == 1 && letterWords <= 1 { return true }
+        return OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: orders,
+                                        ignoring: titleStopwords, kindWords: kindWords) != nil
     }
 
     /// Straight to the message step, e.g. when the customer asks for a specialist.
@@ -247,40 +326,66 @@ public struct DialogueEngine: Sendable {
             if option.value == Self.noOrderValue { return pickOrder(nil, &c, intent: nil) }
             if let order = offered.first(where: { $0.id == option.value }) { return pickOrder(order, &c, intent: nil) }
         }
-        if rules.meansNoOrder(key: key) { return pickOrder(nil, &c, intent: nil) }
+        if rules.meansNoOrder(key: key) || reader.match(text, key: key, in: noOrderPhrases) != nil {
+            return pickOrder(nil, &c, intent: nil)
+        }
         if let number = bareNumber(key: key) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
         }
         let classification = classifier.classify(text)
         let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        let story = isStory(classification.analysis) ? text : nil
         let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
-        if byNumber.count == 1, let order = byNumber.first { return pickOrder(order, &c, intent: score) }
+        // A different topic the matcher is sure of wins over a product word or an order number in
+        // the same message («хочу вернуть наушники, не подошли» at the tracking step); a message
+        // that only names an order («наушники», «31415926-0001») stays an order pick.
+        if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
+           !namesOnlyAnOrder(text, classification, byNumber: byNumber, among: offered) {
+            keep(story, &c)
+            return begin(other, &c, text: Self.orderText(text, classification.analysis),
+                         entities: classification.entities, intent: score)
+        }
+        if byNumber.count == 1, let order = byNumber.first {
+            keep(story, &c)
+            return pickOrder(order, &c, intent: score)
+        }
         if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities) {
-            return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnknown, ["number": number])], intent: score)
+            return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnknown, offered), ["number": number])],
+                             intent: score)
         }
         let byTitle = OrderFinder.byTitle(Self.orderText(text, classification.analysis), among: offered,
-                                          ignoring: titleStopwords)
-        if byTitle.count == 1, let order = byTitle.first { return pickOrder(order, &c, intent: score) }
+                                          ignoring: titleStopwords, kindWords: kindWords)
+        if byTitle.count == 1, let order = byTitle.first {
+            keep(story, &c)
+            return pickOrder(order, &c, intent: score)
+        }
         if byNumber.count > 1 || byTitle.count > 1 {
-            return orderStep(&c, topic: topic, lead: [prompts.text(.orderAmbiguous)], intent: score)
+            keep(story, &c)
+            let several = byNumber.count > 1 ? byNumber : byTitle
+            return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, several))],
+                             intent: score, only: several)
         }
         if classification.intent != Classification.none, !classification.isAmbiguous,
            let intent = catalog.intent(classification.intent) {
             switch intent.kind {
             case .info:
-                return orderStep(&c, topic: topic, lead: [answer(intent)], intent: score, prompt: .resumeOrder)
+                return orderStep(&c, topic: topic, lead: [answer(intent, to: classification.analysis, for: c.profile)], intent: score,
+                                 prompt: wording(.resumeOrder, offered))
             case .smalltalk:
-                return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score, prompt: .resumeOrder)
+                return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score,
+                                 prompt: wording(.resumeOrder, offered))
             case .control:
+                keep(story, &c)
                 return pickOrder(nil, &c, intent: score)
-            case .topic where intent.id != topic.id:
+            case .topic where intent.id != topic.id && classification.confidence >= rules.freeText.confirmBelow:
+                keep(story, &c)
                 return begin(intent, &c, text: Self.orderText(text, classification.analysis),
                              entities: classification.entities, intent: score)
             case .topic:
                 break
             }
         }
-        return orderStep(&c, topic: topic, lead: [prompts.text(.orderUnrecognized)], intent: score)
+        return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnrecognized, offered))], intent: score)
     }
 
     private func pickOrder(_ order: Order?, _ c: inout Conversation, intent: IntentScore?) -> Turn {
@@ -290,20 +395,39 @@ public struct DialogueEngine: Sendable {
 
     // MARK: - The message step
 
-    private func writeTurn(_ text: String, _ c: inout Conversation, now: Date) -> Turn {
+    private func writeTurn(_ text: String, key: String, _ c: inout Conversation, now: Date) -> Turn {
         if isBlank(text) { return writeStep(&c, lead: [prompts.text(.emptyText)], summary: false) }
+        if !c.draftMessages.isEmpty, let option = chosenOption(text, key: key, in: c.options),
+           option.value == Self.sendValue {
+            return submit(c.draftMessages, &c, now: now)
+        }
+        // A clear information question is answered; the customer stays here, the draft kept.
+        let classification = classifier.classify(text)
+        if let question = answerableQuestion(classification) {
+            let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+            return writeStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score,
+                             summary: false, prompt: .resumeWrite)
+        }
+        return submit(c.draftMessages + [text], &c, now: now)
+    }
+
+    /// Files the appeal with `messages` (the draft, then what was typed at the message step).
+    private func submit(_ messages: [String], _ c: inout Conversation, now: Date) -> Turn {
         let topic = c.topic ?? rules.generalTopic
         let order = c.order.flatMap { id in c.profile.orders.first { $0.id == id } }
         let queue = rules.queue(topic: topic, order: order, profile: c.profile, now: now)
         c.ticketCount += 1
         let ticket = Ticket(id: appealNumbering.number(for: c), topic: topic, order: c.order, queue: queue,
-                            etaMinutes: rules.eta(queue), messages: [text], createdAt: now)
+                            etaMinutes: rules.eta(queue), messages: messages, createdAt: now)
         c.ticket = ticket
+        c.draft = nil
         c.topic = topic
         c.state = .submitted
         var lines = [
             prompts.text(.ticketCreated, ["ticket": ticket.id]),
-            prompts.text(.ticketDetails, ["topic": topicTitle(topic), "order": orderDescription(c)]),
+            c.order == nil
+                ? prompts.text(.ticketDetailsNoOrder, ["topic": topicTitle(topic)])
+                : prompts.text(wording(.ticketDetails, chosenOrders(c)), ["topic": topicTitle(topic), "order": orderDescription(c)]),
             prompts.text(.ticketQueue, ["queue": prompts.queueName(queue),
                                         "wait": prompts.queueWait(queue, etaMinutes: ticket.etaMinutes)]),
         ]
@@ -324,23 +448,27 @@ public struct DialogueEngine: Sendable {
         }
         let classification = classifier.classify(text)
         let score = IntentScore(id: classification.intent, confidence: classification.confidence)
-        // An information question is answered, and still goes to the specialist with the appeal:
-        // a follow-up that merely sounds like a question is never lost. Bare small talk and control
-        // phrases («спасибо», «позовите оператора») are answered without being added.
-        var lead: [String] = []
+        // The same rule as at the message step: a clear, short information question is answered and
+        // not added (it is a question to the assistant); bare small talk and control phrases
+        // («спасибо», «позовите оператора») get their reply. Everything else — longer messages,
+        // unclear ones, questions inside a story — is added to the appeal and nothing is lost.
+        if let question = answerableQuestion(classification) {
+            return submittedStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score)
+        }
         if classification.intent != Classification.none, !classification.isAmbiguous,
            let intent = catalog.intent(classification.intent) {
             let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
             switch intent.kind {
-            case .info: lead = [answer(intent)]
-            case .smalltalk where bare: return submittedStep(&c, lead: smalltalk(intent), intent: score)
+            case .smalltalk where bare:
+                // «спасибо», «пока»: the short reply alone — no reminder about the open appeal.
+                return say(&c, smalltalk(intent), options: submittedOptions(), intent: score)
             case .control where bare: return submittedStep(&c, lead: [], intent: score)
-            case .smalltalk, .control, .topic: break
+            case .info, .smalltalk, .control, .topic: break
             }
         }
         ticket.messages.append(text)
         c.ticket = ticket
-        return say(&c, lead + [prompts.text(.appended, ["ticket": ticket.id])], options: submittedOptions(),
+        return say(&c, [prompts.text(.appended, ["ticket": ticket.id])], options: submittedOptions(),
                    intent: score, effects: [.appendToTicket(id: ticket.id, message: text)])
     }
 
@@ -352,14 +480,14 @@ public struct DialogueEngine: Sendable {
             c.order = nil
             return topicStep(&c, lead: [prompts.text(.backAtStart)])
         case (.back, .chooseOrder):
-            return startOver(&c, lead: [prompts.text(.backToTopics)])
+            return startOver(&c, lead: [prompts.text(.backToTopics)], keepDraft: true)
         case (.back, .write):
             if let id = c.topic, let topic = catalog.intent(id), topic.kind == .topic, topic.needsOrder,
                !eligibleOrders(for: topic, in: c.profile).isEmpty {
                 c.order = nil
                 return orderStep(&c, topic: topic, lead: [prompts.text(.backToOrders)])
             }
-            return startOver(&c, lead: [prompts.text(.backToTopics)])
+            return startOver(&c, lead: [prompts.text(.backToTopics)], keepDraft: true)
         case (.back, .submitted):
             let id = c.ticket?.id ?? ""
             return startOver(&c, lead: [prompts.text(.backAfterSubmit, ["ticket": id])])
@@ -378,12 +506,14 @@ public struct DialogueEngine: Sendable {
         }
     }
 
-    /// Back to the topic menu with a clean draft; a stored appeal stays stored.
-    private func startOver(_ c: inout Conversation, lead: [String]) -> Turn {
+    /// Back to the topic menu with a clean draft (unless `keepDraft`: one step back keeps what the
+    /// customer wrote); a stored appeal stays stored.
+    private func startOver(_ c: inout Conversation, lead: [String], keepDraft: Bool = false) -> Turn {
         c.topic = nil
         c.order = nil
         c.ticket = nil
         c.misses = 0
+        if !keepDraft { c.draft = nil }
         return topicStep(&c, lead: lead)
     }
 
@@ -399,11 +529,11 @@ public struct DialogueEngine: Sendable {
 
     /// The order step's reply with the eligible orders and «Без заказа» as options.
     private func orderStep(_ c: inout Conversation, topic: Intent, lead: [String] = [], intent: IntentScore? = nil,
-                           prompt: Prompt? = nil) -> Turn {
+                           prompt: Prompt? = nil, only: [Order]? = nil) -> Turn {
         c.state = .chooseOrder
         c.topic = topic.id
-        let orders = eligibleOrders(for: topic, in: c.profile)
-        let noOrder = prompts.text(.noOrderOption)
+        let orders = only ?? eligibleOrders(for: topic, in: c.profile)
+        let noOrder = prompts.text(wording(.noOrderOption, orders))
         var options = orders.enumerated().map { index, order in
             let label = order.status.isEmpty
                 ? prompts.text(.orderOption, ["title": order.title, "id": order.id])
@@ -411,13 +541,13 @@ public struct DialogueEngine: Sendable {
             return ReplyOption(key: String(index + 1), label: label, value: order.id)
         }
         options.append(ReplyOption(key: String(orders.count + 1), label: noOrder, value: Self.noOrderValue))
-        let question: Prompt = prompt ?? (orders.allSatisfy(\.kind.isTravel) ? .bookingQuestion : .orderQuestion)
+        let question: Prompt = prompt ?? wording(.orderQuestion, orders)
         return say(&c, lead + [prompts.text(question, ["no_order": noOrder])], options: options, intent: intent)
     }
 
     /// The message step's reply: what was chosen, then the request to write.
     private func writeStep(_ c: inout Conversation, lead: [String] = [], intent: IntentScore? = nil,
-                           summary: Bool = true) -> Turn {
+                           summary: Bool = true, prompt: Prompt = .write) -> Turn {
         c.state = .write
         c.misses = 0
         var lines = lead
@@ -425,10 +555,19 @@ public struct DialogueEngine: Sendable {
             let topic = topicTitle(c.topic ?? rules.generalTopic)
             lines.append(c.order == nil
                 ? prompts.text(.writeSummary, ["topic": topic])
-                : prompts.text(.writeSummaryOrder, ["topic": topic, "order": orderDescription(c)]))
+                : prompts.text(wording(.writeSummaryOrder, chosenOrders(c)), ["topic": topic, "order": orderDescription(c)]))
         }
-        lines.append(prompts.text(.write))
-        return say(&c, lines, options: [], intent: intent)
+        let draft = c.draftMessages
+        if draft.isEmpty {
+            lines.append(prompts.text(prompt))
+            lines.append(prompts.text(.navigationHint))
+            return say(&c, lines, options: [], intent: intent)
+        }
+        lines.append(prompts.text(.draftShown, ["draft": draft.joined(separator: "\n")]))
+        lines.append(prompts.text(.writeWithDraft, ["send": prompts.text(.sendOption)]))
+        lines.append(prompts.text(.navigationHint))
+        return say(&c, lines, options: [ReplyOption(key: "1", label: prompts.text(.sendOption), value: Self.sendValue)],
+                   intent: intent)
     }
 
     /// A reply in the submitted state that leaves the appeal as it is.
@@ -487,7 +626,7 @@ public struct DialogueEngine: Sendable {
     private func namedOrder(_ text: String, entities: [Entity], among orders: [Order]) -> Order? {
         let byNumber = OrderFinder.byNumber(text, entities: entities, among: orders)
         if !byNumber.isEmpty { return byNumber.count == 1 ? byNumber.first : nil }
-        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: titleStopwords)
+        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: titleStopwords, kindWords: kindWords)
         return byTitle.count == 1 ? byTitle.first : nil
     }
 
@@ -497,11 +636,17 @@ public struct DialogueEngine: Sendable {
         let trimmed = text.trimmingWhitespace()
         guard !key.isEmpty else { return nil }
         func optionKey(_ text: String) -> String { optionKeys[text] ?? DialogueRules.phraseKey(text) }
-        return options.first { option in
+        let exact = options.first { option in
             // Typed exactly as shown: no need to normalize (the phrase keys would be equal too).
             trimmed == option.value || trimmed == option.key
                 || key == optionKey(option.key) || key == optionKey(option.label) || key == optionKey(option.value)
         }
+        if let exact { return exact }
+        // In the wrong layout, in translit or with a typo: the labels and values, not the numbers.
+        let phrases = options.flatMap { option in
+            [(key: optionKey(option.label), value: option), (key: optionKey(option.value), value: option)]
+        }
+        return reader.match(text, key: key, in: phrases)
     }
 
     /// A short number typed alone (an option that does not exist), as typed.
@@ -517,9 +662,48 @@ public struct DialogueEngine: Sendable {
         }
     }
 
-    /// An info intent's answer from its file.
-    private func answer(_ intent: Intent) -> String {
-        let text = intent.answer?.trimmingWhitespace() ?? ""
+    /// The information intent a message clearly asks about, when it is a question to answer rather
+    /// than a message for the specialist: sure enough, short enough, and not one of the intents that
+    /// are sent on (`free_text` in config/dialogue.yaml).
+    private func answerableQuestion(_ classification: Classification) -> Intent? {
+        let rules = rules.freeText
+        guard classification.intent != Classification.none, !classification.isAmbiguous,
+              classification.confidence >= rules.questionMinConfidence,
+              classification.analysis.words.count <= rules.questionMaxWords,
+              !rules.sendInsteadOfAnswer.contains(classification.intent),
+              let intent = catalog.intent(classification.intent), intent.kind == .info else { return nil }
+        return intent
+    }
+
+    /// Whether a message tells the problem (long enough to be the appeal's first message), as
+    /// opposed to naming a topic or an order.
+    private func isStory(_ analysis: Analysis) -> Bool {
+        analysis.words.count { word in word.contains(where: \.isLetter) } >= rules.freeText.draftMinWords
+    }
+
+    /// Adds a story to the draft.
+    private func keep(_ story: String?, _ c: inout Conversation) {
+        guard let story else { return }
+        c.draft = c.draftMessages + [story]
+    }
+
+    /// An info intent's answer from its file: the first variant whose condition the message or
+    /// the customer meets (the Travel line first for a question about Travel's phone, the seller
+    /// priority first for a Premium seller), else the main answer.
+    private func answer(_ intent: Intent, to analysis: Analysis? = nil, for profile: Profile? = nil) -> String {
+        let words = analysis.map { Set($0.words + Normalizer.normalize($0.original).split(separator: " ").map(String.init)) } ?? []
+        let flags: Set<String> = profile.map { p in
+            Set([p.premium ? "premium" : nil, p.seller ? "seller" : nil, p.premiumSeller ? "premium_seller" : nil,
+                 p.corporate ? "corporate" : nil].compactMap { $0 })
+        } ?? []
+        let chosen = intent.answerVariants.first { variant in
+            variant.profile.contains(where: flags.contains)
+                || variant.words.contains { prefix in
+                    let prefix = Normalizer.normalize(prefix)
+                    return words.contains { $0.hasPrefix(prefix) }
+                }
+        }
+        let text = (chosen?.text ?? intent.answer)?.trimmingWhitespace() ?? ""
         return text.isEmpty ? prompts.text(.infoMissing, ["topic": intent.title]) : text
     }
 
@@ -536,11 +720,33 @@ public struct DialogueEngine: Sendable {
         return id == rules.generalTopic ? prompts.text(.generalTopicTitle) : id
     }
 
-    /// «№ 12345678-0001 (Наушники …)» for the chosen order, or «без заказа».
+    /// The booking form of an order prompt when every order in question is a travel booking:
+    /// bookings are called bookings throughout the Travel flow.
+    private func wording(_ prompt: Prompt, _ orders: [Order]) -> Prompt {
+        guard !orders.isEmpty, orders.allSatisfy(\.kind.isTravel) else { return prompt }
+        switch prompt {
+        case .orderQuestion: return .bookingQuestion
+        case .resumeOrder: return .resumeBooking
+        case .orderUnrecognized: return .bookingUnrecognized
+        case .orderUnknown: return .bookingUnknown
+        case .orderAmbiguous: return .bookingAmbiguous
+        case .noOrderOption: return .noBookingOption
+        case .writeSummaryOrder: return .writeSummaryBooking
+        case .ticketDetails: return .ticketDetailsBooking
+        default: return prompt
+        }
+    }
+
+    /// «№ 12345678-0001 (Наушники …)» for the chosen order.
     private func orderDescription(_ c: Conversation) -> String {
-        guard let id = c.order else { return prompts.text(.noOrderValue) }
+        guard let id = c.order else { return "" }
         guard let order = c.profile.orders.first(where: { $0.id == id }) else { return id }
         return orderReference(order)
+    }
+
+    /// The chosen order as a list of one (none when there is none).
+    private func chosenOrders(_ c: Conversation) -> [Order] {
+        c.order.flatMap { id in c.profile.orders.first { $0.id == id } }.map { [$0] } ?? []
     }
 
     private func orderReference(_ order: Order) -> String {

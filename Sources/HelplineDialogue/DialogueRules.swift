@@ -42,6 +42,63 @@ public struct DialogueRules: Sendable, Hashable {
         }
     }
 
+    /// How free text is weighed: when a message is a story worth keeping, when a guess is sure
+    /// enough to act on, when a question is answered rather than sent to the specialist.
+    public struct FreeText: Sendable, Hashable, Codable {
+        /// A message of at least this many words (that is not answered in place) becomes the
+        /// appeal's draft: the customer does not type the story again at the message step.
+        public var draftMinWords: Int
+        /// Below this confidence a topic or answer is not acted on: the likeliest few are offered.
+        public var confirmBelow: Double
+        /// At the order step, a different topic at least this sure replaces the chosen one.
+        public var switchTopicMinConfidence: Double
+        /// At the message step and after the appeal, an information question at least this sure
+        /// and at most `questionMaxWords` words long is answered instead of being sent.
+        public var questionMinConfidence: Double
+        public var questionMaxWords: Int
+        /// Information intents that are sent to the specialist rather than answered at the message step.
+        public var sendInsteadOfAnswer: [String]
+        /// Information intents whose answer is a refusal: no «Если остались вопросы» after them.
+        public var refusals: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case draftMinWords = "draft_min_words"
+            case confirmBelow = "confirm_below"
+            case switchTopicMinConfidence = "switch_topic_min_confidence"
+            case questionMinConfidence = "question_min_confidence"
+            case questionMaxWords = "question_max_words"
+            case sendInsteadOfAnswer = "send_instead_of_answer"
+            case refusals
+        }
+
+        public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
+                    questionMinConfidence: Double = 0.8, questionMaxWords: Int = 12,
+                    sendInsteadOfAnswer: [String] = ["unsupported"], refusals: [String] = ["unsupported"]) {
+            self.draftMinWords = draftMinWords
+            self.confirmBelow = confirmBelow
+            self.switchTopicMinConfidence = switchTopicMinConfidence
+            self.questionMinConfidence = questionMinConfidence
+            self.questionMaxWords = questionMaxWords
+            self.sendInsteadOfAnswer = sendInsteadOfAnswer
+            self.refusals = refusals
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let defaults = FreeText()
+            draftMinWords = try c.decodeIfPresent(Int.self, forKey: .draftMinWords) ?? defaults.draftMinWords
+            confirmBelow = try c.decodeIfPresent(Double.self, forKey: .confirmBelow) ?? defaults.confirmBelow
+            switchTopicMinConfidence = try c.decodeIfPresent(Double.self, forKey: .switchTopicMinConfidence)
+                ?? defaults.switchTopicMinConfidence
+            questionMinConfidence = try c.decodeIfPresent(Double.self, forKey: .questionMinConfidence)
+                ?? defaults.questionMinConfidence
+            questionMaxWords = try c.decodeIfPresent(Int.self, forKey: .questionMaxWords) ?? defaults.questionMaxWords
+            sendInsteadOfAnswer = try c.decodeIfPresent([String].self, forKey: .sendInsteadOfAnswer)
+                ?? defaults.sendInsteadOfAnswer
+            refusals = try c.decodeIfPresent([String].self, forKey: .refusals) ?? defaults.refusals
+        }
+    }
+
     /// The path of the rules inside a data bundle.
     public static let path = "config/dialogue.yaml"
 
@@ -62,6 +119,33 @@ public struct DialogueRules: Sendable, Hashable {
     /// Wait estimates in minutes, `[low, high]`.
     public var queues: [Queue: [Int]]
     public var travelPriority: TravelPriority
+    public var freeText: FreeText
+    /// Words that name an order of a kind without being in its title («самолет», «билет» for a
+    /// flight), by order kind.
+    public var kindWords: [String: [String]]
+    /// What marks a message as angry: its words, and the share of capitals among its letters.
+    public var upset: Upset
+
+    /// What marks a message as angry or shouted, for a line of sympathy before the reply.
+    public struct Upset: Sendable, Hashable, Codable {
+        /// Word starts (normalized) that show anger: «безобраз», «достали».
+        public var words: [String]
+        /// A message with at least `capsMinLetters` letters, at least this share of them capitals, is shouted.
+        public var capsShare: Double
+        public var capsMinLetters: Int
+
+        enum CodingKeys: String, CodingKey {
+            case words
+            case capsShare = "caps_share"
+            case capsMinLetters = "caps_min_letters"
+        }
+
+        public init(words: [String] = [], capsShare: Double = 0.7, capsMinLetters: Int = 10) {
+            self.words = words
+            self.capsShare = capsShare
+            self.capsMinLetters = capsMinLetters
+        }
+    }
 
     /// Normalized control phrase → command.
     private var commandIndex: [String: Command]
@@ -69,7 +153,8 @@ public struct DialogueRules: Sendable, Hashable {
 
     public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
                 travelTopics: [String], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
-                queues: [Queue: [Int]], travelPriority: TravelPriority) {
+                queues: [Queue: [Int]], travelPriority: TravelPriority, freeText: FreeText = FreeText(),
+                kindWords: [String: [String]] = [:], upset: Upset = Upset()) {
         self.commands = commands
         self.noOrder = noOrder
         self.titleStopwords = titleStopwords
@@ -80,6 +165,9 @@ public struct DialogueRules: Sendable, Hashable {
         self.missesBeforeSpecialist = missesBeforeSpecialist
         self.queues = queues
         self.travelPriority = travelPriority
+        self.freeText = freeText
+        self.kindWords = kindWords
+        self.upset = upset
         var index: [String: Command] = [:]
         for command in Command.allCases {
             for phrase in commands[command] ?? [] {
@@ -126,7 +214,8 @@ public struct DialogueRules: Sendable, Hashable {
                   generalTopic: file.generalTopic,
                   travelTopics: file.travelTopics, travelKinds: file.travelKinds, goodsKinds: file.goodsKinds,
                   missesBeforeSpecialist: max(1, file.missesBeforeSpecialist), queues: queues,
-                  travelPriority: file.travelPriority)
+                  travelPriority: file.travelPriority, freeText: file.freeText ?? FreeText(),
+                  kindWords: file.kindWords ?? [:], upset: file.upset ?? Upset())
     }
 
     /// Reads `config/dialogue.yaml` from a data bundle.
@@ -162,6 +251,20 @@ public struct DialogueRules: Sendable, Hashable {
     public func orderKinds(for topic: Intent) -> Set<String> {
         if !topic.orderKinds.isEmpty { return Set(topic.orderKinds) }
         return Set(travelTopics.contains(topic.id) ? travelKinds : goodsKinds)
+    }
+
+    /// Whether a message is angry (one of the `upset` words) or shouted (mostly capitals).
+    public func isUpset(_ text: String) -> Bool {
+        let letters = text.filter(\.isLetter)
+        if letters.count >= upset.capsMinLetters {
+            let capitals = letters.filter(\.isUppercase).count
+            if Double(capitals) >= upset.capsShare * Double(letters.count) { return true }
+        }
+        let words = Normalizer.normalize(text).split(separator: " ")
+        return upset.words.contains { start in
+            let start = Normalizer.normalize(start)
+            return !start.isEmpty && words.contains { $0.hasPrefix(start) }
+        }
     }
 
     /// The wait estimate of a queue, `[low, high]` minutes.
@@ -218,6 +321,9 @@ private struct RulesFile: Decodable {
     var missesBeforeSpecialist: Int
     var queues: [String: [Int]]
     var travelPriority: DialogueRules.TravelPriority
+    var freeText: DialogueRules.FreeText?
+    var kindWords: [String: [String]]?
+    var upset: DialogueRules.Upset?
 
     enum CodingKeys: String, CodingKey {
         case commands, queues
@@ -229,5 +335,8 @@ private struct RulesFile: Decodable {
         case goodsKinds = "goods_kinds"
         case missesBeforeSpecialist = "misses_before_specialist"
         case travelPriority = "travel_priority"
+        case freeText = "free_text"
+        case kindWords = "kind_words"
+        case upset
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HelplineText
 
 /// Finds which of a customer's orders a message names: by order number in any spelling, or by a
@@ -23,36 +24,78 @@ enum OrderFinder {
         return String(match.output)
     }
 
-    /// The orders one of whose distinctive title words the message contains: a title word found
-    /// in no other offered order's title, compared by stem («наушников» finds «Наушники»).
-    /// Words in `ignoring` (generic words such as «товар») never count.
-    static func byTitle(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([])) -> [Order] {
-        func meaningful(_ text: String) -> [WordForm] {
-            WordForms.forms(text).filter { !generic.contains($0) }
-        }
-        let said = meaningful(text)
+    /// The orders a message names by the words of their titles: each order scores the message's
+    /// words found among its title's forms (``titleForms(_:ignoring:kindWords:)``), compared by
+    /// stem («наушников» finds «Наушники»), and the orders with the best score are returned — one
+    /// when a word tells it apart, several when the words fit them equally («samsung» with two
+    /// Samsung orders). Words in `ignoring` (generic words such as «товар») never count.
+    ///
+    /// Linear in the number of orders: each order's title is read once and compared with the
+    /// message's few words. `work` counts the word comparisons made.
+    static func byTitle(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
+                        kindWords: [String: [WordForm]] = [:], work: inout Int) -> [Order] {
+        let said = sayings(text, ignoring: generic)
         guard !said.isEmpty else { return [] }
-        let titles = orders.map { meaningful($0.title) }
-        return orders.indices.compactMap { index in
-            let distinctive = titles[index].filter { word in
-                !titles.indices.contains { other in
-                    other != index && titles[other].contains { WordForms.same($0, word) }
-                }
+        var best = 0
+        var found: [Order] = []
+        for order in orders {
+            let forms = titleForms(order, ignoring: generic, kindWords: kindWords)
+            var score = 0
+            for word in said {
+                work += forms.count
+                if forms.contains(where: { WordForms.names($0, word) }) { score += 1 }
             }
-            let named = distinctive.contains { word in said.contains { WordForms.same($0, word) } }
-            return named ? orders[index] : nil
+            if score > best {
+                best = score
+                found = [order]
+            } else if score == best && score > 0 {
+                found.append(order)
+            }
         }
+        return found
     }
 
-    /// The one order a message consists of: every meaningful word of the message is a word of that
-    /// order's title and at least one is distinctive («наушников», «Мастер и Маргарита»). Stricter
-    /// than ``byTitle(_:among:ignoring:)``, for messages that were not understood as anything else.
-    static func byTitleAlone(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([])) -> Order? {
-        let said = WordForms.forms(text).filter { !generic.contains($0) }
-        let candidates = byTitle(text, among: orders, ignoring: generic)
+    /// ``byTitle(_:among:ignoring:kindWords:work:)`` without counting.
+    static func byTitle(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
+                        kindWords: [String: [WordForm]] = [:]) -> [Order] {
+        var work = 0
+        return byTitle(text, among: orders, ignoring: generic, kindWords: kindWords, work: &work)
+    }
+
+    /// The one order a message consists of: every meaningful word of the message is one of that
+    /// order's title forms («наушников», «Мастер и Маргарита», «пылесос»). Stricter than
+    /// ``byTitle(_:among:ignoring:kindWords:work:)``, for messages not understood as anything else.
+    static func byTitleAlone(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
+                             kindWords: [String: [WordForm]] = [:]) -> Order? {
+        let said = sayings(text, ignoring: generic)
+        let candidates = byTitle(text, among: orders, ignoring: generic, kindWords: kindWords)
         guard candidates.count == 1, let order = candidates.first else { return nil }
-        let title = WordForms.forms(order.title)
-        return said.allSatisfy { word in title.contains { WordForms.same($0, word) } } ? order : nil
+        let forms = titleForms(order, ignoring: generic, kindWords: kindWords)
+        return said.allSatisfy { word in forms.contains { WordForms.names($0, word) } } ? order : nil
+    }
+
+    /// The message's meaningful words, hyphenated ones also read apart.
+    static func sayings(_ text: String, ignoring generic: GenericWords) -> [WordForm] {
+        WordForms.words(text).flatMap(WordForms.parts).map(WordForm.init).filter { !generic.contains($0) }
+    }
+
+    /// The forms an order is known by: its title's words (hyphenated ones also apart and joined:
+    /// «Робот-пылесос» is «робот», «пылесос», «роботпылесос»), the Russian readings of its Latin
+    /// words («Samsung» is also «самсунг»), and the category words of its kind («самолет», «билет»
+    /// for a flight).
+    static func titleForms(_ order: Order, ignoring generic: GenericWords, kindWords: [String: [WordForm]]) -> [WordForm] {
+        var words: [String] = []
+        for word in WordForms.words(order.title) {
+            for part in WordForms.parts(word) {
+                words.append(part)
+                if part.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) }) {
+                    words += Readings.transliterations(part, limit: 4)
+                }
+            }
+        }
+        var seen: Set<String> = []
+        let forms = words.filter { seen.insert($0).inserted }.map(WordForm.init).filter { !generic.contains($0) }
+        return forms + (kindWords[order.kind.rawValue] ?? [])
     }
 
     /// The ASCII digits of a string, in order.
@@ -108,6 +151,22 @@ enum WordForms {
     /// ``words(_:)`` with their stems.
     static func forms(_ text: String) -> [WordForm] {
         words(text).map(WordForm.init)
+    }
+
+    /// A word and, when it is hyphenated, its parts (three letters or more) and the parts joined.
+    static func parts(_ word: String) -> [String] {
+        guard word.contains("-") else { return [word] }
+        let pieces = word.split(separator: "-").map(String.init).filter { $0.filter(\.isLetter).count >= 3 }
+        return [word] + pieces + [word.replacingOccurrences(of: "-", with: "")]
+    }
+
+    /// Whether a title form is named by a word of the message: the same word in any form
+    /// (``same(_:_:)-(WordForm,WordForm)``), or the end of a compound title word («билет» in
+    /// «авиабилет», «чайник» in «электрочайник»; five letters or more).
+    static func names(_ title: WordForm, _ said: WordForm) -> Bool {
+        if same(title, said) { return true }
+        return said.length >= 5 && title.length >= said.length + 3 && title.word.hasSuffix(said.stem)
+            && said.stem.count >= 4
     }
 
     /// Whether two normalized words are forms of one word: the same Snowball stem, or a shared

@@ -210,6 +210,29 @@ extension Profile {
             throw DataError(file: demoPath, message: error.message)
         }
     }
+
+    /// The demo customer with its bookings dated relative to `now`: each `starts_at` is as far
+    /// from `now` as the file puts it from its `dated_on` date, so the demo's trips are always ahead.
+    public static func demo(in bundle: DataBundle = .embedded, now: Date) throws -> Profile {
+        var profile = try demo(in: bundle)
+        guard let text = bundle.files[demoPath],
+              let header = try? YAMLDecoder().decode(DemoDates.self, from: text),
+              let datedOn = header.datedOn.flatMap(ISO8601.parse) else { return profile }
+        let shift = now.timeIntervalSince(datedOn)
+        for index in profile.orders.indices {
+            profile.orders[index].startsAt = profile.orders[index].startsAt?.addingTimeInterval(shift)
+        }
+        return profile
+    }
+}
+
+/// The date the demo profile's `starts_at` values are written from.
+private struct DemoDates: Decodable {
+    var datedOn: String?
+
+    enum CodingKeys: String, CodingKey {
+        case datedOn = "dated_on"
+    }
 }
 
 /// A profile that could not be read, and why.

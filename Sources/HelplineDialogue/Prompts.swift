@@ -4,16 +4,23 @@ import Yams
 /// The keys of `Intents/config/prompts.yaml`: every text the dialogue shows, besides the intents' answers.
 public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case greeting, greetingAnonymous = "greeting_anonymous", menu
-    case resumeTopic = "resume_topic", miss, missSpecialist = "miss_specialist"
+    case resumeTopic = "resume_topic", resumeAfterRefusal = "resume_after_refusal", miss, missSpecialist = "miss_specialist"
     case specialistOption = "specialist_option", ambiguous, noSuchOption = "no_such_option"
-    case orderNoted = "order_noted", generalTopicTitle = "general_topic_title"
+    case confirmGuess = "confirm_guess"
+    case orderNoted = "order_noted", generalTopicTitle = "general_topic_title", topicChosen = "topic_chosen"
     case orderQuestion = "order_question", bookingQuestion = "booking_question", resumeOrder = "resume_order"
     case orderOption = "order_option", orderOptionWithStatus = "order_option_with_status"
     case noOrderOption = "no_order_option", orderUnrecognized = "order_unrecognized"
     case orderUnknown = "order_unknown", orderAmbiguous = "order_ambiguous"
+    case resumeBooking = "resume_booking", bookingUnrecognized = "booking_unrecognized"
+    case bookingUnknown = "booking_unknown", bookingAmbiguous = "booking_ambiguous", noBookingOption = "no_booking_option"
+    case writeSummaryBooking = "write_summary_booking", ticketDetailsBooking = "ticket_details_booking"
     case writeSummary = "write_summary", writeSummaryOrder = "write_summary_order", write
-    case emptyText = "empty_text", orderRef = "order_ref", noOrderValue = "no_order_value"
+    case resumeWrite = "resume_write", navigationHint = "navigation_hint"
+    case draftShown = "draft_shown", writeWithDraft = "write_with_draft", sendOption = "send_option"
+    case emptyText = "empty_text", orderRef = "order_ref", sympathy
     case ticketCreated = "ticket_created", ticketDetails = "ticket_details", ticketQueue = "ticket_queue"
+    case ticketDetailsNoOrder = "ticket_details_no_order"
     case premiumBuyerNote = "premium_buyer_note", ticketFollowup = "ticket_followup"
     case resumeSubmitted = "resume_submitted", appended, newAppealOption = "new_appeal_option"
     case backAtStart = "back_at_start", backToTopics = "back_to_topics", backToOrders = "back_to_orders"
@@ -102,7 +109,7 @@ public struct Prompts: Sendable, Hashable {
     /// The placeholders the engine fills; a text with any other would show it to the user as written.
     public static let placeholders: Set<String> = [
         "name", "topic", "order", "ticket", "queue", "wait", "eta", "number", "option", "no_order",
-        "specialist", "title", "id", "status", "low", "high", "minutes",
+        "specialist", "title", "id", "status", "low", "high", "minutes", "draft", "send",
     ]
 
     /// The names of the `{name}` placeholders in `text`, as ``fill(_:_:)`` reads them.

@@ -79,6 +79,19 @@ struct ChatSessionTests {
         #expect(await session.handle("/quit") == .quit)
     }
 
+    /// /state shows labels, not ids: the topic's menu label and the order's number with its title.
+    @Test func stateShowsLabels() async throws {
+        let backend = EchoBackend()
+        let screen = CapturingScreen()
+        let profile = Profile(id: "u1", name: "Анна", orders: [Order(id: "1-1", title: "Чайник")])
+        let session = ChatSession(backend: backend, screen: screen, profile: profile, profileFile: nil,
+                                  transcriptProfileFile: nil, stopOnFailure: false, topicTitles: ["delivery": "Доставка"])
+        try await session.start(recordTo: nil)
+        _ = await session.handle("/state")
+        #expect(screen.notices[0].contains("Тема: Доставка"))
+        #expect(screen.notices[0].contains("Заказ: № 1-1 (Чайник)"))
+    }
+
     /// /state shows step, topic and order; /profile the customer; an unknown command is a problem, not a turn.
     @Test func informationCommands() async throws {
         let (session, backend, screen) = makeSession()

@@ -64,6 +64,14 @@ struct PipedChatTests {
         #expect(ticket["messages"] as? [String] == ["Курьер не привёз заказ"])
     }
 
+    /// Piped output is not hard-wrapped: a long line of a reply arrives whole, for the reader to wrap.
+    @Test func pipedOutputIsNotWrapped() async throws {
+        let result = try await HelplineProcess.run(["chat"], input: "какой номер телефона горячей линии озон\n")
+        #expect(result.status == 0)
+        let line = "• +7 495 232−10−00 — для жителей Москвы и Московской области, на него же можно звонить из-за границы;"
+        #expect(result.stdout.split(separator: "\n").contains { $0 == line }, "stdout: \(result.stdout)")
+    }
+
     /// /state answers on stdout; an unknown command is reported on stderr; /quit ends the chat and later lines are not read.
     @Test func commandsInAPipe() async throws {
         let result = try await HelplineProcess.run(["chat"], input: "доставка\n/state\n/nonsense\n/quit\n1\n")
@@ -71,7 +79,7 @@ struct PipedChatTests {
         let blocks = replies(result.stdout)
         try #require(blocks.count == 3, "stdout: \(result.stdout)")
         #expect(blocks[2].contains("Шаг: выбор заказа"))
-        #expect(blocks[2].contains("Тема: delivery"))
+        #expect(blocks[2].contains("Тема: Доставка"))
         #expect(result.stderr.contains("/nonsense"))
     }
 

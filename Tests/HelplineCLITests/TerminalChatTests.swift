@@ -83,7 +83,7 @@ struct TerminalChatTests {
         try terminal.type("/state")
         try terminal.press("Enter")
         try await terminal.waitFor(text: "Шаг: сообщение специалисту")
-        try await terminal.waitFor(text: "Заказ: \(goods[1].id)")
+        try await terminal.waitFor(text: "Заказ: № \(goods[1].id)")
 
         // Ctrl-D on an empty line says goodbye and exits with status 0.
         try await terminal.waitForLastLine("Вы:")

@@ -120,4 +120,25 @@ struct TerminalTests {
         #expect(LineEditor.defaultHistoryPath(environment: ["XDG_STATE_HOME": "relative", "HOME": "/h"]) == "/h/.local/state/helpline/history")
         #expect(LineEditor.defaultHistoryPath(environment: [:]) == nil)
     }
+
+    /// Phone numbers and order numbers are never split by wrapping.
+    @Test func numbersStayWhole() {
+        let text = "Звоните: +7 495 232−10−00 или 7 (812) 494−06−06, по заказу № 31415926-0001 и 8 (800)234−70−70."
+        for width in 20...60 {
+            let joined = TextWrapper.wrap(text, width: width).map { $0.trimmingCharacters(in: .whitespaces) }
+            for number in ["+7 495 232−10−00", "7 (812) 494−06−06", "№ 31415926-0001", "8 (800)234−70−70"] {
+                #expect(joined.contains { $0.contains(number) }, "«\(number)» split at width \(width): \(joined)")
+            }
+        }
+    }
+
+    /// A bullet's or a numbered item's continuation lines are indented under its text.
+    @Test func listItemsHang() {
+        let lines = TextWrapper.wrap("• онлайн-чат — в среднем до 10 минут, иногда немного больше\n1. Авторизуйтесь в своём профиле на сайте", width: 24)
+        let bullet = lines.prefix { !$0.hasPrefix("1.") }
+        #expect(bullet.first?.hasPrefix("• ") == true)
+        #expect(bullet.dropFirst().allSatisfy { $0.hasPrefix("  ") && !$0.hasPrefix("   ") })
+        let item = lines.drop { !$0.hasPrefix("1.") }
+        #expect(item.count > 1 && item.dropFirst().allSatisfy { $0.hasPrefix("   ") })
+    }
 }

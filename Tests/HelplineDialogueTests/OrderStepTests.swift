@@ -41,7 +41,8 @@ struct OrderStepTests {
         #expect(c.order == order)
     }
 
-    /// A word shared by two titles is not distinctive; words of two different orders ask again.
+    /// A word shared by two titles offers a choice between just those two; a word of one picks it;
+    /// words of two different orders offer those two.
     @Test func titleWordsMatchingTwoOrders() throws {
         let engine = try Fixture.engine()
         let profile = Fixture.customer(orders: [
@@ -51,7 +52,8 @@ struct OrderStepTests {
         _ = engine.handle("3", in: &c, now: Fixture.now)
         let shared = engine.handle("наушники", in: &c, now: Fixture.now).reply
         #expect(shared.state == .chooseOrder)
-        #expect(shared.text.hasPrefix(engine.prompts.text(.orderUnrecognized)))
+        #expect(shared.text.hasPrefix(engine.prompts.text(.orderAmbiguous)))
+        #expect(shared.values == ["44444444-0001", "44444444-0002", DialogueEngine.noOrderValue])
         #expect(engine.handle("наушники jbl", in: &c, now: Fixture.now).reply.state == .write)
         #expect(c.order == "44444444-0002")
 
@@ -59,6 +61,7 @@ struct OrderStepTests {
         let both = engine.handle("наушники и чайник", in: &d, now: Fixture.now).reply
         #expect(both.state == .chooseOrder && d.order == nil)
         #expect(both.text.hasPrefix(engine.prompts.text(.orderAmbiguous)))
+        #expect(both.values == [Fixture.headphones.id, Fixture.kettle.id, DialogueEngine.noOrderValue])
     }
 
     /// «Без заказа» by option number, label or phrase goes on to the message step without an order.

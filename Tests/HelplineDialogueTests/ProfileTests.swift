@@ -87,3 +87,18 @@ struct ProfileTests {
         #expect(try JSONDecoder().decode(Profile.self, from: data) == profile)
     }
 }
+
+/// The demo customer's bookings follow the clock it is loaded at.
+struct DemoDatesTests {
+    /// Loaded at a later date, the hotel stay is as far ahead of it as of the file's `dated_on`.
+    @Test func bookingsDatedRelativeToNow() throws {
+        let written = try Profile.demo()
+        let datedOn = try #require(ISO8601.parse("2026-06-01T10:00:00+03:00"))
+        let today = datedOn.addingTimeInterval(200 * 86_400)
+        let moved = try Profile.demo(in: .embedded, now: today)
+        let hotel = try #require(written.orders.first { $0.kind == .hotel }?.startsAt)
+        let movedHotel = try #require(moved.orders.first { $0.kind == .hotel }?.startsAt)
+        #expect(movedHotel.timeIntervalSince(today) == hotel.timeIntervalSince(datedOn))
+        #expect(movedHotel > today)
+    }
+}

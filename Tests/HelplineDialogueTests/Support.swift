@@ -97,7 +97,7 @@ enum Fixture {
         return last
     }
 
-    static func verdict(_ intent: String, _ confidence: Double = 0.9, alternatives: [(String, Double)] = [],
+    static func verdict(_ intent: String, _ confidence: Double = 0.97, alternatives: [(String, Double)] = [],
                         ambiguous: Bool = false, orderNumbers: [String] = []) -> ScriptedClassifier.Verdict {
         ScriptedClassifier.Verdict(
             intent: intent, confidence: confidence,

@@ -27,14 +27,43 @@ struct WriteAndSubmitTests {
         #expect(turn.reply.intent == nil)
     }
 
-    /// In the message step nothing is classified: even an information question is the message.
-    @Test func writeDoesNotInterpret() throws {
-        let engine = try Fixture.engine(["какой телефон поддержки?": Fixture.verdict("contacts_phone"),
-                                         "спасибо": Fixture.verdict("thanks")])
+    /// At the message step a clear information question is answered and the customer stays there;
+    /// nothing is filed. A longer message that contains a question is the message.
+    @Test func questionAtTheMessageStepIsAnswered() throws {
+        let engine = try Fixture.engine([
+            "а по телефону можно позвонить вам?": Fixture.verdict("contacts_phone", 0.95),
+            "Наушники сломались, какой у вас телефон поддержки, чтобы позвонить и всё объяснить подробно?":
+                Fixture.verdict("contacts_phone", 0.95),
+        ])
         var c = atWrite(engine)
-        let turn = engine.handle("какой телефон поддержки?", in: &c, now: Fixture.now)
-        #expect(turn.reply.state == .submitted)
-        #expect(turn.reply.ticket?.messages == ["какой телефон поддержки?"])
+        let turn = engine.handle("а по телефону можно позвонить вам?", in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .write && turn.effects.isEmpty && c.ticket == nil)
+        #expect(turn.reply.text.hasPrefix("Москва: +7 495 232−10−00."))
+        #expect(turn.reply.intent?.id == "contacts_phone")
+        let long = "Наушники сломались, какой у вас телефон поддержки, чтобы позвонить и всё объяснить подробно?"
+        #expect(engine.handle(long, in: &c, now: Fixture.now).reply.ticket?.messages == [long])
+    }
+
+    /// A question at the message step keeps the draft: it is shown again, and «Отправить» sends it.
+    @Test func questionKeepsTheDraft() throws {
+        let story = "сдала наушники две недели назад, деньги так и не вернули"
+        let engine = try Fixture.engine([story: Fixture.verdict("returns"),
+                                         "сколько ждать ответа?": Fixture.verdict("response_time", 0.97)])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, [story], in: &c)
+        let reply = engine.handle("сколько ждать ответа?", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write && reply.text.contains(story) && reply.values == [DialogueEngine.sendValue])
+        #expect(Fixture.say(engine, ["Отправить"], in: &c).reply.ticket?.messages == [story])
+    }
+
+    /// A weak guess, the refusal, or a question that is not sure enough is filed, not answered.
+    @Test func unsureOrRefusalIsFiled() throws {
+        let engine = try Fixture.engine(["какой телефон поддержки?": Fixture.verdict("contacts_phone", 0.6),
+                                         "меня обманули мошенники": Fixture.verdict("unsupported", 0.99)])
+        var c = atWrite(engine)
+        #expect(engine.handle("какой телефон поддержки?", in: &c, now: Fixture.now).reply.state == .submitted)
+        var d = atWrite(engine)
+        #expect(engine.handle("меня обманули мошенники", in: &d, now: Fixture.now).reply.state == .submitted)
     }
 
     /// The submitted reply states the appeal's number, topic, order, queue and wait estimate.
@@ -60,8 +89,8 @@ struct WriteAndSubmitTests {
         var c = Fixture.started(engine)
         let reply = Fixture.say(engine, ["3", "без заказа", "Вопрос о возврате"], in: &c).reply
         #expect(reply.ticket?.order == nil)
-        #expect(reply.text.contains(engine.prompts.text(.ticketDetails, [
-            "topic": "Возвраты и возврат денег", "order": engine.prompts.text(.noOrderValue)])))
+        #expect(reply.text.contains(engine.prompts.text(.ticketDetailsNoOrder, ["topic": "Возвраты и возврат денег"])))
+        #expect(!reply.text.contains("Заказ:"), "no «Заказ: без заказа»")
     }
 
     /// An empty message is not sent: the step asks again and nothing is stored.
@@ -71,7 +100,8 @@ struct WriteAndSubmitTests {
         var c = atWrite(engine)
         let turn = engine.handle(text, in: &c, now: Fixture.now)
         #expect(turn.reply.state == .write && turn.effects.isEmpty && c.ticket == nil)
-        #expect(turn.reply.text == engine.prompts.text(.emptyText) + "\n" + engine.prompts.text(.write))
+        #expect(turn.reply.text == [Prompt.emptyText, .write, .navigationHint].map { engine.prompts.text($0) }
+            .joined(separator: "\n"))
     }
 
     /// After the appeal, more text is appended to the same appeal, exactly, with an effect per message.
@@ -108,10 +138,10 @@ struct WriteAndSubmitTests {
         var c = atWrite(engine)
         _ = engine.handle("Сломались", in: &c, now: Fixture.now)
         let info = engine.handle("какой телефон?", in: &c, now: Fixture.now)
-        #expect(info.effects == [.appendToTicket(id: "s1-1", message: "какой телефон?")])
+        #expect(info.effects.isEmpty, "a clear question is answered, not added")
         #expect(info.reply.state == .submitted)
         #expect(info.reply.text.hasPrefix("Москва: +7 495 232−10−00."))
-        #expect(info.reply.text.contains(engine.prompts.text(.appended, ["ticket": "s1-1"])))
+        #expect(info.reply.text.hasSuffix(engine.prompts.text(.resumeSubmitted, ["ticket": "s1-1"])))
         let thanks = engine.handle("спасибо", in: &c, now: Fixture.now)
         let thanksText = try #require(engine.prompts.smalltalk("thanks"))
         #expect(thanks.effects.isEmpty && thanks.reply.text.hasPrefix(thanksText))
@@ -119,7 +149,7 @@ struct WriteAndSubmitTests {
         #expect(op.effects.isEmpty && op.reply.text == engine.prompts.text(.resumeSubmitted, ["ticket": "s1-1"]))
         let longer = engine.handle("спасибо, и ещё: коробка была мятая", in: &c, now: Fixture.now)
         #expect(longer.effects == [.appendToTicket(id: "s1-1", message: "спасибо, и ещё: коробка была мятая")])
-        #expect(c.ticket?.messages == ["Сломались", "какой телефон?", "спасибо, и ещё: коробка была мятая"])
+        #expect(c.ticket?.messages == ["Сломались", "спасибо, и ещё: коробка была мятая"])
         #expect(longer.reply.ticket == c.ticket)
     }
 

@@ -11,7 +11,8 @@ struct StoredConversationTests {
         let now = Date(timeIntervalSince1970: 1_900_000_000.123)
         let texts = ["1", "1", "Чайник \"Xiaomi\" не включается,\nчто делать?", "ещё сообщение", "новое обращение",
                      "хочу вернуть чайник", "какой у вас телефон?", "оператор", "спасибо", "меню", "абвгд", "доставка",
-                     "без заказа", "назад"]
+                     "без заказа", "назад", "меню",
+                     "сдал электрический чайник по заказу 12345678-0001 две недели назад, деньги так и не вернули"]
         var (conversation, _) = engine.start(id: "0123456789abcdef01234567", profile: Fixtures.profile, now: now)
         var all = [conversation]
         for text in texts {
@@ -26,6 +27,7 @@ struct StoredConversationTests {
     @Test func loadsBackEqual() throws {
         let all = try Self.conversations()
         #expect(Set(all.map(\.state)) == [.chooseTopic, .chooseOrder, .write, .submitted])
+        #expect(all.contains { $0.draft != nil }, "a story kept as the appeal's draft is stored too")
         for conversation in all {
             let json = String(decoding: try JSONEncoder().encode(StoredConversation(conversation)), as: UTF8.self)
             #expect(!json.contains(#""profile""#))

@@ -42,7 +42,7 @@ struct RecorderRoundTripTests {
                                                        path: path)
         #expect(result.passed, "\(ReplayReport.render(result))")
         #expect(text.hasPrefix("title: Запись из чата\nprofile: demo\nnow: 2026-06-01T07:00:00Z\n\n< Здравствуйте, Анна!"))
-        #expect(text.contains("\n> 3\n< Выберите заказ"))
+        #expect(text.contains("\n> 3\n< Тема: Возвраты и возврат денег.\n< Выберите заказ"))
         #expect(text.contains("[4] Без заказа\n? state: choose_order\n"))
         #expect(text.contains("< Обращение № * передано специалисту.\n"))
         #expect(!text.contains("chat-7f3a"))

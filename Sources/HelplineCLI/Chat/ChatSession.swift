@@ -26,6 +26,8 @@ final class ChatSession {
     /// Whether a failed turn ends the chat (piped use) or only reports it (interactive use).
     let stopOnFailure: Bool
     private let clock: () -> Date
+    /// Topic labels by id, so that `/state` shows «Доставка», not `delivery`.
+    let topicTitles: [String: String]
 
     /// The session id the backend gave.
     private(set) var session = ""
@@ -37,7 +39,8 @@ final class ChatSession {
     private var recorder: TranscriptRecorder?
 
     init(backend: any ChatBackend, screen: any ChatScreen, profile: Profile, profileFile: String?,
-         transcriptProfileFile: String?, stopOnFailure: Bool, clock: @escaping () -> Date = { Date() }) {
+         transcriptProfileFile: String?, stopOnFailure: Bool, clock: @escaping () -> Date = { Date() },
+         topicTitles: [String: String] = [:]) {
         self.backend = backend
         self.screen = screen
         self.profile = profile
@@ -45,6 +48,7 @@ final class ChatSession {
         self.transcriptProfileFile = transcriptProfileFile
         self.stopOnFailure = stopOnFailure
         self.clock = clock
+        self.topicTitles = topicTitles
     }
 
     /// The labels of the options on screen, for Tab.
@@ -150,8 +154,13 @@ final class ChatSession {
                 screen.show(reply: snapshot.reply, session: snapshot.session)
                 return
             }
-            let summary = StateSummary(session: snapshot.session, state: snapshot.state, topic: snapshot.topic,
-                                       order: snapshot.order, ticket: snapshot.ticket, intent: reply.intent)
+            // Labels, not ids: the topic's menu label and the order's number with its title.
+            let topic = snapshot.topic.map { topicTitles[$0] ?? $0 }
+            let order = snapshot.order.map { id in
+                profile.orders.first { $0.id == id }.map { ChatStrings.orderLabel(id: $0.id, title: $0.title) } ?? id
+            }
+            let summary = StateSummary(session: snapshot.session, state: snapshot.state, topic: topic,
+                                       order: order, ticket: snapshot.ticket, intent: reply.intent)
             screen.show(notice: ChatStrings.stateLines(summary).joined(separator: "\n"))
         } catch {
             screen.show(problem: "\(error)")

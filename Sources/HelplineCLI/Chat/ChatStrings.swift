@@ -51,6 +51,9 @@ enum ChatStrings {
         return lines
     }
 
+    /// An order as `/state` shows it: «№ 12345678-0001 (Наушники …)».
+    static func orderLabel(id: String, title: String) -> String { "№ \(id) (\(title))" }
+
     static func stateName(_ state: DialogueState) -> String {
         switch state {
         case .chooseTopic: "выбор темы"

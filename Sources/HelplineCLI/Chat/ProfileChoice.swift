@@ -21,7 +21,8 @@ struct ProfileChoice {
             }
         }
         do {
-            return ProfileChoice(profile: try Profile.demo(in: bundle), path: nil)
+            // The demo's bookings dated relative to today, so its trips are ahead of the real clock.
+            return ProfileChoice(profile: try Profile.demo(in: bundle, now: Date()), path: nil)
         } catch {
             throw ChatError("cannot load the demo profile: \(error)")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HelplineDialogue
+import HelplineIntents
 import HelplineTranscripts
 
 /// `helpline chat`: talk to the assistant in the terminal, in-process or through a running daemon.
@@ -29,6 +30,19 @@ struct ChatCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    /// The width replies are laid out at when standard output is not a terminal: no wrapping.
+    static let unwrappedWidth = 1_000_000
+
+    /// The intents' labels by id, and the general topic's, for `/state`.
+    static func topicTitles(_ bundle: DataBundle) -> [String: String] {
+        var titles: [String: String] = [:]
+        for intent in (try? IntentCatalog(bundle: bundle))?.intents ?? [] { titles[intent.id] = intent.title }
+        if let prompts = try? Prompts(bundle: bundle), let rules = try? DialogueRules(bundle: bundle) {
+            titles[rules.generalTopic] = prompts.text(.generalTopicTitle)
+        }
+        return titles
+    }
+
     func run() async throws {
         Terminal.ensureUTF8Locale()
         let environment = ProcessInfo.processInfo.environment
@@ -39,7 +53,9 @@ struct ChatCommand: AsyncParsableCommand {
                                                                 environment: environment))
         let screen: any ChatScreen = json
             ? JSONScreen()
-            : TextScreen(style: style, interactive: interactive, columns: { Terminal.columns() })
+            : TextScreen(style: style, interactive: interactive,
+                         // A pipe or a file gets whole lines: its reader wraps them, if at all.
+                         columns: { Terminal.outputIsTerminal ? Terminal.columns() : Self.unwrappedWidth })
 
         let backend: any ChatBackend
         if let socket {
@@ -55,7 +71,7 @@ struct ChatCommand: AsyncParsableCommand {
 
         let session = ChatSession(backend: backend, screen: screen, profile: choice.profile,
                                   profileFile: choice.path, transcriptProfileFile: choice.transcriptFile,
-                                  stopOnFailure: !interactive)
+                                  stopOnFailure: !interactive, topicTitles: Self.topicTitles(bundle))
         if interactive {
             // From here on Ctrl-C is the chat's: it clears the line or stops a wait, never the process.
             SignalMonitor.install()

@@ -52,18 +52,51 @@ enum TextWrapper {
         return lines
     }
 
-    /// Wraps one paragraph; its leading spaces indent every line it wraps to.
+    /// Wraps one paragraph; its leading spaces indent every line it wraps to, and the lines a
+    /// bullet («• ») or a numbered item («1. ») wraps to are indented under its text.
     private static func wrapParagraph(_ paragraph: Substring, width: Int) -> [String] {
         let indent = paragraph.prefix(while: { $0 == " " })
-        guard !indent.isEmpty, indent.count < width else { return fill(paragraph, width: width) }
-        return fill(paragraph.dropFirst(indent.count), width: width - indent.count).map { indent + $0 }
+        guard !indent.isEmpty, indent.count < width else { return hang(paragraph, width: width) }
+        return hang(paragraph.dropFirst(indent.count), width: width - indent.count).map { indent + $0 }
+    }
+
+    /// Fills a paragraph, indenting its continuation lines under the text of a list marker.
+    private static func hang(_ paragraph: Substring, width: Int) -> [String] {
+        let marker = listMarker(paragraph)
+        guard marker > 0, marker < width / 2 else { return fill(paragraph, width: width) }
+        let pad = String(repeating: " ", count: marker)
+        let body = fill(paragraph.dropFirst(marker), width: width - marker)
+        return body.enumerated().map { index, line in (index == 0 ? String(paragraph.prefix(marker)) : pad) + line }
+    }
+
+    /// The width of a list marker at the start of a paragraph («• », «1. », «12. »), or 0.
+    private static func listMarker(_ paragraph: Substring) -> Int {
+        if paragraph.hasPrefix("• ") || paragraph.hasPrefix("- ") { return 2 }
+        let digits = paragraph.prefix(while: \.isNumber)
+        guard !digits.isEmpty, digits.count <= 2 else { return 0 }
+        return paragraph.dropFirst(digits.count).hasPrefix(". ") ? digits.count + 2 : 0
+    }
+
+    /// The paragraph's words, with phone numbers and order numbers kept whole: «+7 495 232−10−00»,
+    /// «7 (812) 494−06−06» and «№ 31415926-0001» are one word each, never split across lines.
+    static func unbreakableWords(_ paragraph: Substring) -> [String] {
+        var words: [String] = []
+        for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+            if let last = words.last, let end = last.last, let start = word.first,
+               last == "№" || ((end.isNumber || end == ")") && (start.isNumber || start == "(")) {
+                words[words.count - 1] = last + " " + word
+            } else {
+                words.append(String(word))
+            }
+        }
+        return words
     }
 
     private static func fill(_ paragraph: Substring, width: Int) -> [String] {
         var lines: [String] = []
         var line = ""
         var lineWidth = 0
-        for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+        for word in unbreakableWords(paragraph) {
             let wordWidth = DisplayWidth.of(word)
             if lineWidth > 0 && lineWidth + 1 + wordWidth <= width {
                 line += " " + word

@@ -47,7 +47,7 @@ struct StoredConversation: Encodable {
     var conversation: Conversation
 
     enum CodingKeys: String, CodingKey {
-        case id, profile, state, topic, order, ticket, misses, options, lastReply, ticketCount
+        case id, profile, state, topic, order, ticket, misses, options, lastReply, ticketCount, draft
         case replyText, replyIntent
     }
 
@@ -68,6 +68,7 @@ struct StoredConversation: Encodable {
         let options = stored.options.map(\.option)
         conversation.options = options
         conversation.ticketCount = stored.ticketCount
+        conversation.draft = stored.draft
         if let reply = stored.lastReply {
             conversation.lastReply = reply
         } else if let text = stored.replyText {
@@ -91,6 +92,7 @@ struct StoredConversation: Encodable {
         var replyText: String?
         var replyIntent: IntentScore?
         var ticketCount: Int
+        var draft: [String]?
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -104,6 +106,7 @@ struct StoredConversation: Encodable {
         try container.encode(c.misses, forKey: .misses)
         try container.encode(c.options.map(StoredOption.init), forKey: .options)
         try container.encode(c.ticketCount, forKey: .ticketCount)
+        try container.encodeIfPresent(c.draft, forKey: .draft)
         if let reply = c.lastReply {
             let derivable = reply.state == c.state && reply.options == c.options && reply.ticket == c.ticket
             if derivable {

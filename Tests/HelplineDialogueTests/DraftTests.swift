@@ -1,0 +1,81 @@
+import Foundation
+import HelplineDialogue
+import Testing
+
+/// A message that tells the problem is kept as the appeal's draft; the customer never types it twice.
+struct DraftTests {
+    static let story = "сдала наушники по заказу 11111111-0001 две недели назад, деньги так и не вернули"
+
+    private func engine() throws -> DialogueEngine {
+        try Fixture.engine([
+            Self.story: Fixture.verdict("returns", orderNumbers: ["11111111-0001"]),
+            "возврат": Fixture.verdict("returns"),
+            "наушники сломались через неделю, хочу вернуть деньги": Fixture.verdict("returns"),
+        ])
+    }
+
+    /// The story picks the topic and the order, and the message step shows it with «Отправить»;
+    /// choosing it files the appeal holding exactly the story.
+    @Test func storySentAsIs() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let atWrite = engine.handle(Self.story, in: &c, now: Fixture.now).reply
+        #expect(atWrite.state == .write)
+        #expect(atWrite.values == [DialogueEngine.sendValue])
+        #expect(atWrite.text.contains(Self.story))
+        #expect(c.draft == [Self.story])
+        let turn = engine.handle("Отправить", in: &c, now: Fixture.now)
+        let ticket = try #require(turn.reply.ticket)
+        #expect(ticket.messages == [Self.story])
+        #expect(ticket.topic == "returns" && ticket.order == Fixture.headphones.id)
+        #expect(turn.effects == [.openTicket(ticket)])
+        #expect(c.draft == nil)
+    }
+
+    /// The option's number sends the draft too.
+    @Test func sendByNumber() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let reply = Fixture.say(engine, [Self.story, "1"], in: &c).reply
+        #expect(reply.ticket?.messages == [Self.story])
+    }
+
+    /// What is typed at the message step is added after the story: the appeal holds both, in order.
+    @Test func additionGoesWithTheStory() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let reply = Fixture.say(engine, [Self.story, "см выше"], in: &c).reply
+        #expect(reply.ticket?.messages == [Self.story, "см выше"])
+    }
+
+    /// A message that only names a topic is not a draft: the message step asks for the question.
+    @Test func bareTopicIsNotADraft() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let reply = Fixture.say(engine, ["возврат", "1"], in: &c).reply
+        #expect(reply.state == .write && reply.options.isEmpty && c.draft == nil)
+        let ticket = engine.handle("Не подошли", in: &c, now: Fixture.now).reply.ticket
+        #expect(ticket?.messages == ["Не подошли"])
+    }
+
+    /// A story told at the order step (it names the order by a title word) is the draft as well.
+    @Test func storyAtTheOrderStep() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let reply = Fixture.say(engine, ["возврат", "наушники сломались через неделю, хочу вернуть деньги"], in: &c).reply
+        #expect(reply.state == .write && c.order == Fixture.headphones.id)
+        #expect(c.draft == ["наушники сломались через неделю, хочу вернуть деньги"])
+    }
+
+    /// «назад» keeps the draft; «отмена» and «меню» drop it.
+    @Test func backKeepsCancelDrops() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        Fixture.say(engine, [Self.story, "назад"], in: &c)
+        #expect(c.draft == [Self.story])
+        Fixture.say(engine, ["отмена"], in: &c)
+        #expect(c.draft == nil)
+        Fixture.say(engine, [Self.story, "меню"], in: &c)
+        #expect(c.draft == nil)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import HelplineDialogue
+
+/// Orders are found the way people name them, and the search is linear in the number of orders.
+struct OrderFinderTests {
+    static let vacuum = Order(id: "40027001-0002", title: "Робот-пылесос Dreame D10")
+    static let tv = Order(id: "50000001-0001", title: "Телевизор Samsung QLED 55")
+    static let phone = Order(id: "50000001-0002", title: "Смартфон Samsung Galaxy A54")
+    static let lamp = Order(id: "50000001-0003", title: "Настольная лампа IKEA")
+    static let flight = Order(id: "70400001-0001", title: "Авиабилет Москва — Сочи", kind: .flight)
+    static let train = Order(id: "70400001-0002", title: "Поезд Москва — Казань", kind: .train)
+    static let hotel = Order(id: "70400001-0006", title: "Гостиница «Заря», Казань, 2 ночи", kind: .hotel)
+
+    private func find(_ text: String, _ orders: [Order]) throws -> [String] {
+        let rules = try Fixture.rules()
+        let kindWords = rules.kindWords.mapValues { $0.flatMap(WordForms.forms) }
+        let generic = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
+        return OrderFinder.byTitle(text, among: orders, ignoring: generic, kindWords: kindWords).map(\.id)
+    }
+
+    /// Hyphenated titles are found by either part or both.
+    @Test(arguments: ["пылесос", "робот пылесос", "робот-пылесос", "пылесоса", "dreame"])
+    func hyphenatedTitle(text: String) throws {
+        #expect(try find(text, [Self.vacuum, Self.lamp, Self.tv]) == [Self.vacuum.id])
+    }
+
+    /// A Latin brand name in either script; two orders of the brand are both offered.
+    @Test func brandInEitherScript() throws {
+        #expect(try find("samsung", [Self.tv, Self.phone, Self.lamp]) == [Self.tv.id, Self.phone.id])
+        #expect(try find("самсунг", [Self.tv, Self.phone, Self.lamp]) == [Self.tv.id, Self.phone.id])
+        #expect(try find("телевизор самсунг", [Self.tv, Self.phone, Self.lamp]) == [Self.tv.id])
+        #expect(try find("икеа", [Self.tv, Self.lamp]) == [Self.lamp.id])
+    }
+
+    /// Category words of a booking's kind, and the end of a compound word, find it.
+    @Test func categoryWords() throws {
+        let bookings = [Self.flight, Self.train, Self.hotel]
+        #expect(try find("самолёт", bookings) == [Self.flight.id])
+        #expect(try find("билет", bookings) == [Self.flight.id, Self.train.id])
+        #expect(try find("отель", bookings) == [Self.hotel.id])
+    }
+
+    /// The work grows with the number of orders, not with its square: ten times the orders,
+    /// about ten times the word comparisons.
+    @Test func linearInTheNumberOfOrders() throws {
+        func orders(_ count: Int) -> [Order] {
+            (0..<count).map { Order(id: String(format: "%08d-0001", $0), title: "Товар номер \($0) модель X\($0)") }
+        }
+        func work(_ count: Int) -> Int {
+            var work = 0
+            _ = OrderFinder.byTitle("верните деньги за модель", among: orders(count), work: &work)
+            return work
+        }
+        let small = work(100), large = work(1000)
+        #expect(small > 0)
+        #expect(large <= small * 11, "100 orders: \(small) comparisons, 1,000 orders: \(large)")
+    }
+}

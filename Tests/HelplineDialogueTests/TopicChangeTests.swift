@@ -1,0 +1,61 @@
+import Foundation
+import HelplineDialogue
+import Testing
+
+/// At the order step a clear new topic wins over a product word, and every change of topic is said.
+struct TopicChangeTests {
+    private func atTracking(_ engine: DialogueEngine) -> Conversation {
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["2"], in: &c)
+        return c
+    }
+
+    /// «хочу вернуть наушники, не подошли» at the tracking step: returns, with the headphones taken,
+    /// and the reply names the new topic.
+    @Test func confidentTopicWinsOverProductWord() throws {
+        let text = "хочу вернуть наушники, не подошли"
+        let engine = try Fixture.engine([text: Fixture.verdict("returns", 0.95)])
+        var c = atTracking(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(c.topic == "returns" && c.order == Fixture.headphones.id && reply.state == .write)
+        #expect(reply.text.contains("Тема: Возвраты и возврат денег."))
+    }
+
+    /// A switch that lands on another order step says the new topic first.
+    @Test func switchToOrderStepIsAnnounced() throws {
+        let text = "а вообще хочу оформить возврат"
+        let engine = try Fixture.engine([text: Fixture.verdict("returns", 0.95)])
+        var c = atTracking(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && c.topic == "returns")
+        #expect(reply.text.hasPrefix(engine.prompts.text(.topicChosen, ["topic": "Возвраты и возврат денег"])))
+    }
+
+    /// A message that only names an order picks it, whatever topic the matcher leans to.
+    @Test func bareTitleStaysAnOrderPick() throws {
+        let engine = try Fixture.engine(["наушники": Fixture.verdict("returns", 0.95)])
+        var c = atTracking(engine)
+        _ = engine.handle("наушники", in: &c, now: Fixture.now)
+        #expect(c.topic == "order_tracking" && c.order == Fixture.headphones.id)
+    }
+
+    /// A weak guess of another topic does not switch silently: the order is asked for again.
+    @Test func weakGuessDoesNotSwitch() throws {
+        let text = "не помню номер заказа"
+        let engine = try Fixture.engine([text: Fixture.verdict("order_tracking", 0.4)])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["1"], in: &c)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(c.topic == "delivery" && reply.state == .chooseOrder)
+    }
+
+    /// Choosing a topic is acknowledged before the order list, whichever way it was chosen.
+    @Test(arguments: ["3", "Возвраты и возврат денег", "returns"])
+    func topicAcknowledgedBeforeOrders(choice: String) throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        let reply = engine.handle(choice, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder)
+        #expect(reply.text.hasPrefix("Тема: Возвраты и возврат денег.\n"))
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import HelplineDialogue
+import Testing
+
+/// Below the confidence set in data the dialogue does not act on its guess: it offers the
+/// likeliest topics and a specialist, and keeps the message for whichever is chosen.
+struct WeakGuessTests {
+    static let text = "чек не пришел на почту после оплаты заказа"
+
+    private func engine(_ confidence: Double) throws -> DialogueEngine {
+        try Fixture.engine([Self.text: Fixture.verdict("payment", confidence,
+                                                       alternatives: [("purchase", 0.29), ("thanks", 0.1), ("account", 0.1)])])
+    }
+
+    /// 0.44 against 0.29: the two or three likeliest topics (small talk left out), then a specialist.
+    @Test func weakGuessIsConfirmed() throws {
+        let engine = try engine(0.44)
+        var c = Fixture.started(engine)
+        let reply = engine.handle(Self.text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && c.topic == nil)
+        #expect(reply.values == ["payment", "purchase", "account", DialogueEngine.specialistValue])
+        #expect(reply.text == engine.prompts.text(.confirmGuess))
+    }
+
+    /// Choosing one goes on with the message kept as the draft.
+    @Test func choiceKeepsTheMessage() throws {
+        let engine = try engine(0.44)
+        var c = Fixture.started(engine)
+        Fixture.say(engine, [Self.text, "2"], in: &c)
+        #expect(c.topic == "purchase" && c.state == .write && c.draft == [Self.text])
+        let reply = Fixture.say(engine, ["Отправить"], in: &c).reply
+        #expect(reply.ticket?.topic == "purchase" && reply.ticket?.messages == [Self.text])
+    }
+
+    /// The specialist option files the message on the general topic.
+    @Test func specialistTakesTheMessage() throws {
+        let engine = try engine(0.44)
+        var c = Fixture.started(engine)
+        Fixture.say(engine, [Self.text, "4"], in: &c)
+        #expect(c.topic == "general" && c.state == .write && c.draft == [Self.text])
+    }
+
+    /// At or above the threshold the guess is acted on.
+    @Test func sureGuessActs() throws {
+        let engine = try engine(0.8)
+        var c = Fixture.started(engine)
+        let reply = engine.handle(Self.text, in: &c, now: Fixture.now).reply
+        #expect(c.topic == "payment" && reply.state == .chooseOrder)
+    }
+
+    /// The threshold is data.
+    @Test func thresholdIsData() throws {
+        #expect(try Fixture.rules().freeText.confirmBelow == 0.5)
+    }
+}
