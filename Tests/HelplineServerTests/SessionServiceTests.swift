@@ -21,6 +21,49 @@ struct SessionServiceTests {
         return (session, reply)
     }
 
+    /// Two daemons on one database agree: a session closed by one is unknown to the other (no stale
+    /// `state` from memory), a session moved on by one is reloaded by the other, and the session
+    /// counts follow the database, so a closed session frees a place on both and no count goes negative.
+    @Test func twoServicesOnOneDatabaseAgree() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let firstDatabase = try SessionDatabase(path: directory.databasePath)
+        let secondDatabase = try SessionDatabase(path: directory.databasePath)
+        let limits = SessionLimits(maximumSessions: 1)
+        let first = try Self.service(firstDatabase, limits: limits)
+        let second = try Self.service(secondDatabase, limits: limits)
+
+        let (session, greeting) = try Self.reply(await first.respond(to: ProtocolRequest(.open(Fixtures.profile))))
+        #expect(try Self.reply(await second.respond(to: ProtocolRequest(.state(session: session)))).1 == greeting)
+
+        // The second moves it on; the first answers `state` with the new step, not its old copy.
+        let topic = try #require(greeting.options.first { $0.value == "delivery" })
+        let moved = try Self.reply(await second.respond(to: ProtocolRequest(.say(session: session, text: topic.key)))).1
+        #expect(try Self.reply(await first.respond(to: ProtocolRequest(.state(session: session)))).1 == moved)
+
+        // The second closes it; the first no longer answers from memory.
+        guard case .closed = await second.respond(to: ProtocolRequest(.close(session: session))) else {
+            Issue.record("close failed")
+            return
+        }
+        guard case .failure(_, let error) = await first.respond(to: ProtocolRequest(.state(session: session))) else {
+            Issue.record("a session closed by the other daemon still answered")
+            return
+        }
+        #expect(error.code == .unknownSession)
+
+        // The first still counted it; the database says the place is free, so it opens another.
+        guard case .reply = await first.respond(to: ProtocolRequest(.open(Fixtures.profile))) else {
+            Issue.record("the first daemon refused a free place")
+            return
+        }
+        await first.sweep()
+        await second.sweep()
+        #expect(first.stats().sessions == 1)
+        #expect(second.stats().sessions == 1)
+        try firstDatabase.close()
+        try secondDatabase.close()
+    }
+
     /// What a customer wrote in a session that expired or was closed is kept, without the session id,
     /// for the review retention, then dropped.
     @Test func keepsFinishedConversationsForTheReviewRetention() async throws {

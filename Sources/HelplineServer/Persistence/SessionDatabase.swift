@@ -204,6 +204,13 @@ public final class SessionDatabase: Sendable {
     }
 
     /// How many sessions and appeals are stored.
+    /// The stored version of session `id`, or nil when it is not stored (closed or expired).
+    func storedVersion(_ id: String) throws -> Int? {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT version FROM sessions WHERE id = ?", arguments: [id])
+        }
+    }
+
     func counts() throws -> (sessions: Int, tickets: Int) {
         try pool.read { db in
             (try SessionRecord.fetchCount(db), try TicketRecord.fetchCount(db))

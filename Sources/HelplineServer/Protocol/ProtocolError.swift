@@ -35,6 +35,9 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let appealFull = ErrorCode(rawValue: "appeal_full")
     /// The server failed to store or load a session (an extension to the fixed set).
     public static let `internal` = ErrorCode(rawValue: "internal")
+    /// The session kept changing under the request (another daemon on the same database was
+    /// moving it on); nothing was changed: retry.
+    public static let conflict = ErrorCode(rawValue: "conflict")
 }
 
 /// An error answer: a code from the fixed set and a human-readable message.

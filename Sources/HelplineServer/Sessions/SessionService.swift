@@ -62,7 +62,7 @@ public final class SessionService: Sendable {
     /// The counters answered to `stats`.
     public func stats() -> ServerStats {
         ServerStats(
-            sessions: openSessions.load(ordering: .relaxed),
+            sessions: max(0, openSessions.load(ordering: .relaxed)),
             tickets: ticketCount.load(ordering: .relaxed),
             connections: connections.load(ordering: .relaxed),
             uptimeSeconds: Self.seconds(ContinuousClock.now - startedAt),
@@ -237,7 +237,13 @@ public final class SessionService: Sendable {
 
     /// Starts a session; returns its id and greeting.
     func open(_ profile: Profile) async throws -> (String, Reply) {
-        let reserved = openSessions.wrappingAdd(1, ordering: .relaxed).newValue
+        var reserved = openSessions.wrappingAdd(1, ordering: .relaxed).newValue
+        if reserved > limits.maximumSessions, let stored = try? database.counts().sessions {
+            // Other daemons on the same database may have closed sessions this count still holds:
+            // the database decides.
+            openSessions.store(stored + 1, ordering: .relaxed)
+            reserved = stored + 1
+        }
         guard reserved <= limits.maximumSessions else {
             openSessions.wrappingSubtract(1, ordering: .relaxed)
             logger.warning("session limit reached", metadata: ["limit": "\(limits.maximumSessions)"])
@@ -302,9 +308,14 @@ public final class SessionService: Sendable {
     }
 
     /// The current reply of a session, changing nothing.
+    ///
+    /// The copy in memory is checked against the database first: another daemon on the same
+    /// database may have moved the session on or closed it.
     func currentReply(_ session: String) async throws -> Reply {
         try await withSession(session) { _, entry in
-            .done(engine.currentReply(of: entry.conversation))
+            guard let version = try database.storedVersion(session) else { return .retry(.missing) }
+            guard version == entry.version else { return .retry(.conflict) }
+            return .done(engine.currentReply(of: entry.conversation))
         }
     }
 
@@ -336,6 +347,10 @@ public final class SessionService: Sendable {
             }
         } catch {
             logger.error("could not expire sessions", metadata: ["error": LogText.escaped(error)])
+        }
+        // Daemons sharing the database open and close each other's sessions: the stored count is the truth.
+        if let stored = try? database.counts().sessions {
+            openSessions.store(stored, ordering: .relaxed)
         }
         let evicted = registry.evictIdle(before: now.addingTimeInterval(-limits.memoryIdleTime))
         if evicted > 0 {
@@ -402,7 +417,7 @@ public final class SessionService: Sendable {
                 throw Self.storageError(outcome)
             }
         }
-        throw ProtocolError(.internal, "the session is busy changing; try again")
+        throw ProtocolError(.conflict, "the session kept changing elsewhere (another daemon on the same database); nothing was changed here, try again")
     }
 
     /// The session's slot, loading the session from the database if it is not in memory.
