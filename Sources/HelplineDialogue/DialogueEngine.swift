@@ -83,17 +83,11 @@ public struct DialogueEngine: Sendable {
         self.init(catalog: matcher.catalog, classifier: matcher, prompts: prompts, rules: rules)
     }
 
-    /// An engine on a matcher with the prompts and rules built into the binary.
-    /// Prefer ``init(bundle:)``, which reports a broken data file instead of running without texts.
-    public init(matcher: IntentMatcher) {
+    /// An engine on a matcher with the prompts and rules built into the binary. Throws a
+    /// `DataError` naming the file when those cannot be read, rather than running without texts.
+    public init(matcher: IntentMatcher) throws {
         let bundle = DataBundle.embedded
-        let prompts = (try? Prompts(bundle: bundle))
-            ?? Prompts(texts: [:], smalltalk: [:], queues: [:], minuteForms: [])
-        let rules = (try? DialogueRules(bundle: bundle))
-            ?? DialogueRules(commands: [:], noOrder: [], generalTopic: "general", travelTopics: [], travelKinds: [],
-                             goodsKinds: [], missesBeforeSpecialist: 2, queues: [:],
-                             travelPriority: .init(kinds: [], packages: [], corporate: false, startsWithinHours: 0))
-        self.init(matcher: matcher, prompts: prompts, rules: rules)
+        self.init(matcher: matcher, prompts: try Prompts(bundle: bundle), rules: try DialogueRules(bundle: bundle))
     }
 
     /// Builds the matcher and loads the prompts and rules from the data bundle.

@@ -116,7 +116,7 @@ struct DataFileTests {
 
     /// An engine on a matcher alone takes the shipped prompts and rules.
     @Test func engineOnMatcherUsesEmbeddedTexts() throws {
-        let engine = DialogueEngine(matcher: IntentMatcher(catalog: Fixture.catalog))
+        let engine = try DialogueEngine(matcher: IntentMatcher(catalog: Fixture.catalog))
         #expect(engine.prompts == (try Fixture.prompts()))
         #expect(engine.rules == (try Fixture.rules()))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HelplineText
 import Testing
 @testable import HelplineDialogue
 

@@ -1,0 +1,82 @@
+// Word comparison that ignores grammatical endings, shared by the dialogue's order search and
+// title matching: a word with its stem computed once, sets of words that never tell things apart,
+// and the rules for two words being forms of one.
+
+/// A normalized word with its Snowball stem, computed once.
+package struct WordForm: Sendable, Hashable {
+    package var word: String
+    package var stem: String
+    /// The word's length in characters.
+    package var length: Int
+
+    package init(_ word: String) {
+        self.word = word
+        stem = RussianStemmer.stem(word)
+        length = word.count
+    }
+}
+
+/// Words that never tell orders apart, indexed so that checking a word against all of them costs
+/// two set lookups (and, for words of five letters or more, a look at the long ones).
+package struct GenericWords: Sendable, Hashable {
+    private let words: Set<String>
+    private let stems: Set<String>
+    /// The words that can share a five-letter start with another word.
+    private let long: [WordForm]
+
+    package init(_ forms: [WordForm]) {
+        words = Set(forms.map(\.word))
+        stems = Set(forms.map(\.stem))
+        long = forms.filter { $0.length >= 5 }
+    }
+
+    /// Whether `word` is a form of one of the words (``WordForms/same(_:_:)-(WordForm,WordForm)``).
+    package func contains(_ word: WordForm) -> Bool {
+        if words.contains(word.word) || stems.contains(word.stem) { return true }
+        guard word.length >= 5 else { return false }
+        return long.contains { WordForms.same($0, word) }
+    }
+}
+
+/// Word comparison that ignores grammatical endings.
+package enum WordForms {
+    /// The normalized words of a text that can tell orders apart (three letters or more).
+    package static func words(_ text: String) -> [String] {
+        Normalizer.normalize(text).split(separator: " ").map(String.init)
+            .filter { $0.filter(\.isLetter).count >= 3 }
+    }
+
+    /// ``words(_:)`` with their stems.
+    package static func forms(_ text: String) -> [WordForm] {
+        words(text).map(WordForm.init)
+    }
+
+    /// A word and, when it is hyphenated, its parts (three letters or more) and the parts joined.
+    package static func parts(_ word: String) -> [String] {
+        guard word.contains("-") else { return [word] }
+        let pieces = word.split(separator: "-").map(String.init).filter { $0.filter(\.isLetter).count >= 3 }
+        return [word] + pieces + [String(word.filter { $0 != "-" })]
+    }
+
+    /// Whether a title form is named by a word of the message: the same word in any form
+    /// (``same(_:_:)-(WordForm,WordForm)``), or the end of a compound title word («билет» in
+    /// «авиабилет», «чайник» in «электрочайник»; five letters or more).
+    package static func names(_ title: WordForm, _ said: WordForm) -> Bool {
+        if same(title, said) { return true }
+        return said.length >= 5 && title.length >= said.length + 3 && title.word.hasSuffix(said.stem)
+            && said.stem.count >= 4
+    }
+
+    /// Whether two normalized words are forms of one word: the same Snowball stem, or a shared
+    /// start of five letters or more with endings of at most three letters each.
+    package static func same(_ a: String, _ b: String) -> Bool {
+        same(WordForm(a), WordForm(b))
+    }
+
+    /// ``same(_:_:)`` on words whose stems are known.
+    package static func same(_ a: WordForm, _ b: WordForm) -> Bool {
+        if a.word == b.word || a.stem == b.stem { return true }
+        let shared = zip(a.word, b.word).prefix { $0 == $1 }.count
+        return shared >= 5 && a.length - shared <= 3 && b.length - shared <= 3
+    }
+}
