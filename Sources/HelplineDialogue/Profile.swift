@@ -42,11 +42,22 @@ public struct Profile: Sendable, Hashable, Codable {
 
 /// One of the customer's orders or travel bookings.
 public struct Order: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case goods, hotel, flight, train, tour
 
         /// Hotel, flight, train and tour bookings belong to Ozon Travel.
         public var isTravel: Bool { self != .goods }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let kind = Kind(rawValue: text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            self = kind
+        }
     }
 
     /// `12345678-0001`.
@@ -193,8 +204,13 @@ extension Profile {
     /// Reads a profile file (`--profile FILE`), JSON or YAML.
     public static func load(contentsOf url: URL) throws -> Profile {
         let data: Data
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw ProfileError("\(url.path): no such file")
+        }
+        guard !isFolder.boolValue else { throw ProfileError("\(url.path): is a folder, not a profile file") }
         do { data = try Data(contentsOf: url) } catch {
-            throw ProfileError("cannot read \(url.path): \(error.localizedDescription)")
+            throw ProfileError("\(url.path): cannot be read (check its permissions)")
         }
         do { return try load(from: data) } catch let error as ProfileError {
             throw ProfileError("\(url.path): \(error.message)")
@@ -258,7 +274,11 @@ public struct ProfileError: Error, Sendable, Hashable, CustomStringConvertible {
         case .keyNotFound(let key, let context):
             let at = path(context)
             return "\(at == "profile" ? "" : at + ": ")missing field `\(key.stringValue)`"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+        case .typeMismatch(let type, let context):
+            let expected = type == String.self ? "text" : type == Bool.self ? "true or false"
+                : type == Int.self ? "a whole number" : type is [Any].Type ? "a list" : "another kind of value"
+            return "\(path(context)): expected \(expected)"
+        case .valueNotFound(_, let context), .dataCorrupted(let context):
             return "\(path(context)): \(context.debugDescription)"
         @unknown default:
             return "\(error)"

@@ -102,7 +102,8 @@ struct PipedChatTests {
     @Test func badProfile() async throws {
         let result = try await HelplineProcess.run(["chat", "--profile", "/nonexistent/profile.yaml"], input: "")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("profile"))
+        #expect(result.stderr.contains("/nonexistent/profile.yaml: no such file"))
+        #expect(!result.stderr.contains("operation could not be completed"))
         #expect(result.stdout.isEmpty)
     }
 
