@@ -19,10 +19,10 @@ struct BenchCommand: AsyncParsableCommand {
         By default, starts a daemon of its own (this binary, `serve`, on a temporary socket and \
         database), opens --sessions sessions over --connections connections and drives simulated \
         customers (questions, menu and order picks, messages to specialists) with --in-flight \
-        requests outstanding per connection. --socket PATH measures a daemon already running.
+        requests outstanding per connection. --socket PATH measures a daemon already running. \
         --echo times the round trip of a bare Unix-socket echo server the same way, for comparison; \
-        --ping times the daemon's `ping` the same way.
-        --in-process times text analysis, classification and turns without sockets.
+        --ping times the daemon's `ping` the same way. \
+        --in-process times text analysis, classification and turns without sockets. \
         --memory opens --sessions sessions (default 10000) and reports the daemon's memory.
         """
     )

@@ -8,10 +8,11 @@ struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Classify messages into intents.",
         discussion: """
-            Classifies each TEXT argument, or each line of standard input when there are none.
-            With --json, prints exactly one JSON object per input, in order:
+            Classifies each TEXT argument, or each line of standard input when there are none. \
+            With --json, prints exactly one JSON object per input, in order, with "intent":"none" \
+            when the message fits no intent:
+
             {"text":…,"intent":…,"confidence":…,"alternatives":[…],"entities":[…],"ambiguous":…}
-            with "intent":"none" when the message fits no intent.
             """
     )
 

@@ -8,11 +8,11 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score the intent matcher on a labelled file or by cross-validation.",
         discussion: """
-            FILE has one message per line: intent<TAB>text, with the intent `none` for off-topic
-            messages; blank lines and lines starting with # are skipped. Reports in-domain accuracy,
-            off-topic rejection, false rejection, per-intent precision/recall/F1 and the most confused
-            pairs. --cross-validate K scores K stratified folds of the intents' own examples;
-            --repeats R runs it R times with the examples dealt into folds differently, and adds the
+            FILE has one message per line: intent<TAB>text, with the intent `none` for off-topic \
+            messages; blank lines and lines starting with # are skipped. Reports in-domain accuracy, \
+            off-topic rejection, false rejection, per-intent precision/recall/F1 and the most confused \
+            pairs. --cross-validate K scores K stratified folds of the intents' own examples; \
+            --repeats R runs it R times with the examples dealt into folds differently, and adds the \
             mean, lowest and highest of the headline figures (one run moves with the deal).
             """
     )

@@ -13,17 +13,17 @@ struct ReviewCommand: ParsableCommand {
         commandName: "review",
         abstract: "Review what customers wrote that the matcher missed, and merge corrected lines into the intents.",
         discussion: """
-            helpline review --db PATH reads the daemon's database read-only (safe while it runs), replays
-            each stored session through the dialogue and lists the messages written to choose a topic that
-            the matcher rejected, was unsure about, or that the customer undid at once («назад» or «меню»
-            next, or another topic at the next step), grouped by similar wording, with counts, the matcher's
-            guesses and the topic the session went on to. With --tsv FILE it writes intent<TAB>text lines,
+            helpline review --db PATH reads the daemon's database read-only (safe while it runs), replays \
+            each stored session through the dialogue and lists the messages written to choose a topic that \
+            the matcher rejected, was unsure about, or that the customer undid at once («назад» or «меню» \
+            next, or another topic at the next step), grouped by similar wording, with counts, the matcher's \
+            guesses and the topic the session went on to. With --tsv FILE it writes intent<TAB>text lines, \
             the intent filled with the likeliest answer, for a person to correct.
 
-            helpline review --merge FILE.tsv adds the lines of a corrected file to the intent files in
-            --intents DIR (default ./Intents): `none` lines go to config/offtopic.yaml. Lines already among
-            the examples, and lines that repeat a test-set line (--test-set, default the project's test
-            sets when run from its folder), are skipped. A malformed line or an unknown intent is refused
+            helpline review --merge FILE.tsv adds the lines of a corrected file to the intent files in \
+            --intents DIR (default ./Intents): `none` lines go to config/offtopic.yaml. Lines already among \
+            the examples, and lines that repeat a test-set line (--test-set, default the project's test \
+            sets when run from its folder), are skipped. A malformed line or an unknown intent is refused \
             with its line number and nothing is merged.
             """
     )
