@@ -62,7 +62,7 @@ public struct ExampleMerge: Sendable {
         }
 
         var existing = Set((catalog.intents.flatMap(\.examples) + catalog.offTopicExamples).map(Self.wordKey))
-        let tests = testLines.map(Self.words).filter { $0.count >= 3 }
+        let tests = testLines.map(Apartness.words).filter { $0.count >= Apartness.minimumWords }
         var outcome = Outcome()
         var additions: [String: [String]] = [:]
         for line in lines {
@@ -71,8 +71,7 @@ public struct ExampleMerge: Sendable {
                 outcome.duplicates += 1
                 continue
             }
-            let words = Self.words(line.text)
-            if words.count >= 3, tests.contains(where: { Self.similarity($0, words) >= 0.8 }) {
+            if Apartness.repeats(line.text, anyOf: tests) {
                 outcome.repeatsTestLine += 1
                 continue
             }
@@ -172,21 +171,10 @@ public struct ExampleMerge: Sendable {
 
     // MARK: - Comparing wordings
 
-    /// The words of a text, lower-cased, «ё» read as «е».
-    static func words(_ text: String) -> Set<String> {
-        Set(text.lowercased().replacingOccurrences(of: "ё", with: "е")
-            .split { !$0.isLetter && !$0.isNumber }.map(String.init))
-    }
-
     /// The wording of a text as its word sequence, for spotting exact duplicates.
     static func wordKey(_ text: String) -> String {
         text.lowercased().replacingOccurrences(of: "ё", with: "е")
             .split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
-    }
-
-    /// Shared words over all words of the two.
-    static func similarity(_ a: Set<String>, _ b: Set<String>) -> Double {
-        Double(a.intersection(b).count) / Double(max(1, a.union(b).count))
     }
 }
 

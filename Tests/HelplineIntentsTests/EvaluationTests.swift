@@ -104,19 +104,9 @@ struct EvaluationTests {
     /// set measures unseen wording.
     @Test func testSetIsApartFromExamples() throws {
         let catalog = try #require(Fixtures.catalog)
-        func words(_ text: String) -> Set<String> {
-            Set(text.lowercased().replacingOccurrences(of: "ё", with: "е")
-                .split { !$0.isLetter && !$0.isNumber }.map(String.init))
-        }
-        let examples = (catalog.intents.flatMap(\.examples) + catalog.offTopicExamples).map(words)
-        var repeats: [String] = []
-        for message in try Fixtures.testSet() + Fixtures.realSet() {
-            let line = words(message.text)
-            guard line.count >= 3 else { continue }
-            if examples.contains(where: { Double($0.intersection(line).count) / Double($0.union(line).count) >= 0.8 }) {
-                repeats.append(message.text)
-            }
-        }
+        let examples = (catalog.intents.flatMap(\.examples) + catalog.offTopicExamples).map(Apartness.words)
+        let repeats = try (Fixtures.testSet() + Fixtures.realSet()).map(\.text)
+            .filter { Apartness.repeats($0, anyOf: examples) }
         #expect(repeats.isEmpty, "test lines repeated in the examples: \(repeats)")
     }
 
