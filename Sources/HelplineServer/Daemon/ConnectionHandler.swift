@@ -63,7 +63,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Lifecycle
 
     func channelActive(context: ChannelHandlerContext) {
-        let open = hooks.service.connections.wrappingAdd(1, ordering: .relaxed).newValue
+        let open = hooks.service.counters.connections.wrappingAdd(1, ordering: .relaxed).newValue
         counted = true
         key = hooks.register(context.channel)
         hooks.logger.trace("connection opened", metadata: ["connections": "\(open)"])
@@ -83,7 +83,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if counted {
             counted = false
-            hooks.service.connections.wrappingSubtract(1, ordering: .relaxed)
+            hooks.service.counters.connections.wrappingSubtract(1, ordering: .relaxed)
         }
         if let key {
             hooks.unregister(key)

@@ -151,8 +151,7 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     var id: Int64?
     var session: String
-    /// `in` (from the user) or `out` (to the user).
-    var direction: String
+    var direction: StoredMessage.Direction
     var text: String
     var at: Date
 
@@ -192,7 +191,8 @@ public struct StoredTicket: Sendable, Hashable {
 
 /// A stored message of a session.
 public struct StoredMessage: Sendable, Hashable {
-    public enum Direction: String, Sendable, Hashable {
+    /// The `direction` column.
+    public enum Direction: String, Sendable, Hashable, Codable {
         /// From the user.
         case incoming = "in"
         /// To the user.

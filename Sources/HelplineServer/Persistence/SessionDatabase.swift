@@ -2,30 +2,6 @@ import Foundation
 import GRDB
 import HelplineDialogue
 
-/// A change to the stored sessions, applied by ``SessionDatabase/apply(_:)`` in a transaction.
-enum SessionWrite: Sendable {
-    /// A new session with its greeting.
-    case create(Conversation, greeting: String, at: Date)
-    /// One turn over the stored `version`: the new conversation, the message in and the reply out,
-    /// and the turn's appeal effects. `profileChanged` says whether the profile column needs writing;
-    /// `stored` is the conversation column already encoded (``SessionDatabase/conversationColumn(_:)``),
-    /// so that the single database writer does not spend its time encoding JSON.
-    case turn(Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect], at: Date,
-              profileChanged: Bool = true, stored: String? = nil)
-    /// Marks a session used (a resume), keeping it from expiring.
-    case touch(session: String, at: Date)
-    /// Deletes a session and its messages at `at`; its appeals stay, and what the customer wrote is
-    /// kept as a finished conversation.
-    case delete(session: String, at: Date)
-
-    var session: String {
-        switch self {
-        case .create(let conversation, _, _), .turn(let conversation, _, _, _, _, _, _, _): conversation.id
-        case .touch(let session, _), .delete(let session, _): session
-        }
-    }
-}
-
 /// The database's files are in a state the daemon will not open them in.
 public struct DatabaseFileError: Error, Sendable, CustomStringConvertible {
     public var description: String
@@ -35,32 +11,15 @@ public struct DatabaseFileError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// What became of one ``SessionWrite``.
-enum WriteOutcome: Sendable, Hashable {
-    /// Stored; the session's version is now `version`.
-    case applied(version: Int)
-    /// The session is not in the database (closed or expired).
-    case missing
-    /// The session changed since the turn was computed; reload and try again.
-    case conflict
-    /// The write failed; nothing of it was stored.
-    case failed(String)
-}
-
-/// A session as loaded from the database.
-struct LoadedSession: Sendable {
-    var conversation: Conversation
-    var version: Int
-    var updatedAt: Date
-}
-
 /// The SQLite store: sessions, their messages, and appeals. WAL mode, one writer.
 ///
-/// Every change goes through ``apply(_:)``, which stores a batch of writes in one transaction, each
-/// write in its own savepoint so one failing write does not undo the others.
-public final class SessionDatabase: Sendable {
+/// Every change goes through ``commit(_:completion:)``: the group committer stores the writes
+/// waiting at once in one transaction, each write in its own savepoint so one failing write does
+/// not undo the others.
+public final class SessionDatabase: SessionStore {
     let pool: DatabasePool
     public let path: String
+    private let committer: GroupCommitter
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
@@ -81,6 +40,7 @@ public final class SessionDatabase: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        committer = GroupCommitter(pool: pool)
         try Self.migrator.migrate(pool)
     }
 
@@ -174,16 +134,13 @@ public final class SessionDatabase: Sendable {
         return migrator
     }
 
-    /// The appeal sequence numbers reserved so far (0 at first): numbers below it may be in use.
-    func reservedAppealNumbers() throws -> Int64 {
+    package func reservedAppealNumbers() throws -> Int64 {
         try pool.read { db in
             try Int64.fetchOne(db, sql: "SELECT reserved FROM appeal_numbers WHERE id = 1") ?? 0
         }
     }
 
-    /// Records that appeal sequence numbers below `limit` may be handed out; committed before
-    /// this returns, so that a restart never hands them out again.
-    func reserveAppealNumbers(below limit: Int64) throws {
+    package func reserveAppealNumbers(below limit: Int64) throws {
         try pool.write { db in
             try db.execute(sql: """
                 INSERT INTO appeal_numbers (id, reserved) VALUES (1, ?)
@@ -194,8 +151,7 @@ public final class SessionDatabase: Sendable {
 
     // MARK: Reading
 
-    /// The session `id`, unless it is missing or was last used before `notBefore`.
-    func loadSession(_ id: String, notBefore: Date) async throws -> LoadedSession? {
+    package func loadSession(_ id: String, notBefore: Date) async throws -> LoadedSession? {
         let record = try await pool.read { db in try SessionRecord.fetchOne(db, key: id) }
         guard let record, record.updatedAt >= notBefore else { return nil }
         let conversation = try StoredConversation.decode(
@@ -203,17 +159,15 @@ public final class SessionDatabase: Sendable {
         return LoadedSession(conversation: conversation, version: record.version, updatedAt: record.updatedAt)
     }
 
-    /// How many sessions and appeals are stored.
-    /// The stored version of session `id`, or nil when it is not stored (closed or expired).
-    func storedVersion(_ id: String) throws -> Int? {
-        try pool.read { db in
+    package func storedVersion(_ id: String) async throws -> Int? {
+        try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT version FROM sessions WHERE id = ?", arguments: [id])
         }
     }
 
-    func counts() throws -> (sessions: Int, tickets: Int) {
+    package func counts() throws -> StoreCounts {
         try pool.read { db in
-            (try SessionRecord.fetchCount(db), try TicketRecord.fetchCount(db))
+            StoreCounts(sessions: try SessionRecord.fetchCount(db), tickets: try TicketRecord.fetchCount(db))
         }
     }
 
@@ -234,9 +188,7 @@ public final class SessionDatabase: Sendable {
     public func messages(session: String) throws -> [StoredMessage] {
         try pool.read { db in
             try MessageRecord.filter(Column("session") == session).order(Column("id")).fetchAll(db)
-        }.compactMap { record in
-            StoredMessage.Direction(rawValue: record.direction).map { StoredMessage(direction: $0, text: record.text, at: record.at) }
-        }
+        }.map { StoredMessage(direction: $0.direction, text: $0.text, at: $0.at) }
     }
 
     /// Whether a session is stored (open, whatever its age).
@@ -246,28 +198,11 @@ public final class SessionDatabase: Sendable {
 
     // MARK: Writing
 
-    /// Stores a batch of writes in one transaction; one outcome per write, in order.
-    func apply(_ writes: [SessionWrite]) async throws -> [WriteOutcome] {
-        try await pool.writeWithoutTransaction { db in
-            var outcomes: [WriteOutcome] = []
-            try db.inTransaction(.immediate) {
-                outcomes = Self.apply(writes, in: db)
-                return .commit
-            }
-            return outcomes
-        }
+    package func commit(_ write: SessionWrite, completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void) {
+        committer.commit(write, completion: completion)
     }
 
-    /// Runs `body` on the database's writer and waits for it (on the calling thread when the
-    /// writer is free). Writes are serialized.
-    func writeNow(_ body: (Database) -> Void) {
-        pool.writeWithoutTransaction(body)
-    }
-
-    /// Runs `body` on the database's writer, without waiting for it. Writes are serialized.
-    func asyncWrite(_ body: @escaping @Sendable (Database) -> Void) {
-        pool.asyncWriteWithoutTransaction(body)
-    }
+    package var transactionCount: Int { committer.counts.transactions }
 
     /// Applies writes inside the current transaction, one outcome per write. A write that fails
     /// leaves nothing of itself behind and does not undo the others.
@@ -301,10 +236,7 @@ public final class SessionDatabase: Sendable {
         return outcomes
     }
 
-    /// Deletes the sessions last used before `cutoff`, with their messages (what the customers wrote
-    /// is kept as finished conversations); drops finished conversations that ended before
-    /// `finishedBefore`; returns the expired sessions' ids.
-    func expireSessions(before cutoff: Date, finishedBefore: Date? = nil, now: Date = Date()) async throws -> [String] {
+    package func expireSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String] {
         try await pool.write { db in
             let expired = SessionRecord.filter(SessionRecord.Columns.updatedAt < cutoff)
             let ids = try String.fetchAll(db, expired.select(SessionRecord.Columns.id))
@@ -335,28 +267,29 @@ public final class SessionDatabase: Sendable {
         switch write {
         case .create(let conversation, let greeting, let at):
             try record(for: conversation, version: 1, createdAt: at, updatedAt: at).insert(db)
-            var message = MessageRecord(session: conversation.id, direction: "out", text: greeting, at: at)
+            var message = MessageRecord(session: conversation.id, direction: .outgoing, text: greeting, at: at)
             try message.insert(db)
             return .applied(version: 1)
 
-        case .turn(let conversation, let expectedVersion, let incoming, let outgoing, let effects, let at, let profileChanged,
-                   let stored):
+        case .turn(let turn):
+            let conversation = turn.conversation
+            let expectedVersion = turn.expectedVersion
             // Dates are stored as text; format this one once for its three rows.
-            let at = at.databaseValue
-            let update = try db.cachedStatement(sql: profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
+            let at = turn.at.databaseValue
+            let update = try db.cachedStatement(sql: turn.profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
             var arguments: StatementArguments = [
-                conversation.state.rawValue, conversation.topic, conversation.order, try stored ?? conversationColumn(conversation),
+                conversation.state.rawValue, conversation.topic, conversation.order, turn.stored,
                 expectedVersion + 1, at, conversation.id, expectedVersion,
             ]
-            if profileChanged { arguments += [try json(conversation.profile)] }
+            if turn.profileChanged { arguments += [try json(conversation.profile)] }
             try update.execute(arguments: arguments)
             guard db.changesCount == 1 else {
                 return try SessionRecord.exists(db, key: conversation.id) ? .conflict : .missing
             }
             let insert = try db.cachedStatement(sql: Self.insertMessageSQL)
-            try insert.execute(arguments: [conversation.id, "in", incoming, at])
-            try insert.execute(arguments: [conversation.id, "out", outgoing, at])
-            for effect in effects {
+            try insert.execute(arguments: [conversation.id, StoredMessage.Direction.incoming.rawValue, turn.incoming, at])
+            try insert.execute(arguments: [conversation.id, StoredMessage.Direction.outgoing.rawValue, turn.outgoing, at])
+            for effect in turn.effects {
                 try apply(effect, session: conversation.id, in: db)
             }
             return .applied(version: expectedVersion + 1)

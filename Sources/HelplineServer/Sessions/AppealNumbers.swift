@@ -23,10 +23,10 @@ final class AppealNumbers: Sendable {
         var reserved: Int64
     }
 
-    private let database: SessionDatabase
+    private let database: any SessionStore
     private let state: NIOLockedValueBox<State>
 
-    init(database: SessionDatabase) throws {
+    init(database: any SessionStore) throws {
         self.database = database
         let reserved = try database.reservedAppealNumbers()
         state = NIOLockedValueBox(State(next: reserved, reserved: reserved))

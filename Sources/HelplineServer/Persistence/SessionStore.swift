@@ -1,0 +1,111 @@
+import Foundation
+import HelplineDialogue
+
+/// Where the daemon keeps its sessions, their messages and the appeals: the one interface the
+/// session service stores through. ``SessionDatabase`` (SQLite) implements it.
+///
+/// Every change is a ``SessionWrite``. ``commit(_:completion:)`` reports a write's outcome only
+/// once it is durable, so an answer sent after it never describes a change a crash could lose.
+package protocol SessionStore: Sendable {
+    /// Stores `write`, in a transaction shared with whatever other writes are waiting, and calls
+    /// `completion` once that transaction is committed (or has failed). The completion may run on
+    /// the calling thread before this returns.
+    func commit(_ write: SessionWrite, completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void)
+
+    /// The session `id`, unless it is missing or was last used before `notBefore`.
+    func loadSession(_ id: String, notBefore: Date) async throws -> LoadedSession?
+
+    /// The stored version of session `id`, or nil when it is not stored (closed or expired).
+    func storedVersion(_ id: String) async throws -> Int?
+
+    /// How many sessions are open and how many appeals are stored.
+    func counts() throws -> StoreCounts
+
+    /// Deletes the sessions last used before `cutoff` (what their customers wrote is kept as
+    /// finished conversations), drops finished conversations that ended before `finishedBefore`,
+    /// and returns the expired sessions' ids.
+    func expireSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String]
+
+    /// The appeal sequence numbers reserved so far (0 at first): numbers below it may be in use.
+    func reservedAppealNumbers() throws -> Int64
+
+    /// Records that appeal sequence numbers below `limit` may be handed out; durable before it returns.
+    func reserveAppealNumbers(below limit: Int64) throws
+
+    /// Transactions committed since the store was opened.
+    var transactionCount: Int { get }
+}
+
+/// Open sessions and stored appeals.
+package struct StoreCounts: Sendable, Hashable {
+    package var sessions: Int
+    package var tickets: Int
+}
+
+/// A change to the stored sessions.
+package enum SessionWrite: Sendable {
+    /// A new session with its greeting.
+    case create(Conversation, greeting: String, at: Date)
+    /// One turn over the stored version ``TurnWrite/expectedVersion``.
+    case turn(TurnWrite)
+    /// Marks a session used (a resume), keeping it from expiring.
+    case touch(session: String, at: Date)
+    /// Deletes a session and its messages at `at`; its appeals stay, and what the customer wrote is
+    /// kept as a finished conversation.
+    case delete(session: String, at: Date)
+
+    package var session: String {
+        switch self {
+        case .create(let conversation, _, _): conversation.id
+        case .turn(let turn): turn.conversation.id
+        case .touch(let session, _), .delete(let session, _): session
+        }
+    }
+}
+
+/// One stored turn: the conversation after it, the message in and the reply out, the appeal
+/// effects, over the version the turn was computed from.
+package struct TurnWrite: Sendable {
+    package var conversation: Conversation
+    package var expectedVersion: Int
+    package var incoming: String
+    package var outgoing: String
+    package var effects: [Effect]
+    package var at: Date
+    /// Whether the profile column needs writing.
+    package var profileChanged: Bool
+    /// The conversation column, already encoded, so that the single database writer does not
+    /// spend its time encoding.
+    package var stored: String
+
+    package init(conversation: Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect],
+                 at: Date, profileChanged: Bool, stored: String) {
+        self.conversation = conversation
+        self.expectedVersion = expectedVersion
+        self.incoming = incoming
+        self.outgoing = outgoing
+        self.effects = effects
+        self.at = at
+        self.profileChanged = profileChanged
+        self.stored = stored
+    }
+}
+
+/// What became of one ``SessionWrite``.
+package enum WriteOutcome: Sendable, Hashable {
+    /// Stored; the session's version is now `version`.
+    case applied(version: Int)
+    /// The session is not stored (closed or expired).
+    case missing
+    /// The session changed since the write was computed; reload and try again.
+    case conflict
+    /// The write failed; nothing of it was stored.
+    case failed(String)
+}
+
+/// A session as loaded from the store.
+package struct LoadedSession: Sendable {
+    package var conversation: Conversation
+    package var version: Int
+    package var updatedAt: Date
+}
