@@ -11,6 +11,10 @@ public struct ResponseEncoder: MessageToByteEncoder {
     }
 
     public func encode(data: ProtocolResponse, out: inout ByteBuffer) throws {
-        out.writeBytes(codec.encodeResponse(data))
+        if let line = ProtocolCodec.writeLine(data) {
+            out.writeBytes(line)
+        } else {
+            out.writeBytes(codec.encodeResponse(data))
+        }
     }
 }

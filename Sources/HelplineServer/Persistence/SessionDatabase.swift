@@ -356,7 +356,8 @@ public final class SessionDatabase: SessionStore {
 
     /// The `conversation` column's text for a conversation.
     static func conversationColumn(_ conversation: Conversation) throws -> String {
-        try json(StoredConversation(conversation))
+        if let written = StoredConversation.write(conversation) { return written }
+        return try json(StoredConversation(conversation))
     }
 
     private static func json(_ value: some Encodable) throws -> String {

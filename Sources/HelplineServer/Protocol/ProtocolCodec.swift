@@ -65,6 +65,7 @@ public struct ProtocolCodec: Sendable {
 
     /// Encodes an answer as one line, `\n` included.
     public func encodeResponse(_ response: ProtocolResponse) -> Data {
+        if let line = Self.writeLine(response) { return Data(line) }
         let encoder = Self.makeEncoder()
         var data: Data
         do {
