@@ -4,15 +4,18 @@ import NIOConcurrencyHelpers
 /// Commits writes from many concurrent turns together: while one transaction is being written,
 /// the writes that arrive wait and then go into the next transaction as one batch.
 ///
-/// When no batch is being written, a write is written at once on the calling thread (no hop to the
-/// writer queue and back) and its completion is called before ``commit(_:completion:)`` returns;
-/// writes that arrive meanwhile are queued and written on the writer queue, back to back until
-/// none is waiting. A completion is called only after its write's transaction is committed, so a
+/// When no batch is being written, the first write waiting starts one on `schedule` — the calling
+/// event loop, after the requests it has already read — so that the requests of a pipelined burst,
+/// of any connection on that loop, are committed together; the batch is written on that thread (no
+/// hop to the writer queue and back). Writes that arrive while a batch is written are queued and
+/// written on the writer queue, back to back until none is waiting. A completion is called only after its write's transaction is committed, so a
 /// reply sent after it never describes a turn that a crash could lose. Callers may wait for the
 /// database briefly (event loops may), but must not be the writer queue itself.
 final class GroupCommitter: Sendable {
     /// Called with a write's outcome once its transaction is committed (or has failed).
     typealias Completion = @Sendable (Result<WriteOutcome, any Error>) -> Void
+    /// Runs a piece of work soon, on a thread that may wait for the database briefly.
+    typealias Scheduler = @Sendable (@escaping @Sendable () -> Void) -> Void
 
     private struct Pending: Sendable {
         var write: SessionWrite
@@ -36,15 +39,24 @@ final class GroupCommitter: Sendable {
     }
 
     /// Stores `write`, in a transaction shared with whatever other writes are waiting.
-    func commit(_ write: SessionWrite, completion: @escaping Completion) {
-        let batch: [Pending]? = state.withLockedValue { state in
+    func commit(_ write: SessionWrite, schedule: Scheduler, completion: @escaping Completion) {
+        let start: Bool = state.withLockedValue { state in
             state.queue.append(Pending(write: write, completion: completion))
-            guard !state.draining else { return nil }
+            guard !state.draining else { return false }
             state.draining = true
-            return takeBatch(&state)
+            return true
         }
-        guard let batch else { return }
-        pool.writeWithoutTransaction { db in self.write(batch, db) }
+        if start {
+            schedule { self.writeWaiting() }
+        }
+    }
+
+    /// Writes what is waiting on the calling thread, then leaves the rest to the writer queue.
+    private func writeWaiting() {
+        let batch = state.withLockedValue { takeBatch(&$0) }
+        if !batch.isEmpty {
+            pool.writeWithoutTransaction { db in self.write(batch, db) }
+        }
         let more = state.withLockedValue { state in
             if state.queue.isEmpty { state.draining = false }
             return state.draining

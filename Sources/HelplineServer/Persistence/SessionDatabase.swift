@@ -198,8 +198,9 @@ public final class SessionDatabase: SessionStore {
 
     // MARK: Writing
 
-    package func commit(_ write: SessionWrite, completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void) {
-        committer.commit(write, completion: completion)
+    package func commit(_ write: SessionWrite, schedule: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void,
+                        completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void) {
+        committer.commit(write, schedule: schedule, completion: completion)
     }
 
     package var transactionCount: Int { committer.counts.transactions }

@@ -8,9 +8,11 @@ import HelplineDialogue
 /// once it is durable, so an answer sent after it never describes a change a crash could lose.
 package protocol SessionStore: Sendable {
     /// Stores `write`, in a transaction shared with whatever other writes are waiting, and calls
-    /// `completion` once that transaction is committed (or has failed). The completion may run on
-    /// the calling thread before this returns.
-    func commit(_ write: SessionWrite, completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void)
+    /// `completion` once that transaction is committed (or has failed). `schedule` runs work soon on
+    /// the caller's thread (its event loop), after what that thread is doing now: a store may use it
+    /// to gather the writes of a burst of requests into one transaction.
+    func commit(_ write: SessionWrite, schedule: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void,
+                completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void)
 
     /// The session `id`, unless it is missing or was last used before `notBefore`.
     func loadSession(_ id: String, notBefore: Date) async throws -> LoadedSession?

@@ -172,7 +172,7 @@ extension SessionService {
             slot.release()
             context.respond(response)
         case .write(let write, let applied):
-            store.commit(write) { result in
+            store.commit(write, schedule: context.schedule) { result in
                 switch result {
                 case .success(.applied(let version)):
                     let response = applied(slot, version)
@@ -258,7 +258,7 @@ extension SessionService {
         let id = SessionID.mint()
         let now = clock()
         let (conversation, reply) = engine.start(id: id, profile: profile, now: now)
-        store.commit(.create(conversation, greeting: reply.text, at: now)) { result in
+        store.commit(.create(conversation, greeting: reply.text, at: now), schedule: context.schedule) { result in
             switch result {
             case .success(.applied(let version)):
                 _ = self.registry.insert(SessionSlot(SessionSlot.Entry(conversation: conversation, version: version, updatedAt: now)))
