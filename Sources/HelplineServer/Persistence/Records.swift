@@ -43,15 +43,15 @@ struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
 /// options and appeal with a text and an intent: only those two are stored then. This keeps the JSON
 /// written on every turn short. Rows written whole (a `Conversation` as JSON, profile and last
 /// reply included) decode too.
-struct StoredConversation: Encodable {
-    var conversation: Conversation
+package struct StoredConversation: Encodable {
+    package var conversation: Conversation
 
     enum CodingKeys: String, CodingKey {
         case id, profile, state, topic, order, ticket, misses, options, lastReply, ticketCount, draft
         case replyText, replyIntent
     }
 
-    init(_ conversation: Conversation) {
+    package init(_ conversation: Conversation) {
         self.conversation = conversation
     }
 
@@ -95,7 +95,7 @@ struct StoredConversation: Encodable {
         var draft: [String]?
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         let c = conversation
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(c.id, forKey: .id)

@@ -356,7 +356,7 @@ public final class SessionDatabase: SessionStore {
     }
 
     /// The `conversation` column's text for a conversation.
-    static func conversationColumn(_ conversation: Conversation) throws -> String {
+    package static func conversationColumn(_ conversation: Conversation) throws -> String {
         if let written = StoredConversation.write(conversation) { return written }
         return try json(StoredConversation(conversation))
     }
