@@ -214,7 +214,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HelplineCLITests",
-            dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineTranscripts", "HelplineCLI"]
+            dependencies: [
+                "HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineTranscripts", "HelplineCLI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -51,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String = "info"
 
+    @Flag(help: "Serve one client on standard input and output instead of a socket (as language servers do); logs go to standard error.")
+    var stdio = false
+
     @OptionGroup var data: DataOptions
 
     func validate() throws {
@@ -96,7 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
             socketMode: parsedSocketMode ?? 0o600,
             sessions: SessionLimits(maximumSessions: maximumSessions, sessionTTL: sessionTTL.value, reviewRetention: reviewDays * 24 * 3600),
             maximumConnections: maximumConnections,
-            idleTimeout: idleTimeout.value > 0 ? idleTimeout.value : nil,
+            idleTimeout: idleTimeout.value > 0 && !stdio ? idleTimeout.value : nil,
             lineTimeout: lineTimeout.value
         )
         let daemon: HelplineDaemon
@@ -111,6 +114,17 @@ struct ServeCommand: AsyncParsableCommand {
             try DialogueEngine(checking: DataBundle.resolve(explicit: intents))
         }
         defer { signals.cancel() }
+        if stdio {
+            Self.printLine("helpline: serving standard input and output (pid \(getpid()); "
+                + "started in \(Self.milliseconds(ContinuousClock.now - started)) ms)")
+            do {
+                try await daemon.runStandardIO()
+            } catch {
+                Self.printError(error)
+                throw ExitCode.failure
+            }
+            return
+        }
         do {
             try await daemon.start()
         } catch {

@@ -66,11 +66,7 @@ public final class HelplineDaemon: Sendable {
         let path = configuration.socketPath
         try await SocketFile.prepare(path, group: group)
         let configuration = self.configuration
-        let hooks = ConnectionHooks(
-            service: service, logger: logger, maximumConnections: configuration.maximumConnections,
-            register: { [weak self] channel in self?.register(channel) },
-            unregister: { [weak self] key in self?.unregister(key) }
-        )
+        let hooks = connectionHooks()
         let server: NIOAsyncChannel<any Channel, Never>
         do {
             server = try await ServerBootstrap(group: group)
@@ -102,6 +98,14 @@ public final class HelplineDaemon: Sendable {
         logger.info("listening", metadata: ["socket": LogText.escaped(path), "database": LogText.escaped(configuration.databasePath)])
     }
 
+    private func connectionHooks() -> ConnectionHooks {
+        ConnectionHooks(
+            service: service, logger: logger, maximumConnections: configuration.maximumConnections,
+            register: { [weak self] channel in self?.register(channel) },
+            unregister: { [weak self] key in self?.unregister(key) }
+        )
+    }
+
     /// The handlers serving one client connection, in order: timeouts, framing and decoding,
     /// then the requests themselves.
     static func addConnectionHandlers(to pipeline: ChannelPipeline.SynchronousOperations, configuration: ServerConfiguration,
@@ -124,13 +128,7 @@ public final class HelplineDaemon: Sendable {
         guard let server = state.withLockedValue({ $0.server }) else {
             throw DaemonError("the daemon was already run")
         }
-        let sweeper = Task { [service] in
-            // Sessions that expired while no daemon ran go first.
-            while !Task.isCancelled {
-                await service.sweep()
-                try? await Task.sleep(for: .seconds(service.sweepInterval))
-            }
-        }
+        let sweeper = startSweeper()
         do {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
@@ -144,14 +142,65 @@ public final class HelplineDaemon: Sendable {
         } catch {
             logger.error("accepting connections failed", metadata: ["error": LogText.escaped(error)])
         }
-        sweeper.cancel()
-        await sweeper.value
         let (identity, forceClose) = state.withLockedValue { state in
             defer { state.server = nil }
             return (state.socketIdentity, state.forceClose)
         }
-        forceClose?.cancel()
         SocketFile.remove(configuration.socketPath, ifStill: identity)
+        await finish(sweeper: sweeper, forceClose: forceClose)
+    }
+
+    /// Serves one client on standard input and output (`input`, `output`) instead of a socket,
+    /// until the input ends or ``shutdown()``; then closes the database like ``run()``. Answers
+    /// go to `output` only; logs go to standard error.
+    public func runStandardIO(input: CInt = 0, output: CInt = 1) async throws {
+        let configuration = self.configuration
+        let hooks = connectionHooks()
+        let channel: any Channel
+        let descriptors: PollableDescriptors
+        do {
+            descriptors = try PollableDescriptors(input: input, output: output)
+            channel = try await NIOPipeBootstrap(group: group)
+                .channelOption(.allowRemoteHalfClosure, value: true)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try Self.addConnectionHandlers(to: channel.pipeline.syncOperations, configuration: configuration, hooks: hooks)
+                    }
+                }
+                .takingOwnershipOfDescriptors(input: descriptors.input, output: descriptors.output)
+                .get()
+        } catch {
+            throw DaemonError("cannot serve standard input and output: \(error)")
+        }
+        state.withLockedValue { $0.started = true }
+        logger.info("serving standard input and output", metadata: ["database": LogText.escaped(configuration.databasePath)])
+        let sweeper = startSweeper()
+        try? await channel.closeFuture.get()
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                descriptors.waitForOutput()
+                continuation.resume()
+            }
+        }
+        let forceClose = state.withLockedValue { $0.forceClose }
+        await finish(sweeper: sweeper, forceClose: forceClose)
+    }
+
+    /// Expires and evicts sessions periodically, sessions that expired while no daemon ran first.
+    private func startSweeper() -> Task<Void, Never> {
+        Task { [service] in
+            while !Task.isCancelled {
+                await service.sweep()
+                try? await Task.sleep(for: .seconds(service.sweepInterval))
+            }
+        }
+    }
+
+    /// Once every connection has ended: stops the sweeper and closes the database.
+    private func finish(sweeper: Task<Void, Never>, forceClose: Task<Void, Never>?) async {
+        sweeper.cancel()
+        await sweeper.value
+        forceClose?.cancel()
         do {
             // Into the database file, so that it alone holds everything once the daemon is gone.
             try database.checkpoint()
