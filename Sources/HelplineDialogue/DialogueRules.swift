@@ -150,6 +150,8 @@ public struct DialogueRules: Sendable, Hashable {
     /// Normalized control phrase → command.
     private var commandIndex: [String: Command]
     private var noOrderIndex: Set<String>
+    /// The `upset` words, normalized once.
+    private var upsetStarts: [String]
 
     public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
                 travelTopics: [String], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
@@ -168,6 +170,7 @@ public struct DialogueRules: Sendable, Hashable {
         self.freeText = freeText
         self.kindWords = kindWords
         self.upset = upset
+        self.upsetStarts = upset.words.map(Normalizer.normalize).filter { !$0.isEmpty }
         var index: [String: Command] = [:]
         for command in Command.allCases {
             for phrase in commands[command] ?? [] {
@@ -255,16 +258,16 @@ public struct DialogueRules: Sendable, Hashable {
 
     /// Whether a message is angry (one of the `upset` words) or shouted (mostly capitals).
     public func isUpset(_ text: String) -> Bool {
-        let letters = text.filter(\.isLetter)
-        if letters.count >= upset.capsMinLetters {
-            let capitals = letters.filter(\.isUppercase).count
-            if Double(capitals) >= upset.capsShare * Double(letters.count) { return true }
+        var letters = 0
+        var capitals = 0
+        for character in text where character.isLetter {
+            letters += 1
+            if character.isUppercase { capitals += 1 }
         }
+        if letters >= upset.capsMinLetters, Double(capitals) >= upset.capsShare * Double(letters) { return true }
+        guard !upsetStarts.isEmpty else { return false }
         let words = Normalizer.normalize(text).split(separator: " ")
-        return upset.words.contains { start in
-            let start = Normalizer.normalize(start)
-            return !start.isEmpty && words.contains { $0.hasPrefix(start) }
-        }
+        return words.contains { word in upsetStarts.contains { word.hasPrefix($0) } }
     }
 
     /// The wait estimate of a queue, `[low, high]` minutes.
