@@ -227,6 +227,12 @@ public struct Desk: Sendable {
 
     // MARK: - Working on an appeal
 
+    /// An appeal with its whole conversation, in any state: a specialist may read any appeal.
+    public func show(appeal id: String) throws(DeskError) -> DeskAppeal {
+        guard let appeal = appeals[id] else { throw DeskError(.unknownAppeal, "no appeal with this number") }
+        return appeal
+    }
+
     /// The specialist answers. The customer gets the reply; the appeal is `answered`.
     public mutating func reply(appeal id: String, specialist: String, text: String, now: Date) throws(DeskError) -> DeskOutcome {
         try respond(appeal: id, specialist: specialist, text: text, kind: .reply, now: now)
