@@ -119,6 +119,14 @@ struct LifecycleTests {
         #expect { try desk.show(appeal: "zzz") } throws: { ($0 as? DeskError)?.code == .unknownAppeal }
     }
 
+    /// A specialist's words reach the customer as written, placeholders and all.
+    @Test func replyIsNotFilledAgain() throws {
+        var desk = try taken()
+        let text = "Напишите {ticket} и {specialist} буквально."
+        let outcome = try desk.reply(appeal: "a", specialist: "sp-1", text: text, now: Fixture.at(2))
+        #expect(outcome.notices.first?.text == "Ответ специалиста (Мария) по обращению № a:\n" + text)
+    }
+
     /// An empty reply is refused; the appeal does not change.
     @Test func emptyReplyIsRefused() throws {
         var desk = try taken()

@@ -21,7 +21,7 @@ public struct WaitEstimate: Sendable, Hashable, Codable {
 }
 
 /// Where a customer's appeal stands, and what to tell them when they ask «сколько ждать?».
-public struct WaitStatus: Sendable, Hashable {
+public struct WaitStatus: Sendable, Hashable, Codable {
     public var appeal: String
     public var state: AppealState
     /// While waiting: 1 when it is next; counts the appeals its specialists would take first.
@@ -32,6 +32,16 @@ public struct WaitStatus: Sendable, Hashable {
     public var estimate: WaitEstimate?
     /// The answer to the customer, from `texts` in `config/desk.yaml`.
     public var text: String
+
+    public init(appeal: String, state: AppealState, position: Int? = nil, specialists: Int, estimate: WaitEstimate? = nil,
+                text: String) {
+        self.appeal = appeal
+        self.state = state
+        self.position = position
+        self.specialists = specialists
+        self.estimate = estimate
+        self.text = text
+    }
 }
 
 extension Desk {

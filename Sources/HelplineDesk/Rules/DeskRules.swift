@@ -87,7 +87,7 @@ public struct DeskRules: Sendable, Hashable {
         func fail(_ message: String) -> DataError { DataError(file: Self.path, message: message) }
 
         var queues: [Queue: QueueRule] = [:]
-        for (key, rule) in file.queues {
+        for (key, rule) in file.queues.sorted(by: { $0.key < $1.key }) {
             guard let queue = Queue(rawValue: key) else {
                 throw fail("`queues.\(key)`: unknown queue; known: \(Queue.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -107,7 +107,7 @@ public struct DeskRules: Sendable, Hashable {
             }
         }
         if file.roles.isEmpty { throw fail("`roles` names no role") }
-        for (name, role) in file.roles where role.serves.isEmpty {
+        for (name, role) in file.roles.sorted(by: { $0.key < $1.key }) where role.serves.isEmpty {
             throw fail("`roles.\(name).serves` is empty: the role would serve nothing")
         }
         guard file.graceSeconds >= 0 else { throw fail("`grace_seconds` must be 0 or more") }
