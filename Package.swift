@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "HelplineIntents", targets: ["HelplineIntents"]),
         .library(name: "HelplineEvaluation", targets: ["HelplineEvaluation"]),
         .library(name: "HelplineDialogue", targets: ["HelplineDialogue"]),
+        .library(name: "HelplineDesk", targets: ["HelplineDesk"]),
         .library(name: "HelplineServer", targets: ["HelplineServer"]),
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
         .library(name: "HelplineBench", targets: ["HelplineBench"]),
@@ -54,6 +55,18 @@ let package = Package(
             dependencies: [
                 "HelplineText",
                 "HelplineIntents",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        // Layer 3: the specialists' desk — queues, the appeal's life, wait estimates, the desk
+        // protocol's shapes. Pure like the dialogue: no I/O, clock injected.
+        .target(
+            name: "HelplineDesk",
+            dependencies: [
+                "HelplineText",
+                "HelplineIntents",
+                "HelplineDialogue",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -150,6 +163,7 @@ let package = Package(
         .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineEvaluation"],
                     resources: [.copy("Data")]),
         .testTarget(name: "HelplineDialogueTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue"]),
+        .testTarget(name: "HelplineDeskTests", dependencies: ["HelplineIntents", "HelplineDialogue", "HelplineDesk"]),
         .testTarget(
             name: "HelplineServerTests",
             dependencies: [

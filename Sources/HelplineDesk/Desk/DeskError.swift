@@ -1,0 +1,50 @@
+/// Why the desk refused an operation. The messages name what is wrong, never the values sent.
+public struct DeskError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var code: DeskErrorCode
+    public var message: String
+
+    public init(_ code: DeskErrorCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+/// The desk protocol's error codes beyond the customers' protocol's (`bad_json`, `bad_request`…,
+/// which the server's codec answers).
+public struct DeskErrorCode: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    public var rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    /// The request needs a signed-in specialist, and this connection has none.
+    public static let notSignedIn = DeskErrorCode(rawValue: "not_signed_in")
+    /// `role` names no role of `config/desk.yaml`.
+    public static let unknownRole = DeskErrorCode(rawValue: "unknown_role")
+    /// No appeal has this number.
+    public static let unknownAppeal = DeskErrorCode(rawValue: "unknown_appeal")
+    /// The appeal is held by another specialist, or by nobody (waiting).
+    public static let notYours = DeskErrorCode(rawValue: "not_yours")
+    /// The appeal is closed: nothing more can be added or done.
+    public static let appealClosed = DeskErrorCode(rawValue: "appeal_closed")
+    /// A transfer that names neither another topic nor another queue.
+    public static let badTransfer = DeskErrorCode(rawValue: "bad_transfer")
+    /// A reply or question with nothing in it.
+    public static let emptyText = DeskErrorCode(rawValue: "empty_text")
+    /// An appeal with this number is already at the desk.
+    public static let duplicateAppeal = DeskErrorCode(rawValue: "duplicate_appeal")
+}
