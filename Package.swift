@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HelplineEvaluation", targets: ["HelplineEvaluation"]),
         .library(name: "HelplineDialogue", targets: ["HelplineDialogue"]),
         .library(name: "HelplineServer", targets: ["HelplineServer"]),
+        .library(name: "HelplineChat", targets: ["HelplineChat"]),
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
         .library(name: "HelplineBench", targets: ["HelplineBench"]),
         .library(name: "HelplineReview", targets: ["HelplineReview"]),
@@ -72,6 +73,16 @@ let package = Package(
         ),
 
         // Layer 5: front ends.
+        // The chat's back ends, shared by the chat and the transcript replayer: a conversation
+        // with the engine in this process or with a daemon over its socket.
+        .target(
+            name: "HelplineChat",
+            dependencies: [
+                "HelplineDialogue",
+                "HelplineIntents",
+                "HelplineServer",
+            ]
+        ),
         // The load generator and timings behind `helpline bench`.
         .target(
             name: "HelplineBench",
@@ -88,6 +99,7 @@ let package = Package(
         .target(
             name: "HelplineTranscripts",
             dependencies: [
+                "HelplineChat",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
@@ -115,6 +127,7 @@ let package = Package(
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
+                "HelplineChat",
                 "HelplineTranscripts",
                 "HelplineBench",
                 "HelplineReview",
@@ -166,9 +179,20 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "HelplineChatTests",
+            dependencies: [
+                "HelplineTesting",
+                "HelplineIntents",
+                "HelplineDialogue",
+                "HelplineChat",
+                "HelplineServer",
+            ]
+        ),
+        .testTarget(
             name: "HelplineTranscriptsTests",
             dependencies: [
                 "HelplineTesting",
+                "HelplineChat",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineTranscripts",
@@ -214,7 +238,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HelplineCLITests",
-            dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineTranscripts", "HelplineCLI"]
+            dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineChat", "HelplineTranscripts", "HelplineCLI"]
         ),
     ],
     swiftLanguageModes: [.v6]
