@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HelplineEvaluation", targets: ["HelplineEvaluation"]),
         .library(name: "HelplineDialogue", targets: ["HelplineDialogue"]),
         .library(name: "HelplineServer", targets: ["HelplineServer"]),
+        .library(name: "HelplineFiles", targets: ["HelplineFiles"]),
         .library(name: "HelplineChat", targets: ["HelplineChat"]),
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
         .library(name: "HelplineBench", targets: ["HelplineBench"]),
@@ -73,6 +74,12 @@ let package = Package(
         ),
 
         // Layer 5: front ends.
+        // Reading the data from disk for the front ends: the intents folder (--intents DIR,
+        // $HELPLINE_INTENTS) and profile files. The layers below take texts already read.
+        .target(
+            name: "HelplineFiles",
+            dependencies: ["HelplineIntents", "HelplineDialogue"]
+        ),
         // The chat's back ends, shared by the chat and the transcript replayer: a conversation
         // with the engine in this process or with a daemon over its socket.
         .target(
@@ -100,6 +107,7 @@ let package = Package(
             name: "HelplineTranscripts",
             dependencies: [
                 "HelplineChat",
+                "HelplineFiles",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
@@ -110,6 +118,7 @@ let package = Package(
         .target(
             name: "HelplineReview",
             dependencies: [
+                "HelplineFiles",
                 "HelplineIntents",
                 "HelplineEvaluation",
                 "HelplineDialogue",
@@ -127,6 +136,7 @@ let package = Package(
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
+                "HelplineFiles",
                 "HelplineChat",
                 "HelplineTranscripts",
                 "HelplineBench",
@@ -143,6 +153,7 @@ let package = Package(
         .target(
             name: "HelplineTesting",
             dependencies: [
+                "HelplineFiles",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
@@ -162,6 +173,7 @@ let package = Package(
         .testTarget(name: "HelplineTextTests", dependencies: ["HelplineText"]),
         .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineEvaluation"],
                     resources: [.copy("Data")]),
+        .testTarget(name: "HelplineFilesTests", dependencies: ["HelplineDialogue", "HelplineFiles"]),
         .testTarget(name: "HelplineDialogueTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue"]),
         .testTarget(
             name: "HelplineServerTests",
@@ -193,6 +205,7 @@ let package = Package(
             dependencies: [
                 "HelplineTesting",
                 "HelplineChat",
+                "HelplineFiles",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineTranscripts",
@@ -227,6 +240,7 @@ let package = Package(
         .testTarget(
             name: "HelplineReviewTests",
             dependencies: [
+                "HelplineFiles",
                 "HelplineTesting",
                 "HelplineReview",
                 "HelplineTranscripts",

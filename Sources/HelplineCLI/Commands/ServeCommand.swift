@@ -8,6 +8,7 @@ import Logging
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
+import HelplineFiles
 #endif
 
 /// `helpline serve`: the daemon on a Unix socket.
