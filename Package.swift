@@ -252,7 +252,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HelplineCLITests",
-            dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineChat", "HelplineTranscripts", "HelplineCLI"]
+            dependencies: ["HelplineTesting", "HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineChat",
+                           "HelplineTranscripts", "HelplineCLI"]
         ),
     ],
     swiftLanguageModes: [.v6]
