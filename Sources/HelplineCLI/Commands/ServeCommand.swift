@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HelplineDialogue
+import HelplineFiles
 import HelplineIntents
 import HelplineServer
 import Logging
@@ -8,7 +9,6 @@ import Logging
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
-import HelplineFiles
 #endif
 
 /// `helpline serve`: the daemon on a Unix socket.
