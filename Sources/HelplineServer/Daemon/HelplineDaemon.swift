@@ -60,9 +60,12 @@ public final class HelplineDaemon: Sendable {
 
     // MARK: Lifecycle
 
-    /// Binds the socket: replaces a stale socket file, refuses a live one, sets the file's mode.
-    /// Connections are accepted once this returns; they are served by ``run()``.
+    /// Sweeps sessions that expired while no daemon ran, then binds the socket: replaces a stale
+    /// socket file, refuses a live one, sets the file's mode. Connections are accepted once this
+    /// returns; they are served by ``run()``.
     public func start() async throws {
+        // Before any client can open a session, so the sweep's stored count cannot overwrite one.
+        await service.sweep()
         let path = configuration.socketPath
         try await SocketFile.prepare(path, group: group)
         let configuration = self.configuration
@@ -125,10 +128,11 @@ public final class HelplineDaemon: Sendable {
             throw DaemonError("the daemon was already run")
         }
         let sweeper = Task { [service] in
-            // Sessions that expired while no daemon ran go first.
+            // The first sweep was made by `start()`.
             while !Task.isCancelled {
-                await service.sweep()
                 try? await Task.sleep(for: .seconds(service.sweepInterval))
+                guard !Task.isCancelled else { break }
+                await service.sweep()
             }
         }
         do {
