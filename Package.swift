@@ -216,6 +216,7 @@ let package = Package(
         .testTarget(
             name: "HelplineBenchTests",
             dependencies: [
+                "HelplineTesting",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
