@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "HelplineDialogue", targets: ["HelplineDialogue"]),
         .library(name: "HelplineDesk", targets: ["HelplineDesk"]),
         .library(name: "HelplineServer", targets: ["HelplineServer"]),
+        .library(name: "HelplineFiles", targets: ["HelplineFiles"]),
+        .library(name: "HelplineChat", targets: ["HelplineChat"]),
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
         .library(name: "HelplineBench", targets: ["HelplineBench"]),
         .library(name: "HelplineReview", targets: ["HelplineReview"]),
@@ -85,6 +87,22 @@ let package = Package(
         ),
 
         // Layer 5: front ends.
+        // Reading the data from disk for the front ends: the intents folder (--intents DIR,
+        // $HELPLINE_INTENTS) and profile files. The layers below take texts already read.
+        .target(
+            name: "HelplineFiles",
+            dependencies: ["HelplineIntents", "HelplineDialogue"]
+        ),
+        // The chat's back ends, shared by the chat and the transcript replayer: a conversation
+        // with the engine in this process or with a daemon over its socket.
+        .target(
+            name: "HelplineChat",
+            dependencies: [
+                "HelplineDialogue",
+                "HelplineIntents",
+                "HelplineServer",
+            ]
+        ),
         // The load generator and timings behind `helpline bench`.
         .target(
             name: "HelplineBench",
@@ -101,6 +119,8 @@ let package = Package(
         .target(
             name: "HelplineTranscripts",
             dependencies: [
+                "HelplineChat",
+                "HelplineFiles",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
@@ -111,6 +131,7 @@ let package = Package(
         .target(
             name: "HelplineReview",
             dependencies: [
+                "HelplineFiles",
                 "HelplineIntents",
                 "HelplineEvaluation",
                 "HelplineDialogue",
@@ -128,6 +149,8 @@ let package = Package(
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
+                "HelplineFiles",
+                "HelplineChat",
                 "HelplineTranscripts",
                 "HelplineBench",
                 "HelplineReview",
@@ -143,6 +166,7 @@ let package = Package(
         .target(
             name: "HelplineTesting",
             dependencies: [
+                "HelplineFiles",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
@@ -162,6 +186,7 @@ let package = Package(
         .testTarget(name: "HelplineTextTests", dependencies: ["HelplineText"]),
         .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineEvaluation"],
                     resources: [.copy("Data")]),
+        .testTarget(name: "HelplineFilesTests", dependencies: ["HelplineDialogue", "HelplineFiles"]),
         .testTarget(name: "HelplineDialogueTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue"]),
         .testTarget(name: "HelplineDeskTests", dependencies: ["HelplineIntents", "HelplineDialogue", "HelplineDesk"]),
         .testTarget(
@@ -180,9 +205,21 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "HelplineChatTests",
+            dependencies: [
+                "HelplineTesting",
+                "HelplineIntents",
+                "HelplineDialogue",
+                "HelplineChat",
+                "HelplineServer",
+            ]
+        ),
+        .testTarget(
             name: "HelplineTranscriptsTests",
             dependencies: [
                 "HelplineTesting",
+                "HelplineChat",
+                "HelplineFiles",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineTranscripts",
@@ -193,6 +230,7 @@ let package = Package(
         .testTarget(
             name: "HelplineBenchTests",
             dependencies: [
+                "HelplineTesting",
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
@@ -217,6 +255,7 @@ let package = Package(
         .testTarget(
             name: "HelplineReviewTests",
             dependencies: [
+                "HelplineFiles",
                 "HelplineTesting",
                 "HelplineReview",
                 "HelplineTranscripts",
@@ -229,7 +268,8 @@ let package = Package(
         .testTarget(
             name: "HelplineCLITests",
             dependencies: [
-                "HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineTranscripts", "HelplineCLI",
+                "HelplineTesting", "HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineChat",
+                "HelplineTranscripts", "HelplineCLI",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -4,11 +4,6 @@ import Synchronization
 /// A server run as a child process for a benchmark: started, awaited until it says it is ready,
 /// and stopped with SIGTERM.
 public final class ChildServer: Sendable {
-    /// Why a child server could not be used.
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     private let process: Process
     /// The time from launching the process to its "ready" line.
     public let readyAfter: Duration
@@ -53,7 +48,7 @@ public final class ChildServer: Sendable {
         guard ready else {
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
-            throw Failure(description: "the server did not become ready: \(watch.output.suffix(2_000))")
+            throw BenchFailure("the server did not become ready: \(watch.output.suffix(2_000))")
         }
         return ChildServer(process: process, readyAfter: readyAfter)
     }
@@ -61,19 +56,47 @@ public final class ChildServer: Sendable {
     /// The child's process id.
     public var pid: Int32 { process.processIdentifier }
 
-    /// The processor time the child has used so far, user and system, in seconds (Linux only).
-    public var cpuSeconds: Double? {
-        ProcessTimes.cpuSeconds(pid: pid)
+    /// ``readyAfter`` in milliseconds, to a tenth.
+    public var readyMilliseconds: Double {
+        let (seconds, attoseconds) = readyAfter.components
+        return (Double(seconds) * 1_000 + Double(attoseconds) / 1e15 * 10).rounded() / 10
     }
 
-    /// Sends SIGTERM and waits for the child to exit; returns its exit status.
+    /// How a child ended.
+    public struct Exit: Sendable {
+        /// Its exit status.
+        public var status: Int32
+        /// The processor time, user and system, it used in its whole life, in seconds.
+        ///
+        /// Read with getrusage(2) as what this process's waited-for children used after the child
+        /// was waited for, less what they had used before: right while no other child of this
+        /// process ends at the same time, as in `helpline bench`, which stops its children one by one.
+        public var cpuSeconds: Double
+    }
+
+    /// Runs `body`, then stops the child, whether `body` succeeds or throws; returns what `body`
+    /// returned and how the child ended.
+    public func stop<Result>(after body: () async throws -> Result) async throws -> (result: Result, exit: Exit) {
+        let result: Result
+        do {
+            result = try await body()
+        } catch {
+            await stop()
+            throw error
+        }
+        return (result, await stop())
+    }
+
+    /// Sends SIGTERM and waits for the child to exit.
     @discardableResult
-    public func stop() async -> Int32 {
+    public func stop() async -> Exit {
+        let before = ProcessTimes.exitedChildrenCPUSeconds()
         if process.isRunning { process.terminate() }
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async { [process] in
                 process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
+                let cpu = ProcessTimes.exitedChildrenCPUSeconds() - before
+                continuation.resume(returning: Exit(status: process.terminationStatus, cpuSeconds: cpu))
             }
         }
     }
@@ -129,21 +152,30 @@ private final class ReadyWatch: Sendable {
     }
 }
 
-/// Processor time of processes, from `/proc` (Linux).
+/// Processor time (user and system) of this process and of its children, from getrusage(2).
 public enum ProcessTimes {
-    /// The user and system time of process `pid`, in seconds; `nil` where `/proc` is not there.
-    public static func cpuSeconds(pid: Int32) -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
-        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return ticks > 0 ? (user + system) / ticks : nil
+    /// This process's processor time so far, in seconds.
+    public static func ownCPUSeconds() -> Double {
+        #if canImport(Glibc)
+        usage(RUSAGE_SELF.rawValue)
+        #else
+        usage(RUSAGE_SELF)
+        #endif
     }
 
-    /// This process's processor time so far, in seconds.
-    public static func ownCPUSeconds() -> Double? {
-        cpuSeconds(pid: getpid())
+    /// The processor time of this process's children that have ended and been waited for, in seconds.
+    public static func exitedChildrenCPUSeconds() -> Double {
+        #if canImport(Glibc)
+        usage(RUSAGE_CHILDREN.rawValue)
+        #else
+        usage(RUSAGE_CHILDREN)
+        #endif
+    }
+
+    private static func usage(_ who: Int32) -> Double {
+        var usage = rusage()
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

@@ -3,8 +3,8 @@ import HelplineServer
 import NIOCore
 import NIOPosix
 
-/// A bare Unix-socket echo server: every byte read is written back. The yardstick for the daemon's
-/// round trip: the same sockets, event loops and client, with no protocol work at all.
+/// A bare Unix-socket echo server on SwiftNIO: every byte read is written back. A second yardstick
+/// beside ``PlainEchoServer``: the daemon's sockets and event loops with no protocol work at all.
 public final class EchoServer: Sendable {
     private let channel: any Channel
     public let socketPath: String
@@ -64,68 +64,5 @@ private final class EchoHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
-    }
-}
-
-/// Sends one fixed line at a time and times its echo.
-final class EchoDriver: ChannelDuplexHandler {
-    typealias InboundIn = LineFrame
-    typealias OutboundIn = Never
-    typealias OutboundOut = ByteBuffer
-
-    private let line: [UInt8]
-    private var phase: (budget: TurnBudget, record: Bool, done: EventLoopPromise<PhaseResult>)?
-    private var sentAt: UInt64?
-    private var result = PhaseResult()
-
-    init(line: [UInt8]) {
-        self.line = line
-    }
-
-    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
-        guard let command = event as? LoadCommand else {
-            context.triggerUserOutboundEvent(event, promise: promise)
-            return
-        }
-        promise?.succeed()
-        switch command {
-        case .open(let done):
-            done.succeed(PhaseResult())
-        case .run(let budget, let record, let done):
-            result = PhaseResult()
-            phase = (budget, record, done)
-            sendNext(context: context)
-        }
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let received = NIODeadline.now().uptimeNanoseconds
-        guard let sent = sentAt, let phase else { return }
-        sentAt = nil
-        result.requests += 1
-        if phase.record { result.latency.record(received &- sent) }
-        sendNext(context: context)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if let phase {
-            result.lost += sentAt == nil ? 0 : 1
-            self.phase = nil
-            phase.done.succeed(result)
-        }
-        context.fireChannelInactive()
-    }
-
-    private func sendNext(context: ChannelHandlerContext) {
-        guard let phase else { return }
-        guard phase.budget.take() else {
-            self.phase = nil
-            phase.done.succeed(result)
-            return
-        }
-        var buffer = context.channel.allocator.buffer(capacity: line.count)
-        buffer.writeBytes(line)
-        sentAt = NIODeadline.now().uptimeNanoseconds
-        context.writeAndFlush(Self.wrapOutboundOut(buffer), promise: nil)
     }
 }

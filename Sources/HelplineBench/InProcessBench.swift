@@ -111,7 +111,7 @@ public struct InProcessBench: Sendable {
         for index in 0..<customerCount {
             let response = await service.respond(to: ProtocolRequest(.open(profile)))
             guard case .reply(_, let session, let reply) = response else {
-                throw ChildServer.Failure(description: "could not open a session: \(response)")
+                throw BenchFailure("could not open a session: \(response)")
             }
             customers.append(StoredCustomer(session: session, reply: reply, random: SplitMix64(seed: seed &+ UInt64(index))))
         }

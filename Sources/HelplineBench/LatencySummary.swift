@@ -30,6 +30,19 @@ public struct LatencySummary: Sendable, Hashable, Codable {
         mean = histogram.mean / 1_000
     }
 
+    /// Each figure the median of `summaries`' (the count their sum): the typical run of several.
+    public static func median(of summaries: [LatencySummary]) -> LatencySummary {
+        var summary = LatencySummary(makeHistogram())
+        summary.count = summaries.reduce(0) { $0 + $1.count }
+        summary.p50 = Rounds.median(summaries.map(\.p50))
+        summary.p90 = Rounds.median(summaries.map(\.p90))
+        summary.p99 = Rounds.median(summaries.map(\.p99))
+        summary.p999 = Rounds.median(summaries.map(\.p999))
+        summary.max = Rounds.median(summaries.map(\.max))
+        summary.mean = Rounds.median(summaries.map(\.mean))
+        return summary
+    }
+
     /// `p50 12.3 µs  p90 …` for a report line.
     public var line: String {
         "p50 \(Self.format(p50))  p90 \(Self.format(p90))  p99 \(Self.format(p99))  "

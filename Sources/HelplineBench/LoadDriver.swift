@@ -54,13 +54,16 @@ enum LoadCommand: Sendable {
 /// Everything happens on the channel's event loop, without tasks or locks: a request is built
 /// from pieces (the `say` texts are JSON-encoded once, up front), and of each answer only `ok`,
 /// `session`, `state`, the options' values and the error code are decoded.
+///
+/// The same driver loads an echo server (``init(echoing:inFlight:)``): then `inFlight` senders,
+/// with no sessions to open, send one fixed line again and again, and the answers are only timed.
 final class LoadDriver: ChannelDuplexHandler {
     typealias InboundIn = LineFrame
     typealias OutboundIn = Never
     typealias OutboundOut = ByteBuffer
 
     private struct Customer {
-        /// The session id, JSON-encoded (quoted) for request lines.
+        /// The session id, JSON-encoded (quoted) for request lines; empty for an echo sender.
         var session: [UInt8]?
         var state: DialogueState?
         var optionValues: [String] = []
@@ -78,8 +81,15 @@ final class LoadDriver: ChannelDuplexHandler {
         case running(TurnBudget, record: Bool, EventLoopPromise<PhaseResult>)
     }
 
-    private let script: CustomerScript
-    private let texts: EncodedTexts
+    /// What the requests are.
+    private enum Requests {
+        /// Customers' turns following the script, their answers read.
+        case script(CustomerScript, EncodedTexts)
+        /// One fixed line, its echoes not decoded.
+        case line([UInt8])
+    }
+
+    private let requests: Requests
     private let openLine: [UInt8]
     private let inFlight: Int
     private var customers: [Customer]
@@ -92,13 +102,20 @@ final class LoadDriver: ChannelDuplexHandler {
     private let decoder = JSONDecoder()
 
     init(script: CustomerScript, texts: EncodedTexts, openLine: [UInt8], customers: Int, inFlight: Int, seed: UInt64) {
-        self.script = script
-        self.texts = texts
+        requests = .script(script, texts)
         self.openLine = openLine
         self.inFlight = max(1, inFlight)
         self.customers = (0..<customers).map { index in
             Customer(random: SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9))
         }
+    }
+
+    /// Sends `line` (ending in a line feed) with `inFlight` lines outstanding, for an echo server.
+    init(echoing line: [UInt8], inFlight: Int) {
+        requests = .line(line)
+        openLine = []
+        self.inFlight = max(1, inFlight)
+        customers = (0..<self.inFlight).map { _ in Customer(session: [], random: SplitMix64(seed: 0)) }
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -125,20 +142,12 @@ final class LoadDriver: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let received = NIODeadline.now().uptimeNanoseconds
         guard let request = pending.popFirst() else { return }
-        let reply: WireReply?
-        switch Self.unwrapInboundIn(data) {
-        case .line(let line):
-            reply = try? decoder.decode(WireReply.self, from: line)
-        case .tooLong:
-            reply = nil
-        }
         result.requests += 1
-        if let reply, !reply.ok {
-            result.errors += 1
-            result.errorCodes[reply.error?.code ?? "unknown", default: 0] += 1
-        } else if reply == nil {
-            result.errors += 1
-            result.errorCodes["unreadable_answer", default: 0] += 1
+        let reply: WireReply?
+        if case .script = requests {
+            reply = read(Self.unwrapInboundIn(data))
+        } else {
+            reply = nil
         }
         switch request {
         case .open(let index):
@@ -158,6 +167,25 @@ final class LoadDriver: ChannelDuplexHandler {
             ready.append(index)
         }
         fill(context: context)
+    }
+
+    /// An answer's fields the customers follow; an error answer or an unreadable one is counted.
+    private func read(_ frame: LineFrame) -> WireReply? {
+        let reply: WireReply?
+        switch frame {
+        case .line(let line):
+            reply = try? decoder.decode(WireReply.self, from: line)
+        case .tooLong:
+            reply = nil
+        }
+        if let reply, !reply.ok {
+            result.errors += 1
+            result.errorCodes[reply.error?.code ?? "unknown", default: 0] += 1
+        } else if reply == nil {
+            result.errors += 1
+            result.errorCodes["unreadable_answer", default: 0] += 1
+        }
+        return reply
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -201,9 +229,15 @@ final class LoadDriver: ChannelDuplexHandler {
                 ready.removeLast()
                 let customer = customers[index]
                 guard let session = customer.session else { continue }
-                let text = script.nextText(state: customer.state, optionValues: customer.optionValues,
-                                           using: &customers[index].random)
-                let buffer = texts.sayLine(session: session, text: text, allocator: context.channel.allocator)
+                let buffer: ByteBuffer
+                switch requests {
+                case .script(let script, let texts):
+                    let text = script.nextText(state: customer.state, optionValues: customer.optionValues,
+                                               using: &customers[index].random)
+                    buffer = texts.sayLine(session: session, text: text, allocator: context.channel.allocator)
+                case .line(let line):
+                    buffer = context.channel.allocator.buffer(bytes: line)
+                }
                 pending.append(.say(customer: index, sentAt: NIODeadline.now().uptimeNanoseconds))
                 context.write(Self.wrapOutboundOut(buffer), promise: nil)
             }

@@ -21,12 +21,9 @@ public struct LoadConfiguration: Sendable {
     public var seed: UInt64
     /// A run taking longer than this is cut short: its connections are closed.
     public var timeLimit: Duration
-    /// Reads the server's processor time in seconds, when it can be known (a child process).
-    public var serverCPU: (@Sendable () -> Double?)?
 
     public init(socketPath: String, connections: Int = 16, inFlight: Int = 1, turns: Int = 100_000,
-                warmupTurns: Int? = nil, sessions: Int? = nil, seed: UInt64 = 1, timeLimit: Duration = .seconds(600),
-                serverCPU: (@Sendable () -> Double?)? = nil) {
+                warmupTurns: Int? = nil, sessions: Int? = nil, seed: UInt64 = 1, timeLimit: Duration = .seconds(600)) {
         self.socketPath = socketPath
         self.connections = max(1, connections)
         self.inFlight = max(1, inFlight)
@@ -35,7 +32,6 @@ public struct LoadConfiguration: Sendable {
         self.sessions = max(sessions ?? 0, self.connections * self.inFlight)
         self.seed = seed
         self.timeLimit = timeLimit
-        self.serverCPU = serverCPU
     }
 }
 
@@ -56,9 +52,7 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var latency: LatencySummary
     /// Wall time to open all sessions.
     public var openSeconds: Double
-    /// The server's processor time per timed turn, in microseconds, when known.
-    public var serverCPUPerTurn: Double?
-    /// The load generator's own processor time per timed turn, in microseconds, when known.
+    /// The load generator's own processor time per timed turn, in microseconds.
     public var clientCPUPerTurn: Double?
 
     enum CodingKeys: String, CodingKey {
@@ -67,7 +61,6 @@ public struct LoadReport: Sendable, Hashable, Codable {
         case errorCodes = "error_codes"
         case turnsPerSecond = "turns_per_second"
         case openSeconds = "open_seconds"
-        case serverCPUPerTurn = "server_cpu_us_per_turn"
         case clientCPUPerTurn = "client_cpu_us_per_turn"
     }
 }
@@ -100,28 +93,14 @@ public struct LoadGenerator: Sendable {
         defer { watchdog.cancel() }
         do {
             let (opened, openSeconds) = try await Self.phase(channels) { .open($0) }
-            if configuration.warmupTurns > 0 {
-                let budget = TurnBudget(configuration.warmupTurns)
-                _ = try await Self.phase(channels) { .run(budget, record: false, $0) }
-            }
-            let budget = TurnBudget(configuration.turns)
-            let cpuBefore = (configuration.serverCPU?(), ProcessTimes.ownCPUSeconds())
-            let (timed, seconds) = try await Self.phase(channels) { .run(budget, record: true, $0) }
-            let cpuAfter = (configuration.serverCPU?(), ProcessTimes.ownCPUSeconds())
+            let timed = try await Self.timedTurns(channels, configuration)
             await Self.close(channels)
-            func perTurn(_ before: Double?, _ after: Double?) -> Double? {
-                guard let before, let after, timed.requests > 0 else { return nil }
-                return ((after - before) / Double(timed.requests) * 1e7).rounded() / 10
-            }
-            var codes = opened.errorCodes
-            codes.merge(timed.errorCodes, uniquingKeysWith: +)
-            return LoadReport(
-                connections: configuration.connections, inFlight: configuration.inFlight,
-                sessions: configuration.sessions, turns: timed.requests, errors: opened.errors + opened.lost + timed.errors + timed.lost,
-                errorCodes: codes, seconds: seconds, turnsPerSecond: seconds > 0 ? Double(timed.requests) / seconds : 0,
-                latency: LatencySummary(timed.latency), openSeconds: openSeconds,
-                serverCPUPerTurn: perTurn(cpuBefore.0, cpuAfter.0), clientCPUPerTurn: perTurn(cpuBefore.1, cpuAfter.1)
-            )
+            var report = timed.report(configuration)
+            report.sessions = configuration.sessions
+            report.openSeconds = openSeconds
+            report.errors += opened.errors + opened.lost
+            report.errorCodes.merge(opened.errorCodes, uniquingKeysWith: +)
+            return report
         } catch {
             await Self.close(channels)
             throw error
@@ -140,24 +119,27 @@ public struct LoadGenerator: Sendable {
         return (result.requests - result.errors, result.errors + result.lost, seconds)
     }
 
-    /// Times round trips of one fixed line through an echo server (see ``EchoServer``), one at a time.
-    public static func echo(socketPath: String, line: [UInt8], turns: Int, warmupTurns: Int,
+    /// Sends one fixed line through a line echo server (``PlainEchoServer``, ``EchoServer``) or
+    /// any server that answers each line with one line, driven as ``run(_:group:)`` drives a
+    /// daemon: `configuration.connections` connections with `inFlight` lines outstanding on each,
+    /// warm-up lines first, then the timed ones. Its `sessions` and `seed` are not used.
+    public static func echo(_ configuration: LoadConfiguration, line: [UInt8],
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> LoadReport {
-        let channel = try await connect(socketPath, group: group) { EchoDriver(line: line) }
-        let watchdog = watchdog([channel], after: .seconds(600))
-        defer { watchdog.cancel() }
-        if warmupTurns > 0 {
-            let budget = TurnBudget(warmupTurns)
-            _ = try await phase([channel]) { .run(budget, record: false, $0) }
+        let channels = try await connect(configuration.socketPath, count: configuration.connections, group: group) { _ in
+            LoadDriver(echoing: line, inFlight: configuration.inFlight)
         }
-        let budget = TurnBudget(turns)
-        let (timed, seconds) = try await phase([channel]) { .run(budget, record: true, $0) }
-        await close([channel])
-        return LoadReport(
-            connections: 1, inFlight: 1, sessions: 0, turns: timed.requests, errors: timed.errors + timed.lost,
-            errorCodes: timed.errorCodes, seconds: seconds, turnsPerSecond: seconds > 0 ? Double(timed.requests) / seconds : 0,
-            latency: LatencySummary(timed.latency), openSeconds: 0, serverCPUPerTurn: nil, clientCPUPerTurn: nil
-        )
+        let watchdog = watchdog(channels, after: configuration.timeLimit)
+        defer { watchdog.cancel() }
+        do {
+            let timed = try await timedTurns(channels, configuration)
+            await close(channels)
+            var report = timed.report(configuration)
+            report.sessions = 0
+            return report
+        } catch {
+            await close(channels)
+            throw error
+        }
     }
 
     /// A typical `say` request line, for the echo comparison.
@@ -171,21 +153,27 @@ public struct LoadGenerator: Sendable {
     // MARK: Plumbing
 
     private func connect(_ configuration: LoadConfiguration, group: any EventLoopGroup) async throws -> [any Channel] {
-        var channels: [any Channel] = []
         let perConnection = configuration.sessions / configuration.connections
         let extra = configuration.sessions % configuration.connections
+        let (script, texts, openLine, inFlight) = (script, texts, openLine, configuration.inFlight)
+        return try await Self.connect(configuration.socketPath, count: configuration.connections, group: group) { index in
+            LoadDriver(script: script, texts: texts, openLine: openLine,
+                       customers: perConnection + (index < extra ? 1 : 0), inFlight: inFlight,
+                       seed: configuration.seed &+ UInt64(index) &* 0x1_0000_0001)
+        }
+    }
+
+    /// `count` connections to `path`, connection number `index` driven by `handler(index)`; none
+    /// are left open if one fails.
+    private static func connect(_ path: String, count: Int, group: any EventLoopGroup,
+                                handler: @escaping @Sendable (Int) -> any ChannelHandler) async throws -> [any Channel] {
+        var channels: [any Channel] = []
         do {
-            for index in 0..<configuration.connections {
-                let customers = perConnection + (index < extra ? 1 : 0)
-                let seed = configuration.seed &+ UInt64(index) &* 0x1_0000_0001
-                let (script, texts, openLine, inFlight) = (script, texts, openLine, configuration.inFlight)
-                channels.append(try await Self.connect(configuration.socketPath, group: group) {
-                    LoadDriver(script: script, texts: texts, openLine: openLine, customers: customers,
-                               inFlight: inFlight, seed: seed)
-                })
+            for index in 0..<count {
+                channels.append(try await connect(path, group: group) { handler(index) })
             }
         } catch {
-            await Self.close(channels)
+            await close(channels)
             throw error
         }
         return channels
@@ -204,6 +192,18 @@ public struct LoadGenerator: Sendable {
             }
             .connect(unixDomainSocketPath: path)
             .get()
+    }
+
+    /// The warm-up turns, untimed, then the timed turns with the load generator's processor time.
+    private static func timedTurns(_ channels: [any Channel], _ configuration: LoadConfiguration) async throws -> TimedTurns {
+        if configuration.warmupTurns > 0 {
+            let budget = TurnBudget(configuration.warmupTurns)
+            _ = try await phase(channels) { .run(budget, record: false, $0) }
+        }
+        let budget = TurnBudget(configuration.turns)
+        let cpuBefore = ProcessTimes.ownCPUSeconds()
+        let (result, seconds) = try await phase(channels) { .run(budget, record: true, $0) }
+        return TimedTurns(result: result, seconds: seconds, clientCPUSeconds: ProcessTimes.ownCPUSeconds() - cpuBefore)
     }
 
     /// Sends `command` to every connection and waits for all to finish; returns their sum and the wall time.
@@ -237,5 +237,24 @@ public struct LoadGenerator: Sendable {
             guard !Task.isCancelled else { return }
             for channel in channels { channel.close(promise: nil) }
         }
+    }
+}
+
+/// What the timed phase of a run measured.
+private struct TimedTurns {
+    var result: PhaseResult
+    var seconds: Double
+    var clientCPUSeconds: Double
+
+    /// The report of a run in `configuration` (no sessions opened, none counted).
+    func report(_ configuration: LoadConfiguration) -> LoadReport {
+        let answered = result.requests
+        return LoadReport(
+            connections: configuration.connections, inFlight: configuration.inFlight, sessions: 0, turns: answered,
+            errors: result.errors + result.lost, errorCodes: result.errorCodes, seconds: seconds,
+            turnsPerSecond: seconds > 0 ? Double(answered) / seconds : 0, latency: LatencySummary(result.latency),
+            openSeconds: 0,
+            clientCPUPerTurn: answered > 0 ? (clientCPUSeconds / Double(answered) * 1e7).rounded() / 10 : nil
+        )
     }
 }

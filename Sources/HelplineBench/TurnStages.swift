@@ -71,7 +71,7 @@ public struct TurnStages: Sendable {
         for index in 0..<64 {
             let (conversation, reply) = engine.start(id: String(format: "%024x", index + 1), profile: profile, now: now)
             guard case .applied(let version) = try BenchStore.commitNow(.create(conversation, greeting: reply.text, at: now), to: database) else {
-                throw ChildServer.Failure(description: "could not store a bench session")
+                throw BenchFailure("could not store a bench session")
             }
             customers.append(Customer(conversation: conversation, reply: reply, version: version,
                                       random: SplitMix64(seed: seed &+ UInt64(index))))
@@ -86,7 +86,7 @@ public struct TurnStages: Sendable {
             let line = try codec.encodeRequest(ProtocolRequest(.say(session: customer.conversation.id, text: text))).dropLast()
             let message = time(0, record: record) { codec.decodeRequest(line) }
             guard case .request(let request) = message, case .say(_, let said) = request.command else {
-                throw ChildServer.Failure(description: "the bench's own request did not decode")
+                throw BenchFailure("the bench's own request did not decode")
             }
             let before = customer.conversation
             let turn = time(1, record: record) { engine.handle(said, in: &customer.conversation, now: now) }
@@ -100,7 +100,7 @@ public struct TurnStages: Sendable {
                                   profileChanged: customer.conversation.profile != before.profile, stored: column)
             let outcome = try time(6, record: record) { try BenchStore.commitNow(.turn(write), to: database) }
             guard case .applied(let version) = outcome else {
-                throw ChildServer.Failure(description: "a bench turn was not stored: \(outcome)")
+                throw BenchFailure("a bench turn was not stored: \(outcome)")
             }
             customer.version = version
             customer.reply = turn.reply
@@ -118,7 +118,7 @@ private enum BenchStore {
     static func commitNow(_ write: SessionWrite, to database: SessionDatabase) throws -> WriteOutcome {
         let result = ResultBox()
         database.commit(write, schedule: { $0() }, completion: { result.value = $0 })
-        guard let value = result.value else { throw ChildServer.Failure(description: "the commit did not complete") }
+        guard let value = result.value else { throw BenchFailure("the commit did not complete") }
         return try value.get()
     }
 

@@ -201,22 +201,6 @@ extension Profile {
         return try load(from: text)
     }
 
-    /// Reads a profile file (`--profile FILE`), JSON or YAML.
-    public static func load(contentsOf url: URL) throws -> Profile {
-        let data: Data
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw ProfileError("\(url.path): no such file")
-        }
-        guard !isFolder.boolValue else { throw ProfileError("\(url.path): is a folder, not a profile file") }
-        do { data = try Data(contentsOf: url) } catch {
-            throw ProfileError("\(url.path): cannot be read (check its permissions)")
-        }
-        do { return try load(from: data) } catch let error as ProfileError {
-            throw ProfileError("\(url.path): \(error.message)")
-        }
-    }
-
     /// The demo customer shipped in `Intents/config/demo-profile.yaml`.
     public static func demo(in bundle: DataBundle = .embedded) throws -> Profile {
         guard let text = bundle.files[demoPath] else {

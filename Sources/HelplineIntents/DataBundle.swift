@@ -1,7 +1,8 @@
-import Foundation
-
 /// The data files Helpline runs on (the contents of `Intents/`): intents, prompts, matcher settings,
 /// the demo profile. Keyed by path relative to the folder, e.g. `returns.yaml`, `config/prompts.yaml`.
+///
+/// The texts come already read: the copy built into the binary, or a folder read by the front ends
+/// (`HelplineFiles`).
 public struct DataBundle: Sendable, Hashable {
     public var files: [String: String]
 
@@ -11,36 +12,6 @@ public struct DataBundle: Sendable, Hashable {
 
     /// The copy of `Intents/` built into the binary.
     public static var embedded: DataBundle { DataBundle(files: EmbeddedData.files) }
-
-    /// Reads every `.yaml`, `.yml` and `.json` file under a folder.
-    public static func directory(_ url: URL) throws -> DataBundle {
-        var files: [String: String] = [:]
-        let root = url.standardizedFileURL
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            throw DataError(file: root.path, message: "cannot read the folder")
-        }
-        for case let file as URL in walker {
-            guard ["yaml", "yml", "json"].contains(file.pathExtension) else { continue }
-            let full = file.standardizedFileURL.path
-            var relative = String(full.dropFirst(root.path.count))
-            while relative.hasPrefix("/") { relative.removeFirst() }
-            guard let data = FileManager.default.contents(atPath: full),
-                  let text = String(data: data, encoding: .utf8) else {
-                throw DataError(file: relative, message: "cannot be read as UTF-8")
-            }
-            files[relative] = text
-        }
-        return DataBundle(files: files)
-    }
-
-    /// The data to run on: `explicit` (a `--intents DIR` option) if given, else `$HELPLINE_INTENTS`,
-    /// else the embedded copy.
-    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DataBundle {
-        if let path = explicit ?? environment["HELPLINE_INTENTS"], !path.isEmpty {
-            return try directory(URL(fileURLWithPath: path))
-        }
-        return embedded
-    }
 }
 
 /// A data file that could not be used, and why.

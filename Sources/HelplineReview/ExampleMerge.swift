@@ -1,5 +1,6 @@
 import Foundation
 import HelplineEvaluation
+import HelplineFiles
 import HelplineIntents
 
 /// Adds reviewed `intent<TAB>text` lines to the intents' example lists.

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import HelplineDialogue
+import HelplineFiles
 import HelplineIntents
 import HelplineServer
 import Logging

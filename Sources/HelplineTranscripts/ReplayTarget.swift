@@ -1,5 +1,7 @@
 import Foundation
+import HelplineChat
 import HelplineDialogue
+import HelplineFiles
 import HelplineIntents
 
 /// Where transcripts are replayed: an engine in this process, or a daemon behind a socket.

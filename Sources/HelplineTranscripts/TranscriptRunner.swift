@@ -1,4 +1,5 @@
 import Foundation
+import HelplineChat
 import HelplineDialogue
 
 /// How one transcript went.

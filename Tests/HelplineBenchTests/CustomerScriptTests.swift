@@ -1,6 +1,7 @@
 import Foundation
 import HelplineBench
 import HelplineDialogue
+import HelplineTesting
 import Histogram
 import Testing
 
@@ -94,7 +95,7 @@ import Testing
 @Suite struct InProcessBenchTests {
     /// Every measurement takes the number of samples asked for, and stored turns reach the database.
     @Test func samplesAreTaken() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory()
         let bench = InProcessBench(engine: Shared.engine, profile: Shared.profile)
         let report = try await bench.run(samples: 200, concurrency: 4, databasePath: scratch.path("b.sqlite"))
         #expect(report.analysis.count == 200)

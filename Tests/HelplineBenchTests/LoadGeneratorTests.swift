@@ -1,15 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import HelplineBench
 import HelplineDialogue
 import HelplineIntents
 import HelplineServer
 import Histogram
-import Logging
+import HelplineTesting
 import Testing
 
 /// The engine and customer the tests share (the data built into the binary).
@@ -23,40 +18,15 @@ enum Shared {
     }()
 }
 
-/// A folder under /tmp (socket paths must stay short), removed when dropped.
-final class Scratch: Sendable {
-    let url: URL
-
-    init() throws {
-        var template = Array("/tmp/hlb-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw CancellationError() }
-        url = URL(fileURLWithPath: String(cString: made))
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
-
-/// Runs `body` against a daemon in this process, then stops it.
+/// Runs `body` against a daemon in this process on the shared engine, then stops it.
 func withDaemon<T>(_ body: (HelplineDaemon) async throws -> T) async throws -> T {
-    let scratch = try Scratch()
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
-    let daemon = try HelplineDaemon(
-        configuration: ServerConfiguration(socketPath: scratch.path("d.sock"), databasePath: scratch.path("d.sqlite")),
-        engine: Shared.engine, logger: logger
-    )
-    try await daemon.start()
-    let running = Task { try await daemon.run() }
+    let server = try await InProcessDaemon.start(engine: Shared.engine)
     do {
-        let result = try await body(daemon)
-        daemon.shutdown()
-        try await running.value
+        let result = try await body(server.daemon)
+        try await server.stop()
         return result
     } catch {
-        daemon.shutdown()
-        _ = try? await running.value
+        try? await server.stop()
         throw error
     }
 }
@@ -112,12 +82,13 @@ func withDaemon<T>(_ body: (HelplineDaemon) async throws -> T) async throws -> T
 
     /// The echo mode times one round trip at a time through the bare echo server.
     @Test func echoRoundTrips() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory()
         let server = try await EchoServer.start(socketPath: scratch.path("e.sock"))
         let generator = LoadGenerator(script: CustomerScript(engine: Shared.engine), profile: Shared.profile)
         let line = generator.sampleSayLine()
         #expect(line.last == UInt8(ascii: "\n"))
-        let report = try await LoadGenerator.echo(socketPath: server.socketPath, line: line, turns: 200, warmupTurns: 20)
+        let report = try await LoadGenerator.echo(LoadConfiguration(socketPath: server.socketPath, connections: 1, inFlight: 1,
+                                                                    turns: 200, warmupTurns: 20), line: line)
         await server.stop()
         #expect(report.turns == 200)
         #expect(report.errors == 0)
@@ -139,21 +110,11 @@ func withDaemon<T>(_ body: (HelplineDaemon) async throws -> T) async throws -> T
 
     /// A client that never hears back is cut off by the time limit instead of hanging.
     @Test func timeLimitEndsARun() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory()
         let path = scratch.path("silent.sock")
-        // A listener that accepts and never answers.
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        #expect(bound == 0)
-        #expect(listen(listener, 8) == 0)
+        // A listener that never accepts, so never answers.
+        let listener = try UnixListener(path: path, backlog: 8)
+        defer { listener.close() }
         let generator = LoadGenerator(script: CustomerScript(engine: Shared.engine), profile: Shared.profile)
         let configuration = LoadConfiguration(socketPath: path, connections: 1, inFlight: 1, turns: 10,
                                               timeLimit: .milliseconds(300))

@@ -26,6 +26,16 @@ struct CommandLineTests {
         #expect(throws: (any Error).self) { try ServeCommand.parse(["--session-ttl", "soon"]) }
     }
 
+    /// `helpline bench` alone is `bench daemon`; its options reach the subcommand, the shared ones from their groups.
+    @Test func benchDefaultsToDaemon() throws {
+        let command = try Helpline.parseAsRoot(["bench", "--rounds", "3", "--in-flight", "8", "--json"])
+        let daemon = try #require(command as? BenchDaemonCommand)
+        #expect(daemon.load.rounds == 3 && daemon.load.inFlight == 8 && daemon.load.connections == 16)
+        #expect(daemon.output.json)
+        #expect(try Helpline.parseAsRoot(["bench", "in-process", "--samples", "10"]) is BenchInProcessCommand)
+        #expect(throws: (any Error).self) { try Helpline.parseAsRoot(["bench", "daemon", "--rounds", "0"]) }
+    }
+
     @Test func version() async throws {
         let result = try await HelplineProcess.run(["--version"], input: "")
         #expect(result.status == 0)

@@ -1,22 +1,8 @@
 import Foundation
+import HelplineTesting
 
 /// Runs the built `helpline` binary as a user would, for end-to-end tests.
 enum HelplineProcess {
-    /// The `helpline` executable in the build products folder this test bundle was built into.
-    static func executable() throws -> URL {
-        var candidates: [URL] = []
-        let bundle = Bundle.main.bundleURL
-        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("helpline"))
-        candidates.append(bundle.appendingPathComponent("helpline"))
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("helpline"))
-        }
-        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate
-        }
-        throw HelplineProcessError("no helpline executable beside the test bundle (looked at \(candidates.map(\.path)))")
-    }
-
     /// What a finished run printed and how it exited.
     struct Result {
         var stdout: String
@@ -39,7 +25,7 @@ enum HelplineProcess {
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
 
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try HelplineExecutable.url()
         process.arguments = arguments
         var env = baseEnvironment(stateHome: folder.path)
         env.merge(environment) { $1 }
@@ -80,9 +66,4 @@ enum HelplineProcess {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
-}
-
-struct HelplineProcessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HelplineTesting
 import Testing
 
 /// `helpline serve --stdio`: the customers' protocol on standard input and output, for a product
@@ -40,7 +41,7 @@ struct StdioServeTests {
         let folder = try HelplineProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let process = Process()
-        process.executableURL = try HelplineProcess.executable()
+        process.executableURL = try HelplineExecutable.url()
         process.arguments = ["serve", "--stdio", "--db", folder.appendingPathComponent("h.sqlite").path]
         process.environment = HelplineProcess.baseEnvironment(stateHome: folder.path)
         let input = Pipe()
@@ -82,7 +83,7 @@ private final class LineReader: @unchecked Sendable {
                 return try JSONSerialization.jsonObject(with: line) as? [String: Any] ?? [:]
             }
             let chunk = try await Self.read(handle)
-            guard !chunk.isEmpty else { throw HelplineProcessError("the output ended before a whole line") }
+            guard !chunk.isEmpty else { throw TestFailure("the output ended before a whole line") }
             buffer += chunk
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HelplineDialogue
 import HelplineIntents
+import HelplineTesting
 import Testing
 @testable import HelplineCLI
 
@@ -18,7 +19,7 @@ struct TerminalChatTests {
     /// The shell command that runs the chat with no locale variables and its own history folder,
     /// and prints the exit status when it ends (the pane stays on screen).
     private func command(stateHome: String, extra: String = "") throws -> String {
-        let binary = try HelplineProcess.executable().path
+        let binary = try HelplineExecutable.url().path
         return "env -u LANG -u LC_ALL -u LC_CTYPE -u LANGUAGE -u NO_COLOR XDG_STATE_HOME='\(stateHome)' \(extra) "
             + "'\(binary)' chat; echo \"[exit $?]\""
     }

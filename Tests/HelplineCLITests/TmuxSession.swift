@@ -1,4 +1,5 @@
 import Foundation
+import HelplineTesting
 
 /// A terminal for tests: a detached tmux session on its own server, running one command, driven by
 /// `send-keys` and read by `capture-pane`.
@@ -52,7 +53,7 @@ final class TmuxSession {
             let expired = ContinuousClock.now >= deadline
             let last = try screen()
             if condition(last) { return last }
-            if expired { throw HelplineProcessError("timed out waiting for \(what); the screen was:\n\(last)") }
+            if expired { throw TestFailure("timed out waiting for \(what); the screen was:\n\(last)") }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -87,14 +88,14 @@ final class TmuxSession {
     /// Output goes through a file for the same reason.
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
-        guard let executable = Self.executable else { throw HelplineProcessError("tmux is not installed") }
+        guard let executable = Self.executable else { throw TestFailure("tmux is not installed") }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let status = try Self.spawnAndWait(executable, ["tmux", "-L", server, "-f", Self.configuration] + arguments,
                                            output: output)
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         guard status == 0 else {
-            throw HelplineProcessError("tmux \(arguments.first ?? "") failed (status \(status)): \(text)")
+            throw TestFailure("tmux \(arguments.first ?? "") failed (status \(status)): \(text)")
         }
         return text
     }
@@ -131,10 +132,10 @@ final class TmuxSession {
 
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        guard spawned == 0 else { throw HelplineProcessError("cannot start \(path): error \(spawned)") }
+        guard spawned == 0 else { throw TestFailure("cannot start \(path): error \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw HelplineProcessError("waiting for \(path) failed: errno \(errno)") }
+            guard errno == EINTR else { throw TestFailure("waiting for \(path) failed: errno \(errno)") }
         }
         // WIFEXITED / WEXITSTATUS: the low 7 bits are the signal, the next 8 the exit code.
         return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)

@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineFiles
 import HelplineIntents
 import HelplineServer
 import HelplineTranscripts

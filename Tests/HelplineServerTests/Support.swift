@@ -42,22 +42,6 @@ enum Fixtures {
         try TemporaryDirectory()
     }
 
-    /// The `helpline` executable built beside the test bundle.
-    static func helplineExecutable() throws -> URL {
-        var candidates: [URL] = []
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = testBinary.deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent("helpline"))
-            directory = directory.deletingLastPathComponent()
-        }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("helpline"))
-        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
-            return found
-        }
-        throw TestFailure("the helpline executable was not found beside the tests (looked at \(candidates.map(\.path))); run `swift build --build-tests` first")
-    }
-
     /// Whether a program is on the PATH.
     static func which(_ program: String) -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -71,83 +55,6 @@ enum Fixtures {
 
 /// The in-process daemon of `HelplineTesting`, by the name these tests use.
 typealias RunningDaemon = InProcessDaemon
-
-/// The built `helpline serve`, run as a separate process.
-final class DaemonProcess: Sendable {
-    let process: Process
-    let directory: TemporaryDirectory
-    private let errorOutput = NIOLockedValueBox(Data())
-
-    var socketPath: String { directory.socketPath }
-
-    /// Starts `helpline serve` on the directory's socket and database and waits for its ready line.
-    /// Throws if it exits first; `waitForReady: false` returns at once.
-    static func start(in directory: TemporaryDirectory, arguments: [String] = [], waitForReady: Bool = true) async throws -> DaemonProcess {
-        let process = Process()
-        process.executableURL = try Fixtures.helplineExecutable()
-        process.arguments = ["serve", "--socket", directory.socketPath, "--db", directory.databasePath] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["HELPLINE_INTENTS"] = nil
-        process.environment = environment
-        let daemon = DaemonProcess(process: process, directory: directory)
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        pipe.fileHandleForReading.readabilityHandler = { [errorOutput = daemon.errorOutput] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-            } else {
-                errorOutput.withLockedValue { $0.append(data) }
-            }
-        }
-        try process.run()
-        if waitForReady {
-            try await daemon.waitForOutput("helpline: ready on")
-        }
-        return daemon
-    }
-
-    private init(process: Process, directory: TemporaryDirectory) {
-        self.process = process
-        self.directory = directory
-    }
-
-    /// What the daemon wrote to standard error so far.
-    var stderr: String {
-        String(decoding: errorOutput.withLockedValue { $0 }, as: UTF8.self)
-    }
-
-    /// Waits until standard error contains `text` (generous timeout; for liveness only).
-    func waitForOutput(_ text: String, timeout: Duration = .seconds(60)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !stderr.contains(text) {
-            if !process.isRunning, !stderr.contains(text) {
-                try await Task.sleep(for: .milliseconds(50))
-                if stderr.contains(text) { return }
-                throw TestFailure("the daemon exited (status \(process.terminationStatus)) before printing \"\(text)\":\n\(stderr)")
-            }
-            guard ContinuousClock.now < deadline else {
-                throw TestFailure("timed out waiting for \"\(text)\" from the daemon:\n\(stderr)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
-    /// Sends a signal to the daemon.
-    func signal(_ number: Int32) {
-        kill(process.processIdentifier, number)
-    }
-
-    /// Waits for the process to exit; returns its status.
-    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
-        try await HelplineTesting.waitForExit(process, timeout: timeout, describe: self.stderr)
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-}
 
 /// Walks a session through the dialogue to an appeal: picks the first topic that asks for an
 /// order, the first order, and writes the message. Returns the answer with the appeal.

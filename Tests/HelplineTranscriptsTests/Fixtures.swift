@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineFiles
 import HelplineIntents
 @testable import HelplineTranscripts
 

@@ -1,5 +1,7 @@
 import Foundation
+import HelplineChat
 import HelplineDialogue
+import HelplineFiles
 import HelplineIntents
 import Testing
 @testable import HelplineTranscripts

@@ -1,6 +1,6 @@
 import Foundation
 import HelplineDialogue
-import HelplineTranscripts
+import HelplineChat
 
 /// The chat front end's own words: its prompt, command help and notices. The assistant's replies
 /// come from the dialogue data, not from here.

@@ -1,4 +1,4 @@
-import HelplineTranscripts
+import HelplineChat
 
 /// Tells the user about the daemon connection: lost (with the next retry), and back.
 /// Interactive use shows it in the conversation; piped and JSON use on standard error.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HelplineDialogue
+import HelplineFiles
 import HelplineIntents
 
 /// The customer a chat runs as: a `--profile FILE`, else the demo profile in the data.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HelplineDialogue
 import HelplineIntents
-import HelplineTranscripts
+import HelplineChat
 
 /// `helpline chat`: talk to the assistant in the terminal, in-process or through a running daemon.
 struct ChatCommand: AsyncParsableCommand {

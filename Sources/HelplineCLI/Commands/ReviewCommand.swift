@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HelplineDialogue
 import HelplineEvaluation
+import HelplineFiles
 import HelplineIntents
 import HelplineReview
 import HelplineServer

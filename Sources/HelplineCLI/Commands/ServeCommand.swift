@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HelplineDialogue
+import HelplineFiles
 import HelplineIntents
 import HelplineServer
 import Logging

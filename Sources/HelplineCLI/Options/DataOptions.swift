@@ -1,4 +1,5 @@
 import ArgumentParser
+import HelplineFiles
 import HelplineIntents
 
 /// Where the intent data comes from: `--intents DIR`, then `$HELPLINE_INTENTS`, then the built-in copy.

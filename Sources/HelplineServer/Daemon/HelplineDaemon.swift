@@ -60,9 +60,12 @@ public final class HelplineDaemon: Sendable {
 
     // MARK: Lifecycle
 
-    /// Binds the socket: replaces a stale socket file, refuses a live one, sets the file's mode.
-    /// Connections are accepted once this returns; they are served by ``run()``.
+    /// Sweeps sessions that expired while no daemon ran, then binds the socket: replaces a stale
+    /// socket file, refuses a live one, sets the file's mode. Connections are accepted once this
+    /// returns; they are served by ``run()``.
     public func start() async throws {
+        // Before any client can open a session, so the sweep's stored count cannot overwrite one.
+        await service.sweep()
         let path = configuration.socketPath
         try await SocketFile.prepare(path, group: group)
         let configuration = self.configuration
@@ -156,6 +159,8 @@ public final class HelplineDaemon: Sendable {
     public func runStandardIO(input: CInt = 0, output: CInt = 1) async throws {
         let configuration = self.configuration
         let hooks = connectionHooks()
+        // Sessions that expired while no daemon ran go first, before any request.
+        await service.sweep()
         let channel: any Channel
         let descriptors: PollableDescriptors
         do {
@@ -186,12 +191,13 @@ public final class HelplineDaemon: Sendable {
         await finish(sweeper: sweeper, forceClose: forceClose)
     }
 
-    /// Expires and evicts sessions periodically, sessions that expired while no daemon ran first.
+    /// Expires and evicts sessions periodically; the first sweep was made before serving.
     private func startSweeper() -> Task<Void, Never> {
         Task { [service] in
             while !Task.isCancelled {
-                await service.sweep()
                 try? await Task.sleep(for: .seconds(service.sweepInterval))
+                guard !Task.isCancelled else { break }
+                await service.sweep()
             }
         }
     }

@@ -4,8 +4,9 @@ import HelplineEvaluation
 import HelplineIntents
 
 /// `helpline eval`: scores the matcher on a labelled file and/or by cross-validation.
-struct Eval: ParsableCommand {
+struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "eval",
         abstract: "Score the intent matcher on a labelled file or by cross-validation.",
         discussion: """
             FILE has one message per line: intent<TAB>text, with the intent `none` for off-topic \

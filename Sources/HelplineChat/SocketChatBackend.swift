@@ -2,13 +2,23 @@ import Foundation
 import HelplineDialogue
 import HelplineServer
 
-/// A conversation with a Helpline daemon over its Unix socket.
+/// A conversation with a Helpline daemon over its Unix socket: the chat's back end against a
+/// daemon, and the transcript replayer's.
 ///
-/// When the daemon cannot be reached or goes away, the backend reports it through `events`, waits
-/// (with growing delays, as its `ReconnectPolicy` says), connects again and resumes the same
-/// session with `open` + `session`, so the conversation carries on where it was. A turn cut off
-/// by the failure is sent again only if the resumed session shows it was not answered (it is still
-/// at the place it was before the turn).
+/// Whether it reconnects is its `ReconnectPolicy`. With retries (the chat), when the daemon cannot
+/// be reached or goes away the backend reports it through `events`, waits (with growing delays),
+/// connects again and resumes the same session with `open` + `session`, so the conversation carries
+/// on where it was. A turn cut off by the failure is sent again only if the resumed session shows
+/// it was not answered (it is still at the place it was before the turn). With `.none` (the
+/// replayer) the first failure is an error.
+///
+/// A backend either owns its connection (``init(path:policy:events:)``) or runs its session on a
+/// connection shared with other backends (``init(sharing:)``, the replayer's one connection for
+/// all transcripts), which it never reconnects or closes.
+///
+/// Every failure reaches the caller as a ``ChatBackendError`` in words a user can read, made in
+/// one place: ``unreachable(_:_:interrupted:)`` for the connection, ``reply(of:)`` for the
+/// daemon's answers.
 public actor SocketChatBackend: ChatBackend {
     /// Something about the connection the user should know.
     public enum Event: Sendable, Equatable {
@@ -39,6 +49,8 @@ public actor SocketChatBackend: ChatBackend {
     public let path: String
     public let policy: ReconnectPolicy
     private let events: @Sendable (Event) -> Void
+    /// Whether the connection belongs to others as well: then it is never closed here.
+    private let sharesConnection: Bool
     private var client: HelplineClient?
     private var session: String?
     private var profile: Profile?
@@ -48,11 +60,34 @@ public actor SocketChatBackend: ChatBackend {
     /// Whether the last attempt failed, so the next success is reported as a reconnect.
     private var wasDown = false
 
+    /// A backend with a connection of its own to the daemon at `path`, made at the first call.
     public init(path: String, policy: ReconnectPolicy = .none,
                 events: @escaping @Sendable (Event) -> Void = { _ in }) {
         self.path = path
         self.policy = policy
         self.events = events
+        sharesConnection = false
+    }
+
+    /// A backend whose session runs on `client`, a connection shared with other backends (the
+    /// daemon answers each session's requests in order). It does not reconnect, and `close` ends
+    /// the session but leaves the connection open.
+    public init(sharing client: HelplineClient) {
+        path = client.path
+        policy = .none
+        events = { _ in }
+        sharesConnection = true
+        self.client = client
+    }
+
+    /// Connects to the daemon at `path`; a failure is the ``ChatBackendError/Code/unreachable``
+    /// error the backends report.
+    public static func connect(to path: String) async throws -> HelplineClient {
+        do {
+            return try await HelplineClient.connect(to: path)
+        } catch {
+            throw unreachable(path, error)
+        }
     }
 
     public func open(profile: Profile) async throws -> SessionReply {
@@ -97,9 +132,9 @@ public actor SocketChatBackend: ChatBackend {
     public func close() async {
         if let client {
             if let session { _ = try? await client.close(session: session) }
-            await client.disconnect()
+            if !sharesConnection { await client.disconnect() }
         }
-        client = nil
+        if !sharesConnection { client = nil }
         session = nil
     }
 
@@ -125,14 +160,13 @@ public actor SocketChatBackend: ChatBackend {
             } catch {
                 await dropConnection()
                 attempt += 1
-                let reason = outage(error)
                 guard let delay = policy.delay(beforeAttempt: attempt) else {
-                    throw ChatBackendError(.unreachable, "Нет связи с сервером (\(path)): \(reason).")
+                    throw Self.unreachable(path, error)
                 }
                 wasDown = true
-                events(.unreachable(reason: reason, attempt: attempt, retryIn: delay))
+                events(.unreachable(reason: Self.outage(error, path: path), attempt: attempt, retryIn: delay))
                 if try await !sleep(delay, unlessInterruptedSince: interruptions) {
-                    throw ChatBackendError(.unreachable, "Нет связи с сервером (\(path)): \(reason). Ожидание прервано.")
+                    throw Self.unreachable(path, error, interrupted: true)
                 }
             }
         }
@@ -141,13 +175,15 @@ public actor SocketChatBackend: ChatBackend {
     /// The open connection, or a new one; a new one resumes the session first.
     private func connected(onResume: (Reply) -> Void) async throws -> HelplineClient {
         if let client { return client }
+        // A shared connection that failed is not replaced: it is not this backend's to remake.
+        if sharesConnection { throw HelplineClientError.disconnected }
         let client = try await HelplineClient.connect(to: path)
         if let session {
             let answer = try await client.resume(session: session)
             if answer.errorCode == .unknownSession {
                 await client.disconnect()
                 self.session = nil
-                throw ChatBackendError(.sessionLost, "сервер больше не знает этот разговор")
+                throw Self.sessionLost
             }
             let reply = try Self.reply(of: answer)
             onResume(reply)
@@ -157,7 +193,7 @@ public actor SocketChatBackend: ChatBackend {
     }
 
     private func dropConnection() async {
-        if let client { await client.disconnect() }
+        if let client, !sharesConnection { await client.disconnect() }
         client = nil
     }
 
@@ -171,20 +207,6 @@ public actor SocketChatBackend: ChatBackend {
         return policy.interruptions() == mark
     }
 
-    /// The dialogue reply an answer carries, or the daemon's error as a `ChatBackendError`.
-    private static func reply(of answer: ProtocolReply) throws -> Reply {
-        if let error = answer.error {
-            if error.code == .unknownSession {
-                throw ChatBackendError(.sessionLost, "сервер больше не знает этот разговор")
-            }
-            throw ChatBackendError(.rejected, "сервер ответил ошибкой \(error.code): \(error.message)")
-        }
-        guard answer.ok, let reply = answer.reply else {
-            throw ChatBackendError(.rejected, "the daemon's answer carries no reply")
-        }
-        return reply
-    }
-
     /// Whether two replies show the conversation at the same place: the same step, the same
     /// options, the same appeal with as many messages. Texts may differ (a resumed session repeats
     /// its prompt without the answer that led to it).
@@ -193,90 +215,36 @@ public actor SocketChatBackend: ChatBackend {
             && a.ticket?.id == b.ticket?.id && a.ticket?.messages.count == b.ticket?.messages.count
     }
 
+    // MARK: Errors
+
+    /// A connection failure as the user reads it: the socket and why it cannot be reached, and
+    /// whether the user stopped the waiting.
+    static func unreachable(_ path: String, _ error: any Error, interrupted: Bool = false) -> ChatBackendError {
+        ChatBackendError(.unreachable, "Нет связи с сервером (\(path)): \(outage(error, path: path))."
+                         + (interrupted ? " Ожидание прервано." : ""))
+    }
+
+    /// The daemon no longer knows the session (it expired or was closed).
+    static let sessionLost = ChatBackendError(.sessionLost, "сервер больше не знает этот разговор")
+
+    /// The dialogue reply an answer carries, or the daemon's error as a `ChatBackendError`.
+    static func reply(of answer: ProtocolReply) throws -> Reply {
+        if let error = answer.error {
+            if error.code == .unknownSession { throw sessionLost }
+            throw ChatBackendError(.rejected, "сервер ответил ошибкой \(error.code): \(error.message)")
+        }
+        guard answer.ok, let reply = answer.reply else {
+            throw ChatBackendError(.rejected, "the daemon's answer carries no reply")
+        }
+        return reply
+    }
+
     /// Sorts a connection failure: a missing or refusing socket means no daemon runs.
-    func outage(_ error: any Error) -> Outage {
+    static func outage(_ error: any Error, path: String) -> Outage {
         if let error = error as? HelplineClientError, error == .disconnected { return .connectionLost }
         if !FileManager.default.fileExists(atPath: path) { return .notRunning }
         let text = "\(error)"
         if text.contains("errno: \(ENOENT))") || text.contains("errno: \(ECONNREFUSED))") { return .notRunning }
         return .other(text)
-    }
-}
-
-/// How a `SocketChatBackend` retries when the daemon cannot be reached.
-public struct ReconnectPolicy: Sendable {
-    /// The delays before each retry, in seconds; the last repeats.
-    public var delays: [Double]
-    /// The most retries of one call; `nil` retries until interrupted.
-    public var maximumAttempts: Int?
-    /// A counter that changes when the user asks to stop waiting (Ctrl-C); read between retries.
-    public var interruptions: @Sendable () -> Int
-
-    public init(delays: [Double], maximumAttempts: Int?, interruptions: @escaping @Sendable () -> Int = { 0 }) {
-        self.delays = delays
-        self.maximumAttempts = maximumAttempts
-        self.interruptions = interruptions
-    }
-
-    /// No retries: the first failure is an error (the transcript replayer).
-    public static let none = ReconnectPolicy(delays: [], maximumAttempts: 0)
-
-    /// The delay before retry number `attempt` (from 1), or `nil` when there are no more retries.
-    public func delay(beforeAttempt attempt: Int) -> Double? {
-        if let maximumAttempts, attempt > maximumAttempts { return nil }
-        guard let last = delays.last else { return nil }
-        return attempt <= delays.count ? delays[attempt - 1] : last
-    }
-}
-
-/// The topic and order of a conversation held by a daemon, followed from the outside: the
-/// protocol's reply carries the state and the options, not the topic and order chosen.
-///
-/// The topic is the option or intent that took the conversation off the topic menu; the order is
-/// the order option (or typed order number) that took it off the order step; an appeal's own topic
-/// and order win once it exists. Back at the topic menu both are cleared.
-struct ConversationPlace: Sendable, Hashable {
-    var topic: String?
-    var order: String?
-
-    /// Follows one step: `turn` is the user's text with the reply it answered (nil at the start).
-    mutating func update(after turn: (text: String, before: Reply?)?, reply: Reply, profile: Profile?) {
-        if let ticket = reply.ticket, reply.state == .submitted {
-            topic = ticket.topic
-            order = ticket.order
-            return
-        }
-        switch reply.state {
-        case .chooseTopic:
-            topic = nil
-            order = nil
-            return
-        case .chooseOrder, .write, .submitted:
-            break
-        }
-        guard let (text, before) = turn, let before else { return }
-        let chosen = Self.option(matching: text, in: before.options)
-        if before.state == .chooseTopic && reply.state != .chooseTopic {
-            topic = chosen?.value ?? reply.intent?.id ?? topic
-            order = nil
-        }
-        let orderIDs = Set(profile?.orders.map(\.id) ?? [])
-        if reply.state == .write {
-            if let value = chosen?.value, orderIDs.contains(value) {
-                order = value
-            } else if let typed = orderIDs.first(where: { text.contains($0) }) {
-                order = typed
-            } else if before.state == .chooseOrder {
-                order = nil
-            }
-        }
-    }
-
-    /// The option a text chooses by key, label or value, ignoring case and surrounding spaces.
-    static func option(matching text: String, in options: [ReplyOption]) -> ReplyOption? {
-        let typed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        return options.first { option in
-            [option.key, option.label, option.value].contains { $0.lowercased() == typed }
-        }
     }
 }

@@ -4,8 +4,9 @@ import HelplineIntents
 import HelplineText
 
 /// `helpline classify`: the matcher's answer for each message, as a readable line or as JSON.
-struct Classify: ParsableCommand {
+struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "classify",
         abstract: "Classify messages into intents.",
         discussion: """
             Classifies each TEXT argument, or each line of standard input when there are none. \

@@ -1,7 +1,7 @@
 import Foundation
 import HelplineDialogue
 import HelplineIntents
-import HelplineTranscripts
+import HelplineChat
 import Testing
 
 struct InProcessChatBackendTests {

@@ -2,11 +2,10 @@ import Foundation
 import HelplineDialogue
 import HelplineIntents
 import HelplineServer
-import Logging
 import Synchronization
 import HelplineTesting
 import Testing
-@testable import HelplineTranscripts
+@testable import HelplineChat
 
 /// A daemon on a temporary socket, served in this process, quick to stop.
 private func startDaemon(in directory: TemporaryDirectory) async throws -> InProcessDaemon {
@@ -73,6 +72,26 @@ struct SocketChatBackendTests {
         try await server.stop()
     }
 
+    /// Backends sharing one connection each run their own session; closing one ends its session
+    /// and leaves the connection to the others.
+    @Test func sessionsShareAConnection() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try await startDaemon(in: directory)
+        let client = try await SocketChatBackend.connect(to: server.socketPath)
+        let first = SocketChatBackend(sharing: client)
+        let second = SocketChatBackend(sharing: client)
+        let one = try await first.open(profile: profile)
+        let two = try await second.open(profile: profile)
+        #expect(one.session != two.session)
+        #expect(try await first.say("доставка").state == .chooseOrder)
+        await first.close()
+        #expect(try await second.state().state == .chooseTopic)
+        #expect(try await second.say("доставка").state == .chooseOrder)
+        await second.close()
+        await client.disconnect()
+        try await server.stop()
+    }
+
     /// With no daemon and no retries, `open` fails at once as unreachable and says the server is not running.
     @Test func unreachableWithoutRetries() async throws {
         let backend = SocketChatBackend(path: "/tmp/hl-nothing-\(UUID().uuidString.prefix(8)).sock")
@@ -103,48 +122,5 @@ struct SocketChatBackendTests {
         let b = Reply(state: .chooseTopic, text: "Выберите тему.", options: menu)
         #expect(SocketChatBackend.samePlace(a, b))
         #expect(!SocketChatBackend.samePlace(a, Reply(state: .write, text: "Выберите тему.")))
-    }
-}
-
-struct ConversationPlaceTests {
-    let profile = Profile(id: "u", name: "", orders: [Order(id: "11111111-0001", title: "Наушники")])
-    let menu = Reply(state: .chooseTopic, text: "", options: [ReplyOption(key: "1", label: "Доставка", value: "delivery")])
-    let orders = Reply(state: .chooseOrder, text: "", options: [
-        ReplyOption(key: "1", label: "Наушники — № 11111111-0001", value: "11111111-0001"),
-        ReplyOption(key: "2", label: "Без заказа", value: "no_order"),
-    ])
-    let write = Reply(state: .write, text: "")
-
-    /// Topic by option, then order by option; back at the menu both clear.
-    @Test func followsChoices() {
-        var place = ConversationPlace()
-        place.update(after: ("1", menu), reply: orders, profile: profile)
-        #expect(place.topic == "delivery")
-        place.update(after: ("1", orders), reply: write, profile: profile)
-        #expect(place.order == "11111111-0001")
-        place.update(after: ("меню", write), reply: menu, profile: profile)
-        #expect(place.topic == nil && place.order == nil)
-    }
-
-    /// Free text takes the recognised intent as the topic; «Без заказа» leaves no order; a typed order number is found.
-    @Test func freeTextAndNoOrder() {
-        var place = ConversationPlace()
-        place.update(after: ("курьер опаздывает", menu),
-                     reply: Reply(state: .chooseOrder, text: "", options: orders.options, intent: IntentScore(id: "delivery", confidence: 0.9)),
-                     profile: profile)
-        #expect(place.topic == "delivery")
-        place.update(after: ("без заказа", orders), reply: write, profile: profile)
-        #expect(place.order == nil)
-        place.update(after: ("заказ 11111111-0001", orders), reply: write, profile: profile)
-        #expect(place.order == "11111111-0001")
-    }
-
-    /// An appeal's own topic and order win.
-    @Test func ticketWins() {
-        var place = ConversationPlace(topic: "guess", order: nil)
-        let ticket = Ticket(id: "t-1", topic: "returns", order: "11111111-0001", queue: .regular, etaMinutes: [5, 10],
-                            messages: ["m"], createdAt: Date(timeIntervalSince1970: 0))
-        place.update(after: ("m", write), reply: Reply(state: .submitted, text: "", ticket: ticket), profile: profile)
-        #expect(place.topic == "returns" && place.order == "11111111-0001")
     }
 }

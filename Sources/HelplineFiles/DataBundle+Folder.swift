@@ -1,0 +1,37 @@
+import Foundation
+import HelplineIntents
+
+// Reading the intent data from disk: the front ends' part, so the matcher and the dialogue only
+// ever see texts already read.
+
+extension DataBundle {
+    /// Reads every `.yaml`, `.yml` and `.json` file under a folder.
+    public static func directory(_ url: URL) throws -> DataBundle {
+        var files: [String: String] = [:]
+        let root = url.standardizedFileURL
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            throw DataError(file: root.path, message: "cannot read the folder")
+        }
+        for case let file as URL in walker {
+            guard ["yaml", "yml", "json"].contains(file.pathExtension) else { continue }
+            let full = file.standardizedFileURL.path
+            var relative = String(full.dropFirst(root.path.count))
+            while relative.hasPrefix("/") { relative.removeFirst() }
+            guard let data = FileManager.default.contents(atPath: full),
+                  let text = String(data: data, encoding: .utf8) else {
+                throw DataError(file: relative, message: "cannot be read as UTF-8")
+            }
+            files[relative] = text
+        }
+        return DataBundle(files: files)
+    }
+
+    /// The data to run on: `explicit` (a `--intents DIR` option) if given, else `$HELPLINE_INTENTS`,
+    /// else the embedded copy.
+    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DataBundle {
+        if let path = explicit ?? environment["HELPLINE_INTENTS"], !path.isEmpty {
+            return try directory(URL(fileURLWithPath: path))
+        }
+        return embedded
+    }
+}
