@@ -161,8 +161,8 @@ let package = Package(
             ]
         ),
 
-        // What the tests share: an in-process daemon on a temporary socket, temporary folders, a
-        // clock moved by hand, waiting for child processes.
+        // What the tests share: an in-process daemon on a temporary socket, the built `helpline serve`
+        // as a child process, temporary folders, a clock moved by hand, waiting for child processes.
         .target(
             name: "HelplineTesting",
             dependencies: [

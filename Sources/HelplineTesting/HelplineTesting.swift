@@ -11,8 +11,9 @@ import HelplineServer
 import Logging
 import NIOConcurrencyHelpers
 
-// What Helpline's tests share: a daemon served in the test's own process on a temporary socket,
-// short temporary folders, a clock moved by hand, and waiting for a child process to end.
+// What Helpline's tests share: a daemon served in the test's own process on a temporary socket
+// (and, in DaemonProcess.swift, the built `helpline serve` as a child process), short temporary
+// folders, a clock moved by hand, and waiting for a child process to end.
 
 /// A test failed for a reason of its own (not an expectation).
 public struct TestFailure: Error, CustomStringConvertible {
