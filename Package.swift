@@ -76,6 +76,7 @@ let package = Package(
             name: "HelplineServer",
             dependencies: [
                 "HelplineDialogue",
+                "HelplineDesk",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -127,6 +128,7 @@ let package = Package(
                 "HelplineText",
                 "HelplineIntents",
                 "HelplineDialogue",
+                "HelplineDesk",
                 "HelplineServer",
                 "HelplineTranscripts",
                 "HelplineBench",
@@ -145,6 +147,7 @@ let package = Package(
             dependencies: [
                 "HelplineIntents",
                 "HelplineDialogue",
+                "HelplineDesk",
                 "HelplineServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -170,6 +173,7 @@ let package = Package(
                 "HelplineTesting",
                 "HelplineIntents",
                 "HelplineDialogue",
+                "HelplineDesk",
                 "HelplineServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
