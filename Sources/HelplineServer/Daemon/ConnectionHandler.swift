@@ -204,7 +204,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case .closed(_, let session):
             if eventSessions.remove(session) != nil { desk.customers.remove([session], context.channel) }
         default:
-            if eventsEnabled, let session = answer.repliedSession, eventSessions.insert(session).inserted {
+            // Only sessions with an appeal at the desk ever get notices.
+            if eventsEnabled, let session = answer.repliedSession, !eventSessions.contains(session),
+               desk.hasAppeals(session: session) {
+                eventSessions.insert(session)
                 desk.customers.add(session, context.channel)
             }
         }
