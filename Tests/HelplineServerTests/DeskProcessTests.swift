@@ -8,6 +8,7 @@ import HelplineDesk
 import HelplineDialogue
 import HelplineServer
 import HelplineTesting
+import NIOConcurrencyHelpers
 import Testing
 
 /// The built `helpline serve --desk-socket` as its own process.
@@ -72,6 +73,80 @@ struct DeskProcessTests {
         second.signal(SIGTERM)
         #expect(try await second.waitForExit() == 0)
         #expect(!FileManager.default.fileExists(atPath: directory.deskSocketPath))
+    }
+
+    /// `kill -9` in the middle of customers filing and specialists taking and replying: after the
+    /// restart every appeal a customer was told about is at the desk, every appeal a specialist
+    /// was given is still theirs, and every reply they were answered for is in its conversation.
+    @Test func killNineUnderLoadLosesNothingAcknowledged() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let arguments = ["--desk-socket", directory.deskSocketPath]
+        let daemon = try await DaemonProcess.start(in: directory, arguments: arguments)
+        let filed = NIOLockedValueBox<[String]>([])
+        let taken = NIOLockedValueBox<[String: String]>([:])
+        let replied = NIOLockedValueBox<[String: String]>([:])
+        let load = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for customer in 0..<3 {
+                    group.addTask {
+                        guard let client = try? await HelplineClient.connect(to: directory.socketPath) else { return }
+                        for index in 0... {
+                            guard let session = try? await client.open(profile: DeskProfiles.regular("u-\(customer)-\(index)")).session,
+                                  let ticket = try? await fileAppeal(client, session: session, topic: "delivery",
+                                                                     message: "Курьер не приехал в назначенный день.")
+                            else { return }
+                            filed.withLockedValue { $0.append(ticket.id) }
+                        }
+                    }
+                }
+                for index in 0..<3 {
+                    group.addTask {
+                        let id = "sp-\(index)"
+                        guard let desk = try? await DeskClient.connect(to: directory.deskSocketPath),
+                              case .signedIn? = try? await desk.send(.signIn(.init(id: id, name: "Специалист", serves: .role("general"))))
+                        else { return }
+                        while !Task.isCancelled {
+                            guard case .appeal(let view)? = try? await desk.send(.next) else { return }
+                            guard let appeal = view?.appeal.id else {
+                                await Task.yield()
+                                continue
+                            }
+                            taken.withLockedValue { $0[appeal] = id }
+                            let text = "Ответ по обращению \(appeal)."
+                            guard case .appeal? = try? await desk.send(.reply(appeal: appeal, text: text)) else { return }
+                            replied.withLockedValue { $0[appeal] = text }
+                        }
+                    }
+                }
+            }
+        }
+        try await waitUntil("appeals were filed, taken and answered") {
+            filed.withLockedValue { $0.count } >= 12 && replied.withLockedValue { $0.count } >= 6
+        }
+        daemon.signal(SIGKILL)
+        _ = try await daemon.waitForExit()
+        load.cancel()
+        await load.value
+
+        let restarted = try await DaemonProcess.start(in: directory, arguments: arguments)
+        let audit = try await DeskClient.connect(to: directory.deskSocketPath)
+        _ = try await audit.send(.signIn(.init(id: "sp-audit", name: "Проверка", serves: .role("general"))))
+        let (filings, takes, replies) = (filed.withLockedValue { $0 }, taken.withLockedValue { $0 }, replied.withLockedValue { $0 })
+        for appeal in filings {
+            guard case .appeal(let view?) = try await audit.send(.show(appeal: appeal)) else {
+                Issue.record("appeal \(appeal) was filed and is not at the desk")
+                continue
+            }
+            if let specialist = takes[appeal] {
+                #expect(view.appeal.specialist == specialist && view.appeal.isHeld, "\(appeal) was given to \(specialist)")
+            }
+            if let text = replies[appeal] {
+                #expect(view.appeal.conversation.contains { $0.kind == .reply && $0.text == text }, "\(appeal)'s reply")
+            }
+        }
+        await audit.disconnect()
+        restarted.signal(SIGTERM)
+        #expect(try await restarted.waitForExit() == 0)
     }
 
     /// `--desk-socket-mode` sets the desk socket's mode apart from the customers' socket's; the

@@ -8,6 +8,7 @@ import HelplineDesk
 import HelplineDialogue
 import HelplineServer
 import HelplineTesting
+import NIOConcurrencyHelpers
 import Testing
 
 /// The desk over the real sockets: customers on the customers' socket, specialists on the desk
@@ -206,6 +207,59 @@ struct DeskSocketTests {
         #expect(overview.taken == filed.count && overview.queues.allSatisfy { $0.waiting == 0 })
 
         await customer.disconnect()
+        for specialist in specialists { await specialist.disconnect() }
+        try await world.stop()
+    }
+
+    /// Customers filing while specialists take, all at once (the turns take the desk after their
+    /// sessions, the specialists the desk alone): every appeal filed is taken exactly once.
+    @Test func filingAndTakingAtOnce() async throws {
+        let world = try await DeskWorld.start()
+        let customers = 4, perCustomer = 5
+        var specialists: [DeskClient] = []
+        for index in 0..<5 {
+            specialists.append(try await world.specialist("sp-\(index)", name: "Специалист \(index)", role: "general"))
+        }
+        let done = NIOLockedValueBox(false)
+        async let filed: [String] = withThrowingTaskGroup(of: [String].self) { group in
+            for customer in 0..<customers {
+                group.addTask {
+                    let client = try await world.daemon.client()
+                    var tickets: [String] = []
+                    for index in 0..<perCustomer {
+                        tickets.append(try await world.file(client, profile: DeskProfiles.regular("u-\(customer)-\(index)")).ticket.id)
+                    }
+                    await client.disconnect()
+                    return tickets
+                }
+            }
+            let all = try await group.reduce(into: [String]()) { $0 += $1 }
+            done.withLockedValue { $0 = true }
+            return all
+        }
+        let taken = try await withThrowingTaskGroup(of: [String].self) { group in
+            for specialist in specialists {
+                group.addTask {
+                    var mine: [String] = []
+                    while true {
+                        // Read before asking: once filing is over, an empty answer means nothing is left.
+                        let over = done.withLockedValue { $0 }
+                        if let appeal = try await specialist.take() {
+                            mine.append(appeal.appeal.id)
+                        } else if over {
+                            return mine
+                        } else {
+                            await Task.yield()
+                        }
+                    }
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        let all = try await filed
+        #expect(all.count == customers * perCustomer && Set(all).count == all.count)
+        #expect(taken.count == all.count, "no appeal taken twice")
+        #expect(Set(taken) == Set(all), "every appeal taken")
         for specialist in specialists { await specialist.disconnect() }
         try await world.stop()
     }
