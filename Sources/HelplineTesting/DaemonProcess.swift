@@ -36,6 +36,8 @@ public final class DaemonProcess: Sendable {
     public let process: Process
     public let directory: TemporaryDirectory
     private let errorOutput = NIOLockedValueBox(Data())
+    /// Set once standard error has reached its end (the daemon and its children closed it).
+    private let errorEnded = NIOLockedValueBox(false)
 
     public var socketPath: String { directory.socketPath }
 
@@ -52,10 +54,11 @@ public final class DaemonProcess: Sendable {
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice
-        pipe.fileHandleForReading.readabilityHandler = { [errorOutput = daemon.errorOutput] handle in
+        pipe.fileHandleForReading.readabilityHandler = { [errorOutput = daemon.errorOutput, errorEnded = daemon.errorEnded] handle in
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
+                errorEnded.withLockedValue { $0 = true }
             } else {
                 errorOutput.withLockedValue { $0.append(data) }
             }
@@ -81,9 +84,8 @@ public final class DaemonProcess: Sendable {
     public func waitForOutput(_ text: String, timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !stderr.contains(text) {
-            if !process.isRunning, !stderr.contains(text) {
-                try await Task.sleep(for: .milliseconds(50))
-                if stderr.contains(text) { return }
+            // After the exit, everything it wrote is read once standard error has ended.
+            if !process.isRunning, errorEnded.withLockedValue({ $0 }), !stderr.contains(text) {
                 throw TestFailure("the daemon exited (status \(process.terminationStatus)) before printing \"\(text)\":\n\(stderr)")
             }
             guard ContinuousClock.now < deadline else {
@@ -99,8 +101,14 @@ public final class DaemonProcess: Sendable {
     }
 
     /// Waits for the process to exit; returns its status.
+    /// Everything it wrote to standard error has been read once this returns.
     public func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
-        try await HelplineTesting.waitForExit(process, timeout: timeout, describe: self.stderr)
+        let status = try await HelplineTesting.waitForExit(process, timeout: timeout, describe: self.stderr)
+        let deadline = ContinuousClock.now + timeout
+        while !errorEnded.withLockedValue({ $0 }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return status
     }
 
     /// Stops the daemon with SIGTERM and waits for it to exit; returns its status.
