@@ -20,13 +20,13 @@ import HelplineText
 /// in `Intents/*.yaml`, and the rules in `Intents/config/dialogue.yaml` (``DialogueRules``).
 public struct DialogueEngine: Sendable {
     /// The option value that asks for a specialist directly (the `operator` intent's id).
-    public static let specialistValue = "operator"
+    public static let specialistValue = OptionCommand.specialist.rawValue
     /// The option value of «Без заказа».
-    public static let noOrderValue = "no_order"
+    public static let noOrderValue = OptionCommand.noOrder.rawValue
     /// The option value that starts a new appeal.
-    public static let newAppealValue = "new"
+    public static let newAppealValue = OptionCommand.newAppeal.rawValue
     /// The option value that sends the draft as it is, at the message step.
-    public static let sendValue = "send"
+    public static let sendValue = OptionCommand.send.rawValue
 
     public let matcher: IntentMatcher
     /// The intents: topics for the menu, answers, order steps.
@@ -61,12 +61,12 @@ public struct DialogueEngine: Sendable {
         self.prompts = prompts
         self.rules = rules
         let menu = catalog.topics.enumerated().map { index, topic in
-            ReplyOption(key: String(index + 1), label: topic.title, value: topic.id)
+            ReplyOption(key: String(index + 1), label: topic.title, value: .topic(topic.id))
         }
         self.menu = menu
         var fixed = menu.flatMap { [$0.key, $0.label, $0.value] }
         fixed += (1...(menu.count + 16)).map(String.init)
-        fixed += [Self.specialistValue, Self.noOrderValue, Self.newAppealValue, Self.sendValue]
+        fixed += OptionCommand.allCases.map(\.rawValue)
         fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption, .sendOption].map { prompts.text($0) }
         optionKeys = Dictionary(fixed.map { ($0, DialogueRules.phraseKey($0)) }, uniquingKeysWith: { first, _ in first })
         titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
@@ -141,16 +141,16 @@ public struct DialogueEngine: Sendable {
 
     private func topicTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
         if isBlank(text) { return topicStep(&c, lead: [prompts.text(.emptyText)], options: c.options) }
-        if let option = chosenOption(text, key: key, in: c.options) {
-            return choose(option.value, &c, intent: nil)
+        if let option = chosenOption(text, key: key, in: c.options), let value = OptionValue(option.value, offeredAt: .chooseTopic) {
+            return choose(value, &c, intent: nil)
         }
         if let number = bareNumber(key: key) {
             return topicStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], options: c.options)
         }
         let classification = classifier.classify(text)
-        let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        let score = classification.best
         let story = isStory(classification.analysis) ? text : nil
-        guard classification.intent != Classification.none, let best = catalog.intent(classification.intent) else {
+        guard let id = classification.intent, let best = catalog.intent(id) else {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
                 : OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: c.profile.orders,
@@ -178,10 +178,10 @@ public struct DialogueEngine: Sendable {
             if named.count == 1 { c.order = named.first?.id }
             c.misses = 0
             var options = likeliest(classification).enumerated().map { index, intent in
-                ReplyOption(key: String(index + 1), label: intent.title, value: intent.id)
+                ReplyOption(key: String(index + 1), label: intent.title, value: .topic(intent.id))
             }
             options.append(ReplyOption(key: String(options.count + 1), label: prompts.text(.specialistOption),
-                                       value: Self.specialistValue))
+                                       value: .command(.specialist)))
             return say(&c, [prompts.text(.confirmGuess)], options: options, intent: score)
         }
         if classification.isAmbiguous {
@@ -190,7 +190,7 @@ public struct DialogueEngine: Sendable {
                 keep(story, &c)
                 c.misses = 0
                 let options = candidates.enumerated().map { index, intent in
-                    ReplyOption(key: String(index + 1), label: intent.title, value: intent.id)
+                    ReplyOption(key: String(index + 1), label: intent.title, value: .topic(intent.id))
                 }
                 return say(&c, [prompts.text(.ambiguous)], options: options, intent: score)
             }
@@ -209,28 +209,28 @@ public struct DialogueEngine: Sendable {
         let margin = catalog.settings.ambiguityMargin
         var close = classification.alternatives.filter { classification.confidence - $0.confidence <= margin }
         if close.isEmpty { close = Array(classification.alternatives.prefix(1)) }
-        var seen: Set<String> = []
-        return ([classification.intent] + close.map(\.intent)).compactMap { id in
-            guard seen.insert(id).inserted, let intent = catalog.intent(id), intent.kind != .smalltalk else { return nil }
+        var seen: Set<IntentID> = []
+        return ([classification.intent] + close.map(\.id)).compactMap { id in
+            guard let id, seen.insert(id).inserted, let intent = catalog.intent(id), intent.kind != .smalltalk else { return nil }
             return intent
         }.prefix(3).map { $0 }
     }
 
     /// The best and the next likeliest topics or answers, at most three, for a weak guess.
     private func likeliest(_ classification: Classification) -> [Intent] {
-        var seen: Set<String> = []
-        let ids = [classification.intent] + classification.alternatives.map(\.intent)
+        var seen: Set<IntentID> = []
+        let ids = [classification.intent] + classification.alternatives.map(\.id)
         return ids.compactMap { id in
-            guard seen.insert(id).inserted, let intent = catalog.intent(id),
+            guard let id, seen.insert(id).inserted, let intent = catalog.intent(id),
                   intent.kind == .topic || intent.kind == .info else { return nil }
             return intent
         }.prefix(3).map { $0 }
     }
 
-    /// Acts on a chosen option value: a topic or intent id, or the specialist.
-    private func choose(_ value: String, _ c: inout Conversation, intent: IntentScore?) -> Turn {
-        if value == Self.specialistValue { return specialist(&c, topic: rules.generalTopic, intent: intent) }
-        guard let chosen = catalog.intent(value) else { return topicStep(&c, lead: [prompts.text(.miss)]) }
+    /// Acts on an option chosen at the topic step: a topic or answer, or the specialist.
+    private func choose(_ value: OptionValue, _ c: inout Conversation, intent: IntentScore?) -> Turn {
+        guard case .topic(let id) = value else { return specialist(&c, topic: rules.generalTopic, intent: intent) }
+        guard let chosen = catalog.intent(id) else { return topicStep(&c, lead: [prompts.text(.miss)]) }
         return select(chosen, &c, text: "", entities: [], intent: intent)
     }
 
@@ -262,7 +262,7 @@ public struct DialogueEngine: Sendable {
                        intent: IntentScore?) -> Turn {
         let eligible = eligibleOrders(for: topic, in: c.profile)
         let noted = eligible.first { $0.id == c.order }
-        c.topic = topic.id
+        c.topic = topic.id.rawValue
         if let order = namedOrder(text, entities: entities, among: eligible) {
             c.order = order.id
             return writeStep(&c, intent: intent)
@@ -286,8 +286,8 @@ public struct DialogueEngine: Sendable {
 
     /// A topic other than `current` that the classification is sure of (at least `minimum`, not ambiguous).
     private func switchedTopic(_ classification: Classification, from current: Intent, minimum: Double) -> Intent? {
-        guard classification.intent != current.id, !classification.isAmbiguous, classification.confidence >= minimum,
-              let intent = catalog.intent(classification.intent), intent.kind == .topic else { return nil }
+        guard let id = classification.intent, id != current.id, !classification.isAmbiguous,
+              classification.confidence >= minimum, let intent = catalog.intent(id), intent.kind == .topic else { return nil }
         return intent
     }
 
@@ -311,14 +311,17 @@ public struct DialogueEngine: Sendable {
     // MARK: - The order step
 
     private func orderTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
-        guard let topicID = c.topic, let topic = catalog.intent(topicID) else {
+        guard let topic = chosenTopic(c) else {
             return startOver(&c, lead: [])
         }
         if isBlank(text) { return orderStep(&c, topic: topic, lead: [prompts.text(.emptyText)]) }
         let offered = eligibleOrders(for: topic, in: c.profile)
         if let option = chosenOption(text, key: key, in: c.options) {
-            if option.value == Self.noOrderValue { return pickOrder(nil, &c, intent: nil) }
-            if let order = offered.first(where: { $0.id == option.value }) { return pickOrder(order, &c, intent: nil) }
+            switch OptionValue(option.value, offeredAt: .chooseOrder) {
+            case .command(.noOrder): return pickOrder(nil, &c, intent: nil)
+            case .order(let id): if let order = offered.first(where: { $0.id == id }) { return pickOrder(order, &c, intent: nil) }
+            default: break
+            }
         }
         if rules.meansNoOrder(key: key) || reader.match(text, key: key, in: noOrderPhrases) != nil {
             return pickOrder(nil, &c, intent: nil)
@@ -327,7 +330,7 @@ public struct DialogueEngine: Sendable {
             return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
         }
         let classification = classifier.classify(text)
-        let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        let score = classification.best
         let story = isStory(classification.analysis) ? text : nil
         let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
         // A different topic the matcher is sure of wins over a product word or an order number in
@@ -359,8 +362,7 @@ public struct DialogueEngine: Sendable {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, several))],
                              intent: score, only: several)
         }
-        if classification.intent != Classification.none, !classification.isAmbiguous,
-           let intent = catalog.intent(classification.intent) {
+        if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id) {
             switch intent.kind {
             case .info:
                 return orderStep(&c, topic: topic, lead: [answer(intent, to: classification.analysis, for: c.profile)], intent: score,
@@ -392,14 +394,13 @@ public struct DialogueEngine: Sendable {
     private func writeTurn(_ text: String, key: String, _ c: inout Conversation, now: Date) -> Turn {
         if isBlank(text) { return writeStep(&c, lead: [prompts.text(.emptyText)], summary: false) }
         if !c.draftMessages.isEmpty, let option = chosenOption(text, key: key, in: c.options),
-           option.value == Self.sendValue {
+           OptionValue(option.value, offeredAt: .write) == .command(.send) {
             return submit(c.draftMessages, &c, now: now)
         }
         // A clear information question is answered; the customer stays here, the draft kept.
         let classification = classifier.classify(text)
         if let question = answerableQuestion(classification) {
-            let score = IntentScore(id: classification.intent, confidence: classification.confidence)
-            return writeStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score,
+            return writeStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: classification.best,
                              summary: false, prompt: .resumeWrite)
         }
         return submit(c.draftMessages + [text], &c, now: now)
@@ -437,11 +438,12 @@ public struct DialogueEngine: Sendable {
     private func submittedTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
         guard var ticket = c.ticket else { return startOver(&c, lead: []) }
         if isBlank(text) { return submittedStep(&c, lead: [prompts.text(.emptyText)]) }
-        if let option = chosenOption(text, key: key, in: c.options), option.value == Self.newAppealValue {
+        if let option = chosenOption(text, key: key, in: c.options),
+           OptionValue(option.value, offeredAt: .submitted) == .command(.newAppeal) {
             return startOver(&c, lead: [prompts.text(.newAppeal)])
         }
         let classification = classifier.classify(text)
-        let score = IntentScore(id: classification.intent, confidence: classification.confidence)
+        let score = classification.best
         // The same rule as at the message step: a clear, short information question is answered and
         // not added (it is a question to the assistant); bare small talk and control phrases
         // («спасибо», «позовите оператора») get their reply. Everything else — longer messages,
@@ -449,8 +451,7 @@ public struct DialogueEngine: Sendable {
         if let question = answerableQuestion(classification) {
             return submittedStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score)
         }
-        if classification.intent != Classification.none, !classification.isAmbiguous,
-           let intent = catalog.intent(classification.intent) {
+        if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id) {
             let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
             switch intent.kind {
             case .smalltalk where bare:
@@ -476,7 +477,7 @@ public struct DialogueEngine: Sendable {
         case (.back, .chooseOrder):
             return startOver(&c, lead: [prompts.text(.backToTopics)], keepDraft: true)
         case (.back, .write):
-            if let id = c.topic, let topic = catalog.intent(id), topic.kind == .topic, topic.needsOrder,
+            if let topic = chosenTopic(c), topic.kind == .topic, topic.needsOrder,
                !eligibleOrders(for: topic, in: c.profile).isEmpty {
                 c.order = nil
                 return orderStep(&c, topic: topic, lead: [prompts.text(.backToOrders)])
@@ -525,16 +526,16 @@ public struct DialogueEngine: Sendable {
     private func orderStep(_ c: inout Conversation, topic: Intent, lead: [String] = [], intent: IntentScore? = nil,
                            prompt: Prompt? = nil, only: [Order]? = nil) -> Turn {
         c.state = .chooseOrder
-        c.topic = topic.id
+        c.topic = topic.id.rawValue
         let orders = only ?? eligibleOrders(for: topic, in: c.profile)
         let noOrder = prompts.text(wording(.noOrderOption, orders))
         var options = orders.enumerated().map { index, order in
             let label = order.status.isEmpty
                 ? prompts.text(.orderOption, ["title": order.title, "id": order.id])
                 : prompts.text(.orderOptionWithStatus, ["title": order.title, "id": order.id, "status": order.status])
-            return ReplyOption(key: String(index + 1), label: label, value: order.id)
+            return ReplyOption(key: String(index + 1), label: label, value: .order(order.id))
         }
-        options.append(ReplyOption(key: String(orders.count + 1), label: noOrder, value: Self.noOrderValue))
+        options.append(ReplyOption(key: String(orders.count + 1), label: noOrder, value: .command(.noOrder)))
         let question: Prompt = prompt ?? wording(.orderQuestion, orders)
         return say(&c, lead + [prompts.text(question, ["no_order": noOrder])], options: options, intent: intent)
     }
@@ -560,7 +561,7 @@ public struct DialogueEngine: Sendable {
         lines.append(prompts.text(.draftShown, ["draft": draft.joined(separator: "\n")]))
         lines.append(prompts.text(.writeWithDraft, ["send": prompts.text(.sendOption)]))
         lines.append(prompts.text(.navigationHint))
-        return say(&c, lines, options: [ReplyOption(key: "1", label: prompts.text(.sendOption), value: Self.sendValue)],
+        return say(&c, lines, options: [ReplyOption(key: "1", label: prompts.text(.sendOption), value: .command(.send))],
                    intent: intent)
     }
 
@@ -585,13 +586,13 @@ public struct DialogueEngine: Sendable {
         var options = menu
         if specialist {
             options.append(ReplyOption(key: String(options.count + 1), label: prompts.text(.specialistOption),
-                                       value: Self.specialistValue))
+                                       value: .command(.specialist)))
         }
         return options
     }
 
     private func submittedOptions() -> [ReplyOption] {
-        [ReplyOption(key: "1", label: prompts.text(.newAppealOption), value: Self.newAppealValue)]
+        [ReplyOption(key: "1", label: prompts.text(.newAppealOption), value: .command(.newAppeal))]
     }
 
     // MARK: - Helpers
@@ -661,11 +662,11 @@ public struct DialogueEngine: Sendable {
     /// are sent on (`free_text` in config/dialogue.yaml).
     private func answerableQuestion(_ classification: Classification) -> Intent? {
         let rules = rules.freeText
-        guard classification.intent != Classification.none, !classification.isAmbiguous,
+        guard let id = classification.intent, !classification.isAmbiguous,
               classification.confidence >= rules.questionMinConfidence,
               classification.analysis.words.count <= rules.questionMaxWords,
-              !rules.sendInsteadOfAnswer.contains(classification.intent),
-              let intent = catalog.intent(classification.intent), intent.kind == .info else { return nil }
+              !rules.sendInsteadOfAnswer.contains(id),
+              let intent = catalog.intent(id), intent.kind == .info else { return nil }
         return intent
     }
 
@@ -710,8 +711,13 @@ public struct DialogueEngine: Sendable {
 
     /// A topic's menu label, or «Общий вопрос» for the general topic.
     private func topicTitle(_ id: String) -> String {
-        if let intent = catalog.intent(id) { return intent.title }
+        if let intent = catalog.intent(IntentID(id)) { return intent.title }
         return id == rules.generalTopic ? prompts.text(.generalTopicTitle) : id
+    }
+
+    /// The intent of the conversation's chosen topic (none for the general topic).
+    private func chosenTopic(_ c: Conversation) -> Intent? {
+        c.topic.flatMap { catalog.intent(IntentID($0)) }
     }
 
     /// The booking form of an order prompt when every order in question is a travel booking:

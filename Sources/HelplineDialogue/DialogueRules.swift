@@ -57,9 +57,9 @@ public struct DialogueRules: Sendable, Hashable {
         public var questionMinConfidence: Double
         public var questionMaxWords: Int
         /// Information intents that are sent to the specialist rather than answered at the message step.
-        public var sendInsteadOfAnswer: [String]
+        public var sendInsteadOfAnswer: [IntentID]
         /// Information intents whose answer is a refusal: no «Если остались вопросы» after them.
-        public var refusals: [String]
+        public var refusals: [IntentID]
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -73,7 +73,7 @@ public struct DialogueRules: Sendable, Hashable {
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
                     questionMinConfidence: Double = 0.8, questionMaxWords: Int = 12,
-                    sendInsteadOfAnswer: [String] = ["unsupported"], refusals: [String] = ["unsupported"]) {
+                    sendInsteadOfAnswer: [IntentID] = [.unsupported], refusals: [IntentID] = [.unsupported]) {
             self.draftMinWords = draftMinWords
             self.confirmBelow = confirmBelow
             self.switchTopicMinConfidence = switchTopicMinConfidence
@@ -93,9 +93,9 @@ public struct DialogueRules: Sendable, Hashable {
             questionMinConfidence = try c.decodeIfPresent(Double.self, forKey: .questionMinConfidence)
                 ?? defaults.questionMinConfidence
             questionMaxWords = try c.decodeIfPresent(Int.self, forKey: .questionMaxWords) ?? defaults.questionMaxWords
-            sendInsteadOfAnswer = try c.decodeIfPresent([String].self, forKey: .sendInsteadOfAnswer)
+            sendInsteadOfAnswer = try c.decodeIfPresent([IntentID].self, forKey: .sendInsteadOfAnswer)
                 ?? defaults.sendInsteadOfAnswer
-            refusals = try c.decodeIfPresent([String].self, forKey: .refusals) ?? defaults.refusals
+            refusals = try c.decodeIfPresent([IntentID].self, forKey: .refusals) ?? defaults.refusals
         }
     }
 
@@ -111,7 +111,7 @@ public struct DialogueRules: Sendable, Hashable {
     /// The topic of appeals made by asking for a specialist directly.
     public var generalTopic: String
     /// Topics whose order step offers travel bookings (when the intent names no `order_kinds`).
-    public var travelTopics: [String]
+    public var travelTopics: [IntentID]
     public var travelKinds: [String]
     public var goodsKinds: [String]
     /// Misses in a row at the topic step before a specialist is offered.
@@ -152,7 +152,7 @@ public struct DialogueRules: Sendable, Hashable {
     private var noOrderIndex: Set<String>
 
     public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
-                travelTopics: [String], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
+                travelTopics: [IntentID], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
                 queues: [Queue: [Int]], travelPriority: TravelPriority, freeText: FreeText = FreeText(),
                 kindWords: [String: [String]] = [:], upset: Upset = Upset()) {
         self.commands = commands
@@ -277,7 +277,7 @@ public struct DialogueRules: Sendable, Hashable {
     /// under way no longer qualifies); the regular queue otherwise. Other topics: the Premium
     /// seller queue for Premium sellers, the regular queue for everyone else (Premium buyers included).
     public func queue(topic: String, order: Order?, profile: Profile, now: Date) -> Queue {
-        if travelTopics.contains(topic) {
+        if travelTopics.contains(IntentID(topic)) {
             return isTravelPriority(order: order, profile: profile, now: now) ? .travelPriority : .regular
         }
         return profile.premiumSeller ? .premiumSeller : .regular
@@ -315,7 +315,7 @@ private struct RulesFile: Decodable {
     var noOrder: [String]
     var titleStopwords: [String]?
     var generalTopic: String
-    var travelTopics: [String]
+    var travelTopics: [IntentID]
     var travelKinds: [String]
     var goodsKinds: [String]
     var missesBeforeSpecialist: Int

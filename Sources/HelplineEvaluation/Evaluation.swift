@@ -2,134 +2,6 @@ import Foundation
 import HelplineIntents
 import HelplineText
 
-/// One labelled message of an evaluation set: the intent it should get (`none` for off-topic).
-public struct LabeledMessage: Sendable, Hashable, Codable {
-    public var intent: String
-    public var text: String
-    /// The line of the file it came from (1-based), when read from one.
-    public var line: Int?
-
-    public init(intent: String, text: String, line: Int? = nil) {
-        self.intent = intent
-        self.text = text
-        self.line = line
-    }
-
-    /// Reads `intent<TAB>text` lines. Blank lines and lines starting with `#` are skipped.
-    ///
-    /// Throws a `TestSetError` with the line number for a line without a tab, with an empty intent
-    /// or text, or (when `knownIntents` is given) with an intent that is neither known nor `none`.
-    public static func parseTSV(_ content: String, knownIntents: Set<String>? = nil) throws -> [LabeledMessage] {
-        var messages: [LabeledMessage] = []
-        var number = 0
-        // "\r\n" is a single Character in Swift, so it is named as a separator of its own.
-        for rawLine in content.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            number += 1
-            var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
-            if number == 1, line.hasPrefix("\u{FEFF}") { line = line.dropFirst() }
-            if line.allSatisfy(\.isWhitespace) || line.hasPrefix("#") { continue }
-            guard let tab = line.firstIndex(of: "\t") else {
-                throw TestSetError(line: number, message: "expected 'intent<TAB>text', found no tab")
-            }
-            let intent = line[..<tab].trimmed()
-            let text = line[line.index(after: tab)...].trimmed()
-            guard !intent.isEmpty else { throw TestSetError(line: number, message: "the intent is empty") }
-            guard !intent.contains(where: \.isWhitespace) else {
-                throw TestSetError(line: number, message: "the intent '\(intent)' contains spaces")
-            }
-            guard !text.isEmpty else { throw TestSetError(line: number, message: "the text is empty") }
-            if let knownIntents, intent != Classification.none, !knownIntents.contains(intent) {
-                throw TestSetError(line: number, message: "unknown intent '\(intent)'")
-            }
-            messages.append(LabeledMessage(intent: intent, text: text, line: number))
-        }
-        return messages
-    }
-}
-
-/// A line of an evaluation file that cannot be used.
-public struct TestSetError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// 1-based line number.
-    public var line: Int
-    public var message: String
-
-    public init(line: Int, message: String) {
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { "line \(line): \(message)" }
-}
-
-extension Substring {
-    /// The text without leading and trailing whitespace.
-    fileprivate func trimmed() -> String {
-        var s = self[...]
-        while let first = s.first, first.isWhitespace { s = s.dropFirst() }
-        while let last = s.last, last.isWhitespace { s = s.dropLast() }
-        return String(s)
-    }
-}
-
-/// How well the matcher did on a set of labelled messages.
-public struct EvaluationReport: Sendable, Hashable, Codable {
-    /// Precision, recall and F1 of one intent (or `none`).
-    public struct IntentScore: Sendable, Hashable, Codable {
-        public var intent: String
-        public var precision: Double
-        public var recall: Double
-        public var f1: Double
-        /// How many messages carry this intent.
-        public var support: Int
-    }
-
-    /// How often messages of `expected` got `predicted` instead.
-    public struct Confusion: Sendable, Hashable, Codable {
-        public var expected: String
-        public var predicted: String
-        public var count: Int
-    }
-
-    /// One wrong answer.
-    public struct Mistake: Sendable, Hashable, Codable {
-        public var expected: String
-        public var predicted: String
-        public var confidence: Double
-        public var text: String
-        public var line: Int?
-    }
-
-    public var total: Int
-    /// Messages with a real intent.
-    public var inDomain: Int
-    public var inDomainCorrect: Int
-    /// Share of in-domain messages given their intent (a rejection counts as wrong).
-    public var inDomainAccuracy: Double
-    /// Off-topic messages (labelled `none`).
-    public var offTopic: Int
-    public var offTopicRejected: Int
-    /// Share of off-topic messages answered `none`.
-    public var offTopicRejectionRate: Double
-    /// In-domain messages answered `none`.
-    public var falseRejections: Int
-    /// Share of in-domain messages answered `none`.
-    public var falseRejectionRate: Double
-    /// Share of all messages answered right.
-    public var accuracy: Double
-    /// Unweighted mean F1 over the intents present (including `none` if present).
-    public var macroF1: Double
-    /// Messages flagged ambiguous.
-    public var ambiguous: Int
-    /// Expected calibration error of the reported confidences (10 bins): the mean gap between
-    /// confidence and accuracy, weighted by bin size. 0 is perfectly calibrated.
-    public var calibrationError: Double
-    public var perIntent: [IntentScore]
-    /// The most frequent confusions, most frequent first.
-    public var confusions: [Confusion]
-    public var mistakes: [Mistake]
-}
-
 /// Scores the matcher: on a labelled set, or by cross-validation over the intents' own examples.
 public enum Evaluation {
     /// Classifies every message with `matcher` and scores the answers.
@@ -160,8 +32,8 @@ public enum Evaluation {
             for (position, index) in order.enumerated() { fold[index] = position % k }
             return fold
         }
-        let intentFolds = catalog.intents.map { assign($0.examples.count, salt: $0.id) }
-        let offTopicFolds = assign(catalog.offTopicExamples.count, salt: Classification.none)
+        let intentFolds = catalog.intents.map { assign($0.examples.count, salt: $0.id.rawValue) }
+        let offTopicFolds = assign(catalog.offTopicExamples.count, salt: IntentID.noneValue)
         for fold in 0..<k {
             var training = catalog
             var heldOut: [LabeledMessage] = []
@@ -179,7 +51,7 @@ public enum Evaluation {
             var keptOffTopic: [String] = []
             for (j, example) in catalog.offTopicExamples.enumerated() {
                 if offTopicFolds[j] == fold {
-                    heldOut.append(LabeledMessage(intent: Classification.none, text: example))
+                    heldOut.append(LabeledMessage(intent: nil, text: example))
                 } else {
                     keptOffTopic.append(example)
                 }
@@ -202,11 +74,11 @@ public enum Evaluation {
     /// over `messages` (or over the cross-validation folds when `folds` is given).
     public static func sweep(_ catalog: IntentCatalog, messages: [LabeledMessage], folds: Int? = nil,
                              rejectBelow: [Double], minEvidence: [Double]) -> [SweepPoint] {
-        var scored: [(expected: String, best: String, scores: IntentMatcher.Scores)] = []
+        var scored: [(expected: IntentID?, best: IntentID?, scores: IntentMatcher.Scores)] = []
         func collect(_ matcher: IntentMatcher, _ messages: [LabeledMessage]) {
             for message in messages {
                 let scores = matcher.score(matcher.analyze(message.text))
-                let best = scores.top.first.map { matcher.classId($0.index) } ?? Classification.none
+                let best = scores.top.first.flatMap { matcher.classId($0.index) }
                 scored.append((message.intent, best, scores))
             }
         }
@@ -220,14 +92,14 @@ public enum Evaluation {
             for e in minEvidence {
                 var inDomain = 0, correct = 0, offTopic = 0, rejected = 0, falseRejected = 0
                 for item in scored {
-                    let predicted = item.scores.isRejected(rejectBelow: r, minEvidence: e) ? Classification.none : item.best
-                    if item.expected == Classification.none {
+                    let predicted = item.scores.isRejected(rejectBelow: r, minEvidence: e) ? nil : item.best
+                    if item.expected == nil {
                         offTopic += 1
-                        if predicted == Classification.none { rejected += 1 }
+                        if predicted == nil { rejected += 1 }
                     } else {
                         inDomain += 1
                         if predicted == item.expected { correct += 1 }
-                        if predicted == Classification.none { falseRejected += 1 }
+                        if predicted == nil { falseRejected += 1 }
                     }
                 }
                 func share(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
@@ -241,11 +113,10 @@ public enum Evaluation {
 
     /// Scores pairs of expected labels and classifications.
     public static func report(_ results: [(LabeledMessage, Classification)]) -> EvaluationReport {
-        let none = Classification.none
         var inDomain = 0, inDomainCorrect = 0, offTopic = 0, offTopicRejected = 0, falseRejections = 0
         var correct = 0, ambiguous = 0
-        var truePositive: [String: Int] = [:], predictedCount: [String: Int] = [:], supportCount: [String: Int] = [:]
-        var confusionCount: [String: [String: Int]] = [:]
+        var truePositive: [IntentID?: Int] = [:], predictedCount: [IntentID?: Int] = [:], supportCount: [IntentID?: Int] = [:]
+        var confusionCount: [IntentID?: [IntentID?: Int]] = [:]
         var mistakes: [EvaluationReport.Mistake] = []
         var bins = [(count: Int, confidence: Double, correct: Int)](repeating: (0, 0, 0), count: 10)
 
@@ -263,13 +134,13 @@ public enum Evaluation {
                 mistakes.append(.init(expected: expected, predicted: predicted, confidence: result.confidence,
                                       text: message.text, line: message.line))
             }
-            if expected == none {
+            if expected == nil {
                 offTopic += 1
-                if predicted == none { offTopicRejected += 1 }
+                if predicted == nil { offTopicRejected += 1 }
             } else {
                 inDomain += 1
                 if right { inDomainCorrect += 1 }
-                if predicted == none { falseRejections += 1 }
+                if predicted == nil { falseRejections += 1 }
             }
             if result.isAmbiguous { ambiguous += 1 }
             let bin = min(9, max(0, Int(result.confidence * 10)))
@@ -278,8 +149,9 @@ public enum Evaluation {
             if right { bins[bin].correct += 1 }
         }
 
-        let labels = Set(supportCount.keys).union(predictedCount.keys).sorted()
-        var perIntent: [EvaluationReport.IntentScore] = []
+        // In the order of the labels as written, `none` among them.
+        let labels = Set(supportCount.keys).union(predictedCount.keys).sorted { $0.wireValue < $1.wireValue }
+        var perIntent: [EvaluationReport.IntentMetrics] = []
         for label in labels {
             let tp = Double(truePositive[label] ?? 0)
             let predicted = Double(predictedCount[label] ?? 0)
@@ -294,8 +166,10 @@ public enum Evaluation {
         for (expected, row) in confusionCount {
             for (predicted, count) in row { confusions.append(.init(expected: expected, predicted: predicted, count: count)) }
         }
-        confusions.sort { ($0.count, $1.expected, $1.predicted) > ($1.count, $0.expected, $0.predicted) }
-        mistakes.sort { ($0.line ?? 0, $0.expected, $0.text) < ($1.line ?? 0, $1.expected, $1.text) }
+        confusions.sort {
+            ($0.count, $1.expected.wireValue, $1.predicted.wireValue) > ($1.count, $0.expected.wireValue, $0.predicted.wireValue)
+        }
+        mistakes.sort { ($0.line ?? 0, $0.expected.wireValue, $0.text) < ($1.line ?? 0, $1.expected.wireValue, $1.text) }
 
         let total = results.count
         var calibration = 0.0

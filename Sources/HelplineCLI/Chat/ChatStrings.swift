@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineIntents
 import HelplineTranscripts
 
 /// The chat front end's own words: its prompt, command help and notices. The assistant's replies
@@ -45,7 +46,7 @@ enum ChatStrings {
             lines.append("Обращение: \(noValue)")
         }
         if let intent = snapshot.intent {
-            lines.append("Намерение: \(intent.id) (\(String(format: "%.2f", intent.confidence)))")
+            lines.append("Намерение: \(intent.id.wireValue) (\(String(format: "%.2f", intent.confidence)))")
         }
         lines.append("Сессия: \(snapshot.session)")
         return lines

@@ -51,9 +51,9 @@ struct Classify: ParsableCommand {
 
     /// One line: the intent and confidence, the message, then alternatives, entities and repairs.
     static func readable(text: String, result: Classification) -> String {
-        var parts = ["\(result.intent) \(format(result.confidence))\(result.isAmbiguous ? " (ambiguous)" : "")", text]
+        var parts = ["\(result.intent.wireValue) \(format(result.confidence))\(result.isAmbiguous ? " (ambiguous)" : "")", text]
         if !result.alternatives.isEmpty {
-            parts.append("alternatives: " + result.alternatives.map { "\($0.intent) \(format($0.confidence))" }.joined(separator: ", "))
+            parts.append("alternatives: " + result.alternatives.map { "\($0.id.wireValue) \(format($0.confidence))" }.joined(separator: ", "))
         }
         if !result.entities.isEmpty {
             parts.append("entities: " + result.entities.map { "\($0.kind.rawValue)=\($0.value)" }.joined(separator: ", "))
@@ -70,17 +70,23 @@ struct Classify: ParsableCommand {
 /// The JSON shape of one `classify --json` line.
 struct ClassifyOutput: Encodable {
     var text: String
+    /// One alternative: `{"confidence":…,"intent":…}`.
+    struct Alternative: Encodable {
+        var intent: String
+        var confidence: Double
+    }
+
     var intent: String
     var confidence: Double
-    var alternatives: [ScoredIntent]
+    var alternatives: [Alternative]
     var entities: [Entity]
     var ambiguous: Bool
 
     init(text: String, result: Classification) {
         self.text = text
-        intent = result.intent
+        intent = result.intent.wireValue
         confidence = result.confidence
-        alternatives = result.alternatives
+        alternatives = result.alternatives.map { Alternative(intent: $0.id.wireValue, confidence: $0.confidence) }
         entities = result.entities
         ambiguous = result.isAmbiguous
     }

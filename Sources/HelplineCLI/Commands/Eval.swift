@@ -150,23 +150,23 @@ struct Eval: ParsableCommand {
         lines.append("false rejection     \(pct(r.falseRejectionRate))  (\(r.falseRejections)/\(r.inDomain))")
         lines.append("overall accuracy    \(pct(r.accuracy))   macro F1 \(pct(r.macroF1))   ambiguous \(r.ambiguous)   calibration error \(pct(r.calibrationError))")
         lines.append("")
-        let width = max(8, r.perIntent.map(\.intent.count).max() ?? 8)
+        let width = max(8, r.perIntent.map(\.intent.wireValue.count).max() ?? 8)
         lines.append("intent".padding(toLength: width, withPad: " ", startingAt: 0) + "  precision  recall     f1  support")
         for s in r.perIntent {
-            lines.append(s.intent.padding(toLength: width, withPad: " ", startingAt: 0)
+            lines.append(s.intent.wireValue.padding(toLength: width, withPad: " ", startingAt: 0)
                 + String(format: "  %9.3f  %6.3f  %5.3f  %7d", s.precision, s.recall, s.f1, s.support))
         }
         if !r.confusions.isEmpty {
             lines.append("")
             lines.append("most confused (expected → predicted):")
-            for c in r.confusions.prefix(10) { lines.append("  \(c.count)× \(c.expected) → \(c.predicted)") }
+            for c in r.confusions.prefix(10) { lines.append("  \(c.count)× \(c.expected.wireValue) → \(c.predicted.wireValue)") }
         }
         if errors > 0 && !r.mistakes.isEmpty {
             lines.append("")
             lines.append("wrong answers (\(min(errors, r.mistakes.count)) of \(r.mistakes.count)):")
             for m in r.mistakes.prefix(errors) {
                 let place = m.line.map { "line \($0): " } ?? ""
-                lines.append("  \(place)\(m.expected) → \(m.predicted) \(String(format: "%.2f", m.confidence)): \(m.text)")
+                lines.append("  \(place)\(m.expected.wireValue) → \(m.predicted.wireValue) \(String(format: "%.2f", m.confidence)): \(m.text)")
             }
         }
         return lines.joined(separator: "\n")
@@ -189,7 +189,7 @@ struct Eval: ParsableCommand {
         var perMessage: [Double] = []
         var sink = 0
         for text in texts {
-            sink &+= matcher.classify(text).intent.utf8.count
+            sink &+= matcher.classify(text).intent.wireValue.utf8.count
             let start = threadCPUNanoseconds()
             for _ in 0..<calls { sink &+= matcher.classify(text).alternatives.count }
             perMessage.append(Double(threadCPUNanoseconds() - start) / 1e3 / Double(calls))

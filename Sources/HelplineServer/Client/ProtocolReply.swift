@@ -1,4 +1,5 @@
 import HelplineDialogue
+import HelplineIntents
 
 /// One answer as a client reads it: any of the protocol's answer shapes, decoded.
 ///

@@ -187,7 +187,7 @@ public final class SessionService: Sendable {
                 self.countTurn(turn)
                 self.logger.debug("turn", metadata: [
                     "session": LogText.session(session), "length": "\(text.unicodeScalars.count)", "state": "\(turn.reply.state.rawValue)",
-                    "intent": "\(turn.reply.intent?.id ?? "-")",
+                    "intent": "\(turn.reply.intent?.id.wireValue ?? "-")",
                 ])
                 slot.release()
                 promise.succeed(.reply(id: request.id, session: session, turn.reply))
@@ -301,7 +301,7 @@ public final class SessionService: Sendable {
             countTurn(turn)
             logger.debug("turn", metadata: [
                 "session": LogText.session(session), "length": "\(text.unicodeScalars.count)", "state": "\(turn.reply.state.rawValue)",
-                "intent": "\(turn.reply.intent?.id ?? "-")",
+                "intent": "\(turn.reply.intent?.id.wireValue ?? "-")",
             ])
             return .done(turn.reply)
         }
