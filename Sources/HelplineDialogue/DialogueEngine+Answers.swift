@@ -21,7 +21,7 @@ extension DialogueEngine {
     /// the customer meets (the Travel line first for a question about Travel's phone, the seller
     /// priority first for a Premium seller), else the main answer.
     func answer(_ intent: Intent, to analysis: Analysis? = nil, for profile: Profile? = nil) -> String {
-        let words = analysis.map { Set($0.words + Normalizer.normalize($0.original).split(separator: " ").map(String.init)) } ?? []
+        let words = analysis.map { Set($0.words + $0.normalized.split(separator: " ").map(String.init)) } ?? []
         let flags: Set<String> = profile.map { p in
             Set([p.premium ? "premium" : nil, p.seller ? "seller" : nil, p.premiumSeller ? "premium_seller" : nil,
                  p.corporate ? "corporate" : nil].compactMap { $0 })

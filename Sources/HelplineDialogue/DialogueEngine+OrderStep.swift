@@ -6,12 +6,12 @@ import HelplineText
 // clear change of topic.
 extension DialogueEngine {
     /// Whether a message is nothing but an order's number or its title words.
-    func namesOnlyAnOrder(_ text: String, _ classification: Classification, byNumber: [Order],
-                                  among orders: [Order]) -> Bool {
+    func namesOnlyAnOrder(_ query: OrderQuery, _ classification: Classification, byNumber: [Order],
+                          among orders: [Order]) -> Bool {
         let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
         if byNumber.count == 1 && letterWords <= 1 { return true }
-        return OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: orders,
-                                        ignoring: titleStopwords, kindWords: kindWords) != nil
+        return OrderFinder.byTitleAlone(query.repairedWords, among: orders, ignoring: titleStopwords,
+                                        kindWords: kindWords) != nil
     }
 
     /// A message at the order step: an option, «без заказа», an order named in the text, another
@@ -39,14 +39,14 @@ extension DialogueEngine {
         let score = classification.best
         let story = isStory(classification.analysis) ? text : nil
         let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
+        lazy var query = orderQuery(text, classification)
         // A different topic the matcher is sure of wins over a product word or an order number in
         // the same message («хочу вернуть наушники, не подошли» at the tracking step); a message
         // that only names an order («наушники», «31415926-0001») stays an order pick.
         if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
-           !namesOnlyAnOrder(text, classification, byNumber: byNumber, among: offered) {
+           !namesOnlyAnOrder(query, classification, byNumber: byNumber, among: offered) {
             keep(story, &c)
-            return begin(other, &c, text: Self.orderText(text, classification.analysis),
-                         entities: classification.entities, intent: score)
+            return begin(other, &c, query: query, intent: score)
         }
         if byNumber.count == 1, let order = byNumber.first {
             keep(story, &c)
@@ -56,8 +56,7 @@ extension DialogueEngine {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnknown, offered), ["number": number])],
                              intent: score)
         }
-        let byTitle = OrderFinder.byTitle(Self.orderText(text, classification.analysis), among: offered,
-                                          ignoring: titleStopwords, kindWords: kindWords)
+        let byTitle = OrderFinder.byTitle(query.words, among: offered, ignoring: titleStopwords, kindWords: kindWords)
         if byTitle.count == 1, let order = byTitle.first {
             keep(story, &c)
             return pickOrder(order, &c, intent: score)
@@ -81,8 +80,7 @@ extension DialogueEngine {
                 return pickOrder(nil, &c, intent: score)
             case .topic where intent.id != topic.id && classification.confidence >= rules.freeText.confirmBelow:
                 keep(story, &c)
-                return begin(intent, &c, text: Self.orderText(text, classification.analysis),
-                             entities: classification.entities, intent: score)
+                return begin(intent, &c, query: query, intent: score)
             case .topic:
                 break
             }
@@ -102,22 +100,8 @@ extension DialogueEngine {
         return profile.orders.filter { kinds.contains($0.kind.rawValue) }
     }
 
-    /// The message as typed plus its repaired words, so an order is found by a title word typed in
-    /// the wrong layout or in translit («rhjccjdrb», «krossovki») as well as by its number.
-    static func orderText(_ text: String, _ analysis: Analysis) -> String {
-        analysis.repairs.isEmpty ? text : text + " " + analysis.words.joined(separator: " ")
-    }
-
-    /// The message's words after repairs when any were made, else the message as typed.
-    static func repairedText(_ text: String, _ analysis: Analysis) -> String {
-        analysis.repairs.isEmpty ? text : analysis.words.joined(separator: " ")
-    }
-
-    /// The one order a message names among `orders`: by its number, else by a distinctive title word.
-    func namedOrder(_ text: String, entities: [Entity], among orders: [Order]) -> Order? {
-        let byNumber = OrderFinder.byNumber(text, entities: entities, among: orders)
-        if !byNumber.isEmpty { return byNumber.count == 1 ? byNumber.first : nil }
-        let byTitle = OrderFinder.byTitle(text, among: orders, ignoring: titleStopwords, kindWords: kindWords)
-        return byTitle.count == 1 ? byTitle.first : nil
+    /// What the order search reads in a message, from the classifier's analysis of it.
+    func orderQuery(_ text: String, _ classification: Classification) -> OrderQuery {
+        OrderQuery(text, classification, ignoring: titleStopwords)
     }
 }

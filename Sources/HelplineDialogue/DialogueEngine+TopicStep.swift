@@ -19,7 +19,7 @@ extension DialogueEngine {
         guard let id = classification.intent, let best = catalog.intent(id) else {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
-                : OrderFinder.byTitleAlone(Self.repairedText(text, classification.analysis), among: c.profile.orders,
+                : OrderFinder.byTitleAlone(orderQuery(text, classification).repairedWords, among: c.profile.orders,
                                            ignoring: titleStopwords, kindWords: kindWords)
             if let order = named {
                 c.order = order.id
@@ -65,8 +65,7 @@ extension DialogueEngine {
             }
             chosen = only
         }
-        return select(chosen, &c, text: Self.orderText(text, classification.analysis),
-                      entities: classification.entities, intent: score, story: story, analysis: classification.analysis)
+        return select(chosen, &c, message: (text, classification), intent: score, story: story)
     }
 
     /// The intents to offer when the best few are too close: the best and the runners-up within the
@@ -97,22 +96,25 @@ extension DialogueEngine {
     func choose(_ value: OptionValue, _ c: inout Conversation, intent: IntentScore?) -> Turn {
         guard case .topic(let id) = value else { return specialist(&c, topic: rules.generalTopic, intent: intent) }
         guard let chosen = catalog.intent(id) else { return topicStep(&c, lead: [prompts.text(.miss)]) }
-        return select(chosen, &c, text: "", entities: [], intent: intent)
+        return select(chosen, &c, message: nil, intent: intent)
     }
 
-    /// Acts on a recognised intent at the topic step.
-    /// `story` is the message when it tells the problem: it becomes the draft if the flow goes on.
-    func select(_ intent: Intent, _ c: inout Conversation, text: String, entities: [Entity],
-                        intent score: IntentScore?, story: String? = nil, analysis: Analysis? = nil) -> Turn {
+    /// Acts on a recognised intent at the topic step. `message` is the text and the classifier's
+    /// reading of it when the intent was read from free text (none for an option chosen from the
+    /// list); `story` is the message when it tells the problem: it becomes the draft if the flow goes on.
+    func select(_ intent: Intent, _ c: inout Conversation, message: (text: String, classification: Classification)?,
+                intent score: IntentScore?, story: String? = nil) -> Turn {
         c.misses = 0
         switch intent.kind {
         case .topic:
             keep(story, &c)
-            return begin(intent, &c, text: text, entities: entities, intent: score)
+            let query = message.map { orderQuery($0.text, $0.classification) } ?? .empty
+            return begin(intent, &c, query: query, intent: score)
         case .info:
             // After a refusal, «Если остались вопросы» would read as if something had been answered.
             let resume: Prompt = rules.freeText.refusals.contains(intent.id) ? .resumeAfterRefusal : .resumeTopic
-            return topicStep(&c, lead: [answer(intent, to: analysis, for: c.profile)], intent: score, prompt: resume)
+            return topicStep(&c, lead: [answer(intent, to: message?.classification.analysis, for: c.profile)],
+                             intent: score, prompt: resume)
         case .control:
             keep(story, &c)
             return specialist(&c, topic: rules.generalTopic, intent: score)
@@ -121,15 +123,18 @@ extension DialogueEngine {
         }
     }
 
-    /// Starts a topic: the order named in the text by number or title word (or noted before) if it
-    /// fits, else the order
-    /// step when the topic takes an order and the customer has such orders, else the message step.
-    func begin(_ topic: Intent, _ c: inout Conversation, text: String, entities: [Entity],
-                       intent: IntentScore?) -> Turn {
+    /// Starts a topic: the order the message names by number or title word (or noted before) if it
+    /// fits, else the order step when the topic takes an order and the customer has such orders,
+    /// else the message step.
+    func begin(_ topic: Intent, _ c: inout Conversation, query: OrderQuery, intent: IntentScore?) -> Turn {
         let eligible = eligibleOrders(for: topic, in: c.profile)
         let noted = eligible.first { $0.id == c.order }
         c.topic = topic.id.rawValue
-        if let order = namedOrder(text, entities: entities, among: eligible) {
+        // The orders the message's words fit, worked out once for naming one and for narrowing the list.
+        lazy var byTitle = OrderFinder.byTitle(query.words, among: eligible, ignoring: titleStopwords, kindWords: kindWords)
+        let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: eligible)
+        let named = byNumber.isEmpty ? (byTitle.count == 1 ? byTitle.first : nil) : (byNumber.count == 1 ? byNumber.first : nil)
+        if let order = named {
             c.order = order.id
             return writeStep(&c, intent: intent)
         }
@@ -143,8 +148,7 @@ extension DialogueEngine {
             // message step's summary names it anyway.
             let lead = [prompts.text(.topicChosen, ["topic": topic.title])]
             // Words that fit several orders («samsung», «билет») narrow the choice to those.
-            let several = text.isEmpty ? [] : OrderFinder.byTitle(text, among: eligible, ignoring: titleStopwords,
-                                                                   kindWords: kindWords)
+            let several = byTitle
             return orderStep(&c, topic: topic, lead: lead, intent: intent, only: several.count > 1 ? several : nil)
         }
         return writeStep(&c, intent: intent)

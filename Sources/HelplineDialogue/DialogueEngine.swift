@@ -121,8 +121,9 @@ public struct DialogueEngine: Sendable {
         case .write: turn = writeTurn(text, key: key, &conversation, now: now)
         case .submitted: turn = submittedTurn(text, key: key, &conversation)
         }
-        // An angry or all-capitals message gets a short line of sympathy before the reply.
-        if rules.isUpset(text) {
+        // An angry or all-capitals message gets a short line of sympathy before the reply. The phrase
+        // key is the message normalized, unless it is a slash command (kept as typed).
+        if rules.isUpset(text, normalized: key.hasPrefix("/") ? Normalizer.normalize(text) : key) {
             turn.reply.text = prompts.text(.sympathy) + "\n" + turn.reply.text
             conversation.lastReply = turn.reply
         }

@@ -124,7 +124,11 @@ public struct DialogueRules: Sendable, Hashable {
     /// flight), by order kind.
     public var kindWords: [String: [String]]
     /// What marks a message as angry: its words, and the share of capitals among its letters.
-    public var upset: Upset
+    public var upset: Upset {
+        didSet { upsetStarts = Self.normalizedStarts(upset) }
+    }
+    /// The `upset` word starts, normalized once.
+    private var upsetStarts: [String]
 
     /// What marks a message as angry or shouted, for a line of sympathy before the reply.
     public struct Upset: Sendable, Hashable, Codable {
@@ -168,6 +172,7 @@ public struct DialogueRules: Sendable, Hashable {
         self.freeText = freeText
         self.kindWords = kindWords
         self.upset = upset
+        upsetStarts = Self.normalizedStarts(upset)
         var index: [String: Command] = [:]
         for command in Command.allCases {
             for phrase in commands[command] ?? [] {
@@ -255,16 +260,22 @@ public struct DialogueRules: Sendable, Hashable {
 
     /// Whether a message is angry (one of the `upset` words) or shouted (mostly capitals).
     public func isUpset(_ text: String) -> Bool {
+        isUpset(text, normalized: Normalizer.normalize(text))
+    }
+
+    /// ``isUpset(_:)`` of a message whose normalized form (``Normalizer/normalize(_:)``) is known.
+    func isUpset(_ text: String, normalized: String) -> Bool {
         let letters = text.filter(\.isLetter)
         if letters.count >= upset.capsMinLetters {
             let capitals = letters.filter(\.isUppercase).count
             if Double(capitals) >= upset.capsShare * Double(letters.count) { return true }
         }
-        let words = Normalizer.normalize(text).split(separator: " ")
-        return upset.words.contains { start in
-            let start = Normalizer.normalize(start)
-            return !start.isEmpty && words.contains { $0.hasPrefix(start) }
-        }
+        let words = normalized.split(separator: " ")
+        return upsetStarts.contains { start in !start.isEmpty && words.contains { $0.hasPrefix(start) } }
+    }
+
+    private static func normalizedStarts(_ upset: Upset) -> [String] {
+        upset.words.map(Normalizer.normalize)
     }
 
     /// The wait estimate of a queue, `[low, high]` minutes.
