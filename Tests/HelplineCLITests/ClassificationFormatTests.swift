@@ -109,8 +109,8 @@ struct ClassificationFormatTests {
         }
     }
 
-    /// Two decimals as `String(format: "%.2f")` writes them, ties and near-ties included.
-    @Test func twoDecimalsMatchPrintf() {
+    /// Fixed decimals as `String(format:)` writes them (`%.2f`, `%.3f`, `%9.3f`, `%7d`), ties and near-ties included.
+    @Test func fixedDecimalsMatchPrintf() {
         var values = (0...10_000).map { Double($0) / 10_000 }
         values += [0.125, 0.375, 0.005, 0.015, 0.995, 1.005, 2.675, 0, -0.0, -0.5, -0.005, 123.456, 99.995, 1e15 + 0.25,
                    .nan, .infinity, -.infinity, Double.leastNonzeroMagnitude, Double.leastNormalMagnitude]
@@ -120,7 +120,13 @@ struct ClassificationFormatTests {
             var bytes: [UInt8] = []
             ClassificationFormat.appendFixed2(value, to: &bytes)
             #expect(String(decoding: bytes, as: UTF8.self) == String(format: "%.2f", value), "\(value)")
+            for places in [0, 1, 3, 6] {
+                #expect(Fixed.string(value, places: places) == String(format: "%.\(places)f", value), "\(value) \(places)")
+            }
+            #expect(Fixed.string(value, places: 3, width: 9) == String(format: "%9.3f", value), "\(value)")
         }
+        #expect(Fixed.string(42, width: 7) == String(format: "%7d", 42))
+        #expect(Fixed.string(1234567, width: 3) == "1234567")
     }
 
     /// Standard input is read as `readLine` reads it: `\n` and `\r\n` end lines, the last line

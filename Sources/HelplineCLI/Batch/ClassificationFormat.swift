@@ -149,51 +149,8 @@ enum ClassificationFormat {
         }
     }
 
-    /// Appends a number with two decimals as `String(format: "%.2f")` writes it: the exact value
-    /// of the `Double` rounded to the nearest hundredth, a tie to the even one (`0.12`, `1.00`,
-    /// `-0.50`, `nan`, `inf`). Magnitudes of 10¹⁶ and more, which no confidence has, are written
-    /// by `String(describing:)`.
+    /// Appends a number with two decimals, as `String(format: "%.2f")` writes it.
     static func appendFixed2(_ value: Double, to out: inout [UInt8]) {
-        if value.isNaN {
-            out.append(contentsOf: (value.sign == .minus ? "-nan" : "nan").utf8)
-            return
-        }
-        if value.sign == .minus { out.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        guard magnitude < 1e16 else {
-            out.append(contentsOf: (magnitude.isInfinite ? "inf" : String(describing: magnitude)).utf8)
-            return
-        }
-        let hundredths = roundedHundredths(magnitude)
-        var whole = hundredths / 100
-        let cents = Int(hundredths % 100)
-        var digits: [UInt8] = []
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(whole % 10))
-            whole /= 10
-        } while whole > 0
-        out.append(contentsOf: digits.reversed())
-        out.append(UInt8(ascii: "."))
-        out.append(UInt8(ascii: "0") + UInt8(cents / 10))
-        out.append(UInt8(ascii: "0") + UInt8(cents % 10))
-    }
-
-    /// `value` × 100 rounded to the nearest integer, a tie to the even one, worked out exactly
-    /// from the value's significand and exponent.
-    static func roundedHundredths(_ value: Double) -> UInt64 {
-        // Below a thousandth the value rounds to 0 (and may be subnormal).
-        if value < 0.001 { return 0 }
-        // value = significand × 2^exponent, with an integer significand.
-        let significand = value.significandBitPattern | (value.isNormal ? 1 << 52 : 0)
-        let exponent = Int(value.exponent) - 52
-        let scaled = UInt128(significand) * 100
-        if exponent >= 0 { return UInt64(scaled << exponent) }
-        let shift = -exponent
-        if shift >= 127 { return 0 }
-        let quotient = scaled >> shift
-        let remainder = scaled - (quotient << shift)
-        let half = UInt128(1) << (shift - 1)
-        let up = remainder > half || (remainder == half && quotient & 1 == 1)
-        return UInt64(quotient) + (up ? 1 : 0)
+        Fixed.append(value, places: 2, to: &out)
     }
 }
