@@ -1,19 +1,49 @@
-/// Sorts feature hashes in place, smallest first: an introsort (quicksort on the median of three,
-/// insertion sort for short runs, heapsort past a depth limit) that allocates nothing. Equal
-/// hashes are interchangeable, so the result is the same array `sort()` gives, made without the
-/// stable sort's buffer and comparator calls (the hashes of one message are sorted on every
-/// classification).
+/// Sorts feature hashes in place, smallest first, allocating nothing for short arrays.
+///
+/// The hashes are uniform in their high bits, so one pass deals them into buckets by their top
+/// bits (about one hash a bucket) and each bucket is finished by insertion sort; a bucket that
+/// turns out large (hashes made to collide) is sorted by an introsort (Hoare's quicksort on the
+/// median of three, heapsort past a depth limit), so no input is quadratic. Equal hashes are
+/// interchangeable, so the result is the array `sort()` gives; the hashes of one message are
+/// sorted on every classification, and this is several times faster than the stable sort.
 enum HashSort {
     static func sort(_ hashes: inout [UInt64]) {
-        guard hashes.count > 1 else { return }
+        let count = hashes.count
+        guard count > 1 else { return }
         hashes.withUnsafeMutableBufferPointer { buffer in
-            var depth = 0
-            var n = buffer.count
-            while n > 1 {
-                depth += 2
-                n >>= 1
+            let a = buffer.baseAddress!
+            if count <= 32 {
+                insertionSort(a, 0, count - 1)
+                return
             }
-            introsort(buffer.baseAddress!, 0, buffer.count - 1, depth)
+            var bits = 4
+            while bits < 12 && 1 << bits < count { bits += 1 }
+            let shift = UInt64(64 - bits)
+            let buckets = 1 << bits
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: buckets + 1) { starts in
+                starts.initialize(repeating: 0)
+                for index in 0..<count { starts[Int(a[index] >> shift) + 1] += 1 }
+                for bucket in 0..<buckets { starts[bucket + 1] += starts[bucket] }
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { dealt in
+                    // Deal into `dealt` (advancing each bucket's start), then copy back in order.
+                    for index in 0..<count {
+                        let bucket = Int(a[index] >> shift)
+                        dealt[starts[bucket]] = a[index]
+                        starts[bucket] += 1
+                    }
+                    var start = 0
+                    for bucket in 0..<buckets {
+                        let end = starts[bucket]
+                        if end - start > 32 {
+                            introsort(dealt.baseAddress!, start, end - 1, 2 * bits + 8)
+                        } else if end - start > 1 {
+                            insertionSort(dealt.baseAddress!, start, end - 1)
+                        }
+                        start = end
+                    }
+                    a.update(from: dealt.baseAddress!, count: count)
+                }
+            }
         }
     }
 
@@ -21,31 +51,31 @@ enum HashSort {
         var low = low
         var high = high
         var depth = depth
-        while high - low > 16 {
+        while high - low > 24 {
             if depth == 0 {
                 heapsort(a + low, high - low + 1)
                 return
             }
             depth -= 1
-            // Median of three as the pivot, placed at `high`.
-            let mid = low + (high - low) / 2
-            if a[mid] < a[low] { swap(a, mid, low) }
-            if a[high] < a[low] { swap(a, high, low) }
-            if a[mid] < a[high] { swap(a, mid, high) }
-            let pivot = a[high]
-            var store = low
-            for i in low..<high where a[i] < pivot {
-                swap(a, i, store)
-                store += 1
+            // Hoare's partition around the median of the first, middle and last hash: equal
+            // hashes (a word's n-grams repeat) split evenly instead of piling up on one side.
+            let x = a[low], y = a[low + (high - low) / 2], z = a[high]
+            let pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y))
+            var i = low - 1
+            var j = high + 1
+            while true {
+                repeat { i += 1 } while a[i] < pivot
+                repeat { j -= 1 } while a[j] > pivot
+                if i >= j { break }
+                swap(a, i, j)
             }
-            swap(a, store, high)
-            // Recurse into the smaller side, loop on the larger.
-            if store - low < high - store {
-                introsort(a, low, store - 1, depth)
-                low = store + 1
+            // [low...j] and [j+1...high]: recurse into the smaller side, loop on the larger.
+            if j - low < high - j {
+                introsort(a, low, j, depth)
+                low = j + 1
             } else {
-                introsort(a, store + 1, high, depth)
-                high = store - 1
+                introsort(a, j + 1, high, depth)
+                high = j
             }
         }
         insertionSort(a, low, high)
