@@ -1,4 +1,4 @@
-/// Sorts feature hashes in place, smallest first, allocating nothing for short arrays.
+/// Sorts feature hashes in place, smallest first.
 ///
 /// The hashes are uniform in their high bits, so one pass deals them into buckets by their top
 /// bits (about one hash a bucket) and each bucket is finished by insertion sort; a bucket that
@@ -20,11 +20,11 @@ enum HashSort {
             while bits < 12 && 1 << bits < count { bits += 1 }
             let shift = UInt64(64 - bits)
             let buckets = 1 << bits
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: buckets + 1) { starts in
+            scratch(Int.self, buckets + 1) { starts in
                 starts.initialize(repeating: 0)
                 for index in 0..<count { starts[Int(a[index] >> shift) + 1] += 1 }
                 for bucket in 0..<buckets { starts[bucket + 1] += starts[bucket] }
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { dealt in
+                scratch(UInt64.self, count) { dealt in
                     // Deal into `dealt` (advancing each bucket's start), then copy back in order.
                     for index in 0..<count {
                         let bucket = Int(a[index] >> shift)
@@ -45,6 +45,14 @@ enum HashSort {
                 }
             }
         }
+    }
+
+    /// Scratch memory for `count` values, on the heap: two allocations a sort, and the sort runs on
+    /// worker threads, whose stacks are small.
+    private static func scratch<T>(_ type: T.Type, _ count: Int, _ body: (UnsafeMutableBufferPointer<T>) -> Void) {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+        defer { buffer.deallocate() }
+        body(buffer)
     }
 
     private static func introsort(_ a: UnsafeMutablePointer<UInt64>, _ low: Int, _ high: Int, _ depth: Int) {
