@@ -77,35 +77,4 @@ struct Classify: ParsableCommand {
             ClassificationFormat.appendReadable(text: text, result, to: &bytes)
         }
     }
-
-    /// One line: the intent and confidence, the message, then alternatives, entities and repairs.
-    static func readable(text: String, result: Classification) -> String {
-        var bytes: [UInt8] = []
-        ClassificationFormat.appendReadable(text: text, result, to: &bytes)
-        return String(decoding: bytes.dropLast(), as: UTF8.self)
-    }
-}
-
-/// Fixed slots that concurrent workers fill, each its own: every slot is written by one worker
-/// and read after all of them are done, so no two threads touch one slot.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Value?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
-
-    subscript(index: Int) -> Value? {
-        get { slots[index] }
-        set { slots[index] = newValue }
-    }
-
-    /// The filled slots, in order.
-    var values: [Value] { slots.compactMap { $0 } }
 }
