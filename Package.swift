@@ -77,6 +77,7 @@ let package = Package(
         .target(
             name: "HelplineServer",
             dependencies: [
+                "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineDesk",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -29,7 +29,7 @@ struct ConversationPlace: Sendable, Hashable {
         guard let (text, before) = turn, let before else { return }
         let chosen = Self.option(matching: text, in: before.options)
         if before.state == .chooseTopic && reply.state != .chooseTopic {
-            topic = chosen?.value ?? reply.intent?.id ?? topic
+            topic = chosen?.value ?? reply.intent?.id.wireValue ?? topic
             order = nil
         }
         let orderIDs = Set(profile?.orders.map(\.id) ?? [])

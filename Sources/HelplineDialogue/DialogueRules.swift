@@ -57,9 +57,9 @@ public struct DialogueRules: Sendable, Hashable {
         public var questionMinConfidence: Double
         public var questionMaxWords: Int
         /// Information intents that are sent to the specialist rather than answered at the message step.
-        public var sendInsteadOfAnswer: [String]
+        public var sendInsteadOfAnswer: [IntentID]
         /// Information intents whose answer is a refusal: no «Если остались вопросы» after them.
-        public var refusals: [String]
+        public var refusals: [IntentID]
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -73,7 +73,7 @@ public struct DialogueRules: Sendable, Hashable {
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
                     questionMinConfidence: Double = 0.8, questionMaxWords: Int = 12,
-                    sendInsteadOfAnswer: [String] = ["unsupported"], refusals: [String] = ["unsupported"]) {
+                    sendInsteadOfAnswer: [IntentID] = [.unsupported], refusals: [IntentID] = [.unsupported]) {
             self.draftMinWords = draftMinWords
             self.confirmBelow = confirmBelow
             self.switchTopicMinConfidence = switchTopicMinConfidence
@@ -93,9 +93,9 @@ public struct DialogueRules: Sendable, Hashable {
             questionMinConfidence = try c.decodeIfPresent(Double.self, forKey: .questionMinConfidence)
                 ?? defaults.questionMinConfidence
             questionMaxWords = try c.decodeIfPresent(Int.self, forKey: .questionMaxWords) ?? defaults.questionMaxWords
-            sendInsteadOfAnswer = try c.decodeIfPresent([String].self, forKey: .sendInsteadOfAnswer)
+            sendInsteadOfAnswer = try c.decodeIfPresent([IntentID].self, forKey: .sendInsteadOfAnswer)
                 ?? defaults.sendInsteadOfAnswer
-            refusals = try c.decodeIfPresent([String].self, forKey: .refusals) ?? defaults.refusals
+            refusals = try c.decodeIfPresent([IntentID].self, forKey: .refusals) ?? defaults.refusals
         }
     }
 
@@ -111,7 +111,7 @@ public struct DialogueRules: Sendable, Hashable {
     /// The topic of appeals made by asking for a specialist directly.
     public var generalTopic: String
     /// Topics whose order step offers travel bookings (when the intent names no `order_kinds`).
-    public var travelTopics: [String]
+    public var travelTopics: [IntentID]
     public var travelKinds: [String]
     public var goodsKinds: [String]
     /// Misses in a row at the topic step before a specialist is offered.
@@ -124,7 +124,11 @@ public struct DialogueRules: Sendable, Hashable {
     /// flight), by order kind.
     public var kindWords: [String: [String]]
     /// What marks a message as angry: its words, and the share of capitals among its letters.
-    public var upset: Upset
+    public var upset: Upset {
+        didSet { upsetStarts = Self.normalizedStarts(upset) }
+    }
+    /// The `upset` word starts, normalized once.
+    private var upsetStarts: [String]
 
     /// What marks a message as angry or shouted, for a line of sympathy before the reply.
     public struct Upset: Sendable, Hashable, Codable {
@@ -150,11 +154,9 @@ public struct DialogueRules: Sendable, Hashable {
     /// Normalized control phrase → command.
     private var commandIndex: [String: Command]
     private var noOrderIndex: Set<String>
-    /// The `upset` words, normalized once.
-    private var upsetStarts: [String]
 
     public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
-                travelTopics: [String], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
+                travelTopics: [IntentID], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
                 queues: [Queue: [Int]], travelPriority: TravelPriority, freeText: FreeText = FreeText(),
                 kindWords: [String: [String]] = [:], upset: Upset = Upset()) {
         self.commands = commands
@@ -170,7 +172,7 @@ public struct DialogueRules: Sendable, Hashable {
         self.freeText = freeText
         self.kindWords = kindWords
         self.upset = upset
-        self.upsetStarts = upset.words.map(Normalizer.normalize).filter { !$0.isEmpty }
+        upsetStarts = Self.normalizedStarts(upset)
         var index: [String: Command] = [:]
         for command in Command.allCases {
             for phrase in commands[command] ?? [] {
@@ -258,6 +260,11 @@ public struct DialogueRules: Sendable, Hashable {
 
     /// Whether a message is angry (one of the `upset` words) or shouted (mostly capitals).
     public func isUpset(_ text: String) -> Bool {
+        isUpset(text, normalized: Normalizer.normalize(text))
+    }
+
+    /// ``isUpset(_:)`` of a message whose normalized form (``Normalizer/normalize(_:)``) is known.
+    func isUpset(_ text: String, normalized: String) -> Bool {
         var letters = 0
         var capitals = 0
         for character in text where character.isLetter {
@@ -265,9 +272,12 @@ public struct DialogueRules: Sendable, Hashable {
             if character.isUppercase { capitals += 1 }
         }
         if letters >= upset.capsMinLetters, Double(capitals) >= upset.capsShare * Double(letters) { return true }
-        guard !upsetStarts.isEmpty else { return false }
-        let words = Normalizer.normalize(text).split(separator: " ")
-        return words.contains { word in upsetStarts.contains { word.hasPrefix($0) } }
+        let words = normalized.split(separator: " ")
+        return upsetStarts.contains { start in !start.isEmpty && words.contains { $0.hasPrefix(start) } }
+    }
+
+    private static func normalizedStarts(_ upset: Upset) -> [String] {
+        upset.words.map(Normalizer.normalize)
     }
 
     /// The wait estimate of a queue, `[low, high]` minutes.
@@ -280,7 +290,7 @@ public struct DialogueRules: Sendable, Hashable {
     /// under way no longer qualifies); the regular queue otherwise. Other topics: the Premium
     /// seller queue for Premium sellers, the regular queue for everyone else (Premium buyers included).
     public func queue(topic: String, order: Order?, profile: Profile, now: Date) -> Queue {
-        if travelTopics.contains(topic) {
+        if travelTopics.contains(IntentID(topic)) {
             return isTravelPriority(order: order, profile: profile, now: now) ? .travelPriority : .regular
         }
         return profile.premiumSeller ? .premiumSeller : .regular
@@ -318,7 +328,7 @@ private struct RulesFile: Decodable {
     var noOrder: [String]
     var titleStopwords: [String]?
     var generalTopic: String
-    var travelTopics: [String]
+    var travelTopics: [IntentID]
     var travelKinds: [String]
     var goodsKinds: [String]
     var missesBeforeSpecialist: Int

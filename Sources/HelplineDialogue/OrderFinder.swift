@@ -1,4 +1,5 @@
 import Foundation
+import HelplineIntents
 import HelplineText
 
 /// Finds which of a customer's orders a message names: by order number in any spelling, or by a
@@ -7,7 +8,11 @@ enum OrderFinder {
     /// Orders whose number the message contains, written with or without the dash, with spaces,
     /// a «№» sign or other text around it. `entities` are the text layer's order numbers.
     static func byNumber(_ text: String, entities: [Entity], among orders: [Order]) -> [Order] {
-        let textDigits = digits(text)
+        byNumber(digits: digits(text), entities: entities, among: orders)
+    }
+
+    /// ``byNumber(_:entities:among:)`` of a message whose digits are known.
+    static func byNumber(digits textDigits: String, entities: [Entity], among orders: [Order]) -> [Order] {
         let entityDigits = Set(entities.filter { $0.kind == .orderNumber }.map { digits($0.value) })
         return orders.filter { order in
             let number = digits(order.id)
@@ -28,13 +33,13 @@ enum OrderFinder {
     /// words found among its title's forms (``titleForms(_:ignoring:kindWords:)``), compared by
     /// stem («наушников» finds «Наушники»), and the orders with the best score are returned — one
     /// when a word tells it apart, several when the words fit them equally («samsung» with two
-    /// Samsung orders). Words in `ignoring` (generic words such as «товар») never count.
+    /// Samsung orders). `said` are the message's words without the generic ones
+    /// (``sayings(_:ignoring:)``); the words in `ignoring` never count in the titles either.
     ///
     /// Linear in the number of orders: each order's title is read once and compared with the
     /// message's few words. `work` counts the word comparisons made.
-    static func byTitle(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
+    static func byTitle(_ said: [WordForm], among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
                         kindWords: [String: [WordForm]] = [:], work: inout Int) -> [Order] {
-        let said = sayings(text, ignoring: generic)
         guard !said.isEmpty else { return [] }
         var best = 0
         var found: [Order] = []
@@ -56,27 +61,54 @@ enum OrderFinder {
     }
 
     /// ``byTitle(_:among:ignoring:kindWords:work:)`` without counting.
+    static func byTitle(_ said: [WordForm], among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
+                        kindWords: [String: [WordForm]] = [:]) -> [Order] {
+        var work = 0
+        return byTitle(said, among: orders, ignoring: generic, kindWords: kindWords, work: &work)
+    }
+
+    /// ``byTitle(_:among:ignoring:kindWords:work:)`` for a text: its words are normalized and stemmed here.
+    static func byTitle(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
+                        kindWords: [String: [WordForm]] = [:], work: inout Int) -> [Order] {
+        byTitle(sayings(WordForms.forms(text), ignoring: generic), among: orders, ignoring: generic,
+                kindWords: kindWords, work: &work)
+    }
+
+    /// ``byTitle(_:among:ignoring:kindWords:work:)`` for a text, without counting.
     static func byTitle(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
                         kindWords: [String: [WordForm]] = [:]) -> [Order] {
         var work = 0
         return byTitle(text, among: orders, ignoring: generic, kindWords: kindWords, work: &work)
     }
 
-    /// The one order a message consists of: every meaningful word of the message is one of that
-    /// order's title forms («наушников», «Мастер и Маргарита», «пылесос»). Stricter than
-    /// ``byTitle(_:among:ignoring:kindWords:work:)``, for messages not understood as anything else.
-    static func byTitleAlone(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
+    /// The one order a message consists of: every meaningful word of the message (`said`, as for
+    /// ``byTitle(_:among:ignoring:kindWords:work:)``) is one of that order's title forms
+    /// («наушников», «Мастер и Маргарита», «пылесос»). Stricter than ``byTitle(_:among:ignoring:kindWords:work:)``,
+    /// for messages not understood as anything else.
+    static func byTitleAlone(_ said: [WordForm], among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
                              kindWords: [String: [WordForm]] = [:]) -> Order? {
-        let said = sayings(text, ignoring: generic)
-        let candidates = byTitle(text, among: orders, ignoring: generic, kindWords: kindWords)
+        let candidates = byTitle(said, among: orders, ignoring: generic, kindWords: kindWords)
         guard candidates.count == 1, let order = candidates.first else { return nil }
         let forms = titleForms(order, ignoring: generic, kindWords: kindWords)
         return said.allSatisfy { word in forms.contains { WordForms.names($0, word) } } ? order : nil
     }
 
-    /// The message's meaningful words, hyphenated ones also read apart.
-    static func sayings(_ text: String, ignoring generic: GenericWords) -> [WordForm] {
-        WordForms.words(text).flatMap(WordForms.parts).map(WordForm.init).filter { !generic.contains($0) }
+    /// The meaningful words of a message from its words with their stems: hyphenated ones also
+    /// read apart and joined, generic ones left out.
+    static func sayings(_ words: [WordForm], ignoring generic: GenericWords) -> [WordForm] {
+        var out: [WordForm] = []
+        out.reserveCapacity(words.count)
+        for form in words {
+            if form.word.contains("-") {
+                for (index, part) in WordForms.parts(form.word).enumerated() {
+                    let piece = index == 0 ? form : WordForm(part)
+                    if !generic.contains(piece) { out.append(piece) }
+                }
+            } else if !generic.contains(form) {
+                out.append(form)
+            }
+        }
+        return out
     }
 
     /// The forms an order is known by: its title's words (hyphenated ones also apart and joined:
@@ -104,3 +136,48 @@ enum OrderFinder {
     }
 }
 
+/// What the order search reads in one message, made once per turn from the matcher's analysis:
+/// the message is not normalized or stemmed again.
+struct OrderQuery {
+    /// The message's entities (its order numbers).
+    var entities: [Entity]
+    /// The digits of the message as typed and of its repaired words.
+    var digits: String
+    /// The message's meaningful words as typed and, when the analyzer repaired any, the repaired
+    /// words after them, so an order is found by a title word typed in the wrong layout or in
+    /// translit («rhjccjdrb», «krossovki»).
+    var words: [WordForm]
+    /// The repaired words when any repair was made, else the words as typed.
+    var repairedWords: [WordForm]
+
+    /// A message with nothing in it: an option chosen from the list.
+    static let empty = OrderQuery(entities: [], digits: "", words: [], repairedWords: [])
+
+    init(entities: [Entity], digits: String, words: [WordForm], repairedWords: [WordForm]) {
+        self.entities = entities
+        self.digits = digits
+        self.words = words
+        self.repairedWords = repairedWords
+    }
+
+    /// The query for `text` from the classifier's reading of it, leaving out `generic` words.
+    init(_ text: String, _ classification: Classification, ignoring generic: GenericWords) {
+        let analysis = classification.analysis
+        entities = classification.entities
+        // The analysis of a message cut at the matcher's length limit holds only its start.
+        let typed = analysis.original == text ? WordForms.words(of: analysis) : WordForms.words(text)
+        let typedForms = OrderFinder.sayings(WordForms.forms(typed, stemmedIn: analysis), ignoring: generic)
+        var digits = OrderFinder.digits(text)
+        if analysis.repairs.isEmpty {
+            words = typedForms
+            repairedWords = typedForms
+        } else {
+            let repaired = OrderFinder.sayings(WordForms.forms(WordForms.repairedWords(of: analysis), stemmedIn: analysis),
+                                               ignoring: generic)
+            words = typedForms + repaired
+            repairedWords = repaired
+            for word in analysis.words { digits += OrderFinder.digits(word) }
+        }
+        self.digits = digits
+    }
+}

@@ -139,7 +139,7 @@ public struct Prompts: Sendable, Hashable {
     }
 
     /// The short reply to a small-talk intent, if the file has one.
-    public func smalltalk(_ intent: String) -> String? { smalltalk[intent] }
+    public func smalltalk(_ intent: IntentID) -> String? { smalltalk[intent.rawValue] }
 
     /// The queue's name, e.g. «общая».
     public func queueName(_ queue: Queue) -> String { queues[queue]?.name ?? queue.rawValue }

@@ -1,4 +1,5 @@
 import Foundation
+import HelplineIntents
 
 /// Where a conversation stands.
 public enum DialogueState: String, Sendable, Hashable, Codable {
@@ -19,17 +20,6 @@ public struct ReplyOption: Sendable, Hashable, Codable {
         self.key = key
         self.label = label
         self.value = value
-    }
-}
-
-/// The recognised intent of the user's last message.
-public struct IntentScore: Sendable, Hashable, Codable {
-    public var id: String
-    public var confidence: Double
-
-    public init(id: String, confidence: Double) {
-        self.id = id
-        self.confidence = confidence
     }
 }
 
@@ -76,6 +66,8 @@ public struct Reply: Sendable, Hashable, Codable {
     public var state: DialogueState
     public var text: String
     public var options: [ReplyOption]
+    /// The recognised intent of the user's last message, when it was read for one (not chosen
+    /// from the options or said as a control word).
     public var intent: IntentScore?
     /// The session's appeal, once one exists.
     public var ticket: Ticket?

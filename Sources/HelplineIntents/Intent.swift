@@ -11,7 +11,7 @@ public struct Intent: Sendable, Hashable, Codable {
         case smalltalk
     }
 
-    public var id: String
+    public var id: IntentID
     public var kind: Kind
     /// The menu label for topics, a short name for the rest.
     public var title: String
@@ -36,7 +36,7 @@ public struct Intent: Sendable, Hashable, Codable {
         case orderKinds = "order_kinds"
     }
 
-    public init(id: String, kind: Kind, title: String, needsOrder: Bool = false, orderKinds: [String] = [],
+    public init(id: IntentID, kind: Kind, title: String, needsOrder: Bool = false, orderKinds: [String] = [],
                 answer: String? = nil, answerVariants: [AnswerVariant] = [], examples: [String] = [],
                 keywords: [String] = []) {
         self.id = id
@@ -52,7 +52,7 @@ public struct Intent: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
+        id = try c.decode(IntentID.self, forKey: .id)
         kind = try c.decode(Kind.self, forKey: .kind)
         title = try c.decode(String.self, forKey: .title)
         needsOrder = try c.decodeIfPresent(Bool.self, forKey: .needsOrder) ?? false

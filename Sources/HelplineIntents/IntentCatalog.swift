@@ -17,7 +17,7 @@ public struct IntentCatalog: Sendable {
     /// Word forms whose dictionary lemma has another stem than the form, from `config/lemmas.json`.
     public var lemmas: LemmaTable
     /// The file each intent was read from, by intent id (empty for a catalog built in code).
-    public var files: [String: String] = [:]
+    public var files: [IntentID: String] = [:]
 
     public init(intents: [Intent], settings: MatcherSettings = MatcherSettings(), offTopicExamples: [String] = [],
                 offTopicKeywords: [String] = [], vocabulary: MarketVocabulary = MarketVocabulary(),
@@ -37,7 +37,7 @@ public struct IntentCatalog: Sendable {
     /// Throws a `DataError` naming the file that cannot be decoded, or the second file of a duplicated id.
     public init(bundle: DataBundle) throws {
         var intents: [Intent] = []
-        var seen: [String: String] = [:]
+        var seen: [IntentID: String] = [:]
         for (path, text) in bundle.files.sorted(by: { $0.key < $1.key })
         where !path.contains("/") && (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) {
             let intent: Intent
@@ -46,7 +46,7 @@ public struct IntentCatalog: Sendable {
             } catch {
                 throw DataError(file: path, message: "\(error)")
             }
-            guard !intent.id.isEmpty, intent.id != Classification.none else {
+            guard !intent.id.rawValue.isEmpty, intent.id.rawValue != IntentID.noneValue else {
                 throw DataError(file: path, message: "the intent id '\(intent.id)' is reserved or empty")
             }
             if let first = seen[intent.id] {
@@ -99,7 +99,8 @@ public struct IntentCatalog: Sendable {
         }
     }
 
-    public func intent(_ id: String) -> Intent? { intents.first { $0.id == id } }
+    /// The intent with this id, if the catalog has it.
+    public func intent(_ id: IntentID) -> Intent? { intents.first { $0.id == id } }
 
     /// Topics in menu order.
     public var topics: [Intent] {

@@ -1,32 +1,19 @@
 import HelplineText
 
-/// An intent with a confidence in 0...1, comparable across messages.
-public struct ScoredIntent: Sendable, Hashable, Codable {
-    public var intent: String
-    public var confidence: Double
-
-    public init(intent: String, confidence: Double) {
-        self.intent = intent
-        self.confidence = confidence
-    }
-}
-
 /// What the matcher made of one message.
 public struct Classification: Sendable, Hashable {
-    /// The best intent's id, or `"none"` when the best is too weak.
-    public var intent: String
-    /// The probability of `intent`; for `none`, one minus the best intent's probability.
+    /// The best intent, or nil when the best is too weak: the message fits no intent (off-topic).
+    public var intent: IntentID?
+    /// The probability of `intent`; for no intent, one minus the best intent's probability.
     public var confidence: Double
-    /// The ranked candidates after the best (at most a few); for `none`, the closest intents.
-    public var alternatives: [ScoredIntent]
+    /// The ranked candidates after the best (at most a few); for no intent, the closest intents.
+    public var alternatives: [IntentScore]
     /// The best and the runner-up are too close to choose; the dialogue should ask.
     public var isAmbiguous: Bool
     public var entities: [Entity]
     public var analysis: Analysis
 
-    public static let none = "none"
-
-    public init(intent: String, confidence: Double, alternatives: [ScoredIntent], isAmbiguous: Bool,
+    public init(intent: IntentID?, confidence: Double, alternatives: [IntentScore], isAmbiguous: Bool,
                 entities: [Entity], analysis: Analysis) {
         self.intent = intent
         self.confidence = confidence
@@ -37,7 +24,10 @@ public struct Classification: Sendable, Hashable {
     }
 
     /// Whether the message was rejected as belonging to no intent.
-    public var isRejected: Bool { intent == Classification.none }
+    public var isRejected: Bool { intent == nil }
+
+    /// The best intent and its confidence (no intent when rejected).
+    public var best: IntentScore { IntentScore(id: intent, confidence: confidence) }
 }
 
 /// Classifies free-text Russian messages into the catalog's intents. Built once at start-up.
@@ -47,7 +37,7 @@ public struct Classification: Sendable, Hashable {
 /// intents' own vocabulary, stems, entities), turned into hashed features (character 3–5-grams of
 /// the repaired words, stems, stem pairs, entity kinds, keyword hits) weighted by sublinear TF-IDF
 /// and L2-normalized, and scored by a multinomial logistic regression whose extra class is learnt
-/// from `config/offtopic.yaml`. A message is `none` when that class wins, when the best intent's
+/// from `config/offtopic.yaml`. A message fits no intent (`intent` is nil) when that class wins, when the best intent's
 /// probability is below `reject_below`, or when too little of its wording is known from the
 /// examples (`min_evidence`).
 ///
@@ -58,14 +48,15 @@ public struct Classification: Sendable, Hashable {
 public struct IntentMatcher: Sendable {
     public private(set) var catalog: IntentCatalog
     public let analyzer: TextAnalyzer
-    /// The model's classes: the intents' ids in catalog order, then `none` when there are off-topic examples.
-    private let classIds: [String]
+    /// The model's classes: the intents' ids in catalog order, then nil (no intent) when there are
+    /// off-topic examples.
+    private let classIds: [IntentID?]
     /// The class learnt from the off-topic examples, if any.
     private let noneClass: Int?
     private let extractor: FeatureExtractor
     private let model: LinearModel
     /// The feature raised by an off-topic keyword.
-    private let noneKeyword = FeatureExtractor.keywordFeature(intent: Classification.none)
+    private let noneKeyword = FeatureExtractor.keywordFeature(intent: IntentID.noneValue)
 
     /// How many alternatives a classification lists at most.
     public static let maxAlternatives = 3
@@ -88,22 +79,22 @@ public struct IntentMatcher: Sendable {
                 if !stems.isEmpty { keywords.append(KeywordPattern(stems: stems, feature: feature)) }
             }
         }
-        for intent in catalog.intents { addKeywords(intent.keywords, of: intent.id) }
+        for intent in catalog.intents { addKeywords(intent.keywords, of: intent.id.rawValue) }
         // The marketplace's terms (statuses, services, screens) raise a feature of their own per intent.
         for (id, names) in catalog.vocabulary.namesByIntent.sorted(by: { $0.key < $1.key }) {
-            addKeywords(names, of: "term:" + id)
+            addKeywords(names, of: "term:" + id.rawValue)
         }
-        if !catalog.offTopicExamples.isEmpty { addKeywords(catalog.offTopicKeywords, of: Classification.none) }
+        if !catalog.offTopicExamples.isEmpty { addKeywords(catalog.offTopicKeywords, of: IntentID.noneValue) }
         let extractor = FeatureExtractor(charMin: settings.charMin, charMax: settings.charMax, keywords: keywords,
                                          splitter: settings.splitWords ? WordSplitter(vocabulary: analyzer.vocabulary) : nil,
                                          lemmaStems: lemmaStems)
         self.extractor = extractor
 
-        var classIds = catalog.intents.map(\.id)
+        var classIds: [IntentID?] = catalog.intents.map(\.id)
         var noneClass: Int?
         if !catalog.offTopicExamples.isEmpty {
             noneClass = classIds.count
-            classIds.append(Classification.none)
+            classIds.append(nil)
         }
         self.classIds = classIds
         self.noneClass = noneClass
@@ -265,8 +256,8 @@ public struct IntentMatcher: Sendable {
         for i in scalars.indices { body(hash(skipping: i), i) }
     }
 
-    /// The ids the matcher can answer, in catalog order (without `none`).
-    public var intentIds: [String] { catalog.intents.map(\.id) }
+    /// The ids the matcher can answer, in catalog order.
+    public var intentIds: [IntentID] { catalog.intents.map(\.id) }
 
     /// Analyzes and classifies one message. Any text is accepted; very long text is cut to
     /// `MatcherSettings.maxCharacters` first.
@@ -278,12 +269,12 @@ public struct IntentMatcher: Sendable {
     public func classify(analysis: Analysis) -> Classification {
         let scores = score(analysis)
         let settings = catalog.settings
-        let candidates = scores.top.map { ScoredIntent(intent: classIds[$0.index], confidence: Self.rounded($0.p)) }
+        let candidates = scores.top.map { IntentScore(id: classIds[$0.index], confidence: Self.rounded($0.p)) }
             .filter { $0.confidence >= Self.minAlternativeConfidence && $0.confidence.isFinite }
         guard let best = scores.top.first,
               !scores.isRejected(rejectBelow: settings.rejectBelow, minEvidence: settings.minEvidence) else {
             let bestP = scores.top.first.map { $0.p.isFinite ? $0.p : 0 } ?? 0
-            return Classification(intent: Classification.none, confidence: Self.rounded(1 - bestP),
+            return Classification(intent: nil, confidence: Self.rounded(1 - bestP),
                                   alternatives: Array(candidates.prefix(Self.maxAlternatives)), isAmbiguous: false,
                                   entities: analysis.entities, analysis: analysis)
         }
@@ -293,8 +284,8 @@ public struct IntentMatcher: Sendable {
             // The other part's intent goes first among the alternatives, with its whole-message score.
             let id = classIds[other]
             let p = scores.top.first { $0.index == other }?.p ?? 0
-            alternatives.removeAll { $0.intent == id }
-            alternatives.insert(ScoredIntent(intent: id, confidence: Self.rounded(p)), at: 0)
+            alternatives.removeAll { $0.id == id }
+            alternatives.insert(IntentScore(id: id, confidence: Self.rounded(p)), at: 0)
             alternatives = Array(alternatives.prefix(Self.maxAlternatives))
             ambiguous = true
         }
@@ -363,9 +354,9 @@ public struct IntentMatcher: Sendable {
         return copy
     }
 
-    /// The model's class index of an intent id, `none` included.
-    package func classIndex(of id: String) -> Int? {
-        id == Classification.none ? noneClass : classIds.firstIndex(of: id)
+    /// The model's class index of an intent id; nil (no intent) is the off-topic class.
+    package func classIndex(of id: IntentID?) -> Int? {
+        id == nil ? noneClass : classIds.firstIndex(of: id)
     }
 
     /// Every class's probability (the intents in catalog order, then `none`), before thresholds.
@@ -428,8 +419,8 @@ public struct IntentMatcher: Sendable {
         return analyzer.analyze(text)
     }
 
-    /// The id of a model class.
-    package func classId(_ index: Int) -> String { classIds[index] }
+    /// The id of a model class; nil for the off-topic class.
+    package func classId(_ index: Int) -> IntentID? { classIds[index] }
 
     /// A probability to four decimals, so printed confidences stay short.
     private static func rounded(_ p: Float) -> Double {

@@ -43,7 +43,7 @@ struct LinearModel: Sendable {
     func vectorize(_ hashes: inout [UInt64]) -> SparseVector {
         var vector = SparseVector()
         guard !hashes.isEmpty else { return vector }
-        hashes.sort()
+        HashSort.sort(&hashes)
         vector.indices.reserveCapacity(hashes.count)
         vector.values.reserveCapacity(hashes.count)
         var total: Float = 0

@@ -8,11 +8,11 @@ public struct MarketVocabulary: Sendable, Hashable, Decodable {
     public struct Term: Sendable, Hashable, Decodable {
         /// What the term is: `status`, `service`, `screen`, `document`, … (for people reading the file).
         public var kind: String
-        public var intent: String
+        public var intent: IntentID
         /// Its spellings, Russian or Latin; each is matched as a sequence of stems.
         public var names: [String]
 
-        public init(kind: String, intent: String, names: [String]) {
+        public init(kind: String, intent: IntentID, names: [String]) {
             self.kind = kind
             self.intent = intent
             self.names = names
@@ -40,15 +40,15 @@ public struct MarketVocabulary: Sendable, Hashable, Decodable {
     }
 
     /// The names of each intent's terms, by intent id.
-    public var namesByIntent: [String: [String]] {
-        var out: [String: [String]] = [:]
+    public var namesByIntent: [IntentID: [String]] {
+        var out: [IntentID: [String]] = [:]
         for term in terms { out[term.intent, default: []] += term.names }
         return out
     }
 
     /// Checks what decoding cannot: every term points to a known intent and has names, and every
     /// Latin name is one Latin word read as one Russian word. Throws naming the broken key.
-    func validate(intents: Set<String>, file: String) throws {
+    func validate(intents: Set<IntentID>, file: String) throws {
         for (index, term) in terms.enumerated() {
             guard intents.contains(term.intent) else {
                 throw DataError(file: file, message: "terms[\(index)].intent: unknown intent '\(term.intent)'")

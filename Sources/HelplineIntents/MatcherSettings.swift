@@ -8,7 +8,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
     /// When the runner-up is within this margin of the best, the result is ambiguous.
     public var ambiguityMargin: Double
     /// The menu order of topic ids.
-    public var topicOrder: [String]
+    public var topicOrder: [IntentID]
     /// The least share (0...1) of a message's word evidence that must be known from the intents'
     /// examples; below it the message is `none` whatever the model says.
     public var minEvidence: Double
@@ -38,7 +38,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         case model
     }
 
-    public init(rejectBelow: Double = 0.2, ambiguityMargin: Double = 0.1, topicOrder: [String] = [],
+    public init(rejectBelow: Double = 0.2, ambiguityMargin: Double = 0.1, topicOrder: [IntentID] = [],
                 minEvidence: Double = 0.1, temperature: Double = 1, maxCharacters: Int = 4000,
                 offTopicKeywordBoost: Double = 4, compound: Compound = Compound(), model: Model = Model()) {
         self.rejectBelow = rejectBelow
@@ -57,7 +57,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         let defaults = MatcherSettings()
         rejectBelow = try c.decodeIfPresent(Double.self, forKey: .rejectBelow) ?? defaults.rejectBelow
         ambiguityMargin = try c.decodeIfPresent(Double.self, forKey: .ambiguityMargin) ?? defaults.ambiguityMargin
-        topicOrder = try c.decodeIfPresent([String].self, forKey: .topicOrder) ?? defaults.topicOrder
+        topicOrder = try c.decodeIfPresent([IntentID].self, forKey: .topicOrder) ?? defaults.topicOrder
         minEvidence = try c.decodeIfPresent(Double.self, forKey: .minEvidence) ?? defaults.minEvidence
         temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? defaults.temperature
         maxCharacters = try c.decodeIfPresent(Int.self, forKey: .maxCharacters) ?? defaults.maxCharacters
@@ -131,9 +131,9 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
         public var lemmas: Bool
         /// Intents whose examples are put before other intents' examples to make extra training
         /// examples (a greeting before a question).
-        public var augmentPrefixes: [String]
+        public var augmentPrefixes: [IntentID]
         /// Intents whose examples are put after other intents' examples (thanks after a question).
-        public var augmentSuffixes: [String]
+        public var augmentSuffixes: [IntentID]
         /// The share of examples that get each kind of extra copy (0 turns it off).
         public var augmentRate: Double
         /// Passes of stochastic gradient descent over the examples.
@@ -170,7 +170,7 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
 
         public init(method: Method = .logistic, charMin: Int = 3, charMax: Int = 4, charWeight: Double = 1, stemWeight: Double = 1,
                     bigramWeight: Double = 0.5, keywordWeight: Double = 1, unknownWeight: Double = 0.8, splitWords: Bool = true,
-                    lemmas: Bool = false, augmentPrefixes: [String] = ["greeting"], augmentSuffixes: [String] = ["thanks"],
+                    lemmas: Bool = false, augmentPrefixes: [IntentID] = [.greeting], augmentSuffixes: [IntentID] = [.thanks],
                     augmentRate: Double = 0.15, epochs: Int = 4,
                     learningRate: Double = 5, l2: Double = 1e-4, classBalance: Double = 0.5, seed: UInt64 = 42) {
             self.method = method
@@ -206,8 +206,8 @@ public struct MatcherSettings: Sendable, Hashable, Codable {
             unknownWeight = try c.decodeIfPresent(Double.self, forKey: .unknownWeight) ?? d.unknownWeight
             splitWords = try c.decodeIfPresent(Bool.self, forKey: .splitWords) ?? d.splitWords
             lemmas = try c.decodeIfPresent(Bool.self, forKey: .lemmas) ?? d.lemmas
-            augmentPrefixes = try c.decodeIfPresent([String].self, forKey: .augmentPrefixes) ?? d.augmentPrefixes
-            augmentSuffixes = try c.decodeIfPresent([String].self, forKey: .augmentSuffixes) ?? d.augmentSuffixes
+            augmentPrefixes = try c.decodeIfPresent([IntentID].self, forKey: .augmentPrefixes) ?? d.augmentPrefixes
+            augmentSuffixes = try c.decodeIfPresent([IntentID].self, forKey: .augmentSuffixes) ?? d.augmentSuffixes
             augmentRate = try c.decodeIfPresent(Double.self, forKey: .augmentRate) ?? d.augmentRate
             epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
             learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate

@@ -34,9 +34,15 @@ struct WordSplitter: Sendable {
     /// The pieces of `word`, or nil when it is known, short, or cannot be read as known words.
     func split(_ word: String) -> [String]? {
         guard word.utf8.count >= Self.minLength else { return nil }
+        // Most words are known: they are looked up by the hash of their letters before any copy.
+        var whole = StableHash.offset
+        var n = 0
+        for scalar in word.unicodeScalars {
+            whole = StableHash.step(whole, scalar.value)
+            n += 1
+        }
+        guard n >= Self.minLength, !vocabulary.contains(whole) else { return nil }
         let letters = word.unicodeScalars.map(\.value)
-        let n = letters.count
-        guard n >= Self.minLength, !vocabulary.contains(Self.hash(letters[...])) else { return nil }
         // fewest[i]: the fewest pieces covering letters[0..<i]; start[i]: where the last one begins.
         var fewest = [Int](repeating: Int.max, count: n + 1)
         var start = [Int](repeating: -1, count: n + 1)

@@ -76,7 +76,7 @@ public struct ExampleMerge: Sendable {
                 outcome.repeatsTestLine += 1
                 continue
             }
-            let file = line.intent == Classification.none ? "config/offtopic.yaml" : "\(line.intent).yaml"
+            let file = line.intent.map { "\($0).yaml" } ?? "config/offtopic.yaml"
             additions[file, default: []].append(line.text)
         }
 

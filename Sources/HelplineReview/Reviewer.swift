@@ -24,7 +24,7 @@ public struct ReviewedMessage: Sendable, Hashable {
     public var reason: ReviewReason
     /// The matcher's best guesses, best first: its answer, then its alternatives (for a rejected
     /// message, the closest intents).
-    public var guesses: [ScoredIntent]
+    public var guesses: [IntentScore]
     /// The topic the session ended with (its appeal's, else the last one chosen), if any.
     public var laterTopic: String?
 }
@@ -38,17 +38,16 @@ public struct ReviewGroup: Sendable, Hashable {
     /// How many of them were flagged for each reason.
     public var reasons: [ReviewReason: Int]
     /// The matcher's guesses for the group's most frequent wording.
-    public var guesses: [ScoredIntent]
+    public var guesses: [IntentScore]
     /// The topics the sessions ended with, with counts, most frequent first.
     public var laterTopics: [(topic: String, count: Int)]
 
     /// The intent a person would most likely file the group under: the topic the customers went on
     /// to choose themselves, else the matcher's best guess that is an intent with at least
-    /// ``guessFloor``, else `none`.
-    public var suggestedIntent: String {
-        if let topic = laterTopics.first?.topic { return topic }
-        return guesses.first { $0.intent != Classification.none && $0.confidence >= Self.guessFloor }?.intent
-            ?? Classification.none
+    /// ``guessFloor``, else none (off-topic).
+    public var suggestedIntent: IntentID? {
+        if let topic = laterTopics.first?.topic { return IntentID(topic) }
+        return guesses.first { $0.id != nil && $0.confidence >= Self.guessFloor }?.id
     }
 
     /// Below this an intent guess is not worth suggesting.
@@ -126,14 +125,14 @@ public struct Reviewer: Sendable {
         // The topic the customer ended with, when it is an intent a line could be filed under
         // (not the specialist's general queue).
         let laterTopic = (conversation.ticket?.topic ?? conversation.topic).flatMap { topic in
-            engine.catalog.intent(topic) == nil ? nil : topic
+            engine.catalog.intent(IntentID(topic)) == nil ? nil : topic
         }
 
         var out: [ReviewedMessage] = []
         for (index, step) in steps.enumerated() where step.stateBefore == .chooseTopic {
             guard step.readForIntent, Self.isFreeText(step.text) else { continue }
             let result = engine.matcher.classify(step.text)
-            let guesses = [ScoredIntent(intent: result.intent, confidence: result.confidence)] + result.alternatives
+            let guesses = [result.best] + result.alternatives
             var reason: ReviewReason?
             if result.isRejected {
                 reason = .rejected

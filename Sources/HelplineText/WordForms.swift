@@ -10,8 +10,13 @@ package struct WordForm: Sendable, Hashable {
     package var length: Int
 
     package init(_ word: String) {
+        self.init(word, stem: RussianStemmer.stem(word))
+    }
+
+    /// A word whose Snowball stem is already known.
+    package init(_ word: String, stem: String) {
         self.word = word
-        stem = RussianStemmer.stem(word)
+        self.stem = stem
         length = word.count
     }
 }
@@ -78,5 +83,29 @@ package enum WordForms {
         if a.word == b.word || a.stem == b.stem { return true }
         let shared = zip(a.word, b.word).prefix { $0 == $1 }.count
         return shared >= 5 && a.length - shared <= 3 && b.length - shared <= 3
+    }
+}
+
+extension WordForms {
+    /// ``words(_:)`` of an analyzed message, read from the analysis' normalized text instead of
+    /// normalizing the message again.
+    package static func words(of analysis: Analysis) -> [String] {
+        analysis.normalized.split(separator: " ").filter { $0.count { $0.isLetter } >= 3 }.map(String.init)
+    }
+
+    /// The words (three letters or more) the analyzer gave the message after its repairs.
+    package static func repairedWords(of analysis: Analysis) -> [String] {
+        analysis.words.filter { $0.count { $0.isLetter } >= 3 }
+    }
+
+    /// `words` with their stems, taking the stem the analysis made for a word it holds instead of
+    /// stemming it again.
+    package static func forms(_ words: [String], stemmedIn analysis: Analysis) -> [WordForm] {
+        var known: [String: String] = [:]
+        if words.count > 0 {
+            known.reserveCapacity(analysis.words.count)
+            for (word, stem) in zip(analysis.words, analysis.stems) where known[word] == nil { known[word] = stem }
+        }
+        return words.map { word in known[word].map { WordForm(word, stem: $0) } ?? WordForm(word) }
     }
 }

@@ -174,20 +174,20 @@ public struct ReplyChecker: Sendable {
 
     /// Whether the check holds, what it wanted and what the reply has, both as short text.
     func evaluate(_ check: Assertion.Check, _ reply: Reply) -> (Bool, String, String) {
-        let intent = reply.intent.map { "\($0.id) (\(Self.format($0.confidence)))" } ?? "no intent"
+        let intent = reply.intent.map { "\($0.id.wireValue) (\(Self.format($0.confidence)))" } ?? "no intent"
         switch check {
         case .state(let state):
             return (reply.state == state, "state \(state.rawValue)", "state \(reply.state.rawValue)")
         case .intent(let id, let minimum):
             guard let id else {
-                return (reply.intent == nil || reply.intent?.id == "none", "no intent", intent)
+                return (reply.intent?.id == nil, "no intent", intent)
             }
-            var holds = reply.intent?.id == id
+            var holds = reply.intent?.id.wireValue == id
             if let minimum, let confidence = reply.intent?.confidence { holds = holds && confidence >= minimum }
             let wanted = minimum.map { "\(id) (≥ \(Self.format($0)))" } ?? id
             return (holds, "intent \(wanted)", "intent \(intent)")
         case .intentConfidence(let minimum):
-            let holds = (reply.intent?.confidence ?? 0) >= minimum && reply.intent?.id != "none"
+            let holds = (reply.intent?.confidence ?? 0) >= minimum && reply.intent?.id != nil
             return (holds, "an intent with confidence ≥ \(Self.format(minimum))", intent)
         case .options(let patterns):
             let holds = patterns.count == reply.options.count

@@ -137,7 +137,7 @@ public final class TranscriptRecorder {
             }
             lines.append("? state: \(reply.state.rawValue)")
             if let intent = reply.intent {
-                lines.append("? intent: \(intent.id)")
+                lines.append("? intent: \(intent.id.wireValue)")
             }
             if let ticket = reply.ticket {
                 var fields: [String] = []

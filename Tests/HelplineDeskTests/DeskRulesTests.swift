@@ -23,7 +23,7 @@ struct DeskRulesTests {
     /// The roles name only topics the intents have (and the general topic).
     @Test func rolesNameKnownTopics() throws {
         let catalog = try IntentCatalog(bundle: .embedded)
-        let topics = Set(catalog.topics.map(\.id)).union([try DialogueRules(bundle: .embedded).generalTopic])
+        let topics = Set(catalog.topics.map(\.id.rawValue)).union([try DialogueRules(bundle: .embedded).generalTopic])
         try Fixture.rules.checkTopics(topics)
         #expect { try Fixture.rules.checkTopics(topics.subtracting(["seller"])) } throws: {
             ($0 as? DataError)?.message == "`roles.seller.serves[1].topics`: unknown topic «seller»"

@@ -13,7 +13,7 @@ struct DataFileTests {
         for queue in Queue.allCases {
             #expect(!prompts.queueName(queue).isEmpty && prompts.queueWait(queue, etaMinutes: [1, 2]).contains("1–2"))
         }
-        for id in ["greeting", "thanks", "goodbye"] { #expect(prompts.smalltalk(id) != nil) }
+        for id: IntentID in ["greeting", "thanks", "goodbye"] { #expect(prompts.smalltalk(id) != nil) }
     }
 
     /// Every placeholder in the prompts is one the engine fills.

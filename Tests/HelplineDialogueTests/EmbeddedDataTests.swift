@@ -96,7 +96,7 @@ struct EmbeddedDataTests {
                 #expect(reply.intent?.id == (isMenuLabel ? nil : intent.id), "\(example)")
                 switch intent.kind {
                 case .topic:
-                    #expect(c.topic == intent.id && (reply.state == .chooseOrder || reply.state == .write), "\(example)")
+                    #expect(c.topic == intent.id.rawValue && (reply.state == .chooseOrder || reply.state == .write), "\(example)")
                 case .info:
                     // The main answer, or the variant the message's words or the profile choose.
                     let answers = ([intent.answer ?? ""] + intent.answerVariants.map(\.text))

@@ -14,7 +14,7 @@ struct SourceFactsTests {
         var (c, _) = engine.start(id: "f", profile: try profile ?? Profile.demo(), now: Fixture.now)
         let reply = engine.handle(text, in: &c, now: Fixture.now).reply
         #expect(reply.state == .chooseTopic, "«\(text)» should be answered in place")
-        return (String(reply.text.split(separator: "\n").first ?? ""), reply.text, reply.intent?.id)
+        return (String(reply.text.split(separator: "\n").first ?? ""), reply.text, reply.intent?.id.wireValue)
     }
 
     /// Who gets Ozon Travel's priority queue: the four groups of the source, first.

@@ -7,9 +7,9 @@ import HelplineText
 struct ScriptedClassifier: IntentClassifying {
     /// What the script says about one message.
     struct Verdict: Sendable {
-        var intent: String
+        var intent: IntentID
         var confidence: Double = 0.9
-        var alternatives: [ScoredIntent] = []
+        var alternatives: [IntentScore] = []
         var isAmbiguous = false
         var entities: [Entity] = []
     }
@@ -22,7 +22,7 @@ struct ScriptedClassifier: IntentClassifying {
     func classify(_ text: String) -> Classification {
         let analysis = Self.analyzer.analyze(text)
         guard let verdict = script[text] else {
-            return Classification(intent: Classification.none, confidence: 0.1, alternatives: [], isAmbiguous: false,
+            return Classification(intent: nil, confidence: 0.1, alternatives: [], isAmbiguous: false,
                                   entities: [], analysis: analysis)
         }
         return Classification(intent: verdict.intent, confidence: verdict.confidence, alternatives: verdict.alternatives,
@@ -46,7 +46,7 @@ enum Fixture {
     ]
 
     static let catalog: IntentCatalog = {
-        var intents = topicTable.map { Intent(id: $0.id, kind: .topic, title: $0.title, needsOrder: $0.needsOrder) }
+        var intents = topicTable.map { Intent(id: IntentID($0.id), kind: .topic, title: $0.title, needsOrder: $0.needsOrder) }
         intents += [
             Intent(id: "contacts_phone", kind: .info, title: "Телефоны поддержки",
                    answer: "Москва: +7 495 232−10−00. Санкт-Петербург: 7 (812) 494−06−06."),
@@ -60,7 +60,7 @@ enum Fixture {
             Intent(id: "thanks", kind: .smalltalk, title: "Благодарность"),
             Intent(id: "goodbye", kind: .smalltalk, title: "Прощание"),
         ]
-        return IntentCatalog(intents: intents, settings: MatcherSettings(topicOrder: topicTable.map(\.id)))
+        return IntentCatalog(intents: intents, settings: MatcherSettings(topicOrder: topicTable.map { IntentID($0.id) }))
     }()
 
     static let headphones = Order(id: "11111111-0001", title: "Наушники Sony WH-1000XM5", status: "доставлен")
@@ -97,11 +97,11 @@ enum Fixture {
         return last
     }
 
-    static func verdict(_ intent: String, _ confidence: Double = 0.97, alternatives: [(String, Double)] = [],
+    static func verdict(_ intent: IntentID, _ confidence: Double = 0.97, alternatives: [(IntentID, Double)] = [],
                         ambiguous: Bool = false, orderNumbers: [String] = []) -> ScriptedClassifier.Verdict {
         ScriptedClassifier.Verdict(
             intent: intent, confidence: confidence,
-            alternatives: alternatives.map { ScoredIntent(intent: $0.0, confidence: $0.1) },
+            alternatives: alternatives.map { IntentScore(id: $0.0, confidence: $0.1) },
             isAmbiguous: ambiguous,
             entities: orderNumbers.map { Entity(kind: .orderNumber, text: $0, value: $0) })
     }

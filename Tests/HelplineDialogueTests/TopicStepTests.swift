@@ -192,7 +192,7 @@ struct TopicStepTests {
         let first = engine.handle("какая погода в сочи", in: &c, now: Fixture.now).reply
         #expect(first.text == engine.prompts.text(.miss) + "\n" + engine.prompts.text(.menu))
         #expect(first.options.count == 14 && c.misses == 1)
-        #expect(first.intent?.id == "none")
+        #expect(first.intent?.id.wireValue == "none")
         let second = engine.handle("рецепт борща", in: &c, now: Fixture.now).reply
         #expect(second.options.count == 15)
         #expect(second.options.last == ReplyOption(key: "15", label: engine.prompts.text(.specialistOption),
@@ -230,7 +230,7 @@ struct TopicStepTests {
 
     /// Greeting, thanks and goodbye get their short reply; the menu stays and nothing else changes.
     @Test(arguments: ["greeting", "thanks", "goodbye"])
-    func smallTalk(intent: String) throws {
+    func smallTalk(intent: IntentID) throws {
         let engine = try Fixture.engine(["msg": Fixture.verdict(intent)])
         var c = Fixture.started(engine)
         let reply = engine.handle("msg", in: &c, now: Fixture.now).reply

@@ -70,14 +70,14 @@ struct FuzzTests {
 
     @Test func analyzerAndMatcherTakeAnyText() async throws {
         let matcher = try Self.matcher.get()
-        let known = Set(matcher.intentIds + [Classification.none])
+        let known = Set(matcher.intentIds.map(\.rawValue) + [IntentID.noneValue])
         await propertyCheck(count: 300, input: Self.messages(try Self.corpus("messages.txt"))) { text in
             let analysis = matcher.analyzer.analyze(text)
             #expect(analysis.words.count == analysis.stems.count)
             let result = matcher.classify(text)
-            #expect(known.contains(result.intent))
+            #expect(known.contains(result.intent.wireValue))
             #expect((0...1).contains(result.confidence))
-            #expect(result.alternatives.allSatisfy { known.contains($0.intent) && (0...1).contains($0.confidence) })
+            #expect(result.alternatives.allSatisfy { known.contains($0.id.wireValue) && (0...1).contains($0.confidence) })
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineIntents
 @testable import HelplineServer
 import PropertyBased
 import Testing
@@ -42,7 +43,7 @@ struct JSONWriterTests {
         .map { Ticket(id: $0, topic: $1, order: $2, queue: $3, etaMinutes: $4, messages: $5, createdAt: $6) }
 
     static let reply = zip(state, text, option.array(of: 0...6),
-                           zip(text, double).map { IntentScore(id: $0, confidence: $1) }.optional, ticket.optional)
+                           zip(text, double).map { IntentScore(id: $0.isEmpty ? nil : IntentID(rawValue: $0), confidence: $1) }.optional, ticket.optional)
         .map { Reply(state: $0, text: $1, options: $2, intent: $3, ticket: $4) }
 
     static func foundationLine(_ response: ProtocolResponse) throws -> [UInt8] {

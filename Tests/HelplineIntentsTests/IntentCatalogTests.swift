@@ -12,7 +12,7 @@ struct IntentCatalogTests {
             "courier", "response_time", "support_scope", "unsupported",
             "operator", "greeting", "thanks", "goodbye", "bot_identity",
         ]
-        #expect(Set(catalog.intents.map(\.id)) == expected)
+        #expect(Set(catalog.intents.map(\.id.rawValue)) == expected)
         #expect(catalog.intents.count == 29)
         #expect(catalog.topics.count == 14)
         #expect(!catalog.offTopicExamples.isEmpty)

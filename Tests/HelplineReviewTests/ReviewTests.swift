@@ -83,7 +83,7 @@ import Testing
         #expect(borscht.reasons[.rejected] == 3)
         #expect(borscht.texts.first?.count == 2)
         #expect(Set(borscht.laterTopics.map(\.topic)) == ["delivery", "returns"])
-        #expect(borscht.guesses.first?.intent == Classification.none)
+        #expect(borscht.guesses.first?.id.wireValue == "none")
 
         // A topic taken back at once is flagged as corrected.
         let undone = try #require(report.groups.first { $0.texts.contains { $0.text == "хочу вернуть" } })
@@ -96,7 +96,7 @@ import Testing
         #expect(!written.contains("назад"))
         #expect(!written.contains { $0.allSatisfy(\.isNumber) })
         // A later topic is always an intent a line can be filed under.
-        let intents = Set(engine.catalog.intents.map(\.id))
+        let intents = Set(engine.catalog.intents.map(\.id.rawValue))
         #expect(report.groups.allSatisfy { $0.laterTopics.allSatisfy { intents.contains($0.topic) } })
         try await daemon.stop()
     }

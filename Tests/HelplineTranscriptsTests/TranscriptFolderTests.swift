@@ -33,7 +33,7 @@ struct TranscriptFolderTests {
                 }
             }
         }
-        let wanted = catalog.intents.filter { $0.kind == .topic || $0.kind == .info }.map(\.id)
+        let wanted = catalog.intents.filter { $0.kind == .topic || $0.kind == .info }.map(\.id.rawValue)
         let missing = wanted.filter { !asserted.contains($0) }
         #expect(missing.isEmpty, "no transcript asserts \(missing)")
     }

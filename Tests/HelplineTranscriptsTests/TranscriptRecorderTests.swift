@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineIntents
 import HelplineTranscripts
 import Testing
 

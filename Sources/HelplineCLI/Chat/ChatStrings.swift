@@ -1,6 +1,7 @@
 import Foundation
 import HelplineDialogue
 import HelplineChat
+import HelplineIntents
 
 /// The chat front end's own words: its prompt, command help and notices. The assistant's replies
 /// come from the dialogue data, not from here.
@@ -45,7 +46,7 @@ enum ChatStrings {
             lines.append("Обращение: \(noValue)")
         }
         if let intent = snapshot.intent {
-            lines.append("Намерение: \(intent.id) (\(String(format: "%.2f", intent.confidence)))")
+            lines.append("Намерение: \(intent.id.wireValue) (\(String(format: "%.2f", intent.confidence)))")
         }
         lines.append("Сессия: \(snapshot.session)")
         return lines

@@ -36,7 +36,7 @@ struct ChatCommand: AsyncParsableCommand {
     /// The intents' labels by id, and the general topic's, for `/state`.
     static func topicTitles(_ bundle: DataBundle) -> [String: String] {
         var titles: [String: String] = [:]
-        for intent in (try? IntentCatalog(bundle: bundle))?.intents ?? [] { titles[intent.id] = intent.title }
+        for intent in (try? IntentCatalog(bundle: bundle))?.intents ?? [] { titles[intent.id.rawValue] = intent.title }
         if let prompts = try? Prompts(bundle: bundle), let rules = try? DialogueRules(bundle: bundle) {
             titles[rules.generalTopic] = prompts.text(.generalTopicTitle)
         }

@@ -14,6 +14,9 @@ struct ClassifyCommand: ParsableCommand {
             when the message fits no intent:
 
             {"text":…,"intent":…,"confidence":…,"alternatives":[…],"entities":[…],"ambiguous":…}
+
+            Standard input is read and written in large blocks, and its lines are classified on \
+            --jobs threads (the output keeps the input's order).
             """
     )
 
@@ -22,67 +25,57 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object per input line.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Threads classifying standard input (default: the processor count).", valueName: "n"))
+    var jobs: Int?
+
     @Argument(help: "Messages to classify (default: each line of standard input).")
     var texts: [String] = []
 
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs needs at least 1") }
+    }
+
     func run() throws {
-        let catalog = try data.catalog()
-        let matcher = IntentMatcher(catalog: catalog)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let emit = { (text: String) in
-            let result = matcher.classify(text)
-            if json {
-                let line = ClassifyOutput(text: text, result: result)
-                if let data = try? encoder.encode(line), let string = String(data: data, encoding: .utf8) {
-                    print(string)
-                } else {
-                    print(#"{"intent":"none","confidence":0,"alternatives":[],"entities":[]}"#)
-                }
-            } else {
-                print(Self.readable(text: text, result: result))
-            }
+        let matcher = IntentMatcher(catalog: try data.catalog())
+        var output = OutputBuffer(fileDescriptor: STDOUT_FILENO)
+        defer { output.flush() }
+        if !texts.isEmpty {
+            var bytes: [UInt8] = []
+            for text in texts { Self.append(text, matcher.classify(text), json: json, to: &bytes) }
+            output.append(bytes)
+            return
         }
-        if texts.isEmpty {
-            while let line = readLine(strippingNewline: true) { emit(line) }
+        let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        var reader = LineReader(fileDescriptor: STDIN_FILENO)
+        while let lines = reader.next(upTo: Self.batchSize) {
+            for chunk in Self.classify(lines, with: matcher, json: json, workers: workers) { output.append(chunk) }
+        }
+    }
+
+    /// Lines classified together: enough to keep the threads busy, few enough to stream.
+    static let batchSize = 2048
+
+    /// The output of `lines`, classified on `workers` threads: one byte block per contiguous
+    /// share of the lines, in order.
+    static func classify(_ lines: [String], with matcher: IntentMatcher, json: Bool, workers: Int) -> [[UInt8]] {
+        let shares = max(1, min(workers, lines.count / 64))
+        let blocks = ResultSlots<[UInt8]>(count: shares)
+        DispatchQueue.concurrentPerform(iterations: shares) { share in
+            let range = (lines.count * share / shares)..<(lines.count * (share + 1) / shares)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(range.count * 256)
+            for index in range { append(lines[index], matcher.classify(lines[index]), json: json, to: &bytes) }
+            blocks[share] = bytes
+        }
+        return blocks.values
+    }
+
+    /// Appends one message's line, JSON or readable.
+    static func append(_ text: String, _ result: Classification, json: Bool, to bytes: inout [UInt8]) {
+        if json {
+            ClassificationFormat.appendJSON(text: text, result, to: &bytes)
         } else {
-            texts.forEach(emit)
+            ClassificationFormat.appendReadable(text: text, result, to: &bytes)
         }
-    }
-
-    /// One line: the intent and confidence, the message, then alternatives, entities and repairs.
-    static func readable(text: String, result: Classification) -> String {
-        var parts = ["\(result.intent) \(format(result.confidence))\(result.isAmbiguous ? " (ambiguous)" : "")", text]
-        if !result.alternatives.isEmpty {
-            parts.append("alternatives: " + result.alternatives.map { "\($0.intent) \(format($0.confidence))" }.joined(separator: ", "))
-        }
-        if !result.entities.isEmpty {
-            parts.append("entities: " + result.entities.map { "\($0.kind.rawValue)=\($0.value)" }.joined(separator: ", "))
-        }
-        if !result.analysis.repairs.isEmpty {
-            parts.append("repairs: " + result.analysis.repairs.map { "\($0.from)→\($0.to) (\($0.reason.rawValue))" }.joined(separator: ", "))
-        }
-        return parts.joined(separator: " | ")
-    }
-
-    static func format(_ value: Double) -> String { String(format: "%.2f", value) }
-}
-
-/// The JSON shape of one `classify --json` line.
-struct ClassifyOutput: Encodable {
-    var text: String
-    var intent: String
-    var confidence: Double
-    var alternatives: [ScoredIntent]
-    var entities: [Entity]
-    var ambiguous: Bool
-
-    init(text: String, result: Classification) {
-        self.text = text
-        intent = result.intent
-        confidence = result.confidence
-        alternatives = result.alternatives
-        entities = result.entities
-        ambiguous = result.isAmbiguous
     }
 }

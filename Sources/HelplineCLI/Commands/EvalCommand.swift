@@ -89,8 +89,10 @@ struct EvalCommand: ParsableCommand {
                                         minEvidence: [0, 0.1, 0.2, 0.3, 0.4, 0.5])
             print("reject_below min_evidence  in-domain  rejection  false-rejection")
             for p in grid {
-                print(String(format: "%12.2f %12.2f  %9.3f  %9.3f  %15.3f", p.rejectBelow, p.minEvidence,
-                             p.inDomainAccuracy, p.offTopicRejectionRate, p.falseRejectionRate))
+                print(Fixed.string(p.rejectBelow, places: 2, width: 12) + " " + Fixed.string(p.minEvidence, places: 2, width: 12)
+                    + "  " + Fixed.string(p.inDomainAccuracy, places: 3, width: 9)
+                    + "  " + Fixed.string(p.offTopicRejectionRate, places: 3, width: 9)
+                    + "  " + Fixed.string(p.falseRejectionRate, places: 3, width: 15))
             }
             return
         }
@@ -118,56 +120,57 @@ struct EvalCommand: ParsableCommand {
             for (name, figure) in [("in-domain accuracy ", repeated.inDomainAccuracy),
                                    ("off-topic rejection", repeated.offTopicRejection),
                                    ("false rejection    ", repeated.falseRejection)] {
-                print(String(format: "%@ %.3f  (%.3f–%.3f)", name, figure.mean, figure.lowest, figure.highest))
+                print("\(name) \(f3(figure.mean))  (\(f3(figure.lowest))–\(f3(figure.highest)))")
             }
         }
         if let c = output.calibration, let folds {
             print("== temperature scaling, fitted under \(folds)-fold cross-validation (\(c.examples) held-out examples)")
-            print(String(format: "temperature          %.2f → %.2f", c.baseTemperature, c.temperature))
-            print(String(format: "log-loss             %.3f → %.3f", c.logLossBefore, c.logLossAfter))
-            print(String(format: "calibration error    %.3f → %.3f (ECE, 10 bins, cross-validation)", c.calibrationErrorBefore, c.calibrationErrorAfter))
-            print(String(format: "at %.2f: in-domain %.3f, rejection %.3f, false rejection %.3f (cross-validation)", c.temperature,
-                         c.after.inDomainAccuracy, c.after.offTopicRejectionRate, c.after.falseRejectionRate))
+            print("temperature          \(f2(c.baseTemperature)) → \(f2(c.temperature))")
+            print("log-loss             \(f3(c.logLossBefore)) → \(f3(c.logLossAfter))")
+            print("calibration error    \(f3(c.calibrationErrorBefore)) → \(f3(c.calibrationErrorAfter)) (ECE, 10 bins, cross-validation)")
+            print("at \(f2(c.temperature)): in-domain \(f3(c.after.inDomainAccuracy)), rejection \(f3(c.after.offTopicRejectionRate)), "
+                + "false rejection \(f3(c.after.falseRejectionRate)) (cross-validation)")
             if let before = output.testSet, let after = output.testSetCalibrated {
-                print(String(format: "test set: calibration error %.3f → %.3f; in-domain %.3f → %.3f, rejection %.3f → %.3f",
-                             before.calibrationError, after.calibrationError, before.inDomainAccuracy, after.inDomainAccuracy,
-                             before.offTopicRejectionRate, after.offTopicRejectionRate))
+                print("test set: calibration error \(f3(before.calibrationError)) → \(f3(after.calibrationError)); "
+                    + "in-domain \(f3(before.inDomainAccuracy)) → \(f3(after.inDomainAccuracy)), "
+                    + "rejection \(f3(before.offTopicRejectionRate)) → \(f3(after.offTopicRejectionRate))")
             }
         }
         if let timing = output.timing {
             print("== timing")
-            print(String(format: "model build: median %.1f ms CPU over %d builds (%d examples)", timing.buildMillisecondsMedian, timing.builds, timing.examples))
-            print(String(format: "classification: median %.1f µs CPU, p90 %.1f µs per message over %d messages × %d calls",
-                         timing.classifyMicrosecondsMedian, timing.classifyMicrosecondsP90, timing.messages, timing.callsPerMessage))
+            print("model build: median \(f1(timing.buildMillisecondsMedian)) ms CPU over \(timing.builds) builds (\(timing.examples) examples)")
+            print("classification: median \(f1(timing.classifyMicrosecondsMedian)) µs CPU, p90 \(f1(timing.classifyMicrosecondsP90)) µs "
+                + "per message over \(timing.messages) messages × \(timing.callsPerMessage) calls")
         }
     }
 
     /// The readable form of a report.
     static func describe(_ r: EvaluationReport, errors: Int) -> String {
-        func pct(_ x: Double) -> String { String(format: "%.3f", x) }
+        func pct(_ x: Double) -> String { f3(x) }
         var lines: [String] = []
         lines.append("in-domain accuracy  \(pct(r.inDomainAccuracy))  (\(r.inDomainCorrect)/\(r.inDomain))")
         lines.append("off-topic rejection \(pct(r.offTopicRejectionRate))  (\(r.offTopicRejected)/\(r.offTopic))")
         lines.append("false rejection     \(pct(r.falseRejectionRate))  (\(r.falseRejections)/\(r.inDomain))")
         lines.append("overall accuracy    \(pct(r.accuracy))   macro F1 \(pct(r.macroF1))   ambiguous \(r.ambiguous)   calibration error \(pct(r.calibrationError))")
         lines.append("")
-        let width = max(8, r.perIntent.map(\.intent.count).max() ?? 8)
+        let width = max(8, r.perIntent.map(\.intent.wireValue.count).max() ?? 8)
         lines.append("intent".padding(toLength: width, withPad: " ", startingAt: 0) + "  precision  recall     f1  support")
         for s in r.perIntent {
-            lines.append(s.intent.padding(toLength: width, withPad: " ", startingAt: 0)
-                + String(format: "  %9.3f  %6.3f  %5.3f  %7d", s.precision, s.recall, s.f1, s.support))
+            lines.append(s.intent.wireValue.padding(toLength: width, withPad: " ", startingAt: 0)
+                + "  " + Fixed.string(s.precision, places: 3, width: 9) + "  " + Fixed.string(s.recall, places: 3, width: 6)
+                + "  " + Fixed.string(s.f1, places: 3, width: 5) + "  " + Fixed.string(s.support, width: 7))
         }
         if !r.confusions.isEmpty {
             lines.append("")
             lines.append("most confused (expected → predicted):")
-            for c in r.confusions.prefix(10) { lines.append("  \(c.count)× \(c.expected) → \(c.predicted)") }
+            for c in r.confusions.prefix(10) { lines.append("  \(c.count)× \(c.expected.wireValue) → \(c.predicted.wireValue)") }
         }
         if errors > 0 && !r.mistakes.isEmpty {
             lines.append("")
             lines.append("wrong answers (\(min(errors, r.mistakes.count)) of \(r.mistakes.count)):")
             for m in r.mistakes.prefix(errors) {
                 let place = m.line.map { "line \($0): " } ?? ""
-                lines.append("  \(place)\(m.expected) → \(m.predicted) \(String(format: "%.2f", m.confidence)): \(m.text)")
+                lines.append("  \(place)\(m.expected.wireValue) → \(m.predicted.wireValue) \(f2(m.confidence)): \(m.text)")
             }
         }
         return lines.joined(separator: "\n")
@@ -190,7 +193,7 @@ struct EvalCommand: ParsableCommand {
         var perMessage: [Double] = []
         var sink = 0
         for text in texts {
-            sink &+= matcher.classify(text).intent.utf8.count
+            sink &+= matcher.classify(text).intent.wireValue.utf8.count
             let start = threadCPUNanoseconds()
             for _ in 0..<calls { sink &+= matcher.classify(text).alternatives.count }
             perMessage.append(Double(threadCPUNanoseconds() - start) / 1e3 / Double(calls))
@@ -216,6 +219,11 @@ struct EvalCommand: ParsableCommand {
         return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q + 0.5))]
     }
 }
+
+/// A figure with one, two or three decimals, as the report prints it.
+private func f1(_ x: Double) -> String { Fixed.string(x, places: 1) }
+private func f2(_ x: Double) -> String { Fixed.string(x, places: 2) }
+private func f3(_ x: Double) -> String { Fixed.string(x, places: 3) }
 
 /// Build and classification times measured by `eval --timing`.
 struct Timing: Codable {

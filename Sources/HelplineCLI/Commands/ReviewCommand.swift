@@ -121,7 +121,7 @@ struct ReviewCommand: ParsableCommand {
                 lines.append("    also \(other.count)× «\(oneLine(other.text))»")
             }
             if group.texts.count > 5 { lines.append("    and \(group.texts.count - 5) more wordings") }
-            let guesses = group.guesses.prefix(3).map { "\($0.intent) \(String(format: "%.2f", $0.confidence))" }
+            let guesses = group.guesses.prefix(3).map { "\($0.id.wireValue) \(String(format: "%.2f", $0.confidence))" }
             lines.append("    matcher: " + guesses.joined(separator: ", "))
             if !group.laterTopics.isEmpty {
                 lines.append("    went on to: " + group.laterTopics.prefix(3).map { "\($0.topic) \($0.count)" }.joined(separator: ", "))
@@ -136,7 +136,7 @@ struct ReviewCommand: ParsableCommand {
         var out = "# helpline review: correct the intent of each line (none for off-topic), delete lines to leave out, then merge.\n"
         for group in report.groups {
             for text in group.texts {
-                out += "\(group.suggestedIntent)\t\(oneLine(text.text))\n"
+                out += "\(group.suggestedIntent.wireValue)\t\(oneLine(text.text))\n"
             }
         }
         return out

@@ -117,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
         if deskSocket != nil {
             do {
                 let rules = try DeskRules(bundle: bundle)
-                try rules.checkTopics(Set(engine.catalog.topics.map(\.id)).union([engine.rules.generalTopic]))
+                try rules.checkTopics(Set(engine.catalog.topics.map(\.id.rawValue)).union([engine.rules.generalTopic]))
                 deskRules = rules
             } catch {
                 Self.printError(error)

@@ -1,5 +1,6 @@
 import HelplineDesk
 import HelplineDialogue
+import HelplineIntents
 
 /// One answer as a client reads it: any of the protocol's answer shapes, decoded.
 ///

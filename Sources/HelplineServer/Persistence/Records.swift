@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HelplineDialogue
+import HelplineIntents
 
 /// A row of `sessions`: one open conversation.
 ///

@@ -46,7 +46,7 @@ extension StoredConversation {
             out.string(reply.text)
             if let intent = reply.intent {
                 out.raw(",\"replyIntent\":{\"id\":")
-                out.string(intent.id)
+                out.string(intent.id.wireValue)
                 out.raw(",\"confidence\":")
                 guard out.double(intent.confidence) else { return nil }
                 out.raw("}")

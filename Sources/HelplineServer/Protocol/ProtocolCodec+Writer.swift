@@ -20,7 +20,7 @@ extension ProtocolCodec {
                 out.raw("{\"confidence\":")
                 guard out.double(intent.confidence) else { return nil }
                 out.raw(",\"id\":")
-                out.string(intent.id)
+                out.string(intent.id.wireValue)
                 out.raw("}")
             } else {
                 out.raw("null")

@@ -1,6 +1,7 @@
 import Foundation
 import HelplineDesk
 import HelplineDialogue
+import HelplineIntents
 import Logging
 
 /// A customer's turn on a daemon with a desk, worked out in two steps: the reply while holding
@@ -49,7 +50,7 @@ struct DeskTurn: Sendable {
 extension SessionService {
     /// The dialogue's intent for questions about the wait: while the customer's appeal waits, its
     /// place and estimate are the answer.
-    static let waitIntent = "response_time"
+    static let waitIntent: IntentID = "response_time"
 
     /// The reply to a `say` on a daemon with a desk. While the session has an open appeal, a
     /// closing phrase («спасибо, вопрос решён») closes it and a wait question («сколько ждать?»)
@@ -75,7 +76,7 @@ extension SessionService {
             return .answer(.failure(id: request.id, refusal))
         }
         // The general answer about reply times, while the customer's own appeal waits: its place instead.
-        if turn.turn.effects.isEmpty, turn.turn.reply.intent.map({ "\($0.id)" }) == Self.waitIntent,
+        if turn.turn.effects.isEmpty, turn.turn.reply.intent?.id == Self.waitIntent,
            let open, open.state == .waiting, let status = try? desk.desk.waitStatus(appeal: open.id, now: now) {
             turn.answer(status.text)
         }

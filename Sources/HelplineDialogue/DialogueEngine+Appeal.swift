@@ -1,0 +1,70 @@
+import Foundation
+import HelplineIntents
+import HelplineText
+
+// Filing the appeal, and what the customer writes after it.
+extension DialogueEngine {
+    /// Files the appeal with `messages` (the draft, then what was typed at the message step).
+    func submit(_ messages: [String], _ c: inout Conversation, now: Date) -> Turn {
+        let topic = c.topic ?? rules.generalTopic
+        let order = c.order.flatMap { id in c.profile.orders.first { $0.id == id } }
+        let queue = rules.queue(topic: topic, order: order, profile: c.profile, now: now)
+        c.ticketCount += 1
+        let ticket = Ticket(id: appealNumbering.number(for: c), topic: topic, order: c.order, queue: queue,
+                            etaMinutes: rules.eta(queue), messages: messages, createdAt: now)
+        c.ticket = ticket
+        c.draft = nil
+        c.topic = topic
+        c.state = .submitted
+        var lines = [
+            prompts.text(.ticketCreated, ["ticket": ticket.id]),
+            c.order == nil
+                ? prompts.text(.ticketDetailsNoOrder, ["topic": topicTitle(topic)])
+                : prompts.text(wording(.ticketDetails, chosenOrders(c)), ["topic": topicTitle(topic), "order": orderDescription(c)]),
+            prompts.text(.ticketQueue, ["queue": prompts.queueName(queue),
+                                        "wait": prompts.queueWait(queue, etaMinutes: ticket.etaMinutes)]),
+        ]
+        if c.profile.premium && !c.profile.premiumSeller && queue == .regular {
+            lines.append(prompts.text(.premiumBuyerNote))
+        }
+        lines.append(prompts.text(.ticketFollowup))
+        return say(&c, lines, options: submittedOptions(), intent: nil, effects: [.openTicket(ticket)])
+    }
+
+    /// A message after the appeal: a clear question or bare small talk is answered; anything else is
+    /// added to the appeal.
+    func submittedTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
+        guard var ticket = c.ticket else { return startOver(&c, lead: []) }
+        if isBlank(text) { return submittedStep(&c, lead: [prompts.text(.emptyText)]) }
+        if let option = chosenOption(text, key: key, in: c.options),
+           OptionValue(option.value, offeredAt: .submitted) == .command(.newAppeal) {
+            return startOver(&c, lead: [prompts.text(.newAppeal)])
+        }
+        let classification = classifier.classify(text)
+        let score = classification.best
+        // The same rule as at the message step: a clear, short information question is answered and
+        // not added (it is a question to the assistant); bare small talk and control phrases
+        // («спасибо», «позовите оператора») get their reply. Everything else — longer messages,
+        // unclear ones, questions inside a story — is added to the appeal and nothing is lost.
+        if let question = answerableQuestion(classification) {
+            return submittedStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score)
+        }
+        if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id) {
+            let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
+            switch intent.kind {
+            case .smalltalk where bare:
+                // «спасибо», «пока»: the short reply alone — no reminder about the open appeal.
+                return say(&c, smalltalk(intent), options: submittedOptions(), intent: score)
+            case .control where bare: return submittedStep(&c, lead: [], intent: score)
+            case .info, .smalltalk, .control, .topic: break
+            }
+        }
+        ticket.messages.append(text)
+        c.ticket = ticket
+        return say(&c, [prompts.text(.appended, ["ticket": ticket.id])], options: submittedOptions(),
+                   intent: score, effects: [.appendToTicket(id: ticket.id, message: text)])
+    }
+
+    /// Small talk or a control phrase of at most this many words after an appeal is not added to it.
+    static let bareSmalltalkWords = 4
+}

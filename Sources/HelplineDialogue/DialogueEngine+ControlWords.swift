@@ -1,0 +1,50 @@
+import Foundation
+import HelplineIntents
+import HelplineText
+
+// Control words («назад», «меню», «отмена», «новое обращение»), in every state.
+extension DialogueEngine {
+    /// Acts on a control word in the conversation's current state.
+    func perform(_ command: Command, _ c: inout Conversation) -> Turn {
+        switch (command, c.state) {
+        case (.back, .chooseTopic):
+            c.order = nil
+            return topicStep(&c, lead: [prompts.text(.backAtStart)])
+        case (.back, .chooseOrder):
+            return startOver(&c, lead: [prompts.text(.backToTopics)], keepDraft: true)
+        case (.back, .write):
+            if let topic = chosenTopic(c), topic.kind == .topic, topic.needsOrder,
+               !eligibleOrders(for: topic, in: c.profile).isEmpty {
+                c.order = nil
+                return orderStep(&c, topic: topic, lead: [prompts.text(.backToOrders)])
+            }
+            return startOver(&c, lead: [prompts.text(.backToTopics)], keepDraft: true)
+        case (.back, .submitted):
+            let id = c.ticket?.id ?? ""
+            return startOver(&c, lead: [prompts.text(.backAfterSubmit, ["ticket": id])])
+        case (.menu, _):
+            return startOver(&c, lead: [prompts.text(.toMenu)])
+        case (.cancel, .chooseTopic):
+            let hadDraft = c.order != nil
+            return startOver(&c, lead: [prompts.text(hadDraft ? .cancelled : .nothingToCancel)])
+        case (.cancel, .chooseOrder), (.cancel, .write):
+            return startOver(&c, lead: [prompts.text(.cancelled)])
+        case (.cancel, .submitted):
+            let id = c.ticket?.id ?? ""
+            return submittedStep(&c, lead: [prompts.text(.cancelAfterSubmit, ["ticket": id])])
+        case (.new, _):
+            return startOver(&c, lead: [prompts.text(.newAppeal)])
+        }
+    }
+
+    /// Back to the topic menu with a clean draft (unless `keepDraft`: one step back keeps what the
+    /// customer wrote); a stored appeal stays stored.
+    func startOver(_ c: inout Conversation, lead: [String], keepDraft: Bool = false) -> Turn {
+        c.topic = nil
+        c.order = nil
+        c.ticket = nil
+        c.misses = 0
+        if !keepDraft { c.draft = nil }
+        return topicStep(&c, lead: lead)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import HelplineIntents
+import HelplineText
+
+// The message step: the text for the specialist, the story kept as the draft, questions answered
+// in place.
+extension DialogueEngine {
+    /// A message at the message step: «Отправить» files the draft, a clear question is answered, anything
+    /// else is the message to the specialist.
+    func writeTurn(_ text: String, key: String, _ c: inout Conversation, now: Date) -> Turn {
+        if isBlank(text) { return writeStep(&c, lead: [prompts.text(.emptyText)], summary: false) }
+        if !c.draftMessages.isEmpty, let option = chosenOption(text, key: key, in: c.options),
+           OptionValue(option.value, offeredAt: .write) == .command(.send) {
+            return submit(c.draftMessages, &c, now: now)
+        }
+        // A clear information question is answered; the customer stays here, the draft kept.
+        let classification = classifier.classify(text)
+        if let question = answerableQuestion(classification) {
+            return writeStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: classification.best,
+                             summary: false, prompt: .resumeWrite)
+        }
+        return submit(c.draftMessages + [text], &c, now: now)
+    }
+
+    /// Whether a message tells the problem (long enough to be the appeal's first message), as
+    /// opposed to naming a topic or an order.
+    func isStory(_ analysis: Analysis) -> Bool {
+        analysis.words.count { word in word.contains(where: \.isLetter) } >= rules.freeText.draftMinWords
+    }
+
+    /// Adds a story to the draft.
+    func keep(_ story: String?, _ c: inout Conversation) {
+        guard let story else { return }
+        c.draft = c.draftMessages + [story]
+    }
+}

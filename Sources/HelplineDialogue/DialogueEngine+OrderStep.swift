@@ -1,0 +1,107 @@
+import Foundation
+import HelplineIntents
+import HelplineText
+
+// The order step: an order chosen from the list, named by its number or title words, or none; a
+// clear change of topic.
+extension DialogueEngine {
+    /// Whether a message is nothing but an order's number or its title words.
+    func namesOnlyAnOrder(_ query: OrderQuery, _ classification: Classification, byNumber: [Order],
+                          among orders: [Order]) -> Bool {
+        let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
+        if byNumber.count == 1 && letterWords <= 1 { return true }
+        return OrderFinder.byTitleAlone(query.repairedWords, among: orders, ignoring: titleStopwords,
+                                        kindWords: kindWords) != nil
+    }
+
+    /// A message at the order step: an option, «без заказа», an order named in the text, another
+    /// topic, a question, or not understood.
+    func orderTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
+        guard let topic = chosenTopic(c) else {
+            return startOver(&c, lead: [])
+        }
+        if isBlank(text) { return orderStep(&c, topic: topic, lead: [prompts.text(.emptyText)]) }
+        let offered = eligibleOrders(for: topic, in: c.profile)
+        if let option = chosenOption(text, key: key, in: c.options) {
+            switch OptionValue(option.value, offeredAt: .chooseOrder) {
+            case .command(.noOrder): return pickOrder(nil, &c, intent: nil)
+            case .order(let id): if let order = offered.first(where: { $0.id == id }) { return pickOrder(order, &c, intent: nil) }
+            default: break
+            }
+        }
+        if rules.meansNoOrder(key: key) || reader.match(text, key: key, in: noOrderPhrases) != nil {
+            return pickOrder(nil, &c, intent: nil)
+        }
+        if let number = bareNumber(key: key) {
+            return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
+        }
+        let classification = classifier.classify(text)
+        let score = classification.best
+        let story = isStory(classification.analysis) ? text : nil
+        let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
+        lazy var query = orderQuery(text, classification)
+        // A different topic the matcher is sure of wins over a product word or an order number in
+        // the same message («хочу вернуть наушники, не подошли» at the tracking step); a message
+        // that only names an order («наушники», «31415926-0001») stays an order pick.
+        if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
+           !namesOnlyAnOrder(query, classification, byNumber: byNumber, among: offered) {
+            keep(story, &c)
+            return begin(other, &c, query: query, intent: score)
+        }
+        if byNumber.count == 1, let order = byNumber.first {
+            keep(story, &c)
+            return pickOrder(order, &c, intent: score)
+        }
+        if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities) {
+            return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnknown, offered), ["number": number])],
+                             intent: score)
+        }
+        let byTitle = OrderFinder.byTitle(query.words, among: offered, ignoring: titleStopwords, kindWords: kindWords)
+        if byTitle.count == 1, let order = byTitle.first {
+            keep(story, &c)
+            return pickOrder(order, &c, intent: score)
+        }
+        if byNumber.count > 1 || byTitle.count > 1 {
+            keep(story, &c)
+            let several = byNumber.count > 1 ? byNumber : byTitle
+            return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, several))],
+                             intent: score, only: several)
+        }
+        if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id) {
+            switch intent.kind {
+            case .info:
+                return orderStep(&c, topic: topic, lead: [answer(intent, to: classification.analysis, for: c.profile)], intent: score,
+                                 prompt: wording(.resumeOrder, offered))
+            case .smalltalk:
+                return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score,
+                                 prompt: wording(.resumeOrder, offered))
+            case .control:
+                keep(story, &c)
+                return pickOrder(nil, &c, intent: score)
+            case .topic where intent.id != topic.id && classification.confidence >= rules.freeText.confirmBelow:
+                keep(story, &c)
+                return begin(intent, &c, query: query, intent: score)
+            case .topic:
+                break
+            }
+        }
+        return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnrecognized, offered))], intent: score)
+    }
+
+    /// Takes `order` (or none) and goes on to the message step.
+    func pickOrder(_ order: Order?, _ c: inout Conversation, intent: IntentScore?) -> Turn {
+        c.order = order?.id
+        return writeStep(&c, intent: intent)
+    }
+
+    /// The customer's orders a topic's order step offers, in profile order.
+    public func eligibleOrders(for topic: Intent, in profile: Profile) -> [Order] {
+        let kinds = rules.orderKinds(for: topic)
+        return profile.orders.filter { kinds.contains($0.kind.rawValue) }
+    }
+
+    /// What the order search reads in a message, from the classifier's analysis of it.
+    func orderQuery(_ text: String, _ classification: Classification) -> OrderQuery {
+        OrderQuery(text, classification, ignoring: titleStopwords)
+    }
+}

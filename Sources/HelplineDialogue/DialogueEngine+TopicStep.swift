@@ -1,0 +1,171 @@
+import Foundation
+import HelplineIntents
+import HelplineText
+
+// The topic step: a menu choice, or free text read for a topic, an answer, small talk or a specialist.
+extension DialogueEngine {
+    /// A message at the topic step: an option, a number not on screen, or free text to classify.
+    func topicTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
+        if isBlank(text) { return topicStep(&c, lead: [prompts.text(.emptyText)], options: c.options) }
+        if let option = chosenOption(text, key: key, in: c.options), let value = OptionValue(option.value, offeredAt: .chooseTopic) {
+            return choose(value, &c, intent: nil)
+        }
+        if let number = bareNumber(key: key) {
+            return topicStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], options: c.options)
+        }
+        let classification = classifier.classify(text)
+        let score = classification.best
+        let story = isStory(classification.analysis) ? text : nil
+        guard let id = classification.intent, let best = catalog.intent(id) else {
+            let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
+            let named = byNumber.count == 1 ? byNumber.first
+                : OrderFinder.byTitleAlone(orderQuery(text, classification).repairedWords, among: c.profile.orders,
+                                           ignoring: titleStopwords, kindWords: kindWords)
+            if let order = named {
+                c.order = order.id
+                c.misses = 0
+                return topicStep(&c, lead: [prompts.text(.orderNoted, ["order": orderReference(order)])], intent: score)
+            }
+            keep(story, &c)
+            c.misses += 1
+            if c.misses >= rules.missesBeforeSpecialist {
+                let lead = prompts.text(.missSpecialist, ["specialist": prompts.text(.specialistOption)])
+                return topicStep(&c, lead: [lead], intent: score, prompt: nil)
+            }
+            return topicStep(&c, lead: [prompts.text(.miss)], intent: score)
+        }
+        var chosen = best
+        // A weak guess is not acted on: the likeliest topics and a specialist are offered, and the
+        // message is kept (as the draft, and the order it names) for whichever is chosen.
+        if !classification.isAmbiguous, classification.confidence < rules.freeText.confirmBelow,
+           best.kind == .topic || best.kind == .info {
+            keep(story, &c)
+            let named = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
+            if named.count == 1 { c.order = named.first?.id }
+            c.misses = 0
+            var options = likeliest(classification).enumerated().map { index, intent in
+                ReplyOption(key: String(index + 1), label: intent.title, value: .topic(intent.id))
+            }
+            options.append(ReplyOption(key: String(options.count + 1), label: prompts.text(.specialistOption),
+                                       value: .command(.specialist)))
+            return say(&c, [prompts.text(.confirmGuess)], options: options, intent: score)
+        }
+        if classification.isAmbiguous {
+            let candidates = ambiguityCandidates(classification)
+            if candidates.count >= 2 {
+                keep(story, &c)
+                c.misses = 0
+                let options = candidates.enumerated().map { index, intent in
+                    ReplyOption(key: String(index + 1), label: intent.title, value: .topic(intent.id))
+                }
+                return say(&c, [prompts.text(.ambiguous)], options: options, intent: score)
+            }
+            guard let only = candidates.first else {
+                return topicStep(&c, lead: [prompts.text(.miss)], intent: score)
+            }
+            chosen = only
+        }
+        return select(chosen, &c, message: (text, classification), intent: score, story: story)
+    }
+
+    /// The intents to offer when the best few are too close: the best and the runners-up within the
+    /// catalog's margin (at least one), without small talk, at most three.
+    func ambiguityCandidates(_ classification: Classification) -> [Intent] {
+        let margin = catalog.settings.ambiguityMargin
+        var close = classification.alternatives.filter { classification.confidence - $0.confidence <= margin }
+        if close.isEmpty { close = Array(classification.alternatives.prefix(1)) }
+        var seen: Set<IntentID> = []
+        return ([classification.intent] + close.map(\.id)).compactMap { id in
+            guard let id, seen.insert(id).inserted, let intent = catalog.intent(id), intent.kind != .smalltalk else { return nil }
+            return intent
+        }.prefix(3).map { $0 }
+    }
+
+    /// The best and the next likeliest topics or answers, at most three, for a weak guess.
+    func likeliest(_ classification: Classification) -> [Intent] {
+        var seen: Set<IntentID> = []
+        let ids = [classification.intent] + classification.alternatives.map(\.id)
+        return ids.compactMap { id in
+            guard let id, seen.insert(id).inserted, let intent = catalog.intent(id),
+                  intent.kind == .topic || intent.kind == .info else { return nil }
+            return intent
+        }.prefix(3).map { $0 }
+    }
+
+    /// Acts on an option chosen at the topic step: a topic or answer, or the specialist.
+    func choose(_ value: OptionValue, _ c: inout Conversation, intent: IntentScore?) -> Turn {
+        guard case .topic(let id) = value else { return specialist(&c, topic: rules.generalTopic, intent: intent) }
+        guard let chosen = catalog.intent(id) else { return topicStep(&c, lead: [prompts.text(.miss)]) }
+        return select(chosen, &c, message: nil, intent: intent)
+    }
+
+    /// Acts on a recognised intent at the topic step. `message` is the text and the classifier's
+    /// reading of it when the intent was read from free text (none for an option chosen from the
+    /// list); `story` is the message when it tells the problem: it becomes the draft if the flow goes on.
+    func select(_ intent: Intent, _ c: inout Conversation, message: (text: String, classification: Classification)?,
+                intent score: IntentScore?, story: String? = nil) -> Turn {
+        c.misses = 0
+        switch intent.kind {
+        case .topic:
+            keep(story, &c)
+            let query = message.map { orderQuery($0.text, $0.classification) } ?? .empty
+            return begin(intent, &c, query: query, intent: score)
+        case .info:
+            // After a refusal, «Если остались вопросы» would read as if something had been answered.
+            let resume: Prompt = rules.freeText.refusals.contains(intent.id) ? .resumeAfterRefusal : .resumeTopic
+            return topicStep(&c, lead: [answer(intent, to: message?.classification.analysis, for: c.profile)],
+                             intent: score, prompt: resume)
+        case .control:
+            keep(story, &c)
+            return specialist(&c, topic: rules.generalTopic, intent: score)
+        case .smalltalk:
+            return topicStep(&c, lead: smalltalk(intent), intent: score)
+        }
+    }
+
+    /// Starts a topic: the order the message names by number or title word (or noted before) if it
+    /// fits, else the order step when the topic takes an order and the customer has such orders,
+    /// else the message step.
+    func begin(_ topic: Intent, _ c: inout Conversation, query: OrderQuery, intent: IntentScore?) -> Turn {
+        let eligible = eligibleOrders(for: topic, in: c.profile)
+        let noted = eligible.first { $0.id == c.order }
+        c.topic = topic.id.rawValue
+        // The orders the message's words fit, worked out once for naming one and for narrowing the list.
+        lazy var byTitle = OrderFinder.byTitle(query.words, among: eligible, ignoring: titleStopwords, kindWords: kindWords)
+        let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: eligible)
+        let named = byNumber.isEmpty ? (byTitle.count == 1 ? byTitle.first : nil) : (byNumber.count == 1 ? byNumber.first : nil)
+        if let order = named {
+            c.order = order.id
+            return writeStep(&c, intent: intent)
+        }
+        if let noted {
+            c.order = noted.id
+            return writeStep(&c, intent: intent)
+        }
+        c.order = nil
+        if topic.needsOrder && !eligible.isEmpty {
+            // The order list starts by naming the chosen topic (a changed one included); the
+            // message step's summary names it anyway.
+            let lead = [prompts.text(.topicChosen, ["topic": topic.title])]
+            // Words that fit several orders («samsung», «билет») narrow the choice to those.
+            let several = byTitle
+            return orderStep(&c, topic: topic, lead: lead, intent: intent, only: several.count > 1 ? several : nil)
+        }
+        return writeStep(&c, intent: intent)
+    }
+
+    /// A topic other than `current` that the classification is sure of (at least `minimum`, not ambiguous).
+    func switchedTopic(_ classification: Classification, from current: Intent, minimum: Double) -> Intent? {
+        guard let id = classification.intent, id != current.id, !classification.isAmbiguous,
+              classification.confidence >= minimum, let intent = catalog.intent(id), intent.kind == .topic else { return nil }
+        return intent
+    }
+
+    /// Straight to the message step, e.g. when the customer asks for a specialist.
+    func specialist(_ c: inout Conversation, topic: String, intent: IntentScore?) -> Turn {
+        c.topic = topic
+        c.order = nil
+        c.misses = 0
+        return writeStep(&c, intent: intent)
+    }
+}
