@@ -64,6 +64,8 @@ public final class DaemonProcess: Sendable {
             }
         }
         try process.run()
+        // Only the daemon writes to the pipe now: its end of output comes when the daemon is gone.
+        try? pipe.fileHandleForWriting.close()
         if waitForReady {
             try await daemon.waitForOutput("helpline: ready on")
         }

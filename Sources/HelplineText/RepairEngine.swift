@@ -1,3 +1,7 @@
+// One type over 400 lines: the repairs share the lexicon, the character model and the candidate
+// scoring, and each is read against the others (which reading wins a word); split by kind of word
+// (Russian, Latin, output) with MARKs rather than across files.
+
 /// The word-level repairs behind `TextAnalyzer`: keyboard layout both ways, transliteration and
 /// spelling, decided against a lexicon and character statistics trained on it.
 final class RepairEngine: Sendable {
