@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HelplineDesk
 import HelplineDialogue
 import HelplineFiles
 import HelplineIntents
@@ -31,6 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("socket-mode"), help: ArgumentHelp("The socket file's permissions, octal; 660 lets the group connect.", valueName: "mode"))
     var socketMode: String = "600"
 
+    @Option(name: .customLong("desk-socket"), help: ArgumentHelp("Serve the specialists' desk on this socket (see docs/DESK.md); without it there is no desk.", valueName: "path"))
+    var deskSocket: String?
+
+    @Option(name: .customLong("desk-socket-mode"), help: ArgumentHelp("The desk socket file's permissions, octal; keep it apart from the customers' socket.", valueName: "mode"))
+    var deskSocketMode: String = "600"
+
     @Option(name: .customLong("session-ttl"), help: ArgumentHelp("How long an unused session lives (appeals stay): seconds, or 30m, 24h, 7d.", valueName: "time"))
     var sessionTTL = Seconds(24 * 3600)
 
@@ -61,6 +68,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard parsedSocketMode != nil else {
             throw ValidationError("--socket-mode must be octal permission bits such as 600 or 0660")
         }
+        guard Self.mode(deskSocketMode) != nil else {
+            throw ValidationError("--desk-socket-mode must be octal permission bits such as 600 or 0660")
+        }
+        if deskSocket != nil, stdio {
+            throw ValidationError("--desk-socket needs the daemon on a socket; it cannot be used with --stdio")
+        }
+        if let deskSocket, deskSocket == socket ?? ServerConfiguration.defaultSocketPath() {
+            throw ValidationError("--desk-socket must differ from --socket: customers and specialists never share a socket")
+        }
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -74,7 +90,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private var parsedSocketMode: UInt16? {
-        guard let mode = UInt16(socketMode, radix: 8), mode <= 0o777 else { return nil }
+        Self.mode(socketMode)
+    }
+
+    private static func mode(_ text: String) -> UInt16? {
+        guard let mode = UInt16(text, radix: 8), mode <= 0o777 else { return nil }
         return mode
     }
 
@@ -91,10 +111,22 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "helpline.server")
 
-        let engine = try DialogueEngine(checking: data.bundle())
+        let bundle = try data.bundle()
+        let engine = try DialogueEngine(checking: bundle)
+        var deskRules: DeskRules?
+        if deskSocket != nil {
+            do {
+                let rules = try DeskRules(bundle: bundle)
+                try rules.checkTopics(Set(engine.catalog.topics.map(\.id)).union([engine.rules.generalTopic]))
+                deskRules = rules
+            } catch {
+                Self.printError(error)
+                throw ExitCode.failure
+            }
+        }
         let engineReady = ContinuousClock.now
 
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             socketPath: socket ?? ServerConfiguration.defaultSocketPath(),
             databasePath: database ?? ServerConfiguration.defaultDatabasePath(),
             socketMode: parsedSocketMode ?? 0o600,
@@ -103,9 +135,11 @@ struct ServeCommand: AsyncParsableCommand {
             idleTimeout: idleTimeout.value > 0 && !stdio ? idleTimeout.value : nil,
             lineTimeout: lineTimeout.value
         )
+        configuration.deskSocketPath = deskSocket
+        configuration.deskSocketMode = Self.mode(deskSocketMode) ?? 0o600
         let daemon: HelplineDaemon
         do {
-            daemon = try HelplineDaemon(configuration: configuration, engine: engine, logger: logger)
+            daemon = try HelplineDaemon(configuration: configuration, engine: engine, deskRules: deskRules, logger: logger)
         } catch {
             Self.printError(error)
             throw ExitCode.failure
@@ -133,6 +167,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let ready = ContinuousClock.now
+        if let deskSocket {
+            Self.printLine("helpline: desk on \(deskSocket)")
+        }
         Self.printLine("helpline: ready on \(configuration.socketPath) (pid \(getpid()); "
             + "started in \(Self.milliseconds(ready - started)) ms, data \(Self.milliseconds(engineReady - started)) ms)")
         try await daemon.run()

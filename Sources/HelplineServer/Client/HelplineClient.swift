@@ -1,4 +1,5 @@
 import Foundation
+import HelplineDesk
 import HelplineDialogue
 import NIOConcurrencyHelpers
 import NIOCore
@@ -28,7 +29,9 @@ public struct HelplineClientError: Error, Sendable, Hashable, CustomStringConver
 /// A connection to a Helpline daemon's Unix socket.
 ///
 /// Each call sends one request and returns its answer. Calls may be made from many tasks at once:
-/// requests are written in call order and the daemon answers in the same order.
+/// requests are written in call order and the daemon answers in the same order. Event lines the
+/// daemon pushes between answers (the specialists' notices for sessions used on this connection)
+/// arrive in ``events``; ``setEvents(enabled:)`` turns them off.
 ///
 /// ```swift
 /// let client = try await HelplineClient.connect(to: "/run/user/1000/helpline.sock")
@@ -70,11 +73,16 @@ public final class HelplineClient: Sendable {
     private let outgoing: AsyncStream<ByteBuffer>.Continuation
     private let state = NIOLockedValueBox(State())
     private let codec = ProtocolCodec()
+    /// The event lines pushed on this connection, in order; the most recent 1,024 are kept while
+    /// nobody reads them. Ends when the connection does.
+    public let events: AsyncStream<CustomerEventLine>
+    private let eventInput: AsyncStream<CustomerEventLine>.Continuation
 
     private init(path: String, channel: any Channel, outgoing: AsyncStream<ByteBuffer>.Continuation) {
         self.path = path
         self.channel = channel
         self.outgoing = outgoing
+        (events, eventInput) = AsyncStream.makeStream(of: CustomerEventLine.self, bufferingPolicy: .bufferingNewest(1024))
     }
 
     /// Connects to the daemon listening on `path`.
@@ -136,6 +144,11 @@ public final class HelplineClient: Sendable {
         try await send(ProtocolRequest(id: id, .ping))
     }
 
+    /// Turns the daemon's event lines on this connection on or off (on by default).
+    public func setEvents(enabled: Bool, id: JSONValue? = nil) async throws -> ProtocolReply {
+        try await send(ProtocolRequest(id: id, .events(enabled: enabled)))
+    }
+
     /// Sends any request and returns its answer.
     public func send(_ request: ProtocolRequest) async throws -> ProtocolReply {
         try await send(bytes: codec.encodeRequest(request))
@@ -188,6 +201,11 @@ public final class HelplineClient: Sendable {
                     for try await frame in inbound {
                         let result: Result<ProtocolReply, any Error>
                         switch frame {
+                        case .line(let line) where Self.isEvent(line.readableBytesView):
+                            if let event = try? JSONDecoder().decode(CustomerEventLine.self, from: Data(line.readableBytesView)) {
+                                eventInput.yield(event)
+                            }
+                            continue
                         case .line(let line):
                             do {
                                 result = .success(try codec.decodeReply(line.readableBytesView))
@@ -213,6 +231,21 @@ public final class HelplineClient: Sendable {
             return state.takeAll()
         }
         outgoing.finish()
+        eventInput.finish()
         for continuation in waiting { continuation.resume(throwing: HelplineClientError.disconnected) }
     }
+
+    /// Whether a line is an event (`event` and no `ok`) rather than an answer.
+    static func isEvent(_ line: some Collection<UInt8>) -> Bool {
+        // Look closer only at lines that mention an event.
+        guard String(decoding: line, as: UTF8.self).contains(#""event":"#) else { return false }
+        guard let shape = try? JSONDecoder().decode(LineShape.self, from: Data(line)) else { return false }
+        return shape.ok == nil && shape.event != nil
+    }
+}
+
+/// What tells an event line from an answer.
+private struct LineShape: Decodable {
+    var ok: Bool?
+    var event: String?
 }

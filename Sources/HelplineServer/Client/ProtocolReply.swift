@@ -1,3 +1,4 @@
+import HelplineDesk
 import HelplineDialogue
 
 /// One answer as a client reads it: any of the protocol's answer shapes, decoded.
@@ -18,9 +19,14 @@ public struct ProtocolReply: Sendable, Hashable {
     public var pong: Bool
     /// `true` in the answer to `close`.
     public var closed: Bool
+    /// What the specialists' desk had for the session since its last answer, oldest first.
+    public var notices: [CustomerNotice]
+    /// The answer to `events`: whether the connection now gets event lines.
+    public var events: Bool?
 
     public init(id: JSONValue? = nil, ok: Bool, session: String? = nil, reply: Reply? = nil,
-                error: ProtocolError? = nil, stats: ServerStats? = nil, pong: Bool = false, closed: Bool = false) {
+                error: ProtocolError? = nil, stats: ServerStats? = nil, pong: Bool = false, closed: Bool = false,
+                notices: [CustomerNotice] = [], events: Bool? = nil) {
         self.id = id
         self.ok = ok
         self.session = session
@@ -29,6 +35,8 @@ public struct ProtocolReply: Sendable, Hashable {
         self.stats = stats
         self.pong = pong
         self.closed = closed
+        self.notices = notices
+        self.events = events
     }
 
     /// The reply's state, if the answer carries a reply.
@@ -45,7 +53,7 @@ public struct ProtocolReply: Sendable, Hashable {
 
 extension ProtocolReply: Decodable {
     enum CodingKeys: String, CodingKey {
-        case id, ok, session, state, text, options, intent, ticket, closed, pong, stats, error
+        case id, ok, session, state, text, options, intent, ticket, closed, pong, stats, error, notices, events
     }
 
     public init(from decoder: any Decoder) throws {
@@ -57,6 +65,8 @@ extension ProtocolReply: Decodable {
         stats = try c.decodeIfPresent(ServerStats.self, forKey: .stats)
         pong = try c.decodeIfPresent(Bool.self, forKey: .pong) ?? false
         closed = try c.decodeIfPresent(Bool.self, forKey: .closed) ?? false
+        notices = try c.decodeIfPresent([CustomerNotice].self, forKey: .notices) ?? []
+        events = try c.decodeIfPresent(Bool.self, forKey: .events)
         if let state = try c.decodeIfPresent(DialogueState.self, forKey: .state) {
             reply = Reply(
                 state: state,

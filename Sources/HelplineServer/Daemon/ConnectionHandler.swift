@@ -55,6 +55,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var draining = false
     private var inputClosed = false
     private var closing = false
+    /// Whether the desk's notices are pushed to this connection (`{"op":"events"}` turns it off).
+    private var eventsEnabled = true
+    /// Sessions this connection is registered for with the desk, to push their notices.
+    private var eventSessions: Set<String> = []
 
     init(hooks: ConnectionHooks) {
         self.hooks = hooks
@@ -92,6 +96,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
         started.removeAll()
         waiting.removeAll()
         busySessions.removeAll()
+        if !eventSessions.isEmpty {
+            hooks.service.desk?.customers.remove(eventSessions, context.channel)
+            eventSessions.removeAll()
+        }
         hooks.logger.trace("connection closed")
         context.fireChannelInactive()
     }
@@ -170,6 +178,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         while let first = started.first, let answer = first.response {
             started.removeFirst()
             firstSequence += 1
+            noteForEvents(answer, context: context)
             context.write(wrapOutboundOut(answer), promise: nil)
             wrote = true
         }
@@ -177,6 +186,49 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if !draining { startWaiting(context: context) }
         resumeReadingIfPossible(context: context)
         closeIfDone(context: context)
+    }
+
+    // MARK: Events
+
+    /// Keeps the desk's registry of this connection's sessions: a session answered here is pushed
+    /// its notices from now on (while events are on); `close` and `events` off end that.
+    private func noteForEvents(_ answer: ProtocolResponse, context: ChannelHandlerContext) {
+        if case .events(_, let enabled) = answer { eventsEnabled = enabled }
+        guard let desk = hooks.service.desk else { return }
+        switch answer {
+        case .events(_, let enabled):
+            if !enabled, !eventSessions.isEmpty {
+                desk.customers.remove(eventSessions, context.channel)
+                eventSessions.removeAll()
+            }
+        case .closed(_, let session):
+            if eventSessions.remove(session) != nil { desk.customers.remove([session], context.channel) }
+        default:
+            if eventsEnabled, let session = answer.repliedSession, eventSessions.insert(session).inserted {
+                desk.customers.add(session, context.channel)
+            }
+        }
+    }
+
+    /// Writes event lines on `channel` if it is served by a connection handler with events on and
+    /// is writable now; the future tells whether they were written.
+    static func push(_ lines: [[UInt8]], to channel: any Channel) -> EventLoopFuture<Bool> {
+        channel.eventLoop.submit {
+            let pipeline = channel.pipeline.syncOperations
+            guard let handler = try? pipeline.handler(type: ConnectionHandler.self),
+                  let context = try? pipeline.context(handlerType: ConnectionHandler.self) else { return false }
+            return handler.push(lines, context: context)
+        }
+    }
+
+    private func push(_ lines: [[UInt8]], context: ChannelHandlerContext) -> Bool {
+        guard eventsEnabled, !closing, context.channel.isActive, context.channel.isWritable,
+              let head = try? context.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<LineFrameDecoder>.self)
+        else { return false }
+        // Below the answer encoder, as whole lines between answers.
+        for line in lines { head.write(NIOAny(ByteBuffer(bytes: line)), promise: nil) }
+        head.flush()
+        return true
     }
 
     private static func session(of message: InboundMessage) -> String? {

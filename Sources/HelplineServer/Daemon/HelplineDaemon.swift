@@ -1,4 +1,5 @@
 import Foundation
+import HelplineDesk
 import HelplineDialogue
 import Logging
 import NIOConcurrencyHelpers
@@ -25,6 +26,9 @@ public final class HelplineDaemon: Sendable {
     private struct State {
         var server: NIOAsyncChannel<any Channel, Never>?
         var socketIdentity: SocketFile.Identity?
+        /// The desk socket's listener, with a desk.
+        var deskServer: NIOAsyncChannel<any Channel, Never>?
+        var deskSocketIdentity: SocketFile.Identity?
         var started = false
         var draining = false
         var nextConnection = 0
@@ -33,8 +37,10 @@ public final class HelplineDaemon: Sendable {
         var forceClose: Task<Void, Never>?
     }
 
-    /// Opens the database; the socket is bound by ``start()``.
-    public init(configuration: ServerConfiguration, engine: DialogueEngine,
+    /// Opens the database; the socket is bound by ``start()``. With a desk socket configured,
+    /// the desk is loaded from the database too, with `deskRules` (by default the built-in
+    /// `config/desk.yaml`).
+    public init(configuration: ServerConfiguration, engine: DialogueEngine, deskRules: DeskRules? = nil,
                 logger: Logger = Logger(label: "helpline.server"),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 clock: @escaping @Sendable () -> Date = { Date() }) throws {
@@ -46,9 +52,19 @@ public final class HelplineDaemon: Sendable {
         } catch {
             throw DaemonError("cannot open the database \(configuration.databasePath): \(error)")
         }
+        var desk: DeskService?
+        if configuration.deskSocketPath != nil {
+            do {
+                desk = try DeskService(database: database, rules: try deskRules ?? DeskRules(bundle: .embedded),
+                                       logger: logger, clock: clock)
+            } catch {
+                try? database.close()
+                throw DaemonError("cannot open the desk in \(configuration.databasePath): \(error)")
+            }
+        }
         do {
             service = try SessionService(database: database, engine: engine, limits: configuration.sessions,
-                                         logger: logger, clock: clock)
+                                         logger: logger, clock: clock, desk: desk)
         } catch {
             try? database.close()
             throw DaemonError("cannot read the database \(configuration.databasePath): \(error)")
@@ -57,6 +73,9 @@ public final class HelplineDaemon: Sendable {
 
     /// The store, for inspection (appeals, messages).
     public var store: SessionDatabase { database }
+
+    /// The specialists' desk, when a desk socket is configured; usable directly, without a socket.
+    public var desk: DeskService? { service.desk }
 
     // MARK: Lifecycle
 
@@ -91,14 +110,79 @@ public final class HelplineDaemon: Sendable {
             throw error
         }
         let identity = SocketFile.identity(path)
+        let deskServer: NIOAsyncChannel<any Channel, Never>?
+        do {
+            deskServer = try await startDesk()
+        } catch {
+            try? await server.channel.close()
+            SocketFile.remove(path, ifStill: identity)
+            throw error
+        }
+        let deskIdentity = configuration.deskSocketPath.flatMap(SocketFile.identity)
         let stopAtOnce = state.withLockedValue { state in
             state.server = server
             state.socketIdentity = identity
+            state.deskServer = deskServer
+            state.deskSocketIdentity = deskIdentity
             state.started = true
             return state.draining
         }
-        if stopAtOnce { server.channel.close(promise: nil) }
+        if stopAtOnce {
+            server.channel.close(promise: nil)
+            deskServer?.channel.close(promise: nil)
+        }
         logger.info("listening", metadata: ["socket": LogText.escaped(path), "database": LogText.escaped(configuration.databasePath)])
+        if let deskPath = configuration.deskSocketPath {
+            logger.info("desk listening", metadata: ["socket": LogText.escaped(deskPath)])
+        }
+    }
+
+    /// Binds the desk socket, when there is a desk, with its own file mode.
+    private func startDesk() async throws -> NIOAsyncChannel<any Channel, Never>? {
+        guard let path = configuration.deskSocketPath, let desk = service.desk else { return nil }
+        try await SocketFile.prepare(path, group: group)
+        let configuration = self.configuration
+        let logger = logger
+        let register: @Sendable (any Channel) -> Int? = { [weak self] channel in self?.register(channel) }
+        let unregister: @Sendable (Int) -> Void = { [weak self] key in self?.unregister(key) }
+        let server: NIOAsyncChannel<any Channel, Never>
+        do {
+            server = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 64)
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                .bind(unixDomainSocketPath: path) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try Self.addDeskHandlers(to: channel.pipeline.syncOperations, configuration: configuration,
+                                                 desk: desk, logger: logger)
+                        // Registered like customer connections, so that shutdown drains them too.
+                        if let key = register(channel) {
+                            channel.closeFuture.whenComplete { _ in unregister(key) }
+                        } else {
+                            channel.close(promise: nil)
+                        }
+                        return channel
+                    }
+                }
+        } catch {
+            throw DaemonError("cannot listen on the desk socket \(path): \(error)")
+        }
+        do {
+            try SocketFile.setMode(path, configuration.deskSocketMode)
+        } catch {
+            try? await server.channel.close()
+            throw error
+        }
+        return server
+    }
+
+    /// The handlers serving one desk connection: timeouts, framing, then the desk's requests.
+    static func addDeskHandlers(to pipeline: ChannelPipeline.SynchronousOperations, configuration: ServerConfiguration,
+                                desk: DeskService, logger: Logger) throws {
+        func amount(_ seconds: TimeInterval) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
+        try pipeline.addHandler(LineTimeoutHandler(lineTimeout: amount(configuration.lineTimeout), idleTimeout: nil))
+        try pipeline.addHandler(WriteStallGuard(timeout: amount(configuration.writeStallTimeout)))
+        try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: configuration.maximumLineLength)))
+        try pipeline.addHandler(DeskConnectionHandler(desk: desk, logger: logger, maximumLineLength: configuration.maximumLineLength))
     }
 
     private func connectionHooks() -> ConnectionHooks {
@@ -132,8 +216,20 @@ public final class HelplineDaemon: Sendable {
             throw DaemonError("the daemon was already run")
         }
         let sweeper = startSweeper()
+        let deskServer = state.withLockedValue { $0.deskServer }
         do {
             try await withThrowingDiscardingTaskGroup { group in
+                if let deskServer {
+                    group.addTask {
+                        try await withThrowingDiscardingTaskGroup { connections in
+                            try await deskServer.executeThenClose { inbound in
+                                for try await connection in inbound {
+                                    connections.addTask { try? await connection.closeFuture.get() }
+                                }
+                            }
+                        }
+                    }
+                }
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
                         // Each connection serves itself on its event loop; wait for it to end.
@@ -145,11 +241,17 @@ public final class HelplineDaemon: Sendable {
         } catch {
             logger.error("accepting connections failed", metadata: ["error": LogText.escaped(error)])
         }
-        let (identity, forceClose) = state.withLockedValue { state in
-            defer { state.server = nil }
-            return (state.socketIdentity, state.forceClose)
+        let (identity, deskIdentity, forceClose) = state.withLockedValue { state in
+            defer {
+                state.server = nil
+                state.deskServer = nil
+            }
+            return (state.socketIdentity, state.deskSocketIdentity, state.forceClose)
         }
         SocketFile.remove(configuration.socketPath, ifStill: identity)
+        if let deskPath = configuration.deskSocketPath {
+            SocketFile.remove(deskPath, ifStill: deskIdentity)
+        }
         await finish(sweeper: sweeper, forceClose: forceClose)
     }
 
@@ -207,6 +309,7 @@ public final class HelplineDaemon: Sendable {
         sweeper.cancel()
         await sweeper.value
         forceClose?.cancel()
+        service.desk?.stop()
         do {
             // Into the database file, so that it alone holds everything once the daemon is gone.
             try database.checkpoint()
@@ -226,15 +329,15 @@ public final class HelplineDaemon: Sendable {
     /// ones once their requests in progress are answered; whatever remains after the grace period
     /// is closed. Safe to call repeatedly; a second call closes every connection at once.
     public func shutdown() {
-        let (server, open, repeated) = state.withLockedValue { state -> ((any Channel)?, [any Channel], Bool) in
+        let (servers, open, repeated) = state.withLockedValue { state -> ([any Channel], [any Channel], Bool) in
             if state.draining {
-                return (nil, Array(state.connections.values), true)
+                return ([], Array(state.connections.values), true)
             }
             state.draining = true
-            return (state.server?.channel, Array(state.connections.values), false)
+            return ([state.server?.channel, state.deskServer?.channel].compactMap { $0 }, Array(state.connections.values), false)
         }
         logger.info(repeated ? "closing all connections" : "shutting down")
-        server?.close(promise: nil)
+        for server in servers { server.close(promise: nil) }
         for channel in open {
             if repeated {
                 channel.close(promise: nil)

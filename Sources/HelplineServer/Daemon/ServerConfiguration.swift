@@ -26,6 +26,12 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var writeStallTimeout: TimeInterval
     /// How long shutdown waits for in-flight requests before closing their connections anyway.
     public var shutdownGracePeriod: TimeInterval
+    /// The specialists' desk socket (docs/DESK.md); `nil`: the daemon has no desk. With one,
+    /// appeals are filed at the desk and specialists' answers come back to the sessions.
+    public var deskSocketPath: String?
+    /// The desk socket file's permission bits; `0o600` by default, so that a program that may use
+    /// the customers' socket cannot act as a specialist.
+    public var deskSocketMode: UInt16 = 0o600
 
     public init(socketPath: String, databasePath: String, socketMode: UInt16 = 0o600,
                 sessions: SessionLimits = SessionLimits(), maximumConnections: Int = 1_024,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HelplineDesk
 import HelplineDialogue
 
 /// The database's files are in a state the daemon will not open them in.
@@ -131,6 +132,10 @@ public final class SessionDatabase: SessionStore {
                 t.column("finished_at", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v4-desk") { db in
+            // The specialists' desk: appeals with their whole life, specialists, pending notices.
+            try DeskTables.create(db)
+        }
         return migrator
     }
 
@@ -191,6 +196,15 @@ public final class SessionDatabase: SessionStore {
         }.map { StoredMessage(direction: $0.direction, text: $0.text, at: $0.at) }
     }
 
+    package func loadDesk(closedSince: Date) async throws -> StoredDesk {
+        try await pool.read { db in try DeskTables.load(db, closedSince: closedSince) }
+    }
+
+    /// The desk as stored, read at once (see ``loadDesk(closedSince:)``).
+    package func loadDeskNow(closedSince: Date) throws -> StoredDesk {
+        try pool.read { db in try DeskTables.load(db, closedSince: closedSince) }
+    }
+
     /// Whether a session is stored (open, whatever its age).
     public func hasSession(_ id: String) throws -> Bool {
         try pool.read { db in try SessionRecord.exists(db, key: id) }
@@ -245,6 +259,8 @@ public final class SessionDatabase: SessionStore {
                 let keep = try db.cachedStatement(sql: Self.keepFinishedSQL)
                 for id in ids { try keep.execute(arguments: [now, id]) }
                 try expired.deleteAll(db)
+                // Notices for sessions that are gone can never be delivered.
+                try db.execute(sql: "DELETE FROM desk_notices WHERE session NOT IN (SELECT id FROM sessions)")
             }
             if let finishedBefore {
                 try db.execute(sql: "DELETE FROM finished_conversations WHERE finished_at < ?", arguments: [finishedBefore])
@@ -293,6 +309,9 @@ public final class SessionDatabase: SessionStore {
             for effect in turn.effects {
                 try apply(effect, session: conversation.id, in: db)
             }
+            if let desk = turn.desk {
+                try DeskTables.apply(desk, in: db)
+            }
             return .applied(version: expectedVersion + 1)
 
         case .touch(let session, let at):
@@ -305,7 +324,12 @@ public final class SessionDatabase: SessionStore {
 
         case .delete(let session, let at):
             try db.cachedStatement(sql: keepFinishedSQL).execute(arguments: [at, session])
+            try db.execute(sql: "DELETE FROM desk_notices WHERE session = ?", arguments: [session])
             return try SessionRecord.deleteOne(db, key: session) ? .applied(version: 0) : .missing
+
+        case .desk(let write):
+            try DeskTables.apply(write, in: db)
+            return .applied(version: 0)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HelplineDesk
 import HelplineDialogue
 
 /// Where the daemon keeps its sessions, their messages and the appeals: the one interface the
@@ -36,6 +37,14 @@ package protocol SessionStore: Sendable {
 
     /// Transactions committed since the store was opened.
     var transactionCount: Int { get }
+
+    /// A session's messages in and out, in order (what the customer and the bot said before an
+    /// appeal, for the specialist who takes it).
+    func messages(session: String) async throws -> [StoredMessage]
+
+    /// The desk as stored (``DeskWrite``): open appeals and those closed since `closedSince`, the
+    /// specialists, the history, the notices not delivered yet.
+    func loadDesk(closedSince: Date) async throws -> StoredDesk
 }
 
 /// Open sessions and stored appeals.
@@ -55,12 +64,17 @@ package enum SessionWrite: Sendable {
     /// Deletes a session and its messages at `at`; its appeals stay, and what the customer wrote is
     /// kept as a finished conversation.
     case delete(session: String, at: Date)
+    /// A change to the specialists' desk alone (a specialist's action, a grace period ending,
+    /// notices delivered); always applied (version 0).
+    case desk(DeskWrite)
 
+    /// The session written; empty for a desk write, which belongs to no session.
     package var session: String {
         switch self {
         case .create(let conversation, _, _): conversation.id
         case .turn(let turn): turn.conversation.id
         case .touch(let session, _), .delete(let session, _): session
+        case .desk: ""
         }
     }
 }
@@ -79,9 +93,12 @@ package struct TurnWrite: Sendable {
     /// The conversation column, already encoded, so that the single database writer does not
     /// spend its time encoding.
     package var stored: String
+    /// What the turn changes at the desk (an appeal filed, a follow-up, the customer closing it,
+    /// notices delivered with the answer), committed with the turn or not at all.
+    package var desk: DeskWrite?
 
     package init(conversation: Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect],
-                 at: Date, profileChanged: Bool, stored: String) {
+                 at: Date, profileChanged: Bool, stored: String, desk: DeskWrite? = nil) {
         self.conversation = conversation
         self.expectedVersion = expectedVersion
         self.incoming = incoming
@@ -90,6 +107,7 @@ package struct TurnWrite: Sendable {
         self.at = at
         self.profileChanged = profileChanged
         self.stored = stored
+        self.desk = desk
     }
 }
 

@@ -2,8 +2,9 @@ import HelplineDialogue
 
 extension ProtocolCodec {
     /// The answer's line, `\n` included, written by ``JSONWriter`` (the same bytes as
-    /// `JSONEncoder` with sorted keys); nil for the answers left to `JSONEncoder`: `stats`, ids
-    /// that are fractional numbers, arrays or objects, and confidences that are not finite.
+    /// `JSONEncoder` with sorted keys); nil for the answers left to `JSONEncoder`: `stats`, replies
+    /// with the desk's notices, `events`, ids that are fractional numbers, arrays or objects, and
+    /// confidences that are not finite.
     static func writeLine(_ response: ProtocolResponse) -> [UInt8]? {
         var out = JSONWriter()
         switch response {
@@ -78,7 +79,7 @@ extension ProtocolCodec {
             out.raw("},")
             guard Self.writeID(id, to: &out) else { return nil }
             out.raw("\"ok\":false}\n")
-        case .stats:
+        case .stats, .replyWithNotices, .events:
             return nil
         }
         return out.bytes

@@ -195,8 +195,15 @@ public struct ProtocolCodec: Sendable {
             return .request(ProtocolRequest(id: id, .ping))
         case "stats":
             return .request(ProtocolRequest(id: id, .stats))
+        case "events":
+            return request {
+                guard c.contains(.enabled), let enabled = try? c.decode(Bool.self, forKey: .enabled) else {
+                    throw ProtocolError(.badRequest, "\"events\" needs \"enabled\": true or false")
+                }
+                return .events(enabled: enabled)
+            }
         default:
-            return invalid(.unknownOp, "unknown op; known: open, say, state, close, ping, stats")
+            return invalid(.unknownOp, "unknown op; known: open, say, state, close, ping, stats, events")
         }
     }
 
@@ -243,7 +250,7 @@ public struct ProtocolCodec: Sendable {
 /// after it is reported with the request's `id`.
 private struct RequestEnvelope: Decodable {
     enum Key: String, CodingKey {
-        case id, op, user, session, text
+        case id, op, user, session, text, enabled
     }
 
     static let codecKey = CodingUserInfoKey(rawValue: "helpline.codec")!

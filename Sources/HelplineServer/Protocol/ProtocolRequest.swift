@@ -18,6 +18,9 @@ public struct ProtocolRequest: Sendable, Hashable {
         case ping
         /// `{"op":"stats"}`.
         case stats
+        /// `{"op":"events","enabled":false}`: whether this connection is sent the desk's notices
+        /// as event lines (on by default).
+        case events(enabled: Bool)
     }
 
     /// Echoed back unchanged in the answer, if given.
@@ -38,6 +41,7 @@ public struct ProtocolRequest: Sendable, Hashable {
         case .close: "close"
         case .ping: "ping"
         case .stats: "stats"
+        case .events: "events"
         }
     }
 
@@ -45,14 +49,14 @@ public struct ProtocolRequest: Sendable, Hashable {
     public var session: String? {
         switch command {
         case .resume(let session), .say(let session, _), .state(let session), .close(let session): session
-        case .open, .ping, .stats: nil
+        case .open, .ping, .stats, .events: nil
         }
     }
 }
 
 extension ProtocolRequest: Encodable {
     private enum CodingKeys: String, CodingKey {
-        case id, op, user, session, text
+        case id, op, user, session, text, enabled
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -69,6 +73,8 @@ extension ProtocolRequest: Encodable {
             try container.encode(text, forKey: .text)
         case .ping, .stats:
             break
+        case .events(let enabled):
+            try container.encode(enabled, forKey: .enabled)
         }
     }
 }

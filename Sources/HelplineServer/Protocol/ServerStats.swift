@@ -1,3 +1,5 @@
+import HelplineDesk
+
 /// The daemon's counters, answered to `{"op":"stats"}`.
 public struct ServerStats: Sendable, Hashable, Codable {
     /// Open (not closed, not expired) sessions.
@@ -16,17 +18,20 @@ public struct ServerStats: Sendable, Hashable, Codable {
     public var sessionsLoaded: Int
     /// Database transactions committed since the daemon started (turns are committed in groups).
     public var transactions: Int
+    /// The specialists' desk, when the daemon has one: per queue the customers' waits (median and
+    /// 90th percentile) and first answers in the last hour.
+    public var desk: DeskStats?
 
     enum CodingKeys: String, CodingKey {
         case sessions, tickets, connections, turns
         case uptimeSeconds = "uptime_seconds"
         case rssBytes = "rss_bytes"
         case sessionsLoaded = "sessions_loaded"
-        case transactions
+        case transactions, desk
     }
 
     public init(sessions: Int, tickets: Int, connections: Int, uptimeSeconds: Double, turns: Int,
-                rssBytes: Int?, sessionsLoaded: Int, transactions: Int) {
+                rssBytes: Int?, sessionsLoaded: Int, transactions: Int, desk: DeskStats? = nil) {
         self.sessions = sessions
         self.tickets = tickets
         self.connections = connections
@@ -35,6 +40,7 @@ public struct ServerStats: Sendable, Hashable, Codable {
         self.rssBytes = rssBytes
         self.sessionsLoaded = sessionsLoaded
         self.transactions = transactions
+        self.desk = desk
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,5 +53,6 @@ public struct ServerStats: Sendable, Hashable, Codable {
         rssBytes = try c.decodeIfPresent(Int.self, forKey: .rssBytes)
         sessionsLoaded = try c.decodeIfPresent(Int.self, forKey: .sessionsLoaded) ?? 0
         transactions = try c.decodeIfPresent(Int.self, forKey: .transactions) ?? 0
+        desk = try c.decodeIfPresent(DeskStats.self, forKey: .desk)
     }
 }

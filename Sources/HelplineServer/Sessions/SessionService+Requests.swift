@@ -12,7 +12,7 @@ struct RequestContext: Sendable {
 }
 
 /// The change a request makes to its session, worked out while holding it.
-private enum Preparation: Sendable {
+enum Preparation: Sendable {
     /// Nothing to store: answer at once.
     case answer(ProtocolResponse)
     /// Store `write`; once applied (at the session's new version), `applied` records the change
@@ -21,6 +21,8 @@ private enum Preparation: Sendable {
     /// Answer `response` if the stored version is still the one in memory (another daemon on the
     /// same store may have moved the session on or closed it).
     case verify(version: Int, ProtocolResponse)
+    /// A turn that changes the desk or delivers its notices (``SessionService/carryOut(_:on:_:attempt:on:)``).
+    case desk(DeskTurn)
 }
 
 extension SessionService {
@@ -45,6 +47,9 @@ extension SessionService {
             context.respond(.pong(id: request.id))
         case .stats:
             context.respond(.stats(id: request.id, stats()))
+        case .events(let enabled):
+            // The connection keeps the setting; in-process there is nothing to push.
+            context.respond(.events(id: request.id, enabled: enabled))
         case .open(let profile):
             open(profile, request: request, on: context)
         case .resume(let session), .say(let session, _), .state(let session), .close(let session):
@@ -114,6 +119,9 @@ extension SessionService {
         let engine = self.engine
         switch request.command {
         case .say(let session, let text):
+            if let desk {
+                return prepareDeskTurn(request, entry, session: session, text: text, desk: desk, engine: engine, now: now)
+            }
             var conversation = entry.conversation
             let turn = engine.handle(text, in: &conversation, now: now)
             if let refusal = limits.refusal(of: turn, over: entry.conversation) {
@@ -147,19 +155,22 @@ extension SessionService {
             return .write(.touch(session: session, at: now)) { slot, _ in
                 slot.update { $0.updatedAt = now }
                 self.logger.debug("session resumed", metadata: ["session": LogText.session(session)])
-                return .reply(id: request.id, session: session, reply)
+                return self.withNotices(.reply(id: request.id, session: session, reply), delivering: true)
             }
         case .state(let session):
-            return .verify(version: entry.version, .reply(id: request.id, session: session, engine.currentReply(of: entry.conversation)))
+            let reply = ProtocolResponse.reply(id: request.id, session: session, engine.currentReply(of: entry.conversation))
+            return .verify(version: entry.version, withNotices(reply, delivering: false))
         case .close(let session):
             return .write(.delete(session: session, at: now)) { slot, _ in
                 self.counters.sessionEnded()
                 slot.markClosed()
                 self.registry.remove(slot)
+                self.desk?.notices.drop(sessions: [session])
+                self.desk?.customers.removeSessions([session])
                 self.logger.debug("session closed", metadata: ["session": LogText.session(session)])
                 return .closed(id: request.id, session: session)
             }
-        case .open, .ping, .stats:
+        case .open, .ping, .stats, .events:
             return .answer(.failure(id: request.id, Self.internalError))
         }
     }
@@ -185,6 +196,8 @@ extension SessionService {
                     context.respond(self.failure(request, error))
                 }
             }
+        case .desk(let turn):
+            carryOut(turn, on: slot, request, attempt: attempt, on: context)
         case .verify(let version, let response):
             let session = slot.id
             Task {
@@ -210,7 +223,7 @@ extension SessionService {
     }
 
     /// Handles a write that did not apply; releases the slot.
-    private func settle(_ outcome: WriteOutcome, slot: SessionSlot, _ request: ProtocolRequest, attempt: Int,
+    func settle(_ outcome: WriteOutcome, slot: SessionSlot, _ request: ProtocolRequest, attempt: Int,
                         on context: RequestContext) {
         switch outcome {
         case .missing:
@@ -276,7 +289,7 @@ extension SessionService {
 
     /// The answer to a request that failed with `error`: protocol errors as they are, anything
     /// else logged and answered as a retryable internal error.
-    private func failure(_ request: ProtocolRequest, _ error: any Error) -> ProtocolResponse {
+    func failure(_ request: ProtocolRequest, _ error: any Error) -> ProtocolResponse {
         if let error = error as? ProtocolError {
             return .failure(id: request.id, error)
         }

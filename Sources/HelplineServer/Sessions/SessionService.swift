@@ -20,19 +20,24 @@ public final class SessionService: Sendable {
     let clock: @Sendable () -> Date
     let logger: Logger
     let counters: ServiceCounters
+    /// The specialists' desk, when the daemon has one: appeals filed go to it, and its answers
+    /// come back to the sessions.
+    public let desk: DeskService?
 
     /// - Parameters:
     ///   - clock: the time given to the dialogue engine and stored with changes.
+    ///   - desk: the specialists' desk on the same database, if any.
     public convenience init(database: SessionDatabase, engine: DialogueEngine, limits: SessionLimits = SessionLimits(),
                             logger: Logger = Logger(label: "helpline.sessions"),
-                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
-        try self.init(store: database, engine: engine, limits: limits, logger: logger, clock: clock)
+                            clock: @escaping @Sendable () -> Date = { Date() }, desk: DeskService? = nil) throws {
+        try self.init(store: database, engine: engine, limits: limits, logger: logger, clock: clock, desk: desk)
     }
 
     package init(store: any SessionStore, engine: DialogueEngine, limits: SessionLimits = SessionLimits(),
                  logger: Logger = Logger(label: "helpline.sessions"),
-                 clock: @escaping @Sendable () -> Date = { Date() }) throws {
+                 clock: @escaping @Sendable () -> Date = { Date() }, desk: DeskService? = nil) throws {
         self.store = store
+        self.desk = desk
         let appealNumbers = try AppealNumbers(database: store)
         self.appealNumbers = appealNumbers
         var engine = engine
@@ -58,7 +63,9 @@ public final class SessionService: Sendable {
 
     /// The counters answered to `stats`.
     public func stats() -> ServerStats {
-        counters.snapshot(sessionsLoaded: registry.count, transactions: store.transactionCount)
+        var stats = counters.snapshot(sessionsLoaded: registry.count, transactions: store.transactionCount)
+        stats.desk = desk?.stats()
+        return stats
     }
 
     // MARK: Entry points
@@ -90,9 +97,11 @@ public final class SessionService: Sendable {
     /// Deletes expired sessions and drops idle ones from memory. Run periodically.
     public func sweep() async {
         let now = clock()
+        var ended: [String] = []
         do {
             let expired = try await store.expireSessions(before: now.addingTimeInterval(-limits.sessionTTL),
                                                          finishedBefore: now.addingTimeInterval(-limits.reviewRetention), now: now)
+            ended = expired
             if !expired.isEmpty {
                 registry.close(expired)
                 counters.sessionEnded(expired.count)
@@ -105,6 +114,7 @@ public final class SessionService: Sendable {
         if let stored = try? store.counts().sessions {
             counters.openSessions.store(stored, ordering: .relaxed)
         }
+        await desk?.sweep(ended: ended)
         let evicted = registry.evictIdle(before: now.addingTimeInterval(-limits.memoryIdleTime))
         if evicted > 0 {
             logger.debug("idle sessions dropped from memory", metadata: ["count": "\(evicted)"])

@@ -1,0 +1,99 @@
+import Foundation
+import HelplineDesk
+
+/// What one line from a desk connection turned out to be: a request, or the error to answer.
+enum DeskInbound: Sendable, Hashable {
+    case request(id: JSONValue?, DeskRequest)
+    /// `id` is echoed when the line was a JSON object with a valid one.
+    case invalid(id: JSONValue?, DeskError)
+}
+
+/// The desk protocol's lines: requests in, answers and events out. Lines, limits and `id`s are as
+/// in the customers' protocol (``ProtocolCodec``); the shapes are `HelplineDesk`'s ``DeskRequest``,
+/// ``DeskAnswer`` and ``DeskEventLine``. Errors name the field at fault, never the value sent.
+enum DeskCodec {
+    static func error(_ code: ErrorCode, _ message: String) -> DeskError {
+        DeskError(DeskErrorCode(rawValue: code.rawValue), message)
+    }
+
+    /// Reads one line (without its line ending).
+    static func decode(_ bytes: [UInt8]) -> DeskInbound {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            return .invalid(id: nil, error(.badUTF8, "the line is not valid UTF-8"))
+        }
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {
+            return .invalid(id: nil, error(.badJSON, "the line is not valid JSON"))
+        }
+        guard let object = parsed as? [String: Any] else {
+            return .invalid(id: nil, error(.badRequest, "a request must be a JSON object"))
+        }
+        let shape = JSONShape(bytes)
+        let id: JSONValue?
+        switch shape.idText.map(RequestID.init(text:)) ?? .absent {
+        case .absent:
+            id = nil
+        case .string:
+            guard let text = object["id"] as? String else {
+                return .invalid(id: nil, error(.badRequest, "\"id\" must be a string or an integer"))
+            }
+            guard text.utf8.count <= ProtocolCodec.maximumIDBytes else {
+                return .invalid(id: nil, error(.badRequest, "a string \"id\" is at most \(ProtocolCodec.maximumIDBytes) bytes (UTF-8)"))
+            }
+            guard !ProtocolCodec.hasControlCharacter(text) else {
+                return .invalid(id: nil, error(.badRequest, "\"id\" must not contain control characters"))
+            }
+            id = .string(text)
+        case .valid(let value):
+            id = value
+        case .invalid(let message):
+            return .invalid(id: nil, error(.badRequest, message))
+        }
+        if shape.hasDuplicateKey {
+            return .invalid(id: id, error(.badRequest, "an object in the request has the same key twice"))
+        }
+        guard let op = object["op"] else { return .invalid(id: id, error(.badRequest, "the request has no \"op\"")) }
+        guard let name = op as? String else { return .invalid(id: id, error(.badRequest, "\"op\" must be a string")) }
+        guard DeskRequest.ops.contains(name) else {
+            return .invalid(id: id, error(.unknownOp, "unknown op; known: \(DeskRequest.ops.joined(separator: ", "))"))
+        }
+        do {
+            return .request(id: id, try JSONDecoder().decode(DeskRequest.self, from: Data(bytes)))
+        } catch let decoding as DecodingError {
+            return .invalid(id: id, error(.badRequest, DeskRequest.describe(decoding)))
+        } catch {
+            return .invalid(id: id, Self.error(.badRequest, "the request is not valid"))
+        }
+    }
+
+    /// An answer line, `\n` included, with the request's `id` first in the same object.
+    static func encode(_ answer: DeskAnswer, id: JSONValue?) -> [UInt8] {
+        line(Envelope(id: id, answer: answer))
+            ?? line(Envelope(id: id, answer: .failure(DeskService.storageFailure)))
+            ?? Array(#"{"error":{"code":"internal","message":""},"ok":false}"#.utf8 + [UInt8(ascii: "\n")])
+    }
+
+    /// An event line for a specialist, `\n` included.
+    static func encode(_ event: DeskEvent) -> [UInt8]? {
+        line(DeskEventLine(event))
+    }
+
+    private static func line(_ value: some Encodable) -> [UInt8]? {
+        guard var data = try? ProtocolCodec.makeEncoder().encode(value) else { return nil }
+        data.append(UInt8(ascii: "\n"))
+        return Array(data)
+    }
+
+    /// An answer with the request's `id`.
+    private struct Envelope: Encodable {
+        var id: JSONValue?
+        var answer: DeskAnswer
+
+        enum Keys: String, CodingKey { case id }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encodeIfPresent(id, forKey: .id)
+            try answer.encode(to: encoder)
+        }
+    }
+}

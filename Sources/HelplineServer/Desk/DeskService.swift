@@ -1,0 +1,403 @@
+import Foundation
+import HelplineDesk
+import HelplineDialogue
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The specialists' desk as the daemon serves it: the pure ``Desk`` kept in memory and in the
+/// session store, changed one operation at a time, every change committed before it is answered
+/// and before its effects (events to specialists, notices to customers, timers) are performed.
+///
+/// Specialists work through a ``DeskConnection`` — the desk socket makes one per connection, and
+/// in-process callers make their own:
+///
+/// ```swift
+/// let desk = try DeskService(database: database, rules: try DeskRules(bundle: .embedded))
+/// let sessions = try SessionService(database: database, engine: engine, desk: desk)
+/// let maria = desk.connect()
+/// _ = await maria.send(.signIn(.init(id: "sp-7", name: "Мария", serves: .role("general"))))
+/// if case .appeal(let view?) = await maria.send(.next) {
+///     _ = await maria.send(.reply(appeal: view.appeal.id, text: "Курьер приедет завтра с 10 до 14."))
+/// }
+/// for await event in maria.events { … }   // new appeals, follow-ups, appeals closed by customers
+/// ```
+///
+/// A customer's turn that changes the desk (an appeal filed, a follow-up, the customer closing
+/// it) takes the desk after its session's slot and commits both in one transaction
+/// (``SessionService``). One daemon serves the desk of a database: daemons sharing a database
+/// share its sessions, not a desk.
+public final class DeskService: Sendable {
+    public let rules: DeskRules
+    let store: any SessionStore
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    /// One change at a time, from working it out until it is committed.
+    let gate = DeskGate()
+    /// Customers' notices not delivered yet.
+    let notices: PendingNotices
+    /// Customer connections by session, for pushing notices.
+    let customers = CustomerChannels()
+    private let committed: NIOLockedValueBox<Committed>
+    /// Specialists' connections by specialist id.
+    private let connections = NIOLockedValueBox<[String: [ObjectIdentifier: DeskConnection]]>([:])
+    private let nextNoticeID: NIOLockedValueBox<Int64>
+    private let timer = NIOLockedValueBox<WakeUp?>(nil)
+
+    /// Closed appeals stay in memory (for `show`) this long after closing; the store keeps them.
+    public static let closedRetention: TimeInterval = 24 * 3600
+
+    /// An answer for a change that could not be stored.
+    static let storageFailure = DeskError(DeskErrorCode(rawValue: "internal"),
+                                          "the request could not be completed; try again")
+
+    /// The desk as of its last committed change, with its appeals by session.
+    private struct Committed: Sendable {
+        var desk: Desk
+        var bySession: [String: Set<String>] = [:]
+
+        mutating func index(_ appeals: some Sequence<DeskAppeal>) {
+            for appeal in appeals { bySession[appeal.session, default: []].insert(appeal.id) }
+        }
+    }
+
+    private struct WakeUp: Sendable {
+        var at: Date
+        var task: Task<Void, Never>
+    }
+
+    /// Opens the desk stored in `database` (see ``init(store:rules:stored:logger:clock:)``).
+    public convenience init(database: SessionDatabase, rules: DeskRules,
+                            logger: Logger = Logger(label: "helpline.desk"),
+                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        let stored = try database.loadDeskNow(closedSince: clock().addingTimeInterval(-Self.closedRetention))
+        self.init(store: database, rules: rules, stored: stored, logger: logger, clock: clock)
+    }
+
+    /// The desk as loaded from `store`, after a restart: every specialist is away and gets the
+    /// grace period from now to come back before their appeals return to the queue.
+    package init(store: any SessionStore, rules: DeskRules, stored: StoredDesk,
+                 logger: Logger = Logger(label: "helpline.desk"), clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.rules = rules
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        var desk = Desk(rules: rules, state: stored.state)
+        let loaded = desk
+        let effects = desk.restarted(at: clock())
+        var committed = Committed(desk: desk)
+        committed.index(desk.appeals.values)
+        self.committed = NIOLockedValueBox(committed)
+        notices = PendingNotices(stored.notices)
+        nextNoticeID = NIOLockedValueBox((stored.notices.map(\.id).max() ?? 0) + 1)
+        let restarted = DeskWrite(from: loaded, to: desk, changed: [])
+        if !restarted.isEmpty {
+            // Queued before any later change, so stored in order.
+            store.commit(.desk(restarted), schedule: Self.background) { [logger] result in
+                if case .success(.applied) = result { return }
+                logger.error("could not store the specialists' grace periods after the restart",
+                             metadata: ["result": LogText.escaped(result)])
+            }
+        }
+        perform(effects, notices: [])
+    }
+
+    /// Opens the desk stored in `store`.
+    package static func open(store: any SessionStore, rules: DeskRules, logger: Logger = Logger(label: "helpline.desk"),
+                             clock: @escaping @Sendable () -> Date = { Date() }) async throws -> DeskService {
+        let stored = try await store.loadDesk(closedSince: clock().addingTimeInterval(-closedRetention))
+        return DeskService(store: store, rules: rules, stored: stored, logger: logger, clock: clock)
+    }
+
+    /// Runs work soon on a thread that may wait for the database.
+    static let background: @Sendable (@escaping @Sendable () -> Void) -> Void = { work in
+        DispatchQueue.global().async(execute: work)
+    }
+
+    // MARK: Reading
+
+    /// The desk as of its last committed change.
+    public var desk: Desk {
+        committed.withLockedValue { $0.desk }
+    }
+
+    /// The figures for `stats`.
+    public func stats() -> DeskStats {
+        desk.stats(now: clock())
+    }
+
+    /// The customer's place and wait for an appeal, as «сколько ждать?» is answered.
+    public func waitStatus(appeal: String) throws(DeskError) -> WaitStatus {
+        try desk.waitStatus(appeal: appeal, now: clock())
+    }
+
+    /// The session's open appeal: `preferred` (the conversation's current appeal) if it is open,
+    /// else the latest open appeal the session filed.
+    func openAppeal(of session: String, preferring preferred: String?) -> DeskAppeal? {
+        committed.withLockedValue { committed in
+            guard let ids = committed.bySession[session] else { return nil }
+            let open = ids.compactMap { committed.desk.appeals[$0] }.filter { $0.state != .closed }
+            if let preferred, let appeal = open.first(where: { $0.id == preferred }) { return appeal }
+            return open.max { $0.sequence < $1.sequence }
+        }
+    }
+
+    /// The customer's notices not delivered yet (what a session's next answer carries).
+    public func pendingNotices(session: String) -> [CustomerNotice] {
+        notices.peek(session: session).map(\.notice)
+    }
+
+    // MARK: Connections
+
+    /// A new specialist connection whose events arrive in ``DeskConnection/events``.
+    public func connect() -> DeskConnection {
+        DeskConnection(desk: self, sink: nil)
+    }
+
+    /// A new specialist connection whose events go to `sink` (the desk socket's).
+    func connect(sink: @escaping @Sendable (DeskEvent) -> Void) -> DeskConnection {
+        DeskConnection(desk: self, sink: sink)
+    }
+
+    func register(_ connection: DeskConnection, as specialist: String) {
+        connections.withLockedValue { $0[specialist, default: [:]][ObjectIdentifier(connection)] = connection }
+    }
+
+    func unregister(_ connection: DeskConnection, as specialist: String) {
+        connections.withLockedValue { registry in
+            registry[specialist]?[ObjectIdentifier(connection)] = nil
+            if registry[specialist]?.isEmpty == true { registry[specialist] = nil }
+        }
+    }
+
+    /// The specialist signed out: none of their connections is signed in any more.
+    func signedOut(_ specialist: String) {
+        let gone = connections.withLockedValue { $0.removeValue(forKey: specialist).map { Array($0.values) } ?? [] }
+        for connection in gone { connection.forgetSignIn() }
+    }
+
+    private func connections(of specialist: String) -> [DeskConnection] {
+        connections.withLockedValue { $0[specialist].map { Array($0.values) } ?? [] }
+    }
+
+    // MARK: Changing the desk
+
+    /// A change being worked out by the holder of the desk's gate.
+    struct Draft: Sendable {
+        let before: Desk
+        var desk: Desk
+        let now: Date
+        var changed: [DeskAppeal] = []
+        var effects: [DeskEffect] = []
+        /// The customers' notices among the effects, numbered by ``write(for:)``.
+        var notices: [PendingNotice] = []
+
+        mutating func record(_ outcome: DeskOutcome) {
+            changed += outcome.changed
+            effects += outcome.effects
+        }
+    }
+
+    /// A copy of the committed desk to change. The caller holds the gate.
+    func draft() -> Draft {
+        let desk = self.desk
+        return Draft(before: desk, desk: desk, now: clock())
+    }
+
+    /// What the draft stores: its changes, and its notices for customers, numbered.
+    func write(for draft: inout Draft) -> DeskWrite {
+        draft.notices = draft.effects.compactMap { effect in
+            guard case .deliver(let session, let notice) = effect else { return nil }
+            let id = nextNoticeID.withLockedValue { next in
+                defer { next += 1 }
+                return next
+            }
+            return PendingNotice(id: id, session: session, notice: notice)
+        }
+        return DeskWrite(from: draft.before, to: draft.desk, changed: draft.changed, notices: draft.notices)
+    }
+
+    /// Makes a committed draft the desk. The caller holds the gate.
+    func install(_ draft: Draft) {
+        committed.withLockedValue { committed in
+            committed.desk = draft.desk
+            committed.index(draft.changed)
+        }
+        notices.add(draft.notices)
+    }
+
+    /// Runs one operation on the desk alone: works it out on a copy of the committed desk, stores
+    /// it, makes it the desk's, runs `whileHeld` (still alone), then performs its effects. The
+    /// desk is unchanged when the operation throws or its change cannot be stored.
+    func change<T: Sendable>(_ operation: (inout Desk, Date) throws(DeskError) -> (DeskOutcome, T),
+                             whileHeld: (Desk) -> Void = { _ in }) async -> Result<(DeskOutcome, T), DeskError> {
+        await gate.acquire()
+        var draft = draft()
+        let result: (DeskOutcome, T)
+        do {
+            result = try operation(&draft.desk, draft.now)
+        } catch {
+            gate.release()
+            return .failure(error)
+        }
+        draft.record(result.0)
+        let write = write(for: &draft)
+        if !write.isEmpty {
+            let stored = await commit(.desk(write))
+            guard case .success(.applied) = stored else {
+                gate.release()
+                logger.error("could not store a desk change", metadata: ["result": LogText.escaped(stored)])
+                return .failure(Self.storageFailure)
+            }
+        }
+        install(draft)
+        whileHeld(draft.desk)
+        gate.release()
+        perform(draft.effects, notices: draft.notices)
+        return .success(result)
+    }
+
+    /// Commits a write, waiting for it.
+    func commit(_ write: SessionWrite) async -> Result<WriteOutcome, any Error> {
+        await withCheckedContinuation { continuation in
+            store.commit(write, schedule: Self.background) { continuation.resume(returning: $0) }
+        }
+    }
+
+    // MARK: Effects
+
+    /// Performs a committed change's effects: events to the specialists' connections, notices
+    /// pushed to the customers' live connections, the next grace period's end.
+    func perform(_ effects: [DeskEffect], notices made: [PendingNotice]) {
+        for effect in effects {
+            switch effect {
+            case .notify(let specialist, let event):
+                for connection in connections(of: specialist) { connection.deliver(event) }
+            case .deliver:
+                break
+            case .wakeUp(let at):
+                schedule(at)
+            }
+        }
+        var seen: Set<String> = []
+        for notice in made where seen.insert(notice.session).inserted {
+            push(session: notice.session)
+        }
+    }
+
+    /// Pushes the session's undelivered notices to its live connections. Delivered when one
+    /// connection took them (it had events on and was writable); they are then deleted from the
+    /// store. Otherwise they wait for the session's next answer.
+    func push(session: String) {
+        let channels = customers.channels(for: session)
+        guard let first = channels.first else { return }
+        let claimed = notices.claim(session: session)
+        guard !claimed.isEmpty else { return }
+        let lines = claimed.map { Self.eventLine(session: session, $0.notice) }
+        let pushes = channels.map { ConnectionHandler.push(lines, to: $0) }
+        EventLoopFuture.whenAllComplete(pushes, on: first.eventLoop).whenComplete { [self] result in
+            let taken = (try? result.get())?.contains { (try? $0.get()) == true } ?? false
+            guard taken else {
+                notices.unclaim(claimed)
+                return
+            }
+            store.commit(.desk(DeskWrite(delivered: claimed.map(\.id))), schedule: Self.background) { [self] stored in
+                if case .success(.applied) = stored {
+                    notices.confirm(claimed)
+                } else {
+                    notices.unclaim(claimed)
+                }
+            }
+        }
+    }
+
+    /// Marks notices delivered with an answer that stored nothing else (a resume): deleted from
+    /// the store, or given back to be delivered again if that fails.
+    func markDelivered(_ delivered: [PendingNotice]) {
+        guard !delivered.isEmpty else { return }
+        store.commit(.desk(DeskWrite(delivered: delivered.map(\.id))), schedule: Self.background) { [self] stored in
+            if case .success(.applied) = stored {
+                notices.confirm(delivered)
+            } else {
+                notices.unclaim(delivered)
+            }
+        }
+    }
+
+    /// A notice as the event line pushed to a customer's connection, `\n` included.
+    static func eventLine(session: String, _ notice: CustomerNotice) -> [UInt8] {
+        var bytes = (try? ProtocolCodec.makeEncoder().encode(CustomerEventLine(session: session, notice: notice)))
+            .map { Array($0) } ?? []
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    // MARK: Time
+
+    /// Ends the grace periods that are over now: those specialists' appeals go back to the queue.
+    /// The timer calls it when the next one ends; tests that move the clock call it themselves.
+    public func tick() async {
+        let result = await change { desk, now in (desk.tick(now: now), ()) }
+        if case .failure(let error) = result {
+            logger.error("could not end the grace periods", metadata: ["error": LogText.escaped(error)])
+        }
+        if let next = desk.nextWakeUp { schedule(next) }
+    }
+
+    /// Calls ``tick()`` when the desk's clock passed the end of a grace period (the timer may
+    /// have slept on another clock).
+    func tickIfDue() async {
+        guard let next = desk.nextWakeUp, next <= clock() else { return }
+        await tick()
+    }
+
+    /// Wakes up at `at` (by the desk's clock) to end grace periods, unless an earlier wake-up is set.
+    private func schedule(_ at: Date) {
+        timer.withLockedValue { current in
+            if let current, current.at <= at, !current.task.isCancelled { return }
+            current?.task.cancel()
+            let delay = max(0, at.timeIntervalSince(clock()))
+            let task = Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(Int64(min(delay, 86_400) * 1000)))
+                guard !Task.isCancelled, let self else { return }
+                self.timer.withLockedValue { if $0?.at == at { $0 = nil } }
+                await self.tick()
+            }
+            current = WakeUp(at: at, task: task)
+        }
+    }
+
+    // MARK: Housekeeping
+
+    /// Ends grace periods that are due, drops long-closed appeals from memory, and forgets the
+    /// notices of sessions that ended. Run by the daemon's sweep.
+    func sweep(ended: [String]) async {
+        await tickIfDue()
+        if !ended.isEmpty {
+            notices.drop(sessions: ended)
+            customers.removeSessions(ended)
+        }
+        let cutoff = clock().addingTimeInterval(-Self.closedRetention)
+        guard desk.appeals.values.contains(where: { $0.state == .closed && ($0.closedAt ?? .distantPast) < cutoff }) else {
+            return
+        }
+        await gate.acquire()
+        committed.withLockedValue { committed in
+            let sessions = committed.desk.appeals.mapValues(\.session)
+            for id in committed.desk.removeClosed(before: cutoff) {
+                guard let session = sessions[id] else { continue }
+                committed.bySession[session]?.remove(id)
+                if committed.bySession[session]?.isEmpty == true { committed.bySession[session] = nil }
+            }
+        }
+        gate.release()
+    }
+
+    /// Stops the timer (the daemon is stopping).
+    func stop() {
+        timer.withLockedValue { current in
+            current?.task.cancel()
+            current = nil
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import NIOConcurrencyHelpers
+
+/// The customers' notices not delivered yet, by session, as stored in `desk_notices`.
+///
+/// A notice is delivered once: whoever delivers it (a session's answer, or a push to a live
+/// connection) first claims it, then has it deleted from the store and confirms, or gives it back
+/// (unclaims) when that fails, for the next chance.
+final class PendingNotices: Sendable {
+    private struct Entry: Sendable {
+        var notice: PendingNotice
+        var claimed = false
+    }
+
+    private let box = NIOLockedValueBox<[String: [Entry]]>([:])
+
+    init(_ notices: [PendingNotice] = []) {
+        add(notices)
+    }
+
+    /// Keeps new notices (after their change is committed), in order.
+    func add(_ notices: [PendingNotice]) {
+        guard !notices.isEmpty else { return }
+        box.withLockedValue { sessions in
+            for notice in notices { sessions[notice.session, default: []].append(Entry(notice: notice)) }
+        }
+    }
+
+    /// The session's notices nobody has claimed, oldest first, now claimed by the caller.
+    func claim(session: String) -> [PendingNotice] {
+        box.withLockedValue { sessions in
+            guard var entries = sessions[session] else { return [] }
+            var claimed: [PendingNotice] = []
+            for index in entries.indices where !entries[index].claimed {
+                entries[index].claimed = true
+                claimed.append(entries[index].notice)
+            }
+            sessions[session] = entries
+            return claimed
+        }
+    }
+
+    /// The session's notices not delivered, claimed or not, without claiming them.
+    func peek(session: String) -> [PendingNotice] {
+        box.withLockedValue { $0[session]?.map(\.notice) ?? [] }
+    }
+
+    /// Whether the session has notices nobody has claimed.
+    func hasUnclaimed(session: String) -> Bool {
+        box.withLockedValue { $0[session]?.contains { !$0.claimed } ?? false }
+    }
+
+    /// The claimed notices were delivered and deleted from the store: forgets them.
+    func confirm(_ notices: [PendingNotice]) {
+        change(notices) { entries, ids in entries.removeAll { ids.contains($0.notice.id) } }
+    }
+
+    /// Delivering the claimed notices failed: they wait for the next chance.
+    func unclaim(_ notices: [PendingNotice]) {
+        change(notices) { entries, ids in
+            for index in entries.indices where ids.contains(entries[index].notice.id) { entries[index].claimed = false }
+        }
+    }
+
+    /// Forgets the notices of sessions that ended (closed or expired).
+    func drop(sessions ended: [String]) {
+        box.withLockedValue { sessions in
+            for session in ended { sessions[session] = nil }
+        }
+    }
+
+    /// Sessions with notices waiting.
+    var sessions: [String] {
+        box.withLockedValue { Array($0.keys) }
+    }
+
+    /// How many notices wait, claimed or not.
+    var count: Int {
+        box.withLockedValue { $0.values.reduce(0) { $0 + $1.count } }
+    }
+
+    private func change(_ notices: [PendingNotice], _ body: (inout [Entry], Set<Int64>) -> Void) {
+        guard !notices.isEmpty else { return }
+        box.withLockedValue { sessions in
+            for (session, group) in Dictionary(grouping: notices, by: \.session) {
+                guard var entries = sessions[session] else { continue }
+                body(&entries, Set(group.map(\.id)))
+                sessions[session] = entries.isEmpty ? nil : entries
+            }
+        }
+    }
+}
