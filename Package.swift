@@ -101,7 +101,11 @@ let package = Package(
             dependencies: [
                 "HelplineDialogue",
                 "HelplineIntents",
+                "HelplineDesk",
                 "HelplineServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The load generator and timings behind `helpline bench`.
@@ -272,7 +276,7 @@ let package = Package(
         .testTarget(
             name: "HelplineCLITests",
             dependencies: [
-                "HelplineTesting", "HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineChat",
+                "HelplineTesting", "HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineDesk", "HelplineServer", "HelplineChat",
                 "HelplineTranscripts", "HelplineCLI",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

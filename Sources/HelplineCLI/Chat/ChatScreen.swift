@@ -1,5 +1,6 @@
 import CReadline
 import Foundation
+import HelplineDesk
 import HelplineDialogue
 
 /// Where the chat shows replies, command output and problems.
@@ -10,6 +11,9 @@ protocol ChatScreen: AnyObject {
     func show(notice: String)
     /// Something went wrong; the chat goes on.
     func show(problem: String)
+    /// What the specialists' desk sent the session (a specialist's reply or question, the appeal
+    /// taken or closed), as whole lines to print whenever it arrives.
+    func text(for notice: CustomerEventLine) -> String
 }
 
 /// Writes text to a stream and flushes it at once, so the terminal and pipes see each reply as
@@ -32,11 +36,15 @@ final class TextScreen: ChatScreen {
     let interactive: Bool
     /// The width to wrap at; read again before every reply so a resized terminal is followed.
     let columns: () -> Int
+    /// Text that arrived on its own (the desk's notices) and waits to be shown; printed before a
+    /// reply, so that it comes in the order it happened.
+    let live: LiveOutput?
 
-    init(style: TerminalStyle, interactive: Bool, columns: @escaping () -> Int) {
+    init(style: TerminalStyle, interactive: Bool, columns: @escaping () -> Int, live: LiveOutput? = nil) {
         self.style = style
         self.interactive = interactive
         self.columns = columns
+        self.live = live
     }
 
     private var formatter: ReplyFormatter {
@@ -44,6 +52,7 @@ final class TextScreen: ChatScreen {
     }
 
     func show(reply: Reply, session: String) {
+        live?.flush()
         // Interactive: a blank line between the user's line and the reply, and after the reply.
         StandardStream.out((interactive ? "\n" : "") + formatter.format(reply) + "\n")
     }
@@ -51,6 +60,14 @@ final class TextScreen: ChatScreen {
     func show(notice: String) {
         let text = formatter.notice(notice)
         StandardStream.out(interactive ? "\n" + style.dim(text.dropLastNewline) + "\n\n" : text + "\n")
+    }
+
+    func text(for notice: CustomerEventLine) -> String {
+        // Labelled with the specialist's name when there is one, laid out as the bot's replies are.
+        let label = interactive ? notice.notice.specialist.map { "\($0):" } ?? ChatStrings.botLabel : nil
+        let formatter = ReplyFormatter(style: style, width: columns(), label: label)
+        let text = formatter.format(Reply(state: .submitted, text: notice.notice.text))
+        return interactive ? "\n" + text + "\n" : text + "\n"
     }
 
     func show(problem: String) {
@@ -72,6 +89,14 @@ final class JSONScreen: ChatScreen {
 
     func show(notice: String) {
         StandardStream.err(notice + "\n")
+    }
+
+    /// The event line as the daemon sends it.
+    func text(for notice: CustomerEventLine) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(notice) else { return "" }
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     func show(problem: String) {

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import HelplineChat
+import HelplineDesk
+import HelplineDialogue
+import HelplineIntents
+import HelplineServer
+
+/// `helpline desk`: the specialists' terminal — take appeals from the queues, read the
+/// conversation, answer, ask, pass on, close (docs/DESK.md).
+struct DeskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "desk",
+        abstract: "Work the specialists' desk: take appeals from the queues and answer customers.",
+        discussion: """
+            Connects to the desk socket of a running `helpline serve --desk-socket PATH`. On a \
+            terminal: line editing, history, Tab completion, new appeals and customers' messages \
+            shown the moment they arrive; /help lists the commands. With standard input from a pipe: \
+            one command or reply per line, events printed as they come.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The desk socket (default: helpline-desk.sock beside the daemon's default socket).", valueName: "path"))
+    var socket: String?
+
+    @Option(help: ArgumentHelp("The specialist's id (default: the login name).", valueName: "id"))
+    var id: String?
+
+    @Option(help: ArgumentHelp("The name customers see (default: the id).", valueName: "name"))
+    var name: String?
+
+    @Option(help: ArgumentHelp("What the specialist serves: a role of config/desk.yaml (seller, travel, general).", valueName: "role"))
+    var role: String = "general"
+
+    @OptionGroup var data: DataOptions
+
+    /// `helpline-desk.sock` in the folder of the daemon's default socket.
+    static func defaultSocketPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
+            return URL(fileURLWithPath: runtime).appendingPathComponent("helpline-desk.sock").path
+        }
+        return "/tmp/helpline-desk-\(getuid()).sock"
+    }
+
+    /// The topics an appeal can be passed to: the menu's, in menu order, and the general one.
+    static func topics(_ bundle: DataBundle) -> [String] {
+        let menu = (try? IntentCatalog(bundle: bundle))?.topics.map(\.id) ?? []
+        let general = (try? DialogueRules(bundle: bundle))?.generalTopic
+        return menu + (general.map { [$0] } ?? [])
+    }
+
+    func run() async throws {
+        Terminal.ensureUTF8Locale()
+        let environment = ProcessInfo.processInfo.environment
+        let interactive = Terminal.inputIsTerminal
+        let style = TerminalStyle(enabled: Terminal.wantsColour(outputIsTerminal: Terminal.outputIsTerminal,
+                                                                environment: environment))
+        let bundle = try data.bundle()
+        let titles = ChatCommand.topicTitles(bundle)
+        let topics = Self.topics(bundle)
+        let path = socket ?? Self.defaultSocketPath()
+        let specialistID = id ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "specialist"
+
+        let client: DeskClient
+        do {
+            client = try await DeskClient.connect(to: path)
+        } catch {
+            StandardStream.err(DeskStrings.unreachable(path, SocketChatBackend.outage(error, path: path)) + "\n")
+            throw ExitCode.failure
+        }
+
+        let live = LiveOutput(throughEditor: interactive)
+        let wraps = Terminal.outputIsTerminal
+        let output: @Sendable (String) -> Void = { text in
+            let width = wraps ? Terminal.columns() : Int.max / 2
+            let laid = text.split(separator: "\n", omittingEmptySubsequences: false)
+                .flatMap { TextWrapper.wrap(String($0), width: width).ifEmpty([""]) }
+                .joined(separator: "\n")
+            live.post(interactive ? "\n" + laid + "\n" : laid + "\n")
+        }
+        let problem: @Sendable (String) -> Void = { text in
+            if interactive {
+                live.post("\n" + style.warning(text) + "\n")
+            } else {
+                StandardStream.err(text + "\n")
+            }
+        }
+        let session = DeskSession(send: { try await client.send($0) }, topicTitles: titles,
+                                  output: output, problem: problem)
+        if interactive {
+            SignalMonitor.install()
+            StandardStream.out(style.dim(DeskStrings.welcome) + "\n")
+        }
+        do {
+            try await session.start(.init(id: specialistID, name: name ?? specialistID, serves: .role(role)))
+        } catch {
+            live.flush()
+            StandardStream.err("\(error)\n")
+            await client.disconnect()
+            throw ExitCode.failure
+        }
+        let listening = Task {
+            for await event in client.events { session.show(event: event) }
+        }
+
+        if interactive {
+            await runInteractive(session, live: live, style: style, topics: topics)
+        } else {
+            await runPiped(session)
+        }
+        listening.cancel()
+        await client.disconnect()
+        live.flush()
+    }
+
+    private func runInteractive(_ session: DeskSession, live: LiveOutput, style: TerminalStyle, topics: [String]) async {
+        let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath().map { $0 + "-desk" })
+        defer { editor.finish() }
+        editor.setCompletions(commands: DeskStrings.commands,
+                              arguments: ["/transfer": DeskSession.transferTargets(topics: topics)])
+        let prompt = style.prompt(DeskStrings.prompt)
+        while true {
+            switch editor.read(prompt: prompt, live: live) {
+            case .endOfInput:
+                live.flush()
+                StandardStream.out("\n" + DeskStrings.goodbye + "\n")
+                return
+            case .line(let line):
+                editor.remember(line)
+                if await session.handle(line) == .quit {
+                    live.flush()
+                    StandardStream.out(DeskStrings.goodbye + "\n")
+                    return
+                }
+            }
+        }
+    }
+
+    private func runPiped(_ session: DeskSession) async {
+        while let line = readLine(strippingNewline: true) {
+            if await session.handle(line) == .quit { return }
+        }
+    }
+}
+
+private extension Array {
+    func ifEmpty(_ replacement: Self) -> Self { isEmpty ? replacement : self }
+}
