@@ -86,10 +86,10 @@ struct DeskTerminalTests {
 
         // The customer finishes the line: a follow-up, announced at the desk.
         try chat.press("C-u")
-        try chat.type("А можно до обеда?")
+        try chat.type("Курьер так и не позвонил.")
         try chat.press("Enter")
         try await desk.waitFor(text: "Клиент дописал по обращению")
-        try await desk.waitFor(text: "А можно до обеда?")
+        try await desk.waitFor(text: "«Курьер так и не позвонил.»")
 
         // A question, then closing: both reach the customer.
         try desk.type("/ask Подскажите, пожалуйста, номер подъезда.")

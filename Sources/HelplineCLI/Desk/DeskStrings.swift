@@ -126,7 +126,10 @@ enum DeskStrings {
         lines.append("В очереди с \(time(appeal.arrivedAt)) (\(minutes(now.timeIntervalSince(appeal.arrivedAt))) назад).")
         lines.append("— Переписка —")
         for entry in appeal.conversation {
-            lines.append("\(time(entry.at)) " + self.entry(entry, me: me, topicTitle: topicTitle))
+            // A message of several lines keeps them under its first, past the time.
+            let text = self.entry(entry, me: me, topicTitle: topicTitle)
+                .replacingOccurrences(of: "\n", with: "\n      ")
+            lines.append("\(time(entry.at)) " + text)
         }
         return lines.joined(separator: "\n")
     }
