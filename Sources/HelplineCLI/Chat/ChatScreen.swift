@@ -52,9 +52,10 @@ final class TextScreen: ChatScreen {
     }
 
     func show(reply: Reply, session: String) {
-        live?.flush()
         // Interactive: a blank line between the user's line and the reply, and after the reply.
-        StandardStream.out((interactive ? "\n" : "") + formatter.format(reply) + "\n")
+        // Notices that came meanwhile go first, each followed by a blank line too.
+        let waiting = live?.take().joined() ?? ""
+        StandardStream.out((interactive ? "\n" : "") + waiting + formatter.format(reply) + "\n")
     }
 
     func show(notice: String) {
@@ -66,8 +67,8 @@ final class TextScreen: ChatScreen {
         // Labelled with the specialist's name when there is one, laid out as the bot's replies are.
         let label = interactive ? notice.notice.specialist.map { "\($0):" } ?? ChatStrings.botLabel : nil
         let formatter = ReplyFormatter(style: style, width: columns(), label: label)
-        let text = formatter.format(Reply(state: .submitted, text: notice.notice.text))
-        return interactive ? "\n" + text + "\n" : text + "\n"
+        // Followed by a blank line, as replies are; above the prompt it takes the prompt's line.
+        return formatter.format(Reply(state: .submitted, text: notice.notice.text)) + "\n"
     }
 
     func show(problem: String) {

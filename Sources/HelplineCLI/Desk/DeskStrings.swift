@@ -163,8 +163,9 @@ enum DeskStrings {
             case .transferred: "Передано в вашу очередь обращение"
             case .returned: "Вернулось в очередь обращение"
             }
-            let preview = appeal.preview.isEmpty ? "" : ": «\(appeal.preview)»"
-            return "\(what) № \(appeal.id) (\(queueName(appeal.queue)), \(topicTitle(appeal.topic))) от \(appeal.customer.name)\(preview). /next — взять."
+            let preview = appeal.preview.isEmpty ? "" : "\n«\(appeal.preview)»"
+            return "\(what) № \(appeal.id) (очередь: \(queueName(appeal.queue)), тема: \(topicTitle(appeal.topic))), "
+                + "клиент \(appeal.customer.name):\(preview)\n/next — взять."
         case .followUp(let appeal, let entry):
             return "Клиент дописал по обращению № \(appeal): «\(entry.text ?? "")»"
         case .closedByCustomer(let appeal, _):
