@@ -31,16 +31,16 @@ enum StandardStream {
 /// Replies as text: wrapped, options numbered, coloured on a terminal. Interactive use labels
 /// the assistant and leaves a blank line after each reply; piped use prints only the replies,
 /// each followed by a blank line, and sends problems to standard error.
-final class TextScreen: ChatScreen {
+final class TextScreen: ChatScreen, Sendable {
     let style: TerminalStyle
     let interactive: Bool
     /// The width to wrap at; read again before every reply so a resized terminal is followed.
-    let columns: () -> Int
+    let columns: @Sendable () -> Int
     /// Text that arrived on its own (the desk's notices) and waits to be shown; printed before a
     /// reply, so that it comes in the order it happened.
     let live: LiveOutput?
 
-    init(style: TerminalStyle, interactive: Bool, columns: @escaping () -> Int, live: LiveOutput? = nil) {
+    init(style: TerminalStyle, interactive: Bool, columns: @escaping @Sendable () -> Int, live: LiveOutput? = nil) {
         self.style = style
         self.interactive = interactive
         self.columns = columns
@@ -83,7 +83,7 @@ final class TextScreen: ChatScreen {
 
 /// Replies as protocol JSON, one object a line on standard output; everything else goes to
 /// standard error, so the output stays a clean stream of replies.
-final class JSONScreen: ChatScreen {
+final class JSONScreen: ChatScreen, Sendable {
     func show(reply: Reply, session: String) {
         StandardStream.out(ProtocolJSON.line(session: session, reply: reply) + "\n")
     }

@@ -5,16 +5,6 @@ import HelplineIntents
 import HelplineChat
 import HelplineDesk
 
-/// The screen's layout of the desk's notices, callable from the backend's tasks: the screens
-/// only read settings fixed at the start.
-private struct DeskNoticeScreen: @unchecked Sendable {
-    let screen: any ChatScreen
-
-    func text(for notice: CustomerEventLine) -> String {
-        screen.text(for: notice)
-    }
-}
-
 /// `helpline chat`: talk to the assistant in the terminal, in-process or through a running daemon.
 struct ChatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,7 +54,7 @@ struct ChatCommand: AsyncParsableCommand {
                                                                 environment: environment))
         // The desk's notices arrive on their own: above the line being typed, or at once in a pipe.
         let live = LiveOutput(throughEditor: interactive)
-        let screen: any ChatScreen = json
+        let screen: any ChatScreen & Sendable = json
             ? JSONScreen()
             : TextScreen(style: style, interactive: interactive,
                          // A pipe or a file gets whole lines: its reader wraps them, if at all.
@@ -74,9 +64,8 @@ struct ChatCommand: AsyncParsableCommand {
         let backend: any ChatBackend
         if let socket {
             let notices = ConnectionNotices(path: socket, style: style, interactive: interactive, json: json)
-            let deskScreen = DeskNoticeScreen(screen: screen)
             backend = SocketChatBackend(path: socket, policy: notices.policy, events: { notices.show($0) },
-                                        notices: { live.post(deskScreen.text(for: $0)) })
+                                        notices: { live.post(screen.text(for: $0)) })
         } else {
             // In this process there is no desk: no specialist can reach the conversation.
             do {

@@ -101,6 +101,8 @@ struct DeskCommand: AsyncParsableCommand {
         }
         let listening = Task {
             for await event in client.events { session.show(event: event) }
+            // The stream ends with the connection: say so unless the specialist is leaving.
+            if !Task.isCancelled { problem(DeskStrings.connectionLost) }
         }
 
         if interactive {
