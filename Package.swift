@@ -103,9 +103,6 @@ let package = Package(
                 "HelplineIntents",
                 "HelplineDesk",
                 "HelplineServer",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The load generator and timings behind `helpline bench`.

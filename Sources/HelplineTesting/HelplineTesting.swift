@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import HelplineDesk
 import HelplineDialogue
 import HelplineFiles
 import HelplineIntents
@@ -39,6 +40,13 @@ public enum WorkingTree {
     }
 
     private static let sharedEngine = Result { try DialogueEngine(bundle: DataBundle.directory(intents)) }
+
+    /// The desk's rules on the working tree's data.
+    public static func deskRules() throws -> DeskRules {
+        try sharedDeskRules.get()
+    }
+
+    private static let sharedDeskRules = Result { try DeskRules(bundle: DataBundle.directory(intents)) }
 }
 
 /// A folder under /tmp with a short path (Unix socket paths are limited to about 100 bytes),
@@ -60,6 +68,8 @@ public final class TemporaryDirectory: Sendable {
     public var socketPath: String { url.appendingPathComponent("helpline.sock").path }
     /// The daemon's database in this folder (in a subfolder the daemon creates).
     public var databasePath: String { url.appendingPathComponent("state/helpline.sqlite").path }
+    /// The daemon's desk socket in this folder.
+    public var deskSocketPath: String { url.appendingPathComponent("desk.sock").path }
 
     /// A path in this folder.
     public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
@@ -88,19 +98,25 @@ public final class InProcessDaemon: Sendable {
 
     public var socketPath: String { daemon.configuration.socketPath }
     public var databasePath: String { daemon.configuration.databasePath }
+    /// The desk socket, when the daemon has a desk.
+    public var deskSocketPath: String? { daemon.configuration.deskSocketPath }
 
     /// Starts a daemon in `directory` (a new one by default) on `engine` (the working tree's by
-    /// default); `configure` adjusts its configuration first. Logs are silent unless `logger` is given.
+    /// default), with the specialists' desk on `directory.deskSocketPath` if `desk` (the working
+    /// tree's `config/desk.yaml`); `configure` adjusts its configuration first. Logs are silent
+    /// unless `logger` is given.
     public static func start(in directory: TemporaryDirectory? = nil, engine: DialogueEngine? = nil,
-                             clock: TestClock? = nil, logger: Logger? = nil,
+                             clock: TestClock? = nil, desk: Bool = false, logger: Logger? = nil,
                              configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> InProcessDaemon {
         let directory = try directory ?? TemporaryDirectory()
         var configuration = ServerConfiguration(socketPath: directory.socketPath, databasePath: directory.databasePath)
         configuration.shutdownGracePeriod = 30
+        if desk { configuration.deskSocketPath = directory.deskSocketPath }
         configure(&configuration)
         var quiet = Logger(label: "test.daemon")
         quiet.logLevel = .critical
         let daemon = try HelplineDaemon(configuration: configuration, engine: try engine ?? WorkingTree.engine(),
+                                        deskRules: configuration.deskSocketPath == nil ? nil : try WorkingTree.deskRules(),
                                         logger: logger ?? quiet, clock: { clock?.now ?? Date() })
         try await daemon.start()
         let task = Task { try await daemon.run() }
@@ -116,6 +132,12 @@ public final class InProcessDaemon: Sendable {
     /// Connects a new client.
     public func client() async throws -> HelplineClient {
         try await HelplineClient.connect(to: socketPath)
+    }
+
+    /// Connects a new specialist's client to the desk socket.
+    public func deskClient() async throws -> DeskClient {
+        guard let path = deskSocketPath else { throw TestFailure("the daemon has no desk socket") }
+        return try await DeskClient.connect(to: path)
     }
 
     /// Shuts the daemon down gracefully and waits until it has stopped.

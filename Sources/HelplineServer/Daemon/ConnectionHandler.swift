@@ -204,31 +204,38 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case .closed(_, let session):
             if eventSessions.remove(session) != nil { desk.customers.remove([session], context.channel) }
         default:
-            if eventsEnabled, let session = answer.repliedSession, eventSessions.insert(session).inserted {
+            // Only sessions with an appeal at the desk ever get notices.
+            if eventsEnabled, let session = answer.repliedSession, !eventSessions.contains(session),
+               desk.hasAppeals(session: session) {
+                eventSessions.insert(session)
                 desk.customers.add(session, context.channel)
             }
         }
     }
 
     /// Writes event lines on `channel` if it is served by a connection handler with events on and
-    /// is writable now; the future tells whether they were written.
+    /// is writable now; the future tells whether they were written to the socket.
     static func push(_ lines: [[UInt8]], to channel: any Channel) -> EventLoopFuture<Bool> {
-        channel.eventLoop.submit {
+        channel.eventLoop.flatSubmit {
             let pipeline = channel.pipeline.syncOperations
             guard let handler = try? pipeline.handler(type: ConnectionHandler.self),
-                  let context = try? pipeline.context(handlerType: ConnectionHandler.self) else { return false }
+                  let context = try? pipeline.context(handlerType: ConnectionHandler.self) else {
+                return channel.eventLoop.makeSucceededFuture(false)
+            }
             return handler.push(lines, context: context)
         }
     }
 
-    private func push(_ lines: [[UInt8]], context: ChannelHandlerContext) -> Bool {
+    private func push(_ lines: [[UInt8]], context: ChannelHandlerContext) -> EventLoopFuture<Bool> {
         guard eventsEnabled, !closing, context.channel.isActive, context.channel.isWritable,
               let head = try? context.pipeline.syncOperations.context(handlerType: ByteToMessageHandler<LineFrameDecoder>.self)
-        else { return false }
+        else { return context.eventLoop.makeSucceededFuture(false) }
         // Below the answer encoder, as whole lines between answers.
-        for line in lines { head.write(NIOAny(ByteBuffer(bytes: line)), promise: nil) }
-        head.flush()
-        return true
+        var buffer = ByteBuffer()
+        for line in lines { buffer.writeBytes(line) }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        head.writeAndFlush(NIOAny(buffer), promise: written)
+        return written.futureResult.map { true }.recover { _ in false }
     }
 
     private static func session(of message: InboundMessage) -> String? {

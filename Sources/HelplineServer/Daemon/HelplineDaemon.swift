@@ -309,6 +309,7 @@ public final class HelplineDaemon: Sendable {
         sweeper.cancel()
         await sweeper.value
         forceClose?.cancel()
+        await service.desk?.settle()
         service.desk?.stop()
         do {
             // Into the database file, so that it alone holds everything once the daemon is gone.

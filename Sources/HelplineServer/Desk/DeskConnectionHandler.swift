@@ -57,7 +57,7 @@ final class DeskConnectionHandler: ChannelInboundHandler {
         waiting.removeAll()
         if let connection {
             self.connection = nil
-            Task { await connection.close() }
+            desk.leave(connection)
         }
         logger.trace("desk connection closed")
         context.fireChannelInactive()

@@ -43,6 +43,8 @@ public final class DeskService: Sendable {
     private let connections = NIOLockedValueBox<[String: [ObjectIdentifier: DeskConnection]]>([:])
     private let nextNoticeID: NIOLockedValueBox<Int64>
     private let timer = NIOLockedValueBox<WakeUp?>(nil)
+    /// Specialists' connections closing (their leaving being stored), by a number of their own.
+    private let leaving = NIOLockedValueBox<(next: Int, tasks: [Int: Task<Void, Never>])>((0, [:]))
 
     /// Closed appeals stay in memory (for `show`) this long after closing; the store keeps them.
     public static let closedRetention: TimeInterval = 24 * 3600
@@ -142,6 +144,11 @@ public final class DeskService: Sendable {
         }
     }
 
+    /// Whether the session filed an appeal at the desk (its connections are then pushed notices).
+    func hasAppeals(session: String) -> Bool {
+        committed.withLockedValue { $0.bySession[session] != nil }
+    }
+
     /// The customer's notices not delivered yet (what a session's next answer carries).
     public func pendingNotices(session: String) -> [CustomerNotice] {
         notices.peek(session: session).map(\.notice)
@@ -174,6 +181,25 @@ public final class DeskService: Sendable {
     func signedOut(_ specialist: String) {
         let gone = connections.withLockedValue { $0.removeValue(forKey: specialist).map { Array($0.values) } ?? [] }
         for connection in gone { connection.forgetSignIn() }
+    }
+
+    /// Closes a connection whose socket went, in the background; ``settle()`` waits for it.
+    func leave(_ connection: DeskConnection) {
+        leaving.withLockedValue { leaving in
+            let key = leaving.next
+            leaving.next += 1
+            leaving.tasks[key] = Task { [weak self] in
+                await connection.close()
+                self?.leaving.withLockedValue { _ = $0.tasks.removeValue(forKey: key) }
+            }
+        }
+    }
+
+    /// Waits until the connections that went have been closed (before the database closes).
+    func settle() async {
+        while let task = leaving.withLockedValue({ $0.tasks.values.first }) {
+            await task.value
+        }
     }
 
     private func connections(of specialist: String) -> [DeskConnection] {
@@ -370,12 +396,18 @@ public final class DeskService: Sendable {
     // MARK: Housekeeping
 
     /// Ends grace periods that are due, drops long-closed appeals from memory, and forgets the
-    /// notices of sessions that ended. Run by the daemon's sweep.
+    /// notices of sessions that ended (`ended`, and those no longer stored). Run by the daemon's sweep.
     func sweep(ended: [String]) async {
         await tickIfDue()
         if !ended.isEmpty {
             notices.drop(sessions: ended)
             customers.removeSessions(ended)
+        }
+        for session in notices.sessions where (try? await store.storedVersion(session)) == .some(nil) {
+            // Made for a session that was already closed: it can never be delivered.
+            let gone = notices.peek(session: session)
+            notices.drop(sessions: [session])
+            if !gone.isEmpty { _ = await commit(.desk(DeskWrite(delivered: gone.map(\.id)))) }
         }
         let cutoff = clock().addingTimeInterval(-Self.closedRetention)
         guard desk.appeals.values.contains(where: { $0.state == .closed && ($0.closedAt ?? .distantPast) < cutoff }) else {

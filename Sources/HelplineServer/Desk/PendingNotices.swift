@@ -39,9 +39,9 @@ final class PendingNotices: Sendable {
         }
     }
 
-    /// The session's notices not delivered, claimed or not, without claiming them.
+    /// The session's notices nobody has claimed, without claiming them.
     func peek(session: String) -> [PendingNotice] {
-        box.withLockedValue { $0[session]?.map(\.notice) ?? [] }
+        box.withLockedValue { $0[session]?.filter { !$0.claimed }.map(\.notice) ?? [] }
     }
 
     /// Whether the session has notices nobody has claimed.

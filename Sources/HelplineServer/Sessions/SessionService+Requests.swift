@@ -48,7 +48,7 @@ extension SessionService {
         case .stats:
             context.respond(.stats(id: request.id, stats()))
         case .events(let enabled):
-            // The connection keeps the setting; in-process there is nothing to push.
+            // The connection handler takes the setting from this answer.
             context.respond(.events(id: request.id, enabled: enabled))
         case .open(let profile):
             open(profile, request: request, on: context)
