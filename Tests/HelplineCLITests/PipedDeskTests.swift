@@ -85,6 +85,38 @@ struct PipedDeskTests {
         #expect(try await setting.daemon.stop() == 0)
     }
 
+    /// A piped desk prints the desk's events as they come, while its input waits: a new appeal,
+    /// the customer's follow-up after a reply, and the customer closing it.
+    @Test func pipedDeskPrintsEventsAsTheyCome() async throws {
+        let directory = try TemporaryDirectory()
+        let deskSocket = directory.path("desk.sock")
+        let daemon = try await DaemonProcess.start(in: directory, arguments: ["--desk-socket", deskSocket])
+        let desk = try LiveProcess(["desk", "--socket", deskSocket, "--id", "sp-4", "--name", "Вера", "--role", "general"],
+                                   stateHome: directory.path("state"))
+        try await desk.waitForOutput("Вы вошли как Вера")
+
+        let customer = try await HelplineClient.connect(to: daemon.socketPath)
+        let session = try #require(try await customer.open(profile: try Profile.demo(in: .embedded)).session)
+        _ = try await customer.say(session: session, text: "доставка")
+        _ = try await customer.say(session: session, text: "1")
+        let filed = try await customer.say(session: session, text: "Курьер не приехал в назначенный день.")
+        let ticket = try #require(filed.reply?.ticket?.id)
+        try await desk.waitForOutput("Новое обращение № \(ticket)")
+        try await desk.waitForOutput("«Курьер не приехал в назначенный день.»")
+
+        desk.write("/next\nКурьер приедет завтра с 10 до 14.\n")
+        try await desk.waitForOutput(DeskStrings.replied(ticket))
+        _ = try await customer.say(session: session, text: "Курьер так и не позвонил.")
+        try await desk.waitForOutput("Клиент дописал по обращению № \(ticket): «Курьер так и не позвонил.»")
+        _ = try await customer.say(session: session, text: "Спасибо, вопрос решён")
+        try await desk.waitForOutput("Клиент закрыл обращение № \(ticket): вопрос решён.")
+
+        desk.closeInput()
+        #expect(try await desk.exitStatus() == 0)
+        await customer.disconnect()
+        #expect(try await daemon.stop() == 0)
+    }
+
     /// Without a desk on the socket the terminal says so and exits with status 1.
     @Test func noDesk() async throws {
         let path = "/tmp/hl-nodesk-\(UUID().uuidString.prefix(8)).sock"
