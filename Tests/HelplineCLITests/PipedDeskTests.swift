@@ -117,6 +117,31 @@ struct PipedDeskTests {
         #expect(try await daemon.stop() == 0)
     }
 
+    /// When the daemon restarts under the desk, the desk says so, connects and signs in again,
+    /// and goes on getting events.
+    @Test func deskReconnectsAfterARestart() async throws {
+        let directory = try TemporaryDirectory()
+        let deskSocket = directory.path("desk.sock")
+        let first = try await DaemonProcess.start(in: directory, arguments: ["--desk-socket", deskSocket])
+        let desk = try LiveProcess(["desk", "--socket", deskSocket, "--id", "sp-5", "--name", "Лев", "--role", "general"],
+                                   stateHome: directory.path("state"))
+        try await desk.waitForOutput("Вы вошли как Лев")
+        #expect(try await first.stop() == 0)
+        let second = try await DaemonProcess.start(in: directory, arguments: ["--desk-socket", deskSocket])
+        try await desk.waitForOutput(DeskStrings.connectionBack)
+
+        let customer = try await HelplineClient.connect(to: second.socketPath)
+        let session = try #require(try await customer.open(profile: try Profile.demo(in: .embedded)).session)
+        for text in ["доставка", "1", "Курьер не приехал в назначенный день."] {
+            _ = try await customer.say(session: session, text: text)
+        }
+        try await desk.waitForOutput("Новое обращение №")
+        desk.closeInput()
+        #expect(try await desk.exitStatus() == 0)
+        await customer.disconnect()
+        #expect(try await second.stop() == 0)
+    }
+
     /// Without a desk on the socket the terminal says so and exits with status 1.
     @Test func noDesk() async throws {
         let path = "/tmp/hl-nodesk-\(UUID().uuidString.prefix(8)).sock"

@@ -5,6 +5,7 @@ import HelplineDesk
 import HelplineDialogue
 import HelplineIntents
 import HelplineServer
+import Synchronization
 
 /// `helpline desk`: the specialists' terminal — take appeals from the queues, read the
 /// conversation, answer, ask, pass on, close (docs/DESK.md).
@@ -49,6 +50,13 @@ struct DeskCommand: AsyncParsableCommand {
         return menu + (general.map { [$0] } ?? [])
     }
 
+    /// Interactive use retries until the daemon is back; piped use gives up after a few tries.
+    static func policy(interactive: Bool) -> ReconnectPolicy {
+        interactive
+            ? ReconnectPolicy(delays: [1, 2, 4, 8, 15], maximumAttempts: nil)
+            : ReconnectPolicy(delays: [0.5, 1, 2, 4, 8], maximumAttempts: 5)
+    }
+
     func run() async throws {
         Terminal.ensureUTF8Locale()
         let environment = ProcessInfo.processInfo.environment
@@ -60,14 +68,6 @@ struct DeskCommand: AsyncParsableCommand {
         let topics = Self.topics(bundle)
         let path = socket ?? Self.defaultSocketPath()
         let specialistID = id ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "specialist"
-
-        let client: DeskClient
-        do {
-            client = try await DeskClient.connect(to: path)
-        } catch {
-            StandardStream.err(DeskStrings.unreachable(path, SocketChatBackend.outage(error, path: path)) + "\n")
-            throw ExitCode.failure
-        }
 
         let live = LiveOutput(throughEditor: interactive)
         let wraps = Terminal.outputIsTerminal
@@ -85,8 +85,26 @@ struct DeskCommand: AsyncParsableCommand {
                 StandardStream.err(text + "\n")
             }
         }
-        let session = DeskSession(send: { try await client.send($0) }, topicTitles: titles,
+        // The session answers events; the link exists before it, so events reach it through a box.
+        let events = EventRelay()
+        let link = DeskLink(path: path, policy: Self.policy(interactive: interactive),
+                            events: { events.deliver($0) },
+                            notices: { notice in
+                                switch notice {
+                                case .lost: problem(DeskStrings.connectionLost)
+                                case .back: output(DeskStrings.connectionBack)
+                                case .gaveUp: problem(DeskStrings.connectionGaveUp)
+                                }
+                            })
+        do {
+            try await link.connect()
+        } catch {
+            StandardStream.err(DeskStrings.unreachable(path, SocketChatBackend.outage(error, path: path)) + "\n")
+            throw ExitCode.failure
+        }
+        let session = DeskSession(send: { try await link.send($0) }, topicTitles: titles,
                                   output: output, problem: problem)
+        events.target = session
         if interactive {
             SignalMonitor.install()
             StandardStream.out(style.dim(DeskStrings.welcome) + "\n")
@@ -96,13 +114,8 @@ struct DeskCommand: AsyncParsableCommand {
         } catch {
             live.flush()
             StandardStream.err("\(error)\n")
-            await client.disconnect()
+            await link.close()
             throw ExitCode.failure
-        }
-        let listening = Task {
-            for await event in client.events { session.show(event: event) }
-            // The stream ends with the connection: say so unless the specialist is leaving.
-            if !Task.isCancelled { problem(DeskStrings.connectionLost) }
         }
 
         if interactive {
@@ -110,8 +123,7 @@ struct DeskCommand: AsyncParsableCommand {
         } else {
             await runPiped(session)
         }
-        listening.cancel()
-        await client.disconnect()
+        await link.close()
         live.flush()
     }
 
@@ -142,6 +154,20 @@ struct DeskCommand: AsyncParsableCommand {
         while let line = readLine(strippingNewline: true) {
             if await session.handle(line) == .quit { return }
         }
+    }
+}
+
+/// Hands the link's events to the session made after it.
+private final class EventRelay: Sendable {
+    private let box = Mutex<DeskSession?>(nil)
+
+    var target: DeskSession? {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
+    }
+
+    func deliver(_ event: DeskEvent) {
+        target?.show(event: event)
     }
 }
 

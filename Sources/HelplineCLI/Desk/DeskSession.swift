@@ -182,7 +182,7 @@ final class DeskSession: Sendable {
             }
             return answer
         } catch {
-            problem(DeskStrings.connectionLost)
+            problem(DeskStrings.notSent)
             return nil
         }
     }

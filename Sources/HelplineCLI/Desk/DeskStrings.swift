@@ -189,5 +189,8 @@ enum DeskStrings {
     static func unreachable(_ path: String, _ reason: some CustomStringConvertible) -> String {
         "Нет связи со столом специалистов (\(path)): \(reason)."
     }
-    static let connectionLost = "Соединение с сервером прервано; перезапустите helpline desk (обращения ждут вас ещё пару минут)."
+    static let connectionLost = "Нет связи с сервером; переподключаюсь. Ваши обращения остаются за вами ещё пару минут."
+    static let notSent = "Нет связи с сервером: команда не выполнена. Когда связь вернётся, проверьте обращение — /show."
+    static let connectionBack = "Связь восстановлена, вы снова на смене."
+    static let connectionGaveUp = "Связь с сервером не восстановилась; перезапустите helpline desk."
 }
