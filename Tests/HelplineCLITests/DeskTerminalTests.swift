@@ -100,8 +100,16 @@ struct DeskTerminalTests {
         try await desk.waitFor(text: "закрыто.")
         try await chat.waitFor(text: "Специалист закрыл обращение")
 
+        // Up recalls the last line from the history, which is kept in its own file.
+        try await desk.waitForLastLine("Специалист>")
+        try desk.press("Up")
+        try await desk.waitForLastLine("Специалист> /close")
+        try desk.press("C-u")
         try desk.press("C-d")
         try await desk.waitFor(text: "[exit 0]")
+        let history = try String(contentsOfFile: directory.path("desk-state") + "/helpline/history-desk", encoding: .utf8)
+        #expect(history.split(separator: "\n").contains("/next"))
+        #expect(history.contains("Курьер приедет завтра с 10 до 14."))
         try await chat.waitForLastLine("Вы:")
         try chat.press("C-d")
         try await chat.waitFor(text: "[exit 0]")
