@@ -91,13 +91,19 @@ struct DeskCommand: AsyncParsableCommand {
                             events: { events.deliver($0) },
                             notices: { notice in
                                 switch notice {
+                                // Said at the start, before any prompt: printed at once.
+                                case .unreachable(let outage):
+                                    StandardStream.out(style.warning(DeskStrings.waiting(path, outage)) + "\n")
+                                case .connected: StandardStream.out(DeskStrings.connected + "\n")
                                 case .lost: problem(DeskStrings.connectionLost)
                                 case .back: output(DeskStrings.connectionBack)
                                 case .gaveUp: problem(DeskStrings.connectionGaveUp)
                                 }
                             })
+        if interactive { StandardStream.out(style.dim(DeskStrings.welcome) + "\n") }
         do {
-            try await link.connect()
+            // A terminal waits for the daemon to start (Ctrl-C leaves); a script fails at once.
+            try await link.connect(retrying: interactive)
         } catch {
             StandardStream.err(DeskStrings.unreachable(path, SocketChatBackend.outage(error, path: path)) + "\n")
             throw ExitCode.failure
@@ -105,10 +111,8 @@ struct DeskCommand: AsyncParsableCommand {
         let session = DeskSession(send: { try await link.send($0) }, topicTitles: titles,
                                   output: output, problem: problem)
         events.target = session
-        if interactive {
-            SignalMonitor.install()
-            StandardStream.out(style.dim(DeskStrings.welcome) + "\n")
-        }
+        // From here on Ctrl-C is the terminal's: it clears the line, never ends the shift.
+        if interactive { SignalMonitor.install() }
         do {
             try await session.start(.init(id: specialistID, name: name ?? specialistID, serves: .role(role)))
         } catch {

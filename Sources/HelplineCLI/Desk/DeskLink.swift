@@ -13,6 +13,10 @@ import HelplineServer
 actor DeskLink {
     /// What the user should know about the connection.
     enum Notice: Sendable, Equatable {
+        /// The daemon cannot be reached at the start; retries follow.
+        case unreachable(SocketChatBackend.Outage)
+        /// Connected at last, at the start.
+        case connected
         /// Lost; retries follow.
         case lost
         /// Connected and signed in again.
@@ -42,10 +46,22 @@ actor DeskLink {
         self.notices = notices
     }
 
-    /// Makes the first connection; throws when the desk cannot be reached.
-    func connect() async throws {
-        let fresh = try await DeskClient.connect(to: path)
-        use(fresh)
+    /// Makes the first connection; with `retrying`, waits for the daemon as the policy allows
+    /// (said once), else throws at the first failure.
+    func connect(retrying: Bool) async throws {
+        var attempt = 0
+        while true {
+            do {
+                use(try await DeskClient.connect(to: path))
+                if attempt > 0 { notices(.connected) }
+                return
+            } catch {
+                attempt += 1
+                guard retrying, let delay = policy.delay(beforeAttempt: attempt) else { throw error }
+                if attempt == 1 { notices(.unreachable(SocketChatBackend.outage(error, path: path))) }
+                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            }
+        }
     }
 
     /// Sends one request on the live connection.

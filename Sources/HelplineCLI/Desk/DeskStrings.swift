@@ -191,6 +191,10 @@ enum DeskStrings {
     }
     static let connectionLost = "Нет связи с сервером; переподключаюсь. Ваши обращения остаются за вами ещё пару минут."
     static let notSent = "Нет связи с сервером: команда не выполнена. Когда связь вернётся, проверьте обращение — /show."
+    static func waiting(_ path: String, _ reason: some CustomStringConvertible) -> String {
+        "Нет связи со столом специалистов (\(path)): \(reason). Подключаюсь снова… (Ctrl-C — выйти)"
+    }
+    static let connected = "Связь с сервером установлена."
     static let connectionBack = "Связь восстановлена, вы снова на смене."
     static let connectionGaveUp = "Связь с сервером не восстановилась; перезапустите helpline desk."
 }
