@@ -108,3 +108,9 @@ static inline void hl_print_above_line(const char *text) {
     rl_redisplay();
     free(saved_line);
 }
+
+/** Whether text may be printed above the line now: not in the middle of a history search, whose
+ *  own prompt readline keeps in the same single slot `rl_save_prompt` uses. */
+static inline int hl_can_print_above_line(void) {
+    return !RL_ISSTATE(RL_STATE_ISEARCH | RL_STATE_NSEARCH | RL_STATE_SEARCH);
+}

@@ -130,7 +130,7 @@ struct DeskSessionTests {
         #expect(session.current == nil)
         let text = printed.all
         #expect(text.contains("Возвращено в очередь обращение № 3141-5926 (очередь: общая, тема: Доставка), клиент Анна:\n«Курьер не приехал.»"))
-        #expect(text.contains("Клиент дописал по обращению № 3141-5926: «Жду.»"))
+        #expect(text.contains("Клиент написал по обращению № 3141-5926: «Жду.»"))
         #expect(text.contains("Клиент закрыл обращение № 3141-5926: вопрос решён."))
     }
 

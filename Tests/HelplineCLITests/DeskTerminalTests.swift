@@ -88,7 +88,7 @@ struct DeskTerminalTests {
         try chat.press("C-u")
         try chat.type("Курьер так и не позвонил.")
         try chat.press("Enter")
-        try await desk.waitFor(text: "Клиент дописал по обращению")
+        try await desk.waitFor(text: "Клиент написал по обращению")
         try await desk.waitFor(text: "«Курьер так и не позвонил.»")
 
         // A question, then closing: both reach the customer.

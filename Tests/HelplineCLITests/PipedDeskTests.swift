@@ -107,7 +107,7 @@ struct PipedDeskTests {
         desk.write("/next\nКурьер приедет завтра с 10 до 14.\n")
         try await desk.waitForOutput(DeskStrings.replied(ticket))
         _ = try await customer.say(session: session, text: "Курьер так и не позвонил.")
-        try await desk.waitForOutput("Клиент дописал по обращению № \(ticket): «Курьер так и не позвонил.»")
+        try await desk.waitForOutput("Клиент написал по обращению № \(ticket): «Курьер так и не позвонил.»")
         _ = try await customer.say(session: session, text: "Спасибо, вопрос решён")
         try await desk.waitForOutput("Клиент закрыл обращение № \(ticket): вопрос решён.")
 

@@ -19,7 +19,7 @@ enum DeskStrings {
           /show [НОМЕР]      показать обращение (без номера — текущее) и сделать его текущим
           /queue             очереди и ваши обращения
           /help              эта справка
-          /quit              выйти (обращения вернутся в очередь после перерыва на переподключение)
+          /quit              выйти; ваши обращения ждут вас ещё пару минут, потом вернутся в очередь
         Tab дополняет команды, темы и очереди; ↑ ↓ — история, Ctrl-R — поиск по ней.
         """
 
@@ -167,7 +167,7 @@ enum DeskStrings {
             return "\(what) № \(appeal.id) (очередь: \(queueName(appeal.queue)), тема: \(topicTitle(appeal.topic))), "
                 + "клиент \(appeal.customer.name):\(preview)\n/next — взять."
         case .followUp(let appeal, let entry):
-            return "Клиент дописал по обращению № \(appeal): «\(entry.text ?? "")»"
+            return "Клиент написал по обращению № \(appeal): «\(entry.text ?? "")»"
         case .closedByCustomer(let appeal, _):
             return "Клиент закрыл обращение № \(appeal): вопрос решён."
         }

@@ -86,6 +86,8 @@ final class LineEditor {
                 if let result = pendingInput.withLock({ $0 }) {
                     return result
                 }
+                // Text held back during a history search is shown once the search ends.
+                if let live, live.hasPending { live.showAboveLine() }
                 if Self.inputIsWaiting() { continue }
             }
             if fds[2].revents & Int16(POLLIN) != 0 {

@@ -53,14 +53,20 @@ final class LiveOutput: Sendable {
 
     /// The texts posted and not shown yet, oldest first; empties the queue and the pipe.
     func take() -> [String] {
-        if readEnd >= 0 {
-            var buffer = [UInt8](repeating: 0, count: 64)
-            while buffer.withUnsafeMutableBytes({ read(readEnd, $0.baseAddress, $0.count) }) > 0 {}
-        }
+        drainPipe()
         return pending.withLock { texts in
             defer { texts = [] }
             return texts
         }
+    }
+
+    /// Whether texts wait to be shown.
+    var hasPending: Bool { pending.withLock { !$0.isEmpty } }
+
+    private func drainPipe() {
+        guard readEnd >= 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while buffer.withUnsafeMutableBytes({ read(readEnd, $0.baseAddress, $0.count) }) > 0 {}
     }
 
     /// Prints what waits, when no prompt is on screen (before a reply, before the next prompt).
@@ -70,7 +76,10 @@ final class LiveOutput: Sendable {
 
     /// Prints what waits above the line being edited. Only while the line editor's prompt is
     /// installed, from its thread.
+    /// During a history search (Ctrl-R) the texts wait: the editor calls again after each key.
     func showAboveLine() {
+        drainPipe()
+        guard hasPending, hl_can_print_above_line() != 0 else { return }
         for text in take() { hl_print_above_line(text) }
     }
 }
