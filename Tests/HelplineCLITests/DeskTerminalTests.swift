@@ -20,7 +20,8 @@ struct DeskTerminalTests {
     /// The customer files an appeal; the desk announces it while a command is half typed, Tab
     /// completes commands and topics, /next shows the conversation; the specialist's reply and
     /// question reach the customer's screen while the customer is typing, without breaking the
-    /// line; the customer's follow-up reaches the desk; /close ends it for both.
+    /// line; the customer's follow-up reaches the desk; /close ends it for both (its notice held
+    /// back while the customer searches the history).
     @Test func specialistAndCustomerTogether() async throws {
         let directory = try TemporaryDirectory()
         let deskSocket = directory.path("desk.sock")
@@ -95,10 +96,19 @@ struct DeskTerminalTests {
         try desk.type("/ask Подскажите, пожалуйста, номер подъезда.")
         try desk.press("Enter")
         try await chat.waitFor(text: "номер подъезда")
+        // A notice that comes during a history search (Ctrl-R) waits until the search ends.
+        try await chat.waitForLastLine("Вы:")
+        try chat.press("C-r")
+        try chat.type("дост")
+        try await chat.waitForLastLine("(reverse-i-search)`дост': доставка")
         try desk.type("/close")
         try desk.press("Enter")
         try await desk.waitFor(text: "закрыто.")
+        try await chat.waitForLastLine("(reverse-i-search)`дост': доставка")
+        #expect(!(try chat.screen().contains("Специалист закрыл обращение")))
+        try chat.press("C-g")
         try await chat.waitFor(text: "Специалист закрыл обращение")
+        try await chat.waitForLastLine("Вы:")
 
         // Up recalls the last line from the history, which is kept in its own file.
         try await desk.waitForLastLine("Специалист>")
