@@ -102,6 +102,7 @@ let package = Package(
             dependencies: [
                 "HelplineDialogue",
                 "HelplineIntents",
+                "HelplineDesk",
                 "HelplineServer",
             ]
         ),
@@ -273,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "HelplineCLITests",
             dependencies: [
-                "HelplineTesting", "HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineChat",
+                "HelplineTesting", "HelplineText", "HelplineIntents", "HelplineDialogue", "HelplineDesk", "HelplineServer", "HelplineChat",
                 "HelplineTranscripts", "HelplineCLI",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

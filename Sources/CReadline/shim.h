@@ -86,3 +86,31 @@ static inline void hl_write_stderr(const char *text) {
     fputs(text, stderr);
     fflush(stderr);
 }
+
+/**
+ * Prints `text` (whole lines, each ending in a newline) above the line being edited while the
+ * callback interface is active: the prompt and the typed text are taken off the screen, the text
+ * is written, and the prompt comes back with the same text and cursor. Nothing typed is lost.
+ */
+static inline void hl_print_above_line(const char *text) {
+    int saved_point = rl_point;
+    char *saved_line = rl_copy_text(0, rl_end);
+    rl_save_prompt();
+    rl_replace_line("", 0);
+    rl_redisplay();
+    fputs("\r\033[K", rl_outstream);
+    fputs(text, rl_outstream);
+    fflush(rl_outstream);
+    rl_restore_prompt();
+    rl_replace_line(saved_line ? saved_line : "", 0);
+    rl_point = saved_point;
+    rl_on_new_line();
+    rl_redisplay();
+    free(saved_line);
+}
+
+/** Whether text may be printed above the line now: not in the middle of a history search, whose
+ *  own prompt readline keeps in the same single slot `rl_save_prompt` uses. */
+static inline int hl_can_print_above_line(void) {
+    return !RL_ISSTATE(RL_STATE_ISEARCH | RL_STATE_NSEARCH | RL_STATE_SEARCH);
+}

@@ -9,7 +9,7 @@ struct Helpline: AsyncParsableCommand {
         commandName: "helpline",
         abstract: "A Russian-language support-chat assistant.",
         version: Helpline.version,
-        subcommands: [ChatCommand.self, ServeCommand.self, ReplayCommand.self, ClassifyCommand.self, EvalCommand.self, AnalyzeCommand.self,
+        subcommands: [ChatCommand.self, DeskCommand.self, ServeCommand.self, ReplayCommand.self, ClassifyCommand.self, EvalCommand.self, AnalyzeCommand.self,
                       StemCommand.self, BenchCommand.self, ReviewCommand.self]
     )
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HelplineDesk
 import HelplineDialogue
 import HelplineServer
 
@@ -15,6 +16,10 @@ import HelplineServer
 /// A backend either owns its connection (``init(path:policy:events:)``) or runs its session on a
 /// connection shared with other backends (``init(sharing:)``, the replayer's one connection for
 /// all transcripts), which it never reconnects or closes.
+///
+/// What the specialists' desk sends the session — a specialist's reply or question, the appeal
+/// taken, passed on or closed — goes to `notices` as it comes: pushed by the daemon as event
+/// lines on the connection, or carried by an answer (then before the call returns).
 ///
 /// Every failure reaches the caller as a ``ChatBackendError`` in words a user can read, made in
 /// one place: ``unreachable(_:_:interrupted:)`` for the connection, ``reply(of:)`` for the
@@ -49,6 +54,7 @@ public actor SocketChatBackend: ChatBackend {
     public let path: String
     public let policy: ReconnectPolicy
     private let events: @Sendable (Event) -> Void
+    private let notices: @Sendable (CustomerEventLine) -> Void
     /// Whether the connection belongs to others as well: then it is never closed here.
     private let sharesConnection: Bool
     private var client: HelplineClient?
@@ -62,10 +68,12 @@ public actor SocketChatBackend: ChatBackend {
 
     /// A backend with a connection of its own to the daemon at `path`, made at the first call.
     public init(path: String, policy: ReconnectPolicy = .none,
-                events: @escaping @Sendable (Event) -> Void = { _ in }) {
+                events: @escaping @Sendable (Event) -> Void = { _ in },
+                notices: @escaping @Sendable (CustomerEventLine) -> Void = { _ in }) {
         self.path = path
         self.policy = policy
         self.events = events
+        self.notices = notices
         sharesConnection = false
     }
 
@@ -76,6 +84,7 @@ public actor SocketChatBackend: ChatBackend {
         path = client.path
         policy = .none
         events = { _ in }
+        notices = { _ in }
         sharesConnection = true
         self.client = client
     }
@@ -93,7 +102,7 @@ public actor SocketChatBackend: ChatBackend {
     public func open(profile: Profile) async throws -> SessionReply {
         self.profile = profile
         let answer = try await withReconnect { client in try await client.open(profile: profile) }
-        let reply = try Self.reply(of: answer)
+        let reply = try deliver(answer)
         guard let session = answer.session else {
             throw ChatBackendError(.rejected, "the daemon's answer to open has no session")
         }
@@ -115,7 +124,7 @@ public actor SocketChatBackend: ChatBackend {
             }
             return try await client.say(session: session, text: text)
         }
-        let reply = try Self.reply(of: answer)
+        let reply = try deliver(answer)
         place.update(after: (text, before), reply: reply, profile: profile)
         current = reply
         return reply
@@ -124,7 +133,7 @@ public actor SocketChatBackend: ChatBackend {
     public func state() async throws -> SessionSnapshot {
         guard let session else { throw ChatBackendError(.notOpen, "Разговор ещё не начат.") }
         let answer = try await withReconnect { client in try await client.state(session: session) }
-        let reply = try Self.reply(of: answer)
+        let reply = try deliver(answer)
         current = reply
         return SessionSnapshot(session: session, reply: reply, topic: place.topic, order: place.order)
     }
@@ -178,6 +187,12 @@ public actor SocketChatBackend: ChatBackend {
         // A shared connection that failed is not replaced: it is not this backend's to remake.
         if sharesConnection { throw HelplineClientError.disconnected }
         let client = try await HelplineClient.connect(to: path)
+        let pushed = client.events
+        Task { [weak self] in
+            for await line in pushed {
+                await self?.pushed(line)
+            }
+        }
         if let session {
             let answer = try await client.resume(session: session)
             if answer.errorCode == .unknownSession {
@@ -185,11 +200,17 @@ public actor SocketChatBackend: ChatBackend {
                 self.session = nil
                 throw Self.sessionLost
             }
-            let reply = try Self.reply(of: answer)
+            let reply = try deliver(answer)
             onResume(reply)
         }
         self.client = client
         return client
+    }
+
+    /// An event line pushed on the connection: a notice for this backend's session is shown.
+    private func pushed(_ line: CustomerEventLine) {
+        guard line.session == session else { return }
+        notices(line)
     }
 
     private func dropConnection() async {
@@ -228,6 +249,14 @@ public actor SocketChatBackend: ChatBackend {
     static let sessionLost = ChatBackendError(.sessionLost, "сервер больше не знает этот разговор")
 
     /// The dialogue reply an answer carries, or the daemon's error as a `ChatBackendError`.
+    /// The answer's reply, after handing the notices it carries to `notices`.
+    private func deliver(_ answer: ProtocolReply) throws -> Reply {
+        if let session = answer.session ?? session {
+            for notice in answer.notices { notices(CustomerEventLine(session: session, notice: notice)) }
+        }
+        return try Self.reply(of: answer)
+    }
+
     static func reply(of answer: ProtocolReply) throws -> Reply {
         if let error = answer.error {
             if error.code == .unknownSession { throw sessionLost }
@@ -240,7 +269,7 @@ public actor SocketChatBackend: ChatBackend {
     }
 
     /// Sorts a connection failure: a missing or refusing socket means no daemon runs.
-    static func outage(_ error: any Error, path: String) -> Outage {
+    public static func outage(_ error: any Error, path: String) -> Outage {
         if let error = error as? HelplineClientError, error == .disconnected { return .connectionLost }
         if !FileManager.default.fileExists(atPath: path) { return .notRunning }
         let text = "\(error)"

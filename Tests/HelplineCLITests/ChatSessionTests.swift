@@ -1,5 +1,6 @@
 import Foundation
 import HelplineChat
+import HelplineDesk
 import HelplineDialogue
 import HelplineTranscripts
 import Testing
@@ -46,6 +47,7 @@ private final class CapturingScreen: ChatScreen {
     func show(reply: Reply, session: String) { replies.append(reply) }
     func show(notice: String) { notices.append(notice) }
     func show(problem: String) { problems.append(problem) }
+    func text(for notice: CustomerEventLine) -> String { notice.notice.text + "\n" }
 }
 
 struct ChatSessionTests {

@@ -66,4 +66,19 @@ struct SlashCommandTests {
             if case .unknown = SlashCommand(line: name) { Issue.record("\(name) is not parsed") }
         }
     }
+
+    /// The desk's commands: `/transfer ` is followed by a space, then its word completes from the
+    /// topics and queues; a command without argument words completes nothing after the space.
+    @Test func deskCommandArguments() {
+        let arguments = ["/transfer": DeskSession.transferTargets(topics: ["delivery", "travel", "general"])]
+        #expect(Completion.complete("/tr", commands: DeskStrings.commands, arguments: arguments, labels: [])
+                == Completion(replacement: "/transfer", candidates: ["/transfer"], appendSpace: true))
+        #expect(Completion.complete("/transfer tra", commands: DeskStrings.commands, arguments: arguments, labels: [])?
+                .candidates == ["/transfer travel", "/transfer travel_priority"])
+        #expect(Completion.complete("/transfer travel_", commands: DeskStrings.commands, arguments: arguments, labels: [])?
+                .replacement == "/transfer travel_priority")
+        #expect(Completion.complete("/transfer prem", commands: DeskStrings.commands, arguments: arguments, labels: [])?
+                .replacement == "/transfer premium_seller")
+        #expect(Completion.complete("/ask Ку", commands: DeskStrings.commands, arguments: arguments, labels: []) == nil)
+    }
 }

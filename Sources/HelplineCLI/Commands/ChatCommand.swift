@@ -3,6 +3,7 @@ import Foundation
 import HelplineDialogue
 import HelplineIntents
 import HelplineChat
+import HelplineDesk
 
 /// `helpline chat`: talk to the assistant in the terminal, in-process or through a running daemon.
 struct ChatCommand: AsyncParsableCommand {
@@ -51,17 +52,22 @@ struct ChatCommand: AsyncParsableCommand {
         let choice = try ProfileChoice.resolve(path: profile, bundle: bundle)
         let style = TerminalStyle(enabled: Terminal.wantsColour(outputIsTerminal: Terminal.outputIsTerminal,
                                                                 environment: environment))
-        let screen: any ChatScreen = json
+        // The desk's notices arrive on their own: above the line being typed, or at once in a pipe.
+        let live = LiveOutput(throughEditor: interactive)
+        let screen: any ChatScreen & Sendable = json
             ? JSONScreen()
             : TextScreen(style: style, interactive: interactive,
                          // A pipe or a file gets whole lines: its reader wraps them, if at all.
-                         columns: { Terminal.outputIsTerminal ? Terminal.columns() : Self.unwrappedWidth })
+                         columns: { Terminal.outputIsTerminal ? Terminal.columns() : Self.unwrappedWidth },
+                         live: live)
 
         let backend: any ChatBackend
         if let socket {
             let notices = ConnectionNotices(path: socket, style: style, interactive: interactive, json: json)
-            backend = SocketChatBackend(path: socket, policy: notices.policy, events: { notices.show($0) })
+            backend = SocketChatBackend(path: socket, policy: notices.policy, events: { notices.show($0) },
+                                        notices: { live.post(screen.text(for: $0)) })
         } else {
+            // In this process there is no desk: no specialist can reach the conversation.
             do {
                 backend = InProcessChatBackend(engine: try DialogueEngine(bundle: bundle))
             } catch {
@@ -86,20 +92,21 @@ struct ChatCommand: AsyncParsableCommand {
         }
 
         let outcome = interactive
-            ? await runInteractive(session, style: style)
+            ? await runInteractive(session, style: style, live: live)
             : await runPiped(session)
+        live.flush()
         await session.finish()
         if outcome == .failed { throw ExitCode.failure }
     }
 
     /// The terminal loop: readline prompt, history, completion; ends on `/quit` or Ctrl-D.
-    private func runInteractive(_ session: ChatSession, style: TerminalStyle) async -> ChatSession.Outcome {
+    private func runInteractive(_ session: ChatSession, style: TerminalStyle, live: LiveOutput) async -> ChatSession.Outcome {
         let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath())
         defer { editor.finish() }
         let prompt = style.prompt(ChatStrings.userPrompt)
         while true {
             editor.setCompletions(labels: session.optionLabels)
-            switch editor.read(prompt: prompt) {
+            switch editor.read(prompt: prompt, live: live) {
             case .endOfInput:
                 StandardStream.out("\n" + ChatStrings.goodbye + "\n")
                 return .quit

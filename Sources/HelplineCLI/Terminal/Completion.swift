@@ -9,17 +9,25 @@ struct Completion: Equatable, Sendable {
     var appendSpace: Bool
 
     /// Commands that take an argument, so a space follows their completion.
-    static let commandsWithArgument: Set<String> = ["/record"]
+    static let commandsWithArgument: Set<String> = ["/record", "/ask", "/transfer", "/show"]
 
     /// The completion of `typed`, or `nil` when nothing matches.
     ///
     /// Matching ignores case and treats «ё» as «е». Labels are matched by prefix first; if none
     /// starts with the text, by the start of any word in them («sony» finds «Наушники Sony»).
-    static func complete(_ typed: String, commands: [String], labels: [String]) -> Completion? {
+    ///
+    /// After a command and a space, the word is completed from `arguments[command]` («/transfer
+    /// тра» → «/transfer travel»).
+    static func complete(_ typed: String, commands: [String], arguments: [String: [String]] = [:],
+                         labels: [String]) -> Completion? {
         let text = String(typed.drop(while: { $0 == " " }))
         let candidates: [String]
-        if text.hasPrefix("/") {
-            guard !text.contains(" ") else { return nil }
+        if text.hasPrefix("/"), let space = text.firstIndex(of: " ") {
+            let command = String(text[..<space])
+            let word = String(text[text.index(after: space)...])
+            guard let words = arguments[command], !word.contains(" ") else { return nil }
+            candidates = words.filter { fold($0).hasPrefix(fold(word)) }.map { command + " " + $0 }
+        } else if text.hasPrefix("/") {
             candidates = commands.filter { fold($0).hasPrefix(fold(text)) }
         } else {
             let byPrefix = labels.filter { fold($0).hasPrefix(fold(text)) }

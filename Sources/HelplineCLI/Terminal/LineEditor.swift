@@ -47,16 +47,27 @@ final class LineEditor {
         completionWords.withLock { $0.labels = labels }
     }
 
+    /// The slash commands Tab completes (the chat's by default), and the words it completes after
+    /// some of them (`/transfer ` → topics and queues).
+    func setCompletions(commands: [String], arguments: [String: [String]]) {
+        completionWords.withLock {
+            $0.commands = commands
+            $0.arguments = arguments
+        }
+    }
+
     /// Shows `prompt` and returns the line typed, once Enter is pressed. Ctrl-C clears the line
-    /// and keeps waiting.
-    func read(prompt: String) -> Input {
+    /// and keeps waiting. Text posted to `live` meanwhile is printed above the line being typed.
+    func read(prompt: String, live: LiveOutput? = nil) -> Input {
         _ = SignalMonitor.drain()
+        live?.flush()
         pendingInput.withLock { $0 = nil }
         rl_callback_handler_install(prompt, lineHandler)
         while true {
             var fds = [
                 pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: SignalMonitor.descriptor, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: live?.descriptor ?? -1, events: Int16(POLLIN), revents: 0),
             ]
             let ready = poll(&fds, nfds_t(fds.count), -1)
             if ready < 0 {
@@ -75,7 +86,12 @@ final class LineEditor {
                 if let result = pendingInput.withLock({ $0 }) {
                     return result
                 }
+                // Text held back during a history search is shown once the search ends.
+                if let live, live.hasPending { live.showAboveLine() }
                 if Self.inputIsWaiting() { continue }
+            }
+            if fds[2].revents & Int16(POLLIN) != 0 {
+                live?.showAboveLine()
             }
             if fds[1].revents & Int16(POLLIN) != 0 {
                 for event in SignalMonitor.drain() {
@@ -147,6 +163,7 @@ final class LineEditor {
 /// The words Tab completes, read by the completion callback.
 private struct CompletionWords: Sendable {
     var commands = SlashCommand.names
+    var arguments: [String: [String]] = [:]
     var labels: [String] = []
 }
 
@@ -175,7 +192,7 @@ private let completeLine: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -
     hl_set_attempted_completion_over(1)
     let typed = text.map { String(cString: $0) } ?? ""
     let words = completionWords.withLock { $0 }
-    guard let completion = Completion.complete(typed, commands: words.commands, labels: words.labels) else {
+    guard let completion = Completion.complete(typed, commands: words.commands, arguments: words.arguments, labels: words.labels) else {
         return nil
     }
     hl_set_completion_append_character(completion.appendSpace ? 32 : 0)
