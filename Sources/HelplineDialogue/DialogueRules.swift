@@ -267,9 +267,9 @@ public struct DialogueRules: Sendable, Hashable {
     func isUpset(_ text: String, normalized: String) -> Bool {
         var letters = 0
         var capitals = 0
-        for character in text where character.isLetter {
+        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
             letters += 1
-            if character.isUppercase { capitals += 1 }
+            if scalar.properties.isUppercase { capitals += 1 }
         }
         if letters >= upset.capsMinLetters, Double(capitals) >= upset.capsShare * Double(letters) { return true }
         let words = normalized.split(separator: " ")
