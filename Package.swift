@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
         .library(name: "HelplineBench", targets: ["HelplineBench"]),
         .library(name: "HelplineReview", targets: ["HelplineReview"]),
+        .library(name: "HelplinePostgres", targets: ["HelplinePostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         // Layer 1: text analysis. Pure Swift, no dependencies.
@@ -63,6 +65,22 @@ let package = Package(
             name: "HelplineServer",
             dependencies: [
                 "HelplineDialogue",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+
+        // The PostgreSQL store: several daemons on one database.
+        .target(
+            name: "HelplinePostgres",
+            dependencies: [
+                "HelplineDialogue",
+                "HelplineServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -119,6 +137,7 @@ let package = Package(
                 "HelplineBench",
                 "HelplineReview",
                 "HelplineEvaluation",
+                "HelplinePostgres",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,15 +145,18 @@ let package = Package(
         ),
 
         // What the tests share: an in-process daemon on a temporary socket, temporary folders, a
-        // clock moved by hand, waiting for child processes.
+        // clock moved by hand, waiting for child processes, PostgreSQL servers and databases.
         .target(
             name: "HelplineTesting",
             dependencies: [
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineServer",
+                "HelplinePostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
 

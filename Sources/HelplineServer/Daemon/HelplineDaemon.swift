@@ -6,7 +6,7 @@ import NIOCore
 import NIOPosix
 
 /// The Helpline daemon: serves the JSON-lines protocol on a Unix socket, many connections and
-/// sessions at once, storing every change in SQLite before answering.
+/// sessions at once, storing every change in SQLite (or another ``SessionStore``) before answering.
 ///
 /// ```swift
 /// let daemon = try HelplineDaemon(configuration: configuration, engine: engine)
@@ -17,7 +17,7 @@ public final class HelplineDaemon: Sendable {
     public let configuration: ServerConfiguration
     /// Answers requests; usable directly, without a socket.
     public let service: SessionService
-    private let database: SessionDatabase
+    private let database: any SessionStore
     private let logger: Logger
     private let group: any EventLoopGroup
     private let state = NIOLockedValueBox(State())
@@ -34,29 +34,64 @@ public final class HelplineDaemon: Sendable {
     }
 
     /// Opens the database; the socket is bound by ``start()``.
-    public init(configuration: ServerConfiguration, engine: DialogueEngine,
-                logger: Logger = Logger(label: "helpline.server"),
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                clock: @escaping @Sendable () -> Date = { Date() }) throws {
-        self.configuration = configuration
-        self.logger = logger
-        self.group = group
+    public convenience init(configuration: ServerConfiguration, engine: DialogueEngine,
+                            logger: Logger = Logger(label: "helpline.server"),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        let database: SessionDatabase
         do {
             database = try SessionDatabase(path: configuration.databasePath)
         } catch {
             throw DaemonError("cannot open the database \(configuration.databasePath): \(error)")
         }
+        let counts: StoreCounts
         do {
-            service = try SessionService(database: database, engine: engine, limits: configuration.sessions,
-                                         logger: logger, clock: clock)
+            counts = try database.counts()
         } catch {
             try? database.close()
             throw DaemonError("cannot read the database \(configuration.databasePath): \(error)")
         }
+        self.init(configuration: configuration, store: database, counts: counts, engine: engine, logger: logger,
+                  group: group, clock: clock)
+    }
+
+    /// A daemon on `store`, opened by the caller (PostgreSQL, say); it closes the store when it
+    /// stops. `configuration.databasePath` only names the store in logs.
+    package convenience init(configuration: ServerConfiguration, store: any SessionStore, engine: DialogueEngine,
+                             logger: Logger = Logger(label: "helpline.server"),
+                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                             clock: @escaping @Sendable () -> Date = { Date() }) async throws {
+        let counts: StoreCounts
+        do {
+            counts = try await store.counts()
+        } catch {
+            throw DaemonError("cannot read the database \(configuration.databasePath): \(error)")
+        }
+        self.init(configuration: configuration, store: store, counts: counts, engine: engine, logger: logger,
+                  group: group, clock: clock)
+    }
+
+    private init(configuration: ServerConfiguration, store: any SessionStore, counts: StoreCounts, engine: DialogueEngine,
+                 logger: Logger, group: any EventLoopGroup, clock: @escaping @Sendable () -> Date) {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = group
+        database = store
+        service = SessionService(store: store, counts: counts, engine: engine, limits: configuration.sessions,
+                                 logger: logger, clock: clock)
+    }
+
+    /// The SQLite database, for inspection (appeals, messages). Only for a daemon that opened
+    /// one (``init(configuration:engine:logger:group:clock:)``); use ``sessionStore`` otherwise.
+    public var store: SessionDatabase {
+        guard let database = database as? SessionDatabase else {
+            preconditionFailure("this daemon stores in \(type(of: database)), not in SQLite; use sessionStore")
+        }
+        return database
     }
 
     /// The store, for inspection (appeals, messages).
-    public var store: SessionDatabase { database }
+    package var sessionStore: any SessionStore { database }
 
     // MARK: Lifecycle
 
@@ -203,13 +238,13 @@ public final class HelplineDaemon: Sendable {
         forceClose?.cancel()
         do {
             // Into the database file, so that it alone holds everything once the daemon is gone.
-            try database.checkpoint()
+            try await database.checkpoint()
         } catch {
             logger.warning("could not move the write-ahead log into the database file; it stays beside it",
                            metadata: ["error": LogText.escaped(error)])
         }
         do {
-            try database.close()
+            try await database.close()
         } catch {
             logger.error("closing the database failed", metadata: ["error": LogText.escaped(error)])
         }
