@@ -188,6 +188,20 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "HelplinePostgresTests",
+            dependencies: [
+                "HelplineTesting",
+                "HelplineIntents",
+                "HelplineDialogue",
+                "HelplineServer",
+                "HelplinePostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
             name: "HelplineTranscriptsTests",
             dependencies: [
                 "HelplineTesting",

@@ -287,6 +287,33 @@ public final class PostgresSessionStore: SessionStore, Sendable {
         }
     }
 
+    /// What customers wrote in sessions that ended, oldest first (for `helpline review`).
+    public func finishedConversations() async throws -> [FinishedConversation] {
+        let rows = try await call { [client, logger] in
+            let result = try await client.query(
+                "SELECT profile, messages::text, created_at, finished_at FROM finished_conversations ORDER BY created_at, id",
+                logger: logger)
+            var rows: [(String, String, Date, Date)] = []
+            for try await row in result.decode((String, String, Date, Date).self) { rows.append(row) }
+            return rows
+        }
+        let decoder = JSONDecoder()
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+        return try rows.map { profile, messages, createdAt, finishedAt in
+            let pairs = try decoder.decode([[String]].self, from: Data(messages.utf8))
+            return FinishedConversation(
+                profile: profile,
+                messages: pairs.compactMap { pair in
+                    guard pair.count == 2 else { return nil }
+                    return (pair[0], format.date(from: pair[1]) ?? createdAt)
+                },
+                createdAt: createdAt, finishedAt: finishedAt)
+        }
+    }
+
     // MARK: Writing
 
     /// Stores one write in one statement (so one transaction).
@@ -366,6 +393,16 @@ public final class PostgresSessionStore: SessionStore, Sendable {
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
+}
+
+/// A session that ended, as kept for review: no session id.
+public struct FinishedConversation: Sendable {
+    /// The customer's profile, JSON.
+    public var profile: String
+    /// What the customer wrote, oldest first.
+    public var messages: [(text: String, at: Date)]
+    public var createdAt: Date
+    public var finishedAt: Date
 }
 
 /// An appeal effect as `helpline_turn` reads it.

@@ -166,6 +166,12 @@ public final class PostgresCluster: Sendable {
     private var dataDirectory: String { directory + "/data" }
     private var logFile: String { directory + "/log" }
 
+    /// Whether a cluster can be started here: PostgreSQL's programs are installed, and when running
+    /// as root there is a `postgres` user to run them as.
+    public static var canStart: Bool {
+        binaries() != nil && (geteuid() != 0 || getpwnam("postgres") != nil)
+    }
+
     /// The folder holding `initdb` and `pg_ctl`: `HELPLINE_PG_BIN`, the PATH, or the newest
     /// `/usr/lib/postgresql/*/bin`.
     static func binaries() -> String? {
@@ -269,41 +275,55 @@ public final class PostgresCluster: Sendable {
         }
     }
 
-    private func command(_ tool: String, _ arguments: [String]) -> Process {
-        let process = Process()
-        if geteuid() == 0 {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", binaries + "/" + tool] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: binaries + "/" + tool)
-            process.arguments = arguments
-        }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        return process
+    /// The program and arguments that run `tool` (as the `postgres` user when root).
+    private func command(_ tool: String, _ arguments: [String]) -> [String] {
+        geteuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", binaries + "/" + tool] + arguments
+            : [binaries + "/" + tool] + arguments
     }
 
     private func runTool(_ tool: String, _ arguments: [String]) async throws {
-        let process = command(tool, arguments)
         let output = directory + "/\(tool).out"
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let status = try await waitForExit(process, timeout: .seconds(180), describe: "\(tool) \(arguments)")
-        try? handle.close()
-        guard status == 0 else {
+        let pid = try Self.spawn(command(tool, arguments), output: output)
+        let deadline = ContinuousClock.now + .seconds(180)
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            guard ContinuousClock.now < deadline else {
+                kill(pid, SIGKILL)
+                throw TestFailure("\(tool) \(arguments) did not finish in time\n\(log)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard exited == 0 else {
             let said = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-            throw TestFailure("\(tool) \(arguments.joined(separator: " ")) exited with \(status):\n\(said)\n\(log)")
+            throw TestFailure("\(tool) \(arguments.joined(separator: " ")) exited with \(exited):\n\(said)\n\(log)")
         }
     }
 
     private func runToolSync(_ tool: String, _ arguments: [String]) throws {
-        let process = command(tool, arguments)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        let pid = try Self.spawn(command(tool, arguments), output: "/dev/null")
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+
+    /// Starts `command` with only standard input (`/dev/null`), output and error (`output`) open.
+    /// (Foundation's `Process` leaves a descriptor of its own to the child, which the server it
+    /// starts would keep open, so that the `Process` never sees `pg_ctl` end.)
+    private static func spawn(_ command: [String], output: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            if let fd = Int32(entry), fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
+        var arguments: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for argument in arguments { free(argument) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, command[0], &actions, nil, &arguments, environ)
+        guard result == 0 else { throw TestFailure("cannot start \(command[0]): \(String(cString: strerror(result)))") }
+        return pid
     }
 }
