@@ -17,7 +17,8 @@ import PostgresNIO
 /// Whether the tests can have a PostgreSQL server, and how.
 public enum PostgresTesting {
     /// The environment variable with the URL of a server the tests may create databases on (its
-    /// user may create databases; the URL's database is only connected to for that).
+    /// user may create databases; the URL's database is only connected to for that). `off`
+    /// skips the PostgreSQL tests.
     public static let urlVariable = "HELPLINE_TEST_POSTGRES"
 
     /// Where the tests' server comes from, or why there is none.
@@ -33,6 +34,7 @@ public enum PostgresTesting {
     /// Where the tests' server comes from, read once.
     public static let availability: Availability = {
         let environment = ProcessInfo.processInfo.environment
+        if environment[urlVariable] == "off" { return .missing("\(urlVariable)=off") }
         if let url = environment[urlVariable], !url.isEmpty { return .server(url) }
         guard let binaries = PostgresCluster.binaries() else {
             return .missing("PostgreSQL is not installed (no initdb and pg_ctl on the PATH or in /usr/lib/postgresql/*/bin), "
@@ -96,6 +98,11 @@ public final class PostgresTestServer: Sendable {
     init(location: PostgresLocation, cluster: PostgresCluster?) {
         self.location = location
         self.cluster = cluster
+    }
+
+    /// The server of a cluster the caller started.
+    public convenience init(cluster: PostgresCluster) {
+        self.init(location: cluster.location, cluster: cluster)
     }
 
     /// A new, empty database on this server.

@@ -58,7 +58,7 @@ struct StoreContractTests {
 
     /// A turn is stored with its messages, the session's new version and its appeal; a session
     /// loads back as it was stored.
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.testable)
     func storesTurnsWithTheirMessagesAndAppeals(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let store = try await database.open()
@@ -94,7 +94,7 @@ struct StoreContractTests {
 
     /// A turn computed from an old version is refused as a conflict and changes nothing; a turn
     /// on a session that is gone is `missing`.
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.testable)
     func refusesTurnsOverAnotherVersion(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let first = try await database.open()
@@ -121,7 +121,7 @@ struct StoreContractTests {
 
     /// A turn whose appeal effect cannot be applied stores nothing at all: not the session's new
     /// state, not its messages.
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.testable)
     func storesNothingOfATurnThatFailsPartWay(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let store = try await database.open()
@@ -143,7 +143,7 @@ struct StoreContractTests {
 
     /// Closing a session keeps its appeals and what its customer wrote (as a finished
     /// conversation); counts follow opening and closing on every store of the database.
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.testable)
     func closingKeepsAppealsAndCountsFollow(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let first = try await database.open()
@@ -167,7 +167,7 @@ struct StoreContractTests {
 
     /// Expiry deletes the sessions unused since the cutoff, returns their ids, keeps what their
     /// customers wrote in order, and later drops it after the retention.
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.testable)
     func expiresSessionsAndKeepsWhatCustomersWrote(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let store = try await database.open()
@@ -194,7 +194,7 @@ struct StoreContractTests {
     }
 
     /// Stores on one database never take the same appeal numbers, however their calls interleave.
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.testable)
     func appealNumberBlocksNeverOverlap(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let stores = [try await database.open(), try await database.open(), try await database.open()]

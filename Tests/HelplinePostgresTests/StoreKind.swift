@@ -10,6 +10,10 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case postgres
 
     var testDescription: String { rawValue }
+
+    /// The stores to test here: PostgreSQL only where there is one (always in CI, where its
+    /// absence fails the tests).
+    static let testable: [StoreKind] = Fixtures.postgresRuns ? allCases : [.sqlite]
 }
 
 /// One database for a test, on either store: open as many stores on it as the test needs (as

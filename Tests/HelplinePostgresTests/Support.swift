@@ -26,6 +26,18 @@ enum Fixtures {
     /// True in CI, where PostgreSQL must be there and its tests must run.
     static var inCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "0" } ?? false }
 
+    /// Whether the PostgreSQL tests run: there is a server or a way to start one, or this is CI
+    /// (where they fail without one).
+    static let postgresRuns = PostgresTesting.isAvailable || inCI
+
+    /// Why the PostgreSQL tests are skipped, for `.enabled(if: Fixtures.postgresRuns, Fixtures.skipped)`.
+    static var skipped: Comment {
+        if case .missing(let reason) = PostgresTesting.availability {
+            return "PostgreSQL tests skipped: \(reason)"
+        }
+        return "PostgreSQL tests run"
+    }
+
     /// The tests' PostgreSQL server. Without one, the calling test is skipped, saying why (and
     /// fails in CI, which installs PostgreSQL).
     static func postgres() async throws -> PostgresTestServer {
@@ -39,6 +51,10 @@ enum Fixtures {
     /// A throwaway cluster of the test's own, for tests that stop and start the server. Skipped
     /// like ``postgres()`` when PostgreSQL's programs are not installed.
     static func ownCluster() async throws -> PostgresCluster {
+        if case .missing(let reason) = PostgresTesting.availability {
+            if inCI { throw TestFailure("CI runs the PostgreSQL tests, but: \(reason)") }
+            try Test.cancel("PostgreSQL tests skipped: \(reason)")
+        }
         guard PostgresCluster.canStart else {
             let reason = "PostgreSQL's initdb and pg_ctl are not installed (or, as root, there is no postgres user)"
             if inCI { throw TestFailure("CI runs the PostgreSQL tests, but: \(reason)") }
@@ -128,5 +144,87 @@ final class Milestone: Sendable {
             }
             if now { continuation.resume() }
         }
+    }
+}
+
+/// `helpline serve` as a child process on a socket and database of the test's choosing.
+final class ServeProcess: Sendable {
+    let process: Process
+    let socketPath: String
+    private let errorOutput = NIOLockedValueBox(Data())
+
+    /// Starts `helpline serve --socket socketPath --db database` with `arguments` and waits for
+    /// its ready line (throws if it exits first).
+    static func start(socket socketPath: String, database: String, arguments: [String] = [],
+                      waitForReady: Bool = true) async throws -> ServeProcess {
+        let process = Process()
+        process.executableURL = try Fixtures.helplineExecutable()
+        process.arguments = ["serve", "--socket", socketPath, "--db", database] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["HELPLINE_INTENTS"] = nil
+        process.environment = environment
+        let daemon = ServeProcess(process: process, socketPath: socketPath)
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        pipe.fileHandleForReading.readabilityHandler = { [errorOutput = daemon.errorOutput] handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                errorOutput.withLockedValue { $0.append(data) }
+            }
+        }
+        try process.run()
+        if waitForReady {
+            try await daemon.waitForOutput("helpline: ready on")
+        }
+        return daemon
+    }
+
+    private init(process: Process, socketPath: String) {
+        self.process = process
+        self.socketPath = socketPath
+    }
+
+    /// What the daemon wrote to standard error so far.
+    var stderr: String {
+        String(decoding: errorOutput.withLockedValue { $0 }, as: UTF8.self)
+    }
+
+    /// Waits until standard error contains `text` (the timeout is for liveness only).
+    func waitForOutput(_ text: String, timeout: Duration = .seconds(90)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !stderr.contains(text) {
+            if !process.isRunning {
+                // What it wrote last may still be on its way through the pipe.
+                try await Task.sleep(for: .milliseconds(100))
+                if stderr.contains(text) { return }
+                throw TestFailure("the daemon exited (status \(process.terminationStatus)) before printing \"\(text)\":\n\(stderr)")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw TestFailure("timed out waiting for \"\(text)\" from the daemon:\n\(stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Waits for the process to exit; returns its status.
+    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+        try await HelplineTesting.waitForExit(process, timeout: timeout, describe: self.stderr)
+    }
+
+    /// SIGTERM, and the exit status.
+    func stop() async throws -> Int32 {
+        signal(SIGTERM)
+        return try await waitForExit()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
