@@ -10,6 +10,6 @@ struct Helpline: AsyncParsableCommand {
         abstract: "A Russian-language support-chat assistant.",
         version: Helpline.version,
         subcommands: [ChatCommand.self, ServeCommand.self, ReplayCommand.self, Classify.self, Eval.self, AnalyzeCommand.self,
-                      StemCommand.self, BenchCommand.self, ReviewCommand.self]
+                      StemCommand.self, BenchCommand.self, ReviewCommand.self, MigrateCommand.self]
     )
 }

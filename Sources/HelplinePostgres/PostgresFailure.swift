@@ -18,6 +18,15 @@ enum PostgresFailure {
 
     init(_ error: any Error) {
         switch error {
+        case let error as PostgresTransactionError:
+            // What went wrong first: BEGIN, the transaction's own work, or COMMIT.
+            if let first = error.beginError ?? error.closureError ?? error.commitError {
+                self = PostgresFailure(first)
+            } else {
+                self = .rejected("the transaction failed")
+            }
+        case let error as PostgresStoreError:
+            self = .rejected(error.description)
         case let error as StoreUnavailableError:
             self = .unreachable(error.reason)
         case let error as PSQLError:

@@ -124,9 +124,6 @@ public final class PostgresSessionStore: SessionStore, Sendable {
         } catch {
             let failure = PostgresFailure(error)
             health.failed(failure)
-            if case .rejected = failure {
-                logger.error("PostgreSQL refused a call", metadata: ["error": "\(String(describing: failure.error).debugDescription)"])
-            }
             throw failure.error
         }
     }
