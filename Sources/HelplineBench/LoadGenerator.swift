@@ -23,6 +23,10 @@ public struct LoadConfiguration: Sendable {
     public var timeLimit: Duration
     /// Reads the server's processor time in seconds, when it can be known (a child process).
     public var serverCPU: (@Sendable () -> Double?)?
+    /// More daemons' sockets: the connections are spread over `socketPath` and these in turn.
+    public var otherSocketPaths: [String] = []
+    /// Reads the database server's processor time in seconds, when it is a separate server.
+    public var databaseCPU: (@Sendable () -> Double?)?
 
     public init(socketPath: String, connections: Int = 16, inFlight: Int = 1, turns: Int = 100_000,
                 warmupTurns: Int? = nil, sessions: Int? = nil, seed: UInt64 = 1, timeLimit: Duration = .seconds(600),
@@ -60,6 +64,8 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var serverCPUPerTurn: Double?
     /// The load generator's own processor time per timed turn, in microseconds, when known.
     public var clientCPUPerTurn: Double?
+    /// The database server's processor time per timed turn, in microseconds, when known.
+    public var databaseCPUPerTurn: Double?
 
     enum CodingKeys: String, CodingKey {
         case connections, sessions, turns, errors, seconds, latency
@@ -69,6 +75,7 @@ public struct LoadReport: Sendable, Hashable, Codable {
         case openSeconds = "open_seconds"
         case serverCPUPerTurn = "server_cpu_us_per_turn"
         case clientCPUPerTurn = "client_cpu_us_per_turn"
+        case databaseCPUPerTurn = "database_cpu_us_per_turn"
     }
 }
 
@@ -105,9 +112,9 @@ public struct LoadGenerator: Sendable {
                 _ = try await Self.phase(channels) { .run(budget, record: false, $0) }
             }
             let budget = TurnBudget(configuration.turns)
-            let cpuBefore = (configuration.serverCPU?(), ProcessTimes.ownCPUSeconds())
+            let cpuBefore = (configuration.serverCPU?(), ProcessTimes.ownCPUSeconds(), configuration.databaseCPU?())
             let (timed, seconds) = try await Self.phase(channels) { .run(budget, record: true, $0) }
-            let cpuAfter = (configuration.serverCPU?(), ProcessTimes.ownCPUSeconds())
+            let cpuAfter = (configuration.serverCPU?(), ProcessTimes.ownCPUSeconds(), configuration.databaseCPU?())
             await Self.close(channels)
             func perTurn(_ before: Double?, _ after: Double?) -> Double? {
                 guard let before, let after, timed.requests > 0 else { return nil }
@@ -120,7 +127,8 @@ public struct LoadGenerator: Sendable {
                 sessions: configuration.sessions, turns: timed.requests, errors: opened.errors + opened.lost + timed.errors + timed.lost,
                 errorCodes: codes, seconds: seconds, turnsPerSecond: seconds > 0 ? Double(timed.requests) / seconds : 0,
                 latency: LatencySummary(timed.latency), openSeconds: openSeconds,
-                serverCPUPerTurn: perTurn(cpuBefore.0, cpuAfter.0), clientCPUPerTurn: perTurn(cpuBefore.1, cpuAfter.1)
+                serverCPUPerTurn: perTurn(cpuBefore.0, cpuAfter.0), clientCPUPerTurn: perTurn(cpuBefore.1, cpuAfter.1),
+                databaseCPUPerTurn: perTurn(cpuBefore.2, cpuAfter.2)
             )
         } catch {
             await Self.close(channels)
@@ -179,7 +187,8 @@ public struct LoadGenerator: Sendable {
                 let customers = perConnection + (index < extra ? 1 : 0)
                 let seed = configuration.seed &+ UInt64(index) &* 0x1_0000_0001
                 let (script, texts, openLine, inFlight) = (script, texts, openLine, configuration.inFlight)
-                channels.append(try await Self.connect(configuration.socketPath, group: group) {
+                let sockets = [configuration.socketPath] + configuration.otherSocketPaths
+                channels.append(try await Self.connect(sockets[index % sockets.count], group: group) {
                     LoadDriver(script: script, texts: texts, openLine: openLine, customers: customers,
                                inFlight: inFlight, seed: seed)
                 })

@@ -68,6 +68,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @OptionGroup var several: DaemonsBenchOptions
+
     func validate() throws {
         guard connections > 0, inFlight > 0 else { throw ValidationError("--connections and --in-flight must be positive") }
         guard turns > 0 else { throw ValidationError("--turns must be positive") }
@@ -113,6 +115,10 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
 
+        if several.isRequested {
+            try print(try await runDaemons(several, generator: generator, executable: try Self.executable()), json: json)
+            return
+        }
         let daemon: ChildServer?
         let socketPath: String
         if let socket {
