@@ -116,16 +116,29 @@ public final class PostgresSessionStore: SessionStore, Sendable {
     /// Runs `operation` under the timeout; records whether the server answered and maps failures
     /// to ``StoreUnavailableError`` (retry) or ``PostgresStoreError``.
     func call<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        do {
-            let value = try await withDeadline(.nanoseconds(Int64(Self.milliseconds(configuration.timeout)) * 1_000_000),
-                                               on: eventLoop, operation)
-            health.succeeded()
-            return value
-        } catch {
-            let failure = PostgresFailure(error)
-            health.failed(failure)
-            throw failure.error
+        try await withCheckedThrowingContinuation { continuation in
+            call(operation) { continuation.resume(with: $0) }
         }
+    }
+
+    /// ``call(_:)`` for a caller that does not wait: `completion` gets the outcome.
+    func call<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T,
+                           completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        runWithDeadline(timeout, on: eventLoop, operation) { [health] result in
+            switch result {
+            case .success:
+                health.succeeded()
+                completion(result)
+            case .failure(let error):
+                let failure = PostgresFailure(error)
+                health.failed(failure)
+                completion(.failure(failure.error))
+            }
+        }
+    }
+
+    private var timeout: TimeAmount {
+        .milliseconds(Int64(Self.milliseconds(configuration.timeout)))
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
@@ -142,14 +155,14 @@ public final class PostgresSessionStore: SessionStore, Sendable {
 
     package func commit(_ write: SessionWrite, schedule: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void,
                        completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void) {
-        Task {
-            do {
-                let outcome = try await self.call { [client, logger] in try await Self.apply(write, client: client, logger: logger) }
+        call({ [client, logger] in try await Self.apply(write, client: client, logger: logger) }) { result in
+            switch result {
+            case .success(let outcome):
                 if case .applied = outcome { self.transactions.wrappingAdd(1, ordering: .relaxed) }
                 completion(.success(outcome))
-            } catch let error as PostgresStoreError {
+            case .failure(let error as PostgresStoreError):
                 completion(.success(.failed(error.description)))
-            } catch {
+            case .failure(let error):
                 completion(.failure(error))
             }
         }
@@ -334,13 +347,12 @@ public final class PostgresSessionStore: SessionStore, Sendable {
             let conversation = turn.conversation
             let profile = turn.profileChanged ? try json(conversation.profile) : nil
             let effects = turn.effects.isEmpty ? nil : try json(turn.effects.map(EffectRecord.init))
-            let rows = try await client.query("""
-                SELECT helpline_turn(\(conversation.id), \(Int64(turn.expectedVersion)), \(conversation.state.rawValue),
-                                     \(conversation.topic), \(conversation.order), \(turn.stored), \(profile), \(turn.at),
-                                     \(turn.incoming), \(turn.outgoing), \(effects)::jsonb)
-                """, logger: logger)
+            let rows = try await client.execute(TurnStatement(
+                id: conversation.id, expected: Int64(turn.expectedVersion), state: conversation.state.rawValue,
+                topic: conversation.topic, order: conversation.order, conversation: turn.stored, profile: profile, at: turn.at,
+                incoming: turn.incoming, outgoing: turn.outgoing, effects: effects), logger: logger)
             var result: Int64 = 0
-            for try await value in rows.decode(Int64.self) { result = value }
+            for try await value in rows { result = value }
             switch result {
             case 0: return .missing
             case ..<0: return .conflict
@@ -400,6 +412,48 @@ public struct FinishedConversation: Sendable {
     public var messages: [(text: String, at: Date)]
     public var createdAt: Date
     public var finishedAt: Date
+}
+
+/// A turn stored by `helpline_turn`, prepared once per connection (the server plans it once).
+private struct TurnStatement: PostgresPreparedStatement {
+    static let name = "helpline_turn_1"
+    static let sql = "SELECT helpline_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)"
+    static let bindingDataTypes: [PostgresDataType] = [
+        .text, .int8, .text, .text, .text, .text, .text, .timestamptz, .text, .text, .text,
+    ]
+    typealias Row = Int64
+
+    var id: String
+    var expected: Int64
+    var state: String
+    var topic: String?
+    var order: String?
+    var conversation: String
+    var profile: String?
+    var at: Date
+    var incoming: String
+    var outgoing: String
+    var effects: String?
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 11)
+        bindings.append(id)
+        bindings.append(expected)
+        bindings.append(state)
+        bindings.append(topic)
+        bindings.append(order)
+        bindings.append(conversation)
+        bindings.append(profile)
+        bindings.append(at)
+        bindings.append(incoming)
+        bindings.append(outgoing)
+        bindings.append(effects)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int64 {
+        try row.decode(Int64.self)
+    }
 }
 
 /// An appeal effect as `helpline_turn` reads it.
