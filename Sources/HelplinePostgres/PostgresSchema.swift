@@ -168,6 +168,9 @@ enum PostgresSchema {
         var applied: [String] = []
         for migration in migrations {
             let done = try await client.withTransaction(logger: logger) { connection -> Bool in
+                // The connection's limits are a request's; a migration may wait and work longer.
+                try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+                try await connection.query("SET LOCAL lock_timeout = 0", logger: logger)
                 try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
                 try await connection.query("""
                     CREATE TABLE IF NOT EXISTS helpline_migrations (

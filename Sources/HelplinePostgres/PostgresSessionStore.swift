@@ -65,10 +65,14 @@ public final class PostgresSessionStore: SessionStore, Sendable {
         quiet.logLevel = .critical
         let postgres = PostgresClient(configuration: client, eventLoopGroup: group, backgroundLogger: quiet)
         self.client = postgres
-        eventLoop = group.next()
+        let loop = group.next()
+        eventLoop = loop
         running = Task { await postgres.run() }
+        let probeTimeout = TimeAmount.milliseconds(Int64(milliseconds))
         health = PostgresHealth(logger: logger, location: configuration.location.description) { [quiet] in
-            try await postgres.query("SELECT 1", logger: quiet)
+            try await withDeadline(probeTimeout, on: loop) {
+                _ = try await postgres.query("SELECT 1", logger: quiet)
+            }
         }
     }
 
@@ -77,7 +81,8 @@ public final class PostgresSessionStore: SessionStore, Sendable {
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> PostgresSessionStore {
         let store = PostgresSessionStore(configuration: configuration, logger: logger, group: group)
         do {
-            let applied = try await store.call { [client = store.client, logger] in
+            // Migrating may take longer than a request may: a schema change, daemons waiting their turn.
+            let applied = try await store.call(timeout: max(configuration.timeout, .seconds(120))) { [client = store.client, logger] in
                 try await PostgresSchema.migrate(client, logger: logger)
             }
             if !applied.isEmpty {
@@ -115,16 +120,17 @@ public final class PostgresSessionStore: SessionStore, Sendable {
 
     /// Runs `operation` under the timeout; records whether the server answered and maps failures
     /// to ``StoreUnavailableError`` (retry) or ``PostgresStoreError``.
-    func call<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    func call<T: Sendable>(timeout: Duration? = nil, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            call(operation) { continuation.resume(with: $0) }
+            call(timeout: timeout, operation) { continuation.resume(with: $0) }
         }
     }
 
-    /// ``call(_:)`` for a caller that does not wait: `completion` gets the outcome.
-    func call<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T,
+    /// ``call(timeout:_:)`` for a caller that does not wait: `completion` gets the outcome.
+    func call<T: Sendable>(timeout: Duration? = nil, _ operation: @escaping @Sendable () async throws -> T,
                            completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
-        runWithDeadline(timeout, on: eventLoop, operation) { [health] result in
+        let limit = TimeAmount.milliseconds(Int64(Self.milliseconds(timeout ?? configuration.timeout)))
+        runWithDeadline(limit, on: eventLoop, operation) { [health] result in
             switch result {
             case .success:
                 health.succeeded()
@@ -135,10 +141,6 @@ public final class PostgresSessionStore: SessionStore, Sendable {
                 completion(.failure(failure.error))
             }
         }
-    }
-
-    private var timeout: TimeAmount {
-        .milliseconds(Int64(Self.milliseconds(configuration.timeout)))
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {

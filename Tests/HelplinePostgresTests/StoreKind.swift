@@ -50,7 +50,7 @@ final class StoreTestDatabase: Sendable {
     var location: PostgresLocation? { postgres?.location }
 
     /// Opens a store on the database.
-    func open(poolSize: Int = 4, timeout: Duration = .seconds(10)) async throws -> any SessionStore {
+    func open(poolSize: Int = 4, timeout: Duration = .seconds(30)) async throws -> any SessionStore {
         switch kind {
         case .sqlite:
             return try SessionDatabase(path: directory.databasePath)
