@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "HelplineTranscripts", targets: ["HelplineTranscripts"]),
         .library(name: "HelplineBench", targets: ["HelplineBench"]),
         .library(name: "HelplineReview", targets: ["HelplineReview"]),
+        .library(name: "HelplinePostgres", targets: ["HelplinePostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         // Layer 1: text analysis. Pure Swift, no dependencies.
@@ -80,6 +82,22 @@ let package = Package(
                 "HelplineIntents",
                 "HelplineDialogue",
                 "HelplineDesk",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+
+        // The PostgreSQL store: several daemons on one database.
+        .target(
+            name: "HelplinePostgres",
+            dependencies: [
+                "HelplineDialogue",
+                "HelplineServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -159,6 +177,7 @@ let package = Package(
                 "HelplineBench",
                 "HelplineReview",
                 "HelplineEvaluation",
+                "HelplinePostgres",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -166,7 +185,8 @@ let package = Package(
         ),
 
         // What the tests share: an in-process daemon on a temporary socket, the built `helpline serve`
-        // as a child process, temporary folders, a clock moved by hand, waiting for child processes.
+        // as a child process, temporary folders, a clock moved by hand, waiting for child processes,
+        // PostgreSQL servers and databases.
         .target(
             name: "HelplineTesting",
             dependencies: [
@@ -175,8 +195,11 @@ let package = Package(
                 "HelplineDialogue",
                 "HelplineDesk",
                 "HelplineServer",
+                "HelplinePostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
 
@@ -218,6 +241,20 @@ let package = Package(
                 "HelplineDialogue",
                 "HelplineChat",
                 "HelplineServer",
+            ]
+        ),
+        .testTarget(
+            name: "HelplinePostgresTests",
+            dependencies: [
+                "HelplineTesting",
+                "HelplineIntents",
+                "HelplineDialogue",
+                "HelplineServer",
+                "HelplinePostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -10,6 +10,6 @@ struct Helpline: AsyncParsableCommand {
         abstract: "A Russian-language support-chat assistant.",
         version: Helpline.version,
         subcommands: [ChatCommand.self, DeskCommand.self, ServeCommand.self, ReplayCommand.self, ClassifyCommand.self, EvalCommand.self, AnalyzeCommand.self,
-                      StemCommand.self, BenchCommand.self, ReviewCommand.self]
+                      StemCommand.self, BenchCommand.self, ReviewCommand.self, MigrateCommand.self]
     )
 }

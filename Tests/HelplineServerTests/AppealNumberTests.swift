@@ -34,19 +34,41 @@ struct AppealNumberTests {
     }
 
     /// Numbers never repeat across a restart: the sequence is reserved in the database before use.
-    @Test func continuesAfterARestart() throws {
+    @Test func continuesAfterARestart() async throws {
         let directory = try Fixtures.temporaryDirectory()
         var seen = Set<String>()
         for _ in 0..<3 {
             let database = try SessionDatabase(path: directory.databasePath)
-            let numbers = try AppealNumbers(database: database)
+            let numbers = AppealNumbers(store: database)
+            #expect(numbers.next() == nil, "no number before the store gave a block")
+            try await numbers.replenish()
             for _ in 0..<5 {
-                let number = try numbers.next()
+                let number = try #require(numbers.next())
                 #expect(seen.insert(number).inserted, "\(number) handed out twice")
             }
             try database.close()
         }
         #expect(seen.count == 15)
+    }
+
+    /// Two daemons on one database never hand out the same number: each block is taken from the
+    /// store for one of them alone. (Both used to reserve "below the next thousand" and so took
+    /// the same block once their counts met.)
+    @Test func daemonsOnOneDatabaseTakeDifferentBlocks() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let first = try SessionDatabase(path: directory.databasePath)
+        let second = try SessionDatabase(path: directory.databasePath)
+        var blocks: [Range<Int64>] = []
+        for _ in 0..<3 {
+            blocks.append(try await first.takeAppealNumbers(AppealNumbers.block))
+            blocks.append(try await second.takeAppealNumbers(AppealNumbers.block))
+        }
+        for (index, block) in blocks.enumerated() {
+            #expect(block.count == Int(AppealNumbers.block))
+            for other in blocks[(index + 1)...] { #expect(!block.overlaps(other), "\(block) and \(other)") }
+        }
+        try first.close()
+        try second.close()
     }
 
     /// The mixing is a bijection: distinct sequence values give distinct numbers, and consecutive

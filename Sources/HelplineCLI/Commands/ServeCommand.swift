@@ -26,8 +26,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The socket's path (default: $XDG_RUNTIME_DIR/helpline.sock, else /tmp/helpline-$UID.sock).", valueName: "path"))
     var socket: String?
 
-    @Option(name: .customLong("db"), help: ArgumentHelp("The database's path (default: $XDG_STATE_HOME/helpline/helpline.sqlite).", valueName: "path"))
+    @Option(name: .customLong("db"), help: ArgumentHelp("The database: a SQLite file's path (default: $XDG_STATE_HOME/helpline/helpline.sqlite), or postgres://USER@HOST:PORT/DATABASE for several daemons on one PostgreSQL database (PGHOST, PGUSER, PGPASSWORD… fill in what the URL leaves out).", valueName: "path-or-url"))
     var database: String?
+
+    @OptionGroup var postgres: PostgresOptions
 
     @Option(name: .customLong("socket-mode"), help: ArgumentHelp("The socket file's permissions, octal; 660 lets the group connect.", valueName: "mode"))
     var socketMode: String = "600"
@@ -139,7 +141,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.deskSocketMode = Self.mode(deskSocketMode) ?? 0o600
         let daemon: HelplineDaemon
         do {
-            daemon = try HelplineDaemon(configuration: configuration, engine: engine, deskRules: deskRules, logger: logger)
+            daemon = try await postgres.daemon(database: configuration.databasePath, configuration: configuration, engine: engine,
+                                               deskRules: deskRules, logger: logger)
         } catch {
             Self.printError(error)
             throw ExitCode.failure

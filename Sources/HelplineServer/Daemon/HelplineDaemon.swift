@@ -7,7 +7,7 @@ import NIOCore
 import NIOPosix
 
 /// The Helpline daemon: serves the JSON-lines protocol on a Unix socket, many connections and
-/// sessions at once, storing every change in SQLite before answering.
+/// sessions at once, storing every change in SQLite (or another ``SessionStore``) before answering.
 ///
 /// ```swift
 /// let daemon = try HelplineDaemon(configuration: configuration, engine: engine)
@@ -18,7 +18,7 @@ public final class HelplineDaemon: Sendable {
     public let configuration: ServerConfiguration
     /// Answers requests; usable directly, without a socket.
     public let service: SessionService
-    private let database: SessionDatabase
+    private let database: any SessionStore
     private let logger: Logger
     private let group: any EventLoopGroup
     private let state = NIOLockedValueBox(State())
@@ -40,13 +40,11 @@ public final class HelplineDaemon: Sendable {
     /// Opens the database; the socket is bound by ``start()``. With a desk socket configured,
     /// the desk is loaded from the database too, with `deskRules` (by default the built-in
     /// `config/desk.yaml`).
-    public init(configuration: ServerConfiguration, engine: DialogueEngine, deskRules: DeskRules? = nil,
-                logger: Logger = Logger(label: "helpline.server"),
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                clock: @escaping @Sendable () -> Date = { Date() }) throws {
-        self.configuration = configuration
-        self.logger = logger
-        self.group = group
+    public convenience init(configuration: ServerConfiguration, engine: DialogueEngine, deskRules: DeskRules? = nil,
+                            logger: Logger = Logger(label: "helpline.server"),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        let database: SessionDatabase
         do {
             database = try SessionDatabase(path: configuration.databasePath)
         } catch {
@@ -62,17 +60,58 @@ public final class HelplineDaemon: Sendable {
                 throw DaemonError("cannot open the desk in \(configuration.databasePath): \(error)")
             }
         }
+        let counts: StoreCounts
         do {
-            service = try SessionService(database: database, engine: engine, limits: configuration.sessions,
-                                         logger: logger, clock: clock, desk: desk)
+            counts = try database.counts()
         } catch {
             try? database.close()
             throw DaemonError("cannot read the database \(configuration.databasePath): \(error)")
         }
+        self.init(configuration: configuration, store: database, counts: counts, engine: engine, desk: desk, logger: logger,
+                  group: group, clock: clock)
+    }
+
+    /// A daemon on `store`, opened by the caller (PostgreSQL, say); it closes the store when it
+    /// stops. `configuration.databasePath` only names the store in logs. The desk is kept in
+    /// SQLite only: a desk socket is refused here.
+    package convenience init(configuration: ServerConfiguration, store: any SessionStore, engine: DialogueEngine,
+                             logger: Logger = Logger(label: "helpline.server"),
+                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                             clock: @escaping @Sendable () -> Date = { Date() }) async throws {
+        guard configuration.deskSocketPath == nil else {
+            throw DaemonError("the specialists' desk is kept in SQLite only; --desk-socket cannot be used with this store")
+        }
+        let counts: StoreCounts
+        do {
+            counts = try await store.counts()
+        } catch {
+            throw DaemonError("cannot read the database \(configuration.databasePath): \(error)")
+        }
+        self.init(configuration: configuration, store: store, counts: counts, engine: engine, desk: nil, logger: logger,
+                  group: group, clock: clock)
+    }
+
+    private init(configuration: ServerConfiguration, store: any SessionStore, counts: StoreCounts, engine: DialogueEngine,
+                 desk: DeskService?, logger: Logger, group: any EventLoopGroup, clock: @escaping @Sendable () -> Date) {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = group
+        database = store
+        service = SessionService(store: store, counts: counts, engine: engine, limits: configuration.sessions,
+                                 logger: logger, clock: clock, desk: desk)
+    }
+
+    /// The SQLite database, for inspection (appeals, messages). Only for a daemon that opened
+    /// one (``init(configuration:engine:logger:group:clock:)``); use ``sessionStore`` otherwise.
+    public var store: SessionDatabase {
+        guard let database = database as? SessionDatabase else {
+            preconditionFailure("this daemon stores in \(type(of: database)), not in SQLite; use sessionStore")
+        }
+        return database
     }
 
     /// The store, for inspection (appeals, messages).
-    public var store: SessionDatabase { database }
+    package var sessionStore: any SessionStore { database }
 
     /// The specialists' desk, when a desk socket is configured; usable directly, without a socket.
     public var desk: DeskService? { service.desk }
@@ -313,13 +352,13 @@ public final class HelplineDaemon: Sendable {
         service.desk?.stop()
         do {
             // Into the database file, so that it alone holds everything once the daemon is gone.
-            try database.checkpoint()
+            try await database.checkpoint()
         } catch {
             logger.warning("could not move the write-ahead log into the database file; it stays beside it",
                            metadata: ["error": LogText.escaped(error)])
         }
         do {
-            try database.close()
+            try await database.close()
         } catch {
             logger.error("closing the database failed", metadata: ["error": LogText.escaped(error)])
         }

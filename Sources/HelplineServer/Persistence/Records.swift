@@ -57,7 +57,7 @@ package struct StoredConversation: Encodable {
     }
 
     /// Decodes a row; `profile` stands in when the JSON has none.
-    static func decode(_ json: String, profile: @autoclosure () throws -> Profile) throws -> Conversation {
+    package static func decode(_ json: String, profile: @autoclosure () throws -> Profile) throws -> Conversation {
         let decoder = JSONDecoder()
         let stored = try decoder.decode(Partial.self, from: Data(json.utf8))
         var conversation = Conversation(id: stored.id, profile: try stored.profile ?? profile())
@@ -188,6 +188,11 @@ struct TicketRecord: Codable, FetchableRecord, PersistableRecord {
 public struct StoredTicket: Sendable, Hashable {
     public var session: String
     public var ticket: Ticket
+
+    package init(session: String, ticket: Ticket) {
+        self.session = session
+        self.ticket = ticket
+    }
 }
 
 /// A stored message of a session.
@@ -203,4 +208,10 @@ public struct StoredMessage: Sendable, Hashable {
     public var direction: Direction
     public var text: String
     public var at: Date
+
+    package init(direction: Direction, text: String, at: Date) {
+        self.direction = direction
+        self.text = text
+        self.at = at
+    }
 }

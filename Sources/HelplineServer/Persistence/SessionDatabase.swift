@@ -139,19 +139,18 @@ public final class SessionDatabase: SessionStore {
         return migrator
     }
 
-    package func reservedAppealNumbers() throws -> Int64 {
-        try pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT reserved FROM appeal_numbers WHERE id = 1") ?? 0
+    package func takeAppealNumbers(_ count: Int64) async throws -> Range<Int64> {
+        // One statement: the write lock is taken before the row is read, so daemons sharing the
+        // file never take the same numbers.
+        let reserved = try await pool.write { db in
+            try Int64.fetchOne(db, sql: """
+                INSERT INTO appeal_numbers (id, reserved) VALUES (1, ?1)
+                ON CONFLICT (id) DO UPDATE SET reserved = reserved + ?1
+                RETURNING reserved
+                """, arguments: [count])
         }
-    }
-
-    package func reserveAppealNumbers(below limit: Int64) throws {
-        try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO appeal_numbers (id, reserved) VALUES (1, ?)
-                ON CONFLICT (id) DO UPDATE SET reserved = max(reserved, excluded.reserved)
-                """, arguments: [limit])
-        }
+        guard let reserved else { throw DatabaseError(message: "no appeal numbers were reserved") }
+        return (reserved - count)..<reserved
     }
 
     // MARK: Reading
@@ -218,6 +217,10 @@ public final class SessionDatabase: SessionStore {
     }
 
     package var transactionCount: Int { committer.counts.transactions }
+
+    /// One daemon per file is the rule; two on one file keep working, their counts resynchronized
+    /// by every sweep.
+    package var isShared: Bool { false }
 
     /// Applies writes inside the current transaction, one outcome per write. A write that fails
     /// leaves nothing of itself behind and does not undo the others.

@@ -3,7 +3,8 @@ import HelplineDesk
 import HelplineDialogue
 
 /// Where the daemon keeps its sessions, their messages and the appeals: the one interface the
-/// session service stores through. ``SessionDatabase`` (SQLite) implements it.
+/// session service stores through. ``SessionDatabase`` (SQLite) implements it, and
+/// `PostgresSessionStore` (in HelplinePostgres) for several daemons on one PostgreSQL database.
 ///
 /// Every change is a ``SessionWrite``. ``commit(_:completion:)`` reports a write's outcome only
 /// once it is durable, so an answer sent after it never describes a change a crash could lose.
@@ -21,36 +22,75 @@ package protocol SessionStore: Sendable {
     /// The stored version of session `id`, or nil when it is not stored (closed or expired).
     func storedVersion(_ id: String) async throws -> Int?
 
-    /// How many sessions are open and how many appeals are stored.
-    func counts() throws -> StoreCounts
+    /// How many sessions are open and how many appeals are stored, in the whole store (every
+    /// daemon on it).
+    func counts() async throws -> StoreCounts
 
     /// Deletes the sessions last used before `cutoff` (what their customers wrote is kept as
     /// finished conversations), drops finished conversations that ended before `finishedBefore`,
     /// and returns the expired sessions' ids.
     func expireSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String]
 
-    /// The appeal sequence numbers reserved so far (0 at first): numbers below it may be in use.
-    func reservedAppealNumbers() throws -> Int64
-
-    /// Records that appeal sequence numbers below `limit` may be handed out; durable before it returns.
-    func reserveAppealNumbers(below limit: Int64) throws
+    /// Takes the next `count` appeal sequence numbers for the caller alone: no other caller, in
+    /// this process or in another daemon on the same store, is ever given them, and a restart
+    /// continues past them. Durable before it returns.
+    func takeAppealNumbers(_ count: Int64) async throws -> Range<Int64>
 
     /// Transactions committed since the store was opened.
     var transactionCount: Int { get }
 
-    /// A session's messages in and out, in order (what the customer and the bot said before an
-    /// appeal, for the specialist who takes it).
+    /// Whether other daemons write to this store as a matter of course, so that what one daemon
+    /// counts in memory goes stale at once: the session limit and `stats` then ask the store.
+    var isShared: Bool { get }
+
+    /// Makes what is committed independent of anything but the store's main files, where the
+    /// store has such a step (SQLite's write-ahead log); otherwise does nothing.
+    func checkpoint() async throws
+
+    /// Closes the store; later calls fail.
+    func close() async throws
+
+    // MARK: Inspection (tests, tools)
+
+    /// The appeal `id`, if stored.
+    func ticket(id: String) async throws -> StoredTicket?
+
+    /// The appeals made in a session, oldest first.
+    func tickets(session: String) async throws -> [Ticket]
+
+    /// A session's messages in and out, in order.
     func messages(session: String) async throws -> [StoredMessage]
+
+    /// Whether a session is stored (open, whatever its age).
+    func hasSession(_ id: String) async throws -> Bool
 
     /// The desk as stored (``DeskWrite``): open appeals and those closed since `closedSince`, the
     /// specialists, the history, the notices not delivered yet.
     func loadDesk(closedSince: Date) async throws -> StoredDesk
 }
 
+/// The store cannot be reached or did not answer in time: its server is stopped, restarting or
+/// overloaded. What was asked is wholly done or not at all; the caller may retry later.
+package struct StoreUnavailableError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, without values from requests.
+    package var reason: String
+
+    package init(_ reason: String) {
+        self.reason = reason
+    }
+
+    package var description: String { "store unavailable: \(reason)" }
+}
+
 /// Open sessions and stored appeals.
 package struct StoreCounts: Sendable, Hashable {
     package var sessions: Int
     package var tickets: Int
+
+    package init(sessions: Int, tickets: Int) {
+        self.sessions = sessions
+        self.tickets = tickets
+    }
 }
 
 /// A change to the stored sessions.
@@ -128,4 +168,10 @@ package struct LoadedSession: Sendable {
     package var conversation: Conversation
     package var version: Int
     package var updatedAt: Date
+
+    package init(conversation: Conversation, version: Int, updatedAt: Date) {
+        self.conversation = conversation
+        self.version = version
+        self.updatedAt = updatedAt
+    }
 }

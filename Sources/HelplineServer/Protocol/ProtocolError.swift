@@ -38,6 +38,9 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     /// The session kept changing under the request (another daemon on the same database was
     /// moving it on); nothing was changed: retry.
     public static let conflict = ErrorCode(rawValue: "conflict")
+    /// The database cannot be reached or did not answer in time; the request was wholly done or
+    /// not at all: retry.
+    public static let unavailable = ErrorCode(rawValue: "unavailable")
 }
 
 /// An error answer: a code from the fixed set and a human-readable message.

@@ -7,43 +7,85 @@ import NIOConcurrencyHelpers
 ///
 /// Numbers come from a sequence (0, 1, 2, …) mixed by a bijection of the 8-digit numbers, so
 /// consecutive appeals do not get consecutive numbers and no two sequence values share a number.
-/// The sequence is reserved in the database in blocks before use, so a restart continues past
-/// every number handed out (skipping at most the rest of a block).
+/// The store hands the sequence out in blocks (``SessionStore/takeAppealNumbers(_:)``), each to
+/// one daemon alone, so daemons sharing a store never hand out the same number and a restart
+/// continues past every number handed out (skipping at most the rest of a block). The next block
+/// is fetched in the background while half of the current one is left; turns wait for it only
+/// when fewer than ``lowWater`` numbers are left (see ``isLow``).
 final class AppealNumbers: Sendable {
-    /// Sequence values reserved per database write.
+    /// Sequence values taken from the store at a time.
     static let block: Int64 = 1_000
+    /// Below this many numbers left, turns wait for ``replenish()`` before running.
+    static let lowWater: Int64 = 100
     /// 8 digits.
     static let modulus: Int64 = 100_000_000
     /// Coprime with 10, so multiplying by it modulo 10⁸ is a bijection.
     private static let multiplier: Int64 = 87_420_489
     private static let offset: Int64 = 31_415_926
+    /// What ``numbering`` gives when no number is left: not an appeal number (it has no digits),
+    /// so the turn that got it is answered `unavailable` instead of being stored (see
+    /// ``isUnavailable(_:)``).
+    static let unavailable = "----"
 
     private struct State {
-        var next: Int64
-        var reserved: Int64
+        /// Blocks taken from the store and not used up, the current one first.
+        var blocks: [Range<Int64>] = []
+        var available: Int64 = 0
+        /// The block being fetched, if one is.
+        var fetch: Task<Void, any Error>?
     }
 
-    private let database: any SessionStore
-    private let state: NIOLockedValueBox<State>
+    private let store: any SessionStore
+    private let state = NIOLockedValueBox(State())
 
-    init(database: any SessionStore) throws {
-        self.database = database
-        let reserved = try database.reservedAppealNumbers()
-        state = NIOLockedValueBox(State(next: reserved, reserved: reserved))
+    init(store: any SessionStore) {
+        self.store = store
     }
 
-    /// The next appeal number. Every `block` numbers it waits for one small database write.
-    func next() throws -> String {
-        let sequence = try state.withLockedValue { state -> Int64 in
-            if state.next >= state.reserved {
-                let limit = state.next + Self.block
-                try database.reserveAppealNumbers(below: limit)
-                state.reserved = limit
-            }
-            defer { state.next += 1 }
-            return state.next
+    /// Whether so few numbers are left that a turn should wait for ``replenish()`` first.
+    var isLow: Bool {
+        state.withLockedValue { $0.available < Self.lowWater }
+    }
+
+    /// The next appeal number, or nil when none is left (the store has not given a block yet).
+    /// Starts fetching the next block once half of this one is used.
+    func next() -> String? {
+        let (sequence, fetchAhead): (Int64?, Bool) = state.withLockedValue { state in
+            while let first = state.blocks.first, first.isEmpty { state.blocks.removeFirst() }
+            guard let first = state.blocks.first else { return (nil, state.fetch == nil) }
+            state.blocks[0] = first.dropFirst()
+            state.available -= 1
+            return (first.lowerBound, state.available < Self.block / 2 && state.fetch == nil)
         }
-        return Self.format(sequence)
+        if fetchAhead {
+            Task { try? await self.replenish(below: Self.block / 2) }
+        }
+        return sequence.map(Self.format)
+    }
+
+    /// Takes a block from the store if fewer than `threshold` numbers are left; waits for a fetch
+    /// already under way instead of starting another.
+    func replenish(below threshold: Int64 = lowWater) async throws {
+        let task: Task<Void, any Error>? = state.withLockedValue { state in
+            if let fetch = state.fetch { return fetch }
+            guard state.available < threshold else { return nil }
+            let fetch = Task {
+                do {
+                    let block = try await self.store.takeAppealNumbers(Self.block)
+                    self.state.withLockedValue { state in
+                        state.blocks.append(block)
+                        state.available += Int64(block.count)
+                        state.fetch = nil
+                    }
+                } catch {
+                    self.state.withLockedValue { $0.fetch = nil }
+                    throw error
+                }
+            }
+            state.fetch = fetch
+            return fetch
+        }
+        try await task?.value
     }
 
     /// The number for sequence value `sequence`, as `DDDD-DDDD`.
@@ -54,17 +96,15 @@ final class AppealNumbers: Sendable {
         return "\(padded.prefix(4))-\(padded.suffix(4))"
     }
 
-    /// Numbering for the dialogue engine. If the reservation cannot be written (the database is
-    /// failing), the number is handed out anyway: the turn's own write most likely fails too, and
-    /// should a restart ever hand the number out again, the database refuses the second appeal
-    /// (the id is its primary key), so no two appeals are stored under one number.
+    /// Numbering for the dialogue engine: ``unavailable`` when no number is left.
     var numbering: AppealNumbering {
-        AppealNumbering { [self] _ in
-            if let number = try? self.next() { return number }
-            return Self.format(self.state.withLockedValue { state in
-                defer { state.next += 1 }
-                return state.next
-            })
+        AppealNumbering { [self] _ in self.next() ?? Self.unavailable }
+    }
+
+    /// Whether `turn` opened an appeal without a number (none was left).
+    static func isUnavailable(_ turn: Turn) -> Bool {
+        turn.effects.contains { effect in
+            if case .openTicket(let ticket) = effect { ticket.id == unavailable } else { false }
         }
     }
 }

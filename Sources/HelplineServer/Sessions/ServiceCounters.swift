@@ -35,6 +35,17 @@ final class ServiceCounters: Sendable {
         return true
     }
 
+    /// Reserves room for a new session under `limit`, taking `stored` (the store's count of open
+    /// sessions) as the truth; false when there is none.
+    func reserveSession(limit: Int, stored: Int) -> Bool {
+        openSessions.store(stored + 1, ordering: .relaxed)
+        guard stored + 1 <= limit else {
+            openSessions.wrappingSubtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
     /// Gives back a reservation or counts a session closed.
     func sessionEnded(_ count: Int = 1) {
         openSessions.wrappingSubtract(count, ordering: .relaxed)

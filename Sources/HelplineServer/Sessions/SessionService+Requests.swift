@@ -39,6 +39,8 @@ extension SessionService {
     static let internalError = ProtocolError(.internal, "the request could not be completed; try again")
     static let keptChanging = ProtocolError(
         .conflict, "the session kept changing elsewhere (another daemon on the same database); nothing was changed here, try again")
+    static let storeUnavailable = ProtocolError(
+        .unavailable, "the database cannot be reached just now; the request was wholly done or not at all (state tells), try again")
 
     /// Answers one request.
     func serve(_ request: ProtocolRequest, on context: RequestContext) {
@@ -46,12 +48,32 @@ extension SessionService {
         case .ping:
             context.respond(.pong(id: request.id))
         case .stats:
-            context.respond(.stats(id: request.id, stats()))
+            guard store.isShared else {
+                context.respond(.stats(id: request.id, stats()))
+                return
+            }
+            Task {
+                do {
+                    context.respond(.stats(id: request.id, try await self.currentStats()))
+                } catch {
+                    context.respond(self.failure(request, error))
+                }
+            }
         case .events(let enabled):
             // The connection handler takes the setting from this answer.
             context.respond(.events(id: request.id, enabled: enabled))
         case .open(let profile):
             open(profile, request: request, on: context)
+        case .say(let session, _) where appealNumbers.isLow:
+            // Too few appeal numbers left for this turn to be sure of one: fetch more first.
+            Task {
+                do {
+                    try await self.appealNumbers.replenish()
+                    context.schedule { self.serve(request, session: session, attempt: 1, on: context) }
+                } catch {
+                    context.respond(self.failure(request, error))
+                }
+            }
         case .resume(let session), .say(let session, _), .state(let session), .close(let session):
             serve(request, session: session, attempt: 1, on: context)
         }
@@ -126,6 +148,9 @@ extension SessionService {
             let turn = engine.handle(text, in: &conversation, now: now)
             if let refusal = limits.refusal(of: turn, over: entry.conversation) {
                 return .answer(.failure(id: request.id, refusal))
+            }
+            if AppealNumbers.isUnavailable(turn) {
+                return .answer(.failure(id: request.id, Self.storeUnavailable))
             }
             let stored: String
             do {
@@ -263,11 +288,32 @@ extension SessionService {
 
     /// Starts a session: reserves room for it, stores it with its greeting, answers the greeting.
     private func open(_ profile: Profile, request: ProtocolRequest, on context: RequestContext) {
-        guard counters.reserveSession(limit: limits.maximumSessions, stored: { try? self.store.counts().sessions }) else {
-            logger.warning("session limit reached", metadata: ["limit": "\(limits.maximumSessions)"])
-            context.respond(.failure(id: request.id, ProtocolError(.overloaded, "too many open sessions; try again later")))
+        if !store.isShared, counters.reserveSession(limit: limits.maximumSessions, stored: { nil }) {
+            create(profile, request: request, on: context)
             return
         }
+        // At the limit by this daemon's count (other daemons may have closed sessions), or other
+        // daemons open sessions too: the store's count decides.
+        Task {
+            let stored = try? await self.store.counts().sessions
+            context.schedule {
+                let reserved = if let stored {
+                    self.counters.reserveSession(limit: self.limits.maximumSessions, stored: stored)
+                } else {
+                    self.counters.reserveSession(limit: self.limits.maximumSessions, stored: { nil })
+                }
+                guard reserved else {
+                    self.logger.warning("session limit reached", metadata: ["limit": "\(self.limits.maximumSessions)"])
+                    context.respond(.failure(id: request.id, ProtocolError(.overloaded, "too many open sessions; try again later")))
+                    return
+                }
+                self.create(profile, request: request, on: context)
+            }
+        }
+    }
+
+    /// Stores a new session, its place reserved, and answers its greeting.
+    private func create(_ profile: Profile, request: ProtocolRequest, on context: RequestContext) {
         let id = SessionID.mint()
         let now = clock()
         let (conversation, reply) = engine.start(id: id, profile: profile, now: now)
@@ -292,6 +338,10 @@ extension SessionService {
     func failure(_ request: ProtocolRequest, _ error: any Error) -> ProtocolResponse {
         if let error = error as? ProtocolError {
             return .failure(id: request.id, error)
+        }
+        if let error = error as? StoreUnavailableError {
+            logger.warning("request failed: the store is unavailable", metadata: ["op": "\(request.op)", "error": LogText.escaped(error)])
+            return .failure(id: request.id, Self.storeUnavailable)
         }
         logger.error("request failed", metadata: ["op": "\(request.op)", "error": LogText.escaped(error)])
         return .failure(id: request.id, Self.internalError)

@@ -15,7 +15,7 @@ public final class SessionService: Sendable {
     let registry = SessionRegistry()
     private let engineBox: NIOLockedValueBox<DialogueEngine>
     /// Numbers new appeals, independently of session ids.
-    private let appealNumbers: AppealNumbers
+    let appealNumbers: AppealNumbers
     let limits: SessionLimits
     let clock: @Sendable () -> Date
     let logger: Logger
@@ -30,15 +30,18 @@ public final class SessionService: Sendable {
     public convenience init(database: SessionDatabase, engine: DialogueEngine, limits: SessionLimits = SessionLimits(),
                             logger: Logger = Logger(label: "helpline.sessions"),
                             clock: @escaping @Sendable () -> Date = { Date() }, desk: DeskService? = nil) throws {
-        try self.init(store: database, engine: engine, limits: limits, logger: logger, clock: clock, desk: desk)
+        self.init(store: database, counts: try database.counts(), engine: engine, limits: limits, logger: logger, clock: clock,
+                  desk: desk)
     }
 
-    package init(store: any SessionStore, engine: DialogueEngine, limits: SessionLimits = SessionLimits(),
+    /// - Parameters:
+    ///   - counts: the store's counts now, which the service's counters start from.
+    package init(store: any SessionStore, counts: StoreCounts, engine: DialogueEngine, limits: SessionLimits = SessionLimits(),
                  logger: Logger = Logger(label: "helpline.sessions"),
-                 clock: @escaping @Sendable () -> Date = { Date() }, desk: DeskService? = nil) throws {
+                 clock: @escaping @Sendable () -> Date = { Date() }, desk: DeskService? = nil) {
         self.store = store
         self.desk = desk
-        let appealNumbers = try AppealNumbers(database: store)
+        let appealNumbers = AppealNumbers(store: store)
         self.appealNumbers = appealNumbers
         var engine = engine
         engine.appealNumbering = appealNumbers.numbering
@@ -46,7 +49,7 @@ public final class SessionService: Sendable {
         self.limits = limits
         self.clock = clock
         self.logger = logger
-        self.counters = ServiceCounters(try store.counts())
+        self.counters = ServiceCounters(counts)
     }
 
     /// The engine turns run on now.
@@ -61,11 +64,22 @@ public final class SessionService: Sendable {
         engineBox.withLockedValue { $0 = engine }
     }
 
-    /// The counters answered to `stats`.
+    /// The counters answered to `stats`, as this daemon last counted them.
     public func stats() -> ServerStats {
         var stats = counters.snapshot(sessionsLoaded: registry.count, transactions: store.transactionCount)
         stats.desk = desk?.stats()
         return stats
+    }
+
+    /// The counters answered to `stats`, sessions and appeals read from a shared store first, so
+    /// that every daemon on it answers the same counts.
+    func currentStats() async throws -> ServerStats {
+        if store.isShared {
+            let stored = try await store.counts()
+            counters.openSessions.store(stored.sessions, ordering: .relaxed)
+            counters.tickets.store(stored.tickets, ordering: .relaxed)
+        }
+        return stats()
     }
 
     // MARK: Entry points
@@ -111,8 +125,9 @@ public final class SessionService: Sendable {
             logger.error("could not expire sessions", metadata: ["error": LogText.escaped(error)])
         }
         // Daemons sharing the store open and close each other's sessions: the stored count is the truth.
-        if let stored = try? store.counts().sessions {
-            counters.openSessions.store(stored, ordering: .relaxed)
+        if let stored = try? await store.counts() {
+            counters.openSessions.store(stored.sessions, ordering: .relaxed)
+            counters.tickets.store(stored.tickets, ordering: .relaxed)
         }
         await desk?.sweep(ended: ended)
         let evicted = registry.evictIdle(before: now.addingTimeInterval(-limits.memoryIdleTime))
