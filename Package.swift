@@ -123,6 +123,7 @@ let package = Package(
             name: "HelplineTranscripts",
             dependencies: [
                 "HelplineChat",
+                "HelplineDesk",
                 "HelplineFiles",
                 "HelplineIntents",
                 "HelplineDialogue",
