@@ -214,7 +214,10 @@ private struct DeskPlay {
         }
         let answer = await connection.send(request)
         if command == "/next", case .appeal(let view?) = answer { current[name] = view.appeal.id }
-        if command == "/signout" { connections[name] = nil }
+        if command == "/signout" {
+            await connection.close()
+            connections[name] = nil
+        }
         return checkAnswer(answer, step)
     }
 
