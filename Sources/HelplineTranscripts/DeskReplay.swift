@@ -101,14 +101,16 @@ private struct DeskPlay {
     mutating func run() async -> ReplayFailure? {
         for step in transcript.steps {
             var mismatches: [Mismatch]
-            var said: String?
+            let said: String
+            var text: String?
             switch step.action {
-            case .customer(let name, let text):
-                said = "\(name)> \(text)"
-                mismatches = await customer(name, says: text, step)
-            case .specialist(let name, let text):
-                said = "@ \(name): \(text)"
-                mismatches = await specialist(name, sends: text, step)
+            case .customer(let name, let line):
+                said = "\(name)> \(line)"
+                text = line
+                mismatches = await customer(name, says: line, step)
+            case .specialist(let name, let line):
+                said = "@ \(name): \(line)"
+                mismatches = await specialist(name, sends: line, step)
             case .wait(let interval):
                 said = "~ \(Int(interval))s"
                 clock.advance(by: interval)
@@ -117,7 +119,7 @@ private struct DeskPlay {
             }
             mismatches += step.checks.compactMap { standing($0) }
             if !mismatches.isEmpty {
-                return ReplayFailure(userLine: step.location, userText: said, mismatches: mismatches)
+                return ReplayFailure(userLine: step.location, userText: text, mismatches: mismatches, step: said)
             }
         }
         return nil
@@ -206,9 +208,10 @@ private struct DeskPlay {
             let queue = Queue(rawValue: argument)
             request = .transfer(appeal: appeal, topic: queue == nil ? argument : nil, queue: queue)
         case "/signout": request = .signOut
+        case "/overview": request = .overview
         default:
             guard !text.hasPrefix("/") else {
-                return failed("unknown command `\(command)`; one of /signin, /next, /ask, /close, /release, /transfer, /signout, /leave")
+                return failed("unknown command `\(command)`; one of /signin, /next, /ask, /close, /release, /transfer, /overview, /signout, /leave")
             }
             request = .reply(appeal: appeal, text: text)
         }
@@ -253,6 +256,20 @@ private struct DeskPlay {
             case .appeal(let fields):
                 guard let appeal else { fail(Self.describe(fields), "no appeal"); continue }
                 let actual = Self.fields(of: appeal)
+                if fields.contains(where: { actual[$0.key] != $0.value }) { fail(Self.describe(fields), Self.describe(actual)) }
+            case .shows(let queue, let fields):
+                guard case .overview(let overview) = answer else { fail(Self.describe(fields), "no overview"); continue }
+                var actual: [String: String]
+                if let queue {
+                    guard let line = overview.queues.first(where: { $0.queue == queue }) else {
+                        fail(Self.describe(fields), "no line for \(queue.rawValue)")
+                        continue
+                    }
+                    actual = ["waiting": "\(line.waiting)", "overdue": "\(line.overdue)",
+                              "oldest": line.oldestWaitSeconds.map { "\(Int($0 / 60))m" } ?? "none"]
+                } else {
+                    actual = ["taken": "\(overview.taken)", "answered": "\(overview.answered)"]
+                }
                 if fields.contains(where: { actual[$0.key] != $0.value }) { fail(Self.describe(fields), Self.describe(actual)) }
             default:
                 break

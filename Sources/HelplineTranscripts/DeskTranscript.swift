@@ -71,6 +71,9 @@ public struct DeskCheck: Sendable {
         /// `? appeal: queue=premium_seller state=taken specialist=мария topic=travel` — the
         /// appeal in the specialist's answer.
         case appeal([String: String])
+        /// `? shows regular: waiting=2 overdue=1 oldest=21m` — the specialist's `/overview` has this
+        /// line for the queue (`oldest` in whole minutes); `? shows: taken=1 answered=0` — its totals.
+        case shows(queue: Queue?, fields: [String: String])
         /// `? wait анна: position=2 queue=regular state=waiting specialist=мария topic=returns` — the customer's
         /// latest appeal as the desk has it now.
         case wait(customer: String, fields: [String: String])
@@ -91,6 +94,8 @@ public struct DeskCheck: Sendable {
 public enum DeskTranscriptParser {
     static let appealFields: Set<String> = ["queue", "state", "specialist", "topic"]
     static let waitFields: Set<String> = ["position", "queue", "state", "specialist", "topic"]
+    static let queueLineFields: Set<String> = ["waiting", "overdue", "oldest"]
+    static let overviewFields: Set<String> = ["taken", "answered"]
     static let eventKinds: Set<String> = ["new_appeal", "follow_up", "closed_by_customer", "none"]
 
     public static func parse(_ text: String, file: String) throws -> [DeskTranscript] {
@@ -262,6 +267,13 @@ public enum DeskTranscriptParser {
             kind = .error(value)
         case ("appeal", 1):
             kind = .appeal(try fields(appealFields))
+        case ("shows", 1):
+            kind = .shows(queue: nil, fields: try fields(overviewFields))
+        case ("shows", 2):
+            guard let queue = Queue(rawValue: words[1]) else {
+                throw fail("no queue `\(words[1])`; one of \(Queue.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kind = .shows(queue: queue, fields: try fields(queueLineFields))
         case ("wait", 2):
             kind = .wait(customer: words[1], fields: try fields(waitFields))
         case ("notice", 1):

@@ -25,11 +25,15 @@ public struct ReplayFailure: Sendable, Hashable {
     public var userLine: SourceLocation?
     public var userText: String?
     public var mismatches: [Mismatch]
+    /// The failing step as written, when it is not a customer's `>` line (a desk transcript's
+    /// `мария> …`, `@ ольга: …` or `~ 5m`).
+    public var step: String?
 
-    public init(userLine: SourceLocation?, userText: String?, mismatches: [Mismatch]) {
+    public init(userLine: SourceLocation?, userText: String?, mismatches: [Mismatch], step: String? = nil) {
         self.userLine = userLine
         self.userText = userText
         self.mismatches = mismatches
+        self.step = step
     }
 
     /// Where to look first: the first mismatching line.

@@ -40,6 +40,7 @@ struct DeskTranscriptTests {
         #expect(failure.userLine?.line == 12)
         #expect(failure.mismatches.map(\.location.line) == [13])
         #expect(failure.mismatches.first?.detail == ["- мария", "+ игорь"])
+        #expect(ReplayReport.render(result).contains("after \(file):12  @ ольга: /next\n"))
     }
 
     /// The clock moves only at `~` steps: after 2 minutes of 120 the specialist still holds the appeal.
