@@ -64,11 +64,19 @@ final class EventLog: @unchecked Sendable {
 
     func append(_ event: DeskEvent) { lock.withLock { events.append(event) } }
 
-    /// The events since the last call.
-    func drain() -> [DeskEvent] {
-        lock.withLock {
+    /// The kinds of the events since the last call. A customer's turn is answered before the desk
+    /// tells the specialists about it, so this waits a little for an event of kind `awaited`
+    /// (`nil`: for any late one) before taking what came.
+    func drain(awaiting awaited: String?, kindOf: (DeskEvent) -> String) async -> [String] {
+        let deadline = ContinuousClock.now + (awaited == nil ? .milliseconds(50) : .seconds(5))
+        while ContinuousClock.now < deadline {
+            let kinds = lock.withLock { events.map(kindOf) }
+            if let awaited, kinds.contains(awaited) { break }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return lock.withLock {
             defer { events = [] }
-            return events
+            return events.map(kindOf)
         }
     }
 }
@@ -117,7 +125,9 @@ private struct DeskPlay {
                 await desk.tick()
                 mismatches = []
             }
-            mismatches += step.checks.compactMap { standing($0) }
+            for check in step.checks {
+                if let mismatch = await standing(check) { mismatches.append(mismatch) }
+            }
             if !mismatches.isEmpty {
                 return ReplayFailure(userLine: step.location, userText: text, mismatches: mismatches, step: said)
             }
@@ -294,7 +304,7 @@ private struct DeskPlay {
     // MARK: Checks on the desk as it stands
 
     /// A `wait` or `event` check, against the desk after the step.
-    func standing(_ check: DeskCheck) -> Mismatch? {
+    func standing(_ check: DeskCheck) async -> Mismatch? {
         func fail(_ expected: String, _ came: String) -> Mismatch {
             Mismatch(kind: .assertion, location: check.location, summary: check.source, detail: ["- \(expected)", "+ \(came)"])
         }
@@ -307,7 +317,7 @@ private struct DeskPlay {
             actual["position"] = (try? desk.waitStatus(appeal: id))?.position.map(String.init) ?? "none"
             return fields.contains(where: { actual[$0.key] != $0.value }) ? fail(Self.describe(fields), Self.describe(actual)) : nil
         case .event(let specialist, let kind):
-            let came = events[specialist]?.drain().map(Self.kind) ?? []
+            let came = await events[specialist]?.drain(awaiting: kind, kindOf: Self.kind) ?? []
             if let kind {
                 return came.contains(kind) ? nil : fail(kind, came.isEmpty ? "no events" : came.joined(separator: ", "))
             }
