@@ -141,6 +141,7 @@ let package = Package(
             name: "HelplineTranscripts",
             dependencies: [
                 "HelplineChat",
+                "HelplineDesk",
                 "HelplineFiles",
                 "HelplineIntents",
                 "HelplineDialogue",

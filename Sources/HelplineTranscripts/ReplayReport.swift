@@ -14,7 +14,7 @@ public enum ReplayReport {
         guard let failure = result.failure else { return "" }
         var lines = ["FAIL \(result.location) — \(result.title)"]
         if let userLine = failure.userLine {
-            lines.append("  after \(userLine)  > \(failure.userText ?? "")")
+            lines.append("  after \(userLine)  \(failure.step ?? "> " + (failure.userText ?? ""))")
         } else if failure.mismatches.contains(where: { $0.kind != .error }) {
             lines.append("  at the greeting")
         }

@@ -13,10 +13,14 @@ public protocol ReplayTarget: Sendable {
     /// The profile to open the session with, given the transcript's (a target that cannot fix the
     /// clock moves the travel dates instead).
     func profile(_ profile: Profile, for transcript: Transcript) -> Profile
+    /// What replays desk transcripts (`*.desk`) on this target; `nil` when it cannot, and they are
+    /// left out.
+    func deskReplayer() throws -> DeskReplayer?
 }
 
 extension ReplayTarget {
     public func profile(_ profile: Profile, for transcript: Transcript) -> Profile { profile }
+    public func deskReplayer() throws -> DeskReplayer? { nil }
 }
 
 /// Replays against a ``DialogueEngine`` in this process, at each transcript's fixed clock time.
@@ -41,6 +45,11 @@ public struct InProcessTarget: ReplayTarget {
         let now = transcript.now
         let session = transcript.session ?? Self.defaultSession
         return InProcessChatBackend(engine: engine, clock: { now }, sessionID: { session })
+    }
+
+    /// Desk transcripts replay on the same engine and data, with a desk of their own each.
+    public func deskReplayer() throws -> DeskReplayer? {
+        try DeskReplayer(engine: engine, bundle: bundle)
     }
 }
 

@@ -25,11 +25,15 @@ public struct ReplayFailure: Sendable, Hashable {
     public var userLine: SourceLocation?
     public var userText: String?
     public var mismatches: [Mismatch]
+    /// The failing step as written, when it is not a customer's `>` line (a desk transcript's
+    /// `мария> …`, `@ ольга: …` or `~ 5m`).
+    public var step: String?
 
-    public init(userLine: SourceLocation?, userText: String?, mismatches: [Mismatch]) {
+    public init(userLine: SourceLocation?, userText: String?, mismatches: [Mismatch], step: String? = nil) {
         self.userLine = userLine
         self.userText = userText
         self.mismatches = mismatches
+        self.step = step
     }
 
     /// Where to look first: the first mismatching line.
@@ -108,9 +112,30 @@ public struct TranscriptRunner: Sendable {
 
     /// Replays every transcript of every file, a few at a time; results keep the files' order.
     /// A file that cannot be parsed is one failed result.
+    /// Desk transcripts (`*.desk`) run when the target has a ``DeskReplayer`` and are left out
+    /// otherwise.
     public func run(_ files: [TranscriptFile], concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) async -> [TranscriptResult] {
         var jobs: [Job] = []
+        var desk: Result<DeskReplayer?, TranscriptSyntaxError>?
         for file in files {
+            if file.isDesk {
+                if desk == nil {
+                    desk = Result { try target.deskReplayer() }.mapError {
+                        TranscriptSyntaxError(SourceLocation(file: file.displayPath, line: 0), "cannot set up the desk: \($0)")
+                    }
+                }
+                switch (desk, file.parseDesk()) {
+                case (.success(let replayer?)?, .success(let transcripts)):
+                    jobs.append(contentsOf: transcripts.map { Job.desk($0, replayer) })
+                case (.success(nil)?, _):
+                    continue
+                case (.failure(let error)?, _), (_, .failure(let error)):
+                    jobs.append(.broken(file, error))
+                case (nil, _):
+                    continue
+                }
+                continue
+            }
             switch file.parse() {
             case .success(let transcripts):
                 jobs.append(contentsOf: transcripts.map(Job.transcript))
@@ -128,6 +153,7 @@ public struct TranscriptRunner: Sendable {
 
     private enum Job: Sendable {
         case transcript(Transcript)
+        case desk(DeskTranscript, DeskReplayer)
         case broken(TranscriptFile, TranscriptSyntaxError)
     }
 
@@ -141,6 +167,8 @@ public struct TranscriptRunner: Sendable {
                     switch job {
                     case .transcript(let transcript):
                         return (index, await run(transcript))
+                    case .desk(let transcript, let replayer):
+                        return (index, await replayer.run(transcript))
                     case .broken(let file, let error):
                         return (index, TranscriptResult(
                             title: file.displayPath, location: SourceLocation(file: file.displayPath, line: error.location.line),
@@ -184,14 +212,21 @@ public struct TranscriptFile: Sendable, Hashable {
 
     public var isBotium: Bool { url.lastPathComponent.lowercased().hasSuffix(Self.botiumSuffix) }
 
+    /// The extension of transcripts with both sides of the desk.
+    public static let deskExtension = "desk"
+
+    public var isDesk: Bool { url.pathExtension.lowercased() == Self.deskExtension }
+
     /// Whether a file found in a folder is a transcript.
     public static func isTranscript(_ url: URL) -> Bool {
         let name = url.lastPathComponent.lowercased()
-        return !name.hasPrefix(".") && (url.pathExtension.lowercased() == nativeExtension || name.hasSuffix(botiumSuffix))
+        let ext = url.pathExtension.lowercased()
+        return !name.hasPrefix(".") && (ext == nativeExtension || ext == deskExtension || name.hasSuffix(botiumSuffix))
     }
 
-    /// The transcripts in the file.
+    /// The customer-only transcripts in the file (none in a desk file: ``parseDesk()`` reads those).
     public func parse() -> Result<[Transcript], TranscriptSyntaxError> {
+        if isDesk { return .success([]) }
         let location = SourceLocation(file: displayPath, line: 0)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             return .failure(TranscriptSyntaxError(location, "cannot read the file"))
@@ -202,6 +237,21 @@ public struct TranscriptFile: Sendable, Hashable {
         do {
             if isBotium { return .success([try BotiumParser.parse(text, file: displayPath)]) }
             return .success(try TranscriptParser.parse(text, file: displayPath))
+        } catch let error as TranscriptSyntaxError {
+            return .failure(error)
+        } catch {
+            return .failure(TranscriptSyntaxError(location, "\(error)"))
+        }
+    }
+
+    /// The desk transcripts in a `*.desk` file.
+    public func parseDesk() -> Result<[DeskTranscript], TranscriptSyntaxError> {
+        let location = SourceLocation(file: displayPath, line: 0)
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            return .failure(TranscriptSyntaxError(location, "cannot read the file as UTF-8 text"))
+        }
+        do {
+            return .success(try DeskTranscriptParser.parse(text, file: displayPath))
         } catch let error as TranscriptSyntaxError {
             return .failure(error)
         } catch {

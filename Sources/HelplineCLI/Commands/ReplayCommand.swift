@@ -6,10 +6,11 @@ import HelplineTranscripts
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Replay transcripts (*.transcript) and Botium convos (*.convo.txt) as tests.",
+        abstract: "Replay transcripts (*.transcript), desk transcripts (*.desk) and Botium convos (*.convo.txt) as tests.",
         discussion: """
             Each path is a file or a folder (searched recursively). Every transcript is replayed \
-            in this process at its own fixed clock time, or against a running daemon with --socket. \
+            in this process at its own fixed clock time, or against a running daemon with --socket; \
+            desk transcripts, with specialists and a moving clock, replay in this process only. \
             Each failure is printed with the transcript, the line, and expected against actual; \
             the last line is `N passed, N failed`. The exit status is 1 when any transcript fails. \
             The format is described in docs/TRANSCRIPTS.md.
@@ -41,7 +42,7 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         guard !files.isEmpty else {
-            let message = "helpline replay: found no transcripts (*.transcript or *.convo.txt) in \(paths.joined(separator: ", "))\n"
+            let message = "helpline replay: found no transcripts (*.transcript, *.desk or *.convo.txt) in \(paths.joined(separator: ", "))\n"
             FileHandle.standardError.write(Data(message.utf8))
             throw ExitCode.failure
         }

@@ -144,7 +144,7 @@ extension DeskService {
     }
 
     /// Stops the timer (the daemon is stopping).
-    func stop() {
+    package func stop() {
         timer.withLockedValue { current in
             current?.task.cancel()
             current = nil

@@ -162,7 +162,7 @@ public final class DeskService: Sendable {
     }
 
     /// A new specialist connection whose events go to `sink` (the desk socket's).
-    func connect(sink: @escaping @Sendable (DeskEvent) -> Void) -> DeskConnection {
+    package func connect(sink: @escaping @Sendable (DeskEvent) -> Void) -> DeskConnection {
         DeskConnection(desk: self, sink: sink)
     }
 
