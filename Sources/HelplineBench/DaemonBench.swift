@@ -49,12 +49,20 @@ public struct DaemonBench: Sendable {
             for (name, configuration) in [("latency", latency), ("throughput", throughput)] {
                 let (daemon, socketPath) = try await launch(name)
                 ready.append(daemon.readyMilliseconds)
-                let ((comparison, stats), exit) = try await daemon.stop {
-                    (try await compare(configuration, daemonSocket: socketPath, yardstickSocket: yardstickSocket),
-                     try await ServerStats.read(from: socketPath))
+                let before = daemon.runningCPUSeconds()
+                let statsBefore = try await ServerStats.read(from: socketPath)
+                let ((comparison, stats, after), exit) = try await daemon.stop {
+                    let comparison = try await compare(configuration, daemonSocket: socketPath, yardstickSocket: yardstickSocket)
+                    let stats = try await ServerStats.read(from: socketPath)
+                    return (comparison, stats, daemon.runningCPUSeconds())
                 }
                 var timed = comparison
-                if stats.turns > 0 { timed.cpuPerTurn = ((exit.cpuSeconds - idleCPU) / Double(stats.turns) * 1e7).rounded() / 10 }
+                if let before, let after, stats.turns > statsBefore.turns {
+                    // Read from /proc around the measured turns: start-up and shutdown left out.
+                    timed.cpuPerTurn = ((after - before) / Double(stats.turns - statsBefore.turns) * 1e7).rounded() / 10
+                } else if stats.turns > 0, exit.cpuSeconds > idleCPU {
+                    timed.cpuPerTurn = ((exit.cpuSeconds - idleCPU) / Double(stats.turns) * 1e7).rounded() / 10
+                }
                 measured.append((timed, stats))
             }
             return DaemonBenchReport(rounds: rounds, latency: measured[0].0, throughput: measured[1].0,
