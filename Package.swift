@@ -129,7 +129,9 @@ let package = Package(
             name: "HelplineBench",
             dependencies: [
                 "HelplineDialogue",
+                "HelplineDesk",
                 "HelplineServer",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -277,6 +279,7 @@ let package = Package(
                 "HelplineTesting",
                 "HelplineIntents",
                 "HelplineDialogue",
+                "HelplineDesk",
                 "HelplineServer",
                 "HelplineBench",
                 .product(name: "Logging", package: "swift-log"),
