@@ -100,6 +100,33 @@ final class GroupCommitter: Sendable {
     /// Writes one batch in one transaction (the only place a transaction is opened for writes)
     /// and reports each write's outcome.
     private func write(_ batch: [Pending], _ db: Database) {
+        if batch.count == 1, let only = batch.first {
+            // Alone in its transaction: the transaction itself undoes a failing write, no savepoint.
+            var outcome = WriteOutcome.failed("not applied")
+            do {
+                try db.inTransaction(.immediate) {
+                    do {
+                        outcome = try SessionDatabase.apply(only.write, in: db)
+                    } catch {
+                        // As in a batch: the write failed, nothing of it stays.
+                        outcome = .failed("\(error)")
+                    }
+                    if case .applied = outcome { return .commit }
+                    return .rollback
+                }
+            } catch {
+                only.completion(.failure(error))
+                return
+            }
+            if case .applied = outcome {
+                state.withLockedValue { state in
+                    state.transactions += 1
+                    state.writes += 1
+                }
+            }
+            only.completion(.success(outcome))
+            return
+        }
         do {
             var outcomes: [WriteOutcome] = []
             try db.inTransaction(.immediate) {
