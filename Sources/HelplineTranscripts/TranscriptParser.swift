@@ -1,6 +1,9 @@
 import Foundation
 import HelplineDialogue
 
+// Just over 400 lines: one reader of one line-oriented format, its line kinds read in one place so
+// that each error names its line the same way (desk transcripts have their own reader).
+
 /// Reads the native transcript format (`*.transcript`; `docs/TRANSCRIPTS.md` describes it).
 ///
 /// ```
