@@ -10,6 +10,11 @@ import Histogram
 /// kernel.
 public struct TurnStagesReport: Sendable, Hashable, Codable {
     public var decode: LatencySummary
+    /// The same line parsed by `JSONSerialization` into a dictionary, for comparison.
+    public var decodeSerialization: LatencySummary
+    /// The same line decoded by `JSONDecoder` into a plain struct of the fields a `say` carries,
+    /// without the protocol's checks (duplicate keys, id forms, limits), for comparison.
+    public var decodeFieldsOnly: LatencySummary
     public var engine: LatencySummary
     public var storedColumn: LatencySummary
     public var storedColumnFoundation: LatencySummary
@@ -19,6 +24,8 @@ public struct TurnStagesReport: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case decode, engine, commit
+        case decodeSerialization = "decode_serialization"
+        case decodeFieldsOnly = "decode_fields_only"
         case storedColumn = "stored_column"
         case storedColumnFoundation = "stored_column_foundation"
         case replyLine = "reply_line"
@@ -27,7 +34,8 @@ public struct TurnStagesReport: Sendable, Hashable, Codable {
 
     /// The stages in order with their names, for printing.
     public var stages: [(name: String, summary: LatencySummary)] {
-        [("decode request", decode), ("engine turn", engine), ("stored column", storedColumn),
+        [("decode request", decode), ("  (JSONSerialization)", decodeSerialization),
+         ("  (fields only)", decodeFieldsOnly), ("engine turn", engine), ("stored column", storedColumn),
          ("  (JSONEncoder)", storedColumnFoundation), ("reply line", replyLine), ("  (JSONEncoder)", replyLineFoundation),
          ("commit", commit)]
     }
@@ -52,7 +60,7 @@ public struct TurnStages: Sendable {
         let codec = ProtocolCodec()
         let foundation = JSONEncoder()
         foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var histograms = (0..<7).map { _ in LatencySummary.makeHistogram() }
+        var histograms = (0..<9).map { _ in LatencySummary.makeHistogram() }
         func time<T>(_ stage: Int, record: Bool, _ body: () throws -> T) rethrows -> T {
             let started = ContinuousClock.now
             let result = try body()
@@ -84,6 +92,11 @@ public struct TurnStages: Sendable {
             let text = script.nextText(state: customer.reply.state, optionValues: customer.reply.options.map(\.value),
                                        using: &customer.random)
             let line = try codec.encodeRequest(ProtocolRequest(.say(session: customer.conversation.id, text: text))).dropLast()
+            // The comparisons first, the daemon's decoder last: the first to run finds the
+            // caches cold after the previous turn and would look slower than it is.
+            let data = Data(line)
+            _ = try time(7, record: record) { try JSONSerialization.jsonObject(with: data) }
+            _ = try time(8, record: record) { try JSONDecoder().decode(SayFields.self, from: data) }
             let message = time(0, record: record) { codec.decodeRequest(line) }
             guard case .request(let request) = message, case .say(_, let said) = request.command else {
                 throw BenchFailure("the bench's own request did not decode")
@@ -107,10 +120,19 @@ public struct TurnStages: Sendable {
             customers[slot] = customer
         }
         let summaries = histograms.map(LatencySummary.init)
-        return TurnStagesReport(decode: summaries[0], engine: summaries[1], storedColumn: summaries[2],
+        return TurnStagesReport(decode: summaries[0], decodeSerialization: summaries[7], decodeFieldsOnly: summaries[8], engine: summaries[1], storedColumn: summaries[2],
                                 storedColumnFoundation: summaries[3], replyLine: summaries[4],
                                 replyLineFoundation: summaries[5], commit: summaries[6])
     }
+}
+
+/// The fields a `say` request carries, decoded with no checks: the floor for decoding a request
+/// with `JSONDecoder`.
+private struct SayFields: Decodable {
+    var op: String
+    var id: Int64?
+    var session: String
+    var text: String
 }
 
 /// Commits one write at once and waits for it.
