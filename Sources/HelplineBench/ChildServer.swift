@@ -11,14 +11,8 @@ public final class ChildServer: Sendable {
     /// The processor time (user + system) the running child has used so far, in seconds, read
     /// from `/proc/PID/stat`; nil where there is no `/proc`, or once it has exited.
     public func runningCPUSeconds() -> Double? {
-        guard process.isRunning,
-              let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
-        // Fields after the command name: state is field 3, utime 14 and stime 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return ticks > 0 ? (user + system) / ticks : nil
+        guard process.isRunning else { return nil }
+        return ProcessTimes.cpuSeconds(pid: process.processIdentifier)
     }
 
     private init(process: Process, readyAfter: Duration) {
@@ -183,6 +177,18 @@ public enum ProcessTimes {
         #else
         usage(RUSAGE_CHILDREN)
         #endif
+    }
+
+    /// The processor time (user + system) process `pid` has used so far, in seconds, read from
+    /// `/proc/PID/stat`; nil where there is no `/proc` or no such process.
+    public static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name: state is field 3, utime 14 and stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return ticks > 0 ? (user + system) / ticks : nil
     }
 
     private static func usage(_ who: Int32) -> Double {

@@ -21,6 +21,11 @@ public struct LoadConfiguration: Sendable {
     public var seed: UInt64
     /// A run taking longer than this is cut short: its connections are closed.
     public var timeLimit: Duration
+    /// More daemons' sockets: connection number `i` goes to `([socketPath] + otherSocketPaths)[i % count]`.
+    public var otherSocketPaths: [String] = []
+    /// Reads other processes' processor time in seconds (the daemons', the database server's),
+    /// before and after the timed turns: the report gives it per timed turn, under the same names.
+    public var processTimes: (@Sendable () -> [String: Double])?
 
     public init(socketPath: String, connections: Int = 16, inFlight: Int = 1, turns: Int = 100_000,
                 warmupTurns: Int? = nil, sessions: Int? = nil, seed: UInt64 = 1, timeLimit: Duration = .seconds(600)) {
@@ -54,6 +59,9 @@ public struct LoadReport: Sendable, Hashable, Codable {
     public var openSeconds: Double
     /// The load generator's own processor time per timed turn, in microseconds.
     public var clientCPUPerTurn: Double?
+    /// The processor time per timed turn of what ``LoadConfiguration/processTimes`` reads, in
+    /// microseconds, by its names.
+    public var processCPUPerTurn: [String: Double] = [:]
 
     enum CodingKeys: String, CodingKey {
         case connections, sessions, turns, errors, seconds, latency
@@ -62,6 +70,7 @@ public struct LoadReport: Sendable, Hashable, Codable {
         case turnsPerSecond = "turns_per_second"
         case openSeconds = "open_seconds"
         case clientCPUPerTurn = "client_cpu_us_per_turn"
+        case processCPUPerTurn = "process_cpu_us_per_turn"
     }
 }
 
@@ -156,7 +165,8 @@ public struct LoadGenerator: Sendable {
         let perConnection = configuration.sessions / configuration.connections
         let extra = configuration.sessions % configuration.connections
         let (script, texts, openLine, inFlight) = (script, texts, openLine, configuration.inFlight)
-        return try await Self.connect(configuration.socketPath, count: configuration.connections, group: group) { index in
+        let sockets = [configuration.socketPath] + configuration.otherSocketPaths
+        return try await Self.connect(sockets, count: configuration.connections, group: group) { index in
             LoadDriver(script: script, texts: texts, openLine: openLine,
                        customers: perConnection + (index < extra ? 1 : 0), inFlight: inFlight,
                        seed: configuration.seed &+ UInt64(index) &* 0x1_0000_0001)
@@ -167,10 +177,17 @@ public struct LoadGenerator: Sendable {
     /// are left open if one fails.
     private static func connect(_ path: String, count: Int, group: any EventLoopGroup,
                                 handler: @escaping @Sendable (Int) -> any ChannelHandler) async throws -> [any Channel] {
+        try await connect([path], count: count, group: group, handler: handler)
+    }
+
+    /// `count` connections spread over `paths` in turn, connection number `index` driven by
+    /// `handler(index)`; none are left open if one fails.
+    private static func connect(_ paths: [String], count: Int, group: any EventLoopGroup,
+                                handler: @escaping @Sendable (Int) -> any ChannelHandler) async throws -> [any Channel] {
         var channels: [any Channel] = []
         do {
             for index in 0..<count {
-                channels.append(try await connect(path, group: group) { handler(index) })
+                channels.append(try await connect(paths[index % paths.count], group: group) { handler(index) })
             }
         } catch {
             await close(channels)
@@ -201,9 +218,16 @@ public struct LoadGenerator: Sendable {
             _ = try await phase(channels) { .run(budget, record: false, $0) }
         }
         let budget = TurnBudget(configuration.turns)
+        let othersBefore = configuration.processTimes?() ?? [:]
         let cpuBefore = ProcessTimes.ownCPUSeconds()
         let (result, seconds) = try await phase(channels) { .run(budget, record: true, $0) }
-        return TimedTurns(result: result, seconds: seconds, clientCPUSeconds: ProcessTimes.ownCPUSeconds() - cpuBefore)
+        let cpu = ProcessTimes.ownCPUSeconds() - cpuBefore
+        let othersAfter = configuration.processTimes?() ?? [:]
+        var others: [String: Double] = [:]
+        for (name, after) in othersAfter {
+            if let before = othersBefore[name] { others[name] = after - before }
+        }
+        return TimedTurns(result: result, seconds: seconds, clientCPUSeconds: cpu, processCPUSeconds: others)
     }
 
     /// Sends `command` to every connection and waits for all to finish; returns their sum and the wall time.
@@ -245,16 +269,21 @@ private struct TimedTurns {
     var result: PhaseResult
     var seconds: Double
     var clientCPUSeconds: Double
+    var processCPUSeconds: [String: Double] = [:]
 
     /// The report of a run in `configuration` (no sessions opened, none counted).
     func report(_ configuration: LoadConfiguration) -> LoadReport {
         let answered = result.requests
-        return LoadReport(
+        var report = LoadReport(
             connections: configuration.connections, inFlight: configuration.inFlight, sessions: 0, turns: answered,
             errors: result.errors + result.lost, errorCodes: result.errorCodes, seconds: seconds,
             turnsPerSecond: seconds > 0 ? Double(answered) / seconds : 0, latency: LatencySummary(result.latency),
             openSeconds: 0,
             clientCPUPerTurn: answered > 0 ? (clientCPUSeconds / Double(answered) * 1e7).rounded() / 10 : nil
         )
+        if answered > 0 {
+            report.processCPUPerTurn = processCPUSeconds.mapValues { ($0 / Double(answered) * 1e7).rounded() / 10 }
+        }
+        return report
     }
 }

@@ -58,6 +58,25 @@ struct BenchCommandTests {
         #expect((inProcess["stored_turns_per_second"] as? Double ?? 0) > 0)
     }
 
+    /// `bench daemons` on SQLite: one daemon of its own, every timed turn stored, the daemons' and
+    /// the load generator's processor time a turn reported; several daemons need PostgreSQL.
+    @Test func daemonsOnOneDatabase() async throws {
+        let report = try await bench(["daemons", "--connections", "2", "--in-flight", "2", "--turns", "200", "--warmup", "20"])
+        #expect(report["daemons"] as? Int == 1)
+        #expect(report["database"] as? String == "sqlite")
+        let load = try #require(report["load"] as? [String: Any])
+        #expect(load["turns"] as? Int == 200)
+        #expect(load["errors"] as? Int == 0)
+        let cpu = try #require(load["process_cpu_us_per_turn"] as? [String: Any])
+        #expect((cpu["daemons"] as? Double ?? 0) > 0)
+        #expect(cpu["database"] == nil, "no database server was named")
+        #expect((report["stored"] as? [String: Any])?["sessions"] as? Int == 4)
+
+        let refused = try await HelplineProcess.run(["bench", "daemons", "--count", "2"], input: "")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("postgres://"))
+    }
+
     /// Choosing two measurements at once is a usage error.
     @Test func refusesTwoModes() async throws {
         let result = try await HelplineProcess.run(["bench", "echo", "memory"], input: "")

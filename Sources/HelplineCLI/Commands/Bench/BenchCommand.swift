@@ -11,7 +11,8 @@ struct BenchCommand: AsyncParsableCommand {
         a release build (`swift build -c release`); see docs/PERFORMANCE.md.
         """,
         subcommands: [BenchDaemonCommand.self, BenchEchoCommand.self, BenchPingCommand.self, BenchMemoryCommand.self,
-                      BenchInProcessCommand.self, BenchStagesCommand.self, BenchDeskCommand.self, BenchServeEchoCommand.self],
+                      BenchDaemonsCommand.self, BenchInProcessCommand.self, BenchStagesCommand.self, BenchDeskCommand.self,
+                      BenchServeEchoCommand.self],
         defaultSubcommand: BenchDaemonCommand.self
     )
 }
