@@ -128,7 +128,8 @@ enum DeskTables {
             for appeal in write.appeals {
                 try upsert.execute(arguments: [
                     appeal.id, appeal.session, appeal.state.rawValue, appeal.queue.rawValue, appeal.topic,
-                    appeal.specialist, appeal.sequence, appeal.arrivedAt, appeal.closedAt, try json(appeal),
+                    appeal.specialist, appeal.sequence, StoredDate.databaseValue(appeal.arrivedAt),
+                    appeal.closedAt.map(StoredDate.databaseValue), try json(appeal),
                 ])
             }
         }
@@ -145,7 +146,7 @@ enum DeskTables {
         }
         for notice in write.notices {
             try db.execute(sql: "INSERT INTO desk_notices (id, session, notice, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [notice.id, notice.session, try json(notice.notice), notice.notice.at])
+                           arguments: [notice.id, notice.session, try json(notice.notice), StoredDate.databaseValue(notice.notice.at)])
         }
         if !write.delivered.isEmpty {
             let delete = try db.cachedStatement(sql: "DELETE FROM desk_notices WHERE id = ?")

@@ -104,15 +104,15 @@ final class GroupCommitter: Sendable {
             // Alone in its transaction: the transaction itself undoes a failing write, no savepoint.
             var outcome = WriteOutcome.failed("not applied")
             do {
-                try db.inTransaction(.immediate) {
+                try Self.transaction(db) {
                     do {
                         outcome = try SessionDatabase.apply(only.write, in: db)
                     } catch {
                         // As in a batch: the write failed, nothing of it stays.
                         outcome = .failed("\(error)")
                     }
-                    if case .applied = outcome { return .commit }
-                    return .rollback
+                    if case .applied = outcome { return true }
+                    return false
                 }
             } catch {
                 only.completion(.failure(error))
@@ -129,9 +129,9 @@ final class GroupCommitter: Sendable {
         }
         do {
             var outcomes: [WriteOutcome] = []
-            try db.inTransaction(.immediate) {
+            try Self.transaction(db) {
                 outcomes = SessionDatabase.apply(batch.map(\.write), in: db)
-                return .commit
+                return true
             }
             let applied = outcomes.count { if case .applied = $0 { true } else { false } }
             state.withLockedValue { state in
@@ -145,6 +145,31 @@ final class GroupCommitter: Sendable {
             for pending in batch {
                 pending.completion(.failure(error))
             }
+        }
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction, committed when `body` returns true and
+    /// rolled back when it returns false or throws. The three statements are prepared once and
+    /// kept (GRDB's `inTransaction` builds and prepares its SQL on every call).
+    private static func transaction(_ db: Database, _ body: () throws -> Bool) throws {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        let commit: Bool
+        do {
+            commit = try body()
+        } catch {
+            try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
+            throw error
+        }
+        guard commit else {
+            try db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
+            return
+        }
+        do {
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        } catch {
+            // A commit that fails (a full disk) may leave the transaction open: end it.
+            if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+            throw error
         }
     }
 }

@@ -267,7 +267,7 @@ public final class SessionDatabase: SessionStore {
             let ids = try String.fetchAll(db, expired.select(SessionRecord.Columns.id))
             if !ids.isEmpty {
                 let keep = try db.cachedStatement(sql: Self.keepFinishedSQL)
-                for id in ids { try keep.execute(arguments: [now, id]) }
+                for id in ids { try keep.execute(arguments: [StoredDate.databaseValue(now), id]) }
                 try expired.deleteAll(db)
                 // Notices for sessions that are gone can never be delivered.
                 try db.execute(sql: "DELETE FROM desk_notices WHERE session NOT IN (SELECT id FROM sessions)")
@@ -302,7 +302,7 @@ public final class SessionDatabase: SessionStore {
             let conversation = turn.conversation
             let expectedVersion = turn.expectedVersion
             // Dates are stored as text; format this one once for its three rows.
-            let at = turn.at.databaseValue
+            let at = StoredDate.databaseValue(turn.at)
             let update = try db.cachedStatement(sql: turn.profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
             var arguments: StatementArguments = [
                 conversation.state.rawValue, conversation.topic, conversation.order, turn.stored,
@@ -326,14 +326,14 @@ public final class SessionDatabase: SessionStore {
 
         case .touch(let session, let at):
             let changed = try SessionRecord.filter(key: session)
-                .updateAll(db, SessionRecord.Columns.updatedAt.set(to: at))
+                .updateAll(db, SessionRecord.Columns.updatedAt.set(to: StoredDate.databaseValue(at)))
             guard changed > 0, let version = try Int.fetchOne(db, SessionRecord.filter(key: session).select(SessionRecord.Columns.version)) else {
                 return .missing
             }
             return .applied(version: version)
 
         case .delete(let session, let at):
-            try db.cachedStatement(sql: keepFinishedSQL).execute(arguments: [at, session])
+            try db.cachedStatement(sql: keepFinishedSQL).execute(arguments: [StoredDate.databaseValue(at), session])
             try db.execute(sql: "DELETE FROM desk_notices WHERE session = ?", arguments: [session])
             return try SessionRecord.deleteOne(db, key: session) ? .applied(version: 0) : .missing
 
