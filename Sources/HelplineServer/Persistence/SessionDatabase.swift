@@ -352,15 +352,24 @@ public final class SessionDatabase: SessionStore {
         profile = ?9 WHERE id = ?7 AND version = ?8
         """
     private static let insertMessageSQL = "INSERT INTO messages (session, direction, text, at) VALUES (?, ?, ?, ?)"
+    private static let insertTicketSQL = """
+        INSERT INTO tickets (id, session, topic, order_id, queue, eta_minutes, messages, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     private static func apply(_ effect: Effect, session: String, in db: Database) throws {
         switch effect {
         case .openTicket(let ticket):
-            try TicketRecord(
-                id: ticket.id, session: session, topic: ticket.topic, orderID: ticket.order,
-                queue: ticket.queue.rawValue, etaMinutes: try json(ticket.etaMinutes),
-                messages: try json(ticket.messages), createdAt: ticket.createdAt
-            ).insert(db)
+            // The two JSON columns as `JSONEncoder` would write them (JSONWriter's property tests).
+            var eta = JSONWriter(capacity: 16)
+            eta.intArray(ticket.etaMinutes)
+            var messages = JSONWriter(capacity: 256)
+            messages.stringArray(ticket.messages)
+            try db.cachedStatement(sql: Self.insertTicketSQL).execute(arguments: [
+                ticket.id, session, ticket.topic, ticket.order, ticket.queue.rawValue,
+                String(decoding: eta.bytes, as: UTF8.self), String(decoding: messages.bytes, as: UTF8.self),
+                StoredDate.databaseValue(ticket.createdAt),
+            ])
         case .appendToTicket(let id, let message):
             // The messages are a JSON array; SQLite's json_insert appends to it in place.
             let append = try db.cachedStatement(sql: "UPDATE tickets SET messages = json_insert(messages, '$[#]', ?) WHERE id = ?")
