@@ -414,11 +414,14 @@ struct ConnectionTests {
         let server = try await RunningDaemon.start { $0.writeStallTimeout = 0.3 }
         let stalled = try RawConnection(path: server.socketPath)
         let request = Array((#"{"op":"stats"}"# + "\n").utf8)
-        // Keep sending until the daemon stops taking requests: its answers have backed up.
-        let (sent, _) = try await stalled.sendUntilBlocked(request)
+        // Keep sending until the daemon stops taking requests: its answers have backed up. A busy
+        // daemon may pause reading for a while without being stalled, so the sending is topped up
+        // until the connection is gone: a daemon still reading takes more, a stalled one none.
+        var sent = try await stalled.sendUntilBlocked(request).sent
         let watcher = try await server.client()
         let deadline = ContinuousClock.now + .seconds(60)
         while try #require(try await watcher.stats().stats).connections > 1, ContinuousClock.now < deadline {
+            sent += try await stalled.sendUntilBlocked(request).sent
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(try #require(try await watcher.stats().stats).connections == 1, "the stalled connection was closed")

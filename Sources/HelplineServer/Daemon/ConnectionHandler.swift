@@ -53,6 +53,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// within (the loop there goes on), or a long pipelined batch would recurse deeply.
     private var starting = false
     private var draining = false
+    /// A flush of the answers written is scheduled for the end of this event-loop turn.
+    private var flushScheduled = false
     private var inputClosed = false
     private var closing = false
     /// Whether the desk's notices are pushed to this connection (`{"op":"events"}` turns it off).
@@ -182,10 +184,22 @@ final class ConnectionHandler: ChannelDuplexHandler {
             context.write(wrapOutboundOut(answer), promise: nil)
             wrote = true
         }
-        if wrote { context.flush() }
+        if wrote { scheduleFlush(context: context) }
         if !draining { startWaiting(context: context) }
         resumeReadingIfPossible(context: context)
         closeIfDone(context: context)
+    }
+
+    /// Flushes the answers written once the event loop has finished what it is doing now: the
+    /// answers of a group of turns committed together complete one after another in one go, and
+    /// reach the socket in one write instead of one each.
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            context.flush()
+        }
     }
 
     // MARK: Events

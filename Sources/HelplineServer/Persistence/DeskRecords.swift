@@ -120,10 +120,16 @@ enum DeskTables {
             String(decoding: try encoder.encode(value), as: UTF8.self)
         }
         if !write.appeals.isEmpty {
+            // An upsert changes the row in place: `INSERT OR REPLACE` would delete and insert it,
+            // rewriting every index entry of the appeal on each follow-up.
             let upsert = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO desk_appeals
+                INSERT INTO desk_appeals
                 (id, session, state, queue, topic, specialist, sequence, arrived_at, closed_at, appeal)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET session = excluded.session, state = excluded.state,
+                queue = excluded.queue, topic = excluded.topic, specialist = excluded.specialist,
+                sequence = excluded.sequence, arrived_at = excluded.arrived_at, closed_at = excluded.closed_at,
+                appeal = excluded.appeal
                 """)
             for appeal in write.appeals {
                 try upsert.execute(arguments: [
