@@ -5,10 +5,20 @@ import HelplineFiles
 import HelplineIntents
 import HelplineServer
 
+/// What replays desk transcripts: in this process (``DeskReplayer``) or over a daemon's two
+/// sockets (``DeskSocketReplayer``).
+public protocol DeskReplaying: Sendable {
+    func run(_ transcript: DeskTranscript) async -> TranscriptResult
+    /// Whether its transcripts share one desk: then they run one at a time, after the customers'
+    /// transcripts (which may file appeals at the same desk).
+    var runsAlone: Bool { get }
+}
+
 /// Replays desk transcripts in this process: a ``SessionService`` and a ``DeskService`` on a
 /// temporary database, both on a clock that starts at the transcript's `now:` and moves only at
 /// its `~` steps.
-public struct DeskReplayer: Sendable {
+public struct DeskReplayer: DeskReplaying {
+    public var runsAlone: Bool { false }
     public let engine: DialogueEngine
     public let bundle: DataBundle
     public let rules: DeskRules
@@ -82,7 +92,7 @@ final class EventLog: @unchecked Sendable {
 }
 
 /// One replay in progress.
-private struct DeskPlay {
+struct DeskPlay {
     let transcript: DeskTranscript
     let desk: DeskService
     let sessions: SessionService
@@ -242,50 +252,7 @@ private struct DeskPlay {
 
     /// The checks on the specialist's answer (`took`, `error`, `appeal`).
     func checkAnswer(_ answer: DeskAnswer?, _ step: DeskTranscript.Step) -> [Mismatch] {
-        var mismatches: [Mismatch] = []
-        if case .failure(let error) = answer, !step.checks.contains(where: { if case .error = $0.kind { true } else { false } }) {
-            mismatches.append(Mismatch(kind: .error, location: step.location, summary: "the desk refused: \(error.code.rawValue): \(error.message)"))
-        }
-        var appeal: DeskAppeal?
-        if case .appeal(let view?) = answer { appeal = view.appeal }
-        for check in step.checks {
-            func fail(_ expected: String, _ came: String) {
-                mismatches.append(Mismatch(kind: .assertion, location: check.location, summary: check.source,
-                                           detail: ["- \(expected)", "+ \(came)"]))
-            }
-            switch check.kind {
-            case .took(let customer):
-                let came = appeal.map { customerName(session: $0.session) } ?? "none"
-                if came != (customer ?? "none") { fail(customer ?? "none", came) }
-            case .error(let code):
-                if case .failure(let error) = answer {
-                    if error.code.rawValue != code { fail(code, error.code.rawValue) }
-                } else {
-                    fail(code, "no error")
-                }
-            case .appeal(let fields):
-                guard let appeal else { fail(Self.describe(fields), "no appeal"); continue }
-                let actual = Self.fields(of: appeal)
-                if fields.contains(where: { actual[$0.key] != $0.value }) { fail(Self.describe(fields), Self.describe(actual)) }
-            case .shows(let queue, let fields):
-                guard case .overview(let overview) = answer else { fail(Self.describe(fields), "no overview"); continue }
-                var actual: [String: String]
-                if let queue {
-                    guard let line = overview.queues.first(where: { $0.queue == queue }) else {
-                        fail(Self.describe(fields), "no line for \(queue.rawValue)")
-                        continue
-                    }
-                    actual = ["waiting": "\(line.waiting)", "overdue": "\(line.overdue)",
-                              "oldest": line.oldestWaitSeconds.map { "\(Int($0 / 60))m" } ?? "none"]
-                } else {
-                    actual = ["taken": "\(overview.taken)", "answered": "\(overview.answered)"]
-                }
-                if fields.contains(where: { actual[$0.key] != $0.value }) { fail(Self.describe(fields), Self.describe(actual)) }
-            default:
-                break
-            }
-        }
-        return mismatches
+        DeskChecks.checkAnswer(answer, step) { customerName(session: $0.session) }
     }
 
     func customerName(session: String) -> String {
@@ -333,5 +300,66 @@ private struct DeskPlay {
         case .followUp: "follow_up"
         case .closedByCustomer: "closed_by_customer"
         }
+    }
+}
+
+/// Checks shared by the in-process and the socket replays.
+enum DeskChecks {
+    /// The checks on the specialist's answer (`took`, `error`, `appeal`); `customer` names the
+    /// transcript's customer an appeal belongs to (`customerOf`).
+    static func checkAnswer(_ answer: DeskAnswer?, _ step: DeskTranscript.Step,
+                            customerOf: (DeskAppeal) -> String) -> [Mismatch] {
+        var mismatches: [Mismatch] = []
+        if case .failure(let error) = answer, !step.checks.contains(where: { if case .error = $0.kind { true } else { false } }) {
+            mismatches.append(Mismatch(kind: .error, location: step.location, summary: "the desk refused: \(error.code.rawValue): \(error.message)"))
+        }
+        var appeal: DeskAppeal?
+        if case .appeal(let view?) = answer { appeal = view.appeal }
+        for check in step.checks {
+            func fail(_ expected: String, _ came: String) {
+                mismatches.append(Mismatch(kind: .assertion, location: check.location, summary: check.source,
+                                           detail: ["- \(expected)", "+ \(came)"]))
+            }
+            switch check.kind {
+            case .took(let customer):
+                let came = appeal.map { customerOf($0) } ?? "none"
+                if came != (customer ?? "none") { fail(customer ?? "none", came) }
+            case .error(let code):
+                if case .failure(let error) = answer {
+                    if error.code.rawValue != code { fail(code, error.code.rawValue) }
+                } else {
+                    fail(code, "no error")
+                }
+            case .appeal(let fields):
+                guard let appeal else { fail(DeskChecks.describe(fields), "no appeal"); continue }
+                let actual = DeskChecks.fields(of: appeal)
+                if fields.contains(where: { actual[$0.key] != $0.value }) { fail(DeskChecks.describe(fields), DeskChecks.describe(actual)) }
+            case .shows(let queue, let fields):
+                guard case .overview(let overview) = answer else { fail(DeskChecks.describe(fields), "no overview"); continue }
+                var actual: [String: String]
+                if let queue {
+                    guard let line = overview.queues.first(where: { $0.queue == queue }) else {
+                        fail(DeskChecks.describe(fields), "no line for \(queue.rawValue)")
+                        continue
+                    }
+                    actual = ["waiting": "\(line.waiting)", "overdue": "\(line.overdue)",
+                              "oldest": line.oldestWaitSeconds.map { "\(Int($0 / 60))m" } ?? "none"]
+                } else {
+                    actual = ["taken": "\(overview.taken)", "answered": "\(overview.answered)"]
+                }
+                if fields.contains(where: { actual[$0.key] != $0.value }) { fail(DeskChecks.describe(fields), DeskChecks.describe(actual)) }
+            default:
+                break
+            }
+        }
+        return mismatches
+    }
+
+    static func fields(of appeal: DeskAppeal) -> [String: String] {
+        DeskPlay.fields(of: appeal)
+    }
+
+    static func describe(_ fields: [String: String]) -> String {
+        DeskPlay.describe(fields)
     }
 }

@@ -25,9 +25,16 @@ public enum ReplayReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `N passed, N failed`.
+    /// The line of a skipped transcript: where, and why.
+    public static func renderSkipped(_ result: TranscriptResult) -> String {
+        guard let reason = result.skipped else { return "" }
+        return "skip \(result.location) — \(result.title): \(reason)\n"
+    }
+
+    /// `N passed, N failed`, and `, N skipped` when some were.
     public static func summary(_ results: [TranscriptResult]) -> String {
         let failed = results.filter { !$0.passed }.count
-        return "\(results.count - failed) passed, \(failed) failed"
+        let skipped = results.filter { $0.passed && $0.skipped != nil }.count
+        return "\(results.count - failed - skipped) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) skipped" : "")
     }
 }

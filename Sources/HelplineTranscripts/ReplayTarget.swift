@@ -15,12 +15,12 @@ public protocol ReplayTarget: Sendable {
     func profile(_ profile: Profile, for transcript: Transcript) -> Profile
     /// What replays desk transcripts (`*.desk`) on this target; `nil` when it cannot, and they are
     /// left out.
-    func deskReplayer() throws -> DeskReplayer?
+    func deskReplayer() throws -> (any DeskReplaying)?
 }
 
 extension ReplayTarget {
     public func profile(_ profile: Profile, for transcript: Transcript) -> Profile { profile }
-    public func deskReplayer() throws -> DeskReplayer? { nil }
+    public func deskReplayer() throws -> (any DeskReplaying)? { nil }
 }
 
 /// Replays against a ``DialogueEngine`` in this process, at each transcript's fixed clock time.
@@ -48,7 +48,7 @@ public struct InProcessTarget: ReplayTarget {
     }
 
     /// Desk transcripts replay on the same engine and data, with a desk of their own each.
-    public func deskReplayer() throws -> DeskReplayer? {
+    public func deskReplayer() throws -> (any DeskReplaying)? {
         try DeskReplayer(engine: engine, bundle: bundle)
     }
 }

@@ -9,13 +9,18 @@ public struct TranscriptResult: Sendable {
     public var location: SourceLocation
     /// `nil` when it passed.
     public var failure: ReplayFailure?
+    /// Why it was not replayed here, when it was not (a desk transcript that moves the clock,
+    /// against a daemon on the real clock). It neither passed nor failed.
+    public var skipped: String?
 
-    public init(title: String, location: SourceLocation, failure: ReplayFailure? = nil) {
+    public init(title: String, location: SourceLocation, failure: ReplayFailure? = nil, skipped: String? = nil) {
         self.title = title
         self.location = location
         self.failure = failure
+        self.skipped = skipped
     }
 
+    /// Nothing went wrong (a skipped transcript did not fail either).
     public var passed: Bool { failure == nil }
 }
 
@@ -112,11 +117,12 @@ public struct TranscriptRunner: Sendable {
 
     /// Replays every transcript of every file, a few at a time; results keep the files' order.
     /// A file that cannot be parsed is one failed result.
-    /// Desk transcripts (`*.desk`) run when the target has a ``DeskReplayer`` and are left out
-    /// otherwise.
+    /// Desk transcripts (`*.desk`) run when the target has a desk replayer (``DeskReplaying``)
+    /// and are left out otherwise; a replayer that ``DeskReplaying/runsAlone`` gets them one at a
+    /// time after everything else.
     public func run(_ files: [TranscriptFile], concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) async -> [TranscriptResult] {
         var jobs: [Job] = []
-        var desk: Result<DeskReplayer?, TranscriptSyntaxError>?
+        var desk: Result<(any DeskReplaying)?, TranscriptSyntaxError>?
         for file in files {
             if file.isDesk {
                 if desk == nil {
@@ -153,11 +159,25 @@ public struct TranscriptRunner: Sendable {
 
     private enum Job: Sendable {
         case transcript(Transcript)
-        case desk(DeskTranscript, DeskReplayer)
+        case desk(DeskTranscript, any DeskReplaying)
         case broken(TranscriptFile, TranscriptSyntaxError)
     }
 
     private func run(_ jobs: [Job], concurrency: Int) async -> [TranscriptResult] {
+        let alone = jobs.indices.filter { if case .desk(_, let replayer) = jobs[$0] { replayer.runsAlone } else { false } }
+        guard !alone.isEmpty else { return await runTogether(jobs, concurrency: concurrency) }
+        let together = jobs.indices.filter { !alone.contains($0) }
+        var results = [TranscriptResult?](repeating: nil, count: jobs.count)
+        for (index, result) in zip(together, await runTogether(together.map { jobs[$0] }, concurrency: concurrency)) {
+            results[index] = result
+        }
+        for index in alone {
+            results[index] = (await runTogether([jobs[index]], concurrency: 1)).first
+        }
+        return results.compactMap { $0 }
+    }
+
+    private func runTogether(_ jobs: [Job], concurrency: Int) async -> [TranscriptResult] {
         var results = [TranscriptResult?](repeating: nil, count: jobs.count)
         await withTaskGroup(of: (Int, TranscriptResult).self) { group in
             var next = 0

@@ -125,4 +125,52 @@ struct DeskTerminalTests {
         try await chat.waitFor(text: "[exit 0]")
         #expect(try await daemon.stop() == 0)
     }
+
+    /// `helpline chat --desk-socket` (the engine in the chat's own process) and `helpline desk` on
+    /// that socket, in two terminals: the specialist takes the appeal, and the reply shows in the
+    /// chat while the customer is typing, without breaking the line.
+    @Test func inProcessChatWithTheDesk() async throws {
+        let directory = try TemporaryDirectory()
+        let deskSocket = directory.path("desk.sock")
+        let chat = try TmuxSession(command: try command(
+            "chat --desk-socket '\(deskSocket)'", stateHome: directory.path("chat-state")))
+        try await chat.waitFor(text: "helpline desk --socket \(deskSocket)")
+        try await chat.waitForLastLine("Вы:")
+        try chat.type("доставка")
+        try chat.press("Enter")
+        try await chat.waitFor(text: "Выберите заказ")
+        try await chat.waitForLastLine("Вы:")
+        try chat.type("1")
+        try chat.press("Enter")
+        try await chat.waitFor(text: "Опишите вопрос")
+        try await chat.waitForLastLine("Вы:")
+        try chat.type("Курьер не приехал в назначенный день.")
+        try chat.press("Enter")
+        try await chat.waitFor(text: "передано специалисту")
+        try await chat.waitForLastLine("Вы:")
+
+        let desk = try TmuxSession(command: try command(
+            "desk --socket '\(deskSocket)' --id sp-7 --name Мария --role general", stateHome: directory.path("desk-state")))
+        try await desk.waitFor(text: "Вы вошли как Мария")
+        try await desk.waitForLastLine("Специалист>")
+        try desk.type("/next")
+        try desk.press("Enter")
+        try await desk.waitFor(text: "Курьер не приехал в назначенный день.")
+        try await desk.waitForLastLine("Специалист>")
+        try await chat.waitFor(text: "занимается специалист Мария")
+
+        try chat.type("черновик")
+        try await chat.waitForLastLine("Вы: черновик")
+        try desk.type("Курьер приедет завтра с 10 до 14.")
+        try desk.press("Enter")
+        try await desk.waitFor(text: "отправлен клиенту")
+        try await chat.waitFor(text: "Курьер приедет завтра с 10 до 14.")
+        try await chat.waitForLastLine("Вы: черновик")
+
+        try desk.press("C-d")
+        try await desk.waitFor(text: "[exit 0]")
+        try chat.press("C-u")
+        try chat.press("C-d")
+        try await chat.waitFor(text: "[exit 0]")
+    }
 }

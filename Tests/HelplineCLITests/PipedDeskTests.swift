@@ -179,6 +179,53 @@ struct PipedDeskTests {
     }
 }
 
+extension PipedDeskTests {
+    /// `helpline chat --desk-socket` in this process serves the desk itself: a specialist on that
+    /// socket takes the appeal the chat filed, sees its conversation, and the reply is printed in
+    /// the chat the moment it arrives, before any more input comes. When the chat ends, so does the desk.
+    @Test(arguments: [false, true]) func inProcessChatServesTheDesk(json: Bool) async throws {
+        let directory = try TemporaryDirectory()
+        let deskSocket = directory.path("desk.sock")
+        let chat = try LiveProcess(["chat", "--desk-socket", deskSocket] + (json ? ["--json"] : []),
+                                   stateHome: directory.path("state"))
+        chat.write("доставка\n1\nКурьер не приехал в назначенный день.\n")
+        try await chat.waitForOutput(json ? "\"state\":\"submitted\"" : "передано специалисту")
+
+        let desk = try await DeskClient.connect(to: deskSocket)
+        _ = try await desk.send(.signIn(.init(id: "sp-9", name: "Мария", serves: .role("general"))))
+        guard case .appeal(let view?) = try await desk.send(.next) else { throw TestFailure("nothing to take") }
+        #expect(view.appeal.conversation.contains { $0.text == "Курьер не приехал в назначенный день." })
+        _ = try await desk.send(.reply(appeal: view.appeal.id, text: "Курьер приедет завтра с 10 до 14."))
+        if json {
+            try await chat.waitForOutput("\"message\":\"Курьер приедет завтра с 10 до 14.\"")
+        } else {
+            try await chat.waitForOutput("Ответ специалиста (Мария) по обращению № \(view.appeal.id):\nКурьер приедет завтра с 10 до 14.")
+        }
+        // The customer's follow-up reaches the specialist at once.
+        let events = desk.events
+        chat.write("Курьер так и не позвонил.\n")
+        var followUp = false
+        for await event in events {
+            if case .followUp(let appeal, let entry) = event, appeal == view.appeal.id, entry.text == "Курьер так и не позвонил." {
+                followUp = true
+                break
+            }
+        }
+        #expect(followUp)
+        chat.closeInput()
+        #expect(try await chat.exitStatus() == 0)
+        #expect(!FileManager.default.fileExists(atPath: deskSocket))
+        await desk.disconnect()
+    }
+
+    /// `--desk-socket` is the in-process chat's: with `--socket` it is a usage error.
+    @Test func deskSocketWithSocketIsRefused() async throws {
+        let result = try await HelplineProcess.run(["chat", "--socket", "/tmp/x.sock", "--desk-socket", "/tmp/y.sock"], input: "")
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--desk-socket is for the chat in this process"))
+    }
+}
+
 /// `helpline` running with a pipe for standard input, kept open, and its standard output read as
 /// it comes.
 final class LiveProcess: Sendable {

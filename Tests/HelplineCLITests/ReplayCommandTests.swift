@@ -1,4 +1,5 @@
 import Foundation
+import HelplineTesting
 import Testing
 
 struct ReplayCommandTests {
@@ -51,5 +52,28 @@ struct ReplayCommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("found no transcripts"))
         #expect(!result.stderr.contains("USAGE"))
+    }
+
+    /// `helpline replay --socket S --desk-socket D` replays the desk transcripts over both sockets
+    /// of a real `helpline serve --desk-socket`: those that do not move the clock pass, those that
+    /// do are listed as needing in-process replay; exit 0. `--desk-socket` alone is a usage error.
+    @Test func deskTranscriptsOverBothSockets() async throws {
+        let directory = try TemporaryDirectory()
+        let deskSocket = directory.path("desk.sock")
+        let daemon = try await DaemonProcess.start(in: directory, arguments: ["--desk-socket", deskSocket])
+        let folder = Self.root.appendingPathComponent("Transcripts/desk").path
+        let result = try await HelplineProcess.run(["replay", "--socket", daemon.socketPath, "--desk-socket", deskSocket, folder], input: "")
+        #expect(try await daemon.stop() == 0)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let summary = try #require(result.stdout.split(separator: "\n").last)
+        let skipped = result.stdout.split(separator: "\n").filter { $0.hasPrefix("skip ") }
+        #expect(skipped.contains { $0.contains("aging-after.desk") && $0.contains("replay it in process") })
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".desk") }.count
+        #expect(summary == "\(files - skipped.count) passed, 0 failed, \(skipped.count) skipped")
+        #expect(files - skipped.count >= 6)
+
+        let usage = try await HelplineProcess.run(["replay", "--desk-socket", deskSocket, folder], input: "")
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("--desk-socket needs --socket"))
     }
 }

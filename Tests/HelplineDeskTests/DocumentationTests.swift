@@ -74,20 +74,20 @@ struct DocumentationTests {
         var taken = DeskOutcome()
         try request(.next) {
             taken = try desk.takeNext(specialist: "sp-7", now: at(30))
-            return .appeal(taken.appeal.map(AppealView.init))
+            return .appeal(taken.appeal.map { AppealView($0) })
         }
         try perform(taken)
         try perform(try desk.customerWrote(appeal: ticket.id, text: "Курьер так и не позвонил.", at: at(60)))
         var replied = DeskOutcome()
         try request(.reply(appeal: ticket.id, text: "Курьер приедет завтра с 10 до 14.")) {
             replied = try desk.reply(appeal: ticket.id, specialist: "sp-7", text: "Курьер приедет завтра с 10 до 14.", now: at(90))
-            return .appeal(replied.appeal.map(AppealView.init))
+            return .appeal(replied.appeal.map { AppealView($0) })
         }
         try perform(replied)
         try perform(try desk.customerClosed(appeal: ticket.id, at: at(120)))
         try request(.transfer(appeal: ticket.id, topic: nil, queue: .regular)) {
             .appeal(try desk.transfer(appeal: ticket.id, specialist: "sp-7", topic: nil, queue: .regular, now: at(130))
-                .appeal.map(AppealView.init))
+                .appeal.map { AppealView($0) })
         }
         return (lines, notices)
     }

@@ -19,6 +19,50 @@ struct DeskProcessTests {
         return stat(path, &info) == 0 ? info.st_mode & 0o777 : 0
     }
 
+    /// SIGHUP reloads `config/desk.yaml` with the intent data: a broken file keeps the current
+    /// rules and the log names the file and the key; a good one is in force for the next request
+    /// (a new role can be signed in with), and a specialist already signed in carries on.
+    @Test func reloadsDeskRulesOnSighup() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let intents = directory.url.appendingPathComponent("Intents")
+        try FileManager.default.copyItem(at: Fixtures.intentsDirectory, to: intents)
+        let daemon = try await DaemonProcess.start(in: directory, arguments: ["--intents", intents.path,
+                                                                               "--desk-socket", directory.deskSocketPath])
+        let deskFile = intents.appendingPathComponent("config/desk.yaml")
+        let original = try String(contentsOf: deskFile, encoding: .utf8)
+        let desk = try await DeskClient.connect(to: directory.deskSocketPath)
+        _ = try await desk.send(.signIn(.init(id: "sp-1", name: "Ольга", serves: .role("general"))))
+        func signInAsNight() async throws -> DeskAnswer {
+            let other = try await DeskClient.connect(to: directory.deskSocketPath)
+            defer { Task { await other.disconnect() } }
+            return try await other.send(.signIn(.init(id: "sp-2", name: "Пётр", serves: .role("night"))))
+        }
+        guard case .failure(let unknown) = try await signInAsNight() else { throw TestFailure("the role `night` exists already") }
+        #expect(unknown.code == .unknownRole)
+
+        // A role that serves nothing is refused, naming the file and the key.
+        try original.replacingOccurrences(of: "roles:\n", with: "roles:\n  night:\n    serves: []\n")
+            .write(to: deskFile, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        try await daemon.waitForOutput("reload failed")
+        #expect(daemon.stderr.contains("config/desk.yaml"))
+        #expect(daemon.stderr.contains("roles.night.serves"))
+        guard case .failure(let still) = try await signInAsNight() else { throw TestFailure("the broken rules were taken") }
+        #expect(still.code == .unknownRole)
+
+        // The same role serving the general queue is taken.
+        try original.replacingOccurrences(of: "roles:\n", with: "roles:\n  night:\n    serves:\n      - queues: [regular]\n")
+            .write(to: deskFile, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        try await daemon.waitForOutput("data reloaded")
+        guard case .signedIn(let night, _) = try await signInAsNight() else { throw TestFailure("the new role was not taken") }
+        #expect(night.role == "night")
+        #expect(try await desk.send(.next) == .appeal(nil), "the specialist signed in before carries on")
+
+        await desk.disconnect()
+        #expect(try await daemon.stop() == 0)
+    }
+
     /// `kill -9` loses no appeal, reply or assignment: after a restart on the same database the
     /// specialist signs in again and holds the same appeals, the reply is in the conversation, the
     /// waiting appeal still waits, and the customer gets the notices not yet delivered.

@@ -10,6 +10,11 @@ enum ChatStrings {
     static let userPrompt = "Вы: "
 
     static let welcome = "Helpline — чат поддержки. /help — команды, Ctrl-D — выход."
+
+    /// The in-process chat serves the specialists' desk (`--desk-socket`).
+    static func servingDesk(_ path: String) -> String {
+        "Стол специалистов открыт: helpline desk --socket \(path)"
+    }
     static let goodbye = "До свидания!"
 
     static let help = """

@@ -12,13 +12,17 @@ struct ChatCommand: AsyncParsableCommand {
         abstract: "Chat with the assistant in the terminal.",
         discussion: """
             Runs the dialogue engine in this process with the demo profile, or talks to a running \
-            daemon with --socket. On a terminal: line editing, history, Tab completion, /help for \
+            daemon with --socket. In this process, --desk-socket serves the specialists' desk from \
+            the chat, so that `helpline desk --socket PATH` can take and answer its appeals. On a terminal: line editing, history, Tab completion, /help for \
             commands. With standard input from a pipe or a file: one reply per input line, no prompts.
             """
     )
 
     @Option(help: ArgumentHelp("Talk to the daemon on this Unix socket instead of running the engine here.", valueName: "path"))
     var socket: String?
+
+    @Option(name: .customLong("desk-socket"), help: ArgumentHelp("Without --socket: serve the specialists' desk on this Unix socket from this chat (see docs/DESK.md).", valueName: "path"))
+    var deskSocket: String?
 
     @Option(help: ArgumentHelp("The customer profile (YAML or JSON; default: the demo profile).", valueName: "file"))
     var profile: String?
@@ -44,6 +48,12 @@ struct ChatCommand: AsyncParsableCommand {
         return titles
     }
 
+    func validate() throws {
+        if deskSocket != nil, socket != nil {
+            throw ValidationError("--desk-socket is for the chat in this process; a daemon's desk is `helpline serve --desk-socket`")
+        }
+    }
+
     func run() async throws {
         Terminal.ensureUTF8Locale()
         let environment = ProcessInfo.processInfo.environment
@@ -62,12 +72,23 @@ struct ChatCommand: AsyncParsableCommand {
                          live: live)
 
         let backend: any ChatBackend
-        if let socket {
+        var desk: ChatDesk?
+        if let deskSocket {
+            // The desk's notices reach the chat as on a daemon: pushed on the chat's connection.
+            do {
+                signal(SIGPIPE, SIG_IGN)
+                let started = try await ChatDesk.start(deskSocket: deskSocket, engine: try DialogueEngine(bundle: bundle), bundle: bundle)
+                desk = started
+                backend = SocketChatBackend(path: started.customerSocket, notices: { live.post(screen.text(for: $0)) })
+            } catch {
+                throw ChatError("cannot serve the desk on \(deskSocket): \(error)")
+            }
+        } else if let socket {
             let notices = ConnectionNotices(path: socket, style: style, interactive: interactive, json: json)
             backend = SocketChatBackend(path: socket, policy: notices.policy, events: { notices.show($0) },
                                         notices: { live.post(screen.text(for: $0)) })
         } else {
-            // In this process there is no desk: no specialist can reach the conversation.
+            // Without --desk-socket there is no desk: no specialist can reach the conversation.
             do {
                 backend = InProcessChatBackend(engine: try DialogueEngine(bundle: bundle))
             } catch {
@@ -88,14 +109,17 @@ struct ChatCommand: AsyncParsableCommand {
         } catch {
             screen.show(problem: "\(error)")
             await session.finish()
+            await desk?.stop()
             throw ExitCode.failure
         }
+        if let deskSocket, interactive, !json { StandardStream.out(style.dim(ChatStrings.servingDesk(deskSocket)) + "\n") }
 
         let outcome = interactive
             ? await runInteractive(session, style: style, live: live)
             : await runPiped(session)
         live.flush()
         await session.finish()
+        await desk?.stop()
         if outcome == .failed { throw ExitCode.failure }
     }
 

@@ -9,8 +9,10 @@ struct ReplayCommand: AsyncParsableCommand {
         abstract: "Replay transcripts (*.transcript), desk transcripts (*.desk) and Botium convos (*.convo.txt) as tests.",
         discussion: """
             Each path is a file or a folder (searched recursively). Every transcript is replayed \
-            in this process at its own fixed clock time, or against a running daemon with --socket; \
-            desk transcripts, with specialists and a moving clock, replay in this process only. \
+            in this process at its own fixed clock time, or against a running daemon with --socket. \
+            Desk transcripts replay in this process, or with --socket and --desk-socket over both \
+            sockets of a daemon started for the replay (one at a time, each on an emptied desk); \
+            those that move the clock (`~` steps) are then skipped as needing in-process replay. \
             Each failure is printed with the transcript, the line, and expected against actual; \
             the last line is `N passed, N failed`. The exit status is 1 when any transcript fails. \
             The format is described in docs/TRANSCRIPTS.md.
@@ -22,6 +24,9 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Replay against the daemon listening on this Unix socket instead of in this process.", valueName: "path"))
     var socket: String?
 
+    @Option(help: ArgumentHelp("With --socket: replay desk transcripts (*.desk) over this desk socket of the same daemon.", valueName: "path"))
+    var deskSocket: String?
+
     @Flag(name: .shortAndLong, help: "Also list the transcripts that pass.")
     var verbose = false
 
@@ -29,6 +34,9 @@ struct ReplayCommand: AsyncParsableCommand {
     var paths: [String]
 
     func validate() throws {
+        if deskSocket != nil && socket == nil {
+            throw ValidationError("--desk-socket needs --socket: the customers' side of the same daemon")
+        }
         if paths.isEmpty { throw ValidationError("name at least one transcript file or folder, e.g. `helpline replay Transcripts`") }
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(path): no such file or folder")
@@ -50,7 +58,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let results: [TranscriptResult]
         if let socket {
             let target: SocketTarget
-            do { target = try await SocketTarget.connect(to: socket, bundle: bundle) } catch {
+            do { target = try await SocketTarget.connect(to: socket, bundle: bundle, deskSocket: deskSocket) } catch {
                 FileHandle.standardError.write(Data("helpline replay: \(error)\n".utf8))
                 throw ExitCode.failure
             }
@@ -61,7 +69,9 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         var output = ""
         for result in results {
-            if result.passed {
+            if result.skipped != nil {
+                output += ReplayReport.renderSkipped(result)
+            } else if result.passed {
                 if verbose { output += "ok   \(result.location) — \(result.title)\n" }
             } else {
                 output += ReplayReport.render(result) + "\n"

@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the chat to other programs over a Unix socket (JSON lines; see docs/PROTOCOL.md).",
         discussion: """
         Prints a "ready" line to standard error once it accepts connections. SIGTERM or SIGINT stop \
-        it gracefully; SIGHUP reloads the intent data (a broken file keeps the current data).
+        it gracefully; SIGHUP reloads the intent data and, with a desk, config/desk.yaml (a broken file keeps the current data).
         """
     )
 
@@ -118,9 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
         var deskRules: DeskRules?
         if deskSocket != nil {
             do {
-                let rules = try DeskRules(bundle: bundle)
-                try rules.checkTopics(Set(engine.catalog.topics.map(\.id.rawValue)).union([engine.rules.generalTopic]))
-                deskRules = rules
+                deskRules = try Self.deskRules(bundle, for: engine)
             } catch {
                 Self.printError(error)
                 throw ExitCode.failure
@@ -148,9 +146,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let intents = data.intentsDirectory
-        let signals = SignalWatcher(daemon: daemon) {
-            try DialogueEngine(checking: DataBundle.resolve(explicit: intents))
+        let reloadDesk: (@Sendable (DialogueEngine) throws -> DeskRules)? = deskSocket == nil ? nil : { @Sendable engine in
+            try Self.deskRules(DataBundle.resolve(explicit: intents), for: engine)
         }
+        let signals = SignalWatcher(daemon: daemon, reload: {
+            try DialogueEngine(checking: DataBundle.resolve(explicit: intents))
+        }, reloadDesk: reloadDesk)
         defer { signals.cancel() }
         if stdio {
             Self.printLine("helpline: serving standard input and output (pid \(getpid()); "
@@ -176,6 +177,13 @@ struct ServeCommand: AsyncParsableCommand {
         Self.printLine("helpline: ready on \(configuration.socketPath) (pid \(getpid()); "
             + "started in \(Self.milliseconds(ready - started)) ms, data \(Self.milliseconds(engineReady - started)) ms)")
         try await daemon.run()
+    }
+
+    /// The desk's rules from `bundle`, their topics checked against `engine`'s.
+    static func deskRules(_ bundle: DataBundle, for engine: DialogueEngine) throws -> DeskRules {
+        let rules = try DeskRules(bundle: bundle)
+        try rules.checkTopics(Set(engine.catalog.topics.map(\.id.rawValue)).union([engine.rules.generalTopic]))
+        return rules
     }
 
     private static func printError(_ error: any Error) {

@@ -20,7 +20,7 @@ import HelplineDialogue
 /// sent.effects  // [.deliver(session: session, CustomerNotice(kind: .reply, …))]
 /// ```
 public struct Desk: Sendable {
-    public let rules: DeskRules
+    public private(set) var rules: DeskRules
     /// Every appeal at the desk, closed ones included until ``removeClosed(before:)``, by number.
     public private(set) var appeals: [String: DeskAppeal]
     /// Specialists signed in, or within their grace period, by id.
@@ -35,6 +35,12 @@ public struct Desk: Sendable {
         specialists = Dictionary(state.specialists.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         history = state.history
         nextSequence = (state.appeals.map(\.sequence).max() ?? 0) + 1
+    }
+
+    /// Goes on under new rules (`config/desk.yaml` reloaded): appeals, specialists and history
+    /// stay; queue order, grace periods, roles and texts are the new ones from now on.
+    public mutating func replaceRules(_ rules: DeskRules) {
+        self.rules = rules
     }
 
     /// Everything the desk holds, for storing whole.

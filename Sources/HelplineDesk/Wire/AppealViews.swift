@@ -88,22 +88,26 @@ public struct AppealSummary: Sendable, Hashable, Codable {
 }
 
 /// An appeal with its whole conversation, as `next` and `show` answer it. The customer's
-/// session id is never in it.
+/// session id is never in it. `show` adds a waiting appeal's `position` (as the customer is told it).
 public struct AppealView: Sendable, Hashable, Codable {
     public var appeal: DeskAppeal
+    /// A waiting appeal's place for the specialists who would take it (1: next), in `show`'s answer.
+    public var position: Int?
 
     enum CodingKeys: String, CodingKey {
-        case id, state, queue, topic, customer, order, specialist, conversation
+        case id, state, queue, topic, customer, order, specialist, conversation, position
         case createdAt = "created_at", arrivedAt = "arrived_at", takenAt = "taken_at"
         case firstAnsweredAt = "first_answered_at", closedAt = "closed_at", awaitingCustomer = "awaiting_customer"
     }
 
-    public init(_ appeal: DeskAppeal) {
+    public init(_ appeal: DeskAppeal, position: Int? = nil) {
         self.appeal = appeal
+        self.position = position
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        position = try c.decodeIfPresent(Int.self, forKey: .position)
         var appeal = DeskAppeal(
             id: try c.decode(String.self, forKey: .id), session: "",
             topic: try c.decode(String.self, forKey: .topic), queue: try c.decode(Queue.self, forKey: .queue),
@@ -137,5 +141,6 @@ public struct AppealView: Sendable, Hashable, Codable {
         try c.encode(appeal.closedAt.map(WireDate.format), forKey: .closedAt)
         try c.encode(appeal.awaitingCustomer, forKey: .awaitingCustomer)
         try c.encode(appeal.conversation, forKey: .conversation)
+        try c.encodeIfPresent(position, forKey: .position)
     }
 }

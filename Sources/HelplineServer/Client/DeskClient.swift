@@ -28,18 +28,24 @@ public final class DeskClient: Sendable {
     private let channel: any Channel
     private let outgoing: AsyncStream<ByteBuffer>.Continuation
     private let state = NIOLockedValueBox(State())
+    private let onEvent: (@Sendable (DeskEvent) -> Void)?
 
-    private init(path: String, channel: any Channel, outgoing: AsyncStream<ByteBuffer>.Continuation) {
+    private init(path: String, channel: any Channel, outgoing: AsyncStream<ByteBuffer>.Continuation,
+                 onEvent: (@Sendable (DeskEvent) -> Void)?) {
         self.path = path
         self.channel = channel
         self.outgoing = outgoing
+        self.onEvent = onEvent
         (events, eventInput) = AsyncStream.makeStream(of: DeskEvent.self, bufferingPolicy: .bufferingNewest(10_000))
     }
 
-    /// Connects to the desk socket at `path`.
+    /// Connects to the desk socket at `path`. `onEvent`, if given, sees each event as it is read,
+    /// before any answer that follows it on the connection is returned (``events`` gets it too):
+    /// after an answer, every event sent before it has been seen.
     public static func connect(to path: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                                connectTimeout: TimeAmount = .seconds(10),
-                               maximumLineLength: Int = 16 * 1024 * 1024) async throws -> DeskClient {
+                               maximumLineLength: Int = 16 * 1024 * 1024,
+                               onEvent: (@Sendable (DeskEvent) -> Void)? = nil) async throws -> DeskClient {
         let asyncChannel = try await ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.allowRemoteHalfClosure, value: true)
@@ -51,7 +57,7 @@ public final class DeskClient: Sendable {
                 }
             }
         let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
-        let client = DeskClient(path: path, channel: asyncChannel.channel, outgoing: continuation)
+        let client = DeskClient(path: path, channel: asyncChannel.channel, outgoing: continuation, onEvent: onEvent)
         Task { await client.pump(asyncChannel, requests: stream) }
         return client
     }
@@ -108,6 +114,7 @@ public final class DeskClient: Sendable {
                         let data = Data(line.readableBytesView)
                         if HelplineClient.isEvent(line.readableBytesView) {
                             if let event = try? JSONDecoder().decode(DeskEventLine.self, from: data) {
+                                onEvent?(event.event)
                                 eventInput.yield(event.event)
                             }
                             continue

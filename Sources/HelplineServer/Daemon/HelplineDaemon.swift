@@ -415,6 +415,28 @@ public final class HelplineDaemon: Sendable {
         }
     }
 
+    /// Swaps in new data: the engine `makeEngine` builds and, with a desk, the desk's rules
+    /// `makeDeskRules` builds for that engine (`config/desk.yaml`). Both or neither: when either
+    /// cannot be built, the current data stays and the log says which file and key is at fault.
+    @discardableResult
+    public func reload(_ makeEngine: () throws -> DialogueEngine,
+                       deskRules makeDeskRules: (DialogueEngine) throws -> DeskRules) async -> Bool {
+        guard let desk = service.desk else { return reload(makeEngine) }
+        let started = ContinuousClock.now
+        let engine: DialogueEngine, rules: DeskRules
+        do {
+            engine = try makeEngine()
+            rules = try makeDeskRules(engine)
+        } catch {
+            logger.error("reload failed; keeping the current data", metadata: ["error": LogText.escaped(error)])
+            return false
+        }
+        service.replaceEngine(engine)
+        await desk.replaceRules(rules)
+        logger.notice("data reloaded", metadata: ["duration": "\(ContinuousClock.now - started)", "desk": "reloaded"])
+        return true
+    }
+
     // MARK: Connections
 
     /// Records an open connection; `nil` once the daemon is shutting down.

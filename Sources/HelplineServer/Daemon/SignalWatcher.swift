@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import HelplineDesk
 import HelplineDialogue
 
 /// Routes the daemon's signals: SIGTERM and SIGINT shut it down gracefully (a second one closes
@@ -13,8 +14,10 @@ import HelplineDialogue
 public final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
-    /// Starts handling SIGTERM, SIGINT and SIGHUP for `daemon`; `reload` builds the new engine.
-    public init(daemon: HelplineDaemon, reload: @escaping @Sendable () throws -> DialogueEngine) {
+    /// Starts handling SIGTERM, SIGINT and SIGHUP for `daemon`; `reload` builds the new engine, and
+    /// `reloadDesk` (for a daemon with a desk) the desk's rules for it.
+    public init(daemon: HelplineDaemon, reload: @escaping @Sendable () throws -> DialogueEngine,
+                reloadDesk: (@Sendable (DialogueEngine) throws -> DeskRules)? = nil) {
         let queue = DispatchQueue(label: "helpline.signals")
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
@@ -26,7 +29,19 @@ public final class SignalWatcher {
         }
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
-        hangup.setEventHandler { daemon.reload(reload) }
+        hangup.setEventHandler {
+            guard let reloadDesk else {
+                daemon.reload(reload)
+                return
+            }
+            // One reload at a time: this queue waits until the desk has its new rules.
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                await daemon.reload(reload, deskRules: reloadDesk)
+                done.signal()
+            }
+            done.wait()
+        }
         hangup.resume()
         sources.append(hangup)
         self.sources = sources

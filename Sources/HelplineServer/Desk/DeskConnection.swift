@@ -59,7 +59,10 @@ public final class DeskConnection: Sendable {
             return .overview(desk.desk.overview(for: specialist, now: desk.clock()))
         case .show(let appeal):
             do {
-                return .appeal(AppealView(try desk.desk.show(appeal: appeal)))
+                let current = desk.desk
+                let shown = try current.show(appeal: appeal)
+                let position = shown.state == .waiting ? current.position(of: shown, now: desk.clock()) : nil
+                return .appeal(AppealView(shown, position: position))
             } catch {
                 return .failure(error)
             }
@@ -165,7 +168,7 @@ public final class DeskConnection: Sendable {
 
     private static func appeal(_ result: Result<(DeskOutcome, Void), DeskError>) -> DeskAnswer {
         switch result {
-        case .success((let outcome, _)): .appeal(outcome.appeal.map(AppealView.init))
+        case .success((let outcome, _)): .appeal(outcome.appeal.map { AppealView($0) })
         case .failure(let error): .failure(error)
         }
     }

@@ -8,19 +8,31 @@ import NIOCore
 ///
 /// Bad lines (not UTF-8, not JSON, not a request, over-long) are answered with an error in their
 /// place and the connection goes on. While answers back up (the channel is not writable) or many
-/// requests wait, nothing more is read; events that find the channel not writable are dropped
-/// (the specialist sees the same in `overview` and `show`).
+/// requests wait, nothing more is read.
+///
+/// Events are never dropped. Those that find the channel not writable wait here, in order, with
+/// the answers written after them; when the waiting events pass `maximumUnsentEventBytes` the
+/// specialist has stopped reading: the connection is closed with a logged reason, and their
+/// appeals follow the grace-period rule like any connection that went. (Memory per connection
+/// is bounded by the socket's buffers, the channel's high water mark and that limit.)
 final class DeskConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = LineFrame
     typealias OutboundOut = ByteBuffer
 
     /// The most requests read and not answered yet before reading pauses.
     static let maximumWaiting = 128
+    /// The most bytes of events waiting for an unwritable channel before it is closed.
+    static let defaultMaximumUnsentEventBytes = 1 << 20
 
     private let desk: DeskService
     private let logger: Logger
     private let maximumLineLength: Int
+    private let maximumUnsentEventBytes: Int
     private var connection: DeskConnection?
+    /// Lines waiting for the channel to become writable: events, and what came after them.
+    private var unsent = CircularBuffer<ByteBuffer>()
+    private var unsentEvents = 0
+    private var unsentEventBytes = 0
     private var waiting = CircularBuffer<DeskInbound>()
     /// A request is being answered.
     private var busy = false
@@ -29,25 +41,21 @@ final class DeskConnectionHandler: ChannelInboundHandler {
     private var draining = false
     private var closing = false
 
-    init(desk: DeskService, logger: Logger, maximumLineLength: Int) {
+    init(desk: DeskService, logger: Logger, maximumLineLength: Int,
+         maximumUnsentEventBytes: Int = DeskConnectionHandler.defaultMaximumUnsentEventBytes) {
         self.desk = desk
         self.logger = logger
         self.maximumLineLength = maximumLineLength
+        self.maximumUnsentEventBytes = maximumUnsentEventBytes
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let channel = context.channel
-        let logger = logger
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        let boundContext = NIOLoopBound(context, eventLoop: loop)
         connection = desk.connect { event in
             guard let line = DeskCodec.encode(event) else { return }
-            channel.eventLoop.execute {
-                guard channel.isActive else { return }
-                guard channel.isWritable else {
-                    logger.debug("desk event dropped: the connection is not reading")
-                    return
-                }
-                channel.writeAndFlush(ByteBuffer(bytes: line), promise: nil)
-            }
+            loop.execute { handler.value.deliver(line, context: boundContext.value) }
         }
         logger.trace("desk connection opened")
         context.fireChannelActive()
@@ -55,6 +63,7 @@ final class DeskConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         waiting.removeAll()
+        unsent.removeAll()
         if let connection {
             self.connection = nil
             desk.leave(connection)
@@ -123,7 +132,42 @@ final class DeskConnectionHandler: ChannelInboundHandler {
     }
 
     private func write(_ line: [UInt8], context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line)), promise: nil)
+        if unsent.isEmpty {
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line)), promise: nil)
+        } else {
+            // Behind the events still waiting, so that an answer never overtakes them.
+            unsent.append(ByteBuffer(bytes: line))
+        }
+    }
+
+    /// An event for the specialist: written now, or kept until the channel is writable; too much
+    /// kept closes the connection.
+    private func deliver(_ line: [UInt8], context: ChannelHandlerContext) {
+        guard context.channel.isActive, !closing else { return }
+        if unsent.isEmpty, context.channel.isWritable {
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line)), promise: nil)
+            return
+        }
+        unsent.append(ByteBuffer(bytes: line))
+        unsentEvents += 1
+        unsentEventBytes += line.count
+        guard unsentEventBytes > maximumUnsentEventBytes else { return }
+        logger.warning("closing a desk connection that stopped reading; the specialist's appeals follow the grace period",
+                       metadata: ["unsent_events": "\(unsentEvents)", "unsent_bytes": "\(unsentEventBytes)"])
+        closing = true
+        unsent.removeAll()
+        context.close(promise: nil)
+    }
+
+    /// Writes what waited for the channel, once it is writable again.
+    private func writeUnsent(context: ChannelHandlerContext) {
+        guard !unsent.isEmpty, context.channel.isWritable, context.channel.isActive else { return }
+        while let line = unsent.popFirst() {
+            context.write(wrapOutboundOut(line), promise: nil)
+        }
+        unsentEvents = 0
+        unsentEventBytes = 0
+        context.flush()
     }
 
     // MARK: Reading and closing
@@ -137,7 +181,9 @@ final class DeskConnectionHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        writeUnsent(context: context)
         resumeReadingIfPossible(context: context)
+        closeIfDone(context: context)
         context.fireChannelWritabilityChanged()
     }
 
@@ -149,7 +195,7 @@ final class DeskConnectionHandler: ChannelInboundHandler {
 
     /// Closes once draining or half-closed and every request read is answered.
     private func closeIfDone(context: ChannelHandlerContext) {
-        guard !closing, draining || inputClosed, !busy, waiting.isEmpty else { return }
+        guard !closing, draining || inputClosed, !busy, waiting.isEmpty, unsent.isEmpty else { return }
         closing = true
         // The empty write completes after every answer before it has reached the socket.
         context.writeAndFlush(wrapOutboundOut(ByteBuffer())).assumeIsolated().whenComplete { _ in

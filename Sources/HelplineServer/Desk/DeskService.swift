@@ -28,7 +28,8 @@ import NIOCore
 /// (``SessionService``). One daemon serves the desk of a database: daemons sharing a database
 /// share its sessions, not a desk.
 public final class DeskService: Sendable {
-    public let rules: DeskRules
+    /// The rules in force (``replaceRules(_:)`` swaps them).
+    public var rules: DeskRules { desk.rules }
     let store: any SessionStore
     let clock: @Sendable () -> Date
     let logger: Logger
@@ -80,7 +81,6 @@ public final class DeskService: Sendable {
     /// grace period from now to come back before their appeals return to the queue.
     package init(store: any SessionStore, rules: DeskRules, stored: StoredDesk,
                  logger: Logger = Logger(label: "helpline.desk"), clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.rules = rules
         self.store = store
         self.clock = clock
         self.logger = logger
@@ -281,6 +281,17 @@ public final class DeskService: Sendable {
         gate.release()
         perform(draft.effects, notices: draft.notices)
         return .success(result)
+    }
+
+    /// Goes on under new rules (the daemon's data reloaded): taken alone, like a change, so that no
+    /// change worked out under the old rules is installed after it. Nothing is stored: the rules
+    /// are the data folder's.
+    public func replaceRules(_ rules: DeskRules) async {
+        await gate.acquire()
+        committed.withLockedValue { $0.desk.replaceRules(rules) }
+        gate.release()
+        // A grace period may end sooner now.
+        if let next = desk.nextWakeUp { schedule(next) }
     }
 
     /// Commits a write, waiting for it.
