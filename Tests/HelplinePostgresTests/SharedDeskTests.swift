@@ -226,6 +226,7 @@ struct SharedDeskTests {
         #expect(pushed.notice.appeal == first.id)
         #expect(pushed.notice.message == reply)
 
+        guard case .appeal = try await maria.send(.close(appeal: first.id)) else { throw TestFailure("close failed") }
         let second = try await Self.fileAppeal(customer).ticket
         guard case .appeal(let held?) = try await maria.send(.next) else { throw TestFailure("second not taken") }
         #expect(held.appeal.id == second.id)
