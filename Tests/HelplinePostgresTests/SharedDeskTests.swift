@@ -141,6 +141,8 @@ struct SharedDeskTests {
         daemons[0].desk.stop()
         await daemons[0].store.leaveDesk()
         await daemons[1].desk.heartbeat()
+        // Waits for a change its own timer may have started meanwhile to be taken in.
+        await daemons[1].desk.refresh()
         #expect(daemons[1].desk.desk.specialists["sp-held"]?.isOnDuty == false, "counted as gone")
         #expect(daemons[1].desk.desk.appeals["B-001"]?.state == .taken, "kept through the grace period")
         clock.advance(by: try WorkingTree.deskRules().graceSeconds)
