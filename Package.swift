@@ -94,6 +94,7 @@ let package = Package(
         .target(
             name: "HelplinePostgres",
             dependencies: [
+                "HelplineDesk",
                 "HelplineDialogue",
                 "HelplineServer",
                 .product(name: "PostgresNIO", package: "postgres-nio"),

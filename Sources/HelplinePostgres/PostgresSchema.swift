@@ -17,6 +17,8 @@ enum PostgresSchema {
     static let migrationLock: Int64 = 0x4865_6C70_6C69_6E01
     /// Taken (if free) by the daemon that expires sessions; the others skip that sweep.
     static let expiryLock: Int64 = 0x4865_6C70_6C69_6E02
+    /// The channel on which desk changes are announced (the payload: the desk's new version).
+    static let deskChannel = "helpline_desk"
 
     /// Counts kept in `store_counts`, spread over this many rows per count so that sessions opened
     /// at the same time rarely wait for one another's row.
@@ -158,6 +160,65 @@ enum PostgresSchema {
                 RETURN p_expected + 1;
             END
             $$
+            """,
+        ]),
+        // The specialists' desk, shared by the daemons: appeals and specialists stored whole as
+        // JSON (columns a query needs copied beside), each row stamped with the desk version that
+        // last wrote it, so that a daemon reads only what changed since its copy.
+        Migration(id: "v2-desk", statements: [
+            // One row: every desk change locks it first (so changes happen one at a time across
+            // daemons) and bumps `version`; `next_notice` numbers customers' notices.
+            "CREATE TABLE desk_state (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL, next_notice bigint NOT NULL)",
+            "INSERT INTO desk_state (id, version, next_notice) VALUES (1, 0, 1)",
+            """
+            CREATE TABLE desk_appeals (
+                id text PRIMARY KEY,
+                session text NOT NULL,
+                state text NOT NULL,
+                queue text NOT NULL,
+                topic text NOT NULL,
+                specialist text,
+                sequence bigint NOT NULL,
+                arrived_at timestamptz NOT NULL,
+                closed_at timestamptz,
+                appeal text NOT NULL,
+                version bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX desk_appeals_version ON desk_appeals (version)",
+            "CREATE INDEX desk_appeals_open ON desk_appeals (state, closed_at)",
+            "CREATE TABLE desk_specialists (id text PRIMARY KEY, specialist text NOT NULL)",
+            "CREATE TABLE desk_history (id integer PRIMARY KEY CHECK (id = 1), history text NOT NULL, version bigint NOT NULL)",
+            // Notices for customers until delivered (then deleted).
+            """
+            CREATE TABLE desk_notices (
+                id bigint PRIMARY KEY,
+                session text NOT NULL,
+                notice text NOT NULL,
+                created_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX desk_notices_session ON desk_notices (session)",
+            // The events each change made for specialists, for the daemons where they are connected.
+            """
+            CREATE TABLE desk_events (
+                version bigint PRIMARY KEY,
+                daemon text NOT NULL,
+                events text NOT NULL,
+                at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX desk_events_at ON desk_events (at)",
+            // The daemons serving the desk, each alive until its lease runs out.
+            "CREATE TABLE desk_daemons (id text PRIMARY KEY, lease_until timestamptz NOT NULL)",
+            // Each daemon's connections signed in as each specialist.
+            """
+            CREATE TABLE desk_presence (
+                daemon text NOT NULL,
+                specialist text NOT NULL,
+                connections integer NOT NULL,
+                PRIMARY KEY (daemon, specialist)
+            )
             """,
         ]),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import HelplineDesk
 import HelplineDialogue
 import HelplineServer
 import Logging
@@ -15,11 +16,15 @@ public struct PostgresStoreConfiguration: Sendable {
     /// A call the server has not answered within this long fails with ``StoreUnavailableError``
     /// (`unavailable` to the client); the server also cancels statements running that long.
     public var timeout: Duration
+    /// With a desk: a daemon that has not renewed its lease for this long (seconds) counts as gone
+    /// (``PostgresSessionStore`` desk methods).
+    public var deskLease: Double
 
-    public init(location: PostgresLocation, poolSize: Int = 10, timeout: Duration = .seconds(5)) {
+    public init(location: PostgresLocation, poolSize: Int = 10, timeout: Duration = .seconds(5), deskLease: Double = 15) {
         self.location = location
         self.poolSize = max(1, poolSize)
         self.timeout = timeout
+        self.deskLease = max(0.05, deskLease)
     }
 }
 
@@ -43,10 +48,14 @@ public final class PostgresSessionStore: SessionStore, Sendable {
     public let configuration: PostgresStoreConfiguration
     let client: PostgresClient
     private let running: Task<Void, Never>
-    private let logger: Logger
     private let health: PostgresHealth
-    private let transactions = Atomic<Int>(0)
+    let transactions = Atomic<Int>(0)
     private let eventLoop: any EventLoop
+    let logger: Logger
+    /// This daemon at the shared desk (its lease and its specialists' connections): new at every start.
+    let daemon = UUID().uuidString
+    /// Whether the lease was taken (a desk is served).
+    let leased = Atomic<Bool>(false)
 
     private init(configuration: PostgresStoreConfiguration, logger: Logger, group: any EventLoopGroup) {
         self.configuration = configuration
@@ -157,6 +166,21 @@ public final class PostgresSessionStore: SessionStore, Sendable {
 
     package func commit(_ write: SessionWrite, schedule: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void,
                        completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void) {
+        if write.changesDesk {
+            // A desk change that depends on nothing read (notices delivered, say): stored as every
+            // desk change is, with the desk's version bumped and the other daemons told.
+            Task {
+                do {
+                    let changed = try await self.changeDesk(since: nil, reap: false, closedSince: .distantPast) { _ in write }
+                    completion(.success(changed.outcome ?? .applied(version: 0)))
+                } catch let error as PostgresStoreError {
+                    completion(.success(.failed(error.description)))
+                } catch {
+                    completion(.failure(error))
+                }
+            }
+            return
+        }
         call({ [client, logger] in try await Self.apply(write, client: client, logger: logger) }) { result in
             switch result {
             case .success(let outcome):
@@ -326,9 +350,12 @@ public final class PostgresSessionStore: SessionStore, Sendable {
         }
     }
 
-    /// The desk is kept in SQLite only: nothing is stored here.
+    /// The whole shared desk, at its version.
     package func loadDesk(closedSince: Date) async throws -> StoredDesk {
-        StoredDesk()
+        let desk = try await deskChanges(since: 0, closedSince: closedSince)
+        return StoredDesk(state: DeskState(appeals: desk.appeals, specialists: desk.specialists ?? [],
+                                           history: desk.history ?? DeskHistory()),
+                          notices: desk.notices ?? [], version: desk.version)
     }
 
     // MARK: Writing
@@ -337,10 +364,10 @@ public final class PostgresSessionStore: SessionStore, Sendable {
     static func apply(_ write: SessionWrite, client: PostgresClient, logger: Logger) async throws -> WriteOutcome {
         switch write {
         case .desk:
-            // The desk is kept in SQLite only (the daemon refuses a desk socket on this store).
-            return .failed("the specialists' desk is not stored in PostgreSQL")
+            // Stored by ``commit(_:schedule:completion:)`` in a desk transaction.
+            return .failed("a desk change outside a desk transaction")
         case .turn(let turn) where turn.desk != nil:
-            return .failed("the specialists' desk is not stored in PostgreSQL")
+            return .failed("a desk change outside a desk transaction")
         case .create(let conversation, let greeting, let at):
             let profile = try json(conversation.profile)
             let stored = try SessionDatabase.conversationColumn(conversation)
@@ -365,11 +392,7 @@ public final class PostgresSessionStore: SessionStore, Sendable {
                 incoming: turn.incoming, outgoing: turn.outgoing, effects: effects), logger: logger)
             var result: Int64 = 0
             for try await value in rows { result = value }
-            switch result {
-            case 0: return .missing
-            case ..<0: return .conflict
-            default: return .applied(version: Int(result))
-            }
+            return turnOutcome(result)
 
         case .touch(let session, let at):
             let rows = try await client.query(
@@ -424,6 +447,42 @@ public struct FinishedConversation: Sendable {
     public var messages: [(text: String, at: Date)]
     public var createdAt: Date
     public var finishedAt: Date
+}
+
+extension PostgresSessionStore {
+    /// What `helpline_turn` returned, as an outcome.
+    static func turnOutcome(_ result: Int64) -> WriteOutcome {
+        switch result {
+        case 0: .missing
+        case ..<0: .conflict
+        default: .applied(version: Int(result))
+        }
+    }
+
+    /// Stores a turn on `connection` (inside its transaction).
+    static func applyTurn(_ turn: TurnWrite, on connection: PostgresConnection, logger: Logger) async throws -> WriteOutcome {
+        let conversation = turn.conversation
+        let profile = turn.profileChanged ? try json(conversation.profile) : nil
+        let effects = turn.effects.isEmpty ? nil : try json(turn.effects.map(EffectRecord.init))
+        let rows = try await connection.execute(TurnStatement(
+            id: conversation.id, expected: Int64(turn.expectedVersion), state: conversation.state.rawValue,
+            topic: conversation.topic, order: conversation.order, conversation: turn.stored, profile: profile, at: turn.at,
+            incoming: turn.incoming, outgoing: turn.outgoing, effects: effects), logger: logger)
+        var result: Int64 = 0
+        for try await value in rows { result = value }
+        return turnOutcome(result)
+    }
+}
+
+extension SessionWrite {
+    /// Whether the write changes the desk (and is stored in a desk transaction).
+    var changesDesk: Bool {
+        switch self {
+        case .desk: true
+        case .turn(let turn): turn.desk != nil
+        default: false
+        }
+    }
 }
 
 /// A turn stored by `helpline_turn`, prepared once per connection (the server plans it once).

@@ -15,9 +15,13 @@ struct PostgresOptions: ParsableArguments {
     @Option(name: .customLong("db-timeout"), help: ArgumentHelp("With a PostgreSQL --db: a call the server has not answered in this long is answered `unavailable`: seconds, or 500ms as 0.5.", valueName: "time"))
     var timeout = Seconds(5)
 
+    @Option(name: .customLong("desk-lease"), help: ArgumentHelp("With a PostgreSQL --db and a desk: a daemon not heard from for this long counts as gone, and its specialists' grace periods start: seconds, or 1m.", valueName: "time"))
+    var deskLease = Seconds(15)
+
     func validate() throws {
         guard poolSize > 0 else { throw ValidationError("--db-pool must be positive") }
         guard timeout.value > 0 else { throw ValidationError("--db-timeout must be positive") }
+        guard deskLease.value > 0 else { throw ValidationError("--desk-lease must be positive") }
     }
 
     /// The daemon on `database`: a PostgreSQL URL (`postgres://` or `postgresql://`) or a SQLite
@@ -36,10 +40,12 @@ struct PostgresOptions: ParsableArguments {
         var configuration = configuration
         configuration.databasePath = location.description
         let store = try await PostgresSessionStore.open(
-            PostgresStoreConfiguration(location: location, poolSize: poolSize, timeout: .milliseconds(Int64(timeout.value * 1_000))),
+            PostgresStoreConfiguration(location: location, poolSize: poolSize, timeout: .milliseconds(Int64(timeout.value * 1_000)),
+                                       deskLease: deskLease.value),
             logger: logger)
         do {
-            return try await HelplineDaemon(configuration: configuration, store: store, engine: engine, logger: logger)
+            return try await HelplineDaemon(configuration: configuration, store: store, engine: engine, deskRules: deskRules,
+                                            logger: logger)
         } catch {
             try? await store.close()
             throw error

@@ -49,6 +49,20 @@ public struct Desk: Sendable {
                   specialists: specialists.values.sorted { $0.id < $1.id }, history: history)
     }
 
+    /// Takes in changes another host made to the same desk (daemons sharing one database): the
+    /// given appeals replace theirs, `specialists` (when given) replaces every specialist, and
+    /// `history` (when given) the history. New appeals keep their ``DeskAppeal/sequence``.
+    public mutating func update(appeals changed: [DeskAppeal], specialists all: [Specialist]?, history: DeskHistory?) {
+        for appeal in changed {
+            appeals[appeal.id] = appeal
+            nextSequence = max(nextSequence, appeal.sequence + 1)
+        }
+        if let all {
+            specialists = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        }
+        if let history { self.history = history }
+    }
+
     // MARK: - Specialists
 
     /// Signs a specialist in on one more connection, with what they serve; signing in again

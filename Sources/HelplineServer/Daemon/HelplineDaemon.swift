@@ -72,14 +72,20 @@ public final class HelplineDaemon: Sendable {
     }
 
     /// A daemon on `store`, opened by the caller (PostgreSQL, say); it closes the store when it
-    /// stops. `configuration.databasePath` only names the store in logs. The desk is kept in
-    /// SQLite only: a desk socket is refused here.
+    /// stops. `configuration.databasePath` only names the store in logs. With a desk socket, the
+    /// desk is the store's, shared with the other daemons on it.
     package convenience init(configuration: ServerConfiguration, store: any SessionStore, engine: DialogueEngine,
-                             logger: Logger = Logger(label: "helpline.server"),
+                             deskRules: DeskRules? = nil, logger: Logger = Logger(label: "helpline.server"),
                              group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                              clock: @escaping @Sendable () -> Date = { Date() }) async throws {
-        guard configuration.deskSocketPath == nil else {
-            throw DaemonError("the specialists' desk is kept in SQLite only; --desk-socket cannot be used with this store")
+        var desk: DeskService?
+        if configuration.deskSocketPath != nil {
+            do {
+                desk = try await DeskService.open(store: store, rules: try deskRules ?? DeskRules(bundle: .embedded),
+                                                  logger: logger, clock: clock)
+            } catch {
+                throw DaemonError("cannot open the desk in \(configuration.databasePath): \(error)")
+            }
         }
         let counts: StoreCounts
         do {
@@ -87,7 +93,7 @@ public final class HelplineDaemon: Sendable {
         } catch {
             throw DaemonError("cannot read the database \(configuration.databasePath): \(error)")
         }
-        self.init(configuration: configuration, store: store, counts: counts, engine: engine, desk: nil, logger: logger,
+        self.init(configuration: configuration, store: store, counts: counts, engine: engine, desk: desk, logger: logger,
                   group: group, clock: clock)
     }
 
@@ -349,6 +355,7 @@ public final class HelplineDaemon: Sendable {
         await sweeper.value
         forceClose?.cancel()
         await service.desk?.settle()
+        await service.desk?.leave()
         service.desk?.stop()
         do {
             // Into the database file, so that it alone holds everything once the daemon is gone.

@@ -112,7 +112,8 @@ public final class DeskConnection: Sendable {
         }
         continuation.finish()
         guard let specialist else { return }
-        let result = await desk.change({ desk, now in (DeskOutcome(effects: desk.specialistLeft(specialist, at: now)), ()) },
+        let result = await desk.change(presence: (specialist, -1),
+                                       { desk, now in (DeskOutcome(effects: desk.specialistLeft(specialist, at: now)), ()) },
                                        whileHeld: { _ in self.desk.unregister(self, as: specialist) })
         if case .failure(let error) = result {
             desk.unregister(self, as: specialist)
@@ -142,7 +143,7 @@ public final class DeskConnection: Sendable {
         if let refusal { return .failure(refusal) }
         var holding: [AppealSummary] = []
         var closedMeanwhile = false
-        let result = await desk.change({ desk, now throws(DeskError) in
+        let result = await desk.change(presence: (signIn.id, 1), { desk, now throws(DeskError) in
             (DeskOutcome(), try desk.signIn(id: signIn.id, name: signIn.name, serves: signIn.serves, at: now))
         }, whileHeld: { desk in
             holding = desk.appeals(heldBy: signIn.id).map(AppealSummary.init)
@@ -155,7 +156,9 @@ public final class DeskConnection: Sendable {
         })
         if closedMeanwhile {
             // The connection went while signing in: it leaves at once.
-            _ = await desk.change { desk, now in (DeskOutcome(effects: desk.specialistLeft(signIn.id, at: now)), ()) }
+            _ = await desk.change(presence: (signIn.id, -1)) { desk, now in
+                (DeskOutcome(effects: desk.specialistLeft(signIn.id, at: now)), ())
+            }
             return .failure(Self.notSignedIn)
         }
         switch result {

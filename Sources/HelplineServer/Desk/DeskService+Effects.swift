@@ -143,11 +143,14 @@ extension DeskService {
         gate.release()
     }
 
-    /// Stops the timer (the daemon is stopping).
+    /// Stops the timer and, on a shared desk, the lease's heartbeat and the watch (the daemon is stopping).
     package func stop() {
         timer.withLockedValue { current in
             current?.task.cancel()
             current = nil
+        }
+        sharing.withLockedValue { tasks in
+            for task in tasks { task.cancel() }
         }
     }
 }

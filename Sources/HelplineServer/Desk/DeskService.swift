@@ -25,8 +25,15 @@ import NIOCore
 ///
 /// A customer's turn that changes the desk (an appeal filed, a follow-up, the customer closing
 /// it) takes the desk after its session's slot and commits both in one transaction
-/// (``SessionService``). One daemon serves the desk of a database: daemons sharing a database
-/// share its sessions, not a desk.
+/// (``SessionService``).
+///
+/// On a store shared by several daemons (PostgreSQL) they share one desk: each keeps a copy, and
+/// every change runs in a store transaction that first waits for the other daemons' changes to
+/// end, brings the copy up to date with what they changed (``DeskRefresh``), works the change
+/// out on it and stores it with the desk's version bumped; the other daemons are told and bring
+/// their copies up to date, send the events their specialists get and push the notices their
+/// customers' connections get. Each daemon renews a lease; the connections of a daemon whose
+/// lease runs out count as gone, so its specialists' grace periods run on the others.
 public final class DeskService: Sendable {
     /// The rules in force (``replaceRules(_:)`` swaps them).
     public var rules: DeskRules { desk.rules }
@@ -46,6 +53,12 @@ public final class DeskService: Sendable {
     let timer = NIOLockedValueBox<WakeUp?>(nil)
     /// Specialists' connections closing (their leaving being stored), by a number of their own.
     let leaving = NIOLockedValueBox<(next: Int, tasks: [Int: Task<Void, Never>])>((0, [:]))
+    /// Whether other daemons share the desk (``SessionStore/deskLease``).
+    let shared: Bool
+    /// On a shared desk: the lease's heartbeat and the watch for other daemons' changes.
+    let sharing = NIOLockedValueBox<[Task<Void, Never>]>([])
+    /// On a shared desk: a refresh running, and whether another was asked for meanwhile.
+    let refreshing = NIOLockedValueBox<(running: Bool, again: Bool)>((false, false))
 
     /// Closed appeals stay in memory (for `show`) this long after closing; the store keeps them.
     public static let closedRetention: TimeInterval = 24 * 3600
@@ -58,6 +71,8 @@ public final class DeskService: Sendable {
     struct Committed: Sendable {
         var desk: Desk
         var bySession: [String: Set<String>] = [:]
+        /// On a shared desk, the version the copy is at.
+        var version: Int64 = 0
 
         mutating func index(_ appeals: some Sequence<DeskAppeal>) {
             for appeal in appeals { bySession[appeal.session, default: []].insert(appeal.id) }
@@ -84,10 +99,13 @@ public final class DeskService: Sendable {
         self.store = store
         self.clock = clock
         self.logger = logger
+        shared = stored.version != nil
         var desk = Desk(rules: rules, state: stored.state)
         let loaded = desk
-        let effects = desk.restarted(at: clock())
-        var committed = Committed(desk: desk)
+        // A shared desk's specialists may be connected to other daemons: only those of daemons
+        // whose lease runs out are counted as gone.
+        let effects = shared ? desk.nextWakeUp.map { [DeskEffect.wakeUp(at: $0)] } ?? [] : desk.restarted(at: clock())
+        var committed = Committed(desk: desk, version: stored.version ?? 0)
         committed.index(desk.appeals.values)
         self.committed = NIOLockedValueBox(committed)
         notices = PendingNotices(stored.notices)
@@ -105,10 +123,15 @@ public final class DeskService: Sendable {
     }
 
     /// Opens the desk stored in `store`.
+    /// On a shared store the daemon takes its lease first, and then keeps it and watches for the
+    /// other daemons' changes until ``leave()``.
     package static func open(store: any SessionStore, rules: DeskRules, logger: Logger = Logger(label: "helpline.desk"),
                              clock: @escaping @Sendable () -> Date = { Date() }) async throws -> DeskService {
+        if store.deskLease != nil { _ = try await store.deskHeartbeat() }
         let stored = try await store.loadDesk(closedSince: clock().addingTimeInterval(-closedRetention))
-        return DeskService(store: store, rules: rules, stored: stored, logger: logger, clock: clock)
+        let desk = DeskService(store: store, rules: rules, stored: stored, logger: logger, clock: clock)
+        if desk.shared { desk.startSharing() }
+        return desk
     }
 
     /// Runs work soon on a thread that may wait for the database.
@@ -217,6 +240,10 @@ public final class DeskService: Sendable {
         var effects: [DeskEffect] = []
         /// The customers' notices among the effects, numbered by ``write(for:)``.
         var notices: [PendingNotice] = []
+        /// On a shared desk: this daemon's connections per specialist, as changed.
+        var presence: [String: Int] = [:]
+        /// On a shared desk: daemons whose lease ran out, their connections counted as gone.
+        var reaped: [String] = []
 
         mutating func record(_ outcome: DeskOutcome) {
             changed += outcome.changed
@@ -240,43 +267,98 @@ public final class DeskService: Sendable {
             }
             return PendingNotice(id: id, session: session, notice: notice)
         }
-        return DeskWrite(from: draft.before, to: draft.desk, changed: draft.changed, notices: draft.notices)
+        var write = DeskWrite(from: draft.before, to: draft.desk, changed: draft.changed, notices: draft.notices)
+        if shared {
+            write.presence = draft.presence.filter { $0.value != 0 }
+            write.reaped = draft.reaped
+            write.events = draft.effects.compactMap { effect in
+                guard case .notify(let specialist, let event) = effect else { return nil }
+                return DeskLogEvent(specialist: specialist, event: event)
+            }
+        }
+        return write
     }
 
-    /// Makes a committed draft the desk. The caller holds the gate.
-    func install(_ draft: Draft) {
+    /// Makes a committed draft the desk, at the shared desk's `version`. The caller holds the gate.
+    func install(_ draft: Draft, version: Int64? = nil) {
         committed.withLockedValue { committed in
             committed.desk = draft.desk
             committed.index(draft.changed)
+            if let version { committed.version = max(committed.version, version) }
         }
         notices.add(draft.notices)
     }
 
-    /// Runs one operation on the desk alone: works it out on a copy of the committed desk, stores
-    /// it, makes it the desk's, runs `whileHeld` (still alone), then performs its effects. The
-    /// desk is unchanged when the operation throws or its change cannot be stored.
-    func change<T: Sendable>(_ operation: (inout Desk, Date) throws(DeskError) -> (DeskOutcome, T),
+    /// The version of the shared desk this daemon's copy is at; nil for a desk of one daemon.
+    var version: Int64? {
+        shared ? committed.withLockedValue { $0.version } : nil
+    }
+
+    /// Runs one operation on the desk alone: works it out on a copy of the committed desk (on a
+    /// shared desk, brought up to date first, inside the store's desk transaction), stores it,
+    /// makes it the desk's, runs `whileHeld` (still alone), then performs its effects. The desk
+    /// is unchanged when the operation throws or its change cannot be stored.
+    ///
+    /// `presence` is this daemon's change to a specialist's connections (a sign-in, a connection
+    /// gone), kept per daemon on a shared desk; `reap` first counts the connections of daemons
+    /// whose lease ran out as gone.
+    func change<T: Sendable>(presence: (specialist: String, delta: Int)? = nil, reap: Bool = false,
+                             _ operation: @escaping @Sendable (inout Desk, Date) throws(DeskError) -> (DeskOutcome, T),
                              whileHeld: (Desk) -> Void = { _ in }) async -> Result<(DeskOutcome, T), DeskError> {
         await gate.acquire()
-        var draft = draft()
-        let result: (DeskOutcome, T)
+        let worked = NIOLockedValueBox<(draft: Draft, result: (DeskOutcome, T))?>(nil)
+        let refused = NIOLockedValueBox<DeskError?>(nil)
+        let stored: DeskChangeResult
         do {
-            result = try operation(&draft.desk, draft.now)
+            stored = try await store.changeDesk(since: version, reap: reap, closedSince: closedSince) { refresh in
+                self.absorb(refresh)
+                var draft = self.draft()
+                if reap {
+                    for (daemon, held) in refresh.lapsed.sorted(by: { $0.key < $1.key }) {
+                        for (specialist, count) in held.sorted(by: { $0.key < $1.key }) {
+                            for _ in 0..<max(0, count) {
+                                draft.effects += draft.desk.specialistLeft(specialist, at: draft.now)
+                            }
+                        }
+                        draft.reaped.append(daemon)
+                    }
+                }
+                let result: (DeskOutcome, T)
+                do throws(DeskError) {
+                    result = try operation(&draft.desk, draft.now)
+                } catch {
+                    refused.withLockedValue { $0 = error }
+                    return nil
+                }
+                draft.record(result.0)
+                if let presence, presence.delta < 0 || draft.desk.specialists[presence.specialist] != nil {
+                    draft.presence[presence.specialist, default: 0] += presence.delta
+                }
+                let write = self.write(for: &draft)
+                worked.withLockedValue { $0 = (draft, result) }
+                return write.isEmpty ? nil : .desk(write)
+            }
         } catch {
+            gate.release()
+            logger.error("could not store a desk change", metadata: ["error": LogText.escaped(error)])
+            return .failure(Self.storageFailure)
+        }
+        if let error = refused.withLockedValue({ $0 }) {
             gate.release()
             return .failure(error)
         }
-        draft.record(result.0)
-        let write = write(for: &draft)
-        if !write.isEmpty {
-            let stored = await commit(.desk(write))
-            guard case .success(.applied) = stored else {
+        guard let (draft, result) = worked.withLockedValue({ $0 }) else {
+            gate.release()
+            return .failure(Self.storageFailure)
+        }
+        if let outcome = stored.outcome {
+            guard case .applied = outcome else {
                 gate.release()
-                logger.error("could not store a desk change", metadata: ["result": LogText.escaped(stored)])
+                logger.error("could not store a desk change", metadata: ["result": LogText.escaped(outcome)])
                 return .failure(Self.storageFailure)
             }
         }
-        install(draft)
+        install(draft, version: stored.version)
         whileHeld(draft.desk)
         gate.release()
         perform(draft.effects, notices: draft.notices)
@@ -292,6 +374,11 @@ public final class DeskService: Sendable {
         gate.release()
         // A grace period may end sooner now.
         if let next = desk.nextWakeUp { schedule(next) }
+    }
+
+    /// Closed appeals older than this are left out when the whole desk is read.
+    var closedSince: Date {
+        clock().addingTimeInterval(-Self.closedRetention)
     }
 
     /// Commits a write, waiting for it.

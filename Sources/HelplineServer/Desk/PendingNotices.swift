@@ -61,6 +61,27 @@ final class PendingNotices: Sendable {
         }
     }
 
+    /// Makes the notices those of `stored` (a desk shared by several daemons, as its store holds
+    /// it now): notices delivered elsewhere are forgotten, claims of those still stored kept,
+    /// notices made elsewhere added. Returns the sessions that got new notices.
+    func replace(with stored: [PendingNotice]) -> Set<String> {
+        box.withLockedValue { sessions in
+            var claimed: Set<Int64> = []
+            for entries in sessions.values {
+                for entry in entries where entry.claimed { claimed.insert(entry.notice.id) }
+            }
+            let known = Set(sessions.values.flatMap { $0.map(\.notice.id) })
+            var fresh: Set<String> = []
+            var replaced: [String: [Entry]] = [:]
+            for notice in stored {
+                replaced[notice.session, default: []].append(Entry(notice: notice, claimed: claimed.contains(notice.id)))
+                if !known.contains(notice.id) { fresh.insert(notice.session) }
+            }
+            sessions = replaced
+            return fresh
+        }
+    }
+
     /// Forgets the notices of sessions that ended (closed or expired).
     func drop(sessions ended: [String]) {
         box.withLockedValue { sessions in

@@ -33,6 +33,13 @@ package struct DeskWrite: Sendable, Hashable {
     package var notices: [PendingNotice]
     /// Notices delivered (with an answer or pushed to a connection): removed.
     package var delivered: [Int64]
+    /// On a desk shared by several daemons: this daemon's connections signed in as a specialist,
+    /// by how many they changed (+1 a sign-in, -1 a connection gone).
+    package var presence: [String: Int] = [:]
+    /// On a shared desk: daemons whose lease ran out, whose connections this change counted as gone.
+    package var reaped: [String] = []
+    /// On a shared desk: the events the change made for specialists, for the other daemons to send.
+    package var events: [DeskLogEvent] = []
 
     package init(appeals: [DeskAppeal] = [], specialists: [Specialist] = [], removedSpecialists: [String] = [],
                  history: DeskHistory? = nil, notices: [PendingNotice] = [], delivered: [Int64] = []) {
@@ -47,7 +54,7 @@ package struct DeskWrite: Sendable, Hashable {
     /// Whether there is nothing to store.
     package var isEmpty: Bool {
         appeals.isEmpty && specialists.isEmpty && removedSpecialists.isEmpty && history == nil && notices.isEmpty
-            && delivered.isEmpty
+            && delivered.isEmpty && presence.isEmpty && reaped.isEmpty
     }
 
     /// What changed from `before` to `after`: the `changed` appeals (as the desk's outcome lists
@@ -70,10 +77,14 @@ package struct StoredDesk: Sendable {
     package var state: DeskState
     /// Notices not delivered yet, oldest first.
     package var notices: [PendingNotice]
+    /// On a desk shared by several daemons, its version (``DeskRefresh/version``); nil for a
+    /// desk of one daemon, whose specialists all left when it stopped.
+    package var version: Int64?
 
-    package init(state: DeskState = DeskState(), notices: [PendingNotice] = []) {
+    package init(state: DeskState = DeskState(), notices: [PendingNotice] = [], version: Int64? = nil) {
         self.state = state
         self.notices = notices
+        self.version = version
     }
 }
 

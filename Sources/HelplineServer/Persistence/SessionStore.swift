@@ -67,6 +67,33 @@ package protocol SessionStore: Sendable {
     /// The desk as stored (``DeskWrite``): open appeals and those closed since `closedSince`, the
     /// specialists, the history, the notices not delivered yet.
     func loadDesk(closedSince: Date) async throws -> StoredDesk
+
+    // MARK: A desk shared by several daemons (DeskSharing.swift; a store of one daemon keeps the defaults)
+
+    /// How long a daemon counts as alive after its last ``deskHeartbeat()``; nil when no other
+    /// daemon shares the desk.
+    var deskLease: TimeInterval? { get }
+
+    /// Runs one desk change alone among every daemon on the store: reads what changed since the
+    /// caller's copy (`since`; nil reads nothing, for writes that depend on no state), and with
+    /// `reap` the connections of daemons whose lease ran out; gives that to `work`, which works
+    /// the change out on the copy and returns the write (a desk write, or a turn with its desk
+    /// part), and stores it — the desk's version bumped, the other daemons told — or nothing.
+    func changeDesk(since version: Int64?, reap: Bool, closedSince: Date,
+                    _ work: @escaping @Sendable (DeskRefresh) throws -> SessionWrite?) async throws -> DeskChangeResult
+
+    /// What changed at the desk since version `since` (0: the whole desk), without changing it.
+    func deskChanges(since version: Int64, closedSince: Date) async throws -> DeskRefresh
+
+    /// Renews this daemon's lease at the desk; says whether some daemon's lease ran out.
+    func deskHeartbeat() async throws -> DeskHeartbeat
+
+    /// Calls `changed` whenever another daemon may have changed the desk (and once listening
+    /// starts), until the calling task is cancelled.
+    func watchDesk(_ changed: @escaping @Sendable (Int64?) -> Void) async
+
+    /// Gives up this daemon's lease at once (it is stopping); its leftovers are reaped by others.
+    func leaveDesk() async
 }
 
 /// The store cannot be reached or did not answer in time: its server is stopped, restarting or

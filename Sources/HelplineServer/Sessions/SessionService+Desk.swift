@@ -3,6 +3,7 @@ import HelplineDesk
 import HelplineDialogue
 import HelplineIntents
 import Logging
+import NIOConcurrencyHelpers
 
 /// A customer's turn on a daemon with a desk, worked out in two steps: the reply while holding
 /// the session (the desk's own answer, or the dialogue engine's), then — holding the desk too,
@@ -128,6 +129,10 @@ extension SessionService {
             commit(turn, draft: nil, desk: desk, on: slot, request, attempt: attempt, on: context)
             return
         }
+        if desk.shared {
+            Task { await self.carryOutShared(turn, desk: desk, on: slot, request, attempt: attempt, on: context) }
+            return
+        }
         let proceed: @Sendable () -> Void = {
             var turn = turn
             var draft = desk.draft()
@@ -219,7 +224,6 @@ extension SessionService {
             context.respond(.failure(id: request.id, Self.internalError))
             return
         }
-        let session = turn.session
         let write = TurnWrite(
             conversation: turn.conversation, expectedVersion: turn.expectedVersion, incoming: turn.text,
             outgoing: turn.turn.reply.text, effects: turn.turn.effects, at: turn.now,
@@ -232,23 +236,7 @@ extension SessionService {
                     desk.install(draft)
                     desk.gate.release()
                 }
-                desk.notices.confirm(claimed)
-                slot.update { entry in
-                    entry.conversation = turn.conversation
-                    entry.version = version
-                    entry.updatedAt = turn.now
-                }
-                self.counters.countTurn(turn.turn)
-                self.logger.debug("turn", metadata: [
-                    "session": LogText.session(session), "length": "\(turn.text.unicodeScalars.count)",
-                    "state": "\(turn.turn.reply.state.rawValue)", "intent": "\(turn.turn.reply.intent?.id ?? "-")",
-                    "desk": "\(turn.step.logName)", "notices": "\(claimed.count)",
-                ])
-                slot.release()
-                context.respond(claimed.isEmpty
-                    ? .reply(id: request.id, session: session, turn.turn.reply)
-                    : .replyWithNotices(id: request.id, session: session, turn.turn.reply, notices: claimed.map(\.notice)))
-                if let draft { desk.perform(draft.effects, notices: draft.notices) }
+                self.answer(turn, version: version, claimed: claimed, draft: draft, desk: desk, on: slot, request, on: context)
             case .success(let outcome):
                 if draft != nil { desk.gate.release() }
                 desk.notices.unclaim(claimed)
@@ -259,6 +247,79 @@ extension SessionService {
                 slot.release()
                 context.respond(self.failure(request, error))
             }
+        }
+    }
+
+    /// Answers a stored desk turn (the desk's gate released): the session takes the turn, then
+    /// the draft's effects are performed.
+    private func answer(_ turn: DeskTurn, version: Int, claimed: [PendingNotice], draft: DeskService.Draft?,
+                        desk: DeskService, on slot: SessionSlot, _ request: ProtocolRequest, on context: RequestContext) {
+        let session = turn.session
+        desk.notices.confirm(claimed)
+        slot.update { entry in
+            entry.conversation = turn.conversation
+            entry.version = version
+            entry.updatedAt = turn.now
+        }
+        counters.countTurn(turn.turn)
+        logger.debug("turn", metadata: [
+            "session": LogText.session(session), "length": "\(turn.text.unicodeScalars.count)",
+            "state": "\(turn.turn.reply.state.rawValue)", "intent": "\(turn.turn.reply.intent?.id ?? "-")",
+            "desk": "\(turn.step.logName)", "notices": "\(claimed.count)",
+        ])
+        slot.release()
+        context.respond(claimed.isEmpty
+            ? .reply(id: request.id, session: session, turn.turn.reply)
+            : .replyWithNotices(id: request.id, session: session, turn.turn.reply, notices: claimed.map(\.notice)))
+        if let draft { desk.perform(draft.effects, notices: draft.notices) }
+    }
+
+    /// A desk turn on a desk shared by several daemons: its change is worked out on the desk as
+    /// the store holds it, inside the store's desk transaction, and stored there with the turn
+    /// and the notices its answer delivers. Releases the slot.
+    private func carryOutShared(_ turn: DeskTurn, desk: DeskService, on slot: SessionSlot, _ request: ProtocolRequest,
+                                attempt: Int, on context: RequestContext) async {
+        await desk.gate.acquire()
+        let worked = NIOLockedValueBox<(turn: DeskTurn, draft: DeskService.Draft, claimed: [PendingNotice])?>(nil)
+        let result: Result<DeskChangeResult, any Error>
+        do {
+            result = .success(try await store.changeDesk(since: desk.version, reap: false, closedSince: desk.closedSince) { refresh in
+                desk.absorb(refresh)
+                var turn = turn
+                var draft = desk.draft()
+                self.change(&turn, &draft, desk: desk)
+                var deskWrite = desk.write(for: &draft)
+                let stored = try SessionDatabase.conversationColumn(turn.conversation)
+                let claimed = desk.notices.claim(session: turn.session)
+                deskWrite.delivered = claimed.map(\.id)
+                worked.withLockedValue { $0 = (turn, draft, claimed) }
+                return .turn(TurnWrite(
+                    conversation: turn.conversation, expectedVersion: turn.expectedVersion, incoming: turn.text,
+                    outgoing: turn.turn.reply.text, effects: turn.turn.effects, at: turn.now,
+                    profileChanged: turn.conversation.profile != turn.before.profile, stored: stored,
+                    desk: deskWrite.isEmpty ? nil : deskWrite))
+            })
+        } catch {
+            result = .failure(error)
+        }
+        let made = worked.withLockedValue { $0 }
+        switch result {
+        case .success(let changed):
+            guard let made, case .applied(let version)? = changed.outcome else {
+                desk.gate.release()
+                if let made { desk.notices.unclaim(made.claimed) }
+                settle(changed.outcome ?? .failed("nothing was stored"), slot: slot, request, attempt: attempt, on: context)
+                return
+            }
+            desk.install(made.draft, version: changed.version)
+            desk.gate.release()
+            answer(made.turn, version: version, claimed: made.claimed, draft: made.draft, desk: desk, on: slot, request,
+                   on: context)
+        case .failure(let error):
+            desk.gate.release()
+            if let made { desk.notices.unclaim(made.claimed) }
+            slot.release()
+            context.respond(failure(request, error))
         }
     }
 
