@@ -13,7 +13,7 @@ extension DeskService {
         guard shared, !refresh.isEmpty else { return }
         let desk = committed.withLockedValue { committed -> Desk in
             if refresh.whole {
-                committed.desk = Desk(rules: rules, state: DeskState(
+                committed.desk = Desk(rules: committed.desk.rules, state: DeskState(
                     appeals: refresh.appeals, specialists: refresh.specialists ?? [], history: refresh.history ?? DeskHistory()))
                 committed.bySession = [:]
                 committed.index(committed.desk.appeals.values)
