@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HelplineDesk
 import HelplineServer
 import Logging
 import PostgresNIO
@@ -15,11 +16,16 @@ public enum SQLiteToPostgres {
         public var messages = 0
         public var tickets = 0
         public var finishedConversations = 0
+        /// The specialists' desk: its appeals (open and closed), specialists and notices not delivered.
+        public var deskAppeals = 0
+        public var specialists = 0
+        public var notices = 0
         /// Appeal sequence numbers reserved, as carried over.
         public var appealNumbersReserved: Int64 = 0
 
         public var description: String {
             "\(sessions) sessions, \(messages) messages, \(tickets) appeals, \(finishedConversations) finished conversations; "
+                + "at the desk \(deskAppeals) appeals, \(specialists) specialists, \(notices) notices to deliver; "
                 + "appeal numbers continue after \(appealNumbersReserved)"
         }
     }
@@ -36,6 +42,7 @@ public enum SQLiteToPostgres {
         // Opening it as the daemon does brings an older file's schema up to date and takes what
         // is in its write-ahead log into the file.
         let database = try SessionDatabase(path: path)
+        let desk = try database.loadDeskNow(closedSince: .distantPast)
         try database.close()
         var readOnly = Configuration()
         readOnly.readonly = true
@@ -46,7 +53,9 @@ public enum SQLiteToPostgres {
         do {
             let report = try await store.withConnection { connection in
                 try await connection.withTransaction(logger: logger) { connection in
-                    try await copy(from: source, to: connection, logger: logger)
+                    var report = try await copy(from: source, to: connection, logger: logger)
+                    try await copy(desk, to: connection, report: &report, logger: logger)
+                    return report
                 }
             }
             try await store.close()
@@ -59,12 +68,13 @@ public enum SQLiteToPostgres {
 
     private static func copy(from source: DatabaseQueue, to connection: PostgresConnection, logger: Logger) async throws -> Report {
         let existing = try await connection.query("""
-            SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM tickets), (SELECT count(*) FROM finished_conversations)
+            SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM tickets), (SELECT count(*) FROM finished_conversations),
+                   (SELECT count(*) FROM desk_appeals)
             """, logger: logger)
-        for try await (sessions, tickets, finished) in existing.decode((Int64, Int64, Int64).self)
-        where sessions + tickets + finished > 0 {
-            throw PostgresStoreError("the target database already holds \(sessions) sessions, \(tickets) appeals and "
-                + "\(finished) finished conversations; migrate into an empty database")
+        for try await (sessions, tickets, finished, desk) in existing.decode((Int64, Int64, Int64, Int64).self)
+        where sessions + tickets + finished + desk > 0 {
+            throw PostgresStoreError("the target database already holds \(sessions) sessions, \(tickets) appeals, "
+                + "\(finished) finished conversations and \(desk) appeals at the desk; migrate into an empty database")
         }
 
         var report = Report()
@@ -125,6 +135,48 @@ public enum SQLiteToPostgres {
             """, logger: logger)
         for try await value in rows.decode(Int64.self) { report.appealNumbersReserved = value }
         return report
+    }
+
+    /// Copies the specialists' desk. The daemon that used the file has stopped, so its specialists
+    /// are away from now on, as after a restart: each gets the grace period to come back before
+    /// the appeals they hold return to the queue (on PostgreSQL no daemon counts them as away by
+    /// itself, since they may be connected to another daemon).
+    private static func copy(_ desk: StoredDesk, to connection: PostgresConnection, report: inout Report,
+                             logger: Logger) async throws {
+        let now = Date()
+        let version: Int64 = 1
+        for appeal in desk.state.appeals {
+            try await connection.query("""
+                INSERT INTO desk_appeals (id, session, state, queue, topic, specialist, sequence, arrived_at, closed_at, appeal, version)
+                VALUES (\(appeal.id), \(appeal.session), \(appeal.state.rawValue), \(appeal.queue.rawValue), \(appeal.topic),
+                        \(appeal.specialist), \(Int64(appeal.sequence)), \(appeal.arrivedAt), \(appeal.closedAt),
+                        \(try PostgresSessionStore.json(appeal)), \(version))
+                """, logger: logger)
+        }
+        for var specialist in desk.state.specialists {
+            specialist.connections = 0
+            if specialist.leftAt == nil { specialist.leftAt = now }
+            try await connection.query("""
+                INSERT INTO desk_specialists (id, specialist) VALUES (\(specialist.id), \(try PostgresSessionStore.json(specialist)))
+                """, logger: logger)
+        }
+        try await connection.query("""
+            INSERT INTO desk_history (id, history, version) VALUES (1, \(try PostgresSessionStore.json(desk.state.history)), \(version))
+            ON CONFLICT (id) DO UPDATE SET history = excluded.history, version = excluded.version
+            """, logger: logger)
+        for notice in desk.notices {
+            try await connection.query("""
+                INSERT INTO desk_notices (id, session, notice, created_at)
+                VALUES (\(notice.id), \(notice.session), \(try PostgresSessionStore.json(notice.notice)), \(notice.notice.at))
+                """, logger: logger)
+        }
+        let nextNotice = (desk.notices.map(\.id).max() ?? 0) + 1
+        try await connection.query("""
+            UPDATE desk_state SET version = greatest(version, \(version)), next_notice = greatest(next_notice, \(nextNotice)) WHERE id = 1
+            """, logger: logger)
+        report.deskAppeals = desk.state.appeals.count
+        report.specialists = desk.state.specialists.count
+        report.notices = desk.notices.count
     }
 
     /// Reads the rows of `table` in batches, in the order they were written (rowid), and inserts

@@ -1,4 +1,5 @@
 import Foundation
+import HelplineDesk
 import HelplineDialogue
 import HelplinePostgres
 import HelplineServer
@@ -69,6 +70,48 @@ struct MigrateTests {
         let (again, said) = try await Self.migrate(from: sqlite, to: database.url)
         #expect(again == 1)
         #expect(said.contains("already holds 3 sessions"), "\(said)")
+        try await database.drop()
+    }
+
+    /// The specialists' desk comes along: every appeal at the desk, waiting or taken, with who took
+    /// it; the specialist counts as away from the move, so their grace period runs on PostgreSQL
+    /// (no daemon there would count them away by itself).
+    @Test(.enabled(if: Fixtures.postgresRuns, Fixtures.skipped))
+    func movesTheDesk() async throws {
+        let server = try await Fixtures.postgres()
+        let database = try await server.makeDatabase()
+        let daemon = try await InProcessDaemon.start(desk: true)
+        let client = try await daemon.client()
+        var tickets: [String] = []
+        for _ in 0..<2 {
+            let session = try #require(try await client.open(profile: Fixtures.profile).session)
+            tickets.append(try #require(try await Self.walkToAppeal(client, session: session).ticket).id)
+        }
+        let specialist = try await daemon.deskClient()
+        guard case .signedIn = try await specialist.send(.signIn(.init(id: "sp-1", name: "Мария", serves: .role("general")))) else {
+            throw TestFailure("sign-in failed")
+        }
+        guard case .appeal(let taken?) = try await specialist.send(.next) else { throw TestFailure("nothing to take") }
+        #expect(taken.appeal.id == tickets[0])
+        await specialist.disconnect()
+        await client.disconnect()
+        try await daemon.stop()
+
+        let report = try await SQLiteToPostgres.migrate(from: daemon.databasePath,
+                                                        to: PostgresStoreConfiguration(location: database.location),
+                                                        logger: Fixtures.logger())
+        #expect(report.deskAppeals == 2 && report.specialists == 1, "\(report)")
+
+        let store = try await PostgresSessionStore.open(PostgresStoreConfiguration(location: database.location),
+                                                        logger: Fixtures.logger())
+        let desk = try await store.loadDesk(closedSince: .distantPast)
+        try await store.close()
+        let appeals = Dictionary(uniqueKeysWithValues: desk.state.appeals.map { ($0.id, $0) })
+        #expect(appeals[tickets[0]]?.specialist == "sp-1" && appeals[tickets[0]]?.isHeld == true)
+        #expect(appeals[tickets[1]]?.state == .waiting)
+        let moved = try #require(desk.state.specialists.first)
+        #expect(moved.id == "sp-1" && moved.connections == 0 && moved.leftAt != nil, "away from the move on")
+        #expect(desk.version != nil)
         try await database.drop()
     }
 

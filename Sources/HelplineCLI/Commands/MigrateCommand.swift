@@ -9,10 +9,11 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Copy a SQLite database into an empty PostgreSQL database (see docs/DEPLOYMENT.md).",
         discussion: """
-        Copies sessions, their messages, appeals, finished conversations and how far appeal numbers \
-        were handed out, in one transaction: if anything fails, the target is left as it was. Stop \
-        the daemon using the SQLite file first. The target must hold no sessions, appeals or \
-        finished conversations; its schema is created if needed.
+        Copies sessions, their messages, appeals, finished conversations, the specialists' desk \
+        (its appeals, specialists — away from the copy on, so their grace periods run — and \
+        notices not delivered) and how far appeal numbers were handed out, in one transaction: if anything fails, the target is left as it was. Stop \
+        the daemon using the SQLite file first. The target must hold no sessions, appeals, \
+        finished conversations or desk appeals; its schema is created if needed.
         """
     )
 
