@@ -20,7 +20,7 @@ struct JSONShape {
         // One set of keys per open object; `nil` for an open array.
         var keys: [Set<String>?] = []
         func skipWhitespace() {
-            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+            while index < bytes.count, Self.isWhitespace(bytes[index]) { index += 1 }
         }
         /// The end (exclusive) of the string starting at `start` (its opening quote).
         func stringEnd(_ start: Int) -> Int {
@@ -38,7 +38,7 @@ struct JSONShape {
         /// The end (exclusive) of a scalar (number, `true`, `false`, `null`) starting at `start`.
         func scalarEnd(_ start: Int) -> Int {
             var i = start
-            while i < bytes.count, !Self.delimiters.contains(bytes[i]) { i += 1 }
+            while i < bytes.count, !Self.isDelimiter(bytes[i]) { i += 1 }
             return i
         }
         /// The end (exclusive) of the value starting at `start`, skipping nested containers.
@@ -85,7 +85,7 @@ struct JSONShape {
             case UInt8(ascii: "\""):
                 let end = stringEnd(index)
                 var after = end
-                while after < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[after]) { after += 1 }
+                while after < bytes.count, Self.isWhitespace(bytes[after]) { after += 1 }
                 let isKey = after < bytes.count && bytes[after] == UInt8(ascii: ":") && keys.last.map { $0 != nil } == true
                 if isKey {
                     let key = Self.key(bytes[index..<end])
@@ -109,9 +109,18 @@ struct JSONShape {
         }
     }
 
-    private static let delimiters: Set<UInt8> = [
-        UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09,
-    ]
+    /// JSON's white space: space, line feed, carriage return, tab.
+    @inline(__always) private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    /// What ends a number, `true`, `false` or `null`.
+    @inline(__always) private static func isDelimiter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09: true
+        default: false
+        }
+    }
 
     /// A key as its unescaped text: escapes are rare, and left to `JSONDecoder`.
     private static func key(_ quoted: ArraySlice<UInt8>) -> String {

@@ -25,10 +25,11 @@ public struct ProtocolCodec: Sendable {
 
     /// Decodes one line (without its line ending).
     public func decodeRequest<Bytes: Collection<UInt8>>(_ line: Bytes) -> InboundMessage {
-        guard String(validating: line, as: UTF8.self) != nil else {
+        let bytes = Array(line)
+        // Checked in place: no string is made of the line.
+        guard (try? UTF8Span(validating: bytes.span)) != nil else {
             return .invalid(id: nil, ProtocolError(.badUTF8, "the line is not valid UTF-8"))
         }
-        let bytes = Array(line)
         let shape = JSONShape(bytes)
         let decoder = JSONDecoder()
         // A date in a profile is ISO 8601 text only: not a number of seconds since 2001.
