@@ -24,18 +24,25 @@ extension DialogueEngine {
     func chosenOption(_ text: String, key: String, in options: [ReplyOption]) -> ReplyOption? {
         let trimmed = text.trimmingWhitespace()
         guard !key.isEmpty else { return nil }
-        func optionKey(_ text: String) -> String { optionKeys[text] ?? DialogueRules.phraseKey(text) }
-        let exact = options.first { option in
+        let trimmedPlain = PlainText.isPlain(trimmed)
+        let keyPlain = PlainText.isPlain(key)
+        func typed(_ option: OptionPhrases.Entry) -> Bool {
+            PlainText.equal(trimmed, plain: trimmedPlain, option.text, plain: option.plain)
+        }
+        func keyed(_ option: OptionPhrases.Entry) -> Bool {
+            PlainText.equal(key, plain: keyPlain, option.phrase.key, plain: option.phrase.plain)
+        }
+        var phrases: [(phrase: PhraseReader.Phrase, value: ReplyOption)] = []
+        phrases.reserveCapacity(options.count * 2)
+        for option in options {
+            let (optionKey, label, value) = (optionPhrases[option.key], optionPhrases[option.label], optionPhrases[option.value])
             // Typed exactly as shown: no need to normalize (the phrase keys would be equal too).
-            trimmed == option.value || trimmed == option.key
-                || key == optionKey(option.key) || key == optionKey(option.label) || key == optionKey(option.value)
+            if typed(value) || typed(optionKey) || keyed(optionKey) || keyed(label) || keyed(value) { return option }
+            phrases.append((label.phrase, option))
+            phrases.append((value.phrase, option))
         }
-        if let exact { return exact }
         // In the wrong layout, in translit or with a typo: the labels and values, not the numbers.
-        let phrases = options.flatMap { option in
-            [(key: optionKey(option.label), value: option), (key: optionKey(option.value), value: option)]
-        }
-        return reader.match(text, key: key, in: phrases)
+        return reader.match(text, key: key, in: PhraseReader.Phrases(phrases))
     }
 
     /// A short number typed alone (an option that does not exist), as typed.
