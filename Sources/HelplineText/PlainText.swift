@@ -96,17 +96,49 @@ package enum PlainText {
         var text = text, start = start
         return text.withUTF8 { t in
             start.withUTF8 { s in
-                guard !s.isEmpty, s.count <= t.count else { return false }
+                guard let first = s.first, s.count <= t.count else { return false }
                 var index = 0
                 while index + s.count <= t.count {
-                    if UnsafeBufferPointer(rebasing: t[index..<(index + s.count)]).elementsEqual(s) { return true }
+                    if t[index] == first {
+                        var offset = 1
+                        while offset < s.count && t[index + offset] == s[offset] { offset += 1 }
+                        if offset == s.count { return true }
+                    }
                     // On to the next word.
-                    guard let space = t[index...].firstIndex(of: 0x20) else { return false }
-                    index = space + 1
+                    while index < t.count && t[index] != 0x20 { index += 1 }
+                    index += 1
                 }
                 return false
             }
         }
+    }
+
+    /// Whether the bytes of `text` start with those of `prefix`.
+    package static func bytesStart(_ text: String, with prefix: String) -> Bool {
+        let count = prefix.utf8.count
+        guard count <= text.utf8.count else { return false }
+        var text = text, prefix = prefix
+        return text.withUTF8 { t in
+            prefix.withUTF8 { p in
+                var index = 0
+                while index < count && t[index] == p[index] { index += 1 }
+                return index == count
+            }
+        }
+    }
+
+    /// The number of letters (`Character.isLetter`) in a plain text; ASCII and Russian letters are
+    /// told without the Unicode tables.
+    package static func letterCount(_ text: Substring) -> Int {
+        var count = 0
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x41...0x5A, 0x61...0x7A, 0x410...0x44F, 0x401, 0x451: count += 1
+            case 0..<0x80: break
+            default: if Character(scalar).isLetter { count += 1 }
+            }
+        }
+        return count
     }
 
     /// The number of leading characters two plain texts share.

@@ -119,12 +119,18 @@ extension WordForms {
     /// ``words(_:)`` of an analyzed message, read from the analysis' normalized text instead of
     /// normalizing the message again.
     package static func words(of analysis: Analysis) -> [String] {
-        analysis.normalized.split(separator: " ").filter { $0.count { $0.isLetter } >= 3 }.map(String.init)
+        let words = analysis.normalized.split(separator: " ")
+        if PlainText.isPlain(analysis.normalized) {
+            return words.filter { PlainText.letterCount($0) >= 3 }.map(String.init)
+        }
+        return words.filter { $0.count { $0.isLetter } >= 3 }.map(String.init)
     }
 
     /// The words (three letters or more) the analyzer gave the message after its repairs.
     package static func repairedWords(of analysis: Analysis) -> [String] {
-        analysis.words.filter { $0.count { $0.isLetter } >= 3 }
+        analysis.words.filter { word in
+            PlainText.isPlain(word) ? PlainText.letterCount(word[...]) >= 3 : word.count { $0.isLetter } >= 3
+        }
     }
 
     /// `words` with their stems, taking the stem the analysis made for a word it holds instead of

@@ -10,7 +10,7 @@ struct PlainTextTests {
                     "чайник", "электрочайник", "samsung", "самсунг", "wh-1000xm5", "café", "cafe\u{301}", "Å", "\u{212B}",
                     "\u{37E}", ";", "Ω", "\u{2126}", "k", "\u{212A}", "ǅ", "ﬁ", "한", "\u{1112}\u{1161}\u{11AB}", "क", "कि",
                     "a\r\nb", "\u{200D}", "🙂", "", " ", "безобраз", "безобразие", "без", "₽", "№", "а-б", "ӏ", "Ӏ",
-                    "привет мир", "привет  мир", "мир", "ир", "\u{483}", "ж\u{483}"]
+                    "привет мир", "привет  мир", "мир", "ир", "\u{483}", "ж\u{483}", "ªº×÷ß", "Ǆ1_²½"]
         var out = base
         for a in base.prefix(20) { for b in base.prefix(12) { out.append(a + b) } }
         return out
@@ -25,6 +25,7 @@ struct PlainTextTests {
             if aPlain {
                 #expect(PlainText.scalarCount(a) == a.count, "\(a.debugDescription)")
                 #expect(PlainText.scalars(a).count == a.count)
+                #expect(PlainText.letterCount(a[...]) == a.count { $0.isLetter }, "\(a.debugDescription)")
                 // A plain text is in a set of plain texts by its bytes exactly when it is by `==`.
                 #expect(bytes.contains(ByteKey(a)) == set.contains(a), "\(a.debugDescription)")
             }
@@ -36,6 +37,7 @@ struct PlainTextTests {
                 #expect(PlainText.sameBytes(a, b) == (a == b))
                 #expect(PlainText.bytesEnd(a, with: b) == a.hasSuffix(b), "\(a.debugDescription) \(b.debugDescription)")
                 #expect(PlainText.sharedPrefix(a, b) == zip(a, b).prefix { $0 == $1 }.count)
+                #expect(PlainText.bytesStart(a, with: b) == a.hasPrefix(b), "\(a.debugDescription) \(b.debugDescription)")
                 if !b.isEmpty && !b.contains(" ") {
                     let words = a.split(separator: " ")
                     #expect(PlainText.hasWord(in: a, startingWith: b) == words.contains { $0.hasPrefix(b) },
