@@ -32,22 +32,36 @@ extension DialogueEngine {
         func keyed(_ option: OptionPhrases.Entry) -> Bool {
             PlainText.equal(key, plain: keyPlain, option.phrase.key, plain: option.phrase.plain)
         }
-        var phrases: [(phrase: PhraseReader.Phrase, value: ReplyOption)] = []
-        phrases.reserveCapacity(options.count * 2)
-        for option in options {
-            let (optionKey, label, value) = (optionPhrases[option.key], optionPhrases[option.label], optionPhrases[option.value])
+        let prepared = fixedOptionLists.first { $0.options == options } ?? PreparedOptions(options, optionPhrases)
+        for (option, entries) in zip(options, prepared.entries) {
             // Typed exactly as shown: no need to normalize (the phrase keys would be equal too).
-            if typed(value) || typed(optionKey) || keyed(optionKey) || keyed(label) || keyed(value) { return option }
-            phrases.append((label.phrase, option))
-            phrases.append((value.phrase, option))
+            if typed(entries.value) || typed(entries.key) || keyed(entries.key) || keyed(entries.label) || keyed(entries.value) {
+                return option
+            }
         }
         // In the wrong layout, in translit or with a typo: the labels and values, not the numbers.
-        return reader.match(text, key: key, in: PhraseReader.Phrases(phrases))
+        return reader.match(text, key: key, in: prepared.phrases)
     }
 
     /// A short number typed alone (an option that does not exist), as typed.
     func bareNumber(key: String) -> String? {
         guard !key.isEmpty, key.count <= 3, key.allSatisfy(\.isNumber) else { return nil }
         return key
+    }
+}
+
+/// A list of options with the phrase keys of their keys, labels and values, and the phrases a
+/// message is read against (labels and values).
+struct PreparedOptions: Sendable {
+    let options: [ReplyOption]
+    let entries: [(key: OptionPhrases.Entry, label: OptionPhrases.Entry, value: OptionPhrases.Entry)]
+    let phrases: PhraseReader.Phrases<ReplyOption>
+
+    init(_ options: [ReplyOption], _ optionPhrases: OptionPhrases) {
+        self.options = options
+        entries = options.map { (optionPhrases[$0.key], optionPhrases[$0.label], optionPhrases[$0.value]) }
+        phrases = PhraseReader.Phrases(zip(options, entries).flatMap { option, entries in
+            [(entries.label.phrase, option), (entries.value.phrase, option)]
+        })
     }
 }

@@ -46,6 +46,10 @@ public struct DialogueEngine: Sendable {
     let titleStopwords: GenericWords
     /// The words that name an order of a kind, in the form ``OrderFinder`` compares words.
     let kindWords: [String: [WordForm]]
+    /// The answer variants' word starts normalized, by the words as written.
+    let answerPrefixes: [ByteKey: String]
+    /// The option lists every conversation shows (the menu, the submitted state's), prepared once.
+    let fixedOptionLists: [PreparedOptions]
     /// The forms of the customers' order titles, each title read once.
     let titleForms: TitleForms
     /// Reads control words, option labels and «без заказа» through layout, translit and typos.
@@ -70,7 +74,16 @@ public struct DialogueEngine: Sendable {
         fixed += (1...(menu.count + 16)).map(String.init)
         fixed += OptionCommand.allCases.map(\.rawValue)
         fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption, .sendOption].map { prompts.text($0) }
-        optionPhrases = OptionPhrases(fixed: fixed)
+        let optionPhrases = OptionPhrases(fixed: fixed)
+        self.optionPhrases = optionPhrases
+        let prefixes = catalog.intents.flatMap { $0.answerVariants.flatMap(\.words) }
+        answerPrefixes = Dictionary(prefixes.map { (ByteKey($0), Normalizer.normalize($0)) }, uniquingKeysWith: { first, _ in first })
+        let specialist = ReplyOption(key: String(menu.count + 1), label: prompts.text(.specialistOption), value: .command(.specialist))
+        fixedOptionLists = [
+            menu, menu + [specialist],
+            [ReplyOption(key: "1", label: prompts.text(.newAppealOption), value: .command(.newAppeal))],
+            [ReplyOption(key: "1", label: prompts.text(.sendOption), value: .command(.send))],
+        ].map { PreparedOptions($0, optionPhrases) }
         titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
         kindWords = rules.kindWords.mapValues { $0.flatMap(WordForms.forms) }
         titleForms = TitleForms(ignoring: titleStopwords, kindWords: kindWords)

@@ -60,7 +60,11 @@ public struct Prompts: Sendable, Hashable {
     private var templates: [String: Template]
     /// Short replies to small-talk intents, by intent id.
     public var smalltalk: [String: String]
-    public var queues: [Queue: QueueWording]
+    public var queues: [Queue: QueueWording] {
+        didSet { waitTemplates = queues.mapValues { Template($0.wait) } }
+    }
+    /// The queues' wait sentences cut at their placeholders.
+    private var waitTemplates: [Queue: Template]
     /// The forms of «минута» for one, few and many.
     public var minuteForms: [String]
 
@@ -71,6 +75,7 @@ public struct Prompts: Sendable, Hashable {
         templates = texts.mapValues(Template.init)
         self.smalltalk = smalltalk
         self.queues = queues
+        waitTemplates = queues.mapValues { Template($0.wait) }
         self.minuteForms = minuteForms
     }
 
@@ -94,6 +99,7 @@ public struct Prompts: Sendable, Hashable {
             queues[queue] = wording
         }
         self.queues = queues
+        waitTemplates = queues.mapValues { Template($0.wait) }
         let missing = Prompt.allCases.map(\.rawValue).filter { texts[$0] == nil }
             + Queue.allCases.filter { queues[$0] == nil }.map { "queues.\($0.rawValue)" }
         guard missing.isEmpty else {
@@ -153,7 +159,8 @@ public struct Prompts: Sendable, Hashable {
 
     /// The queue's wait sentence with the estimate filled in.
     public func queueWait(_ queue: Queue, etaMinutes: [Int]) -> String {
-        Self.fill(queues[queue]?.wait ?? "{eta}", ["eta": eta(etaMinutes)])
+        let values = ["eta": eta(etaMinutes)]
+        return waitTemplates[queue]?.fill(values) ?? Self.fill(queues[queue]?.wait ?? "{eta}", values)
     }
 
     /// «5–10 минут», «1–3 минуты»: the range with «минута» agreeing with its upper figure.

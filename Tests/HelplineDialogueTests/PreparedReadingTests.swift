@@ -137,6 +137,36 @@ struct PreparedReadingTests {
         }
     }
 
+    /// Answers chosen by word starts normalized once are those chosen normalizing them afresh.
+    @Test func answerVariantsReadAsWritten() throws {
+        let engine = try Self.engine.get()
+        let profile = try Self.profile()
+        let intents = engine.catalog.intents.filter { !$0.answerVariants.isEmpty }
+        #expect(!intents.isEmpty)
+        var checked = 0
+        for text in Self.messages(engine, profile: profile) {
+            let analysis = engine.matcher.analyzer.analyze(text)
+            for intent in intents {
+                #expect(engine.answer(intent, to: analysis, for: profile) == Self.referenceAnswer(engine, intent, analysis), "\(text)")
+                checked += 1
+            }
+        }
+        #expect(checked > 5_000)
+    }
+
+    private static func referenceAnswer(_ engine: DialogueEngine, _ intent: Intent, _ analysis: Analysis) -> String {
+        let words = Set(analysis.words + analysis.normalized.split(separator: " ").map(String.init))
+        let chosen = intent.answerVariants.first { variant in
+            variant.profile.contains("premium")
+                || variant.words.contains { prefix in
+                    let prefix = Normalizer.normalize(prefix)
+                    return words.contains { $0.hasPrefix(prefix) }
+                }
+        }
+        let text = (chosen?.text ?? intent.answer)?.trimmingWhitespace() ?? ""
+        return text.isEmpty ? engine.prompts.text(.infoMissing, ["topic": intent.title]) : text
+    }
+
     private static func referenceIsUpset(_ rules: DialogueRules, _ text: String, normalized: String) -> Bool {
         var letters = 0
         var capitals = 0
