@@ -26,6 +26,8 @@ enum OrderFinder {
     /// spelling), as typed.
     static func orderNumber(in text: String, entities: [Entity]) -> String? {
         if let entity = entities.first(where: { $0.kind == .orderNumber }) { return entity.text }
+        // Each of the twelve digits the pattern needs is a character starting with an ASCII digit.
+        guard text.utf8.count(where: { (0x30...0x39).contains($0) }) >= 12 else { return nil }
         guard let match = text.firstMatch(of: #/[0-9]{8}[\s\-‐‑–—]*[0-9]{4}/#) else { return nil }
         return String(match.output)
     }

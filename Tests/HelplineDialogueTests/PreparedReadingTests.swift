@@ -167,6 +167,29 @@ struct PreparedReadingTests {
         return text.isEmpty ? engine.prompts.text(.infoMissing, ["topic": intent.title]) : text
     }
 
+    /// Trimming and the order number's digit count, told without the Unicode tables and the
+    /// pattern, give what the tables and the pattern give.
+    @Test func trimmingAndOrderNumbersAsBefore() throws {
+        let engine = try Self.engine.get()
+        let ends = ["", " ", "\n", "\t", "\u{A0}", "\u{2028}", "\u{3000}", "\u{85}", "\u{200B}", " - ", "ж", "!"]
+        let numbers = ["12345678-0001", "1234567-0001", "12345678 0001", "123456780001", "1\u{301}2345678-0001",
+                       "12345678—000", "№ 12345678‐0001", "5\u{301}5555555 5555", "١٢٣٤٥٦٧٨-٠٠٠١"]
+        var checked = 0
+        for (index, message) in (Self.messages(engine, profile: try Self.profile()) + numbers).enumerated() {
+            let text = ends[index % ends.count] + message + ends[(index / ends.count) % ends.count]
+            let scalars = text.unicodeScalars
+            let isTrimmed = { (scalar: Unicode.Scalar) in scalar.properties.isWhitespace || scalar == "\u{200B}" }
+            let trimmed = scalars.firstIndex { !isTrimmed($0) }.map { first in
+                String(scalars[first...scalars.lastIndex { !isTrimmed($0) }!])
+            } ?? ""
+            #expect(text.trimmingWhitespace() == trimmed, "\(text.debugDescription)")
+            let number = text.firstMatch(of: #/[0-9]{8}[\s\-‐‑–—]*[0-9]{4}/#).map { String($0.output) }
+            #expect(OrderFinder.orderNumber(in: text, entities: []) == number, "\(text.debugDescription)")
+            checked += 1
+        }
+        #expect(checked > 5_000)
+    }
+
     private static func referenceIsUpset(_ rules: DialogueRules, _ text: String, normalized: String) -> Bool {
         var letters = 0
         var capitals = 0
