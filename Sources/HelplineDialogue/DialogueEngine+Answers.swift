@@ -21,7 +21,9 @@ extension DialogueEngine {
     /// the customer meets (the Travel line first for a question about Travel's phone, the seller
     /// priority first for a Premium seller), else the main answer.
     func answer(_ intent: Intent, to analysis: Analysis? = nil, for profile: Profile? = nil) -> String {
-        let words = analysis.map { Set($0.words + $0.normalized.split(separator: " ").map(String.init)) } ?? []
+        let words = intent.answerVariants.isEmpty ? []
+            : analysis.map { $0.words + $0.normalized.split(separator: " ").map(String.init) } ?? []
+        let plainWords = words.allSatisfy(PlainText.isPlain)
         let flags: Set<String> = profile.map { p in
             Set([p.premium ? "premium" : nil, p.seller ? "seller" : nil, p.premiumSeller ? "premium_seller" : nil,
                  p.corporate ? "corporate" : nil].compactMap { $0 })
@@ -29,7 +31,10 @@ extension DialogueEngine {
         let chosen = intent.answerVariants.first { variant in
             variant.profile.contains(where: flags.contains)
                 || variant.words.contains { prefix in
-                    let prefix = Normalizer.normalize(prefix)
+                    let prefix = answerPrefixes[ByteKey(prefix)] ?? Normalizer.normalize(prefix)
+                    if plainWords && PlainText.isPlain(prefix) {
+                        return words.contains { PlainText.bytesStart($0, with: prefix) }
+                    }
                     return words.contains { $0.hasPrefix(prefix) }
                 }
         }

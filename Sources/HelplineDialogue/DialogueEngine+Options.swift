@@ -24,23 +24,44 @@ extension DialogueEngine {
     func chosenOption(_ text: String, key: String, in options: [ReplyOption]) -> ReplyOption? {
         let trimmed = text.trimmingWhitespace()
         guard !key.isEmpty else { return nil }
-        func optionKey(_ text: String) -> String { optionKeys[text] ?? DialogueRules.phraseKey(text) }
-        let exact = options.first { option in
+        let trimmedPlain = PlainText.isPlain(trimmed)
+        let keyPlain = PlainText.isPlain(key)
+        func typed(_ option: OptionPhrases.Entry) -> Bool {
+            PlainText.equal(trimmed, plain: trimmedPlain, option.text, plain: option.plain)
+        }
+        func keyed(_ option: OptionPhrases.Entry) -> Bool {
+            PlainText.equal(key, plain: keyPlain, option.phrase.key, plain: option.phrase.plain)
+        }
+        let prepared = fixedOptionLists.first { $0.options == options } ?? PreparedOptions(options, optionPhrases)
+        for (option, entries) in zip(options, prepared.entries) {
             // Typed exactly as shown: no need to normalize (the phrase keys would be equal too).
-            trimmed == option.value || trimmed == option.key
-                || key == optionKey(option.key) || key == optionKey(option.label) || key == optionKey(option.value)
+            if typed(entries.value) || typed(entries.key) || keyed(entries.key) || keyed(entries.label) || keyed(entries.value) {
+                return option
+            }
         }
-        if let exact { return exact }
         // In the wrong layout, in translit or with a typo: the labels and values, not the numbers.
-        let phrases = options.flatMap { option in
-            [(key: optionKey(option.label), value: option), (key: optionKey(option.value), value: option)]
-        }
-        return reader.match(text, key: key, in: phrases)
+        return reader.match(text, key: key, in: prepared.phrases)
     }
 
     /// A short number typed alone (an option that does not exist), as typed.
     func bareNumber(key: String) -> String? {
         guard !key.isEmpty, key.count <= 3, key.allSatisfy(\.isNumber) else { return nil }
         return key
+    }
+}
+
+/// A list of options with the phrase keys of their keys, labels and values, and the phrases a
+/// message is read against (labels and values).
+struct PreparedOptions: Sendable {
+    let options: [ReplyOption]
+    let entries: [(key: OptionPhrases.Entry, label: OptionPhrases.Entry, value: OptionPhrases.Entry)]
+    let phrases: PhraseReader.Phrases<ReplyOption>
+
+    init(_ options: [ReplyOption], _ optionPhrases: OptionPhrases) {
+        self.options = options
+        entries = options.map { (optionPhrases[$0.key], optionPhrases[$0.label], optionPhrases[$0.value]) }
+        phrases = PhraseReader.Phrases(zip(options, entries).flatMap { option, entries in
+            [(entries.label.phrase, option), (entries.value.phrase, option)]
+        })
     }
 }

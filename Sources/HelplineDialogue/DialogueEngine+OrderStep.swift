@@ -10,8 +10,7 @@ extension DialogueEngine {
                           among orders: [Order]) -> Bool {
         let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
         if byNumber.count == 1 && letterWords <= 1 { return true }
-        return OrderFinder.byTitleAlone(query.repairedWords, among: orders, ignoring: titleStopwords,
-                                        kindWords: kindWords) != nil
+        return OrderFinder.byTitleAlone(query.repairedWords, among: orders, forms: titleForms.forms) != nil
     }
 
     /// A message at the order step: an option, «без заказа», an order named in the text, another
@@ -56,7 +55,7 @@ extension DialogueEngine {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnknown, offered), ["number": number])],
                              intent: score)
         }
-        let byTitle = OrderFinder.byTitle(query.words, among: offered, ignoring: titleStopwords, kindWords: kindWords)
+        let byTitle = OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms)
         if byTitle.count == 1, let order = byTitle.first {
             keep(story, &c)
             return pickOrder(order, &c, intent: score)

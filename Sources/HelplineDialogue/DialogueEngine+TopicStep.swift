@@ -20,7 +20,7 @@ extension DialogueEngine {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
                 : OrderFinder.byTitleAlone(orderQuery(text, classification).repairedWords, among: c.profile.orders,
-                                           ignoring: titleStopwords, kindWords: kindWords)
+                                           forms: titleForms.forms)
             if let order = named {
                 c.order = order.id
                 c.misses = 0
@@ -131,7 +131,7 @@ extension DialogueEngine {
         let noted = eligible.first { $0.id == c.order }
         c.topic = topic.id.rawValue
         // The orders the message's words fit, worked out once for naming one and for narrowing the list.
-        lazy var byTitle = OrderFinder.byTitle(query.words, among: eligible, ignoring: titleStopwords, kindWords: kindWords)
+        lazy var byTitle = OrderFinder.byTitle(query.words, among: eligible, forms: titleForms.forms)
         let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: eligible)
         let named = byNumber.isEmpty ? (byTitle.count == 1 ? byTitle.first : nil) : (byNumber.count == 1 ? byNumber.first : nil)
         if let order = named {

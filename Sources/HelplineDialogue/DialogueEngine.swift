@@ -39,19 +39,25 @@ public struct DialogueEngine: Sendable {
     public var appealNumbering = AppealNumbering.perSession
     /// The topic menu, in menu order (without the specialist option).
     let menu: [ReplyOption]
-    /// The phrase keys of the fixed option keys, labels and values, so that reading a choice
-    /// normalizes only what the customer typed.
-    let optionKeys: [String: String]
+    /// The phrase keys of option keys, labels and values, so that reading a choice normalizes
+    /// only what the customer typed: the fixed ones made at load, others once each.
+    let optionPhrases: OptionPhrases
     /// The title stop words, in the form ``OrderFinder`` compares words.
     let titleStopwords: GenericWords
     /// The words that name an order of a kind, in the form ``OrderFinder`` compares words.
     let kindWords: [String: [WordForm]]
+    /// The answer variants' word starts normalized, by the words as written.
+    let answerPrefixes: [ByteKey: String]
+    /// The option lists every conversation shows (the menu, the submitted state's), prepared once.
+    let fixedOptionLists: [PreparedOptions]
+    /// The forms of the customers' order titles, each title read once.
+    let titleForms: TitleForms
     /// Reads control words, option labels and «без заказа» through layout, translit and typos.
     let reader: PhraseReader
     /// The control words (not their slash forms) by phrase key.
-    let commandPhrases: [(key: String, value: Command)]
+    let commandPhrases: PhraseReader.Phrases<Command>
     /// The «без заказа» phrases by phrase key.
-    let noOrderPhrases: [(key: String, value: Bool)]
+    let noOrderPhrases: PhraseReader.Phrases<Bool>
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -68,14 +74,24 @@ public struct DialogueEngine: Sendable {
         fixed += (1...(menu.count + 16)).map(String.init)
         fixed += OptionCommand.allCases.map(\.rawValue)
         fixed += [Prompt.specialistOption, .noOrderOption, .newAppealOption, .sendOption].map { prompts.text($0) }
-        optionKeys = Dictionary(fixed.map { ($0, DialogueRules.phraseKey($0)) }, uniquingKeysWith: { first, _ in first })
+        let optionPhrases = OptionPhrases(fixed: fixed)
+        self.optionPhrases = optionPhrases
+        let prefixes = catalog.intents.flatMap { $0.answerVariants.flatMap(\.words) }
+        answerPrefixes = Dictionary(prefixes.map { (ByteKey($0), Normalizer.normalize($0)) }, uniquingKeysWith: { first, _ in first })
+        let specialist = ReplyOption(key: String(menu.count + 1), label: prompts.text(.specialistOption), value: .command(.specialist))
+        fixedOptionLists = [
+            menu, menu + [specialist],
+            [ReplyOption(key: "1", label: prompts.text(.newAppealOption), value: .command(.newAppeal))],
+            [ReplyOption(key: "1", label: prompts.text(.sendOption), value: .command(.send))],
+        ].map { PreparedOptions($0, optionPhrases) }
         titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
         kindWords = rules.kindWords.mapValues { $0.flatMap(WordForms.forms) }
+        titleForms = TitleForms(ignoring: titleStopwords, kindWords: kindWords)
         reader = PhraseReader(vocabulary: matcher.analyzer.vocabulary)
-        commandPhrases = Command.allCases.flatMap { command in
+        commandPhrases = PhraseReader.Phrases(keys: Command.allCases.flatMap { command in
             (rules.commands[command] ?? []).filter { !$0.hasPrefix("/") }.map { (DialogueRules.phraseKey($0), command) }
-        }
-        noOrderPhrases = rules.noOrder.map { (DialogueRules.phraseKey($0), true) }
+        })
+        noOrderPhrases = PhraseReader.Phrases(keys: rules.noOrder.map { (DialogueRules.phraseKey($0), true) })
     }
 
     /// An engine on a matcher with the given prompts and rules.

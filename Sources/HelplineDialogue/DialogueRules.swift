@@ -125,10 +125,15 @@ public struct DialogueRules: Sendable, Hashable {
     public var kindWords: [String: [String]]
     /// What marks a message as angry: its words, and the share of capitals among its letters.
     public var upset: Upset {
-        didSet { upsetStarts = Self.normalizedStarts(upset) }
+        didSet {
+            upsetStarts = Self.normalizedStarts(upset)
+            upsetStartsPlain = upsetStarts.allSatisfy(PlainText.isPlain)
+        }
     }
     /// The `upset` word starts, normalized once.
     private var upsetStarts: [String]
+    /// Whether every one of `upsetStarts` is a ``PlainText`` (then they are looked for by bytes).
+    private var upsetStartsPlain: Bool
 
     /// What marks a message as angry or shouted, for a line of sympathy before the reply.
     public struct Upset: Sendable, Hashable, Codable {
@@ -154,6 +159,10 @@ public struct DialogueRules: Sendable, Hashable {
     /// Normalized control phrase → command.
     private var commandIndex: [String: Command]
     private var noOrderIndex: Set<String>
+    /// The same by bytes, when every phrase is a ``PlainText``: a plain key is found in them
+    /// exactly when it is found in the indexes above.
+    private var commandBytes: [ByteKey: Command]?
+    private var noOrderBytes: Set<ByteKey>?
 
     public init(commands: [Command: [String]], noOrder: [String], titleStopwords: [String] = [], generalTopic: String,
                 travelTopics: [IntentID], travelKinds: [String], goodsKinds: [String], missesBeforeSpecialist: Int,
@@ -173,6 +182,7 @@ public struct DialogueRules: Sendable, Hashable {
         self.kindWords = kindWords
         self.upset = upset
         upsetStarts = Self.normalizedStarts(upset)
+        upsetStartsPlain = upsetStarts.allSatisfy(PlainText.isPlain)
         var index: [String: Command] = [:]
         for command in Command.allCases {
             for phrase in commands[command] ?? [] {
@@ -182,6 +192,9 @@ public struct DialogueRules: Sendable, Hashable {
         }
         commandIndex = index
         noOrderIndex = Set(noOrder.map(Self.phraseKey).filter { !$0.isEmpty })
+        commandBytes = index.keys.allSatisfy(PlainText.isPlain)
+            ? Dictionary(uniqueKeysWithValues: index.map { (ByteKey($0.key), $0.value) }) : nil
+        noOrderBytes = noOrderIndex.allSatisfy(PlainText.isPlain) ? Set(noOrderIndex.map(ByteKey.init)) : nil
     }
 
     /// Decodes and checks the rules file: every command, every queue (`[low, high]`, low ≤ high).
@@ -238,7 +251,9 @@ public struct DialogueRules: Sendable, Hashable {
 
     /// ``command(for:)`` of a message whose ``phraseKey(_:)`` is known.
     func command(forKey key: String) -> Command? {
-        key.isEmpty ? nil : commandIndex[key]
+        if key.isEmpty { return nil }
+        if let commandBytes, PlainText.isPlain(key) { return commandBytes[ByteKey(key)] }
+        return commandIndex[key]
     }
 
     /// Whether a whole message means «без заказа».
@@ -248,7 +263,8 @@ public struct DialogueRules: Sendable, Hashable {
 
     /// ``meansNoOrder(_:)`` of a message whose ``phraseKey(_:)`` is known.
     func meansNoOrder(key: String) -> Bool {
-        noOrderIndex.contains(key)
+        if let noOrderBytes, PlainText.isPlain(key) { return noOrderBytes.contains(ByteKey(key)) }
+        return noOrderIndex.contains(key)
     }
 
     /// The order kinds a topic's order step offers: the intent's own `order_kinds`, else travel
@@ -267,11 +283,32 @@ public struct DialogueRules: Sendable, Hashable {
     func isUpset(_ text: String, normalized: String) -> Bool {
         var letters = 0
         var capitals = 0
-        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
-            letters += 1
-            if scalar.properties.isUppercase { capitals += 1 }
+        for scalar in text.unicodeScalars {
+            // ASCII and the Russian alphabet without a look at the Unicode tables.
+            let value = scalar.value
+            switch value {
+            case 0x41...0x5A, 0x410...0x42F, 0x401:
+                letters += 1
+                capitals += 1
+            case 0x61...0x7A, 0x430...0x44F, 0x451:
+                letters += 1
+            case 0..<0x80:
+                break
+            default:
+                if scalar.properties.isAlphabetic {
+                    letters += 1
+                    if scalar.properties.isUppercase { capitals += 1 }
+                }
+            }
         }
         if letters >= upset.capsMinLetters, Double(capitals) >= upset.capsShare * Double(letters) { return true }
+        if upsetStartsPlain && PlainText.isPlain(normalized) {
+            // A start with a space never begins a word; any other begins one exactly when its bytes
+            // follow the text's start or a space.
+            return upsetStarts.contains { start in
+                !start.isEmpty && !start.utf8.contains(0x20) && PlainText.hasWord(in: normalized, startingWith: start)
+            }
+        }
         let words = normalized.split(separator: " ")
         return upsetStarts.contains { start in !start.isEmpty && words.contains { $0.hasPrefix(start) } }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HelplineIntents
 import HelplineText
+import Synchronization
 
 /// Finds which of a customer's orders a message names: by order number in any spelling, or by a
 /// distinctive word of the order's title in any grammatical form.
@@ -25,6 +26,8 @@ enum OrderFinder {
     /// spelling), as typed.
     static func orderNumber(in text: String, entities: [Entity]) -> String? {
         if let entity = entities.first(where: { $0.kind == .orderNumber }) { return entity.text }
+        // Each of the twelve digits the pattern needs is a character starting with an ASCII digit.
+        guard text.utf8.count(where: { (0x30...0x39).contains($0) }) >= 12 else { return nil }
         guard let match = text.firstMatch(of: #/[0-9]{8}[\s\-‐‑–—]*[0-9]{4}/#) else { return nil }
         return String(match.output)
     }
@@ -40,11 +43,18 @@ enum OrderFinder {
     /// message's few words. `work` counts the word comparisons made.
     static func byTitle(_ said: [WordForm], among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
                         kindWords: [String: [WordForm]] = [:], work: inout Int) -> [Order] {
+        byTitle(said, among: orders, forms: { titleForms($0, ignoring: generic, kindWords: kindWords) }, work: &work)
+    }
+
+    /// ``byTitle(_:among:ignoring:kindWords:work:)`` with each order's ``titleForms(_:ignoring:kindWords:)``
+    /// given by `forms` (e.g. read once per title: ``TitleForms``).
+    static func byTitle(_ said: [WordForm], among orders: [Order], forms titleForms: (Order) -> [WordForm],
+                        work: inout Int) -> [Order] {
         guard !said.isEmpty else { return [] }
         var best = 0
         var found: [Order] = []
         for order in orders {
-            let forms = titleForms(order, ignoring: generic, kindWords: kindWords)
+            let forms = titleForms(order)
             var score = 0
             for word in said {
                 work += forms.count
@@ -67,6 +77,12 @@ enum OrderFinder {
         return byTitle(said, among: orders, ignoring: generic, kindWords: kindWords, work: &work)
     }
 
+    /// ``byTitle(_:among:forms:work:)`` without counting.
+    static func byTitle(_ said: [WordForm], among orders: [Order], forms: (Order) -> [WordForm]) -> [Order] {
+        var work = 0
+        return byTitle(said, among: orders, forms: forms, work: &work)
+    }
+
     /// ``byTitle(_:among:ignoring:kindWords:work:)`` for a text: its words are normalized and stemmed here.
     static func byTitle(_ text: String, among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
                         kindWords: [String: [WordForm]] = [:], work: inout Int) -> [Order] {
@@ -87,9 +103,14 @@ enum OrderFinder {
     /// for messages not understood as anything else.
     static func byTitleAlone(_ said: [WordForm], among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
                              kindWords: [String: [WordForm]] = [:]) -> Order? {
-        let candidates = byTitle(said, among: orders, ignoring: generic, kindWords: kindWords)
+        byTitleAlone(said, among: orders, forms: { titleForms($0, ignoring: generic, kindWords: kindWords) })
+    }
+
+    /// ``byTitleAlone(_:among:ignoring:kindWords:)`` with each order's title forms given by `forms`.
+    static func byTitleAlone(_ said: [WordForm], among orders: [Order], forms titleForms: (Order) -> [WordForm]) -> Order? {
+        let candidates = byTitle(said, among: orders, forms: titleForms)
         guard candidates.count == 1, let order = candidates.first else { return nil }
-        let forms = titleForms(order, ignoring: generic, kindWords: kindWords)
+        let forms = titleForms(order)
         return said.allSatisfy { word in forms.contains { WordForms.names($0, word) } } ? order : nil
     }
 
@@ -133,6 +154,41 @@ enum OrderFinder {
     /// The ASCII digits of a string, in order.
     static func digits(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.filter { ("0"..."9").contains($0) }))
+    }
+}
+
+/// The forms of orders' titles (``OrderFinder/titleForms(_:ignoring:kindWords:)``) for one set of
+/// generic words and kind words, each title read once: a customer's orders are searched on many
+/// turns. Shared by copies of the engine; bounded, and forgotten all at once when full.
+final class TitleForms: Sendable {
+    /// How many titles are kept.
+    static let capacity = 10_000
+
+    private let generic: GenericWords
+    private let kindWords: [String: [WordForm]]
+    private let known = Mutex<[Key: [WordForm]]>([:])
+
+    /// What the forms of an order depend on: its title (by its bytes) and its kind.
+    private struct Key: Hashable {
+        var title: ByteKey
+        var kind: Order.Kind
+    }
+
+    init(ignoring generic: GenericWords, kindWords: [String: [WordForm]]) {
+        self.generic = generic
+        self.kindWords = kindWords
+    }
+
+    /// The order's title forms, as ``OrderFinder/titleForms(_:ignoring:kindWords:)`` makes them.
+    func forms(_ order: Order) -> [WordForm] {
+        let key = Key(title: ByteKey(order.title), kind: order.kind)
+        if let forms = known.withLock({ $0[key] }) { return forms }
+        let forms = OrderFinder.titleForms(order, ignoring: generic, kindWords: kindWords)
+        known.withLock { known in
+            if known.count >= Self.capacity { known.removeAll(keepingCapacity: true) }
+            known[key] = forms
+        }
+        return forms
     }
 }
 

@@ -53,10 +53,18 @@ public struct Prompts: Sendable, Hashable {
     public static let path = "config/prompts.yaml"
 
     /// Plain texts by key (``Prompt`` raw values).
-    public var texts: [String: String]
+    public var texts: [String: String] {
+        didSet { templates = texts.mapValues(Template.init) }
+    }
+    /// The `texts` cut at their placeholders.
+    private var templates: [String: Template]
     /// Short replies to small-talk intents, by intent id.
     public var smalltalk: [String: String]
-    public var queues: [Queue: QueueWording]
+    public var queues: [Queue: QueueWording] {
+        didSet { waitTemplates = queues.mapValues { Template($0.wait) } }
+    }
+    /// The queues' wait sentences cut at their placeholders.
+    private var waitTemplates: [Queue: Template]
     /// The forms of «минута» for one, few and many.
     public var minuteForms: [String]
 
@@ -64,8 +72,10 @@ public struct Prompts: Sendable, Hashable {
     public init(texts: [String: String], smalltalk: [String: String], queues: [Queue: QueueWording],
                 minuteForms: [String]) {
         self.texts = texts
+        templates = texts.mapValues(Template.init)
         self.smalltalk = smalltalk
         self.queues = queues
+        waitTemplates = queues.mapValues { Template($0.wait) }
         self.minuteForms = minuteForms
     }
 
@@ -78,6 +88,7 @@ public struct Prompts: Sendable, Hashable {
             throw DataError(file: Self.path, message: "\(error)")
         }
         texts = file.texts
+        templates = file.texts.mapValues(Template.init)
         smalltalk = file.smalltalk
         minuteForms = file.minuteForms
         var queues: [Queue: QueueWording] = [:]
@@ -88,6 +99,7 @@ public struct Prompts: Sendable, Hashable {
             queues[queue] = wording
         }
         self.queues = queues
+        waitTemplates = queues.mapValues { Template($0.wait) }
         let missing = Prompt.allCases.map(\.rawValue).filter { texts[$0] == nil }
             + Queue.allCases.filter { queues[$0] == nil }.map { "queues.\($0.rawValue)" }
         guard missing.isEmpty else {
@@ -135,7 +147,8 @@ public struct Prompts: Sendable, Hashable {
 
     /// The text for `key` with its placeholders filled from `values`. Unknown placeholders stay as written.
     public func text(_ key: Prompt, _ values: [String: String] = [:]) -> String {
-        Self.fill(texts[key.rawValue] ?? "{\(key.rawValue)}", values)
+        if let template = templates[key.rawValue] { return template.fill(values) }
+        return Self.fill(texts[key.rawValue] ?? "{\(key.rawValue)}", values)
     }
 
     /// The short reply to a small-talk intent, if the file has one.
@@ -146,7 +159,8 @@ public struct Prompts: Sendable, Hashable {
 
     /// The queue's wait sentence with the estimate filled in.
     public func queueWait(_ queue: Queue, etaMinutes: [Int]) -> String {
-        Self.fill(queues[queue]?.wait ?? "{eta}", ["eta": eta(etaMinutes)])
+        let values = ["eta": eta(etaMinutes)]
+        return waitTemplates[queue]?.fill(values) ?? Self.fill(queues[queue]?.wait ?? "{eta}", values)
     }
 
     /// «5–10 минут», «1–3 минуты»: the range with «минута» agreeing with its upper figure.
@@ -181,6 +195,54 @@ public struct Prompts: Sendable, Hashable {
             rest = rest[rest.index(after: close)...]
         }
         out += rest
+        return out
+    }
+}
+
+/// A text cut once at its `{name}` placeholders, so that filling it is appending pieces:
+/// ``fill(_:)`` gives exactly what ``Prompts/fill(_:_:)`` gives for the text.
+struct Template: Sendable, Hashable {
+    enum Piece: Sendable, Hashable {
+        case text(String)
+        /// A placeholder's name and the placeholder as written (kept when there is no value).
+        case placeholder(name: String, written: String)
+    }
+
+    /// The text when it has no `{` (then it is shown as it is).
+    let whole: String?
+    let pieces: [Piece]
+
+    /// Cuts `template` the way ``Prompts/fill(_:_:)`` reads it.
+    init(_ template: String) {
+        guard template.utf8.contains(UInt8(ascii: "{")) else {
+            whole = template
+            pieces = []
+            return
+        }
+        whole = nil
+        var pieces: [Piece] = []
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            pieces.append(.text(String(rest[..<open])))
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "}") else { break }
+            pieces.append(.placeholder(name: String(rest[afterOpen..<close]), written: String(rest[open...close])))
+            rest = rest[rest.index(after: close)...]
+        }
+        pieces.append(.text(String(rest)))
+        self.pieces = pieces.filter { $0 != .text("") }
+    }
+
+    /// The text with its placeholders filled from `values`; unknown ones stay as written.
+    func fill(_ values: [String: String]) -> String {
+        if let whole { return whole }
+        var out = ""
+        for piece in pieces {
+            switch piece {
+            case .text(let text): out += text
+            case .placeholder(let name, let written): out += values[name] ?? written
+            }
+        }
         return out
     }
 }

@@ -10,6 +10,8 @@ extension String {
     }
 
     private static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isWhitespace || scalar == "\u{200B}"
+        // Printable ASCII and Cyrillic are never white space: no look at the Unicode tables.
+        if (0x21...0x7E).contains(scalar.value) || (0x400...0x4FF).contains(scalar.value) { return false }
+        return scalar.properties.isWhitespace || scalar == "\u{200B}"
     }
 }

@@ -12,6 +12,8 @@ public enum Readings {
     /// The text as the Russian layout types the same keys, lowercased, or nil when some character
     /// is not on a key of the Latin layout (spaces are kept; Cyrillic text gives nil).
     public static func layout(_ text: String) -> String? {
+        // A Cyrillic letter stays non-ASCII lowercased, so it is on no key of the Latin layout.
+        if PlainText.hasCyrillic(text) { return nil }
         var out: [UInt32] = []
         var words: [String] = []
         var sawLetter = false

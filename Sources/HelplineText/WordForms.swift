@@ -8,6 +8,8 @@ package struct WordForm: Sendable, Hashable {
     package var stem: String
     /// The word's length in characters.
     package var length: Int
+    /// Whether the word and its stem are both ``PlainText``: then they are compared by their bytes.
+    package var plain: Bool
 
     package init(_ word: String) {
         self.init(word, stem: RussianStemmer.stem(word))
@@ -17,7 +19,14 @@ package struct WordForm: Sendable, Hashable {
     package init(_ word: String, stem: String) {
         self.word = word
         self.stem = stem
-        length = word.count
+        let count = PlainText.scalarCount(word)
+        length = count ?? word.count
+        plain = count != nil && PlainText.isPlain(stem)
+    }
+
+    /// The stem's length in characters.
+    var stemLength: Int {
+        plain ? stem.utf8.count { $0 & 0xC0 != 0x80 } : stem.count
     }
 }
 
@@ -26,18 +35,29 @@ package struct WordForm: Sendable, Hashable {
 package struct GenericWords: Sendable, Hashable {
     private let words: Set<String>
     private let stems: Set<String>
+    /// The same words and stems by their bytes, when all of them are plain (``PlainText``): a
+    /// plain word is in `words` exactly when its bytes are in `wordBytes`.
+    private let wordBytes: Set<ByteKey>?
+    private let stemBytes: Set<ByteKey>?
     /// The words that can share a five-letter start with another word.
     private let long: [WordForm]
 
     package init(_ forms: [WordForm]) {
         words = Set(forms.map(\.word))
         stems = Set(forms.map(\.stem))
+        let plain = forms.allSatisfy(\.plain)
+        wordBytes = plain ? Set(forms.map { ByteKey($0.word) }) : nil
+        stemBytes = plain ? Set(forms.map { ByteKey($0.stem) }) : nil
         long = forms.filter { $0.length >= 5 }
     }
 
     /// Whether `word` is a form of one of the words (``WordForms/same(_:_:)-(WordForm,WordForm)``).
     package func contains(_ word: WordForm) -> Bool {
-        if words.contains(word.word) || stems.contains(word.stem) { return true }
+        if word.plain, let wordBytes, let stemBytes {
+            if wordBytes.contains(ByteKey(word.word)) || stemBytes.contains(ByteKey(word.stem)) { return true }
+        } else if words.contains(word.word) || stems.contains(word.stem) {
+            return true
+        }
         guard word.length >= 5 else { return false }
         return long.contains { WordForms.same($0, word) }
     }
@@ -68,8 +88,11 @@ package enum WordForms {
     /// «авиабилет», «чайник» in «электрочайник»; five letters or more).
     package static func names(_ title: WordForm, _ said: WordForm) -> Bool {
         if same(title, said) { return true }
-        return said.length >= 5 && title.length >= said.length + 3 && title.word.hasSuffix(said.stem)
-            && said.stem.count >= 4
+        guard said.length >= 5 && title.length >= said.length + 3 else { return false }
+        if title.plain && said.plain {
+            return PlainText.bytesEnd(title.word, with: said.stem) && said.stemLength >= 4
+        }
+        return title.word.hasSuffix(said.stem) && said.stem.count >= 4
     }
 
     /// Whether two normalized words are forms of one word: the same Snowball stem, or a shared
@@ -80,6 +103,12 @@ package enum WordForms {
 
     /// ``same(_:_:)`` on words whose stems are known.
     package static func same(_ a: WordForm, _ b: WordForm) -> Bool {
+        if a.plain && b.plain {
+            if PlainText.sameBytes(a.word, b.word) || PlainText.sameBytes(a.stem, b.stem) { return true }
+            guard a.length >= 5 && b.length >= 5 else { return false }
+            let shared = PlainText.sharedPrefix(a.word, b.word)
+            return shared >= 5 && a.length - shared <= 3 && b.length - shared <= 3
+        }
         if a.word == b.word || a.stem == b.stem { return true }
         let shared = zip(a.word, b.word).prefix { $0 == $1 }.count
         return shared >= 5 && a.length - shared <= 3 && b.length - shared <= 3
@@ -90,22 +119,30 @@ extension WordForms {
     /// ``words(_:)`` of an analyzed message, read from the analysis' normalized text instead of
     /// normalizing the message again.
     package static func words(of analysis: Analysis) -> [String] {
-        analysis.normalized.split(separator: " ").filter { $0.count { $0.isLetter } >= 3 }.map(String.init)
+        let words = analysis.normalized.split(separator: " ")
+        if PlainText.isPlain(analysis.normalized) {
+            return words.filter { PlainText.letterCount($0) >= 3 }.map(String.init)
+        }
+        return words.filter { $0.count { $0.isLetter } >= 3 }.map(String.init)
     }
 
     /// The words (three letters or more) the analyzer gave the message after its repairs.
     package static func repairedWords(of analysis: Analysis) -> [String] {
-        analysis.words.filter { $0.count { $0.isLetter } >= 3 }
+        analysis.words.filter { word in
+            PlainText.isPlain(word) ? PlainText.letterCount(word[...]) >= 3 : word.count { $0.isLetter } >= 3
+        }
     }
 
     /// `words` with their stems, taking the stem the analysis made for a word it holds instead of
     /// stemming it again.
     package static func forms(_ words: [String], stemmedIn analysis: Analysis) -> [WordForm] {
-        var known: [String: String] = [:]
-        if words.count > 0 {
-            known.reserveCapacity(analysis.words.count)
-            for (word, stem) in zip(analysis.words, analysis.stems) where known[word] == nil { known[word] = stem }
+        guard !words.isEmpty else { return [] }
+        // A message has a few words: looked up in order, the first of equal words gives the stem.
+        let known = zip(analysis.words, analysis.stems).map { (word: $0, plain: PlainText.isPlain($0), stem: $1) }
+        return words.map { word in
+            let plain = PlainText.isPlain(word)
+            let stem = known.first { PlainText.equal($0.word, plain: $0.plain, word, plain: plain) }?.stem
+            return stem.map { WordForm(word, stem: $0) } ?? WordForm(word)
         }
-        return words.map { word in known[word].map { WordForm(word, stem: $0) } ?? WordForm(word) }
     }
 }
