@@ -383,16 +383,9 @@ public final class PostgresSessionStore: SessionStore, Sendable {
             return .applied(version: 1)
 
         case .turn(let turn):
-            let conversation = turn.conversation
-            let profile = turn.profileChanged ? try json(conversation.profile) : nil
-            let effects = turn.effects.isEmpty ? nil : try json(turn.effects.map(EffectRecord.init))
-            let rows = try await client.execute(TurnStatement(
-                id: conversation.id, expected: Int64(turn.expectedVersion), state: conversation.state.rawValue,
-                topic: conversation.topic, order: conversation.order, conversation: turn.stored, profile: profile, at: turn.at,
-                incoming: turn.incoming, outgoing: turn.outgoing, effects: effects), logger: logger)
-            var result: Int64 = 0
-            for try await value in rows { result = value }
-            return turnOutcome(result)
+            return try await client.withConnection { connection in
+                try await Self.applyTurn(turn, on: connection, logger: logger)
+            }
 
         case .touch(let session, let at):
             let rows = try await client.query(

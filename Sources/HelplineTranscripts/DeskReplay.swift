@@ -217,23 +217,9 @@ struct DeskPlay {
             connections[name] = nil
             return checkAnswer(nil, step)
         }
-        let appeal = current[name] ?? ""
-        let request: DeskRequest
-        switch command {
-        case "/next": request = .next
-        case "/ask": request = .ask(appeal: appeal, text: argument)
-        case "/close": request = .close(appeal: appeal)
-        case "/release": request = .release(appeal: appeal)
-        case "/transfer":
-            let queue = Queue(rawValue: argument)
-            request = .transfer(appeal: appeal, topic: queue == nil ? argument : nil, queue: queue)
-        case "/signout": request = .signOut
-        case "/overview": request = .overview
-        default:
-            guard !text.hasPrefix("/") else {
-                return failed("unknown command `\(command)`; one of /signin, /next, /ask, /close, /release, /transfer, /overview, /signout, /leave")
-            }
-            request = .reply(appeal: appeal, text: text)
+        guard let request = DeskRequest(transcriptCommand: command, argument: argument, text: text,
+                                        appeal: current[name] ?? "") else {
+            return failed("unknown command `\(command)`; one of /signin, /next, /ask, /close, /release, /transfer, /overview, /signout, /leave")
         }
         let answer = await connection.send(request)
         if command == "/next", case .appeal(let view?) = answer { current[name] = view.appeal.id }
@@ -361,5 +347,27 @@ enum DeskChecks {
 
     static func describe(_ fields: [String: String]) -> String {
         DeskPlay.describe(fields)
+    }
+}
+
+extension DeskRequest {
+    /// The request a specialist's transcript line makes (`/next`, `/ask TEXT`, `/close`,
+    /// `/release`, `/transfer TOPIC-OR-QUEUE`, `/signout`, `/overview`, or a plain line: a reply),
+    /// about `appeal` (the one the specialist took last); nil for another `/` command.
+    init?(transcriptCommand command: String, argument: String, text: String, appeal: String) {
+        switch command {
+        case "/next": self = .next
+        case "/ask": self = .ask(appeal: appeal, text: argument)
+        case "/close": self = .close(appeal: appeal)
+        case "/release": self = .release(appeal: appeal)
+        case "/transfer":
+            let queue = Queue(rawValue: argument)
+            self = .transfer(appeal: appeal, topic: queue == nil ? argument : nil, queue: queue)
+        case "/signout": self = .signOut
+        case "/overview": self = .overview
+        default:
+            guard !text.hasPrefix("/") else { return nil }
+            self = .reply(appeal: appeal, text: text)
+        }
     }
 }

@@ -364,23 +364,9 @@ private struct SocketDeskPlay {
                 try await awaitOnDuty(below: before)
                 return check(nil, step)
             }
-            let appeal = current[name] ?? ""
-            let request: DeskRequest
-            switch command {
-            case "/next": request = .next
-            case "/ask": request = .ask(appeal: appeal, text: argument)
-            case "/close": request = .close(appeal: appeal)
-            case "/release": request = .release(appeal: appeal)
-            case "/transfer":
-                let queue = Queue(rawValue: argument)
-                request = .transfer(appeal: appeal, topic: queue == nil ? argument : nil, queue: queue)
-            case "/signout": request = .signOut
-            case "/overview": request = .overview
-            default:
-                guard !text.hasPrefix("/") else {
-                    return failed("unknown command `\(command)`; one of /signin, /next, /ask, /close, /release, /transfer, /overview, /signout, /leave")
-                }
-                request = .reply(appeal: appeal, text: text)
+            guard let request = DeskRequest(transcriptCommand: command, argument: argument, text: text,
+                                            appeal: current[name] ?? "") else {
+                return failed("unknown command `\(command)`; one of /signin, /next, /ask, /close, /release, /transfer, /overview, /signout, /leave")
             }
             let answer = try await desk.send(request)
             if command == "/next", case .appeal(let view?) = answer { current[name] = view.appeal.id }
