@@ -350,6 +350,44 @@ public final class PostgresSessionStore: SessionStore, Sendable {
         }
     }
 
+    /// What `helpline review` reads, as ``ConversationArchive`` reads it from a SQLite file: each open
+    /// session's profile with what its customer wrote, in order, and the finished conversations,
+    /// oldest first. A session whose profile cannot be decoded is left out and counted in `skipped`.
+    public func reviewSessions() async throws -> (sessions: [ConversationArchive.Session], skipped: Int) {
+        let (open, written) = try await call { [client, logger] in
+            var open: [(String, String, Date)] = []
+            let sessions = try await client.query("SELECT id, profile, created_at FROM sessions ORDER BY created_at, id",
+                                                  logger: logger)
+            for try await row in sessions.decode((String, String, Date).self) { open.append(row) }
+            var written: [(String, String, Date)] = []
+            let messages = try await client.query(
+                "SELECT session, text, at FROM messages WHERE direction = 'in' ORDER BY id", logger: logger)
+            for try await row in messages.decode((String, String, Date).self) { written.append(row) }
+            return (open, written)
+        }
+        var messages: [String: [(text: String, at: Date)]] = [:]
+        for (session, text, at) in written { messages[session, default: []].append((text, at)) }
+        let decoder = JSONDecoder()
+        var sessions: [ConversationArchive.Session] = []
+        var skipped = 0
+        for (id, profileJSON, createdAt) in open {
+            guard let profile = try? decoder.decode(Profile.self, from: Data(profileJSON.utf8)) else {
+                skipped += 1
+                continue
+            }
+            sessions.append(ConversationArchive.Session(profile: profile, messages: messages[id] ?? [], createdAt: createdAt))
+        }
+        for finished in try await finishedConversations() {
+            guard let profile = try? decoder.decode(Profile.self, from: Data(finished.profile.utf8)) else {
+                skipped += 1
+                continue
+            }
+            sessions.append(ConversationArchive.Session(profile: profile, messages: finished.messages, createdAt: finished.createdAt))
+        }
+        sessions.sort { $0.createdAt < $1.createdAt }
+        return (sessions, skipped)
+    }
+
     /// The whole shared desk, at its version.
     package func loadDesk(closedSince: Date) async throws -> StoredDesk {
         let desk = try await deskChanges(since: 0, closedSince: closedSince)

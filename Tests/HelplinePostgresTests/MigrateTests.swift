@@ -115,11 +115,54 @@ struct MigrateTests {
         try await database.drop()
     }
 
+    /// `helpline review --db URL` reads a PostgreSQL database as it reads a SQLite file: the same
+    /// sessions and customers' messages (open and finished) from a database moved across, so the
+    /// same report.
+    @Test(.enabled(if: Fixtures.postgresRuns, Fixtures.skipped))
+    func reviewsAPostgresDatabaseAsASQLiteFile() async throws {
+        let server = try await Fixtures.postgres()
+        let database = try await server.makeDatabase()
+        let daemon = try await InProcessDaemon.start()
+        let client = try await daemon.client()
+        let texts = [["рецепт борща", "где мой заказ"], ["хочу вернуть деньги за чайник"], ["Доставка", "меню", "абырвалг"]]
+        for (index, said) in texts.enumerated() {
+            let session = try #require(try await client.open(profile: Fixtures.profile).session)
+            for text in said { #expect(try await client.say(session: session, text: text).ok) }
+            if index == 0 { #expect(try await client.close(session: session).closed) }
+        }
+        await client.disconnect()
+        try await daemon.stop()
+        _ = try await SQLiteToPostgres.migrate(from: daemon.databasePath,
+                                               to: PostgresStoreConfiguration(location: database.location),
+                                               logger: Fixtures.logger())
+
+        let sqlite = try ConversationArchive(path: daemon.databasePath).sessions()
+        let store = try await PostgresSessionStore.open(PostgresStoreConfiguration(location: database.location),
+                                                        logger: Fixtures.logger())
+        let postgres = try await store.reviewSessions()
+        try await store.close()
+        #expect(postgres.skipped == 0)
+        #expect(Set(postgres.sessions.map { $0.messages.map(\.text) }) == Set(texts))
+        #expect(Set(postgres.sessions.map { $0.messages.map(\.text) }) == Set(sqlite.sessions.map { $0.messages.map(\.text) }))
+
+        let fromFile = try await Self.run(["review", "--db", daemon.databasePath])
+        let fromServer = try await Self.run(["review", "--db", database.url])
+        #expect(fromFile.0 == 0 && fromServer.0 == 0, "\(fromServer.1)")
+        #expect(fromServer.1.contains("3 sessions, 6 customer messages"), "\(fromServer.1)")
+        #expect(fromServer.1 == fromFile.1)
+        try await database.drop()
+    }
+
     /// Runs `helpline migrate`; its status and what it printed.
     static func migrate(from: String, to: String) async throws -> (Int32, String) {
+        try await run(["migrate", "--from", from, "--to", to])
+    }
+
+    /// Runs `helpline` with `arguments`; its status and what it printed.
+    static func run(_ arguments: [String]) async throws -> (Int32, String) {
         let process = Process()
         process.executableURL = try Fixtures.helplineExecutable()
-        process.arguments = ["migrate", "--from", from, "--to", to]
+        process.arguments = arguments
         let output = try TemporaryDirectory()
         let file = output.path("out")
         _ = FileManager.default.createFile(atPath: file, contents: nil)

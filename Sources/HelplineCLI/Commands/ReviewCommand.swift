@@ -4,17 +4,20 @@ import HelplineDialogue
 import HelplineEvaluation
 import HelplineFiles
 import HelplineIntents
+import HelplinePostgres
 import HelplineReview
 import HelplineServer
+import Logging
 
 /// `helpline review`: what real customers wrote that the matcher rejected, was unsure about, or
 /// that the customer undid at once; and `--merge` to add corrected lines to the intents.
-struct ReviewCommand: ParsableCommand {
+struct ReviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Review what customers wrote that the matcher missed, and merge corrected lines into the intents.",
         discussion: """
-            helpline review --db PATH reads the daemon's database read-only (safe while it runs), replays \
+            helpline review --db PATH reads the daemon's database read-only (safe while it runs; a \
+            postgres:// URL reads a PostgreSQL database the same way), replays \
             each stored session through the dialogue and lists the messages written to choose a topic that \
             the matcher rejected, was unsure about, or that the customer undid at once («назад» or «меню» \
             next, or another topic at the next step), grouped by similar wording, with counts, the matcher's \
@@ -29,7 +32,7 @@ struct ReviewCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The daemon's database to review.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The daemon's database to review: a SQLite file, or a postgres:// URL.", valueName: "path-or-url"))
     var db: String?
 
     @Option(name: .customLong("intents"), help: ArgumentHelp("Folder of intent data: what the review runs on (default: $HELPLINE_INTENTS, else the built-in copy); with --merge, the folder merged into (default: ./Intents).", valueName: "dir"))
@@ -61,28 +64,26 @@ struct ReviewCommand: ParsableCommand {
         if limit < 0 { throw ValidationError("--limit cannot be negative") }
     }
 
-    func run() throws {
+    func run() async throws {
         if let merge {
             try runMerge(merge)
         } else if let db {
-            try runReview(db)
+            try await runReview(db)
         }
     }
 
     // MARK: Review
 
-    private func runReview(_ path: String) throws {
+    private func runReview(_ path: String) async throws {
         let engine: DialogueEngine
         do {
             engine = try DialogueEngine(bundle: try DataBundle.resolve(explicit: intentsDirectory))
         } catch {
             throw ValidationError("cannot load intent data: \(error)")
         }
-        let archive: ConversationArchive
         let stored: (sessions: [ConversationArchive.Session], skipped: Int)
         do {
-            archive = try ConversationArchive(path: path)
-            stored = try archive.sessions()
+            stored = try await Self.storedSessions(path)
         } catch {
             throw ReviewFailure("cannot read the database: \(error)")
         }
@@ -103,6 +104,24 @@ struct ReviewCommand: ParsableCommand {
         if let tsv {
             let lines = report.groups.reduce(0) { $0 + $1.texts.count }
             print("\(lines) lines written to \(tsv): correct the intents, then run helpline review --merge \(tsv)")
+        }
+    }
+
+    /// The stored sessions of a SQLite file, or of a PostgreSQL database given by its URL.
+    static func storedSessions(_ database: String) async throws -> (sessions: [ConversationArchive.Session], skipped: Int) {
+        guard PostgresLocation.isURL(database) else { return try ConversationArchive(path: database).sessions() }
+        var logger = Logger(label: "helpline.review")
+        logger.logLevel = .warning
+        let store = try await PostgresSessionStore.open(
+            PostgresStoreConfiguration(location: try PostgresLocation(url: database), poolSize: 1, timeout: .seconds(600)),
+            logger: logger)
+        do {
+            let sessions = try await store.reviewSessions()
+            try await store.close()
+            return sessions
+        } catch {
+            try? await store.close()
+            throw error
         }
     }
 

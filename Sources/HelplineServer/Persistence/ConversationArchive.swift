@@ -16,6 +16,12 @@ public struct ConversationArchive: Sendable {
         public var messages: [(text: String, at: Date)]
         /// When the session was opened.
         public var createdAt: Date
+
+        public init(profile: Profile, messages: [(text: String, at: Date)], createdAt: Date) {
+            self.profile = profile
+            self.messages = messages
+            self.createdAt = createdAt
+        }
     }
 
     private let queue: DatabaseQueue
