@@ -74,12 +74,13 @@ final class EventLog: @unchecked Sendable {
 
     func append(_ event: DeskEvent) { lock.withLock { events.append(event) } }
 
-    /// The kinds of the events since the last call. A customer's turn is answered before the desk
-    /// tells the specialists about it, so this waits a little for an event of kind `awaited`
-    /// (`nil`: for any late one) before taking what came.
+    /// The kinds of the events since the last call. The desk tells the specialists before a change
+    /// is answered, so the events of every change awaited so far are here already; with `awaited`,
+    /// an event of that kind made by work the desk finishes on its own (a connection's leaving being
+    /// stored) is waited for, for at most 5 seconds.
     func drain(awaiting awaited: String?, kindOf: (DeskEvent) -> String) async -> [String] {
-        let deadline = ContinuousClock.now + (awaited == nil ? .milliseconds(50) : .seconds(5))
-        while ContinuousClock.now < deadline {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while awaited != nil, ContinuousClock.now < deadline {
             let kinds = lock.withLock { events.map(kindOf) }
             if let awaited, kinds.contains(awaited) { break }
             try? await Task.sleep(for: .milliseconds(5))

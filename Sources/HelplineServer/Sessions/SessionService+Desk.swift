@@ -250,8 +250,8 @@ extension SessionService {
         }
     }
 
-    /// Answers a stored desk turn (the desk's gate released): the session takes the turn, then
-    /// the draft's effects are performed.
+    /// Answers a stored desk turn (the desk's gate released): the session takes the turn, the
+    /// specialists are told, the customer is answered, then other customers' notices are pushed.
     private func answer(_ turn: DeskTurn, version: Int, claimed: [PendingNotice], draft: DeskService.Draft?,
                         desk: DeskService, on slot: SessionSlot, _ request: ProtocolRequest, on context: RequestContext) {
         let session = turn.session
@@ -268,10 +268,14 @@ extension SessionService {
             "desk": "\(turn.step.logName)", "notices": "\(claimed.count)",
         ])
         slot.release()
+        // The specialists are told before the customer is answered, so that once the answer is
+        // read every event the turn made is on its way (an observer that then asks a specialist's
+        // connection anything gets those events first); customers' notices follow the answer.
+        if let draft { desk.perform(draft.effects, notices: []) }
         context.respond(claimed.isEmpty
             ? .reply(id: request.id, session: session, turn.turn.reply)
             : .replyWithNotices(id: request.id, session: session, turn.turn.reply, notices: claimed.map(\.notice)))
-        if let draft { desk.perform(draft.effects, notices: draft.notices) }
+        if let draft, !draft.notices.isEmpty { desk.perform([], notices: draft.notices) }
     }
 
     /// A desk turn on a desk shared by several daemons: its change is worked out on the desk as
