@@ -93,7 +93,7 @@ final class EventLog: @unchecked Sendable {
 }
 
 /// One replay in progress.
-struct DeskPlay {
+struct DeskPlay: DeskStepPlayer {
     let transcript: DeskTranscript
     let desk: DeskService
     let sessions: SessionService
@@ -117,33 +117,10 @@ struct DeskPlay {
         self.bundle = bundle
     }
 
-    mutating func run() async -> ReplayFailure? {
-        for step in transcript.steps {
-            var mismatches: [Mismatch]
-            let said: String
-            var text: String?
-            switch step.action {
-            case .customer(let name, let line):
-                said = "\(name)> \(line)"
-                text = line
-                mismatches = await customer(name, says: line, step)
-            case .specialist(let name, let line):
-                said = "@ \(name): \(line)"
-                mismatches = await specialist(name, sends: line, step)
-            case .wait(let interval):
-                said = "~ \(Int(interval))s"
-                clock.advance(by: interval)
-                await desk.tick()
-                mismatches = []
-            }
-            for check in step.checks {
-                if let mismatch = await standing(check) { mismatches.append(mismatch) }
-            }
-            if !mismatches.isEmpty {
-                return ReplayFailure(userLine: step.location, userText: text, mismatches: mismatches, step: said)
-            }
-        }
-        return nil
+    /// Moves the simulated clock and lets the desk act on it (grace periods, aging).
+    mutating func wait(_ interval: TimeInterval) async {
+        clock.advance(by: interval)
+        await desk.tick()
     }
 
     func closeConnections() async {
@@ -370,5 +347,47 @@ extension DeskRequest {
             guard !text.hasPrefix("/") else { return nil }
             self = .reply(appeal: appeal, text: text)
         }
+    }
+}
+
+/// A desk transcript played against a desk, in process or over its sockets: what each kind of
+/// step does there, and what the desk shows for a check. ``run()`` plays the steps in order.
+protocol DeskStepPlayer {
+    var transcript: DeskTranscript { get }
+    mutating func customer(_ name: String, says text: String, _ step: DeskTranscript.Step) async -> [Mismatch]
+    mutating func specialist(_ name: String, sends text: String, _ step: DeskTranscript.Step) async -> [Mismatch]
+    /// A `~` step: time passes.
+    mutating func wait(_ interval: TimeInterval) async
+    func standing(_ check: DeskCheck) async -> Mismatch?
+}
+
+extension DeskStepPlayer {
+    /// Plays every step and checks what follows it; the first step with a mismatch ends the replay.
+    mutating func run() async -> ReplayFailure? {
+        for step in transcript.steps {
+            var mismatches: [Mismatch]
+            let said: String
+            var text: String?
+            switch step.action {
+            case .customer(let name, let line):
+                said = "\(name)> \(line)"
+                text = line
+                mismatches = await customer(name, says: line, step)
+            case .specialist(let name, let line):
+                said = "@ \(name): \(line)"
+                mismatches = await specialist(name, sends: line, step)
+            case .wait(let interval):
+                said = "~ \(Int(interval))s"
+                await wait(interval)
+                mismatches = []
+            }
+            for check in step.checks {
+                if let mismatch = await standing(check) { mismatches.append(mismatch) }
+            }
+            if !mismatches.isEmpty {
+                return ReplayFailure(userLine: step.location, userText: text, mismatches: mismatches, step: said)
+            }
+        }
+        return nil
     }
 }

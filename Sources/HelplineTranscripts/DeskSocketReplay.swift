@@ -170,7 +170,7 @@ final class SocketEventLog: Sendable {
 }
 
 /// One replay over the sockets in progress.
-private struct SocketDeskPlay {
+private struct SocketDeskPlay: DeskStepPlayer {
     let transcript: DeskTranscript
     let sockets: DeskSockets
     let bundle: DataBundle
@@ -240,32 +240,9 @@ private struct SocketDeskPlay {
         }
     }
 
-    mutating func run() async -> ReplayFailure? {
-        for step in transcript.steps {
-            var mismatches: [Mismatch]
-            let said: String
-            var text: String?
-            switch step.action {
-            case .customer(let name, let line):
-                said = "\(name)> \(line)"
-                text = line
-                mismatches = await customer(name, says: line, step)
-            case .specialist(let name, let line):
-                said = "@ \(name): \(line)"
-                mismatches = await specialist(name, sends: line, step)
-            case .wait(let interval):
-                said = "~ \(Int(interval))s"
-                await sockets.advance?(interval)
-                mismatches = []
-            }
-            for check in step.checks {
-                if let mismatch = await standing(check) { mismatches.append(mismatch) }
-            }
-            if !mismatches.isEmpty {
-                return ReplayFailure(userLine: step.location, userText: text, mismatches: mismatches, step: said)
-            }
-        }
-        return nil
+    /// Moves the daemon's clock, where the replay controls it.
+    mutating func wait(_ interval: TimeInterval) async {
+        await sockets.advance?(interval)
     }
 
     /// Closes every connection; on a shared desk, the specialists first close what they hold and
