@@ -165,6 +165,39 @@ struct StoreContractTests {
         try await database.finish()
     }
 
+    /// Sessions talking at once each keep their own messages, in order; closing one takes its
+    /// messages and leaves the others' whole, and it keeps what its customer wrote.
+    @Test(arguments: StoreKind.testable)
+    func interleavedSessionsKeepTheirOwnMessages(_ kind: StoreKind) async throws {
+        let database = try await StoreTestDatabase.make(kind)
+        let store = try await database.open()
+        var dialogues = [try Dialogue(), try Dialogue(), try Dialogue()]
+        for dialogue in dialogues { _ = try await commit(dialogue.create, to: store) }
+        let texts = ["доставка", "1", "Курьер не приехал", "И ещё: домофон не работает", "спасибо"]
+        for (step, text) in texts.enumerated() {
+            for i in dialogues.indices where step < texts.count - i {
+                try await dialogues[i].walk(["\(text) (\(i))"], in: store)
+            }
+        }
+        for (i, dialogue) in dialogues.enumerated() {
+            let messages = try await store.messages(session: dialogue.conversation.id)
+            let said = texts.prefix(texts.count - i).map { "\($0) (\(i))" }
+            #expect(messages.filter { $0.direction == .incoming }.map(\.text) == said)
+            #expect(messages.map(\.direction) == [.outgoing] + said.flatMap { _ in [.incoming, .outgoing] })
+        }
+        let closed = dialogues.remove(at: 1)
+        #expect(try await commit(.delete(session: closed.conversation.id, at: closed.at), to: store) == .applied(version: 0))
+        #expect(try await store.messages(session: closed.conversation.id).isEmpty)
+        #expect(try await finished(in: database).contains(texts.prefix(texts.count - 1).map { "\($0) (1)" }),
+                "what the closed session's customer wrote is kept")
+        for (dialogue, i) in zip(dialogues, [0, 2]) {
+            #expect(try await store.messages(session: dialogue.conversation.id).filter { $0.direction == .incoming }.map(\.text)
+                    == texts.prefix(texts.count - i).map { "\($0) (\(i))" })
+        }
+        try await store.close()
+        try await database.finish()
+    }
+
     /// Expiry deletes the sessions unused since the cutoff, returns their ids, keeps what their
     /// customers wrote in order, and later drops it after the retention.
     @Test(arguments: StoreKind.testable)

@@ -22,12 +22,15 @@ struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
     var version: Int
     var createdAt: Date
     var updatedAt: Date
+    /// The id of the session's newest message, the head of its chain (``MessageChain``).
+    var lastMessage: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, profile, state, topic, conversation, version
         case orderID = "order_id"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case lastMessage = "last_message"
     }
 
     enum Columns {

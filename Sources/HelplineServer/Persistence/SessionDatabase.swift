@@ -45,6 +45,9 @@ public final class SessionDatabase: SessionStore {
             // copied into the database file once for many commits.
             try db.execute(sql: "PRAGMA cache_size = -4096")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+            // A statement inside the group commit's savepoint keeps its undo journal in memory
+            // instead of in a temporary file opened, written and deleted for it.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
@@ -143,6 +146,9 @@ public final class SessionDatabase: SessionStore {
             // The specialists' desk: appeals with their whole life, specialists, pending notices.
             try DeskTables.create(db)
         }
+        migrator.registerMigration("v5-message-chains") { db in
+            try MessageChain.migrate(db)
+        }
         return migrator
     }
 
@@ -198,7 +204,9 @@ public final class SessionDatabase: SessionStore {
     /// A session's messages in and out, in order.
     public func messages(session: String) throws -> [StoredMessage] {
         try pool.read { db in
-            try MessageRecord.filter(Column("session") == session).order(Column("id")).fetchAll(db)
+            try MessageRecord.fetchAll(db, sql: """
+                SELECT * FROM messages WHERE id IN (\(MessageChain.idsSQL(session: "?"))) ORDER BY id
+                """, arguments: [session])
         }.map { StoredMessage(direction: $0.direction, text: $0.text, at: $0.at) }
     }
 
@@ -267,7 +275,10 @@ public final class SessionDatabase: SessionStore {
             let ids = try String.fetchAll(db, expired.select(SessionRecord.Columns.id))
             if !ids.isEmpty {
                 let keep = try db.cachedStatement(sql: Self.keepFinishedSQL)
-                for id in ids { try keep.execute(arguments: [StoredDate.databaseValue(now), id]) }
+                for id in ids {
+                    try keep.execute(arguments: [StoredDate.databaseValue(now), id])
+                    try MessageChain.delete(session: id, in: db)
+                }
                 try expired.deleteAll(db)
                 // Notices for sessions that are gone can never be delivered.
                 try db.execute(sql: "DELETE FROM desk_notices WHERE session NOT IN (SELECT id FROM sessions)")
@@ -285,7 +296,8 @@ public final class SessionDatabase: SessionStore {
         INSERT INTO finished_conversations (profile, messages, created_at, finished_at)
         SELECT s.profile,
                (SELECT json_group_array(json_array(m.text, m.at))
-                FROM (SELECT text, at FROM messages WHERE session = s.id AND direction = 'in' ORDER BY id) AS m),
+                FROM (SELECT text, at FROM messages
+                      WHERE id IN (\(MessageChain.idsSQL(session: "?2"))) AND direction = 'in' ORDER BY id) AS m),
                s.created_at, ?1
         FROM sessions AS s WHERE s.id = ?2
         """
@@ -293,9 +305,12 @@ public final class SessionDatabase: SessionStore {
     static func apply(_ write: SessionWrite, in db: Database) throws -> WriteOutcome {
         switch write {
         case .create(let conversation, let greeting, let at):
-            try record(for: conversation, version: 1, createdAt: at, updatedAt: at).insert(db)
-            var message = MessageRecord(session: conversation.id, direction: .outgoing, text: greeting, at: at)
-            try message.insert(db)
+            let greetingID = try MessageChain.append(
+                session: conversation.id, direction: .outgoing, text: greeting, at: StoredDate.databaseValue(at),
+                after: nil, in: db)
+            var session = try record(for: conversation, version: 1, createdAt: at, updatedAt: at)
+            session.lastMessage = greetingID
+            try session.insert(db)
             return .applied(version: 1)
 
         case .turn(let turn):
@@ -303,19 +318,23 @@ public final class SessionDatabase: SessionStore {
             let expectedVersion = turn.expectedVersion
             // Dates are stored as text; format this one once for its three rows.
             let at = StoredDate.databaseValue(turn.at)
+            // The session's row, if it is at the expected version, with the last message it had.
             let update = try db.cachedStatement(sql: turn.profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
             var arguments: StatementArguments = [
                 conversation.state.rawValue, conversation.topic, conversation.order, turn.stored,
                 expectedVersion + 1, at, conversation.id, expectedVersion,
             ]
             if turn.profileChanged { arguments += [try json(conversation.profile)] }
-            try update.execute(arguments: arguments)
-            guard db.changesCount == 1 else {
+            guard let row = try Row.fetchOne(update, arguments: arguments) else {
                 return try SessionRecord.exists(db, key: conversation.id) ? .conflict : .missing
             }
-            let insert = try db.cachedStatement(sql: Self.insertMessageSQL)
-            try insert.execute(arguments: [conversation.id, StoredMessage.Direction.incoming.rawValue, turn.incoming, at])
-            try insert.execute(arguments: [conversation.id, StoredMessage.Direction.outgoing.rawValue, turn.outgoing, at])
+            let rowID: Int64 = row[0]
+            let previous: Int64? = row[1]
+            let incoming = try MessageChain.append(
+                session: conversation.id, direction: .incoming, text: turn.incoming, at: at, after: previous, in: db)
+            let outgoing = try MessageChain.append(
+                session: conversation.id, direction: .outgoing, text: turn.outgoing, at: at, after: incoming, in: db)
+            try db.cachedStatement(sql: Self.setLastMessageSQL).execute(arguments: [outgoing, rowID])
             for effect in turn.effects {
                 try apply(effect, session: conversation.id, in: db)
             }
@@ -335,6 +354,7 @@ public final class SessionDatabase: SessionStore {
         case .delete(let session, let at):
             try db.cachedStatement(sql: keepFinishedSQL).execute(arguments: [StoredDate.databaseValue(at), session])
             try db.execute(sql: "DELETE FROM desk_notices WHERE session = ?", arguments: [session])
+            try MessageChain.delete(session: session, in: db)
             return try SessionRecord.deleteOne(db, key: session) ? .applied(version: 0) : .missing
 
         case .desk(let write):
@@ -343,15 +363,16 @@ public final class SessionDatabase: SessionStore {
         }
     }
 
+    // `RETURNING` gives the row's values after the update; `last_message` is not changed by it.
     private static let updateSQL = """
         UPDATE sessions SET state = ?, topic = ?, order_id = ?, conversation = ?, version = ?, updated_at = ?
-        WHERE id = ? AND version = ?
+        WHERE id = ? AND version = ? RETURNING rowid, last_message
         """
     private static let updateWithProfileSQL = """
         UPDATE sessions SET state = ?1, topic = ?2, order_id = ?3, conversation = ?4, version = ?5, updated_at = ?6,
-        profile = ?9 WHERE id = ?7 AND version = ?8
+        profile = ?9 WHERE id = ?7 AND version = ?8 RETURNING rowid, last_message
         """
-    private static let insertMessageSQL = "INSERT INTO messages (session, direction, text, at) VALUES (?, ?, ?, ?)"
+    private static let setLastMessageSQL = "UPDATE sessions SET last_message = ? WHERE rowid = ?"
     private static let insertTicketSQL = """
         INSERT INTO tickets (id, session, topic, order_id, queue, eta_minutes, messages, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)

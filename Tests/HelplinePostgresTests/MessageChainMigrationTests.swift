@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import HelplineDialogue
+@testable import HelplineServer
+import HelplineTesting
+import Testing
+
+/// A SQLite database written before messages were chained (indexed by session) opens with every
+/// session's messages in order, and goes on from there.
+struct MessageChainMigrationTests {
+    @Test func chainsTheMessagesOfAnEarlierDatabase() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("old.sqlite").path
+        var first = try StoreContractTests.Dialogue()
+        var second = try StoreContractTests.Dialogue()
+        let gone = "0badc0ffee" // messages of a session no longer stored: dropped
+
+        // The layout before the chains, with the two sessions' messages interleaved.
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SessionDatabase.migrator.migrate(queue, upTo: "v4-desk")
+            let dialogues = [first, second]
+            let (one, two, at) = (first.conversation.id, second.conversation.id, first.at)
+            try await queue.writeWithoutTransaction { db in
+                for dialogue in dialogues {
+                    try db.execute(sql: """
+                        INSERT INTO sessions (id, profile, state, topic, order_id, conversation, version, created_at, updated_at)
+                        VALUES (?, ?, ?, NULL, NULL, ?, 3, ?, ?)
+                        """, arguments: [
+                            dialogue.conversation.id, String(decoding: try JSONEncoder().encode(dialogue.conversation.profile), as: UTF8.self),
+                            dialogue.conversation.state.rawValue, try SessionDatabase.conversationColumn(dialogue.conversation),
+                            dialogue.at, dialogue.at,
+                        ])
+                }
+                let rows: [(String, String, String)] = [
+                    (one, "out", "hello 1"), (two, "out", "hello 2"), (one, "in", "a1"), (two, "in", "a2"),
+                    (two, "out", "b2"), (one, "out", "b1"), (one, "in", "c1"), (one, "out", "d1"),
+                    (two, "in", "c2"), (two, "out", "d2"),
+                ]
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                try db.execute(sql: "INSERT INTO messages (session, direction, text, at) VALUES (?, 'in', 'lost', ?)",
+                               arguments: [gone, at])
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+                for (session, direction, text) in rows {
+                    try db.execute(sql: "INSERT INTO messages (session, direction, text, at) VALUES (?, ?, ?, ?)",
+                                   arguments: [session, direction, text, at])
+                }
+            }
+            try queue.close()
+        }
+
+        let store = try SessionDatabase(path: path)
+        #expect(try store.messages(session: first.conversation.id).map(\.text) == ["hello 1", "a1", "b1", "c1", "d1"])
+        #expect(try store.messages(session: second.conversation.id).map(\.text) == ["hello 2", "a2", "b2", "c2", "d2"])
+        #expect(try store.messages(session: gone).isEmpty)
+
+        // A turn goes on from the migrated chain; closing a session takes all of its messages.
+        first.version = 3
+        second.version = 3
+        try await first.walk(["доставка"], in: store)
+        #expect(try store.messages(session: first.conversation.id).map(\.text).prefix(6) == ["hello 1", "a1", "b1", "c1", "d1", "доставка"])
+        #expect(try await commit(.delete(session: second.conversation.id, at: second.at), to: store) == .applied(version: 0))
+        #expect(try store.messages(session: second.conversation.id).isEmpty)
+        #expect(try store.messages(session: first.conversation.id).count == 7)
+        let rows = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") }
+        #expect(rows == 7, "the closed session's messages are deleted, the other's kept")
+        try store.close()
+    }
+}
