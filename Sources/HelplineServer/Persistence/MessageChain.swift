@@ -12,12 +12,41 @@ import GRDB
 /// first. Reading a session's messages walks the chain back from its newest: one lookup by id a
 /// message.
 enum MessageChain {
-    /// Stores a message after `previous` (nil: the session's first) and returns its id. The
-    /// caller points the session's `last_message` at it.
-    static func append(session: String, direction: StoredMessage.Direction, text: String, at: DatabaseValue,
-                       after previous: Int64?, in db: Database) throws -> Int64 {
-        try db.cachedStatement(sql: insertSQL).execute(arguments: [session, direction.rawValue, text, at, previous])
-        return db.lastInsertedRowID
+    /// The ids the next messages get: one past the highest stored, counted up by the writes of
+    /// one transaction (read again for each, so ids only ever grow while the table holds them).
+    struct IDs {
+        var next: Int64
+    }
+
+    /// The ids from here, read inside the write transaction that will use them.
+    static func ids(in db: Database) throws -> IDs {
+        IDs(next: try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) + 1 FROM messages")) ?? 1)
+    }
+
+    /// Stores a session's first message and returns its id; the caller points the session's
+    /// `last_message` at it.
+    static func append(session: String, text: String, at: DatabaseValue, ids: inout IDs, in db: Database) throws -> Int64 {
+        let id = ids.next
+        try db.cachedStatement(sql: insertFirstSQL).execute(arguments: [id, session, text, at])
+        ids.next += 1
+        return id
+    }
+
+    /// Stores a turn's message in and answer out after the session's newest message, in one
+    /// statement, and returns their ids (the answer's is the last); the caller points the
+    /// session's `last_message` at it.
+    static func appendTurn(session: String, incoming: String, outgoing: String, at: DatabaseValue,
+                           ids: inout IDs, in db: Database) throws -> Range<Int64> {
+        let first = ids.next
+        try db.cachedStatement(sql: insertTurnSQL).execute(arguments: [first, session, incoming, outgoing, at])
+        ids.next += 2
+        return first..<(first + 2)
+    }
+
+    /// Deletes messages stored by ``appendTurn(session:incoming:outgoing:at:ids:in:)`` for a turn
+    /// that did not apply.
+    static func remove(_ ids: Range<Int64>, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM messages WHERE id >= ? AND id < ?").execute(arguments: [ids.lowerBound, ids.upperBound])
     }
 
     /// A `SELECT` of the ids of the session `session` names (an SQL expression: a parameter or a
@@ -58,6 +87,10 @@ enum MessageChain {
             """)
     }
 
-    private static let insertSQL = "INSERT INTO messages (session, direction, text, at, previous) VALUES (?, ?, ?, ?, ?)"
+    private static let insertFirstSQL = "INSERT INTO messages (id, session, direction, text, at) VALUES (?, ?, 'out', ?, ?)"
+    private static let insertTurnSQL = """
+        INSERT INTO messages (id, session, direction, text, at, previous)
+        VALUES (?1, ?2, 'in', ?3, ?5, (SELECT last_message FROM sessions WHERE id = ?2)), (?1 + 1, ?2, 'out', ?4, ?5, ?1)
+        """
     private static let deleteSQL = "DELETE FROM messages WHERE id IN (\(idsSQL(session: "?1")))"
 }

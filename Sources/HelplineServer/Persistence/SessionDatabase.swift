@@ -246,7 +246,8 @@ public final class SessionDatabase: SessionStore {
         outcomes.reserveCapacity(writes.count)
         do {
             try db.inSavepoint {
-                for write in writes { outcomes.append(try apply(write, in: db)) }
+                var messageIDs = try MessageChain.ids(in: db)
+                for write in writes { outcomes.append(try apply(write, messageIDs: &messageIDs, in: db)) }
                 return .commit
             }
             return outcomes
@@ -257,7 +258,8 @@ public final class SessionDatabase: SessionStore {
             var outcome = WriteOutcome.failed("not applied")
             do {
                 try db.inSavepoint {
-                    outcome = try apply(write, in: db)
+                    var messageIDs = try MessageChain.ids(in: db)
+                    outcome = try apply(write, messageIDs: &messageIDs, in: db)
                     if case .applied = outcome { return .commit }
                     return .rollback
                 }
@@ -302,12 +304,18 @@ public final class SessionDatabase: SessionStore {
         FROM sessions AS s WHERE s.id = ?2
         """
 
+    /// Applies one write inside the current transaction.
     static func apply(_ write: SessionWrite, in db: Database) throws -> WriteOutcome {
+        var messageIDs = try MessageChain.ids(in: db)
+        return try apply(write, messageIDs: &messageIDs, in: db)
+    }
+
+    /// Applies one write, numbering the messages it stores from `messageIDs`.
+    static func apply(_ write: SessionWrite, messageIDs: inout MessageChain.IDs, in db: Database) throws -> WriteOutcome {
         switch write {
         case .create(let conversation, let greeting, let at):
             let greetingID = try MessageChain.append(
-                session: conversation.id, direction: .outgoing, text: greeting, at: StoredDate.databaseValue(at),
-                after: nil, in: db)
+                session: conversation.id, text: greeting, at: StoredDate.databaseValue(at), ids: &messageIDs, in: db)
             var session = try record(for: conversation, version: 1, createdAt: at, updatedAt: at)
             session.lastMessage = greetingID
             try session.insert(db)
@@ -318,23 +326,21 @@ public final class SessionDatabase: SessionStore {
             let expectedVersion = turn.expectedVersion
             // Dates are stored as text; format this one once for its three rows.
             let at = StoredDate.databaseValue(turn.at)
-            // The session's row, if it is at the expected version, with the last message it had.
+            // The turn's two messages after the session's newest, then the session's row if it is at
+            // the expected version, pointing at them; if it is not, the messages go again.
+            let messages = try MessageChain.appendTurn(
+                session: conversation.id, incoming: turn.incoming, outgoing: turn.outgoing, at: at, ids: &messageIDs, in: db)
             let update = try db.cachedStatement(sql: turn.profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
             var arguments: StatementArguments = [
                 conversation.state.rawValue, conversation.topic, conversation.order, turn.stored,
-                expectedVersion + 1, at, conversation.id, expectedVersion,
+                expectedVersion + 1, at, messages.upperBound - 1, conversation.id, expectedVersion,
             ]
             if turn.profileChanged { arguments += [try json(conversation.profile)] }
-            guard let row = try Row.fetchOne(update, arguments: arguments) else {
+            try update.execute(arguments: arguments)
+            guard db.changesCount == 1 else {
+                try MessageChain.remove(messages, in: db)
                 return try SessionRecord.exists(db, key: conversation.id) ? .conflict : .missing
             }
-            let rowID: Int64 = row[0]
-            let previous: Int64? = row[1]
-            let incoming = try MessageChain.append(
-                session: conversation.id, direction: .incoming, text: turn.incoming, at: at, after: previous, in: db)
-            let outgoing = try MessageChain.append(
-                session: conversation.id, direction: .outgoing, text: turn.outgoing, at: at, after: incoming, in: db)
-            try db.cachedStatement(sql: Self.setLastMessageSQL).execute(arguments: [outgoing, rowID])
             for effect in turn.effects {
                 try apply(effect, session: conversation.id, in: db)
             }
@@ -363,16 +369,14 @@ public final class SessionDatabase: SessionStore {
         }
     }
 
-    // `RETURNING` gives the row's values after the update; `last_message` is not changed by it.
     private static let updateSQL = """
-        UPDATE sessions SET state = ?, topic = ?, order_id = ?, conversation = ?, version = ?, updated_at = ?
-        WHERE id = ? AND version = ? RETURNING rowid, last_message
+        UPDATE sessions SET state = ?, topic = ?, order_id = ?, conversation = ?, version = ?, updated_at = ?,
+        last_message = ? WHERE id = ? AND version = ?
         """
     private static let updateWithProfileSQL = """
         UPDATE sessions SET state = ?1, topic = ?2, order_id = ?3, conversation = ?4, version = ?5, updated_at = ?6,
-        profile = ?9 WHERE id = ?7 AND version = ?8 RETURNING rowid, last_message
+        last_message = ?7, profile = ?10 WHERE id = ?8 AND version = ?9
         """
-    private static let setLastMessageSQL = "UPDATE sessions SET last_message = ? WHERE rowid = ?"
     private static let insertTicketSQL = """
         INSERT INTO tickets (id, session, topic, order_id, queue, eta_minutes, messages, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)

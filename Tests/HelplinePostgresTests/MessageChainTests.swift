@@ -5,9 +5,9 @@ import HelplineDialogue
 import HelplineTesting
 import Testing
 
-/// A SQLite database written before messages were chained (indexed by session) opens with every
-/// session's messages in order, and goes on from there.
-struct MessageChainMigrationTests {
+/// SQLite's message chains (`MessageChain`): a database written before them opens with every
+/// session's messages in order and goes on from there; a turn that does not apply leaves no row.
+struct MessageChainTests {
     @Test func chainsTheMessagesOfAnEarlierDatabase() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.url.appendingPathComponent("old.sqlite").path
@@ -64,6 +64,31 @@ struct MessageChainMigrationTests {
         #expect(try store.messages(session: first.conversation.id).count == 7)
         let rows = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") }
         #expect(rows == 7, "the closed session's messages are deleted, the other's kept")
+        try store.close()
+    }
+
+    /// A turn refused (another version) or for a session that is gone stores no message rows, in a
+    /// batch with turns that do apply, whose messages chain on as usual.
+    @Test func turnsThatDoNotApplyLeaveNoMessages() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SessionDatabase(path: directory.url.appendingPathComponent("chain.sqlite").path)
+        var kept = try StoreContractTests.Dialogue()
+        var stale = try StoreContractTests.Dialogue()
+        _ = try await commit(kept.create, to: store)
+        _ = try await commit(stale.create, to: store)
+        try await stale.walk(["доставка"], in: store)
+        stale.version = 1
+        var gone = try StoreContractTests.Dialogue()
+
+        let writes: [SessionWrite] = [.turn(try kept.say("доставка")), .turn(try stale.say("возврат")), .turn(try gone.say("оплата"))]
+        let outcomes = try await store.pool.write { db in SessionDatabase.apply(writes, in: db) }
+        #expect(outcomes == [.applied(version: 2), .conflict, .missing])
+        kept.version = 2
+        try await kept.walk(["1"], in: store)
+        #expect(try store.messages(session: kept.conversation.id).filter { $0.direction == .incoming }.map(\.text) == ["доставка", "1"])
+        #expect(try store.messages(session: stale.conversation.id).map(\.text).contains("возврат") == false)
+        let rows = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") }
+        #expect(rows == 1 + 4 + 1 + 2, "two greetings and three turns that applied")
         try store.close()
     }
 }
