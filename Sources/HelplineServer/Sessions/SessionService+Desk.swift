@@ -58,7 +58,7 @@ extension SessionService {
     /// is answered with its place and estimate, before the dialogue engine; otherwise the engine
     /// answers, and what it files or adds goes to the desk.
     func prepareDeskTurn(_ request: ProtocolRequest, _ entry: SessionSlot.Entry, session: String, text: String,
-                         desk: DeskService, engine: DialogueEngine, now: Date) -> Preparation {
+                         desk: DeskService, engine current: CurrentEngine, now: Date) -> Preparation {
         let before = entry.conversation
         let open = desk.openAppeal(of: session, preferring: before.ticket?.id)
         let unchanged = Turn(reply: Reply(state: before.state, text: "", options: before.options, ticket: before.ticket))
@@ -72,7 +72,7 @@ extension SessionService {
             turn.answerOnly(status.text)
             return .desk(turn)
         }
-        turn.turn = engine.handle(text, in: &turn.conversation, now: now)
+        turn.turn = current.engine.handle(text, in: &turn.conversation, now: now)
         if let refusal = limits.refusal(of: turn.turn, over: before) {
             return .answer(.failure(id: request.id, refusal))
         }
@@ -183,7 +183,7 @@ extension SessionService {
     private func tellLiveWait(_ turn: inout DeskTurn, ticket: Ticket, desk: Desk) {
         guard let status = try? desk.waitStatus(appeal: ticket.id, now: turn.now), let estimate = status.estimate,
               estimate.basis == .live else { return }
-        let average = engine.prompts.queueWait(ticket.queue, etaMinutes: ticket.etaMinutes)
+        let average = currentEngine.engine.prompts.queueWait(ticket.queue, etaMinutes: ticket.etaMinutes)
         var text = turn.turn.reply.text
         if !average.isEmpty, let range = text.range(of: average) {
             text.replaceSubrange(range, with: status.text)

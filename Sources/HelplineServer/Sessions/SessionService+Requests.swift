@@ -138,14 +138,14 @@ extension SessionService {
     /// The change `request` makes to the session `entry`.
     private func prepare(_ request: ProtocolRequest, _ entry: SessionSlot.Entry) -> Preparation {
         let now = clock()
-        let engine = self.engine
+        let current = currentEngine
         switch request.command {
         case .say(let session, let text):
             if let desk {
-                return prepareDeskTurn(request, entry, session: session, text: text, desk: desk, engine: engine, now: now)
+                return prepareDeskTurn(request, entry, session: session, text: text, desk: desk, engine: current, now: now)
             }
             var conversation = entry.conversation
-            let turn = engine.handle(text, in: &conversation, now: now)
+            let turn = current.engine.handle(text, in: &conversation, now: now)
             if let refusal = limits.refusal(of: turn, over: entry.conversation) {
                 return .answer(.failure(id: request.id, refusal))
             }
@@ -176,14 +176,14 @@ extension SessionService {
                 return .reply(id: request.id, session: session, turn.reply)
             }
         case .resume(let session):
-            let reply = engine.currentReply(of: entry.conversation)
+            let reply = current.engine.currentReply(of: entry.conversation)
             return .write(.touch(session: session, at: now)) { slot, _ in
                 slot.update { $0.updatedAt = now }
                 self.logger.debug("session resumed", metadata: ["session": LogText.session(session)])
                 return self.withNotices(.reply(id: request.id, session: session, reply), delivering: true)
             }
         case .state(let session):
-            let reply = ProtocolResponse.reply(id: request.id, session: session, engine.currentReply(of: entry.conversation))
+            let reply = ProtocolResponse.reply(id: request.id, session: session, current.engine.currentReply(of: entry.conversation))
             return .verify(version: entry.version, withNotices(reply, delivering: false))
         case .close(let session):
             return .write(.delete(session: session, at: now)) { slot, _ in
@@ -316,7 +316,7 @@ extension SessionService {
     private func create(_ profile: Profile, request: ProtocolRequest, on context: RequestContext) {
         let id = SessionID.mint()
         let now = clock()
-        let (conversation, reply) = engine.start(id: id, profile: profile, now: now)
+        let (conversation, reply) = currentEngine.engine.start(id: id, profile: profile, now: now)
         store.commit(.create(conversation, greeting: reply.text, at: now), schedule: context.schedule) { result in
             switch result {
             case .success(.applied(let version)):

@@ -13,7 +13,7 @@ import NIOCore
 public final class SessionService: Sendable {
     let store: any SessionStore
     let registry = SessionRegistry()
-    private let engineBox: NIOLockedValueBox<DialogueEngine>
+    private let engineBox: NIOLockedValueBox<CurrentEngine>
     /// Numbers new appeals, independently of session ids.
     let appealNumbers: AppealNumbers
     let limits: SessionLimits
@@ -45,7 +45,7 @@ public final class SessionService: Sendable {
         self.appealNumbers = appealNumbers
         var engine = engine
         engine.appealNumbering = appealNumbers.numbering
-        self.engineBox = NIOLockedValueBox(engine)
+        self.engineBox = NIOLockedValueBox(CurrentEngine(engine))
         self.limits = limits
         self.clock = clock
         self.logger = logger
@@ -54,6 +54,12 @@ public final class SessionService: Sendable {
 
     /// The engine turns run on now.
     public var engine: DialogueEngine {
+        engineBox.withLockedValue { $0 }.engine
+    }
+
+    /// The engine turns run on now, by reference: taking it is one retain where a copy of the
+    /// engine would retain each of its tables (and, at every turn, release them again).
+    var currentEngine: CurrentEngine {
         engineBox.withLockedValue { $0 }
     }
 
@@ -61,7 +67,8 @@ public final class SessionService: Sendable {
     public func replaceEngine(_ engine: DialogueEngine) {
         var engine = engine
         engine.appealNumbering = appealNumbers.numbering
-        engineBox.withLockedValue { $0 = engine }
+        let current = CurrentEngine(engine)
+        engineBox.withLockedValue { $0 = current }
     }
 
     /// The counters answered to `stats`, as this daemon last counted them.
@@ -146,4 +153,14 @@ public final class SessionService: Sendable {
 struct StorageError: Error, CustomStringConvertible {
     var reason: String
     var description: String { "storage: \(reason)" }
+}
+
+/// The dialogue engine that turns run on, held by reference so the session service can swap it
+/// (``SessionService/replaceEngine(_:)``) and hand it to each turn without copying it.
+final class CurrentEngine: Sendable {
+    let engine: DialogueEngine
+
+    init(_ engine: DialogueEngine) {
+        self.engine = engine
+    }
 }
