@@ -3,6 +3,7 @@ import GRDB
 import HelplineDialogue
 @testable import HelplineServer
 import HelplineTesting
+import NIOConcurrencyHelpers
 import Testing
 
 /// SQLite's message chains (`MessageChain`): a database written before them opens with every
@@ -89,6 +90,44 @@ struct MessageChainTests {
         #expect(try store.messages(session: stale.conversation.id).map(\.text).contains("возврат") == false)
         let rows = try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") }
         #expect(rows == 1 + 4 + 1 + 2, "two greetings and three turns that applied")
+        try store.close()
+    }
+
+    /// Writes committed together are one transaction; a write among them that fails is reported
+    /// as failed and leaves nothing behind, and the others are stored.
+    @Test func aWriteThatFailsInABatchLeavesTheOthersStored() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SessionDatabase(path: directory.url.appendingPathComponent("batch.sqlite").path)
+        var dialogues = [try StoreContractTests.Dialogue(), try StoreContractTests.Dialogue(), try StoreContractTests.Dialogue()]
+        for dialogue in dialogues { _ = try await commit(dialogue.create, to: store) }
+        var failing = try dialogues[1].say("доставка")
+        failing.effects.append(.appendToTicket(id: "0000-0000", message: "no such appeal"))
+        let writes: [SessionWrite] = [.turn(try dialogues[0].say("доставка")), .turn(failing), .turn(try dialogues[2].say("оплата"))]
+        let transactionsBefore = store.transactionCount
+
+        // Every write is waiting before the batch starts: the scheduled start runs after the last.
+        let scheduled = NIOLockedValueBox<[@Sendable () -> Void]>([])
+        let (outcomes, reported) = AsyncStream.makeStream(of: (Int, Result<WriteOutcome, any Error>).self)
+        for (index, write) in writes.enumerated() {
+            store.commit(write, schedule: { work in scheduled.withLockedValue { $0.append(work) } }) { reported.yield((index, $0)) }
+        }
+        for work in scheduled.withLockedValue({ $0 }) { work() }
+        var results: [Int: WriteOutcome] = [:]
+        for await (index, result) in outcomes {
+            results[index] = try result.get()
+            if results.count == writes.count { break }
+        }
+
+        #expect(results[0] == .applied(version: 2) && results[2] == .applied(version: 2))
+        guard case .failed = results[1] else {
+            Issue.record("the write with a missing appeal is not reported as failed: \(String(describing: results[1]))")
+            return
+        }
+        #expect(store.transactionCount == transactionsBefore + 1, "the three writes share one transaction")
+        #expect(try store.messages(session: dialogues[0].conversation.id).map(\.text).contains("доставка"))
+        #expect(try store.messages(session: dialogues[2].conversation.id).map(\.text).contains("оплата"))
+        #expect(try store.messages(session: dialogues[1].conversation.id).count == 1, "only the greeting")
+        #expect(try await store.storedVersion(dialogues[1].conversation.id) == 1)
         try store.close()
     }
 }

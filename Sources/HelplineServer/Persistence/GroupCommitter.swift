@@ -128,10 +128,21 @@ final class GroupCommitter: Sendable {
             return
         }
         do {
+            // Usually no write fails: the batch as it is, with no savepoint. If one throws, the
+            // transaction is rolled back and the batch done again with a savepoint per write, so
+            // the writes that succeed are kept.
+            let writes = batch.map(\.write)
             var outcomes: [WriteOutcome] = []
-            try Self.transaction(db) {
-                outcomes = SessionDatabase.apply(batch.map(\.write), in: db)
-                return true
+            do {
+                try Self.transaction(db) {
+                    outcomes = try SessionDatabase.applyAll(writes, in: db)
+                    return true
+                }
+            } catch {
+                try Self.transaction(db) {
+                    outcomes = SessionDatabase.apply(writes, in: db)
+                    return true
+                }
             }
             let applied = outcomes.count { if case .applied = $0 { true } else { false } }
             state.withLockedValue { state in

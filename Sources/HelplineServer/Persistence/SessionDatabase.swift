@@ -237,23 +237,23 @@ public final class SessionDatabase: SessionStore {
     /// by every sweep.
     package var isShared: Bool { false }
 
-    /// Applies writes inside the current transaction, one outcome per write. A write that fails
-    /// leaves nothing of itself behind and does not undo the others.
-    static func apply(_ writes: [SessionWrite], in db: Database) -> [WriteOutcome] {
-        // Usually nothing fails: one savepoint for the whole batch. If something does, the batch
-        // is undone and done again with a savepoint per write, to keep the writes that succeed.
+    /// Applies writes inside the current transaction, one outcome per write, with nothing to undo
+    /// one write alone: the first write that fails throws, leaving the transaction to be rolled
+    /// back (and the writes done again by ``apply(_:in:)``). No savepoint, so SQLite keeps no undo
+    /// journal for the batch.
+    static func applyAll(_ writes: [SessionWrite], in db: Database) throws -> [WriteOutcome] {
         var outcomes: [WriteOutcome] = []
         outcomes.reserveCapacity(writes.count)
-        do {
-            try db.inSavepoint {
-                var messageIDs = try MessageChain.ids(in: db)
-                for write in writes { outcomes.append(try apply(write, messageIDs: &messageIDs, in: db)) }
-                return .commit
-            }
-            return outcomes
-        } catch {
-            outcomes.removeAll(keepingCapacity: true)
-        }
+        var messageIDs = try MessageChain.ids(in: db)
+        for write in writes { outcomes.append(try apply(write, messageIDs: &messageIDs, in: db)) }
+        return outcomes
+    }
+
+    /// Applies writes inside the current transaction, one outcome per write, each in its own
+    /// savepoint: a write that fails leaves nothing of itself behind and does not undo the others.
+    static func apply(_ writes: [SessionWrite], in db: Database) -> [WriteOutcome] {
+        var outcomes: [WriteOutcome] = []
+        outcomes.reserveCapacity(writes.count)
         for write in writes {
             var outcome = WriteOutcome.failed("not applied")
             do {
