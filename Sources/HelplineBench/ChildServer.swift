@@ -15,6 +15,12 @@ public final class ChildServer: Sendable {
         return ProcessTimes.cpuSeconds(pid: process.processIdentifier)
     }
 
+    /// The child's reads and writes so far while it runs (``ProcessTimes/io(pid:)``).
+    public func runningIO() -> ProcessIO? {
+        guard process.isRunning else { return nil }
+        return ProcessTimes.io(pid: process.processIdentifier)
+    }
+
     private init(process: Process, readyAfter: Duration) {
         self.process = process
         self.readyAfter = readyAfter
@@ -191,10 +197,40 @@ public enum ProcessTimes {
         return ticks > 0 ? (user + system) / ticks : nil
     }
 
+    /// What process `pid` has written and read through system calls so far (files and sockets
+    /// alike), from `/proc/PID/io`; nil where there is none.
+    public static func io(pid: Int32) -> ProcessIO? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8) else { return nil }
+        var fields: [Substring: Double] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespaces)) { fields[parts[0]] = value }
+        }
+        guard let written = fields["wchar"], let writes = fields["syscw"], let read = fields["rchar"], let reads = fields["syscr"]
+        else { return nil }
+        return ProcessIO(bytesWritten: written, writeCalls: writes, bytesRead: read, readCalls: reads)
+    }
+
     private static func usage(_ who: Int32) -> Double {
         var usage = rusage()
         guard getrusage(who, &usage) == 0 else { return 0 }
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+}
+
+/// A process's reads and writes through system calls (`/proc/PID/io`: `rchar`, `syscr`, `wchar`,
+/// `syscw`): what it handed the kernel, whether or not it reached a disk.
+public struct ProcessIO: Sendable, Hashable {
+    public var bytesWritten: Double
+    public var writeCalls: Double
+    public var bytesRead: Double
+    public var readCalls: Double
+
+    /// The difference from `earlier` divided by `count`.
+    public func per(_ count: Int, since earlier: ProcessIO) -> ProcessIO {
+        let n = Double(max(1, count))
+        return ProcessIO(bytesWritten: (bytesWritten - earlier.bytesWritten) / n, writeCalls: (writeCalls - earlier.writeCalls) / n,
+                         bytesRead: (bytesRead - earlier.bytesRead) / n, readCalls: (readCalls - earlier.readCalls) / n)
     }
 }

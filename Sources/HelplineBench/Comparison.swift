@@ -17,6 +17,14 @@ public struct Comparison: Sendable, Hashable, Codable {
     /// that only started and stopped used, over the turns it stored (warm-up turns included;
     /// opening the sessions is counted with them).
     public var cpuPerTurn: Double?
+    /// What the measured daemon wrote through system calls per stored turn (its database files
+    /// and its sockets), in bytes, when the bench started it.
+    public var bytesWrittenPerTurn: Double?
+    /// The number of those write calls (`write`, `pwrite`, …) per stored turn.
+    public var writeCallsPerTurn: Double?
+    /// What it read through system calls per stored turn (requests and pages the database's cache
+    /// did not hold), in bytes.
+    public var bytesReadPerTurn: Double?
 
     enum CodingKeys: String, CodingKey {
         case connections, measured, yardstick
@@ -24,6 +32,9 @@ public struct Comparison: Sendable, Hashable, Codable {
         case p50Ratio = "p50_ratio"
         case perSecondRatio = "per_second_ratio"
         case cpuPerTurn = "cpu_us_per_turn"
+        case bytesWrittenPerTurn = "bytes_written_per_turn"
+        case writeCallsPerTurn = "write_calls_per_turn"
+        case bytesReadPerTurn = "bytes_read_per_turn"
     }
 
     public init(connections: Int, inFlight: Int, measured: Rounds, yardstick: Rounds) {

@@ -50,13 +50,21 @@ public struct DaemonBench: Sendable {
                 let (daemon, socketPath) = try await launch(name)
                 ready.append(daemon.readyMilliseconds)
                 let before = daemon.runningCPUSeconds()
+                let ioBefore = daemon.runningIO()
                 let statsBefore = try await ServerStats.read(from: socketPath)
-                let ((comparison, stats, after), exit) = try await daemon.stop {
+                let ((comparison, stats, after, ioAfter), exit) = try await daemon.stop {
                     let comparison = try await compare(configuration, daemonSocket: socketPath, yardstickSocket: yardstickSocket)
                     let stats = try await ServerStats.read(from: socketPath)
-                    return (comparison, stats, daemon.runningCPUSeconds())
+                    return (comparison, stats, daemon.runningCPUSeconds(), daemon.runningIO())
                 }
                 var timed = comparison
+                if let ioBefore, let ioAfter, stats.turns > statsBefore.turns {
+                    // The stats request after the turns is in these too: one line each way.
+                    let io = ioAfter.per(stats.turns - statsBefore.turns, since: ioBefore)
+                    timed.bytesWrittenPerTurn = io.bytesWritten.rounded()
+                    timed.writeCallsPerTurn = (io.writeCalls * 100).rounded() / 100
+                    timed.bytesReadPerTurn = io.bytesRead.rounded()
+                }
                 if let before, let after, stats.turns > statsBefore.turns {
                     // Read from /proc around the measured turns: start-up and shutdown left out.
                     timed.cpuPerTurn = ((after - before) / Double(stats.turns - statsBefore.turns) * 1e7).rounded() / 10

@@ -12,7 +12,7 @@ struct BenchCommandTests {
 
     /// A load run against the daemons it starts, beside the echo yardstick: every timed turn
     /// answered without error, latency percentiles in order, the ratios and the daemon's processor
-    /// time per turn, its counters and readiness reported.
+    /// time, writes and reads per turn, its counters and readiness reported.
     @Test func loadRunAgainstItsOwnDaemon() async throws {
         let report = try await bench(["daemon", "--rounds", "1", "--latency-turns", "50", "--connections", "2",
                                       "--in-flight", "2", "--turns", "200", "--warmup", "20"])
@@ -37,6 +37,10 @@ struct BenchCommandTests {
         #expect(echo.first?["errors"] as? Int == 0)
         #expect((throughput["per_second_ratio"] as? Double ?? 0) > 0)
         #expect((throughput["cpu_us_per_turn"] as? Double ?? 0) > 0)
+        // Each stored turn at least writes its answer line (hundreds of bytes) and reads its request.
+        #expect((throughput["bytes_written_per_turn"] as? Double ?? 0) > 100)
+        #expect((throughput["write_calls_per_turn"] as? Double ?? 0) > 0)
+        #expect((throughput["bytes_read_per_turn"] as? Double ?? 0) > 20)
         let oneByOne = try #require(report["latency"] as? [String: Any])
         #expect(oneByOne["connections"] as? Int == 1 && oneByOne["in_flight"] as? Int == 1)
         #expect(((oneByOne["measured"] as? [String: Any])?["runs"] as? [[String: Any]])?.first?["turns"] as? Int == 50)

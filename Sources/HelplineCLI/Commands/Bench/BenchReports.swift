@@ -16,6 +16,12 @@ extension DaemonBenchReport: TextReport {
                 + "\(Self.micros(throughput.cpuPerTurn)) at \(throughput.connections) × \(throughput.inFlight) "
                 + "(getrusage of the child, start-up taken off)")
         }
+        if let written = throughput.bytesWrittenPerTurn, let calls = throughput.writeCallsPerTurn,
+           let read = throughput.bytesReadPerTurn {
+            let oneByOne = latency.bytesWrittenPerTurn.map { "; at 1 × 1 \(Int($0)) bytes in \(latency.writeCallsPerTurn ?? 0) calls" } ?? ""
+            lines.append("io          daemon wrote \(Int(written)) bytes a stored turn in \(calls) write calls and read \(Int(read)) bytes "
+                + "at \(throughput.connections) × \(throughput.inFlight)\(oneByOne) (/proc/PID/io: database files and sockets)")
+        }
         lines.append(daemon.line(readyMilliseconds: readyMilliseconds))
         return lines.joined(separator: "\n")
     }
