@@ -154,12 +154,33 @@ struct ClassificationFormatTests {
     @Test func threadsKeepTheOrder() throws {
         let matcher = IntentMatcher(catalog: try IntentCatalog(bundle: .embedded))
         let lines = (0..<500).map { index in ["где мой заказ", "хочу вернуть товар", "какая погода", "спасибо"][index % 4] + " \(index)" }
-        let one = ClassifyCommand.classify(lines, with: matcher, json: true, workers: 1).flatMap { $0 }
-        let four = ClassifyCommand.classify(lines, with: matcher, json: true, workers: 4).flatMap { $0 }
+        var seenByOne = ClassifyCommand.SeenLines()
+        var seenByFour = ClassifyCommand.SeenLines()
+        let one = ClassifyCommand.classify(lines, with: matcher, json: true, workers: 1, seen: &seenByOne)
+        let four = ClassifyCommand.classify(lines, with: matcher, json: true, workers: 4, seen: &seenByFour)
         #expect(one == four)
         let texts = String(decoding: four, as: UTF8.self).split(separator: "\n").map { line in
             (try? JSONDecoder().decode(Decoded.self, from: Data(line.utf8)))?.text
         }
         #expect(texts == lines)
+    }
+
+    /// A line that repeats, in one batch or a later one, gets exactly the output it gets alone,
+    /// also once the remembered lines were let go (a small limit).
+    @Test func repeatedLinesGetTheirOwnOutput() throws {
+        let matcher = IntentMatcher(catalog: try IntentCatalog(bundle: .embedded))
+        let pool = ["где мой заказ", "1", "оператор", "gde moy zakaz", "какая погода", "ВЕРНИТЕ ДЕНЬГИ!!!", "спасибо"]
+        var generator = SplitMix64(state: 7)
+        let batches = (0..<4).map { _ in (0..<300).map { _ in pool[Int(generator.next() % UInt64(pool.count))] } }
+        for limit in [65_536, 3] {
+            var seen = ClassifyCommand.SeenLines(limit: limit)
+            for batch in batches {
+                let output = ClassifyCommand.classify(batch, with: matcher, json: true, workers: 2, seen: &seen)
+                var alone: [UInt8] = []
+                for line in batch { ClassifyCommand.append(line, matcher.classify(line), json: true, to: &alone) }
+                #expect(output == alone, "limit \(limit)")
+                #expect(seen.outputs.count <= max(limit, pool.count))
+            }
+        }
     }
 }

@@ -16,7 +16,9 @@ struct ClassifyCommand: ParsableCommand {
             {"text":…,"intent":…,"confidence":…,"alternatives":[…],"entities":[…],"ambiguous":…}
 
             Standard input is read and written in large blocks, and its lines are classified on \
-            --jobs threads (the output keeps the input's order).
+            --jobs threads (the output keeps the input's order). A line seen before (greetings, \
+            menu numbers and short questions recur) is answered from the first one's output, not \
+            classified again.
             """
     )
 
@@ -47,27 +49,63 @@ struct ClassifyCommand: ParsableCommand {
         }
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         var reader = LineReader(fileDescriptor: STDIN_FILENO)
+        var seen = SeenLines()
         while let lines = reader.next(upTo: Self.batchSize) {
-            for chunk in Self.classify(lines, with: matcher, json: json, workers: workers) { output.append(chunk) }
+            output.append(Self.classify(lines, with: matcher, json: json, workers: workers, seen: &seen))
         }
     }
 
     /// Lines classified together: enough to keep the threads busy, few enough to stream.
     static let batchSize = 2048
 
-    /// The output of `lines`, classified on `workers` threads: one byte block per contiguous
-    /// share of the lines, in order.
-    static func classify(_ lines: [String], with matcher: IntentMatcher, json: Bool, workers: Int) -> [[UInt8]] {
-        let shares = max(1, min(workers, lines.count / 64))
-        let blocks = ResultSlots<[UInt8]>(count: shares)
+    /// The output lines of the lines classified so far, by line: the classification depends on the
+    /// text alone, so a line seen before gets the same output without being classified again.
+    /// Holds at most `limit` lines; past that it starts over.
+    struct SeenLines {
+        var outputs: [String: [UInt8]] = [:]
+        var limit = 65_536
+    }
+
+    /// The output of `lines`, in order: each line not in `seen` (and not already earlier in
+    /// `lines`) classified once, on `workers` threads; `seen` then holds them too.
+    static func classify(_ lines: [String], with matcher: IntentMatcher, json: Bool, workers: Int,
+                         seen: inout SeenLines) -> [UInt8] {
+        var isFresh: Set<String> = []
+        let fresh = lines.filter { seen.outputs[$0] == nil && isFresh.insert($0).inserted }
+        let shares = max(1, min(workers, fresh.count / 64))
+        // Each share: its lines' output bytes back to back, and where each line's output ends.
+        let blocks = ResultSlots<(bytes: [UInt8], ends: [Int])>(count: shares)
         DispatchQueue.concurrentPerform(iterations: shares) { share in
-            let range = (lines.count * share / shares)..<(lines.count * (share + 1) / shares)
+            let range = (fresh.count * share / shares)..<(fresh.count * (share + 1) / shares)
             var bytes: [UInt8] = []
             bytes.reserveCapacity(range.count * 256)
-            for index in range { append(lines[index], matcher.classify(lines[index]), json: json, to: &bytes) }
-            blocks[share] = bytes
+            var ends: [Int] = []
+            ends.reserveCapacity(range.count)
+            for index in range {
+                append(fresh[index], matcher.classify(fresh[index]), json: json, to: &bytes)
+                ends.append(bytes.count)
+            }
+            blocks[share] = (bytes, ends)
         }
-        return blocks.values
+        var outputs: [String: [UInt8]] = [:]
+        outputs.reserveCapacity(fresh.count)
+        var next = 0
+        for block in blocks.values {
+            var start = 0
+            for end in block.ends {
+                outputs[fresh[next]] = Array(block.bytes[start..<end])
+                start = end
+                next += 1
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.count * 256)
+        for line in lines {
+            if let output = outputs[line] ?? seen.outputs[line] { bytes.append(contentsOf: output) }
+        }
+        if seen.outputs.count + outputs.count > seen.limit { seen.outputs.removeAll(keepingCapacity: true) }
+        seen.outputs.merge(outputs) { old, _ in old }
+        return bytes
     }
 
     /// Appends one message's line, JSON or readable.
