@@ -176,6 +176,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         Self.printLine("helpline: ready on \(configuration.socketPath) (pid \(getpid()); "
             + "started in \(Self.milliseconds(ready - started)) ms, data \(Self.milliseconds(engineReady - started)) ms)")
+        ProcessMemory.releaseFreedMemory()
         try await daemon.run()
     }
 

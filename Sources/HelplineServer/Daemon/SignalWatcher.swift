@@ -30,6 +30,8 @@ public final class SignalWatcher {
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
         hangup.setEventHandler {
+            // Building the new matcher frees what it used on the way: give that back afterwards.
+            defer { ProcessMemory.releaseFreedMemory() }
             guard let reloadDesk else {
                 daemon.reload(reload)
                 return
