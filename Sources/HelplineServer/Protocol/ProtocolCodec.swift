@@ -31,17 +31,10 @@ public struct ProtocolCodec: Sendable {
             return .invalid(id: nil, ProtocolError(.badUTF8, "the line is not valid UTF-8"))
         }
         let shape = JSONShape(bytes)
-        let decoder = JSONDecoder()
-        // A date in a profile is ISO 8601 text only: not a number of seconds since 2001.
-        decoder.dateDecodingStrategy = .custom { decoder in
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: decoder.codingPath, debugDescription: "must be an ISO 8601 date-time text"))
-        }
-        decoder.userInfo[RequestEnvelope.codecKey] = self
-        decoder.userInfo[RequestEnvelope.idKey] = shape.idText.map(RequestID.init(text:)) ?? RequestID.absent
+        let id = shape.idText.map(RequestID.init(text:)) ?? RequestID.absent
         let message: InboundMessage
         do {
-            message = try decoder.decode(RequestEnvelope.self, from: Data(bytes)).message
+            message = try Self.requestDecoder.decode(RequestEnvelope.self, from: Data(bytes), configuration: (self, id)).message
         } catch {
             return .invalid(id: nil, ProtocolError(.badJSON, "the line is not valid JSON"))
         }
@@ -54,6 +47,17 @@ public struct ProtocolCodec: Sendable {
         }
         return message
     }
+
+    /// The decoder of every request line (decoding does not change it, so threads share it). A
+    /// date in a profile is ISO 8601 text only: not a number of seconds since 2001.
+    private static let requestDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: decoder.codingPath, debugDescription: "must be an ISO 8601 date-time text"))
+        }
+        return decoder
+    }()
 
     /// Encodes a request as one line, `\n` included (the client side).
     public func encodeRequest(_ request: ProtocolRequest) throws -> Data {
@@ -249,23 +253,22 @@ public struct ProtocolCodec: Sendable {
 
 /// Decodes a request without ever throwing past the JSON syntax check, so that every failure
 /// after it is reported with the request's `id`.
-private struct RequestEnvelope: Decodable {
+private struct RequestEnvelope: DecodableWithConfiguration {
     enum Key: String, CodingKey {
         case id, op, user, session, text, enabled
     }
 
-    static let codecKey = CodingUserInfoKey(rawValue: "helpline.codec")!
-    static let idKey = CodingUserInfoKey(rawValue: "helpline.id")!
+    /// The codec whose limits apply, and the request's `id` as judged from its text.
+    typealias DecodingConfiguration = (codec: ProtocolCodec, id: RequestID)
 
     var message: InboundMessage
 
-    init(from decoder: any Decoder) throws {
-        let codec = decoder.userInfo[Self.codecKey] as? ProtocolCodec ?? ProtocolCodec()
+    init(from decoder: any Decoder, configuration: DecodingConfiguration) throws {
         guard let container = try? decoder.container(keyedBy: Key.self) else {
             message = .invalid(id: nil, ProtocolError(.badRequest, "a request must be a JSON object"))
             return
         }
-        message = codec.interpret(container, id: decoder.userInfo[Self.idKey] as? RequestID ?? .absent)
+        message = configuration.codec.interpret(container, id: configuration.id)
     }
 }
 
