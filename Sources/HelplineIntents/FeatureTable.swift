@@ -1,9 +1,9 @@
 /// An open-addressing hash table from feature hashes to dense feature indices: flat arrays,
 /// linear probing, no strings.
 struct FeatureTable: Sendable {
-    private var keys: [UInt64]
-    private var slots: [Int32]
-    private var mask: Int
+    var keys: [UInt64]
+    var slots: [Int32]
+    var mask: Int
     /// The number of features stored.
     private(set) var count: Int = 0
 
@@ -13,6 +13,14 @@ struct FeatureTable: Sendable {
         keys = [UInt64](repeating: 0, count: capacity)
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
+    }
+
+    /// A table from arrays already filled (a model snapshot's).
+    init(keys: [UInt64], slots: [Int32], count: Int) {
+        self.keys = keys
+        self.slots = slots
+        self.mask = keys.count - 1
+        self.count = count
     }
 
     /// The index of `key`, or -1 when the table does not hold it. `key` is never zero.
