@@ -23,6 +23,17 @@ struct FeatureTable: Sendable {
         self.count = count
     }
 
+    /// The same map in a table sized for the features it holds: every key keeps its index. Training
+    /// sizes its table for every feature occurrence (a few hundred thousand) before it knows how
+    /// many distinct features there are (a few tens of thousands).
+    func compacted() -> FeatureTable {
+        var byIndex = [UInt64](repeating: 0, count: count)
+        for (key, slot) in zip(keys, slots) where key != 0 { byIndex[Int(slot)] = key }
+        var table = FeatureTable(expected: count)
+        for key in byIndex { _ = table.insert(key) }
+        return table
+    }
+
     /// The index of `key`, or -1 when the table does not hold it. `key` is never zero.
     @inline(__always) func index(of key: UInt64) -> Int32 {
         var i = Int(truncatingIfNeeded: key >> 7) & mask
