@@ -14,7 +14,9 @@ import HelplineIntents
 ///
 /// The folder: `$HELPLINE_MODEL_CACHE` (`off` turns the cache off), else
 /// `$XDG_CACHE_HOME/helpline`, else `~/.cache/helpline`. One file per executable and data source
-/// (`matcher-<hash>.snapshot`), replaced when either changes.
+/// (`matcher-<hash>.snapshot`), replaced when either's key changes. A snapshot read is marked used
+/// (its modification time set to now); saving one removes all but the ``keptFiles`` most recently
+/// used, so folders of test data that come and go do not pile up.
 public struct MatcherCache: Sendable {
     /// Where snapshots are kept; nil turns the cache off.
     public var folder: URL?
@@ -32,6 +34,9 @@ public struct MatcherCache: Sendable {
         self.executable = executable
         self.format = format
     }
+
+    /// How many snapshot files a folder keeps (each executable and data source has one).
+    public static let keptFiles = 6
 
     /// What happened when a matcher was asked for.
     public enum Outcome: Sendable, Hashable {
@@ -98,7 +103,9 @@ public struct MatcherCache: Sendable {
         let reason: String
         if let bytes = Self.read(file) {
             do {
-                return (try MatcherSnapshot.decode(bytes, key: key, catalog: catalog), .loaded)
+                let matcher = try MatcherSnapshot.decode(bytes, key: key, catalog: catalog)
+                utimes(file.path, nil)
+                return (matcher, .loaded)
             } catch {
                 reason = error.reason
             }
@@ -107,7 +114,28 @@ public struct MatcherCache: Sendable {
         }
         let matcher = IntentMatcher(catalog: catalog)
         let saved = Self.write(MatcherSnapshot.encode(matcher, key: key), to: file)
+        if saved { Self.prune(folder, keeping: Self.keptFiles) }
         return (matcher, .built(reason: reason, saved: saved))
+    }
+
+    /// Removes all but the `keeping` most recently used snapshot files of `folder`; other files
+    /// are left alone, and failures are ignored.
+    static func prune(_ folder: URL, keeping: Int) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        var files: [(path: String, used: Double)] = []
+        for name in names where name.hasPrefix("matcher-") && name.hasSuffix(".snapshot") {
+            let path = folder.appendingPathComponent(name).path
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            #if canImport(Darwin)
+            let modified = info.st_mtimespec
+            #else
+            let modified = info.st_mtim
+            #endif
+            files.append((path, Double(modified.tv_sec) + Double(modified.tv_nsec) / 1e9))
+        }
+        guard files.count > keeping else { return }
+        for file in files.sorted(by: { $0.used > $1.used }).dropFirst(keeping) { unlink(file.path) }
     }
 
     /// The snapshot file of this executable and data source.

@@ -147,3 +147,39 @@ struct MatcherCacheTests {
         #expect(identity.contains("size") && identity == MatcherCache.buildIdentity())
     }
 }
+
+struct MatcherCachePruningTests {
+    /// Saving a snapshot keeps the most recently used snapshot files (the new one among them)
+    /// and removes the rest; other files in the folder stay.
+    @Test func savingKeepsTheMostRecentlyUsed() throws {
+        let (cache, folder) = MatcherCacheTests.cache()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var old: [String] = []
+        for day in 1...10 {
+            let name = "matcher-old\(day).snapshot"
+            let path = folder.appending(path: name).path
+            try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(day) * 86_400)],
+                                                  ofItemAtPath: path)
+            old.append(name)
+        }
+        try Data("notes".utf8).write(to: folder.appending(path: "README"))
+        _ = try cache.matcher(for: MatcherCacheTests.bundle, source: "new")
+        let kept = MatcherCacheTests.snapshotFiles(folder)
+        let newest = cache.file(in: folder, source: "new").lastPathComponent
+        #expect(Set(kept) == Set(old.suffix(MatcherCache.keptFiles - 1) + [newest, "README"]))
+    }
+
+    /// Reading a snapshot marks it used, so it outlives files used less recently.
+    @Test func readingMarksTheSnapshotUsed() throws {
+        let (cache, folder) = MatcherCacheTests.cache()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try cache.matcher(for: MatcherCacheTests.bundle, source: "a")
+        let file = cache.file(in: folder, source: "a")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 86_400)], ofItemAtPath: file.path)
+        #expect(try cache.matcher(for: MatcherCacheTests.bundle, source: "a").1 == .loaded)
+        let used = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date)
+        #expect(used > Date(timeIntervalSince1970: 86_400 * 365))
+    }
+}
