@@ -218,7 +218,7 @@ let package = Package(
         .testTarget(name: "HelplineTextTests", dependencies: ["HelplineText"]),
         .testTarget(name: "HelplineIntentsTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineEvaluation"],
                     resources: [.copy("Data")]),
-        .testTarget(name: "HelplineFilesTests", dependencies: ["HelplineDialogue", "HelplineFiles"]),
+        .testTarget(name: "HelplineFilesTests", dependencies: ["HelplineDialogue", "HelplineFiles", "HelplineIntents"]),
         .testTarget(name: "HelplineDialogueTests", dependencies: ["HelplineText", "HelplineIntents", "HelplineDialogue"]),
         .testTarget(name: "HelplineDeskTests", dependencies: ["HelplineIntents", "HelplineDialogue", "HelplineDesk"]),
         .testTarget(

@@ -34,4 +34,13 @@ extension DataBundle {
         }
         return embedded
     }
+
+    /// Where ``resolve(explicit:environment:)`` takes the data from: the folder's path, or
+    /// `built-in` for the embedded copy.
+    public static func sourceName(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = explicit ?? environment["HELPLINE_INTENTS"], !path.isEmpty {
+            return URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+        return "built-in"
+    }
 }

@@ -63,9 +63,9 @@ struct FeatureExtractor: Sendable {
     let charMin: Int
     let charMax: Int
     /// Keyword patterns, found by the hash of their first stem.
-    private let keywordsByFirstStem: [UInt64: [KeywordPattern]]
+    let keywordsByFirstStem: [UInt64: [KeywordPattern]]
     /// Reads words written together; nil leaves every word as the analysis gives it.
-    private let splitter: WordSplitter?
+    let splitter: WordSplitter?
 
     private static let charSeed: UInt64 = 1
     private static let stemSeed: UInt64 = 2
@@ -77,7 +77,7 @@ struct FeatureExtractor: Sendable {
     private static let wordEnd: UInt32 = 0x3E  // ">"
 
     /// Word hash (``lemmaKey(_:)``) → the stem hash of the word's lemma, for the forms in the lemma table.
-    private let lemmaStems: [UInt64: UInt64]
+    let lemmaStems: [UInt64: UInt64]
 
     init(charMin: Int, charMax: Int, keywords: [KeywordPattern], splitter: WordSplitter? = nil,
          lemmaStems: [UInt64: UInt64] = [:]) {
@@ -91,6 +91,16 @@ struct FeatureExtractor: Sendable {
             index[first, default: []].append(pattern)
         }
         keywordsByFirstStem = index
+    }
+
+    /// An extractor from tables already built (a model snapshot's).
+    init(charMin: Int, charMax: Int, keywordsByFirstStem: [UInt64: [KeywordPattern]], splitter: WordSplitter?,
+         lemmaStems: [UInt64: UInt64]) {
+        self.charMin = charMin
+        self.charMax = charMax
+        self.keywordsByFirstStem = keywordsByFirstStem
+        self.splitter = splitter
+        self.lemmaStems = lemmaStems
     }
 
     /// The message's length in words, in buckets: greetings and thanks are short, questions longer.

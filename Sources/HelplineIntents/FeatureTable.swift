@@ -1,9 +1,9 @@
 /// An open-addressing hash table from feature hashes to dense feature indices: flat arrays,
 /// linear probing, no strings.
 struct FeatureTable: Sendable {
-    private var keys: [UInt64]
-    private var slots: [Int32]
-    private var mask: Int
+    var keys: [UInt64]
+    var slots: [Int32]
+    var mask: Int
     /// The number of features stored.
     private(set) var count: Int = 0
 
@@ -13,6 +13,25 @@ struct FeatureTable: Sendable {
         keys = [UInt64](repeating: 0, count: capacity)
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
+    }
+
+    /// A table from arrays already filled (a model snapshot's).
+    init(keys: [UInt64], slots: [Int32], count: Int) {
+        self.keys = keys
+        self.slots = slots
+        self.mask = keys.count - 1
+        self.count = count
+    }
+
+    /// The same map in a table sized for the features it holds: every key keeps its index. Training
+    /// sizes its table for every feature occurrence (a few hundred thousand) before it knows how
+    /// many distinct features there are (a few tens of thousands).
+    func compacted() -> FeatureTable {
+        var byIndex = [UInt64](repeating: 0, count: count)
+        for (key, slot) in zip(keys, slots) where key != 0 { byIndex[Int(slot)] = key }
+        var table = FeatureTable(expected: count)
+        for key in byIndex { _ = table.insert(key) }
+        return table
     }
 
     /// The index of `key`, or -1 when the table does not hold it. `key` is never zero.

@@ -20,11 +20,11 @@ public struct IntentMatcher: Sendable {
     public let analyzer: TextAnalyzer
     /// The model's classes: the intents' ids in catalog order, then nil (no intent) when there are
     /// off-topic examples.
-    private let classIds: [IntentID?]
+    let classIds: [IntentID?]
     /// The class learnt from the off-topic examples, if any.
-    private let noneClass: Int?
-    private let extractor: FeatureExtractor
-    private let model: LinearModel
+    let noneClass: Int?
+    let extractor: FeatureExtractor
+    let model: LinearModel
     /// The feature raised by an off-topic keyword.
     private let noneKeyword = FeatureExtractor.keywordFeature(intent: IntentID.noneValue)
 
@@ -60,12 +60,7 @@ public struct IntentMatcher: Sendable {
                                          lemmaStems: lemmaStems)
         self.extractor = extractor
 
-        var classIds: [IntentID?] = catalog.intents.map(\.id)
-        var noneClass: Int?
-        if !catalog.offTopicExamples.isEmpty {
-            noneClass = classIds.count
-            classIds.append(nil)
-        }
+        let (classIds, noneClass) = Self.classes(of: catalog)
         self.classIds = classIds
         self.noneClass = noneClass
 
@@ -124,6 +119,26 @@ public struct IntentMatcher: Sendable {
             }
         }
         model = ModelTrainer.train(documents, classCount: classIds.count, settings: settings)
+    }
+
+    /// A matcher from parts already built (a model snapshot's, see `MatcherSnapshot`).
+    init(catalog: IntentCatalog, analyzer: TextAnalyzer, classIds: [IntentID?], noneClass: Int?,
+         extractor: FeatureExtractor, model: LinearModel) {
+        self.catalog = catalog
+        self.analyzer = analyzer
+        self.classIds = classIds
+        self.noneClass = noneClass
+        self.extractor = extractor
+        self.model = model
+    }
+
+    /// The classes a catalog's model has: its intents in order, then nil (no intent) when it has
+    /// off-topic examples; and the index of that off-topic class.
+    static func classes(of catalog: IntentCatalog) -> (ids: [IntentID?], none: Int?) {
+        var ids: [IntentID?] = catalog.intents.map(\.id)
+        guard !catalog.offTopicExamples.isEmpty else { return (ids, nil) }
+        ids.append(nil)
+        return (ids, ids.count - 1)
     }
 
     /// The words repairs aim at: those of the examples and keywords, and of the off-topic examples

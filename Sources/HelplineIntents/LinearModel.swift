@@ -239,7 +239,7 @@ enum ModelTrainer {
         var weights = [Float](repeating: 0, count: featureCount * LinearModel.stride(classCount))
         var bias = [Float](repeating: 0, count: classCount)
         trainLogistic(vectors, labels, classCount: classCount, settings: settings, weights: &weights, bias: &bias)
-        return LinearModel(classCount: classCount, table: table, weights: weights, bias: bias, idf: idf,
+        return LinearModel(classCount: classCount, table: table.compacted(), weights: weights, bias: bias, idf: idf,
                            inDomain: inDomain, unknownIDF: Float(log(Double(1 + n))) + 1,
                            unknownWeight: Float(max(0, settings.unknownWeight)), groupWeights: groupWeights)
     }

@@ -8,9 +8,9 @@ import HelplineText
 /// Words are looked up by stable hashes of their letters, so trying every piece allocates nothing.
 struct WordSplitter: Sendable {
     /// Hashes of the vocabulary's words and of the allowed one-letter words.
-    private let known: Set<UInt64>
+    let known: Set<UInt64>
     /// Hashes of the vocabulary's words only (a whole word found here is not split).
-    private let vocabulary: Set<UInt64>
+    let vocabulary: Set<UInt64>
 
     /// Shorter words are left alone.
     static let minLength = 7
@@ -23,6 +23,12 @@ struct WordSplitter: Sendable {
         let words = Set(vocabulary.counts.keys.filter { $0.unicodeScalars.count >= 2 }.map { Self.hash($0.unicodeScalars.map(\.value)[...]) })
         self.vocabulary = words
         known = words.union(Self.oneLetterWords.map { Self.hash($0.unicodeScalars.map(\.value)[...]) })
+    }
+
+    /// A splitter from sets already built (a model snapshot's).
+    init(known: Set<UInt64>, vocabulary: Set<UInt64>) {
+        self.known = known
+        self.vocabulary = vocabulary
     }
 
     private static func hash(_ scalars: ArraySlice<UInt32>) -> UInt64 {

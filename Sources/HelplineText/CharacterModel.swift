@@ -14,8 +14,8 @@ struct CharacterModel: Sendable {
     }
 
     let alphabet: Alphabet
-    private let size: Int
-    private var logProbabilities: [Float]
+    let size: Int
+    var logProbabilities: [Float]
 
     init(alphabet: Alphabet, words: [[UInt32]]) {
         self.alphabet = alphabet

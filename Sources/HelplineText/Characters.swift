@@ -134,9 +134,9 @@ struct ScalarHash: Hashable {
 
 /// An open-addressing map from 64-bit hashes to non-negative Int32 values, built once.
 struct HashIndex: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
-    private let mask: Int
+    var keys: [UInt64]
+    var values: [Int32]
+    let mask: Int
 
     init(capacity: Int) {
         var size = 16

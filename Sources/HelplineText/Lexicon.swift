@@ -7,14 +7,14 @@ struct Lexicon: Sendable {
         case cyrillic, latin, other
     }
 
-    private var storage: [UInt32] = []
-    private var offsets: [Int32] = [0]
-    private(set) var frequencies: [Int32] = []
-    private(set) var scripts: [Script] = []
-    private(set) var texts: [String] = []
-    private(set) var stems: [String] = []
-    private var index: HashIndex
-    private var stemIndex: HashIndex
+    var storage: [UInt32] = []
+    var offsets: [Int32] = [0]
+    var frequencies: [Int32] = []
+    var scripts: [Script] = []
+    var texts: [String] = []
+    var stems: [String] = []
+    var index: HashIndex
+    var stemIndex: HashIndex
 
     var count: Int { frequencies.count }
 

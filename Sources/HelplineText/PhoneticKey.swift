@@ -43,7 +43,7 @@ enum PhoneticKey {
 
 /// Known Cyrillic words by their `PhoneticKey`, the most frequent word of each key.
 struct PhoneticIndex: Sendable {
-    private var index: HashIndex
+    var index: HashIndex
 
     init(lexicon: Lexicon) {
         let ids = (0..<lexicon.count)

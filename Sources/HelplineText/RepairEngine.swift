@@ -45,6 +45,18 @@ final class RepairEngine: Sendable {
         hasLatinWords = !latinWords.isEmpty
     }
 
+    /// An engine from tables already built (a model snapshot's).
+    init(lexicon: Lexicon, spelling: SpellingIndex, phonetic: PhoneticIndex, russianModel: CharacterModel,
+         latinModel: CharacterModel, hasLatinWords: Bool, latinNames: [UInt64: Int]) {
+        self.lexicon = lexicon
+        self.spelling = spelling
+        self.phonetic = phonetic
+        self.russianModel = russianModel
+        self.latinModel = latinModel
+        self.hasLatinWords = hasLatinWords
+        self.latinNames = latinNames
+    }
+
     struct Result {
         var words: [String] = []
         var stems: [String] = []

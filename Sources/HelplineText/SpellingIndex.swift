@@ -7,10 +7,10 @@ struct SpellingIndex: Sendable {
     static let maxLength = 24
     static let maxDistance = 2
 
-    private var buckets: HashIndex
+    var buckets: HashIndex
     /// `bucketStarts[b]..<bucketStarts[b + 1]` are bucket `b`'s word ids in `postings`.
-    private var bucketStarts: [Int32]
-    private var postings: [Int32]
+    var bucketStarts: [Int32]
+    var postings: [Int32]
 
     init(lexicon: Lexicon) {
         // Each (variant, word) pair packed in one integer, the variant's hash in the high bits and

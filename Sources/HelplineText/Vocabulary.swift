@@ -13,6 +13,9 @@ public struct Vocabulary: Sendable, Hashable {
 
     public init() { counts = [:] }
 
+    /// A vocabulary with these counts (a model snapshot's).
+    init(counts: [String: Int]) { self.counts = counts }
+
     /// Builds a vocabulary from words or phrases; each occurrence of a word counts once.
     public init<S: Sequence>(words: S) where S.Element == String {
         counts = [:]

@@ -77,7 +77,7 @@ struct ChatCommand: AsyncParsableCommand {
             // The desk's notices reach the chat as on a daemon: pushed on the chat's connection.
             do {
                 signal(SIGPIPE, SIG_IGN)
-                let started = try await ChatDesk.start(deskSocket: deskSocket, engine: try DialogueEngine(bundle: bundle), bundle: bundle)
+                let started = try await ChatDesk.start(deskSocket: deskSocket, engine: try data.engine(for: bundle), bundle: bundle)
                 desk = started
                 backend = SocketChatBackend(path: started.customerSocket, notices: { live.post(screen.text(for: $0)) })
             } catch {
@@ -90,7 +90,7 @@ struct ChatCommand: AsyncParsableCommand {
         } else {
             // Without --desk-socket there is no desk: no specialist can reach the conversation.
             do {
-                backend = InProcessChatBackend(engine: try DialogueEngine(bundle: bundle))
+                backend = InProcessChatBackend(engine: try data.engine(for: bundle))
             } catch {
                 throw ChatError("cannot load intent data: \(error)")
             }

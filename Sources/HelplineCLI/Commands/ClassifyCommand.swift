@@ -38,7 +38,7 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let matcher = IntentMatcher(catalog: try data.catalog())
+        let matcher = try data.matcher()
         var output = OutputBuffer(fileDescriptor: STDOUT_FILENO)
         defer { output.flush() }
         if !texts.isEmpty {

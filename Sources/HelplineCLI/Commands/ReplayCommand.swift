@@ -65,7 +65,7 @@ struct ReplayCommand: AsyncParsableCommand {
             results = await TranscriptRunner(target: target).run(files)
             await target.disconnect()
         } else {
-            results = await TranscriptRunner(target: try InProcessTarget(bundle: bundle)).run(files)
+            results = await TranscriptRunner(target: InProcessTarget(engine: try data.engine(for: bundle), bundle: bundle)).run(files)
         }
         var output = ""
         for result in results {

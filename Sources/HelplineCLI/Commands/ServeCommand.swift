@@ -114,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "helpline.server")
 
         let bundle = try data.bundle()
-        let engine = try DialogueEngine(checking: bundle)
+        let engine = try DialogueEngine(checking: bundle, cache: .standard(), source: data.sourceName)
         var deskRules: DeskRules?
         if deskSocket != nil {
             do {
@@ -150,7 +150,8 @@ struct ServeCommand: AsyncParsableCommand {
             try Self.deskRules(DataBundle.resolve(explicit: intents), for: engine)
         }
         let signals = SignalWatcher(daemon: daemon, reload: {
-            try DialogueEngine(checking: DataBundle.resolve(explicit: intents))
+            try DialogueEngine(checking: DataBundle.resolve(explicit: intents), cache: .standard(),
+                               source: DataBundle.sourceName(explicit: intents))
         }, reloadDesk: reloadDesk)
         defer { signals.cancel() }
         if stdio {

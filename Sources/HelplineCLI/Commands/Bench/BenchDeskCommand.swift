@@ -33,7 +33,7 @@ struct BenchDeskCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bundle = try data.bundle()
-        let bench = DeskBench(engine: try DialogueEngine(bundle: bundle), rules: try DeskRules(bundle: bundle))
+        let bench = DeskBench(engine: try data.engine(for: bundle), rules: try DeskRules(bundle: bundle))
         let workspace = try BenchWorkspace(intents: nil)
         defer { workspace.remove() }
         try output.print(try await bench.run(customers: customers, specialists: specialists,

@@ -24,7 +24,7 @@ struct BenchInProcessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bundle = try data.bundle()
-        let bench = InProcessBench(engine: try DialogueEngine(bundle: bundle), profile: try Profile.demo(in: bundle))
+        let bench = InProcessBench(engine: try data.engine(for: bundle), profile: try Profile.demo(in: bundle))
         let workspace = try BenchWorkspace(intents: nil)
         defer { workspace.remove() }
         try output.print(try await bench.run(samples: samples, concurrency: concurrency,

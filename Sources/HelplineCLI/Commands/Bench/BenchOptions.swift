@@ -85,6 +85,6 @@ extension DataOptions {
     /// Simulated customers who speak the data's own examples, as the demo customer.
     func loadGenerator() throws -> LoadGenerator {
         let bundle = try bundle()
-        return LoadGenerator(script: CustomerScript(engine: try DialogueEngine(bundle: bundle)), profile: try Profile.demo(in: bundle))
+        return LoadGenerator(script: CustomerScript(engine: try engine(for: bundle)), profile: try Profile.demo(in: bundle))
     }
 }

@@ -28,7 +28,7 @@ struct BenchStagesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let bundle = try data.bundle()
-        let stages = TurnStages(engine: try DialogueEngine(bundle: bundle), profile: try Profile.demo(in: bundle))
+        let stages = TurnStages(engine: try data.engine(for: bundle), profile: try Profile.demo(in: bundle))
         let workspace = try BenchWorkspace(intents: nil)
         defer { workspace.remove() }
         try output.print(try stages.run(samples: samples, databasePath: workspace.path("stages.sqlite")))
