@@ -11,6 +11,7 @@ public enum HelplineExecutable {
     /// Its location; throws naming the places looked at when there is none (build it first with
     /// `swift build --build-tests`).
     public static func url() throws -> URL {
+        _ = testModelCache
         var candidates: [URL] = []
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var directory = testBinary.deletingLastPathComponent()
@@ -29,6 +30,16 @@ public enum HelplineExecutable {
         }
         throw TestFailure("the helpline executable was not found beside the tests (looked at \(candidates.map(\.path))); run `swift build --build-tests` first")
     }
+
+    /// The model snapshots that the `helpline` processes of the tests save go to one folder in the
+    /// temporary directory, shared by the test runs, not to the user's cache (unless
+    /// `HELPLINE_MODEL_CACHE` says otherwise). Set once, before the first process starts, in this
+    /// process's environment, which the processes it starts inherit.
+    private static let testModelCache: Void = {
+        guard ProcessInfo.processInfo.environment["HELPLINE_MODEL_CACHE"] == nil else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("helpline-tests-model-cache").path
+        setenv("HELPLINE_MODEL_CACHE", folder, 0)
+    }()
 }
 
 /// The built `helpline serve`, run as a separate process.
