@@ -60,9 +60,11 @@ struct ClassifyCommand: ParsableCommand {
 
     /// The output lines of the lines classified so far, by line: the classification depends on the
     /// text alone, so a line seen before gets the same output without being classified again.
+    /// Lines are told apart by their bytes (as the output writes them), and hashed by their bytes
+    /// too: `String`'s own hashing normalizes Cyrillic text first, which cost more than it saved.
     /// Holds at most `limit` lines; past that it starts over.
     struct SeenLines {
-        var outputs: [String: [UInt8]] = [:]
+        var outputs: [ByteKey: [UInt8]] = [:]
         var limit = 65_536
     }
 
@@ -70,8 +72,8 @@ struct ClassifyCommand: ParsableCommand {
     /// `lines`) classified once, on `workers` threads; `seen` then holds them too.
     static func classify(_ lines: [String], with matcher: IntentMatcher, json: Bool, workers: Int,
                          seen: inout SeenLines) -> [UInt8] {
-        var isFresh: Set<String> = []
-        let fresh = lines.filter { seen.outputs[$0] == nil && isFresh.insert($0).inserted }
+        var isFresh: Set<ByteKey> = []
+        let fresh = lines.filter { seen.outputs[ByteKey($0)] == nil && isFresh.insert(ByteKey($0)).inserted }
         let shares = max(1, min(workers, fresh.count / 64))
         // Each share: its lines' output bytes back to back, and where each line's output ends.
         let blocks = ResultSlots<(bytes: [UInt8], ends: [Int])>(count: shares)
@@ -87,13 +89,13 @@ struct ClassifyCommand: ParsableCommand {
             }
             blocks[share] = (bytes, ends)
         }
-        var outputs: [String: [UInt8]] = [:]
+        var outputs: [ByteKey: [UInt8]] = [:]
         outputs.reserveCapacity(fresh.count)
         var next = 0
         for block in blocks.values {
             var start = 0
             for end in block.ends {
-                outputs[fresh[next]] = Array(block.bytes[start..<end])
+                outputs[ByteKey(fresh[next])] = Array(block.bytes[start..<end])
                 start = end
                 next += 1
             }
@@ -101,7 +103,8 @@ struct ClassifyCommand: ParsableCommand {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(lines.count * 256)
         for line in lines {
-            if let output = outputs[line] ?? seen.outputs[line] { bytes.append(contentsOf: output) }
+            let key = ByteKey(line)
+            if let output = outputs[key] ?? seen.outputs[key] { bytes.append(contentsOf: output) }
         }
         if seen.outputs.count + outputs.count > seen.limit { seen.outputs.removeAll(keepingCapacity: true) }
         seen.outputs.merge(outputs) { old, _ in old }
