@@ -2,6 +2,8 @@
 // scoring, and each is read against the others (which reading wins a word); split by kind of word
 // (Russian, Latin, output) with MARKs rather than across files.
 
+import Synchronization
+
 /// The word-level repairs behind `TextAnalyzer`: keyboard layout both ways, transliteration and
 /// spelling, decided against a lexicon and character statistics trained on it.
 final class RepairEngine: Sendable {
@@ -27,6 +29,27 @@ final class RepairEngine: Sendable {
     static let gibberish: Float = -4.0
     /// How many transliteration readings are tried per word.
     static let readingLimit = 256
+
+    /// Spelling corrections already worked out (``correct(_:)``), by word: the search through the
+    /// candidates is the costliest repair, and the same misspellings and readings come again and
+    /// again. At most `correctionsKept` words; past that it starts over.
+    private let corrections = Mutex<[WordKey: Correction]>([:])
+    static let correctionsKept = 32_768
+
+    /// A word's scalars, compared and hashed as they are.
+    private struct WordKey: Hashable {
+        let scalars: [UInt32]
+
+        func hash(into hasher: inout Hasher) {
+            scalars.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    /// ``correct(_:)``'s answer, or that there is none.
+    private struct Correction {
+        var id: Int32
+        var distance: Int32
+    }
 
     init(lexicon: Lexicon, latinNames: [String: String] = [:]) {
         self.lexicon = lexicon
@@ -203,10 +226,26 @@ final class RepairEngine: Sendable {
     func correct(_ word: UnsafeBufferPointer<UInt32>) -> (id: Int, distance: Int)? {
         let n = word.count
         guard n >= RepairEngine.droppedLetterFrom, n <= SpellingIndex.maxLength else { return nil }
-        let onlyDroppedLetter = n < RepairEngine.shortestCorrected
         let script = Lexicon.script(word)
         guard script != .other else { return nil }
         for c in word where Chars.isDigit(c) { return nil }
+        let key = WordKey(scalars: Array(word))
+        if let known = corrections.withLock({ $0[key] }) {
+            return known.id < 0 ? nil : (Int(known.id), Int(known.distance))
+        }
+        let found = search(word, script: script)
+        let answer = found.map { Correction(id: Int32($0.id), distance: Int32($0.distance)) } ?? Correction(id: -1, distance: 0)
+        corrections.withLock { kept in
+            if kept.count >= Self.correctionsKept { kept.removeAll(keepingCapacity: true) }
+            kept[key] = answer
+        }
+        return found
+    }
+
+    /// The search behind ``correct(_:)``.
+    private func search(_ word: UnsafeBufferPointer<UInt32>, script: Lexicon.Script) -> (id: Int, distance: Int)? {
+        let n = word.count
+        let onlyDroppedLetter = n < RepairEngine.shortestCorrected
         let limit = n >= RepairEngine.twoEditsFrom ? 2 : 1
         var best: (id: Int, distance: Int)? = nil
         for candidate in spelling.candidates(for: word, distance: limit) {

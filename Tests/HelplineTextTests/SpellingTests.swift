@@ -19,6 +19,30 @@ struct SpellingTests {
         #expect(corrected("жаллоба") == "жалоба")    // deletion
     }
 
+    /// A correction worked out before is given again as it was, word by word: asked again in
+    /// another order, with words that have none and words one letter apart, an engine that has
+    /// seen them answers exactly as a fresh one.
+    @Test func rememberedCorrectionsAreTheSame() {
+        let words = ["вазврат", "вазвратт", "дотсавка", "пароь", "жаллоба", "закз", "зака", "абракадабра",
+                     "пррль", "вазвратп", "дотсавкa", "zakaz", "dostavka", "заказ", "заказы"]
+        func answers(_ engine: RepairEngine, _ order: [String]) -> [String: String] {
+            var found: [String: String] = [:]
+            for word in order {
+                found[word] = Chars.scalars(word).withUnsafeBufferPointer { buffer in
+                    engine.correct(buffer).map { "\(engine.lexicon.texts[$0.id]) \($0.distance)" } ?? "-"
+                }
+            }
+            return found
+        }
+        let warm = analyzer.engine
+        let first = answers(warm, words)
+        let again = answers(warm, words.reversed() + words)
+        let fresh = answers(TextAnalyzer(vocabulary: supportVocabulary, includeCommonWords: false).engine, words.shuffled())
+        #expect(again == first)
+        #expect(fresh == first)
+        #expect(first["вазврат"] == "возврат 1" && first["абракадабра"] == "-")
+    }
+
     /// Words of five or six letters get at most one edit; four-letter words only a restored dropped
     /// letter; shorter words none.
     @Test func limits() {
