@@ -118,12 +118,14 @@ public struct MatcherCache: Sendable {
         return (matcher, .built(reason: reason, saved: saved))
     }
 
-    /// Removes all but the `keeping` most recently used snapshot files of `folder`; other files
-    /// are left alone, and failures are ignored.
-    static func prune(_ folder: URL, keeping: Int) {
+    /// Removes all but the `keeping` most recently used snapshot files of `folder`, and the
+    /// temporary files of writes that never finished (a process killed while writing) once they
+    /// are an hour old; other files are left alone, and failures are ignored.
+    static func prune(_ folder: URL, keeping: Int, now: Double = Date().timeIntervalSince1970) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         var files: [(path: String, used: Double)] = []
-        for name in names where name.hasPrefix("matcher-") && name.hasSuffix(".snapshot") {
+        for name in names where name.hasPrefix("matcher-") && name.hasSuffix(".snapshot")
+            || name.hasPrefix(".matcher-") && name.hasSuffix(".tmp") {
             let path = folder.appendingPathComponent(name).path
             var info = stat()
             guard stat(path, &info) == 0 else { continue }
@@ -132,7 +134,12 @@ public struct MatcherCache: Sendable {
             #else
             let modified = info.st_mtim
             #endif
-            files.append((path, Double(modified.tv_sec) + Double(modified.tv_nsec) / 1e9))
+            let used = Double(modified.tv_sec) + Double(modified.tv_nsec) / 1e9
+            if name.hasSuffix(".tmp") {
+                if now - used > Self.abandonedAfter { unlink(path) }
+                continue
+            }
+            files.append((path, used))
         }
         guard files.count > keeping else { return }
         for file in files.sorted(by: { $0.used > $1.used }).dropFirst(keeping) { unlink(file.path) }
@@ -172,6 +179,10 @@ public struct MatcherCache: Sendable {
 
     /// Writes `bytes` to a temporary file beside `file` and renames it into place; false when any
     /// step fails (the temporary file is removed).
+    /// How old a temporary file of a snapshot being written is when it counts as abandoned, in
+    /// seconds (a write takes well under one).
+    public static let abandonedAfter: Double = 3_600
+
     static func write(_ bytes: [UInt8], to file: URL) -> Bool {
         let folder = file.deletingLastPathComponent()
         do {

@@ -171,6 +171,22 @@ struct MatcherCachePruningTests {
         #expect(Set(kept) == Set(old.suffix(MatcherCache.keptFiles - 1) + [newest, "README"]))
     }
 
+    /// A temporary file left by a write that never finished goes once it is an hour old; one
+    /// being written now stays.
+    @Test func removesAbandonedTemporaryFiles() throws {
+        let (cache, folder) = MatcherCacheTests.cache()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let abandoned = folder.appending(path: ".matcher-x.snapshot.1.2.tmp").path
+        let writing = folder.appending(path: ".matcher-x.snapshot.3.4.tmp").path
+        for path in [abandoned, writing] { try Data("part".utf8).write(to: URL(fileURLWithPath: path)) }
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-2 * MatcherCache.abandonedAfter)],
+                                              ofItemAtPath: abandoned)
+        _ = try cache.matcher(for: MatcherCacheTests.bundle, source: "new")
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: writing))
+    }
+
     /// Reading a snapshot marks it used, so it outlives files used less recently.
     @Test func readingMarksTheSnapshotUsed() throws {
         let (cache, folder) = MatcherCacheTests.cache()

@@ -114,7 +114,14 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "helpline.server")
 
         let bundle = try data.bundle()
-        let engine = try DialogueEngine(checking: bundle, cache: .standard(), source: data.sourceName)
+        let cache = MatcherCache.standard()
+        var model = MatcherCache.Outcome.off
+        let engine = try DialogueEngine(checking: bundle) { bundle, catalog in
+            let (matcher, outcome) = cache.matcher(for: bundle, catalog: catalog, source: data.sourceName)
+            model = outcome
+            return matcher
+        }
+        Self.log(model, of: cache, to: logger)
         var deskRules: DeskRules?
         if deskSocket != nil {
             do {
@@ -179,6 +186,21 @@ struct ServeCommand: AsyncParsableCommand {
             + "started in \(Self.milliseconds(ready - started)) ms, data \(Self.milliseconds(engineReady - started)) ms)")
         ProcessMemory.releaseFreedMemory()
         try await daemon.run()
+    }
+
+    /// Says where the matcher came from: its snapshot, or built (why, and whether it was saved).
+    static func log(_ model: MatcherCache.Outcome, of cache: MatcherCache, to logger: Logger) {
+        let folder = cache.folder?.path ?? "-"
+        switch model {
+        case .loaded:
+            logger.info("model read from its snapshot", metadata: ["cache": "\(folder)"])
+        case .built(let reason, let saved):
+            logger.notice("model built from the data", metadata: [
+                "reason": "\(reason)", "cache": "\(folder)", "snapshot": "\(saved ? "saved" : "not saved")",
+            ])
+        case .off:
+            logger.info("model built from the data", metadata: ["cache": "off"])
+        }
     }
 
     /// The desk's rules from `bundle`, their topics checked against `engine`'s.
