@@ -166,7 +166,7 @@ struct ClassificationFormatTests {
     }
 
     /// A line that repeats, in one batch or a later one, gets exactly the output it gets alone,
-    /// also once the remembered lines were let go (a small limit).
+    /// also once the remembered lines were let go (a small limit) or were too long to keep.
     @Test func repeatedLinesGetTheirOwnOutput() throws {
         let matcher = IntentMatcher(catalog: try IntentCatalog(bundle: .embedded))
         // «й» composed and decomposed: the same String, not the same bytes, nor the same output.
@@ -174,14 +174,15 @@ struct ClassificationFormatTests {
                     "ВЕРНИТЕ ДЕНЬГИ!!!", "спасибо"]
         var generator = SplitMix64(state: 7)
         let batches = (0..<4).map { _ in (0..<300).map { _ in pool[Int(generator.next() % UInt64(pool.count))] } }
-        for limit in [65_536, 3] {
-            var seen = ClassifyCommand.SeenLines(limit: limit)
+        for (limit, longest) in [(32_768, 1_024), (3, 1_024), (32_768, 100)] {
+            var seen = ClassifyCommand.SeenLines(limit: limit, longest: longest)
             for batch in batches {
                 let output = ClassifyCommand.classify(batch, with: matcher, json: true, workers: 2, seen: &seen)
                 var alone: [UInt8] = []
                 for line in batch { ClassifyCommand.append(line, matcher.classify(line), json: true, to: &alone) }
-                #expect(output == alone, "limit \(limit)")
+                #expect(output == alone, "limit \(limit), longest \(longest)")
                 #expect(seen.outputs.count <= max(limit, pool.count))
+                #expect(seen.outputs.values.allSatisfy { $0.count <= longest }, "only outputs up to \(longest) bytes are kept")
             }
         }
     }

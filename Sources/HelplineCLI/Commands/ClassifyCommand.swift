@@ -16,9 +16,9 @@ struct ClassifyCommand: ParsableCommand {
             {"text":…,"intent":…,"confidence":…,"alternatives":[…],"entities":[…],"ambiguous":…}
 
             Standard input is read and written in large blocks, and its lines are classified on \
-            --jobs threads (the output keeps the input's order). A line seen before (greetings, \
-            menu numbers and short questions recur) is answered from the first one's output, not \
-            classified again.
+            --jobs threads (the output keeps the input's order). A short line seen before \
+            (greetings, menu numbers and short questions recur) is answered from the first one's \
+            output, not classified again.
             """
     )
 
@@ -62,10 +62,13 @@ struct ClassifyCommand: ParsableCommand {
     /// text alone, so a line seen before gets the same output without being classified again.
     /// Lines are told apart by their bytes (as the output writes them), and hashed by their bytes
     /// too: `String`'s own hashing normalizes Cyrillic text first, which cost more than it saved.
-    /// Holds at most `limit` lines; past that it starts over.
+    /// Holds at most `limit` lines, each of at most `longest` bytes of output (long stories rarely
+    /// come twice, and this keeps what is held to a few tens of megabytes whatever the input); past
+    /// `limit` it starts over.
     struct SeenLines {
         var outputs: [ByteKey: [UInt8]] = [:]
-        var limit = 65_536
+        var limit = 32_768
+        var longest = 1_024
     }
 
     /// The output of `lines`, in order: each line not in `seen` (and not already earlier in
@@ -107,7 +110,7 @@ struct ClassifyCommand: ParsableCommand {
             if let output = outputs[key] ?? seen.outputs[key] { bytes.append(contentsOf: output) }
         }
         if seen.outputs.count + outputs.count > seen.limit { seen.outputs.removeAll(keepingCapacity: true) }
-        seen.outputs.merge(outputs) { old, _ in old }
+        for (line, output) in outputs where output.count <= seen.longest { seen.outputs[line] = output }
         return bytes
     }
 
