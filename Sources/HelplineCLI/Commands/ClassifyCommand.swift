@@ -76,7 +76,10 @@ struct ClassifyCommand: ParsableCommand {
     static func classify(_ lines: [String], with matcher: IntentMatcher, json: Bool, workers: Int,
                          seen: inout SeenLines) -> [UInt8] {
         var isFresh: Set<ByteKey> = []
-        let fresh = lines.filter { seen.outputs[ByteKey($0)] == nil && isFresh.insert(ByteKey($0)).inserted }
+        let fresh = lines.filter { line in
+            let key = ByteKey(line)
+            return seen.outputs[key] == nil && isFresh.insert(key).inserted
+        }
         let shares = max(1, min(workers, fresh.count / 64))
         // Each share: its lines' output bytes back to back, and where each line's output ends.
         let blocks = ResultSlots<(bytes: [UInt8], ends: [Int])>(count: shares)

@@ -115,12 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let bundle = try data.bundle()
         let cache = MatcherCache.standard()
-        var model = MatcherCache.Outcome.off
-        let engine = try DialogueEngine(checking: bundle) { bundle, catalog in
-            let (matcher, outcome) = cache.matcher(for: bundle, catalog: catalog, source: data.sourceName)
-            model = outcome
-            return matcher
-        }
+        let (engine, model) = try DialogueEngine.checking(bundle, cache: cache, source: data.sourceName)
         Self.log(model, of: cache, to: logger)
         var deskRules: DeskRules?
         if deskSocket != nil {
