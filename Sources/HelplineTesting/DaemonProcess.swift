@@ -53,13 +53,16 @@ public final class DaemonProcess: Sendable {
     public var socketPath: String { directory.socketPath }
 
     /// Starts `helpline serve` on the directory's socket and database and waits for its ready line.
-    /// Throws if it exits first; `waitForReady: false` returns at once.
-    public static func start(in directory: TemporaryDirectory, arguments: [String] = [], waitForReady: Bool = true) async throws -> DaemonProcess {
+    /// Throws if it exits first; `waitForReady: false` returns at once. `environment` is added to
+    /// this process's.
+    public static func start(in directory: TemporaryDirectory, arguments: [String] = [], environment extra: [String: String] = [:],
+                             waitForReady: Bool = true) async throws -> DaemonProcess {
         let process = Process()
         process.executableURL = try HelplineExecutable.url()
         process.arguments = ["serve", "--socket", directory.socketPath, "--db", directory.databasePath] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["HELPLINE_INTENTS"] = nil
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let daemon = DaemonProcess(process: process, directory: directory)
         let pipe = Pipe()

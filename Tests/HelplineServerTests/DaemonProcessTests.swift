@@ -72,6 +72,20 @@ struct DaemonProcessTests {
         try store.close()
     }
 
+    /// The first start on a model cache builds the model and saves its snapshot; the next reads
+    /// it; each says so in the log.
+    @Test func logsWhereItsModelCameFrom() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let cache = ["HELPLINE_MODEL_CACHE": directory.url.appendingPathComponent("models").path]
+        let first = try await DaemonProcess.start(in: directory, environment: cache)
+        #expect(try await first.stop() == 0)
+        #expect(first.stderr.contains("model built from the data") && first.stderr.contains("snapshot=saved"), "\(first.stderr)")
+        let second = try await DaemonProcess.start(in: directory, environment: cache)
+        #expect(try await second.stop() == 0)
+        #expect(second.stderr.contains("model read from its snapshot"), "\(second.stderr)")
+        #expect(!second.stderr.contains("model built"))
+    }
+
     /// On SIGINT the turn in progress finishes and is answered; requests not yet started are
     /// dropped unstored; so exactly the answered turns are in the database.
     @Test func finishesTheTurnInProgressOnSigint() async throws {
