@@ -45,8 +45,9 @@ public final class SessionDatabase: SessionStore {
             // copied into the database file once for many commits.
             try db.execute(sql: "PRAGMA cache_size = -4096")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
-            // A statement inside the group commit's savepoint keeps its undo journal in memory
-            // instead of in a temporary file opened, written and deleted for it.
+            // Undo journals of statements and savepoints inside a transaction (a turn's two-row
+            // insert; the savepoint per write when a batch is written again) stay in memory
+            // instead of in a temporary file opened, written and deleted for each.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
