@@ -120,7 +120,7 @@ enum OrderFinder {
         var out: [WordForm] = []
         out.reserveCapacity(words.count)
         for form in words {
-            if form.word.contains("-") {
+            if form.word.utf8.contains(UInt8(ascii: "-")) {
                 for (index, part) in WordForms.parts(form.word).enumerated() {
                     let piece = index == 0 ? form : WordForm(part)
                     if !generic.contains(piece) { out.append(piece) }

@@ -78,7 +78,7 @@ package enum WordForms {
 
     /// A word and, when it is hyphenated, its parts (three letters or more) and the parts joined.
     package static func parts(_ word: String) -> [String] {
-        guard word.contains("-") else { return [word] }
+        guard word.utf8.contains(UInt8(ascii: "-")) else { return [word] }
         let pieces = word.split(separator: "-").map(String.init).filter { $0.filter(\.isLetter).count >= 3 }
         return [word] + pieces + [String(word.filter { $0 != "-" })]
     }

@@ -226,6 +226,48 @@ struct StoreContractTests {
         try await database.finish()
     }
 
+    /// Expiry takes exactly the sessions last used before the cutoff, to the millisecond, whether
+    /// their turns stayed within ten minutes, crossed into the next, or went back in time (a clock
+    /// set back), and whatever ten minutes the cutoff falls in.
+    @Test(arguments: StoreKind.testable)
+    func expiresExactlyTheSessionsIdleSinceTheCutoff(_ kind: StoreKind) async throws {
+        let database = try await StoreTestDatabase.make(kind)
+        let store = try await database.open()
+        let base = Date(timeIntervalSince1970: 1_900_000_200) // a multiple of ten minutes
+        /// A session created `created` seconds after `base`, then with one turn at each of `turns`.
+        func session(created: TimeInterval, turns: [TimeInterval]) async throws -> String {
+            var dialogue = try Dialogue(at: base.addingTimeInterval(created))
+            _ = try await commit(dialogue.create, to: store)
+            for (index, time) in turns.enumerated() {
+                let text = ["доставка", "рецепт борща", "спасибо"][index % 3]
+                let outcome = try await commit(.turn(try dialogue.say(text, at: base.addingTimeInterval(time))), to: store)
+                guard case .applied(let version) = outcome else { throw TestFailure("\(text): \(outcome)") }
+                dialogue.version = version
+            }
+            return dialogue.conversation.id
+        }
+        let sameTenMinutes = try await session(created: 1, turns: [2, 2.999])
+        let justAfter = try await session(created: 1, turns: [3])
+        let crossedForward = try await session(created: -700, turns: [-650, 5])
+        let wentBack = try await session(created: 900, turns: [950, 2])
+        let longIdle = try await session(created: -1_200, turns: [-1_100])
+        let createdOnly = try await session(created: 599, turns: [])
+        let idleCreatedOnly = try await session(created: -0.5, turns: [])
+
+        let expired = try await store.expireSessions(before: base.addingTimeInterval(3), finishedBefore: nil,
+                                                     now: base.addingTimeInterval(3))
+        #expect(Set(expired) == [sameTenMinutes, wentBack, longIdle, idleCreatedOnly])
+        for kept in [justAfter, crossedForward, createdOnly] {
+            #expect(try await store.hasSession(kept))
+        }
+        let later = try await store.expireSessions(before: base.addingTimeInterval(599.001), finishedBefore: nil,
+                                                   now: base.addingTimeInterval(600))
+        #expect(Set(later) == [justAfter, crossedForward, createdOnly])
+        #expect(try await store.counts().sessions == 0)
+        try await store.close()
+        try await database.finish()
+    }
+
     /// Stores on one database never take the same appeal numbers, however their calls interleave.
     @Test(arguments: StoreKind.testable)
     func appealNumberBlocksNeverOverlap(_ kind: StoreKind) async throws {

@@ -22,6 +22,8 @@ struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
     var version: Int
     var createdAt: Date
     var updatedAt: Date
+    /// `updated_at` rounded down to ten minutes, as stored (``ExpiryFloor``).
+    var updatedAtFloor: String
     /// The id of the session's newest message, the head of its chain (``MessageChain``).
     var lastMessage: Int64?
 
@@ -30,6 +32,7 @@ struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
         case orderID = "order_id"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case updatedAtFloor = "updated_at_floor"
         case lastMessage = "last_message"
     }
 
@@ -37,6 +40,7 @@ struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
         static let id = Column(CodingKeys.id)
         static let version = Column(CodingKeys.version)
         static let updatedAt = Column(CodingKeys.updatedAt)
+        static let updatedAtFloor = Column(CodingKeys.updatedAtFloor)
     }
 }
 

@@ -150,6 +150,9 @@ public final class SessionDatabase: SessionStore {
         migrator.registerMigration("v5-message-chains") { db in
             try MessageChain.migrate(db)
         }
+        migrator.registerMigration("v6-expiry-floor") { db in
+            try ExpiryFloor.migrate(db)
+        }
         return migrator
     }
 
@@ -274,7 +277,8 @@ public final class SessionDatabase: SessionStore {
 
     package func expireSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String] {
         try await pool.write { db in
-            let expired = SessionRecord.filter(SessionRecord.Columns.updatedAt < cutoff)
+            // The floor narrows the search through its index; `updated_at` decides (ExpiryFloor).
+            let expired = SessionRecord.filter(SessionRecord.Columns.updatedAtFloor < cutoff && SessionRecord.Columns.updatedAt < cutoff)
             let ids = try String.fetchAll(db, expired.select(SessionRecord.Columns.id))
             if !ids.isEmpty {
                 let keep = try db.cachedStatement(sql: Self.keepFinishedSQL)
@@ -326,18 +330,25 @@ public final class SessionDatabase: SessionStore {
             let conversation = turn.conversation
             let expectedVersion = turn.expectedVersion
             // Dates are stored as text; format this one once for its three rows.
-            let at = StoredDate.databaseValue(turn.at)
+            let atText = StoredDate.text(turn.at)
+            let at = atText.databaseValue
             // The turn's two messages after the session's newest, then the session's row if it is at
             // the expected version, pointing at them; if it is not, the messages go again.
             let messages = try MessageChain.appendTurn(
                 session: conversation.id, incoming: turn.incoming, outgoing: turn.outgoing, at: at, ids: &messageIDs, in: db)
-            let update = try db.cachedStatement(sql: turn.profileChanged ? Self.updateWithProfileSQL : Self.updateSQL)
+            // Usually the turn falls in the ten minutes of the stored floor and leaves it, and its
+            // index entry, alone; otherwise the second statement moves the floor (ExpiryFloor).
+            let floor = ExpiryFloor.floor(ofStored: atText)
             var arguments: StatementArguments = [
                 conversation.state.rawValue, conversation.topic, conversation.order, turn.stored,
-                expectedVersion + 1, at, messages.upperBound - 1, conversation.id, expectedVersion,
+                expectedVersion + 1, at, messages.upperBound - 1, conversation.id, expectedVersion, floor,
             ]
             if turn.profileChanged { arguments += [try json(conversation.profile)] }
-            try update.execute(arguments: arguments)
+            let statements = turn.profileChanged ? Self.updateWithProfileSQL : Self.updateSQL
+            try db.cachedStatement(sql: statements.keepingFloor).execute(arguments: arguments)
+            if db.changesCount == 0 {
+                try db.cachedStatement(sql: statements.movingFloor).execute(arguments: arguments)
+            }
             guard db.changesCount == 1 else {
                 try MessageChain.remove(messages, in: db)
                 return try SessionRecord.exists(db, key: conversation.id) ? .conflict : .missing
@@ -351,8 +362,10 @@ public final class SessionDatabase: SessionStore {
             return .applied(version: expectedVersion + 1)
 
         case .touch(let session, let at):
-            let changed = try SessionRecord.filter(key: session)
-                .updateAll(db, SessionRecord.Columns.updatedAt.set(to: StoredDate.databaseValue(at)))
+            let stored = StoredDate.text(at)
+            let changed = try SessionRecord.filter(key: session).updateAll(
+                db, SessionRecord.Columns.updatedAt.set(to: stored),
+                SessionRecord.Columns.updatedAtFloor.set(to: ExpiryFloor.floor(ofStored: stored)))
             guard changed > 0, let version = try Int.fetchOne(db, SessionRecord.filter(key: session).select(SessionRecord.Columns.version)) else {
                 return .missing
             }
@@ -370,14 +383,24 @@ public final class SessionDatabase: SessionStore {
         }
     }
 
-    private static let updateSQL = """
-        UPDATE sessions SET state = ?, topic = ?, order_id = ?, conversation = ?, version = ?, updated_at = ?,
-        last_message = ? WHERE id = ? AND version = ?
-        """
-    private static let updateWithProfileSQL = """
-        UPDATE sessions SET state = ?1, topic = ?2, order_id = ?3, conversation = ?4, version = ?5, updated_at = ?6,
-        last_message = ?7, profile = ?10 WHERE id = ?8 AND version = ?9
-        """
+    /// A turn's update of its session: `keepingFloor` applies only when the stored floor is the
+    /// turn's (`?10`) and leaves it; `movingFloor` sets it. Both check the version.
+    private struct SessionUpdate {
+        let keepingFloor: String
+        let movingFloor: String
+
+        init(setting columns: String) {
+            let set = """
+                UPDATE sessions SET state = ?1, topic = ?2, order_id = ?3, conversation = ?4, version = ?5, \
+                updated_at = ?6, last_message = ?7\(columns)
+                """
+            keepingFloor = set + " WHERE id = ?8 AND version = ?9 AND updated_at_floor = ?10"
+            movingFloor = set + ", updated_at_floor = ?10 WHERE id = ?8 AND version = ?9"
+        }
+    }
+
+    private static let updateSQL = SessionUpdate(setting: "")
+    private static let updateWithProfileSQL = SessionUpdate(setting: ", profile = ?11")
     private static let insertTicketSQL = """
         INSERT INTO tickets (id, session, topic, order_id, queue, eta_minutes, messages, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -410,7 +433,8 @@ public final class SessionDatabase: SessionStore {
         SessionRecord(
             id: conversation.id, profile: try json(conversation.profile), state: conversation.state.rawValue,
             topic: conversation.topic, orderID: conversation.order, conversation: try json(StoredConversation(conversation)),
-            version: version, createdAt: createdAt, updatedAt: updatedAt
+            version: version, createdAt: createdAt, updatedAt: updatedAt,
+            updatedAtFloor: ExpiryFloor.floor(ofStored: StoredDate.text(updatedAt))
         )
     }
 
