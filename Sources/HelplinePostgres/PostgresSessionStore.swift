@@ -239,7 +239,7 @@ public final class PostgresSessionStore: SessionStore, Sendable {
                 guard locked else { return [] }
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: """
                     WITH gone AS (
-                        DELETE FROM sessions WHERE updated_at < $1 RETURNING id, profile, created_at
+                        DELETE FROM sessions WHERE updated_at_floor < $1 AND updated_at < $1 RETURNING id, profile, created_at
                     ), kept AS (
                         INSERT INTO finished_conversations (profile, messages, created_at, finished_at)
                         SELECT gone.profile, \(Self.customerMessagesSQL("gone.id")), gone.created_at, $2 FROM gone
