@@ -5,6 +5,9 @@ import Synchronization
 /// and stopped with SIGTERM.
 public final class ChildServer: Sendable {
     private let process: Process
+    /// The write end of the child's standard input, held until the child is stopped
+    /// (``ParentLifeline``); closing it tells the child to stop.
+    private let lifeline: FileHandle
     /// The time from launching the process to its "ready" line.
     public let readyAfter: Duration
 
@@ -21,8 +24,9 @@ public final class ChildServer: Sendable {
         return ProcessTimes.io(pid: process.processIdentifier)
     }
 
-    private init(process: Process, readyAfter: Duration) {
+    private init(process: Process, lifeline: FileHandle, readyAfter: Duration) {
         self.process = process
+        self.lifeline = lifeline
         self.readyAfter = readyAfter
     }
 
@@ -35,7 +39,10 @@ public final class ChildServer: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+        // The child stops by itself once this process is gone (ParentLifeline).
+        let lifeline = Pipe()
+        process.standardInput = lifeline
+        process.environment = ProcessInfo.processInfo.environment.merging([ParentLifeline.environmentKey: "stdin"]) { _, new in new }
         let errors = Pipe()
         process.standardError = errors
 
@@ -63,7 +70,7 @@ public final class ChildServer: Sendable {
             process.waitUntilExit()
             throw BenchFailure("the server did not become ready: \(watch.output.suffix(2_000))")
         }
-        return ChildServer(process: process, readyAfter: readyAfter)
+        return ChildServer(process: process, lifeline: lifeline.fileHandleForWriting, readyAfter: readyAfter)
     }
 
     /// The child's process id.
@@ -100,14 +107,27 @@ public final class ChildServer: Sendable {
         return (result, await stop())
     }
 
+    /// Closes the child's standard input, as this process ending would, and waits for the child
+    /// to exit (``ParentLifeline``).
+    @discardableResult
+    public func dropLifeline() async -> Exit {
+        try? lifeline.close()
+        return await stop(signal: false)
+    }
+
     /// Sends SIGTERM and waits for the child to exit.
     @discardableResult
     public func stop() async -> Exit {
+        await stop(signal: true)
+    }
+
+    private func stop(signal: Bool) async -> Exit {
         let before = ProcessTimes.exitedChildrenCPUSeconds()
-        if process.isRunning { process.terminate() }
+        if signal && process.isRunning { process.terminate() }
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { [process] in
+            DispatchQueue.global().async { [process, lifeline] in
                 process.waitUntilExit()
+                try? lifeline.close()
                 let cpu = ProcessTimes.exitedChildrenCPUSeconds() - before
                 continuation.resume(returning: Exit(status: process.terminationStatus, cpuSeconds: cpu))
             }

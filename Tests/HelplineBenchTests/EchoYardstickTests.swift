@@ -148,4 +148,24 @@ import Testing
         #expect(exit.status == SIGTERM)
         #expect(exit.cpuSeconds > 0)
     }
+
+    /// A bench's children stop by themselves when the bench is gone (its end of their standard
+    /// input closed, as when it is killed): the echo server at once, the daemon by its graceful
+    /// shutdown, removing its socket.
+    @Test func childrenStopWhenTheBenchIsGone() async throws {
+        let scratch = try TemporaryDirectory()
+        let executable = try HelplineExecutable.url().path
+        let echo = try await ChildServer.launch(executable: executable,
+                                                arguments: ["bench", "serve-echo", "--socket", scratch.path("echo.sock")])
+        let daemonSocket = scratch.path("helpline.sock")
+        let daemon = try await ChildServer.launch(executable: executable, arguments: [
+            "serve", "--socket", daemonSocket, "--db", scratch.path("helpline.sqlite"), "--log-level", "error",
+        ])
+        #expect(FileManager.default.fileExists(atPath: daemonSocket))
+        let echoExit = await echo.dropLifeline()
+        let daemonExit = await daemon.dropLifeline()
+        #expect(echoExit.status == SIGTERM)
+        #expect(daemonExit.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemonSocket), "the daemon shut down as on SIGTERM")
+    }
 }

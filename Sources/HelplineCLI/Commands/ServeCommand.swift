@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HelplineBench
 import HelplineDesk
 import HelplineDialogue
 import HelplineFiles
@@ -105,6 +106,8 @@ struct ServeCommand: AsyncParsableCommand {
         // Files this process creates (database, socket) are private unless widened on purpose.
         umask(0o077)
         signal(SIGPIPE, SIG_IGN)
+        // Started by `helpline bench`: stop when the bench is gone.
+        ParentLifeline.watchIfStartedByBench()
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -32,6 +32,7 @@ struct BenchServeEchoCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
+        ParentLifeline.watchIfStartedByBench()
         switch server {
         case .plain:
             let server = try PlainEchoServer.start(socketPath: socket)
