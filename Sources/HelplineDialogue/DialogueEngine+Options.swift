@@ -33,10 +33,13 @@ extension DialogueEngine {
             PlainText.equal(key, plain: keyPlain, option.phrase.key, plain: option.phrase.plain)
         }
         let prepared = fixedOptionLists.first { $0.options == options } ?? PreparedOptions(options, optionPhrases)
-        for (option, entries) in zip(options, prepared.entries) {
+        // By index, so that each option's phrases are read where they are, not copied.
+        for index in options.indices where index < prepared.entries.count {
             // Typed exactly as shown: no need to normalize (the phrase keys would be equal too).
-            if typed(entries.value) || typed(entries.key) || keyed(entries.key) || keyed(entries.label) || keyed(entries.value) {
-                return option
+            if typed(prepared.entries[index].value) || typed(prepared.entries[index].key)
+                || keyed(prepared.entries[index].key) || keyed(prepared.entries[index].label)
+                || keyed(prepared.entries[index].value) {
+                return options[index]
             }
         }
         // In the wrong layout, in translit or with a typo: the labels and values, not the numbers.

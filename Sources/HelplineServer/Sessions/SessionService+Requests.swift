@@ -162,9 +162,10 @@ extension SessionService {
             let write = TurnWrite(
                 conversation: conversation, expectedVersion: entry.version, incoming: text, outgoing: turn.reply.text,
                 effects: turn.effects, at: now, profileChanged: conversation.profile != entry.conversation.profile, stored: stored)
-            return .write(.turn(write)) { [conversation] slot, version in
+            // The slot takes the conversation from the write's box: one reference, not a copy.
+            return .write(.turn(write)) { slot, version in
                 slot.update { entry in
-                    entry.conversation = conversation
+                    entry.conversation = write.conversation
                     entry.version = version
                     entry.updatedAt = now
                 }
