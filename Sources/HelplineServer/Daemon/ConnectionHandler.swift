@@ -146,18 +146,22 @@ final class ConnectionHandler: ChannelDuplexHandler {
             let sequence = firstSequence + started.count
             started.append(Started(session: session))
             if let session { busySessions[session, default: 0] += 1 }
-            hooks.service.respond(to: message, on: context.eventLoop)
-                .assumeIsolated()
-                .whenComplete { result in
-                    let response: ProtocolResponse
-                    switch result {
-                    case .success(let answer):
-                        response = answer
-                    case .failure:
-                        response = .failure(id: nil, ProtocolError(.internal, "the request could not be completed; try again"))
+            switch message {
+            case .invalid(let id, let error):
+                finish(sequence, with: .failure(id: id, error), context: context)
+            case .request(let request):
+                // The answer comes back here directly, not through a future: on this loop at once,
+                // or from the database writer's thread, then by a hop to this loop.
+                let eventLoop = context.eventLoop
+                let here = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+                hooks.service.serve(request, on: RequestContext(schedule: { eventLoop.execute($0) }, respond: { response in
+                    if eventLoop.inEventLoop {
+                        here.value.handler.finish(sequence, with: response, context: here.value.context)
+                    } else {
+                        eventLoop.execute { here.value.handler.finish(sequence, with: response, context: here.value.context) }
                     }
-                    self.finish(sequence, with: response, context: context)
-                }
+                }))
+            }
         }
     }
 

@@ -91,20 +91,6 @@ public final class SessionService: Sendable {
 
     // MARK: Entry points
 
-    /// The answer to one request line, as a future on `eventLoop`. The request's work runs on the
-    /// calling event loop (and, after waiting for its session, on `eventLoop`); turns on long texts
-    /// and loading a session from the store run off the event loops.
-    public func respond(to message: InboundMessage, on eventLoop: any EventLoop) -> EventLoopFuture<ProtocolResponse> {
-        switch message {
-        case .invalid(let id, let error):
-            return eventLoop.makeSucceededFuture(.failure(id: id, error))
-        case .request(let request):
-            let promise = eventLoop.makePromise(of: ProtocolResponse.self)
-            serve(request, on: RequestContext(schedule: { eventLoop.execute($0) }, respond: { promise.succeed($0) }))
-            return promise.futureResult
-        }
-    }
-
     /// The answer to one request, without an event loop (in-process use and tests).
     public func respond(to request: ProtocolRequest) async -> ProtocolResponse {
         await withCheckedContinuation { continuation in
