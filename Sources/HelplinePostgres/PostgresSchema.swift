@@ -235,6 +235,38 @@ enum PostgresSchema {
             "DROP INDEX sessions_updated_at",
             "ALTER TABLE sessions SET (fillfactor = 90)",
         ]),
+        // Several turns in one statement (PostgresTurnBatches): `helpline_turn` for each, in order,
+        // returning each one's result. The rows of the appeal counts that the batch's new appeals
+        // will update are locked first, in one order, so that batches committing at the same time
+        // (from this daemon or others) never wait for each other in a circle. A turn's topic,
+        // order, profile and effects are null where its `has_…` flag is false.
+        Migration(id: "v4-turn-batches", statements: [
+            """
+            CREATE FUNCTION helpline_turns(
+                p_id text[], p_expected bigint[], p_state text[], p_topic text[], p_has_topic boolean[],
+                p_order text[], p_has_order boolean[], p_conversation text[], p_profile text[], p_has_profile boolean[],
+                p_at timestamptz[], p_in text[], p_out text[], p_effects text[], p_has_effects boolean[]
+            ) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
+            DECLARE
+                i integer;
+            BEGIN
+                PERFORM 1 FROM store_counts
+                WHERE name = 'tickets' AND shard IN (
+                    SELECT hashtext(e->'open'->>'id') & \(countShards - 1)
+                    FROM unnest(p_effects, p_has_effects) AS x (effects, given), jsonb_array_elements(x.effects::jsonb) AS e
+                    WHERE x.given AND e ? 'open')
+                ORDER BY shard FOR UPDATE;
+                FOR i IN 1 .. coalesce(array_length(p_id, 1), 0) LOOP
+                    RETURN NEXT helpline_turn(
+                        p_id[i], p_expected[i], p_state[i], CASE WHEN p_has_topic[i] THEN p_topic[i] END,
+                        CASE WHEN p_has_order[i] THEN p_order[i] END, p_conversation[i],
+                        CASE WHEN p_has_profile[i] THEN p_profile[i] END, p_at[i], p_in[i], p_out[i],
+                        CASE WHEN p_has_effects[i] THEN p_effects[i]::jsonb END);
+                END LOOP;
+            END
+            $$
+            """,
+        ]),
     ]
 
     /// Brings the database's schema up to date, each missing migration in its own transaction.

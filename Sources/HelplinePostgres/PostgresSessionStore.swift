@@ -3,6 +3,7 @@ import HelplineDesk
 import HelplineDialogue
 import HelplineServer
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -33,9 +34,11 @@ public struct PostgresStoreConfiguration: Sendable {
 ///
 /// Every write is one statement, so one transaction: a turn (``PostgresSchema``'s `helpline_turn`)
 /// moves the session from the version it was computed from to the next, adds its messages and
-/// applies its appeal effects, or does nothing at all. Its completion is called once PostgreSQL
-/// has committed it (with the server's `synchronous_commit`, on disk). Writes run side by side
-/// on a pool of connections; the server groups their commits.
+/// applies its appeal effects, or does nothing at all. Turns that arrive together are stored by
+/// one statement of up to 64 of them (``PostgresTurnBatches``), each with its own outcome. A
+/// completion is called once PostgreSQL has committed its write (with the server's
+/// `synchronous_commit`, on disk). Writes run side by side on a pool of connections; the server
+/// groups their commits.
 ///
 /// A server that cannot be reached or does not answer within the configured timeout fails calls
 /// with ``StoreUnavailableError``; the pool reconnects by itself, and the log says when the server
@@ -56,6 +59,8 @@ public final class PostgresSessionStore: SessionStore, Sendable {
     let daemon = UUID().uuidString
     /// Whether the lease was taken (a desk is served).
     let leased = Atomic<Bool>(false)
+    /// Turns waiting to be stored together (``PostgresTurnBatches``); set once the store exists.
+    private let turnBatches = NIOLockedValueBox<PostgresTurnBatches?>(nil)
 
     private init(configuration: PostgresStoreConfiguration, logger: Logger, group: any EventLoopGroup) {
         self.configuration = configuration
@@ -89,6 +94,7 @@ public final class PostgresSessionStore: SessionStore, Sendable {
     public static func open(_ configuration: PostgresStoreConfiguration, logger: Logger = Logger(label: "helpline.postgres"),
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> PostgresSessionStore {
         let store = PostgresSessionStore(configuration: configuration, logger: logger, group: group)
+        store.turnBatches.withLockedValue { $0 = store.makeTurnBatches() }
         do {
             // Migrating may take longer than a request may: a schema change, daemons waiting their turn.
             let applied = try await store.call(timeout: max(configuration.timeout, .seconds(120))) { [client = store.client, logger] in
@@ -181,6 +187,15 @@ public final class PostgresSessionStore: SessionStore, Sendable {
             }
             return
         }
+        if case .turn(let turn) = write, let batches = turnBatches.withLockedValue({ $0 }) {
+            batches.add(turn, completion: completion)
+            return
+        }
+        commitAlone(write, completion: completion)
+    }
+
+    /// Stores `write` in a statement of its own.
+    private func commitAlone(_ write: SessionWrite, completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void) {
         call({ [client, logger] in try await Self.apply(write, client: client, logger: logger) }) { result in
             switch result {
             case .success(let outcome):
@@ -192,6 +207,36 @@ public final class PostgresSessionStore: SessionStore, Sendable {
                 completion(.failure(error))
             }
         }
+    }
+
+    /// Turns stored a batch a statement, at most half the pool's connections (and four) at once,
+    /// so that the rest of the pool stays free for loading sessions and the desk.
+    private func makeTurnBatches() -> PostgresTurnBatches {
+        PostgresTurnBatches(maximumRunning: min(4, max(1, configuration.poolSize / 2)), run: { [weak self] turns, done in
+            guard let self else { return done(.failure(StoreUnavailableError("the store is closed"))) }
+            self.call({ [client = self.client, logger = self.logger] in
+                try await client.withConnection { connection in
+                    try await Self.applyTurns(turns, on: connection, logger: logger)
+                }
+            }) { result in
+                switch result {
+                case .success(let outcomes):
+                    if outcomes.contains(where: { if case .applied = $0 { true } else { false } }) {
+                        self.transactions.wrappingAdd(1, ordering: .relaxed)
+                    }
+                    done(result)
+                case .failure(let error as PostgresStoreError):
+                    // The server refused the statement: for one turn that is its outcome, as when
+                    // stored alone; a batch is split.
+                    done(turns.count == 1 ? .success([.failed(error.description)]) : .failure(PostgresTurnBatches.Undone()))
+                case .failure(let error):
+                    done(.failure(error))
+                }
+            }
+        }, runOne: { [weak self] turn, completion in
+            guard let self else { return completion(.failure(StoreUnavailableError("the store is closed"))) }
+            self.commitAlone(.turn(turn), completion: completion)
+        })
     }
 
     package func loadSession(_ id: String, notBefore: Date) async throws -> LoadedSession? {
@@ -490,11 +535,26 @@ extension PostgresSessionStore {
         }
     }
 
+    /// The appeal effects as `helpline_turn` reads them; nil when there are none.
+    static func effectsJSON(_ effects: [Effect]) throws -> String? {
+        effects.isEmpty ? nil : try json(effects.map(EffectRecord.init))
+    }
+
+    /// Stores turns in one statement on `connection`; their outcomes in order.
+    static func applyTurns(_ turns: [TurnWrite], on connection: PostgresConnection, logger: Logger) async throws -> [WriteOutcome] {
+        let rows = try await connection.execute(try TurnsStatement(turns), logger: logger)
+        var outcomes = [WriteOutcome?](repeating: nil, count: turns.count)
+        for try await (n, result) in rows where n >= 1 && n <= turns.count {
+            outcomes[Int(n) - 1] = turnOutcome(result)
+        }
+        return outcomes.compactMap { $0 }
+    }
+
     /// Stores a turn on `connection` (inside its transaction).
     static func applyTurn(_ turn: TurnWrite, on connection: PostgresConnection, logger: Logger) async throws -> WriteOutcome {
         let conversation = turn.conversation
         let profile = turn.profileChanged ? try json(conversation.profile) : nil
-        let effects = turn.effects.isEmpty ? nil : try json(turn.effects.map(EffectRecord.init))
+        let effects = try effectsJSON(turn.effects)
         let rows = try await connection.execute(TurnStatement(
             id: conversation.id, expected: Int64(turn.expectedVersion), state: conversation.state.rawValue,
             topic: conversation.topic, order: conversation.order, conversation: turn.stored, profile: profile, at: turn.at,

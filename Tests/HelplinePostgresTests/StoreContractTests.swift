@@ -141,6 +141,54 @@ struct StoreContractTests {
         try await database.finish()
     }
 
+    /// Turns of many sessions sent at once (stored together where the store batches them) each
+    /// get their own outcome: a turn over another version is refused, a turn of a closed session
+    /// finds it missing, a turn whose appeal effect cannot be applied fails with nothing of it
+    /// stored, and every other turn is stored with its messages all the same.
+    @Test(arguments: StoreKind.testable)
+    func turnsSentAtOnceEachGetTheirOwnOutcome(_ kind: StoreKind) async throws {
+        let database = try await StoreTestDatabase.make(kind)
+        let store = try await database.open()
+        var dialogues: [Dialogue] = []
+        for _ in 0..<24 {
+            let dialogue = try Dialogue()
+            _ = try await commit(dialogue.create, to: store)
+            dialogues.append(dialogue)
+        }
+        let (stale, closed, failing) = (0, 1, 2)
+        var writes: [SessionWrite] = []
+        for (index, var dialogue) in dialogues.enumerated() {
+            if index == stale { dialogue.version = 7 }
+            var write = try dialogue.say(index % 2 == 0 ? "доставка" : "возврат")
+            if index == failing { write.effects = [.appendToTicket(id: "0000-0000", message: "в никуда")] }
+            writes.append(.turn(write))
+        }
+        let gone = dialogues[closed]
+        #expect(try await commit(.delete(session: gone.conversation.id, at: gone.at), to: store) == .applied(version: 0))
+
+        let outcomes = try await withThrowingTaskGroup(of: (Int, WriteOutcome).self) { group in
+            for (index, write) in writes.enumerated() {
+                group.addTask { (index, try await commit(write, to: store)) }
+            }
+            return try await group.reduce(into: [Int: WriteOutcome]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes[stale] == .conflict)
+        #expect(outcomes[closed] == .missing)
+        guard case .failed = outcomes[failing] else {
+            Issue.record("a turn appending to a missing appeal was \(String(describing: outcomes[failing]))")
+            return
+        }
+        #expect(try await store.messages(session: dialogues[failing].conversation.id).count == 1, "only the greeting")
+        #expect(try await store.storedVersion(dialogues[failing].conversation.id) == 1)
+        for index in 3..<dialogues.count {
+            #expect(outcomes[index] == .applied(version: 2), "turn \(index)")
+            let texts = try await store.messages(session: dialogues[index].conversation.id).map(\.text)
+            #expect(texts.count == 3 && texts[1] == (index % 2 == 0 ? "доставка" : "возврат"), "turn \(index)")
+        }
+        try await store.close()
+        try await database.finish()
+    }
+
     /// Closing a session keeps its appeals and what its customer wrote (as a finished
     /// conversation); counts follow opening and closing on every store of the database.
     @Test(arguments: StoreKind.testable)
