@@ -69,14 +69,7 @@ struct ExpiryFloorTests {
             try SessionDatabase.migrator.migrate(queue, upTo: "v5-message-chains")
             try await queue.write { db in
                 for dialogue in dialogues {
-                    try db.execute(sql: """
-                        INSERT INTO sessions (id, profile, state, topic, order_id, conversation, version, created_at, updated_at)
-                        VALUES (?, ?, ?, NULL, NULL, ?, 1, ?, ?)
-                        """, arguments: [
-                            dialogue.conversation.id, String(decoding: try JSONEncoder().encode(dialogue.conversation.profile), as: UTF8.self),
-                            dialogue.conversation.state.rawValue, try SessionDatabase.conversationColumn(dialogue.conversation),
-                            dialogue.at, dialogue.at,
-                        ])
+                    try dialogue.insertEarlierRow(version: 1, in: db)
                 }
             }
             try queue.close()

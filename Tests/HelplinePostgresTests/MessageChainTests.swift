@@ -24,14 +24,7 @@ struct MessageChainTests {
             let (one, two, at) = (first.conversation.id, second.conversation.id, first.at)
             try await queue.writeWithoutTransaction { db in
                 for dialogue in dialogues {
-                    try db.execute(sql: """
-                        INSERT INTO sessions (id, profile, state, topic, order_id, conversation, version, created_at, updated_at)
-                        VALUES (?, ?, ?, NULL, NULL, ?, 3, ?, ?)
-                        """, arguments: [
-                            dialogue.conversation.id, String(decoding: try JSONEncoder().encode(dialogue.conversation.profile), as: UTF8.self),
-                            dialogue.conversation.state.rawValue, try SessionDatabase.conversationColumn(dialogue.conversation),
-                            dialogue.at, dialogue.at,
-                        ])
+                    try dialogue.insertEarlierRow(version: 3, in: db)
                 }
                 let rows: [(String, String, String)] = [
                     (one, "out", "hello 1"), (two, "out", "hello 2"), (one, "in", "a1"), (two, "in", "a2"),
@@ -129,5 +122,19 @@ struct MessageChainTests {
         #expect(try store.messages(session: dialogues[1].conversation.id).count == 1, "only the greeting")
         #expect(try await store.storedVersion(dialogues[1].conversation.id) == 1)
         try store.close()
+    }
+}
+
+extension StoreContractTests.Dialogue {
+    /// Inserts the session's row with the columns every layout of `sessions` has (as a database
+    /// written before the later migrations holds it), at `version`, last used at ``at``.
+    func insertEarlierRow(version: Int, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO sessions (id, profile, state, topic, order_id, conversation, version, created_at, updated_at)
+            VALUES (?, ?, ?, NULL, NULL, ?, ?, ?, ?)
+            """, arguments: [
+                conversation.id, String(decoding: try JSONEncoder().encode(conversation.profile), as: UTF8.self),
+                conversation.state.rawValue, try SessionDatabase.conversationColumn(conversation), version, at, at,
+            ])
     }
 }

@@ -147,24 +147,31 @@ package enum SessionWrite: Sendable {
 }
 
 /// One stored turn: the conversation after it, the message in and the reply out, the appeal
-/// effects, over the version the turn was computed from.
+/// effects, over the version the turn was computed from (the fields of ``Fields``, read and
+/// written as the write's own: `write.conversation`, `write.effects = …`).
 ///
 /// A value, held in one shared box: a turn's write is handed from the session service to the
 /// committer, into a batch and to the statements, and each copy of a box is one reference count
 /// where a copy of the fields would be one for every string and array of the conversation. A
 /// change to a copy copies the box first (copy on write).
+@dynamicMemberLookup
 package struct TurnWrite: Sendable {
-    private final class Fields: @unchecked Sendable {
-        // Changed only through a `TurnWrite` holding the only reference (``TurnWrite/change(_:)``).
-        var conversation: Conversation
-        var expectedVersion: Int
-        var incoming: String
-        var outgoing: String
-        var effects: [Effect]
-        var at: Date
-        var profileChanged: Bool
-        var stored: String
-        var desk: DeskWrite?
+    package final class Fields: @unchecked Sendable {
+        // Changed only through a `TurnWrite` holding the only reference (``TurnWrite/subscript(dynamicMember:)``).
+        package var conversation: Conversation
+        package var expectedVersion: Int
+        package var incoming: String
+        package var outgoing: String
+        package var effects: [Effect]
+        package var at: Date
+        /// Whether the profile column needs writing.
+        package var profileChanged: Bool
+        /// The conversation column, already encoded, so that the single database writer does not
+        /// spend its time encoding.
+        package var stored: String
+        /// What the turn changes at the desk (an appeal filed, a follow-up, the customer closing
+        /// it, notices delivered with the answer), committed with the turn or not at all.
+        package var desk: DeskWrite?
 
         init(conversation: Conversation, expectedVersion: Int, incoming: String, outgoing: String, effects: [Effect],
              at: Date, profileChanged: Bool, stored: String, desk: DeskWrite?) {
@@ -193,62 +200,14 @@ package struct TurnWrite: Sendable {
                         effects: effects, at: at, profileChanged: profileChanged, stored: stored, desk: desk)
     }
 
-    // The fields are read in place (`_read`): `write.conversation.id` copies no conversation.
-
-    /// Changes this write alone: the box is copied first unless this write holds the only reference.
-    private mutating func change(_ body: (Fields) -> Void) {
-        if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-        body(fields)
-    }
-
-    package var conversation: Conversation {
-        _read { yield fields.conversation }
-        set { change { $0.conversation = newValue } }
-    }
-
-    package var expectedVersion: Int {
-        _read { yield fields.expectedVersion }
-        set { change { $0.expectedVersion = newValue } }
-    }
-
-    package var incoming: String {
-        _read { yield fields.incoming }
-        set { change { $0.incoming = newValue } }
-    }
-
-    package var outgoing: String {
-        _read { yield fields.outgoing }
-        set { change { $0.outgoing = newValue } }
-    }
-
-    package var effects: [Effect] {
-        _read { yield fields.effects }
-        set { change { $0.effects = newValue } }
-    }
-
-    package var at: Date {
-        _read { yield fields.at }
-        set { change { $0.at = newValue } }
-    }
-
-    /// Whether the profile column needs writing.
-    package var profileChanged: Bool {
-        _read { yield fields.profileChanged }
-        set { change { $0.profileChanged = newValue } }
-    }
-
-    /// The conversation column, already encoded, so that the single database writer does not
-    /// spend its time encoding.
-    package var stored: String {
-        _read { yield fields.stored }
-        set { change { $0.stored = newValue } }
-    }
-
-    /// What the turn changes at the desk (an appeal filed, a follow-up, the customer closing it,
-    /// notices delivered with the answer), committed with the turn or not at all.
-    package var desk: DeskWrite? {
-        _read { yield fields.desk }
-        set { change { $0.desk = newValue } }
+    /// A field, read in place (`write.conversation.id` copies no conversation); changing it
+    /// changes this write alone, the box copied first unless this write holds the only reference.
+    package subscript<Value>(dynamicMember field: ReferenceWritableKeyPath<Fields, Value>) -> Value {
+        _read { yield fields[keyPath: field] }
+        set {
+            if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+            fields[keyPath: field] = newValue
+        }
     }
 }
 
