@@ -96,6 +96,12 @@ public final class PostgresSessionStore: SessionStore, Sendable {
         let store = PostgresSessionStore(configuration: configuration, logger: logger, group: group)
         store.turnBatches.withLockedValue { $0 = store.makeTurnBatches() }
         do {
+            // The server must answer within the configured timeout, as any request must; only
+            // the migration below may then take longer.
+            try await withDeadline(TimeAmount.milliseconds(Int64(milliseconds(configuration.timeout))), on: store.eventLoop) {
+                [client = store.client, logger] in
+                _ = try await client.query("SELECT 1", logger: logger)
+            }
             // Migrating may take longer than a request may: a schema change, daemons waiting their turn.
             let applied = try await store.call(timeout: max(configuration.timeout, .seconds(120))) { [client = store.client, logger] in
                 try await PostgresSchema.migrate(client, logger: logger)

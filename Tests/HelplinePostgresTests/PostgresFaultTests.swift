@@ -100,10 +100,14 @@ struct PostgresFaultTests {
         let answered = Milestone()
         let stopped = Milestone()
 
+        // The server stays down until the daemon has met the crash (a turn failed and the log
+        // says so): the pool may otherwise reconnect to a quickly restarted server before any
+        // turn notices, however fast the turns go.
         let crash = Task {
             await answered.reached(60)
             try await cluster.stop("immediate")
             stopped.increment()
+            try await daemon.waitForOutput("PostgreSQL cannot be reached")
             try await cluster.start()
         }
         let logs = try await withThrowingTaskGroup(of: MultiDaemonTests.ClientLog.self) { group in
@@ -115,9 +119,7 @@ struct PostgresFaultTests {
                         session = try await client.open(profile: Fixtures.profile).session
                     }
                     var log = MultiDaemonTests.ClientLog(session: try #require(session))
-                    // Twelve messages, then (if they were all answered before the crash) three
-                    // more once the server is down: the daemon meets the crash however fast the
-                    // turns go.
+                    // Twelve messages, then three more once the server is down.
                     for message in 0..<15 {
                         if message == 12 { await stopped.reached(1) }
                         let text = "Клиент \(customer), сообщение \(message)"
@@ -154,7 +156,8 @@ struct PostgresFaultTests {
         #expect(try await MultiDaemonTests.halfStoredTurns(database.location).isEmpty)
     }
 
-    /// A daemon started while PostgreSQL is down says so and exits with status 1.
+    /// A daemon started while PostgreSQL is down says so within its `--db-timeout` and exits with
+    /// status 1.
     @Test(.enabled(if: Fixtures.postgresRuns, Fixtures.skipped))
     func refusesToStartWithoutItsDatabase() async throws {
         let cluster = try await Fixtures.ownCluster()
@@ -166,6 +169,7 @@ struct PostgresFaultTests {
                                                   arguments: Self.arguments, waitForReady: false)
         #expect(try await daemon.waitForExit() == 1)
         #expect(daemon.stderr.contains("cannot open postgresql://helpline@/"))
+        #expect(daemon.stderr.contains("no answer from PostgreSQL within 1000 ms"), "gave up after --db-timeout 1")
         #expect(!daemon.stderr.contains("ready on"))
     }
 }
