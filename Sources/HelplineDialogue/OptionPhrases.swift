@@ -6,8 +6,9 @@ import Synchronization
 /// the first time they are on screen. Shared by copies of the engine; the added ones are bounded
 /// and forgotten all at once when there are too many.
 final class OptionPhrases: Sendable {
-    /// An option text and its phrase key.
-    struct Entry: Sendable {
+    /// An option text and its phrase key: one shared object, so that a list of them is copied
+    /// by a reference each.
+    final class Entry: Sendable {
         /// The text as shown.
         let text: String
         /// Whether `text` is a ``PlainText``.

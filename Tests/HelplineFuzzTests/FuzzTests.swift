@@ -106,6 +106,48 @@ struct FuzzTests {
         }
     }
 
+    /// `say` lines as products send them and as they go wrong: ids of every kind, sessions and
+    /// texts with escapes, controls, NUL, lone surrogates and non-BMP characters, fields of the
+    /// wrong type, extra and repeated keys, numbers `JSONSerialization` cannot hold, deep nesting.
+    static let sayLines: Generator<[UInt8], some SendableSequenceType> = {
+        let strings = Gen.element(of: [
+            #""0123456789abcdef""#, #""""#, #""где мой заказ 12345678-0001?""#, #""\u0000""#, #""a\u0000b""#,
+            #""\ud83d\ude00 ок""#, #""\ud800""#, #""\u001f""#, #""\u0085""#, #""\"\\\/\b\f\n\r\t""#,
+            "\"\u{1}\"", #""\u0441\u043f\u0430\u0441\u0438\u0431\u043e""#, "\"" + String(repeating: "я", count: 130) + "\"",
+            "\"" + String(repeating: "x", count: 4_001) + "\"", #""😀😀""#,
+        ]).map { $0 ?? "\"\"" }
+        let values = Gen.element(of: [
+            "1", "-7", "0", "1.0", "1e2", "-0", "01", "1e400", "12345678901234567890", "true", "false", "null",
+            "[]", "{}", #"{"a":[1,{"b":null}]}"#, String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+        ]).map { $0 ?? "null" }
+        let value = zip(Gen.int(in: 0...2), strings, values).map { kind, string, other in kind == 0 ? other : string }
+        let keys = Gen.element(of: ["op", "id", "session", "text", "user", "enabled", "\\u006fp", "extra", "te\\u0078t"])
+            .map { $0 ?? "op" }
+        let field = zip(keys, value, Gen.int(in: 0...4)).map { key, value, say in
+            key == "op" && say > 0 ? #""op":"say""# : "\"\(key)\":\(value)"
+        }
+        return zip(field.array(of: 0...6), Gen.int(in: 0...3), strings, strings).map { fields, shape, session, text in
+            var all = fields
+            if shape > 0 { all += [#""op":"say""#, #""session":\#(session)"#, #""text":\#(text)"#] }
+            if shape == 2 { all.shuffle() }
+            let line = "{" + all.joined(separator: shape == 3 ? " , " : ",") + "}"
+            return Array(line.utf8)
+        }
+    }()
+
+    /// The quick reading of `say` lines answers every line exactly as the general one does:
+    /// the same request, or the same error with the same `id`.
+    @Test func quickSayReadsLinesAsTheGeneralWayDoes() async throws {
+        let codec = ProtocolCodec()
+        await propertyCheck(count: 2_000, input: Self.sayLines) { bytes in
+            #expect(codec.decodeRequest(bytes, quickSay: true) == codec.decodeRequest(bytes, quickSay: false),
+                    "\(String(decoding: bytes, as: UTF8.self).prefix(300))")
+        }
+        await propertyCheck(count: 1_000, input: Self.mutated(try Self.corpus("requests.jsonl"))) { bytes in
+            #expect(codec.decodeRequest(bytes, quickSay: true) == codec.decodeRequest(bytes, quickSay: false))
+        }
+    }
+
     @Test func framerGivesTheSameLinesHoweverTheBytesArrive() async throws {
         let lines = Gen<UInt8>.oneOf(Gen.uint8(in: 0x20...0x7E), Gen.always(UInt8(ascii: "\n")), Gen.always(UInt8(ascii: "\r")), Gen.uint8())
             .array(of: 0...300)

@@ -25,6 +25,12 @@ public struct ProtocolCodec: Sendable {
 
     /// Decodes one line (without its line ending).
     public func decodeRequest<Bytes: Collection<UInt8>>(_ line: Bytes) -> InboundMessage {
+        decodeRequest(line, quickSay: true)
+    }
+
+    /// ``decodeRequest(_:)``; `quickSay: false` takes the general way for every line (the
+    /// tests compare the two).
+    package func decodeRequest<Bytes: Collection<UInt8>>(_ line: Bytes, quickSay: Bool) -> InboundMessage {
         let bytes = Array(line)
         // Checked in place: no string is made of the line.
         guard (try? UTF8Span(validating: bytes.span)) != nil else {
@@ -32,6 +38,7 @@ public struct ProtocolCodec: Sendable {
         }
         let shape = JSONShape(bytes)
         let id = shape.idText.map(RequestID.init(text:)) ?? RequestID.absent
+        if quickSay, !shape.hasDuplicateKey, let say = quickSayRequest(bytes, id: id) { return say }
         let message: InboundMessage
         do {
             message = try Self.requestDecoder.decode(RequestEnvelope.self, from: Data(bytes), configuration: (self, id)).message
@@ -46,6 +53,63 @@ public struct ProtocolCodec: Sendable {
             return .invalid(id: id, ProtocolError(.badRequest, "an object in the request has the same key twice"))
         }
         return message
+    }
+
+    /// The most common request, a well-formed `say`, read with `JSONSerialization`, which takes
+    /// about half the time of `JSONDecoder` for such a line. Nil for anything else (another `op`,
+    /// a field of another type, a string `id` that breaks a rule, a line `JSONSerialization`
+    /// refuses): that goes the general way, which gives the same request for any `say` this one
+    /// takes and the exact error for the rest.
+    private func quickSayRequest(_ bytes: [UInt8], id given: RequestID) -> InboundMessage? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+              object["op"] as? String == "say",
+              let session = object["session"] as? String,
+              let text = object["text"] as? String else { return nil }
+        let id: JSONValue?
+        switch given {
+        case .absent:
+            id = nil
+        case .valid(let value):
+            id = value
+        case .string:
+            guard let text = object["id"] as? String, Self.isAcceptableID(text) else { return nil }
+            id = .string(text)
+        case .invalid:
+            return nil
+        }
+        do {
+            return .request(ProtocolRequest(id: id, .say(session: try Self.checkedSession(session), text: try checkedText(text))))
+        } catch {
+            return .invalid(id: id, error)
+        }
+    }
+
+    /// Whether a string `id` keeps the protocol's rules (bounded, no control characters).
+    private static func isAcceptableID(_ text: String) -> Bool {
+        text.utf8.count <= maximumIDBytes && !hasControlCharacter(text)
+    }
+
+    /// A session id: exact, so bounded and free of control characters (no `"id\u0000…"`).
+    private static func checkedSession(_ session: String) throws(ProtocolError) -> String {
+        guard session.utf8.count <= maximumSessionBytes else {
+            throw ProtocolError(.badRequest, "\"session\" is longer than \(maximumSessionBytes) bytes")
+        }
+        guard !hasControlCharacter(session) else {
+            throw ProtocolError(.badRequest, "\"session\" must not contain control characters")
+        }
+        return session
+    }
+
+    /// A `say` text within the length limit and without NUL.
+    private func checkedText(_ text: String) throws(ProtocolError) -> String {
+        // Counted in Unicode scalars: one letter with 30,000 combining marks is one Character.
+        guard text.unicodeScalars.count <= maxTextCharacters else {
+            throw ProtocolError(.badRequest, "\"text\" is longer than \(maxTextCharacters) Unicode characters (code points)")
+        }
+        guard !text.unicodeScalars.contains("\u{0}") else {
+            throw ProtocolError(.badRequest, "\"text\" must not contain the NUL character (U+0000)")
+        }
+        return text
     }
 
     /// The decoder of every request line (decoding does not change it, so threads share it). A
@@ -136,16 +200,8 @@ public struct ProtocolCodec: Sendable {
             }
             return .success(value)
         }
-        /// A session id: exact, so bounded and free of control characters (no `"id\u0000…"`).
         func session() throws -> String {
-            let session = try string(.session).get()
-            guard session.utf8.count <= Self.maximumSessionBytes else {
-                throw ProtocolError(.badRequest, "\"session\" is longer than \(Self.maximumSessionBytes) bytes")
-            }
-            guard !Self.hasControlCharacter(session) else {
-                throw ProtocolError(.badRequest, "\"session\" must not contain control characters")
-            }
-            return session
+            try Self.checkedSession(try string(.session).get())
         }
         func request(_ command: () throws -> ProtocolRequest.Command) -> InboundMessage {
             do {
@@ -182,15 +238,7 @@ public struct ProtocolCodec: Sendable {
         case "say":
             return request {
                 let session = try session()
-                let text = try string(.text).get()
-                // Counted in Unicode scalars: one letter with 30,000 combining marks is one Character.
-                guard text.unicodeScalars.count <= maxTextCharacters else {
-                    throw ProtocolError(.badRequest, "\"text\" is longer than \(maxTextCharacters) Unicode characters (code points)")
-                }
-                guard !text.unicodeScalars.contains("\u{0}") else {
-                    throw ProtocolError(.badRequest, "\"text\" must not contain the NUL character (U+0000)")
-                }
-                return .say(session: session, text: text)
+                return .say(session: session, text: try checkedText(try string(.text).get()))
             }
         case "state":
             return request { .state(session: try session()) }
