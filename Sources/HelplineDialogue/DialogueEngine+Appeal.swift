@@ -33,14 +33,14 @@ extension DialogueEngine {
 
     /// A message after the appeal: a clear question or bare small talk is answered; anything else is
     /// added to the appeal.
-    func submittedTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
+    func submittedTurn(_ text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation) -> Turn {
         guard var ticket = c.ticket else { return startOver(&c, lead: []) }
         if isBlank(text) { return submittedStep(&c, lead: [prompts.text(.emptyText)]) }
         if let option = chosenOption(text, key: key, in: c.options),
            OptionValue(option.value, offeredAt: .submitted) == .command(.newAppeal) {
             return startOver(&c, lead: [prompts.text(.newAppeal)])
         }
-        let classification = classifier.classify(text)
+        let classification = classify(text, analysis)
         let score = classification.best
         // The same rule as at the message step: a clear, short information question is answered and
         // not added (it is a question to the assistant); bare small talk and control phrases

@@ -7,14 +7,14 @@ import HelplineText
 extension DialogueEngine {
     /// A message at the message step: «Отправить» files the draft, a clear question is answered, anything
     /// else is the message to the specialist.
-    func writeTurn(_ text: String, key: String, _ c: inout Conversation, now: Date) -> Turn {
+    func writeTurn(_ text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation, now: Date) -> Turn {
         if isBlank(text) { return writeStep(&c, lead: [prompts.text(.emptyText)], summary: false) }
         if !c.draftMessages.isEmpty, let option = chosenOption(text, key: key, in: c.options),
            OptionValue(option.value, offeredAt: .write) == .command(.send) {
             return submit(c.draftMessages, &c, now: now)
         }
         // A clear information question is answered; the customer stays here, the draft kept.
-        let classification = classifier.classify(text)
+        let classification = classify(text, analysis)
         if let question = answerableQuestion(classification) {
             return writeStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: classification.best,
                              summary: false, prompt: .resumeWrite)

@@ -15,7 +15,7 @@ extension DialogueEngine {
 
     /// A message at the order step: an option, «без заказа», an order named in the text, another
     /// topic, a question, or not understood.
-    func orderTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
+    func orderTurn(_ text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation) -> Turn {
         guard let topic = chosenTopic(c) else {
             return startOver(&c, lead: [])
         }
@@ -34,7 +34,7 @@ extension DialogueEngine {
         if let number = bareNumber(key: key) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
         }
-        let classification = classifier.classify(text)
+        let classification = classify(text, analysis)
         let score = classification.best
         let story = isStory(classification.analysis) ? text : nil
         let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)

@@ -5,7 +5,7 @@ import HelplineText
 // The topic step: a menu choice, or free text read for a topic, an answer, small talk or a specialist.
 extension DialogueEngine {
     /// A message at the topic step: an option, a number not on screen, or free text to classify.
-    func topicTurn(_ text: String, key: String, _ c: inout Conversation) -> Turn {
+    func topicTurn(_ text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation) -> Turn {
         if isBlank(text) { return topicStep(&c, lead: [prompts.text(.emptyText)], options: c.options) }
         if let option = chosenOption(text, key: key, in: c.options), let value = OptionValue(option.value, offeredAt: .chooseTopic) {
             return choose(value, &c, intent: nil)
@@ -13,7 +13,7 @@ extension DialogueEngine {
         if let number = bareNumber(key: key) {
             return topicStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], options: c.options)
         }
-        let classification = classifier.classify(text)
+        let classification = classify(text, analysis)
         let score = classification.best
         let story = isStory(classification.analysis) ? text : nil
         guard let id = classification.intent, let best = catalog.intent(id) else {

@@ -29,6 +29,9 @@ public struct DialogueEngine: Sendable {
     public static let sendValue = OptionCommand.send.rawValue
 
     public let matcher: IntentMatcher
+    /// Whether `classifier` is `matcher` (not a stand-in of a test): messages are then analyzed
+    /// once a turn, for the phrase key and the classification both.
+    let classifiesWithMatcher: Bool
     /// The intents: topics for the menu, answers, order steps.
     public let catalog: IntentCatalog
     /// What reads free text; the ``matcher`` unless another was injected.
@@ -61,7 +64,9 @@ public struct DialogueEngine: Sendable {
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
-        self.matcher = (classifier as? IntentMatcher) ?? IntentMatcher(catalog: catalog)
+        let own = classifier as? IntentMatcher
+        self.matcher = own ?? IntentMatcher(catalog: catalog)
+        classifiesWithMatcher = own != nil
         self.catalog = catalog
         self.classifier = classifier
         self.prompts = prompts
@@ -126,16 +131,16 @@ public struct DialogueEngine: Sendable {
     public func handle(_ text: String, in conversation: inout Conversation, now: Date) -> Turn {
         // The message's phrase key (trimmed, normalized) is what control words, options and
         // «без заказа» are compared by; worked out once for the whole turn.
-        let key = DialogueRules.phraseKey(text)
+        let (key, analysis) = read(text)
         if let command = rules.command(forKey: key) ?? reader.match(text, key: key, in: commandPhrases) {
             return perform(command, &conversation)
         }
         var turn: Turn
         switch conversation.state {
-        case .chooseTopic: turn = topicTurn(text, key: key, &conversation)
-        case .chooseOrder: turn = orderTurn(text, key: key, &conversation)
-        case .write: turn = writeTurn(text, key: key, &conversation, now: now)
-        case .submitted: turn = submittedTurn(text, key: key, &conversation)
+        case .chooseTopic: turn = topicTurn(text, key: key, analysis, &conversation)
+        case .chooseOrder: turn = orderTurn(text, key: key, analysis, &conversation)
+        case .write: turn = writeTurn(text, key: key, analysis, &conversation, now: now)
+        case .submitted: turn = submittedTurn(text, key: key, analysis, &conversation)
         }
         // An angry or all-capitals message gets a short line of sympathy before the reply. The phrase
         // key is the message normalized, unless it is a slash command (kept as typed).
@@ -144,6 +149,25 @@ public struct DialogueEngine: Sendable {
             conversation.lastReply = turn.reply
         }
         return turn
+    }
+
+    /// The message's phrase key (``DialogueRules/phraseKey(_:)``) and, when the engine reads
+    /// messages with its own matcher, the matcher's analysis of it, made once for the turn: for a
+    /// message without surrounding spaces that the matcher reads whole, the phrase key is the
+    /// analysis' normalized text (the same `Normalizer` pass).
+    func read(_ text: String) -> (key: String, analysis: Analysis?) {
+        guard classifiesWithMatcher else { return (DialogueRules.phraseKey(text), nil) }
+        let analysis = matcher.analyze(text)
+        guard analysis.original.utf8.count == text.utf8.count, text.isTrimmed, !text.hasPrefix("/") else {
+            return (DialogueRules.phraseKey(text), analysis)
+        }
+        return (analysis.normalized, analysis)
+    }
+
+    /// The classification of the turn's message, from its analysis when ``read(_:)`` made one.
+    func classify(_ text: String, _ analysis: Analysis?) -> Classification {
+        if let analysis { return matcher.classify(analysis: analysis) }
+        return classifier.classify(text)
     }
 
     /// The current reply again, changing nothing.

@@ -9,6 +9,13 @@ extension String {
         return String(scalars[first...last])
     }
 
+    /// Whether ``trimmingWhitespace()`` would leave the text as it is.
+    var isTrimmed: Bool {
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return true }
+        return !Self.isTrimmed(first) && !Self.isTrimmed(last)
+    }
+
     private static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
         // Printable ASCII and Cyrillic are never white space: no look at the Unicode tables.
         if (0x21...0x7E).contains(scalar.value) || (0x400...0x4FF).contains(scalar.value) { return false }

@@ -70,6 +70,44 @@ struct PreparedReadingTests {
         #expect(checked > 5_000)
     }
 
+    /// Passes every message to the matcher, as a classifier other than the engine's own matcher
+    /// would: the engine then reads the message's phrase key and its classification apart.
+    private struct ForwardingClassifier: IntentClassifying {
+        let matcher: IntentMatcher
+        func classify(_ text: String) -> Classification { matcher.classify(text) }
+    }
+
+    /// A turn's message analyzed once (its phrase key taken from the analysis, which then gives
+    /// the classification) plays every turn as reading the key and classifying afresh does.
+    @Test func aMessageAnalyzedOnceGivesTheSameTurns() throws {
+        let engine = try Self.engine.get()
+        let apart = DialogueEngine(catalog: engine.catalog, classifier: ForwardingClassifier(matcher: engine.matcher),
+                                   prompts: engine.prompts, rules: engine.rules)
+        #expect(engine.classifiesWithMatcher && !apart.classifiesWithMatcher)
+        let profile = try Self.profile()
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        let long = String(repeating: "Заказ 55555555-0005 не пришел, ", count: 120)
+        // Every third of the messages keeps the test short; each kind of message is among them.
+        let all = Self.messages(engine, profile: profile)
+        let messages = stride(from: 0, to: all.count, by: 3).map { all[$0] }
+            + [long, " " + long, "/" + long, "\u{200B}доставка\u{200B}", "  доставка?", "/MENU"]
+        var states: Set<DialogueState> = []
+        for prefix in [[], ["хочу вернуть наушники"], ["доставка"], ["доставка", "1", "курьер не приехал"],
+                       ["доставка", "1", "курьер не приехал", "отправить"]] {
+            var start = engine.start(id: "p", profile: profile, now: now).0
+            for text in prefix { _ = engine.handle(text, in: &start, now: now) }
+            states.insert(start.state)
+            for text in messages {
+                let key = engine.read(text).key
+                #expect(key == DialogueRules.phraseKey(text), "\(text.prefix(80))")
+                var once = start, afresh = start
+                #expect(engine.handle(text, in: &once, now: now) == apart.handle(text, in: &afresh, now: now), "\(text.prefix(80))")
+                #expect(once == afresh)
+            }
+        }
+        #expect(states.count == 4, "every state is played: \(states)")
+    }
+
     /// The option a message chooses is the one the option texts' phrase keys, made afresh, give.
     @Test func optionsReadAsTheirPhraseKeys() throws {
         let engine = try Self.engine.get()
