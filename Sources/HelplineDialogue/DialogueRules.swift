@@ -128,12 +128,15 @@ public struct DialogueRules: Sendable, Hashable {
         didSet {
             upsetStarts = Self.normalizedStarts(upset)
             upsetStartsPlain = upsetStarts.allSatisfy(PlainText.isPlain)
+            upsetWordStarts = PlainText.WordStarts(upsetStarts)
         }
     }
     /// The `upset` word starts, normalized once.
     private var upsetStarts: [String]
     /// Whether every one of `upsetStarts` is a ``PlainText`` (then they are looked for by bytes).
     private var upsetStartsPlain: Bool
+    /// `upsetStarts` to look for by their bytes, all in one pass over a message.
+    private var upsetWordStarts: PlainText.WordStarts
 
     /// What marks a message as angry or shouted, for a line of sympathy before the reply.
     public struct Upset: Sendable, Hashable, Codable {
@@ -183,6 +186,7 @@ public struct DialogueRules: Sendable, Hashable {
         self.upset = upset
         upsetStarts = Self.normalizedStarts(upset)
         upsetStartsPlain = upsetStarts.allSatisfy(PlainText.isPlain)
+        upsetWordStarts = PlainText.WordStarts(upsetStarts)
         var index: [String: Command] = [:]
         for command in Command.allCases {
             for phrase in commands[command] ?? [] {
@@ -305,9 +309,7 @@ public struct DialogueRules: Sendable, Hashable {
         if upsetStartsPlain && PlainText.isPlain(normalized) {
             // A start with a space never begins a word; any other begins one exactly when its bytes
             // follow the text's start or a space.
-            return upsetStarts.contains { start in
-                !start.isEmpty && !start.utf8.contains(0x20) && PlainText.hasWord(in: normalized, startingWith: start)
-            }
+            return PlainText.hasWord(in: normalized, startingWithOneOf: upsetWordStarts)
         }
         let words = normalized.split(separator: " ")
         return upsetStarts.contains { start in !start.isEmpty && words.contains { $0.hasPrefix(start) } }

@@ -91,6 +91,37 @@ package enum PlainText {
     }
 
     /// Whether a word of `text` (words are separated by single spaces) starts with the bytes of
+    /// one of `starts` (``WordStarts``): ``hasWord(in:startingWith:)`` for all of them in one pass.
+    package static func hasWord(in text: String, startingWithOneOf starts: WordStarts) -> Bool {
+        guard !starts.bytes.isEmpty else { return false }
+        var text = text
+        return text.withUTF8 { t in
+            var index = 0
+            while index < t.count {
+                for start in starts.bytes where start.count <= t.count - index && t[index] == start[0] {
+                    var offset = 1
+                    while offset < start.count && t[index + offset] == start[offset] { offset += 1 }
+                    if offset == start.count { return true }
+                }
+                // On to the next word.
+                while index < t.count && t[index] != 0x20 { index += 1 }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    /// Word starts looked for together by ``hasWord(in:startingWithOneOf:)``: their bytes, the
+    /// empty ones and those with a space left out (they never begin a word).
+    package struct WordStarts: Sendable, Hashable {
+        fileprivate let bytes: [[UInt8]]
+
+        package init(_ starts: [String]) {
+            bytes = starts.filter { !$0.isEmpty && !$0.utf8.contains(0x20) }.map { Array($0.utf8) }
+        }
+    }
+
+    /// Whether a word of `text` (words are separated by single spaces) starts with the bytes of
     /// `start`, which has no space.
     package static func hasWord(in text: String, startingWith start: String) -> Bool {
         var text = text, start = start

@@ -47,6 +47,21 @@ struct PlainTextTests {
         }
     }
 
+    /// Several word starts looked for in one pass are found exactly when one of them is found
+    /// alone (starts that are empty or hold a space never are).
+    @Test func wordStartsTogetherAgreeWithEachAlone() {
+        let plainWords = Self.words.filter(PlainText.isPlain)
+        let groups: [[String]] = [[], [""], [" "], ["без", "мир"], ["наушн", "привет мир", "ир"], ["безобраз", "достал", "бесит"],
+                                  Array(plainWords.prefix(40)), Array(plainWords.suffix(25)), plainWords.filter { $0.count <= 2 }]
+        for starts in groups {
+            let together = PlainText.WordStarts(starts)
+            for text in plainWords {
+                let alone = starts.contains { !$0.isEmpty && !$0.contains(" ") && PlainText.hasWord(in: text, startingWith: $0) }
+                #expect(PlainText.hasWord(in: text, startingWithOneOf: together) == alone, "\(text.debugDescription) \(starts)")
+            }
+        }
+    }
+
     /// `Readings.layout` says nil at once for text with a Cyrillic letter, as reading it key by key does.
     @Test func layoutOfCyrillicTextIsNil() {
         for text in Self.words + ["yfpfl", "vty.", "Vty.", "yjdjt j,hfotybt", "nazad ж", "ж", "qwerty Ё", "\u{212A}", "K"] {
