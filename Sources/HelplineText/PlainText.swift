@@ -91,7 +91,7 @@ package enum PlainText {
     }
 
     /// Whether a word of `text` (words are separated by single spaces) starts with the bytes of
-    /// one of `starts` (``WordStarts``): ``hasWord(in:startingWith:)`` for all of them in one pass.
+    /// one of `starts` (``WordStarts``), all of them looked for in one pass.
     package static func hasWord(in text: String, startingWithOneOf starts: WordStarts) -> Bool {
         guard !starts.bytes.isEmpty else { return false }
         var text = text
@@ -118,29 +118,6 @@ package enum PlainText {
 
         package init(_ starts: [String]) {
             bytes = starts.filter { !$0.isEmpty && !$0.utf8.contains(0x20) }.map { Array($0.utf8) }
-        }
-    }
-
-    /// Whether a word of `text` (words are separated by single spaces) starts with the bytes of
-    /// `start`, which has no space.
-    package static func hasWord(in text: String, startingWith start: String) -> Bool {
-        var text = text, start = start
-        return text.withUTF8 { t in
-            start.withUTF8 { s in
-                guard let first = s.first, s.count <= t.count else { return false }
-                var index = 0
-                while index + s.count <= t.count {
-                    if t[index] == first {
-                        var offset = 1
-                        while offset < s.count && t[index + offset] == s[offset] { offset += 1 }
-                        if offset == s.count { return true }
-                    }
-                    // On to the next word.
-                    while index < t.count && t[index] != 0x20 { index += 1 }
-                    index += 1
-                }
-                return false
-            }
         }
     }
 

@@ -40,23 +40,24 @@ struct PlainTextTests {
                 #expect(PlainText.bytesStart(a, with: b) == a.hasPrefix(b), "\(a.debugDescription) \(b.debugDescription)")
                 if !b.isEmpty && !b.contains(" ") {
                     let words = a.split(separator: " ")
-                    #expect(PlainText.hasWord(in: a, startingWith: b) == words.contains { $0.hasPrefix(b) },
+                    #expect(PlainText.hasWord(in: a, startingWithOneOf: PlainText.WordStarts([b])) == words.contains { $0.hasPrefix(b) },
                             "\(a.debugDescription) \(b.debugDescription)")
                 }
             }
         }
     }
 
-    /// Several word starts looked for in one pass are found exactly when one of them is found
-    /// alone (starts that are empty or hold a space never are).
-    @Test func wordStartsTogetherAgreeWithEachAlone() {
+    /// Several word starts looked for in one pass are found exactly when a word of the text starts
+    /// with one of them (starts that are empty or hold a space never are).
+    @Test func wordStartsTogetherAgreeWithStringPrefixes() {
         let plainWords = Self.words.filter(PlainText.isPlain)
         let groups: [[String]] = [[], [""], [" "], ["без", "мир"], ["наушн", "привет мир", "ир"], ["безобраз", "достал", "бесит"],
                                   Array(plainWords.prefix(40)), Array(plainWords.suffix(25)), plainWords.filter { $0.count <= 2 }]
         for starts in groups {
             let together = PlainText.WordStarts(starts)
             for text in plainWords {
-                let alone = starts.contains { !$0.isEmpty && !$0.contains(" ") && PlainText.hasWord(in: text, startingWith: $0) }
+                let words = text.split(separator: " ")
+                let alone = starts.contains { start in !start.isEmpty && !start.contains(" ") && words.contains { $0.hasPrefix(start) } }
                 #expect(PlainText.hasWord(in: text, startingWithOneOf: together) == alone, "\(text.debugDescription) \(starts)")
             }
         }
