@@ -212,7 +212,11 @@ struct JSONShapeTests {
     @Test func findsTheTopLevelIdAsWritten() {
         let shape = JSONShape(Array(#"{"text":"\"id\":5","user":{"id":"inner"},"id" : 1.50 ,"op":"ping"}"#.utf8))
         #expect(shape.idText.map { String(decoding: $0, as: UTF8.self) } == "1.50")
+        #expect(shape.opText.map { String(decoding: $0, as: UTF8.self) } == #""ping""#)
         #expect(!shape.hasDuplicateKey)
+        let nested = JSONShape(Array(#"{"text":"\"op\":\"say\"","user":{"op":"say"}, "op" : "s\u0061y"}"#.utf8))
+        #expect(nested.opText.map { String(decoding: $0, as: UTF8.self) } == #""s\u0061y""#)
+        #expect(JSONShape(Array(#"{"id":1}"#.utf8)).opText == nil)
     }
 
     /// On text that is not JSON (which the decoder then refuses) it ends, whatever the bytes:

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What Foundation's JSON decoding does not tell: whether an object repeats a key, and the exact
-/// text of the top-level `id` value.
+/// text of the top-level `id` value (and of `op`, which tells the common `say` apart cheaply).
 ///
 /// Foundation accepts `{"id":1,"id":2}` (`JSONDecoder` keeps the first value, `JSONSerialization`
 /// the last) and reads `1.0`, `1e2` and `-0` as the integers 1, 100 and 0. This pass walks a line
@@ -12,6 +12,8 @@ struct JSONShape {
     var hasDuplicateKey = false
     /// The bytes of the top-level object's `id` value, as written.
     var idText: ArraySlice<UInt8>?
+    /// The bytes of the top-level object's `op` value, as written (quotes included).
+    var opText: ArraySlice<UInt8>?
 
     /// Scans `bytes`. Meant for valid JSON; on anything else it ends without a useful answer
     /// (and without harm), and the JSON decoder reports the syntax error.
@@ -94,11 +96,12 @@ struct JSONShape {
                         return
                     }
                     index = after + 1
-                    if keys.count == 1, key == "id" {
+                    if keys.count == 1, key == "id" || key == "op" {
                         skipWhitespace()
                         guard index < bytes.count else { return }
                         // The scan goes on from the value's start: containers in it are checked too.
-                        idText = bytes[index..<valueEnd(index)]
+                        let value = bytes[index..<valueEnd(index)]
+                        if key == "id" { idText = value } else { opText = value }
                     }
                 } else {
                     index = end
