@@ -32,7 +32,7 @@ extension DialogueEngine {
         func keyed(_ option: OptionPhrases.Entry) -> Bool {
             PlainText.equal(key, plain: keyPlain, option.phrase.key, plain: option.phrase.plain)
         }
-        let prepared = fixedOptionLists.first { $0.options == options } ?? PreparedOptions(options, optionPhrases)
+        let prepared = fixedOptionLists.first { $0.options == options } ?? PreparedOptions(options, optionPhrases, readable: false)
         // By index, so that each option's phrases are read where they are, not copied.
         for index in options.indices where index < prepared.entries.count {
             // Typed exactly as shown: no need to normalize (the phrase keys would be equal too).
@@ -43,7 +43,7 @@ extension DialogueEngine {
             }
         }
         // In the wrong layout, in translit or with a typo: the labels and values, not the numbers.
-        return reader.match(text, key: key, in: prepared.phrases)
+        return reader.match(text, key: key, in: prepared.phrases ?? PreparedOptions.phrases(options, prepared.entries))
     }
 
     /// A short number typed alone (an option that does not exist), as typed.
@@ -56,14 +56,22 @@ extension DialogueEngine {
 /// A list of options with the phrase keys of their keys, labels and values, and the phrases a
 /// message is read against (labels and values).
 struct PreparedOptions: Sendable {
-    let options: [ReplyOption]
-    let entries: [(key: OptionPhrases.Entry, label: OptionPhrases.Entry, value: OptionPhrases.Entry)]
-    let phrases: PhraseReader.Phrases<ReplyOption>
+    typealias Entries = [(key: OptionPhrases.Entry, label: OptionPhrases.Entry, value: OptionPhrases.Entry)]
 
-    init(_ options: [ReplyOption], _ optionPhrases: OptionPhrases) {
+    let options: [ReplyOption]
+    let entries: Entries
+    /// The phrases, when the list was prepared to be read (the fixed lists); other lists make
+    /// them only for a message that none of the options' texts equals.
+    let phrases: PhraseReader.Phrases<ReplyOption>?
+
+    init(_ options: [ReplyOption], _ optionPhrases: OptionPhrases, readable: Bool = true) {
         self.options = options
         entries = options.map { (optionPhrases[$0.key], optionPhrases[$0.label], optionPhrases[$0.value]) }
-        phrases = PhraseReader.Phrases(zip(options, entries).flatMap { option, entries in
+        phrases = readable ? Self.phrases(options, entries) : nil
+    }
+
+    static func phrases(_ options: [ReplyOption], _ entries: Entries) -> PhraseReader.Phrases<ReplyOption> {
+        PhraseReader.Phrases(zip(options, entries).flatMap { option, entries in
             [(entries.label.phrase, option), (entries.value.phrase, option)]
         })
     }
