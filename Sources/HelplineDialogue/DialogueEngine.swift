@@ -158,7 +158,7 @@ public struct DialogueEngine: Sendable {
     func read(_ text: String) -> (key: String, analysis: Analysis?) {
         guard classifiesWithMatcher else { return (DialogueRules.phraseKey(text), nil) }
         let analysis = matcher.analyze(text)
-        guard analysis.original.utf8.count == text.utf8.count, text.isTrimmed, !text.hasPrefix("/") else {
+        guard analysis.original.utf8.count == text.utf8.count, text.hasNoSurroundingWhitespace, !text.hasPrefix("/") else {
             return (DialogueRules.phraseKey(text), analysis)
         }
         return (analysis.normalized, analysis)

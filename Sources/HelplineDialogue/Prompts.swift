@@ -54,11 +54,10 @@ public struct Prompts: Sendable, Hashable {
 
     /// Plain texts by key (``Prompt`` raw values).
     public var texts: [String: String] {
-        didSet { templates = Self.templates(texts) }
+        didSet { templates = texts.mapValues(Template.init) }
     }
-    /// The `texts` of the ``Prompt`` keys cut at their placeholders, by key (an enum's hash is
-    /// its case's number, not the text of its name).
-    private var templates: [Prompt: Template]
+    /// The `texts` cut at their placeholders.
+    private var templates: [String: Template]
     /// Short replies to small-talk intents, by intent id.
     public var smalltalk: [String: String]
     public var queues: [Queue: QueueWording] {
@@ -73,7 +72,7 @@ public struct Prompts: Sendable, Hashable {
     public init(texts: [String: String], smalltalk: [String: String], queues: [Queue: QueueWording],
                 minuteForms: [String]) {
         self.texts = texts
-        templates = Self.templates(texts)
+        templates = texts.mapValues(Template.init)
         self.smalltalk = smalltalk
         self.queues = queues
         waitTemplates = queues.mapValues { Template($0.wait) }
@@ -89,7 +88,7 @@ public struct Prompts: Sendable, Hashable {
             throw DataError(file: Self.path, message: "\(error)")
         }
         texts = file.texts
-        templates = Self.templates(file.texts)
+        templates = file.texts.mapValues(Template.init)
         smalltalk = file.smalltalk
         minuteForms = file.minuteForms
         var queues: [Queue: QueueWording] = [:]
@@ -146,17 +145,9 @@ public struct Prompts: Sendable, Hashable {
         try self.init(yaml: yaml)
     }
 
-    private static func templates(_ texts: [String: String]) -> [Prompt: Template] {
-        var templates: [Prompt: Template] = [:]
-        for (key, text) in texts {
-            if let prompt = Prompt(rawValue: key) { templates[prompt] = Template(text) }
-        }
-        return templates
-    }
-
     /// The text for `key` with its placeholders filled from `values`. Unknown placeholders stay as written.
     public func text(_ key: Prompt, _ values: [String: String] = [:]) -> String {
-        if let template = templates[key] { return template.fill(values) }
+        if let template = templates[key.rawValue] { return template.fill(values) }
         return Self.fill(texts[key.rawValue] ?? "{\(key.rawValue)}", values)
     }
 

@@ -10,7 +10,7 @@ extension String {
     }
 
     /// Whether ``trimmingWhitespace()`` would leave the text as it is.
-    var isTrimmed: Bool {
+    var hasNoSurroundingWhitespace: Bool {
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return true }
         return !Self.isTrimmed(first) && !Self.isTrimmed(last)
