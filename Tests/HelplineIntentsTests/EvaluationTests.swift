@@ -99,13 +99,28 @@ struct EvaluationTests {
         #expect(report.falseRejectionRate <= 0.05, "false rejection \(report.falseRejectionRate)")
     }
 
+    /// On the blind sets, written from public customers' wording without reading the examples, the
+    /// matcher meets the real-question bar too.
+    @Test func blindSet() throws {
+        let matcher = try #require(Fixtures.matcher)
+        let messages = try Fixtures.blindSet()
+        let known = Set(matcher.intentIds)
+        #expect(messages.allSatisfy { $0.intent.map(known.contains) ?? true })
+        #expect(messages.count >= 400)
+        #expect(Set(messages.map(\.text)).count == messages.count, "a line repeats")
+        let report = Evaluation.evaluate(matcher, on: messages)
+        #expect(report.inDomainAccuracy >= 0.90, "in-domain accuracy \(report.inDomainAccuracy)")
+        #expect(report.offTopicRejectionRate >= 0.90, "off-topic rejection \(report.offTopicRejectionRate)")
+        #expect(report.falseRejectionRate <= 0.05, "false rejection \(report.falseRejectionRate)")
+    }
+
     /// The test set stays apart from the training data: no intent or off-topic example repeats a
     /// test line of three words or more (as a set of words, at least 80 % the same), so the test
     /// set measures unseen wording.
     @Test func testSetIsApartFromExamples() throws {
         let catalog = try #require(Fixtures.catalog)
         let examples = (catalog.intents.flatMap(\.examples) + catalog.offTopicExamples).map(Apartness.words)
-        let repeats = try (Fixtures.testSet() + Fixtures.realSet()).map(\.text)
+        let repeats = try (Fixtures.testSet() + Fixtures.realSet() + Fixtures.blindSet()).map(\.text)
             .filter { Apartness.repeats($0, anyOf: examples) }
         #expect(repeats.isEmpty, "test lines repeated in the examples: \(repeats)")
     }

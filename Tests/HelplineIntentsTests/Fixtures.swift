@@ -22,6 +22,12 @@ enum Fixtures {
         try labeled("realset")
     }
 
+    /// Two blind sets: customers' wording from public pages, written without reading the examples
+    /// (Data/README.md says how each was made).
+    static func blindSet() throws -> [LabeledMessage] {
+        try labeled("blindset")
+    }
+
     private static func labeled(_ name: String) throws -> [LabeledMessage] {
         guard let url = Bundle.module.url(forResource: name, withExtension: "tsv", subdirectory: "Data"),
               let data = FileManager.default.contents(atPath: url.path) else {
