@@ -43,13 +43,16 @@ extension DialogueEngine {
         let classification = classify(text, analysis)
         let score = classification.best
         // The same rule as at the message step: a clear, short information question is answered and
-        // not added (it is a question to the assistant); bare small talk and control phrases
+        // not added (it is a question to the assistant); bare small talk and control phrases as sure
         // («спасибо», «позовите оператора») get their reply. Everything else — longer messages,
         // unclear ones, questions inside a story — is added to the appeal and nothing is lost.
         if let question = answerableQuestion(classification) {
             return submittedStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score)
         }
-        if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id) {
+        // Only when sure: a guess at «оператор» or «привет» must not swallow an answer to the
+        // specialist («Нужен 42-й, обмен подойдёт»).
+        if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id),
+           classification.confidence >= rules.freeText.questionMinConfidence {
             let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
             switch intent.kind {
             case .smalltalk where bare:

@@ -5,11 +5,17 @@ import HelplineText
 // The order step: an order chosen from the list, named by its number or title words, or none; a
 // clear change of topic.
 extension DialogueEngine {
-    /// Whether a message is nothing but an order's number or its title words.
-    func namesOnlyAnOrder(_ query: OrderQuery, _ classification: Classification, byNumber: [Order],
+    /// Whether a message is nothing but an order's number or its title words. The number may be
+    /// one of `orders` or not («по заказу 31415926-0002», «номер заказа 99999999-0001»): besides it
+    /// the message has at most one word, or only generic words (`title_stopwords`) and short ones.
+    func namesOnlyAnOrder(_ text: String, _ query: OrderQuery, _ classification: Classification, byNumber: [Order],
                           among orders: [Order]) -> Bool {
-        let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
-        if byNumber.count == 1 && letterWords <= 1 { return true }
+        let number = byNumber.count == 1
+            || (byNumber.isEmpty && OrderFinder.orderNumber(in: text, entities: classification.entities) != nil)
+        if number {
+            let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
+            if letterWords <= 1 || query.repairedWords.isEmpty { return true }
+        }
         return OrderFinder.byTitleAlone(query.repairedWords, among: orders, forms: titleForms.forms) != nil
     }
 
@@ -43,7 +49,7 @@ extension DialogueEngine {
         // the same message («хочу вернуть наушники, не подошли» at the tracking step); a message
         // that only names an order («наушники», «31415926-0001») stays an order pick.
         if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
-           !namesOnlyAnOrder(query, classification, byNumber: byNumber, among: offered) {
+           !namesOnlyAnOrder(text, query, classification, byNumber: byNumber, among: offered) {
             keep(story, &c)
             return begin(other, &c, query: query, intent: score)
         }
@@ -80,6 +86,9 @@ extension DialogueEngine {
             case .topic where intent.id != topic.id && classification.confidence >= rules.freeText.confirmBelow:
                 keep(story, &c)
                 return begin(intent, &c, query: query, intent: score)
+            case .topic where intent.id == topic.id:
+                // The chosen topic named again: its order question again, not «не удалось определить».
+                return orderStep(&c, topic: topic, lead: [prompts.text(.topicChosen, ["topic": topic.title])], intent: score)
             case .topic:
                 break
             }

@@ -28,8 +28,9 @@ enum OrderFinder {
         if let entity = entities.first(where: { $0.kind == .orderNumber }) { return entity.text }
         // Each of the twelve digits the pattern needs is a character starting with an ASCII digit.
         guard text.utf8.count(where: { (0x30...0x39).contains($0) }) >= 12 else { return nil }
-        guard let match = text.firstMatch(of: #/[0-9]{8}[\s\-‐‑–—]*[0-9]{4}/#) else { return nil }
-        return String(match.output)
+        // Whole runs of digits, as typed: «2718281800003» is not shown cut to twelve digits.
+        guard let match = text.firstMatch(of: #/(?:^|[^0-9])([0-9]{8,}[\s\-‐‑–—]*[0-9]{4,})/#) else { return nil }
+        return String(match.output.1)
     }
 
     /// The orders a message names by the words of their titles: each order scores the message's
