@@ -81,13 +81,14 @@ extension DialogueEngine {
         }.prefix(3).map { $0 }
     }
 
-    /// The best and the next likeliest topics or answers, at most three, for a weak guess.
+    /// The best and the next likeliest topics or answers, at most three, for a weak guess; an answer
+    /// that is a refusal («Вне компетенции поддержки») is not offered as a choice.
     func likeliest(_ classification: Classification) -> [Intent] {
         var seen: Set<IntentID> = []
         let ids = [classification.intent] + classification.alternatives.map(\.id)
         return ids.compactMap { id in
             guard let id, seen.insert(id).inserted, let intent = catalog.intent(id),
-                  intent.kind == .topic || intent.kind == .info else { return nil }
+                  intent.kind == .topic || intent.kind == .info, !rules.freeText.refusals.contains(id) else { return nil }
             return intent
         }.prefix(3).map { $0 }
     }

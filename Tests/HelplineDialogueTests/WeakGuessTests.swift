@@ -50,6 +50,6 @@ struct WeakGuessTests {
 
     /// The threshold is data.
     @Test func thresholdIsData() throws {
-        #expect(try Fixture.rules().freeText.confirmBelow == 0.5)
+        #expect(try Fixture.rules().freeText.confirmBelow == 0.6)
     }
 }
