@@ -95,6 +95,18 @@ struct ProtocolCodecTests {
         #expect(errorCode(line) == .badRequest)
     }
 
+    /// A field of the wrong type and a string Unicode cannot hold are told apart in the message.
+    @Test func namesWhyAStringFieldIsRefused() {
+        func message(_ line: String) -> String? {
+            if case .invalid(_, let error) = decode(line) { return error.message }
+            return nil
+        }
+        #expect(message(#"{"op":"say","session":"s","text":5}"#) == #""text" must be a string"#)
+        let lone = message(#"{"op":"say","session":"s","text":"\ud800"}"#)
+        #expect(lone?.contains("not valid Unicode") == true, "\(lone ?? "accepted")")
+        #expect(errorCode(#"{"op":"say","session":"s","text":"\ud83d\ude00"}"#) == nil, "a surrogate pair is a character")
+    }
+
     /// An op the protocol does not know is `unknown_op`.
     @Test func rejectsUnknownOps() {
         #expect(errorCode(#"{"op":"delete_everything"}"#) == .unknownOp)

@@ -197,10 +197,14 @@ public struct ProtocolCodec: Sendable {
             guard c.contains(key), (try? c.decodeNil(forKey: key)) != true else {
                 return .failure(ProtocolError(.badRequest, "\"\(op)\" needs \"\(key.rawValue)\""))
             }
-            guard let value = try? c.decode(String.self, forKey: key) else {
+            do {
+                return .success(try c.decode(String.self, forKey: key))
+            } catch DecodingError.typeMismatch {
                 return .failure(ProtocolError(.badRequest, "\"\(key.rawValue)\" must be a string"))
+            } catch {
+                // A string JSON can write but Unicode cannot hold: a lone surrogate escape («\ud800»).
+                return .failure(ProtocolError(.badRequest, "\"\(key.rawValue)\" is not valid Unicode text (a lone surrogate escape)"))
             }
-            return .success(value)
         }
         func session() throws -> String {
             try Self.checkedSession(try string(.session).get())
