@@ -43,9 +43,10 @@ extension DialogueEngine {
         let classification = classify(text, analysis)
         let score = classification.best
         // The same rule as at the message step: a clear, short information question is answered and
-        // not added (it is a question to the assistant); bare small talk and control phrases as sure
-        // («спасибо», «позовите оператора») get their reply. Everything else — longer messages,
-        // unclear ones, questions inside a story — is added to the appeal and nothing is lost.
+        // not added (it is a question to the assistant); bare small talk and control phrases
+        // («спасибо», «позовите оператора»), read as surely as such a question, get their reply.
+        // Everything else — longer messages, unclear ones, questions inside a story — is added to the
+        // appeal and nothing is lost.
         if let question = answerableQuestion(classification) {
             return submittedStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score)
         }
