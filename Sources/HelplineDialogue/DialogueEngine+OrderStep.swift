@@ -6,13 +6,12 @@ import HelplineText
 // clear change of topic.
 extension DialogueEngine {
     /// Whether a message is nothing but an order's number or its title words. The number may be
-    /// one of `orders` or not («по заказу 31415926-0002», «номер заказа 99999999-0001»): besides it
-    /// the message has at most one word, or only generic words (`title_stopwords`) and short ones.
-    func namesOnlyAnOrder(_ text: String, _ query: OrderQuery, _ classification: Classification, byNumber: [Order],
-                          among orders: [Order]) -> Bool {
-        let number = byNumber.count == 1
-            || (byNumber.isEmpty && OrderFinder.orderNumber(in: text, entities: classification.entities) != nil)
-        if number {
+    /// one of `orders` (`byNumber`) or not (`unknownNumber`: «по заказу 31415926-0002», «номер
+    /// заказа 99999999-0001»): besides it the message has at most one word, or only generic words
+    /// (`title_stopwords`) and short ones.
+    func namesOnlyAnOrder(_ query: OrderQuery, _ classification: Classification, byNumber: [Order],
+                          unknownNumber: String?, among orders: [Order]) -> Bool {
+        if byNumber.count == 1 || unknownNumber != nil {
             let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
             if letterWords <= 1 || query.repairedWords.isEmpty { return true }
         }
@@ -45,11 +44,13 @@ extension DialogueEngine {
         let story = isStory(classification.analysis) ? text : nil
         let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
         lazy var query = orderQuery(text, classification)
+        // An order number in the message that none of the offered orders has.
+        lazy var unknownNumber = byNumber.isEmpty ? OrderFinder.orderNumber(in: text, entities: classification.entities) : nil
         // A different topic the matcher is sure of wins over a product word or an order number in
         // the same message («хочу вернуть наушники, не подошли» at the tracking step); a message
         // that only names an order («наушники», «31415926-0001») stays an order pick.
         if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
-           !namesOnlyAnOrder(text, query, classification, byNumber: byNumber, among: offered) {
+           !namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber, among: offered) {
             keep(story, &c)
             return begin(other, &c, query: query, intent: score)
         }
@@ -57,7 +58,7 @@ extension DialogueEngine {
             keep(story, &c)
             return pickOrder(order, &c, intent: score)
         }
-        if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities) {
+        if let number = unknownNumber {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnknown, offered), ["number": number])],
                              intent: score)
         }

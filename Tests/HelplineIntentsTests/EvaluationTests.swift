@@ -70,12 +70,8 @@ struct EvaluationTests {
     /// On the held-out test set the matcher meets the project's bar: in-domain accuracy ≥ 0.95,
     /// off-topic rejection ≥ 0.90, false rejection ≤ 0.03.
     @Test func heldOutTestSet() throws {
-        let matcher = try #require(Fixtures.matcher)
         let messages = try Fixtures.testSet()
-        let known = Set(matcher.intentIds)
-        #expect(messages.allSatisfy { $0.intent.map(known.contains) ?? true })
-        #expect(messages.count >= 400)
-        let report = Evaluation.evaluate(matcher, on: messages)
+        let report = try evaluate(messages, atLeast: 400)
         #expect(report.inDomainAccuracy >= 0.95, "in-domain accuracy \(report.inDomainAccuracy)")
         #expect(report.offTopicRejectionRate >= 0.90, "off-topic rejection \(report.offTopicRejectionRate)")
         #expect(report.falseRejectionRate <= 0.03, "false rejection \(report.falseRejectionRate)")
@@ -85,27 +81,32 @@ struct EvaluationTests {
     /// off-topic rejection ≥ 0.90, false rejection ≤ 0.05; its off-topic part includes other
     /// companies' services (marketplaces, banks, operators, carriers), which must stay `none`.
     @Test func realRegisterSet() throws {
-        let matcher = try #require(Fixtures.matcher)
         let messages = try Fixtures.realSet()
-        let known = Set(matcher.intentIds)
-        #expect(messages.allSatisfy { $0.intent.map(known.contains) ?? true })
-        #expect(messages.count >= 200)
+        let report = try evaluate(messages, atLeast: 200)
         let companies = ["wildberries", "вайлдберриз", "сбер", "т-банк", "втб", "мтс", "сдэк", "ржд", "яндекс"]
         let offTopic = messages.filter { $0.intent == nil }
         #expect(offTopic.filter { line in companies.contains { line.text.lowercased().contains($0) } }.count >= 10)
-        expectRealQuestionBar(Evaluation.evaluate(matcher, on: messages))
+        expectRealQuestionBar(report)
     }
 
     /// On the blind sets, written from public customers' wording without reading the examples, the
     /// matcher meets the real-question bar too.
     @Test func blindSet() throws {
-        let matcher = try #require(Fixtures.matcher)
         let messages = try Fixtures.blindSet()
-        let known = Set(matcher.intentIds)
-        #expect(messages.allSatisfy { $0.intent.map(known.contains) ?? true })
-        #expect(messages.count >= 400)
+        let report = try evaluate(messages, atLeast: 400)
         #expect(Set(messages.map(\.text)).count == messages.count, "a line repeats")
-        expectRealQuestionBar(Evaluation.evaluate(matcher, on: messages))
+        expectRealQuestionBar(report)
+    }
+
+    /// The matcher's report on a labelled set, which has at least `count` lines and only the
+    /// catalog's intents.
+    private func evaluate(_ messages: [LabeledMessage], atLeast count: Int,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws -> EvaluationReport {
+        let matcher = try #require(Fixtures.matcher, sourceLocation: sourceLocation)
+        let known = Set(matcher.intentIds)
+        #expect(messages.allSatisfy { $0.intent.map(known.contains) ?? true }, sourceLocation: sourceLocation)
+        #expect(messages.count >= count, sourceLocation: sourceLocation)
+        return Evaluation.evaluate(matcher, on: messages)
     }
 
     /// The bar for customers' real wording: in-domain accuracy ≥ 0.90, off-topic rejection ≥ 0.90,
