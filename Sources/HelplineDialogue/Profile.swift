@@ -96,7 +96,7 @@ public struct Order: Sendable, Hashable, Codable {
         if let text = try? c.decodeIfPresent(String.self, forKey: .startsAt) {
             guard let date = ISO8601.parse(text) else {
                 throw DecodingError.dataCorruptedError(forKey: .startsAt, in: c,
-                    debugDescription: "starts_at must be an ISO 8601 date-time, e.g. 2026-12-01T10:00:00+03:00")
+                    debugDescription: "must be an ISO 8601 date-time, e.g. 2026-12-01T10:00:00+03:00")
             }
             startsAt = date
         } else {

@@ -30,6 +30,20 @@ public enum Queue: String, Sendable, Hashable, Codable, CaseIterable {
     case travelPriority = "travel_priority"
 }
 
+extension Queue {
+    /// Reads a queue's name; an unknown one is refused with the known names (not the one given,
+    /// which may be anything a client sent).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let queue = Queue(rawValue: name) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "unknown queue; known: \(Queue.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self = queue
+    }
+}
+
 /// An appeal to a specialist.
 public struct Ticket: Sendable, Hashable, Codable {
     public var id: String

@@ -142,3 +142,30 @@ struct TerminalTests {
         #expect(item.count > 1 && item.dropFirst().allSatisfy { $0.hasPrefix("   ") })
     }
 }
+
+struct TerminalTextTests {
+    /// Escape sequences, carriage returns, backspaces, bells, C1 controls and direction overrides
+    /// from a customer or a specialist are shown as visible marks; the terminal never gets them.
+    @Test func controlCharactersAreShownNotObeyed() {
+        let sent = "Привет\u{1B}[2J\u{1B}]0;pwned\u{07}\r\u{08}\u{7F}\u{9B}31m\u{202E}txt"
+        let shown = TerminalText.visible(sent)
+        #expect(shown == "Привет␛[2J␛]0;pwned␇␍␈␡�31m�txt")
+        #expect(!shown.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+    }
+
+    /// Line breaks and tabs lay text out as meant and stay; plain text is returned as it is.
+    @Test func keepsLineBreaksTabsAndPlainText() {
+        #expect(TerminalText.visible("Первая строка\n\tвторая") == "Первая строка\n\tвторая")
+        #expect(TerminalText.visible("Заказ № 31415926-0001 👍") == "Заказ № 31415926-0001 👍")
+    }
+
+    /// A reply laid out for the chat carries no control character of the text or its options.
+    @Test func chatRepliesShowControlCharacters() {
+        let reply = Reply(state: .submitted, text: "Ответ\u{1B}[31mкрасным",
+                          options: [ReplyOption(key: "1", label: "Заказ\u{1B}[2J", value: "x")])
+        let text = ReplyFormatter(style: .plain, width: 80, label: nil).format(reply)
+        #expect(!text.unicodeScalars.contains("\u{1B}"))
+        #expect(text.contains("Ответ␛[31mкрасным"))
+        #expect(text.contains("Заказ␛[2J"))
+    }
+}

@@ -24,8 +24,11 @@ struct DeskRulesTests {
     @Test func rolesNameKnownTopics() throws {
         let catalog = try IntentCatalog(bundle: .embedded)
         let topics = Set(catalog.topics.map(\.id.rawValue)).union([try DialogueRules(bundle: .embedded).generalTopic])
-        try Fixture.rules.checkTopics(topics)
-        #expect { try Fixture.rules.checkTopics(topics.subtracting(["seller"])) } throws: {
+        var rules = Fixture.rules
+        try rules.checkTopics(topics)
+        #expect(rules.topics == topics)
+        var fewer = Fixture.rules
+        #expect { try fewer.checkTopics(topics.subtracting(["seller"])) } throws: {
             ($0 as? DataError)?.message == "`roles.seller.serves[1].topics`: unknown topic «seller»"
         }
     }

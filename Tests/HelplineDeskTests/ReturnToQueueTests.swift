@@ -54,6 +54,51 @@ struct ReturnToQueueTests {
         #expect(moved.appeal?.topic == "returns" && moved.appeal?.queue == .regular)
     }
 
+    /// A transfer nobody could take is refused: a topic there is none of (once the rules know the
+    /// topics), or a topic and queue no role serves (a payment question in Travel's priority queue).
+    /// The appeal stays with its specialist.
+    @Test func transferWhereNobodyServesIsRefused() throws {
+        var rules = Fixture.rules
+        try rules.checkTopics(["delivery", "returns", "payment", "travel", "seller", "general"])
+        var desk = Desk(rules: rules)
+        try desk.signIn(id: "sp-1", name: "Мария", serves: .role("general"), at: Fixture.start)
+        _ = try desk.file(Fixture.appeal("a", topic: "payment"), at: Fixture.start)
+        _ = try desk.takeNext(specialist: "sp-1", now: Fixture.at(1))
+        #expect { try desk.transfer(appeal: "a", specialist: "sp-1", topic: "no_such_topic", queue: nil, now: Fixture.at(2)) }
+            throws: { ($0 as? DeskError)?.code == .badTransfer }
+        #expect { try desk.transfer(appeal: "a", specialist: "sp-1", topic: nil, queue: .travelPriority, now: Fixture.at(2)) }
+            throws: { ($0 as? DeskError)?.code == .badTransfer }
+        #expect(desk.appeals["a"]?.specialist == "sp-1" && desk.appeals["a"]?.queue == .regular)
+        let moved = try desk.transfer(appeal: "a", specialist: "sp-1", topic: "travel", queue: .travelPriority, now: Fixture.at(2))
+        #expect(moved.appeal?.topic == "travel" && moved.appeal?.queue == .travelPriority)
+    }
+
+    /// A second terminal signs in as the first did; another name or role under the same id, while
+    /// the first is connected, is refused and changes nothing. After the first has gone, it may.
+    @Test func aSecondSignInMustMatchTheFirst() throws {
+        var desk = try Fixture.desk([], specialists: [("sp-1", "general")])
+        try desk.signIn(id: "sp-1", name: "Мария", serves: .role("general"), at: Fixture.at(1))
+        #expect(desk.specialists["sp-1"]?.connections == 2)
+        #expect { try desk.signIn(id: "sp-1", name: "Другое имя", serves: .role("travel"), at: Fixture.at(2)) }
+            throws: { ($0 as? DeskError)?.code == .signedInElsewhere }
+        #expect(desk.specialists["sp-1"]?.role == "general" && desk.specialists["sp-1"]?.name == "Мария")
+        _ = desk.specialistLeft("sp-1", at: Fixture.at(3))
+        _ = desk.specialistLeft("sp-1", at: Fixture.at(3))
+        try desk.signIn(id: "sp-1", name: "Мария", serves: .role("travel"), at: Fixture.at(4))
+        #expect(desk.specialists["sp-1"]?.role == "travel")
+    }
+
+    /// A specialist's own scope may name only topics there are (once the rules know them).
+    @Test func ownScopeNamesKnownTopics() throws {
+        var rules = Fixture.rules
+        try rules.checkTopics(["delivery", "travel", "seller", "general"])
+        var desk = Desk(rules: rules)
+        #expect { try desk.signIn(id: "sp-9", name: "Ирина", serves: .scope(ServiceScope([ServiceLine(topics: ["nope"])])), at: Fixture.start) }
+            throws: { ($0 as? DeskError)?.code == .unknownTopic }
+        try desk.signIn(id: "sp-9", name: "Ирина", serves: .scope(ServiceScope([ServiceLine(topics: ["delivery"])])), at: Fixture.start)
+        #expect(desk.specialists["sp-9"] != nil)
+    }
+
     /// A specialist who disconnects keeps their appeals for the grace period: the effect asks for
     /// a tick when it ends; a tick before that changes nothing; a tick at its end returns them.
     @Test func disconnectGrace() throws {

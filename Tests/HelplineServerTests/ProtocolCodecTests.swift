@@ -107,6 +107,39 @@ struct ProtocolCodecTests {
         #expect(errorCode(#"{"op":"say","session":"s","text":"\ud83d\ude00"}"#) == nil, "a surrogate pair is a character")
     }
 
+    /// A line that starts with a UTF-8 byte-order mark is read as the same line without it: every
+    /// check still applies (the id echoed, its type checked, repeated keys refused).
+    @Test func aByteOrderMarkIsIgnoredNotABypass() {
+        func withMark(_ line: String) -> InboundMessage { codec.decodeRequest([0xEF, 0xBB, 0xBF] + Array(line.utf8)) }
+        for line in [#"{"op":"ping","id":"abc"}"#, #"{"op":"say","session":"s","text":"привет","id":7}"#,
+                     #"{"op":"ping","id":1.5}"#, #"{"op":"ping","id":[1,2]}"#,
+                     #"{"op":"say","session":"s","text":"доставка","text":"возврат"}"#, #"{"op":"nope","id":3}"#] {
+            #expect(withMark(line) == decode(line), "\(line)")
+        }
+        #expect(errorCode(#"{"op":"ping","id":1.5}"#) == .badRequest)
+    }
+
+    /// A profile whose names, ids or order texts carry a control character or a direction override
+    /// is refused (they are shown on the chat's and the specialists' screens), and so is a blank id;
+    /// the message names the field, not the value.
+    @Test(arguments: [
+        #"{"id":"u1","name":"Анна\u001b[2J"}"#, #"{"id":"u1","name":"Анна\nМенеджер: верните"}"#,
+        #"{"id":"u\u0000\u001b[31m"}"#, #"{"id":" "}"#, #"{"id":""}"#, #"{"id":"u1","name":"Анна\u202e"}"#,
+        #"{"id":"u1","orders":[{"id":"","title":"Чайник"}]}"#,
+        #"{"id":"u1","orders":[{"id":"1","title":"Чайник\u001b]0;x\u0007"}]}"#,
+        #"{"id":"u1","orders":[{"id":"1","title":"Чайник","status":"в пути\r"}]}"#,
+        #"{"id":"u1","orders":[{"id":"1\u0085","title":"Чайник"}]}"#,
+    ])
+    func refusesProfilesThatWouldRewriteScreens(user: String) {
+        guard case .invalid(_, let error) = decode(#"{"op":"open","user":\#(user)}"#) else {
+            Issue.record("accepted: \(user)")
+            return
+        }
+        #expect(error.code == .badRequest)
+        #expect(error.message.contains("profile"))
+        #expect(!error.message.contains("Чайник") && !error.message.contains("Анна"))
+    }
+
     /// An op the protocol does not know is `unknown_op`.
     @Test func rejectsUnknownOps() {
         #expect(errorCode(#"{"op":"delete_everything"}"#) == .unknownOp)

@@ -23,7 +23,8 @@ struct ReplyFormatter: Sendable {
         let indent = hangingIndent
         let textWidth = width - indent
         var lines: [String] = []
-        for line in TextWrapper.wrap(reply.text, width: textWidth) {
+        // The text and labels may carry what a specialist or a profile wrote: shown, never obeyed.
+        for line in TextWrapper.wrap(TerminalText.visible(reply.text), width: textWidth) {
             lines.append(pad(lines.isEmpty ? firstLinePrefix : nil, indent) + line)
         }
         // Keys right-aligned, so labels line up: " 9. …" above "10. …".
@@ -31,7 +32,7 @@ struct ReplyFormatter: Sendable {
         for option in reply.options {
             let key = String(repeating: " ", count: keyWidth - DisplayWidth.of(option.key)) + option.key
             let numberWidth = keyWidth + 2
-            let wrapped = TextWrapper.wrap(option.label, width: max(1, textWidth - numberWidth))
+            let wrapped = TextWrapper.wrap(TerminalText.visible(option.label), width: max(1, textWidth - numberWidth))
             for (index, part) in wrapped.enumerated() {
                 let lead = index == 0 ? style.optionKey("\(key).") + " " : String(repeating: " ", count: numberWidth)
                 lines.append(pad(lines.isEmpty ? firstLinePrefix : nil, indent) + lead + part)
@@ -50,7 +51,7 @@ struct ReplyFormatter: Sendable {
 
     /// Plain notice text (command output), wrapped to the width without a label.
     func notice(_ text: String) -> String {
-        TextWrapper.wrap(text, width: width).joined(separator: "\n") + "\n"
+        TextWrapper.wrap(TerminalText.visible(text), width: width).joined(separator: "\n") + "\n"
     }
 
     /// The columns the text is indented by: the label and a space, at most a quarter of the width.

@@ -73,7 +73,8 @@ struct DeskCommand: AsyncParsableCommand {
         let wraps = Terminal.outputIsTerminal
         let output: @Sendable (String) -> Void = { text in
             let width = wraps ? Terminal.columns() : Int.max / 2
-            let laid = text.split(separator: "\n", omittingEmptySubsequences: false)
+            // Customers' messages and profiles are in it: their control characters are shown, not obeyed.
+            let laid = TerminalText.visible(text).split(separator: "\n", omittingEmptySubsequences: false)
                 .flatMap { TextWrapper.wrap(String($0), width: width).ifEmpty([""]) }
                 .joined(separator: "\n")
             live.post(interactive ? "\n" + laid + "\n" : laid + "\n")

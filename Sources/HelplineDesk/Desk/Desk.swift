@@ -77,7 +77,17 @@ public struct Desk: Sendable {
             }
             (role, scope) = (roleName, roleScope)
         case .scope(let own):
+            let named = own.lines.flatMap { ($0.topics ?? []) + $0.exceptTopics }
+            if !rules.topics.isEmpty, named.contains(where: { !rules.topics.contains($0) }) {
+                throw DeskError(.unknownTopic, "`serves` names a topic there is none of; known: \(rules.topics.sorted().joined(separator: ", "))")
+            }
             (role, scope) = (nil, own)
+        }
+        // A second terminal of a specialist who is connected serves as the first does: one
+        // specialist cannot be two people serving two sets of queues.
+        if let current = specialists[id], current.connections > 0, current.name != name || current.scope != scope {
+            throw DeskError(.signedInElsewhere,
+                            "this specialist id is signed in on another connection under another name or role; sign out there first")
         }
         var specialist = specialists[id] ?? Specialist(id: id, name: name, scope: scope, connections: 0)
         specialist.name = name
@@ -274,6 +284,15 @@ public struct Desk: Sendable {
         let newQueue = queue ?? appeal.queue
         guard newTopic != appeal.topic || newQueue != appeal.queue else {
             throw DeskError(.badTransfer, "a transfer needs another topic or another queue")
+        }
+        if !rules.topics.isEmpty, !rules.topics.contains(newTopic) {
+            throw DeskError(.badTransfer, "no such topic; known: \(rules.topics.sorted().joined(separator: ", "))")
+        }
+        // An appeal nobody could take would wait for ever.
+        let served = rules.roles.values.contains { $0.serves(topic: newTopic, queue: newQueue) }
+            || specialists.values.contains { $0.scope.serves(topic: newTopic, queue: newQueue) }
+        guard served else {
+            throw DeskError(.badTransfer, "no role serves this topic in this queue, so nobody could take the appeal")
         }
         appeal.topic = newTopic
         appeal.queue = newQueue

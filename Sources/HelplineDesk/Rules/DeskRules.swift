@@ -46,6 +46,9 @@ public struct DeskRules: Sendable, Hashable {
     /// The queues' average waits in minutes, `[low, high]` (from `config/dialogue.yaml`).
     public var averages: [Queue: [Int]]
     public var prompts: DeskPrompts
+    /// The topics appeals can be on (the catalog's topics and the general topic), once
+    /// ``checkTopics(_:)`` has been given them; empty until then, and then topics go unchecked.
+    public private(set) var topics: Set<String> = []
     /// Whole messages (normalized) that close the appeal.
     private var closePhrases: Set<String>
     /// Whole messages (normalized) that ask about the wait.
@@ -142,8 +145,10 @@ public struct DeskRules: Sendable, Hashable {
     }
 
     /// Refuses roles that name a topic outside `known` (the catalog's topics and the general topic),
-    /// naming the role and the line.
-    public func checkTopics(_ known: Set<String>) throws {
+    /// naming the role and the line; then keeps `known`, so that a transfer or a specialist's own
+    /// scope naming another topic is refused too.
+    public mutating func checkTopics(_ known: Set<String>) throws {
+        defer { topics = known }
         for name in roles.keys.sorted() {
             for (index, line) in (roles[name]?.lines ?? []).enumerated() {
                 let (key, topics) = line.topics.map { ("topics", $0) } ?? ("except_topics", line.exceptTopics)

@@ -82,6 +82,12 @@ public enum DeskRequest: Sendable, Hashable {
 
     /// A decoding error in the protocol's terms: the field at fault and what is wrong with it,
     /// never the value sent.
+    /// The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069):
+    /// unseen, they reorder the text around them on a customer's screen.
+    static func isDirectionControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
     public static func describe(_ error: DecodingError) -> String {
         DecodingPath.describe(error)
     }
@@ -117,7 +123,7 @@ extension DeskRequest: Codable {
             let id = try Self.identifier(s, .id)
             let name = try s.decode(String.self, forKey: .name)
             if name.trimmingWhitespaceIsEmpty || name.count > Self.maxNameCharacters
-                || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || Self.isDirectionControl($0) }) {
                 throw DecodingError.dataCorruptedError(forKey: .name, in: s,
                     debugDescription: "must be 1 to \(Self.maxNameCharacters) characters without control characters")
             }

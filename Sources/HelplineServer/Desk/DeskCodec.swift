@@ -17,7 +17,9 @@ enum DeskCodec {
     }
 
     /// Reads one line (without its line ending).
-    static func decode(_ bytes: [UInt8]) -> DeskInbound {
+    static func decode(_ line: [UInt8]) -> DeskInbound {
+        var bytes = line
+        JSONShape.dropByteOrderMark(&bytes)
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .invalid(id: nil, error(.badUTF8, "the line is not valid UTF-8"))
         }

@@ -18,9 +18,15 @@ enum ProfileLimits {
         guard profile.id.unicodeScalars.count <= maximumIDLength else {
             throw refuse("id is longer than \(maximumIDLength) characters")
         }
+        guard !isBlank(profile.id) else { throw refuse("id is empty") }
         guard profile.name.unicodeScalars.count <= maximumTextLength else {
             throw refuse("name is longer than \(maximumTextLength) characters")
         }
+        // Names and titles are shown in the chat and on the specialists' terminals: a control
+        // character (an escape sequence, a line break) or a direction override would let a
+        // profile rewrite what those screens show.
+        guard !hasHiddenCharacter(profile.id) else { throw refuse("id contains a control character") }
+        guard !hasHiddenCharacter(profile.name) else { throw refuse("name contains a control character") }
         guard profile.orders.count <= maximumOrders else {
             throw refuse("orders has more than \(maximumOrders) orders")
         }
@@ -29,13 +35,34 @@ enum ProfileLimits {
             guard order.id.unicodeScalars.count <= maximumIDLength else {
                 throw refuse("orders[\(index)].id is longer than \(maximumIDLength) characters")
             }
-            for (field, text) in [("title", order.title), ("status", order.status), ("package", order.package ?? "")]
-            where text.unicodeScalars.count > maximumTextLength {
-                throw refuse("orders[\(index)].\(field) is longer than \(maximumTextLength) characters")
+            guard !isBlank(order.id) else { throw refuse("orders[\(index)].id is empty") }
+            for (field, text) in [("id", order.id), ("title", order.title), ("status", order.status), ("package", order.package ?? "")] {
+                guard text.unicodeScalars.count <= maximumTextLength else {
+                    throw refuse("orders[\(index)].\(field) is longer than \(maximumTextLength) characters")
+                }
+                guard !hasHiddenCharacter(text) else {
+                    throw refuse("orders[\(index)].\(field) contains a control character")
+                }
             }
             guard seen.insert(order.id).inserted else {
                 throw refuse("orders[\(index)].id repeats an earlier order's id")
             }
+        }
+    }
+
+    /// Empty or only spaces.
+    private static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+    }
+
+    /// Whether `text` has a control character (C0, DEL, C1), or a character that changes how
+    /// the text around it is laid out without being seen: the bidirectional embeddings,
+    /// overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+    static func hasHiddenCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            let value = scalar.value
+            return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
+                || (0x2066...0x2069).contains(value)
         }
     }
 }

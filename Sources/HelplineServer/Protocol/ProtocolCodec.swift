@@ -31,7 +31,8 @@ public struct ProtocolCodec: Sendable {
     /// ``decodeRequest(_:)``; `quickSay: false` takes the general way for every line (the
     /// tests compare the two).
     package func decodeRequest<Bytes: Collection<UInt8>>(_ line: Bytes, quickSay: Bool) -> InboundMessage {
-        let bytes = Array(line)
+        var bytes = Array(line)
+        JSONShape.dropByteOrderMark(&bytes)
         // Checked in place: no string is made of the line.
         guard (try? UTF8Span(validating: bytes.span)) != nil else {
             return .invalid(id: nil, ProtocolError(.badUTF8, "the line is not valid UTF-8"))
@@ -172,7 +173,8 @@ public struct ProtocolCodec: Sendable {
         case .string:
             // The text was checked to be a JSON string; Foundation unescapes it.
             guard let text = try? c.decode(String.self, forKey: .id) else {
-                return .invalid(id: nil, ProtocolError(.badRequest, "\"id\" must be a string or an integer"))
+                // Written as a JSON string, but not one Unicode can hold (a lone surrogate escape).
+                return .invalid(id: nil, ProtocolError(.badRequest, "\"id\" is not valid Unicode text (a lone surrogate escape)"))
             }
             guard text.utf8.count <= Self.maximumIDBytes else {
                 return .invalid(id: nil, ProtocolError(.badRequest, "a string \"id\" is at most \(Self.maximumIDBytes) bytes (UTF-8)"))

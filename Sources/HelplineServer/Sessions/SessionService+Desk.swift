@@ -76,6 +76,15 @@ extension SessionService {
         if let refusal = limits.refusal(of: turn.turn, over: before) {
             return .answer(.failure(id: request.id, refusal))
         }
+        // The engine does not see the desk: for an appeal the desk has closed, its «уже у специалиста»
+        // line (after small talk, a question or a call for the operator) says what is true instead.
+        if turn.turn.effects.isEmpty, let id = before.ticket?.id, desk.desk.appeals[id]?.state == .closed {
+            let withSpecialist = current.engine.prompts.text(.resumeSubmitted, ["ticket": id])
+            if turn.turn.reply.text.contains(withSpecialist) {
+                turn.answer(turn.turn.reply.text.replacingOccurrences(
+                    of: withSpecialist, with: desk.rules.prompts.text(.statusClosed, ["ticket": id])))
+            }
+        }
         // The general answer about reply times, while the customer's own appeal waits: its place instead.
         if turn.turn.effects.isEmpty, turn.turn.reply.intent?.id == Self.waitIntent,
            let open, open.state == .waiting, let status = try? desk.desk.waitStatus(appeal: open.id, now: now) {

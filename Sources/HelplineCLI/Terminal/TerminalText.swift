@@ -1,0 +1,37 @@
+/// Text from elsewhere — a customer's message, a specialist's reply, a profile's names — made
+/// safe to print on a terminal. A control character other than the line break and the tab would
+/// be obeyed by the terminal (an escape sequence clears the screen or sets the window's title, a
+/// carriage return or backspace overwrites what is shown), and a direction override reorders the
+/// text after it. Each is shown instead of obeyed: a C0 control as its Unicode control picture
+/// (ESC as «␛», carriage return as «␍»), DEL as «␡», the rest as «�».
+///
+/// ```swift
+/// TerminalText.visible("Привет\u{1B}[2J")   // "Привет␛[2J"
+/// ```
+enum TerminalText {
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isObeyed) else { return text }
+        var shown = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard isObeyed(scalar) else {
+                shown.append(scalar)
+                continue
+            }
+            switch scalar.value {
+            case 0..<0x20: shown.append(Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}")
+            case 0x7F: shown.append("\u{2421}")
+            default: shown.append("\u{FFFD}")
+            }
+        }
+        return String(shown)
+    }
+
+    /// Whether a terminal would act on `scalar` rather than show it (the line break and the tab
+    /// are kept: they lay text out as meant).
+    private static func isObeyed(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value == 0x0A || value == 0x09 { return false }
+        return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
+            || (0x2066...0x2069).contains(value)
+    }
+}
