@@ -4,9 +4,18 @@ import HelplineText
 
 // Control words («назад», «меню», «отмена», «новое обращение»), in every state.
 extension DialogueEngine {
-    /// Acts on a control word in the conversation's current state.
-    func perform(_ command: Command, _ c: inout Conversation) -> Turn {
+    /// Acts on a control word in the conversation's current state; nil when the word means nothing
+    /// there (then the message is read as any other).
+    func perform(_ command: Command, _ c: inout Conversation) -> Turn? {
         switch (command, c.state) {
+        case (.otherOrder, .write):
+            // The order chosen was not the one meant: its list again, the draft kept.
+            guard c.order != nil, let topic = chosenTopic(c), topic.kind == .topic, topic.needsOrder,
+                  !eligibleOrders(for: topic, in: c.profile).isEmpty else { return nil }
+            c.order = nil
+            return orderStep(&c, topic: topic, lead: [prompts.text(.otherOrder)])
+        case (.otherOrder, _):
+            return nil
         case (.back, .chooseTopic):
             c.order = nil
             return topicStep(&c, lead: [prompts.text(.backAtStart)])

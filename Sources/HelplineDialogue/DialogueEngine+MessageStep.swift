@@ -13,6 +13,16 @@ extension DialogueEngine {
            OptionValue(option.value, offeredAt: .write) == .command(.send) {
             return submit(c.draftMessages, &c, now: now)
         }
+        // A number alone while «Отправить» is on screen is a pick from a list that is not there
+        // (the order list's reflex), not a message for the specialist.
+        if !c.options.isEmpty, let number = bareNumber(key: key) {
+            return writeStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], summary: false)
+        }
+        // «Без заказа» is about the order, not a message: the question is then about none.
+        if rules.meansNoOrder(key: key) {
+            c.order = nil
+            return writeStep(&c)
+        }
         // A clear information question is answered; the customer stays here, the draft kept.
         let classification = classify(text, analysis)
         if let question = answerableQuestion(classification) {

@@ -42,6 +42,11 @@ extension DialogueEngine {
                 return options[index]
             }
         }
+        // A number said in words or with a word around it: «второй», «номер 2», «3-й заказ». Only
+        // from a list to choose from: after an appeal «первый» may answer the specialist's question.
+        if options.count > 1, let number = OptionNumber.spoken(key), let option = options.first(where: { $0.key == String(number) }) {
+            return option
+        }
         // In the wrong layout, in translit or with a typo: the labels and values, not the numbers.
         return reader.match(text, key: key, in: prepared.phrases ?? PreparedOptions.phrases(options, prepared.entries))
     }
@@ -51,6 +56,42 @@ extension DialogueEngine {
         guard !key.isEmpty, key.count <= 3, key.allSatisfy(\.isNumber) else { return nil }
         return key
     }
+}
+
+/// An option's number as customers say it instead of typing the digit alone: an ordinal word
+/// («второй», «третью»), a digit with a word for what it counts («номер 2», «пункт 3», «заказ 2»,
+/// «вариант 1», «№ 2»), or a digit with an ordinal ending («2-й», «3 й»), each optionally followed by
+/// «заказ», «пункт», «вариант», «товар» or «по списку». Reads a phrase key (normalized text).
+enum OptionNumber {
+    static func spoken(_ key: String) -> Int? {
+        var words = key.split(separator: " ").map(String.init)
+        guard !words.isEmpty, words.count <= 4 else { return nil }
+        if let last = words.last, counted.contains(last), words.count > 1 { words.removeLast() }
+        if words.count >= 2, words[words.count - 2] == "по", words.last == "списку" { words.removeLast(2) }
+        if words.count == 2, counted.contains(words[0]) || words[0] == "№" { words.removeFirst() }
+        if words.count == 2, ordinalEndings.contains(words[1]) { words.removeLast() }
+        guard words.count == 1, let word = words.first else { return nil }
+        if let number = Int(word), (1...99).contains(number), word.count <= 2 { return number }
+        return ordinals.first { $0.value.contains(word) }?.key
+    }
+
+    /// Words for what a number counts, before or after it.
+    private static let counted: Set<String> = ["номер", "пункт", "вариант", "заказ", "товар"]
+    /// Endings written apart from the digit («2-й» is normalized to «2 й»).
+    private static let ordinalEndings: Set<String> = ["й", "ой", "ый", "ий", "я", "ая", "е", "ое", "ю", "ую"]
+    /// The ordinal words for one to ten in the forms a choice takes.
+    private static let ordinals: [Int: Set<String>] = [
+        1: ["первый", "первая", "первое", "первую", "первого"],
+        2: ["второй", "вторая", "второе", "вторую", "второго"],
+        3: ["третий", "третья", "третье", "третью", "третьего"],
+        4: ["четвертый", "четвертая", "четвертое", "четвертую", "четвертого"],
+        5: ["пятый", "пятая", "пятое", "пятую", "пятого"],
+        6: ["шестой", "шестая", "шестое", "шестую", "шестого"],
+        7: ["седьмой", "седьмая", "седьмое", "седьмую", "седьмого"],
+        8: ["восьмой", "восьмая", "восьмое", "восьмую", "восьмого"],
+        9: ["девятый", "девятая", "девятое", "девятую", "девятого"],
+        10: ["десятый", "десятая", "десятое", "десятую", "десятого"],
+    ]
 }
 
 /// A list of options with the phrase keys of their keys, labels and values, and the phrases a

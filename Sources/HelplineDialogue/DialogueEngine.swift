@@ -132,8 +132,9 @@ public struct DialogueEngine: Sendable {
         // The message's phrase key (trimmed, normalized) is what control words, options and
         // «без заказа» are compared by; worked out once for the whole turn.
         let (key, analysis) = read(text)
-        if let command = rules.command(forKey: key) ?? reader.match(text, key: key, in: commandPhrases) {
-            return perform(command, &conversation)
+        if let command = rules.command(forKey: key) ?? reader.match(text, key: key, in: commandPhrases),
+           let turn = perform(command, &conversation) {
+            return turn
         }
         var turn: Turn
         switch conversation.state {

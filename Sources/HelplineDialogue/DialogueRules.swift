@@ -13,6 +13,9 @@ public enum Command: String, Sendable, Hashable, CaseIterable, Codable {
     case cancel
     /// Start a new appeal.
     case new
+    /// Another order than the one chosen («не тот заказ»): back to the orders at the message step;
+    /// elsewhere the message is read as any other.
+    case otherOrder = "other_order"
 }
 
 /// The dialogue's rules that are data, decoded from `Intents/config/dialogue.yaml`: control words,

@@ -1,0 +1,21 @@
+import Testing
+@testable import HelplineDialogue
+
+/// An option's number as customers say it: in words, or with a word for what it counts.
+struct OptionNumberTests {
+    @Test(arguments: [
+        ("второй", 2), ("вторую", 2), ("первый заказ", 1), ("третий по списку", 3), ("номер 2", 2),
+        ("пункт 3", 3), ("вариант 1", 1), ("№ 2", 2), ("2 й", 2), ("3 й заказ", 3), ("заказ 2", 2),
+        ("четвертый", 4), ("десятый пункт", 10), ("12", 12),
+    ])
+    func readsSpokenNumbers(key: String, number: Int) {
+        #expect(OptionNumber.spoken(key) == number)
+    }
+
+    /// Words that only look like a choice, and numbers that are not an option's, are not read.
+    @Test(arguments: ["второй раз пишу", "номер телефона", "31415926", "первый раз заказываю у вас", "заказ",
+                      "номер", "0 й", "номер 123", "", "второй второй"])
+    func leavesOtherTextAlone(key: String) {
+        #expect(OptionNumber.spoken(key) == nil)
+    }
+}
