@@ -88,17 +88,6 @@ struct ReturnToQueueTests {
         #expect(desk.specialists["sp-1"]?.role == "travel")
     }
 
-    /// A specialist's own scope may name only topics there are (once the rules know them).
-    @Test func ownScopeNamesKnownTopics() throws {
-        var rules = Fixture.rules
-        try rules.checkTopics(["delivery", "travel", "seller", "general"])
-        var desk = Desk(rules: rules)
-        #expect { try desk.signIn(id: "sp-9", name: "Ирина", serves: .scope(ServiceScope([ServiceLine(topics: ["nope"])])), at: Fixture.start) }
-            throws: { ($0 as? DeskError)?.code == .unknownTopic }
-        try desk.signIn(id: "sp-9", name: "Ирина", serves: .scope(ServiceScope([ServiceLine(topics: ["delivery"])])), at: Fixture.start)
-        #expect(desk.specialists["sp-9"] != nil)
-    }
-
     /// A specialist who disconnects keeps their appeals for the grace period: the effect asks for
     /// a tick when it ends; a tick before that changes nothing; a tick at its end returns them.
     @Test func disconnectGrace() throws {

@@ -108,6 +108,26 @@ struct AppealLimitTests {
         try await server.stop()
     }
 
+    /// A session files at most `maximumAppealsPerSession` appeals: the message that would file one
+    /// more is refused with `too_many_appeals` and nothing changes. Before, one session filed
+    /// hundreds and filled the specialists' queues.
+    @Test func refusesAppealsPastTheSessionsLimit() async throws {
+        let server = try await RunningDaemon.start { $0.sessions.maximumAppealsPerSession = 2 }
+        let client = try await server.client()
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+        _ = try await fileAppeal(client, session: session, message: "Первое обращение")
+        #expect(try await client.say(session: session, text: "новое обращение").ok)
+        _ = try await fileAppeal(client, session: session, message: "Второе обращение")
+        #expect(try await client.say(session: session, text: "новое обращение").ok)
+        #expect(try await client.say(session: session, text: "оператор").state == .write)
+        let refused = try await client.say(session: session, text: "Третье обращение")
+        #expect(refused.errorCode == .tooManyAppeals)
+        #expect(try server.daemon.store.tickets(session: session).count == 2, "nothing filed")
+        #expect(try await client.state(session: session).state == .write, "the session is as it was")
+        await client.disconnect()
+        try await server.stop()
+    }
+
     /// The limit also counts bytes: a message that would take the appeal past it is refused.
     @Test func countsTheAppealsBytes() async throws {
         let server = try await RunningDaemon.start { $0.sessions.maximumAppealBytes = 10_000 }

@@ -77,10 +77,6 @@ public struct Desk: Sendable {
             }
             (role, scope) = (roleName, roleScope)
         case .scope(let own):
-            let named = own.lines.flatMap { ($0.topics ?? []) + $0.exceptTopics }
-            if !rules.topics.isEmpty, named.contains(where: { !rules.topics.contains($0) }) {
-                throw DeskError(.unknownTopic, "`serves` names a topic there is none of; known: \(rules.topics.sorted().joined(separator: ", "))")
-            }
             (role, scope) = (nil, own)
         }
         // A second terminal of a specialist who is connected serves as the first does: one

@@ -44,8 +44,6 @@ public struct DeskErrorCode: RawRepresentable, Sendable, Hashable, Codable, Cust
     /// A transfer that names neither another topic nor another queue, names an unknown topic, or
     /// sends the appeal where no role or specialist serves it.
     public static let badTransfer = DeskErrorCode(rawValue: "bad_transfer")
-    /// A specialist's own `serves` names a topic that does not exist.
-    public static let unknownTopic = DeskErrorCode(rawValue: "unknown_topic")
     /// The specialist id is connected elsewhere under another name or role.
     public static let signedInElsewhere = DeskErrorCode(rawValue: "signed_in_elsewhere")
     /// A reply or question with nothing in it.

@@ -145,8 +145,8 @@ public struct DeskRules: Sendable, Hashable {
     }
 
     /// Refuses roles that name a topic outside `known` (the catalog's topics and the general topic),
-    /// naming the role and the line; then keeps `known`, so that a transfer or a specialist's own
-    /// scope naming another topic is refused too.
+    /// naming the role and the line; then keeps `known`, so that a transfer to another topic is
+    /// refused too.
     public mutating func checkTopics(_ known: Set<String>) throws {
         defer { topics = known }
         for name in roles.keys.sorted() {

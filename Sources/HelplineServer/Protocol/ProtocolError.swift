@@ -33,6 +33,8 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let overloaded = ErrorCode(rawValue: "overloaded")
     /// The session's appeal is full: the message was not added (start a new appeal).
     public static let appealFull = ErrorCode(rawValue: "appeal_full")
+    /// The session has filed as many appeals as one session may.
+    public static let tooManyAppeals = ErrorCode(rawValue: "too_many_appeals")
     /// The server failed to store or load a session (an extension to the fixed set).
     public static let `internal` = ErrorCode(rawValue: "internal")
     /// The session kept changing under the request (another daemon on the same database was

@@ -17,6 +17,9 @@ public struct SessionLimits: Sendable, Hashable {
     public var maximumAppealMessages = 50
     /// The most text one appeal takes, in UTF-8 bytes over all its messages.
     public var maximumAppealBytes = 128 * 1024
+    /// The most appeals one session files; a turn that would file another is refused
+    /// (`too_many_appeals`), so that one session cannot fill the specialists' queues.
+    public var maximumAppealsPerSession = 20
 
     public init(maximumSessions: Int = 100_000, sessionTTL: TimeInterval = 24 * 3600, memoryIdleTime: TimeInterval = 600,
                 reviewRetention: TimeInterval = 30 * 24 * 3600) {
@@ -30,6 +33,11 @@ public struct SessionLimits: Sendable, Hashable {
     /// appeal past a limit. Every turn re-stores the conversation and every answer carries the
     /// appeal, so an appeal without bounds would make each turn cost more than the last.
     func refusal(of turn: Turn, over conversation: Conversation) -> ProtocolError? {
+        if conversation.ticketCount >= maximumAppealsPerSession,
+           turn.effects.contains(where: { if case .openTicket = $0 { true } else { false } }) {
+            return ProtocolError(.tooManyAppeals, "this session has filed \(maximumAppealsPerSession) appeals, the most one "
+                + "session may; nothing was filed. A new session may file again")
+        }
         guard let ticket = conversation.ticket else { return nil }
         for effect in turn.effects {
             guard case .appendToTicket(let id, let message) = effect, id == ticket.id else { continue }
