@@ -27,6 +27,12 @@ extension DialogueEngine {
                 return topicStep(&c, lead: [prompts.text(.orderNoted, ["order": orderReference(order)])], intent: score)
             }
             keep(story, &c)
+            // An order number alone that is none of the customer's: said so, not «не удалось понять».
+            if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities),
+               story == nil {
+                c.misses = 0
+                return topicStep(&c, lead: [prompts.text(.orderNotFound, ["number": number])], intent: score)
+            }
             c.misses += 1
             if c.misses >= rules.missesBeforeSpecialist {
                 let lead = prompts.text(.missSpecialist, ["specialist": prompts.text(.specialistOption)])
@@ -147,7 +153,11 @@ extension DialogueEngine {
         if topic.needsOrder && !eligible.isEmpty {
             // The order list starts by naming the chosen topic (a changed one included); the
             // message step's summary names it anyway.
-            let lead = [prompts.text(.topicChosen, ["topic": topic.title])]
+            var lead = [prompts.text(.topicChosen, ["topic": topic.title])]
+            // A number the customer gave that is none of these orders is said so above the list.
+            if byNumber.isEmpty, let number = query.entities.first(where: { $0.kind == .orderNumber })?.text {
+                lead.append(prompts.text(wording(.orderUnknown, eligible), ["number": number]))
+            }
             // Words that fit several orders («samsung», «билет») narrow the choice to those.
             let several = byTitle
             return orderStep(&c, topic: topic, lead: lead, intent: intent, only: several.count > 1 ? several : nil)

@@ -11,7 +11,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case orderQuestion = "order_question", bookingQuestion = "booking_question", resumeOrder = "resume_order"
     case orderOption = "order_option", orderOptionWithStatus = "order_option_with_status"
     case noOrderOption = "no_order_option", orderUnrecognized = "order_unrecognized"
-    case orderUnknown = "order_unknown", orderAmbiguous = "order_ambiguous"
+    case orderUnknown = "order_unknown", orderNotFound = "order_not_found", orderAmbiguous = "order_ambiguous"
     case resumeBooking = "resume_booking", bookingUnrecognized = "booking_unrecognized"
     case bookingUnknown = "booking_unknown", bookingAmbiguous = "booking_ambiguous", noBookingOption = "no_booking_option"
     case writeSummaryBooking = "write_summary_booking", ticketDetailsBooking = "ticket_details_booking"
