@@ -29,7 +29,24 @@ extension DialogueEngine {
             return writeStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: classification.best,
                              summary: false, prompt: .resumeWrite)
         }
+        // A short greeting, thanks or goodbye, read as surely as a question, is not an appeal of
+        // its own: «спасибо» is answered here, and the customer can still write (or send the draft).
+        if let smalltalk = sureSmalltalk(classification) {
+            return writeStep(&c, lead: self.smalltalk(smalltalk), intent: classification.best, summary: false,
+                             prompt: .resumeWrite)
+        }
         return submit(c.draftMessages + [text], &c, now: now)
+    }
+
+    /// A small-talk intent (greeting, thanks, goodbye) the message is surely and only: as sure
+    /// and as short as an information question answered in place.
+    func sureSmalltalk(_ classification: Classification) -> Intent? {
+        let rules = rules.freeText
+        guard let id = classification.intent, !classification.isAmbiguous,
+              classification.confidence >= rules.questionMinConfidence,
+              classification.analysis.words.count <= rules.questionMaxWords,
+              let intent = catalog.intent(id), intent.kind == .smalltalk else { return nil }
+        return intent
     }
 
     /// Whether a message tells the problem (long enough to be the appeal's first message), as

@@ -19,7 +19,7 @@ public struct SessionLimits: Sendable, Hashable {
     public var maximumAppealBytes = 128 * 1024
     /// The most appeals one session files; a turn that would file another is refused
     /// (`too_many_appeals`), so that one session cannot fill the specialists' queues.
-    public var maximumAppealsPerSession = 20
+    public var maximumAppealsPerSession = 50
 
     public init(maximumSessions: Int = 100_000, sessionTTL: TimeInterval = 24 * 3600, memoryIdleTime: TimeInterval = 600,
                 reviewRetention: TimeInterval = 30 * 24 * 3600) {

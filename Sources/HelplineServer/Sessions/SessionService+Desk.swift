@@ -60,7 +60,10 @@ extension SessionService {
     func prepareDeskTurn(_ request: ProtocolRequest, _ entry: SessionSlot.Entry, session: String, text: String,
                          desk: DeskService, engine current: CurrentEngine, now: Date) -> Preparation {
         let before = entry.conversation
-        let open = desk.openAppeal(of: session, preferring: before.ticket?.id)
+        // The appeal the customer is talking about: only after one was filed. While a new one is
+        // being made (a topic, an order, a message), «сколько ждать?» and «вопрос решён» are about
+        // that, not about an earlier appeal still open.
+        let open = before.state == .submitted ? desk.openAppeal(of: session, preferring: before.ticket?.id) : nil
         let unchanged = Turn(reply: Reply(state: before.state, text: "", options: before.options, ticket: before.ticket))
         var turn = DeskTurn(session: session, text: text, now: now, expectedVersion: entry.version, before: before,
                             conversation: before, turn: unchanged, step: .none)
