@@ -371,6 +371,26 @@ struct DeskSocketTests {
         try await world.stop()
     }
 
+    /// When the customer's chat has ended (closed here), a reply or question could never reach
+    /// them: the desk refuses it with `customer_gone` and the appeal stays as it was; closing it
+    /// still works.
+    @Test func repliesToALeftCustomerAreRefused() async throws {
+        let world = try await DeskWorld.start()
+        let customer = try await world.daemon.client()
+        let (session, ticket) = try await world.file(customer, profile: DeskProfiles.regular())
+        let maria = try await world.specialist("sp-1", name: "Мария", role: "general")
+        _ = try #require(try await maria.take())
+        #expect(try await customer.close(session: session).ok)
+        #expect(try await maria.refusal(.reply(appeal: ticket.id, text: "Курьер приедет завтра.")) == "customer_gone")
+        #expect(try await maria.refusal(.ask(appeal: ticket.id, text: "Какой у вас подъезд?")) == "customer_gone")
+        #expect(try world.desk.desk.appeals[ticket.id]?.state == .taken, "nothing was answered")
+        try await maria.must(.close(appeal: ticket.id))
+        #expect(try world.desk.desk.appeals[ticket.id]?.state == .closed)
+        await customer.disconnect()
+        await maria.disconnect()
+        try await world.stop()
+    }
+
     /// `stats` tells per queue the customers' waits (median, 90th percentile) and the appeals
     /// answered in the last hour.
     @Test func statsHaveTheQueuesWaits() async throws {

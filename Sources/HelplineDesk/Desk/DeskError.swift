@@ -46,6 +46,8 @@ public struct DeskErrorCode: RawRepresentable, Sendable, Hashable, Codable, Cust
     public static let badTransfer = DeskErrorCode(rawValue: "bad_transfer")
     /// The specialist id is connected elsewhere under another name or role.
     public static let signedInElsewhere = DeskErrorCode(rawValue: "signed_in_elsewhere")
+    /// The appeal's customer has left: their chat was closed or expired, so nothing reaches them.
+    public static let customerGone = DeskErrorCode(rawValue: "customer_gone")
     /// A reply or question with nothing in it.
     public static let emptyText = DeskErrorCode(rawValue: "empty_text")
     /// An appeal with this number is already at the desk.

@@ -31,6 +31,8 @@ public final class DeskConnection: Sendable {
     static let alreadySignedIn = DeskError(DeskErrorCode(rawValue: "bad_request"),
                                            "this connection is signed in already; sign out first")
     static let notSignedIn = DeskError(.notSignedIn, "sign in first")
+    static let customerGone = DeskError(.customerGone, "the customer's chat has ended (closed, or expired unused): "
+        + "a reply or question cannot reach them; close the appeal")
 
     init(desk: DeskService, sink: (@Sendable (DeskEvent) -> Void)?) {
         self.desk = desk
@@ -70,6 +72,8 @@ public final class DeskConnection: Sendable {
             return Self.appeal(await desk.change { desk, now throws(DeskError) in
                 (try desk.takeNext(specialist: specialist, now: now), ())
             })
+        case .reply(let appeal, _) where await customerIsGone(appeal), .ask(let appeal, _) where await customerIsGone(appeal):
+            return .failure(Self.customerGone)
         case .reply(let appeal, let text):
             return Self.appeal(await desk.change { desk, now throws(DeskError) in
                 (try desk.reply(appeal: appeal, specialist: specialist, text: text, now: now), ())
@@ -99,6 +103,17 @@ public final class DeskConnection: Sendable {
             }
         case .ping, .signIn:
             return .pong
+        }
+    }
+
+    /// Whether the appeal's chat session is no longer stored: a reply could never be delivered.
+    /// A store that cannot be asked counts as not gone (the reply is kept as before).
+    private func customerIsGone(_ appeal: String) async -> Bool {
+        guard let session = desk.desk.appeals[appeal]?.session else { return false }
+        do {
+            return try await desk.store.storedVersion(session) == nil
+        } catch {
+            return false
         }
     }
 
