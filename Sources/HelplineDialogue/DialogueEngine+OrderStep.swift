@@ -5,7 +5,8 @@ import HelplineText
 // The order step: an order chosen from the list, named by its number or title words, or none; a
 // clear change of topic.
 extension DialogueEngine {
-    /// Whether a message is nothing but an order's number or its title words. The number may be
+    /// Whether a message is nothing but an order's number or the title words of orders («чайник
+    /// и наушники» names two: the choice is narrowed to them, not read as a topic). The number may be
     /// one of `orders` (`byNumber`) or not (`unknownNumber`: «по заказу 31415926-0002», «номер
     /// заказа 99999999-0001»): besides it the message has at most one word, or only generic words
     /// (`title_stopwords`) and short ones.
@@ -15,7 +16,7 @@ extension DialogueEngine {
             let letterWords = classification.analysis.words.count { word in word.contains(where: \.isLetter) }
             if letterWords <= 1 || query.repairedWords.isEmpty { return true }
         }
-        return OrderFinder.byTitleAlone(query.repairedWords, among: orders, forms: titleForms.forms) != nil
+        return !OrderFinder.byTitlesAlone(query.repairedWords, among: orders, forms: titleForms.forms).isEmpty
     }
 
     /// A message at the order step: an option, «без заказа», an order named in the text, another

@@ -109,10 +109,17 @@ enum OrderFinder {
 
     /// ``byTitleAlone(_:among:ignoring:kindWords:)`` with each order's title forms given by `forms`.
     static func byTitleAlone(_ said: [WordForm], among orders: [Order], forms titleForms: (Order) -> [WordForm]) -> Order? {
+        let named = byTitlesAlone(said, among: orders, forms: titleForms)
+        return named.count == 1 ? named.first : nil
+    }
+
+    /// The orders a message consists of: the orders its words fit best, when every meaningful word
+    /// of it is a title form of one of them («чайник и наушники»: both). Empty otherwise.
+    static func byTitlesAlone(_ said: [WordForm], among orders: [Order], forms titleForms: (Order) -> [WordForm]) -> [Order] {
         let candidates = byTitle(said, among: orders, forms: titleForms)
-        guard candidates.count == 1, let order = candidates.first else { return nil }
-        let forms = titleForms(order)
-        return said.allSatisfy { word in forms.contains { WordForms.names($0, word) } } ? order : nil
+        guard !candidates.isEmpty else { return [] }
+        let forms = candidates.flatMap(titleForms)
+        return said.allSatisfy { word in forms.contains { WordForms.names($0, word) } } ? candidates : []
     }
 
     /// The meaningful words of a message from its words with their stems: hyphenated ones also
