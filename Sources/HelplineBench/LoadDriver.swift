@@ -142,7 +142,8 @@ final class LoadDriver: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let received = NIODeadline.now().uptimeNanoseconds
         guard let request = pending.popFirst() else { return }
-        result.requests += 1
+        // A new chat opened mid-run is not one of the run's turns.
+        if case .open = request, case .running = phase {} else { result.requests += 1 }
         let reply: WireReply?
         if case .script = requests {
             reply = read(Self.unwrapInboundIn(data))
@@ -156,6 +157,8 @@ final class LoadDriver: ChannelDuplexHandler {
                 customers[index].state = reply.state
                 customers[index].optionValues = reply.options?.map(\.value) ?? []
             }
+            // A customer who started a new chat mid-run (below) goes on in it.
+            if case .running = phase { ready.append(index) }
         case .say(let index, let sentAt):
             if case .running(_, true, _) = phase {
                 result.latency.record(received &- sentAt)
@@ -163,13 +166,22 @@ final class LoadDriver: ChannelDuplexHandler {
             if let reply, reply.ok {
                 customers[index].state = reply.state
                 customers[index].optionValues = reply.options?.map(\.value) ?? []
+            } else if reply?.error?.code == Self.sessionFull {
+                // The session has filed all the appeals one session may, or its appeal is full:
+                // as a customer would, this one starts a new chat.
+                customers[index].session = nil
             }
             ready.append(index)
         }
         fill(context: context)
     }
 
-    /// An answer's fields the customers follow; an error answer or an unreadable one is counted.
+    /// The refusal that ends a session's usefulness (``SessionLimits/maximumAppealsPerSession``):
+    /// not counted as an error; the customer opens a new session.
+    static let sessionFull = "too_many_appeals"
+
+    /// An answer's fields the customers follow; an error answer (but ``sessionFull``) or an
+    /// unreadable one is counted.
     private func read(_ frame: LineFrame) -> WireReply? {
         let reply: WireReply?
         switch frame {
@@ -178,7 +190,7 @@ final class LoadDriver: ChannelDuplexHandler {
         case .tooLong:
             reply = nil
         }
-        if let reply, !reply.ok {
+        if let reply, !reply.ok, reply.error?.code != Self.sessionFull {
             result.errors += 1
             result.errorCodes[reply.error?.code ?? "unknown", default: 0] += 1
         } else if reply == nil {
@@ -222,6 +234,13 @@ final class LoadDriver: ChannelDuplexHandler {
                 pending.append(.open(customer: index))
                 context.write(Self.wrapOutboundOut(buffer), promise: nil)
             case .running(let budget, _, _):
+                if customers[index].session == nil, !budgetSpent, case .script = requests {
+                    // A new chat for a customer whose session is full: not a turn of the budget.
+                    ready.removeLast()
+                    pending.append(.open(customer: index))
+                    context.write(Self.wrapOutboundOut(context.channel.allocator.buffer(bytes: openLine)), promise: nil)
+                    continue
+                }
                 guard !budgetSpent, budget.take() else {
                     budgetSpent = true
                     return

@@ -80,6 +80,20 @@ func withDaemon<T>(_ body: (HelplineDaemon) async throws -> T) async throws -> T
         }
     }
 
+    /// A simulated customer whose session has filed all the appeals one session may starts a new
+    /// chat, as a customer would: the run goes on without errors, in more sessions than it opened.
+    @Test func customersStartANewChatWhenASessionIsFull() async throws {
+        let server = try await InProcessDaemon.start(engine: Shared.engine) { $0.sessions.maximumAppealsPerSession = 2 }
+        let generator = LoadGenerator(script: CustomerScript(engine: Shared.engine), profile: Shared.profile)
+        let configuration = LoadConfiguration(socketPath: server.daemon.configuration.socketPath, connections: 1,
+                                              inFlight: 1, turns: 300, warmupTurns: 0, sessions: 1)
+        let report = try await generator.run(configuration)
+        #expect(report.errors == 0, "\(report.errorCodes)")
+        #expect(report.turns == 300)
+        #expect(server.daemon.service.stats().sessions > 1)
+        try await server.stop()
+    }
+
     /// The echo mode times one round trip at a time through the bare echo server.
     @Test func echoRoundTrips() async throws {
         let scratch = try TemporaryDirectory()
