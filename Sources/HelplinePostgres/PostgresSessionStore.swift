@@ -307,6 +307,20 @@ public final class PostgresSessionStore: SessionStore, Sendable {
         }
     }
 
+    public func expireUnusedSessions(before cutoff: Date, limit: Int) async throws -> [String] {
+        try await call { [client, logger] in
+            // Version 1 is a session as `open` stored it: its greeting (deleted with it) and nothing else.
+            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+                DELETE FROM sessions WHERE id IN (
+                    SELECT id FROM sessions WHERE version = 1 AND updated_at_floor < $1 AND updated_at < $1 LIMIT $2)
+                RETURNING id
+                """, binds: try Self.binds(cutoff, limit)), logger: logger)
+            var ids: [String] = []
+            for try await id in rows.decode(String.self) { ids.append(id) }
+            return ids
+        }
+    }
+
     public func takeAppealNumbers(_ count: Int64) async throws -> Range<Int64> {
         let reserved = try await call { [client, logger] in
             let rows = try await client.query("""

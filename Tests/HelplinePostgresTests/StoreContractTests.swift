@@ -274,6 +274,40 @@ struct StoreContractTests {
         try await database.finish()
     }
 
+    /// The unused-session sweep deletes only sessions that never had a turn, opened before the
+    /// cutoff, at most `limit` of them, with their greetings; used and newer sessions stay, and
+    /// nothing is kept for review.
+    @Test(arguments: StoreKind.testable)
+    func expiresOnlyUnusedSessions(_ kind: StoreKind) async throws {
+        let database = try await StoreTestDatabase.make(kind)
+        let store = try await database.open()
+        let start = Date(timeIntervalSince1970: 1_900_000_000)
+        var used = try Dialogue(at: start)
+        _ = try await commit(used.create, to: store)
+        try await used.walk(["доставка"], in: store)
+        var unused: [String] = []
+        for offset in 0..<3 {
+            let dialogue = try Dialogue(at: start.addingTimeInterval(Double(offset)))
+            _ = try await commit(dialogue.create, to: store)
+            unused.append(dialogue.conversation.id)
+        }
+        let newer = try Dialogue(at: start.addingTimeInterval(3_600))
+        _ = try await commit(newer.create, to: store)
+
+        let kept = try await finished(in: database)
+        let first = try await store.expireUnusedSessions(before: start.addingTimeInterval(1_800), limit: 2)
+        #expect(first.count == 2 && Set(first).isSubset(of: Set(unused)))
+        let rest = try await store.expireUnusedSessions(before: start.addingTimeInterval(1_800), limit: 10)
+        #expect(Set(first + rest) == Set(unused))
+        #expect(try await store.hasSession(used.conversation.id))
+        #expect(try await store.hasSession(newer.conversation.id))
+        #expect(try await store.counts().sessions == 2)
+        #expect(try await store.messages(session: unused[0]).isEmpty)
+        #expect(try await finished(in: database) == kept, "nothing kept of sessions nobody wrote in")
+        try await store.close()
+        try await database.finish()
+    }
+
     /// Expiry takes exactly the sessions last used before the cutoff, to the millisecond, whether
     /// their turns stayed within ten minutes, crossed into the next, or went back in time (a clock
     /// set back), and whatever ten minutes the cutoff falls in.

@@ -297,6 +297,20 @@ public final class SessionDatabase: SessionStore {
         }
     }
 
+    package func expireUnusedSessions(before cutoff: Date, limit: Int) async throws -> [String] {
+        try await pool.write { db in
+            // Version 1 is a session as `open` stored it: its greeting and nothing else.
+            let unused = SessionRecord.filter(SessionRecord.Columns.version == 1
+                && SessionRecord.Columns.updatedAtFloor < cutoff && SessionRecord.Columns.updatedAt < cutoff)
+            let ids = try String.fetchAll(db, unused.select(SessionRecord.Columns.id).limit(limit))
+            for id in ids {
+                try MessageChain.delete(session: id, in: db)
+                try SessionRecord.deleteOne(db, key: id)
+            }
+            return ids
+        }
+    }
+
     /// Copies a session's profile and its customer's messages (`[[text, at], …]`, in order) into
     /// `finished_conversations`; arguments: the time it ended, the session id.
     static let keepFinishedSQL = """

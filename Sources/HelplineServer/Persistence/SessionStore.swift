@@ -31,6 +31,11 @@ package protocol SessionStore: Sendable {
     /// and returns the expired sessions' ids.
     func expireSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String]
 
+    /// Deletes up to `limit` sessions that never had a turn (only their greeting is stored) and
+    /// were opened before `cutoff`, and returns their ids. Nothing of them is kept for review:
+    /// their customers wrote nothing.
+    func expireUnusedSessions(before cutoff: Date, limit: Int) async throws -> [String]
+
     /// Takes the next `count` appeal sequence numbers for the caller alone: no other caller, in
     /// this process or in another daemon on the same store, is ever given them, and a restart
     /// continues past them. Durable before it returns.

@@ -13,6 +13,12 @@ public struct SessionLimits: Sendable, Hashable {
     /// (0: dropped at the next sweep).
     public var reviewRetention: TimeInterval
 
+    /// Once open sessions reach nine tenths of ``maximumSessions``, a session that never had a
+    /// turn (only its greeting) is deleted after this long unused, instead of after
+    /// ``sessionTTL``: sessions opened and left, by accident or on purpose, cannot hold the daemon
+    /// at its limit for a day.
+    public var unusedSessionTTL: TimeInterval = 600
+
     /// The most messages one appeal takes; a turn that would add more is refused (`appeal_full`).
     public var maximumAppealMessages = 50
     /// The most text one appeal takes, in UTF-8 bytes over all its messages.

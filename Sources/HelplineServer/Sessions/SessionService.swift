@@ -117,6 +117,20 @@ public final class SessionService: Sendable {
         } catch {
             logger.error("could not expire sessions", metadata: ["error": LogText.escaped(error)])
         }
+        // Near the limit, sessions that were opened and never used go sooner.
+        if counters.openSessions.load(ordering: .relaxed) >= limits.maximumSessions - limits.maximumSessions / 10 {
+            do {
+                let unused = try await store.expireUnusedSessions(before: now.addingTimeInterval(-limits.unusedSessionTTL),
+                                                                  limit: limits.maximumSessions)
+                if !unused.isEmpty {
+                    registry.close(unused)
+                    counters.sessionEnded(unused.count)
+                    logger.notice("unused sessions expired near the session limit", metadata: ["count": "\(unused.count)"])
+                }
+            } catch {
+                logger.error("could not expire unused sessions", metadata: ["error": LogText.escaped(error)])
+            }
+        }
         // Daemons sharing the store open and close each other's sessions: the stored count is the truth.
         if let stored = try? await store.counts() {
             counters.openSessions.store(stored.sessions, ordering: .relaxed)
