@@ -105,28 +105,27 @@ public final class SessionService: Sendable {
     public func sweep() async {
         let now = clock()
         var ended: [String] = []
+        /// Forgets sessions the store has deleted: out of memory and out of the count.
+        func forget(_ ids: [String], level: Logger.Level, _ message: Logger.Message) {
+            guard !ids.isEmpty else { return }
+            ended += ids
+            registry.close(ids)
+            counters.sessionEnded(ids.count)
+            logger.log(level: level, message, metadata: ["count": "\(ids.count)"])
+        }
         do {
-            let expired = try await store.expireSessions(before: now.addingTimeInterval(-limits.sessionTTL),
-                                                         finishedBefore: now.addingTimeInterval(-limits.reviewRetention), now: now)
-            ended = expired
-            if !expired.isEmpty {
-                registry.close(expired)
-                counters.sessionEnded(expired.count)
-                logger.info("sessions expired", metadata: ["count": "\(expired.count)"])
-            }
+            forget(try await store.expireSessions(before: now.addingTimeInterval(-limits.sessionTTL),
+                                                  finishedBefore: now.addingTimeInterval(-limits.reviewRetention), now: now),
+                   level: .info, "sessions expired")
         } catch {
             logger.error("could not expire sessions", metadata: ["error": LogText.escaped(error)])
         }
         // Near the limit, sessions that were opened and never used go sooner.
         if counters.openSessions.load(ordering: .relaxed) >= limits.maximumSessions - limits.maximumSessions / 10 {
             do {
-                let unused = try await store.expireUnusedSessions(before: now.addingTimeInterval(-limits.unusedSessionTTL),
-                                                                  limit: limits.maximumSessions)
-                if !unused.isEmpty {
-                    registry.close(unused)
-                    counters.sessionEnded(unused.count)
-                    logger.notice("unused sessions expired near the session limit", metadata: ["count": "\(unused.count)"])
-                }
+                forget(try await store.expireUnusedSessions(before: now.addingTimeInterval(-limits.unusedSessionTTL),
+                                                            limit: limits.maximumSessions),
+                       level: .notice, "unused sessions expired near the session limit")
             } catch {
                 logger.error("could not expire unused sessions", metadata: ["error": LogText.escaped(error)])
             }
