@@ -56,8 +56,9 @@ extension DialogueEngine {
            classification.confidence >= rules.freeText.questionMinConfidence {
             let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
             switch intent.kind {
-            case .smalltalk where bare:
-                // «спасибо», «пока»: the short reply alone — no reminder about the open appeal.
+            case .smalltalk where bare && smalltalkPhrases.contains(key):
+                // «спасибо», «пока»: the short reply alone — no reminder about the open appeal. Only
+                // a small-talk phrase as such: «пока нет» answers the specialist and is added.
                 return say(&c, smalltalk(intent), options: submittedOptions(), intent: score)
             case .control where bare: return submittedStep(&c, lead: [], intent: score)
             case .info, .smalltalk, .control, .topic: break

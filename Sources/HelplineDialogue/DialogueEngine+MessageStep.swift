@@ -15,7 +15,11 @@ extension DialogueEngine {
         }
         // A number alone while «Отправить» is on screen is a pick from a list that is not there
         // (the order list's reflex), not a message for the specialist.
-        if !c.options.isEmpty, let number = bareNumber(key: key) {
+        if !c.options.isEmpty, let number = pickedNumber(key: key) {
+            if !c.draftMessages.isEmpty, let option = c.options.first(where: { $0.key == number }),
+               OptionValue(option.value, offeredAt: .write) == .command(.send) {
+                return submit(c.draftMessages, &c, now: now)
+            }
             return writeStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], summary: false)
         }
         // «Без заказа» is about the order, not a message: the question is then about none.
@@ -31,20 +35,20 @@ extension DialogueEngine {
         }
         // A short greeting, thanks or goodbye, read as surely as a question, is not an appeal of
         // its own: «спасибо» is answered here, and the customer can still write (or send the draft).
-        if let smalltalk = sureSmalltalk(classification) {
+        if let smalltalk = sureSmalltalk(classification, key: key) {
             return writeStep(&c, lead: self.smalltalk(smalltalk), intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
         return submit(c.draftMessages + [text], &c, now: now)
     }
 
-    /// A small-talk intent (greeting, thanks, goodbye) the message is surely and only: as sure
-    /// and as short as an information question answered in place.
-    func sureSmalltalk(_ classification: Classification) -> Intent? {
-        let rules = rules.freeText
-        guard let id = classification.intent, !classification.isAmbiguous,
-              classification.confidence >= rules.questionMinConfidence,
-              classification.analysis.words.count <= rules.questionMaxWords,
+    /// The small-talk intent (greeting, thanks, goodbye) a message is, and nothing else: one of
+    /// the small-talk examples as written (its phrase `key`), read as that intent as surely as an
+    /// information question answered in place. «пока нет» or «помогите» is no such message, whatever
+    /// the matcher guesses.
+    func sureSmalltalk(_ classification: Classification, key: String) -> Intent? {
+        guard smalltalkPhrases.contains(key), let id = classification.intent, !classification.isAmbiguous,
+              classification.confidence >= rules.freeText.questionMinConfidence,
               let intent = catalog.intent(id), intent.kind == .smalltalk else { return nil }
         return intent
     }

@@ -56,6 +56,12 @@ extension DialogueEngine {
         guard !key.isEmpty, key.count <= 3, key.allSatisfy(\.isNumber) else { return nil }
         return key
     }
+
+    /// A number alone or said as an option's number («номер 5», «пятый»), as digits: a pick from a
+    /// list that has no such option.
+    func pickedNumber(key: String) -> String? {
+        bareNumber(key: key) ?? OptionNumber.spoken(key).map(String.init)
+    }
 }
 
 /// An option's number as customers say it instead of typing the digit alone: an ordinal word
@@ -68,7 +74,8 @@ enum OptionNumber {
         guard !words.isEmpty, words.count <= 4 else { return nil }
         if let last = words.last, counted.contains(last), words.count > 1 { words.removeLast() }
         if words.count >= 2, words[words.count - 2] == "по", words.last == "списку" { words.removeLast(2) }
-        if words.count == 2, counted.contains(words[0]) || words[0] == "№" { words.removeFirst() }
+        // «заказ номер 2», «пункт № 3»
+        while words.count > 1, counted.contains(words[0]) || words[0] == "№" { words.removeFirst() }
         if words.count == 2, ordinalEndings.contains(words[1]) { words.removeLast() }
         guard words.count == 1, let word = words.first else { return nil }
         if let number = Int(word), (1...99).contains(number), word.count <= 2 { return number }
@@ -79,7 +86,8 @@ enum OptionNumber {
     private static let counted: Set<String> = ["номер", "пункт", "вариант", "заказ", "товар"]
     /// Endings written apart from the digit («2-й» is normalized to «2 й»).
     private static let ordinalEndings: Set<String> = ["й", "ой", "ый", "ий", "я", "ая", "е", "ое", "ю", "ую"]
-    /// The ordinal words for one to ten in the forms a choice takes.
+    /// The ordinal words for one to ten in the forms a choice takes, and the numbers themselves
+    /// («номер три»).
     private static let ordinals: [Int: Set<String>] = [
         1: ["первый", "первая", "первое", "первую", "первого"],
         2: ["второй", "вторая", "второе", "вторую", "второго"],
@@ -91,7 +99,8 @@ enum OptionNumber {
         8: ["восьмой", "восьмая", "восьмое", "восьмую", "восьмого"],
         9: ["девятый", "девятая", "девятое", "девятую", "девятого"],
         10: ["десятый", "десятая", "десятое", "десятую", "десятого"],
-    ]
+    ].merging([1: ["один"], 2: ["два"], 3: ["три"], 4: ["четыре"], 5: ["пять"], 6: ["шесть"], 7: ["семь"],
+                8: ["восемь"], 9: ["девять"], 10: ["десять"]]) { $0.union($1) }
 }
 
 /// A list of options with the phrase keys of their keys, labels and values, and the phrases a

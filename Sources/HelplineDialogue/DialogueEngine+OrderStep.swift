@@ -37,7 +37,7 @@ extension DialogueEngine {
         if rules.meansNoOrder(key: key) || reader.match(text, key: key, in: noOrderPhrases) != nil {
             return pickOrder(nil, &c, intent: nil)
         }
-        if let number = bareNumber(key: key) {
+        if let number = pickedNumber(key: key) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
         }
         let classification = classify(text, analysis)

@@ -10,7 +10,7 @@ extension DialogueEngine {
         if let option = chosenOption(text, key: key, in: c.options), let value = OptionValue(option.value, offeredAt: .chooseTopic) {
             return choose(value, &c, intent: nil)
         }
-        if let number = bareNumber(key: key) {
+        if let number = pickedNumber(key: key) {
             return topicStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], options: c.options)
         }
         let classification = classify(text, analysis)

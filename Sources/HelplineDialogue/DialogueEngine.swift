@@ -61,6 +61,10 @@ public struct DialogueEngine: Sendable {
     let commandPhrases: PhraseReader.Phrases<Command>
     /// The «без заказа» phrases by phrase key.
     let noOrderPhrases: PhraseReader.Phrases<Bool>
+    /// The phrase keys of the small-talk intents' examples («спасибо», «пока», «добрый день»): after
+    /// an appeal and at the message step only these are taken as small talk, so that «пока нет»
+    /// or «помогите», whatever the matcher guesses, still reach the specialist.
+    let smalltalkPhrases: Set<String>
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -91,12 +95,13 @@ public struct DialogueEngine: Sendable {
         ].map { PreparedOptions($0, optionPhrases) }
         titleStopwords = GenericWords(rules.titleStopwords.flatMap(WordForms.forms))
         kindWords = rules.kindWords.mapValues { $0.flatMap(WordForms.forms) }
-        titleForms = TitleForms(ignoring: titleStopwords, kindWords: kindWords)
+        titleForms = TitleForms(ignoring: titleStopwords, kindWords: kindWords, brandReadings: rules.brandReadings)
         reader = PhraseReader(vocabulary: matcher.analyzer.vocabulary)
         commandPhrases = PhraseReader.Phrases(keys: Command.allCases.flatMap { command in
             (rules.commands[command] ?? []).filter { !$0.hasPrefix("/") }.map { (DialogueRules.phraseKey($0), command) }
         })
         noOrderPhrases = PhraseReader.Phrases(keys: rules.noOrder.map { (DialogueRules.phraseKey($0), true) })
+        smalltalkPhrases = Set(catalog.intents.filter { $0.kind == .smalltalk }.flatMap(\.examples).map(DialogueRules.phraseKey))
     }
 
     /// An engine on a matcher with the given prompts and rules.

@@ -126,6 +126,9 @@ public struct DialogueRules: Sendable, Hashable {
     /// Words that name an order of a kind without being in its title («самолет», «билет» for a
     /// flight), by order kind.
     public var kindWords: [String: [String]]
+    /// Russian spellings of Latin brand names that transliteration does not give («сяоми» for
+    /// Xiaomi), by the brand in lowercase: an order whose title has the brand is found by them.
+    public var brandReadings: [String: [String]] = [:]
     /// What marks a message as angry: its words, and the share of capitals among its letters.
     public var upset: Upset {
         didSet {
@@ -241,6 +244,7 @@ public struct DialogueRules: Sendable, Hashable {
                   missesBeforeSpecialist: max(1, file.missesBeforeSpecialist), queues: queues,
                   travelPriority: file.travelPriority, freeText: file.freeText ?? FreeText(),
                   kindWords: file.kindWords ?? [:], upset: file.upset ?? Upset())
+        brandReadings = Dictionary(uniqueKeysWithValues: (file.brandReadings ?? [:]).map { ($0.key.lowercased(), $0.value) })
     }
 
     /// Reads `config/dialogue.yaml` from a data bundle.
@@ -378,6 +382,7 @@ private struct RulesFile: Decodable {
     var travelPriority: DialogueRules.TravelPriority
     var freeText: DialogueRules.FreeText?
     var kindWords: [String: [String]]?
+    var brandReadings: [String: [String]]?
     var upset: DialogueRules.Upset?
 
     enum CodingKeys: String, CodingKey {
@@ -392,6 +397,7 @@ private struct RulesFile: Decodable {
         case travelPriority = "travel_priority"
         case freeText = "free_text"
         case kindWords = "kind_words"
+        case brandReadings = "brand_readings"
         case upset
     }
 }

@@ -142,15 +142,18 @@ enum OrderFinder {
 
     /// The forms an order is known by: its title's words (hyphenated ones also apart and joined:
     /// «Робот-пылесос» is «робот», «пылесос», «роботпылесос»), the Russian readings of its Latin
-    /// words («Samsung» is also «самсунг»), and the category words of its kind («самолет», «билет»
+    /// words («Samsung» is also «самсунг»; `brandReadings` adds the spellings transliteration
+    /// does not give: «сяоми» for «Xiaomi»), and the category words of its kind («самолет», «билет»
     /// for a flight).
-    static func titleForms(_ order: Order, ignoring generic: GenericWords, kindWords: [String: [WordForm]]) -> [WordForm] {
+    static func titleForms(_ order: Order, ignoring generic: GenericWords, kindWords: [String: [WordForm]],
+                           brandReadings: [String: [String]] = [:]) -> [WordForm] {
         var words: [String] = []
         for word in WordForms.words(order.title) {
             for part in WordForms.parts(word) {
                 words.append(part)
                 if part.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) }) {
                     words += Readings.transliterations(part, limit: 4)
+                    words += brandReadings[part] ?? []
                 }
             }
         }
@@ -174,6 +177,7 @@ final class TitleForms: Sendable {
 
     private let generic: GenericWords
     private let kindWords: [String: [WordForm]]
+    private let brandReadings: [String: [String]]
     private let known = Mutex<[Key: [WordForm]]>([:])
 
     /// What the forms of an order depend on: its title (by its bytes) and its kind.
@@ -182,16 +186,17 @@ final class TitleForms: Sendable {
         var kind: Order.Kind
     }
 
-    init(ignoring generic: GenericWords, kindWords: [String: [WordForm]]) {
+    init(ignoring generic: GenericWords, kindWords: [String: [WordForm]], brandReadings: [String: [String]] = [:]) {
         self.generic = generic
         self.kindWords = kindWords
+        self.brandReadings = brandReadings
     }
 
     /// The order's title forms, as ``OrderFinder/titleForms(_:ignoring:kindWords:)`` makes them.
     func forms(_ order: Order) -> [WordForm] {
         let key = Key(title: ByteKey(order.title), kind: order.kind)
         if let forms = known.withLock({ $0[key] }) { return forms }
-        let forms = OrderFinder.titleForms(order, ignoring: generic, kindWords: kindWords)
+        let forms = OrderFinder.titleForms(order, ignoring: generic, kindWords: kindWords, brandReadings: brandReadings)
         known.withLock { known in
             if known.count >= Self.capacity { known.removeAll(keepingCapacity: true) }
             known[key] = forms

@@ -295,6 +295,9 @@ public struct IntentMatcher: Sendable {
         var parts: [Range<Int>] = []
         var start = 0
         for (i, word) in words.enumerated() where compound.joiners.contains(word) {
+            // «так и не пришли», «и не подумали»: an emphasis, not a second question.
+            if i > 0, words[i - 1] == "так" { continue }
+            if i + 1 < words.count, words[i + 1] == "не" { continue }
             if i > start { parts.append(start..<i) }
             start = i + 1
         }

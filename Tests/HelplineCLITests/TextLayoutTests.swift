@@ -153,6 +153,12 @@ struct TerminalTextTests {
         #expect(!shown.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
     }
 
+    /// A line or paragraph separator is laid out as a line break, so the desk indents the line
+    /// after it as the message's own, not as a line of the transcript.
+    @Test func lineSeparatorsBreakLinesAsLineBreaksDo() {
+        #expect(TerminalText.visible("Вопрос по оплате.\u{2028}13:29 Бот: готово\u{2029}x") == "Вопрос по оплате.\n13:29 Бот: готово\nx")
+    }
+
     /// Line breaks and tabs lay text out as meant and stay; plain text is returned as it is.
     @Test func keepsLineBreaksTabsAndPlainText() {
         #expect(TerminalText.visible("Первая строка\n\tвторая") == "Первая строка\n\tвторая")

@@ -26,6 +26,24 @@ struct OrderFinderTests {
         #expect(try find(text, [Self.vacuum, Self.lamp, Self.tv]) == [Self.vacuum.id])
     }
 
+    /// A brand's Russian spellings that transliteration does not give (`brand_readings` of the
+    /// shipped rules) find its order: «сяоми», «шаоми» for «Xiaomi».
+    @Test(arguments: ["сяоми", "шаоми", "ксиаоми", "чайник сяоми"])
+    func brandByItsRussianSpelling(text: String) throws {
+        let rules = try Fixture.rules()
+        #expect(rules.brandReadings["xiaomi"]?.contains("сяоми") == true)
+        let kettle = Order(id: "31415926-0002", title: "Электрический чайник Xiaomi Mi Kettle")
+        let said = WordForms.words(text).map(WordForm.init)
+        let found = OrderFinder.byTitle(said, among: [Self.vacuum, kettle, Self.tv], forms: { order in
+            OrderFinder.titleForms(order, ignoring: GenericWords([]), kindWords: [:], brandReadings: rules.brandReadings)
+        })
+        #expect(found.map(\.id) == [kettle.id])
+        let without = OrderFinder.byTitle(said, among: [Self.vacuum, kettle, Self.tv], forms: { order in
+            OrderFinder.titleForms(order, ignoring: GenericWords([]), kindWords: [:])
+        })
+        #expect(without.count != 1 || text.contains("чайник"), "found by the readings, not by chance")
+    }
+
     /// A Latin brand name in either script; two orders of the brand are both offered.
     @Test func brandInEitherScript() throws {
         #expect(try find("samsung", [Self.tv, Self.phone, Self.lamp]) == [Self.tv.id, Self.phone.id])

@@ -152,7 +152,8 @@ struct PreparedReadingTests {
         for _ in 0..<2 {
             for order in orders {
                 #expect(engine.titleForms.forms(order)
-                        == OrderFinder.titleForms(order, ignoring: engine.titleStopwords, kindWords: engine.kindWords))
+                        == OrderFinder.titleForms(order, ignoring: engine.titleStopwords, kindWords: engine.kindWords,
+                                                  brandReadings: engine.rules.brandReadings))
             }
         }
     }

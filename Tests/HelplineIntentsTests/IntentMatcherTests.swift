@@ -207,8 +207,11 @@ struct IntentMatcherTests {
             #expect(result.isAmbiguous, "\(text)")
             #expect(Set(([result.intent] + result.alternatives.prefix(1).map(\.id)).map(\.wireValue)) == Set(pair), "\(text)")
         }
+        // «так и не», «и не»: an emphasis, not a joint (the second part alone, «не пришли», once
+        // made a refund question ambiguous with tracking).
         for (text, intent) in [("привет и спасибо", "thanks"), ("хочу вернуть товар и деньги", "returns"),
-                               ("привет и где мой заказ", "order_tracking")] {
+                               ("привет и где мой заказ", "order_tracking"),
+                               ("деньги за возврат так и не пришли", "returns")] {
             let result = matcher.classify(text)
             #expect(result.intent.wireValue == intent, "\(text)")
             #expect(!result.isAmbiguous, "\(text)")

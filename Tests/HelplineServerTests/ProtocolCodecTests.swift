@@ -111,6 +111,10 @@ struct ProtocolCodecTests {
     /// check still applies (the id echoed, its type checked, repeated keys refused).
     @Test func aByteOrderMarkIsIgnoredNotABypass() {
         func withMark(_ line: String) -> InboundMessage { codec.decodeRequest([0xEF, 0xBB, 0xBF] + Array(line.utf8)) }
+        func withMarks(_ line: String) -> InboundMessage { codec.decodeRequest([0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array(line.utf8)) }
+        for line in [#"{"op":"ping","id":"a","id":"b"}"#, #"{"op":"open","op":"ping","id":1}"#, #"{"op":"ping","id":1.0}"#] {
+            #expect(withMarks(line) == decode(line), "two marks: \(line)")
+        }
         for line in [#"{"op":"ping","id":"abc"}"#, #"{"op":"say","session":"s","text":"привет","id":7}"#,
                      #"{"op":"ping","id":1.5}"#, #"{"op":"ping","id":[1,2]}"#,
                      #"{"op":"say","session":"s","text":"доставка","text":"возврат"}"#, #"{"op":"nope","id":3}"#] {
@@ -129,6 +133,8 @@ struct ProtocolCodecTests {
         #"{"id":"u1","orders":[{"id":"1","title":"Чайник\u001b]0;x\u0007"}]}"#,
         #"{"id":"u1","orders":[{"id":"1","title":"Чайник","status":"в пути\r"}]}"#,
         #"{"id":"u1","orders":[{"id":"1\u0085","title":"Чайник"}]}"#,
+        #"{"id":"\u200b"}"#, #"{"id":"u1","name":"Анна\u2028Бот: готово"}"#,
+        #"{"id":"u1","orders":[{"id":"1234\u200b","title":"Чайник"}]}"#,
     ])
     func refusesProfilesThatWouldRewriteScreens(user: String) {
         guard case .invalid(_, let error) = decode(#"{"op":"open","user":\#(user)}"#) else {

@@ -3,7 +3,8 @@
 /// be obeyed by the terminal (an escape sequence clears the screen or sets the window's title, a
 /// carriage return or backspace overwrites what is shown), and a direction override reorders the
 /// text after it. Each is shown instead of obeyed: a C0 control as its Unicode control picture
-/// (ESC as «␛», carriage return as «␍»), DEL as «␡», the rest as «�».
+/// (ESC as «␛», carriage return as «␍»), DEL as «␡», a line or paragraph separator as a line
+/// break, the rest as «�».
 ///
 /// ```swift
 /// TerminalText.visible("Привет\u{1B}[2J")   // "Привет␛[2J"
@@ -18,6 +19,10 @@ enum TerminalText {
                 continue
             }
             switch scalar.value {
+            // A line or paragraph separator starts a line: laid out as a line break, so the line
+            // after it is indented as the message's other lines are, not passed off as a line of
+            // its own.
+            case 0x2028, 0x2029: shown.append("\n")
             case 0..<0x20: shown.append(Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}")
             case 0x7F: shown.append("\u{2421}")
             default: shown.append("\u{FFFD}")
@@ -32,6 +37,6 @@ enum TerminalText {
         let value = scalar.value
         if value == 0x0A || value == 0x09 { return false }
         return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
-            || (0x2066...0x2069).contains(value)
+            || (0x2066...0x2069).contains(value) || value == 0x2028 || value == 0x2029
     }
 }

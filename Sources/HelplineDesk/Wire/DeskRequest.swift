@@ -82,10 +82,12 @@ public enum DeskRequest: Sendable, Hashable {
 
     /// A decoding error in the protocol's terms: the field at fault and what is wrong with it,
     /// never the value sent.
-    /// The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069):
-    /// unseen, they reorder the text around them on a customer's screen.
+    /// The bidirectional marks, embeddings, overrides and isolates (U+200E, U+200F, U+202A–U+202E,
+    /// U+2066–U+2069) and the line and paragraph separators (U+2028, U+2029): unseen, they reorder
+    /// or break the text around them on a customer's screen.
     static func isDirectionControl(_ scalar: Unicode.Scalar) -> Bool {
         (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+            || [0x200E, 0x200F, 0x2028, 0x2029].contains(scalar.value)
     }
 
     public static func describe(_ error: DecodingError) -> String {

@@ -15,11 +15,14 @@ struct JSONShape {
     /// The bytes of the top-level object's `op` value, as written (quotes included).
     var opText: ArraySlice<UInt8>?
 
-    /// Removes a UTF-8 byte-order mark (EF BB BF) from the start of a line. RFC 8259 lets a parser
-    /// ignore one, and files saved by some editors begin with it; left in place, it would hide the
-    /// line's top-level object from this scan, and with it the checks of its `id` and keys.
+    /// Removes the UTF-8 byte-order marks (EF BB BF) from the start of a line, however many. RFC
+    /// 8259 lets a parser ignore one, and files saved by some editors begin with it; left in place,
+    /// a mark would hide the line's top-level object from this scan, and with it the checks of its
+    /// `id` and keys, while Foundation's parsers skip it and read the line anyway.
     static func dropByteOrderMark(_ bytes: inout [UInt8]) {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var start = 0
+        while bytes[start...].starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+        if start > 0 { bytes.removeFirst(start) }
     }
 
     /// Scans `bytes`. Meant for valid JSON; on anything else it ends without a useful answer

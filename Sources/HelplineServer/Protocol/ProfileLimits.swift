@@ -55,14 +55,16 @@ enum ProfileLimits {
         text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 
-    /// Whether `text` has a control character (C0, DEL, C1), or a character that changes how
-    /// the text around it is laid out without being seen: the bidirectional embeddings,
-    /// overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+    /// Whether `text` has a control character (C0, DEL, C1), or a character that is not seen but
+    /// changes the text around it: the bidirectional marks, embeddings, overrides and isolates
+    /// (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), the line and paragraph separators (U+2028,
+    /// U+2029), and the zero-width space and word joiner (U+200B, U+2060, U+FEFF), which would make
+    /// two ids that read the same different. The zero-width joiner of emoji sequences is allowed.
     static func hasHiddenCharacter(_ text: String) -> Bool {
         text.unicodeScalars.contains { scalar in
             let value = scalar.value
             return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
-                || (0x2066...0x2069).contains(value)
+                || (0x2066...0x2069).contains(value) || [0x200B, 0x200C, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF].contains(value)
         }
     }
 }
