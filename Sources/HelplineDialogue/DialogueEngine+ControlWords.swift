@@ -10,10 +10,10 @@ extension DialogueEngine {
         switch (command, c.state) {
         case (.otherOrder, .write):
             // The order chosen was not the one meant: its list again, the draft kept.
-            guard c.order != nil, let topic = chosenTopic(c), topic.kind == .topic, topic.needsOrder,
-                  !eligibleOrders(for: topic, in: c.profile).isEmpty else { return nil }
+            guard c.order != nil, let topic = chosenTopic(c), topic.kind == .topic, topic.needsOrder else { return nil }
+            let orders = eligibleOrders(for: topic, in: c.profile)
             c.order = nil
-            return orderStep(&c, topic: topic, lead: [prompts.text(.otherOrder)])
+            return orderStep(&c, topic: topic, lead: [prompts.text(wording(.otherOrder, orders))])
         case (.otherOrder, _):
             return nil
         case (.back, .chooseTopic):

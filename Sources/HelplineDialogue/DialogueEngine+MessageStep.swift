@@ -39,17 +39,32 @@ extension DialogueEngine {
             return writeStep(&c, lead: self.smalltalk(smalltalk), intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
+        // «оператор», «специалист» alone: this step is the way to the specialist already.
+        if let id = classification.intent, catalog.intent(id)?.kind == .control, !classification.isAmbiguous,
+           controlPhrases.contains(key) || (classification.confidence >= rules.freeText.questionMinConfidence
+                                            && classification.analysis.words.count <= Self.bareControlWords) {
+            return writeStep(&c, lead: [prompts.text(.alreadyWriting)], intent: classification.best, summary: false,
+                             prompt: .resumeWrite)
+        }
         return submit(c.draftMessages + [text], &c, now: now)
     }
 
-    /// The small-talk intent (greeting, thanks, goodbye) a message is, and nothing else: one of
-    /// the small-talk examples as written (its phrase `key`), read as that intent as surely as an
-    /// information question answered in place. «пока нет» or «помогите» is no such message, whatever
-    /// the matcher guesses.
+    /// A call for a specialist of at most this many words («оператор», «живой человек») is not
+    /// filed as the appeal at the message step.
+    static let bareControlWords = 3
+
+    /// The small-talk intent a message is, and nothing else, read as surely as an information
+    /// question answered in place. A greeting, thanks or goodbye (`exact_smalltalk`) only as one
+    /// of the small-talk examples as written (its phrase `key`): «пока нет» or
+    /// «помогите» is no such message, whatever the matcher guesses. A question about the chat
+    /// itself («ты бот?», answered from its intent) as short as an information question.
     func sureSmalltalk(_ classification: Classification, key: String) -> Intent? {
-        guard smalltalkPhrases.contains(key), let id = classification.intent, !classification.isAmbiguous,
+        guard let id = classification.intent, !classification.isAmbiguous,
               classification.confidence >= rules.freeText.questionMinConfidence,
               let intent = catalog.intent(id), intent.kind == .smalltalk else { return nil }
+        let social = rules.freeText.exactSmalltalk.contains(intent.id)
+        guard social ? smalltalkPhrases.contains(key)
+                     : classification.analysis.words.count <= rules.freeText.questionMaxWords else { return nil }
         return intent
     }
 

@@ -96,6 +96,7 @@ extension DialogueEngine {
         case .noOrderOption: return .noBookingOption
         case .writeSummaryOrder: return .writeSummaryBooking
         case .ticketDetails: return .ticketDetailsBooking
+        case .otherOrder: return .otherBooking
         default: return prompt
         }
     }

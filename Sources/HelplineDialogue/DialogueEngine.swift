@@ -65,6 +65,9 @@ public struct DialogueEngine: Sendable {
     /// an appeal and at the message step only these are taken as small talk, so that «пока нет»
     /// or «помогите», whatever the matcher guesses, still reach the specialist.
     let smalltalkPhrases: Set<String>
+    /// The phrase keys of the control intents' examples («оператор», «позовите специалиста»): at
+    /// the message step such a message alone is not filed as the appeal.
+    let controlPhrases: Set<String>
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -102,6 +105,7 @@ public struct DialogueEngine: Sendable {
         })
         noOrderPhrases = PhraseReader.Phrases(keys: rules.noOrder.map { (DialogueRules.phraseKey($0), true) })
         smalltalkPhrases = Set(catalog.intents.filter { $0.kind == .smalltalk }.flatMap(\.examples).map(DialogueRules.phraseKey))
+        controlPhrases = Set(catalog.intents.filter { $0.kind == .control }.flatMap(\.examples).map(DialogueRules.phraseKey))
     }
 
     /// An engine on a matcher with the given prompts and rules.

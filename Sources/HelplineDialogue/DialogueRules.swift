@@ -63,6 +63,10 @@ public struct DialogueRules: Sendable, Hashable {
         public var sendInsteadOfAnswer: [IntentID]
         /// Information intents whose answer is a refusal: no «Если остались вопросы» after them.
         public var refusals: [IntentID]
+        /// Small-talk intents taken, at the message step and after an appeal, only as one of their
+        /// examples as written («спасибо», «пока»): a greeting or goodbye the matcher reads in
+        /// «пока нет» or «помогите» must not swallow it. The others («ты бот?») only need to be sure.
+        public var exactSmalltalk: [IntentID] = [.greeting, .thanks, "goodbye"]
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -72,6 +76,7 @@ public struct DialogueRules: Sendable, Hashable {
             case questionMaxWords = "question_max_words"
             case sendInsteadOfAnswer = "send_instead_of_answer"
             case refusals
+            case exactSmalltalk = "exact_smalltalk"
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -99,6 +104,7 @@ public struct DialogueRules: Sendable, Hashable {
             sendInsteadOfAnswer = try c.decodeIfPresent([IntentID].self, forKey: .sendInsteadOfAnswer)
                 ?? defaults.sendInsteadOfAnswer
             refusals = try c.decodeIfPresent([IntentID].self, forKey: .refusals) ?? defaults.refusals
+            exactSmalltalk = try c.decodeIfPresent([IntentID].self, forKey: .exactSmalltalk) ?? defaults.exactSmalltalk
         }
     }
 

@@ -23,7 +23,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case ticketDetailsNoOrder = "ticket_details_no_order"
     case premiumBuyerNote = "premium_buyer_note", ticketFollowup = "ticket_followup"
     case resumeSubmitted = "resume_submitted", appended, newAppealOption = "new_appeal_option"
-    case backAtStart = "back_at_start", backToTopics = "back_to_topics", backToOrders = "back_to_orders", otherOrder = "other_order"
+    case backAtStart = "back_at_start", backToTopics = "back_to_topics", backToOrders = "back_to_orders", otherOrder = "other_order", otherBooking = "other_booking", alreadyWriting = "already_writing"
     case backAfterSubmit = "back_after_submit", toMenu = "to_menu", cancelled
     case nothingToCancel = "nothing_to_cancel", cancelAfterSubmit = "cancel_after_submit", newAppeal = "new_appeal"
     case infoMissing = "info_missing", eta

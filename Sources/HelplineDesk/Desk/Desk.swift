@@ -284,10 +284,9 @@ public struct Desk: Sendable {
         if !rules.topics.isEmpty, !rules.topics.contains(newTopic) {
             throw DeskError(.badTransfer, "no such topic; known: \(rules.topics.sorted().joined(separator: ", "))")
         }
-        // An appeal nobody could take would wait for ever.
-        let served = rules.roles.values.contains { $0.serves(topic: newTopic, queue: newQueue) }
-            || specialists.values.contains { $0.scope.serves(topic: newTopic, queue: newQueue) }
-        guard served else {
+        // An appeal nobody could take would wait for ever. Roles are the desk's staffing; a
+        // specialist on duty with a scope of their own may sign out, and the appeal with them.
+        guard rules.roles.values.contains(where: { $0.serves(topic: newTopic, queue: newQueue) }) else {
             throw DeskError(.badTransfer, "no role serves this topic in this queue, so nobody could take the appeal")
         }
         appeal.topic = newTopic
