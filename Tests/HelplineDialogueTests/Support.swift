@@ -56,9 +56,10 @@ enum Fixture {
             Intent(id: "unsupported", kind: .info, title: "Вне компетенции поддержки",
                    answer: "Поддержка не раскрывает коммерческую тайну и не решает проблемы мошенничества и воровства."),
             Intent(id: "operator", kind: .control, title: "Специалист"),
-            Intent(id: "greeting", kind: .smalltalk, title: "Приветствие"),
-            Intent(id: "thanks", kind: .smalltalk, title: "Благодарность"),
-            Intent(id: "goodbye", kind: .smalltalk, title: "Прощание"),
+            // Greetings, thanks and goodbyes are taken after an appeal only as one of their examples.
+            Intent(id: "greeting", kind: .smalltalk, title: "Приветствие", examples: ["привет", "здравствуйте"]),
+            Intent(id: "thanks", kind: .smalltalk, title: "Благодарность", examples: ["спасибо", "спасибо большое"]),
+            Intent(id: "goodbye", kind: .smalltalk, title: "Прощание", examples: ["пока", "до свидания"]),
         ]
         return IntentCatalog(intents: intents, settings: MatcherSettings(topicOrder: topicTable.map { IntentID($0.id) }))
     }()
