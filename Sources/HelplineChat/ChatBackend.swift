@@ -76,5 +76,8 @@ public struct ChatBackendError: Error, Sendable, Hashable, CustomStringConvertib
         public static let sessionLost = Code(rawValue: "session_lost")
         /// The daemon answered with an error.
         public static let rejected = Code(rawValue: "rejected")
+        /// The daemon kept to a limit of the conversation (the appeal is full, the session has
+        /// filed all its appeals): nothing changed, and the chat goes on.
+        public static let limit = Code(rawValue: "limit")
     }
 }

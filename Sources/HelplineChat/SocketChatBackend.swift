@@ -260,6 +260,14 @@ public actor SocketChatBackend: ChatBackend {
     static func reply(of answer: ProtocolReply) throws -> Reply {
         if let error = answer.error {
             if error.code == .unknownSession { throw sessionLost }
+            if error.code == .appealFull {
+                throw ChatBackendError(.limit, "Это обращение заполнено, сообщение не добавлено. Чтобы написать ещё, "
+                    + "начните новое: напишите «новое обращение».")
+            }
+            if error.code == .tooManyAppeals {
+                throw ChatBackendError(.limit, "В этом разговоре больше нельзя создать обращение: их уже столько, "
+                    + "сколько допускается в одном разговоре. Начните новый разговор.")
+            }
             throw ChatBackendError(.rejected, "сервер ответил ошибкой \(error.code): \(error.message)")
         }
         guard answer.ok, let reply = answer.reply else {

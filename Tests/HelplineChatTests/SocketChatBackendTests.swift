@@ -43,6 +43,32 @@ struct SocketChatBackendTests {
         try await server.stop()
     }
 
+    /// A refusal that keeps to a limit of the conversation (the session has filed all its appeals)
+    /// reaches the chat as a `limit` error in Russian, not as the server's code: the chat says it
+    /// and goes on.
+    @Test func limitsAreSaidInRussian() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try await InProcessDaemon.start(in: directory) {
+            $0.shutdownGracePeriod = 1
+            $0.sessions.maximumAppealsPerSession = 1
+        }
+        let socket = SocketChatBackend(path: server.daemon.configuration.socketPath)
+        _ = try await socket.open(profile: profile)
+        for text in ["доставка", "4", "Курьер не приехал вчера вечером", "новое обращение", "доставка", "4"] {
+            _ = try await socket.say(text)
+        }
+        do {
+            _ = try await socket.say("Чайник пришёл с трещиной на крышке")
+            Issue.record("a second appeal was filed")
+        } catch let error as ChatBackendError {
+            #expect(error.code == .limit)
+            #expect(error.message.contains("обращение") && !error.message.contains("too_many_appeals"))
+        }
+        #expect(try await socket.state().state == .write, "the chat goes on where it was")
+        await socket.close()
+        try await server.stop()
+    }
+
     /// When the daemon goes away and comes back on the same socket and database, the next turn waits,
     /// reconnects, resumes the same session and is answered in place; the user is told both ways.
     @Test func resumesAfterTheDaemonRestarts() async throws {

@@ -127,6 +127,10 @@ final class ChatSession {
             return .proceed
         } catch let error as ChatBackendError where error.code == .sessionLost {
             return await reopen(after: error)
+        } catch let error as ChatBackendError where error.code == .limit {
+            // The service's own answer, not a failure: said, and the chat goes on.
+            screen.show(problem: error.message)
+            return .proceed
         } catch {
             screen.show(problem: "\(error)")
             return stopOnFailure ? .failed : .proceed
