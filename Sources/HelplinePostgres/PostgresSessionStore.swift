@@ -322,10 +322,12 @@ public final class PostgresSessionStore: SessionStore, Sendable {
     }
 
     public func takeAppealNumbers(_ count: Int64) async throws -> Range<Int64> {
+        // A new database starts the sequence at a random point (see AppealNumbers.randomStart).
+        let first = AppealNumbers.randomStart() + count
         let reserved = try await call { [client, logger] in
             let rows = try await client.query("""
-                INSERT INTO appeal_numbers (id, reserved) VALUES (1, \(count))
-                ON CONFLICT (id) DO UPDATE SET reserved = appeal_numbers.reserved + excluded.reserved
+                INSERT INTO appeal_numbers (id, reserved) VALUES (1, \(first))
+                ON CONFLICT (id) DO UPDATE SET reserved = appeal_numbers.reserved + \(count)
                 RETURNING reserved
                 """, logger: logger)
             for try await reserved in rows.decode(Int64.self) { return reserved }

@@ -71,6 +71,20 @@ struct AppealNumberTests {
         try second.close()
     }
 
+    /// Two new databases start their sequences at different points, so their first appeals get
+    /// different numbers and a number does not tell how many appeals came before it.
+    @Test func newDatabasesStartAtRandomPoints() async throws {
+        var firsts: Set<Int64> = []
+        for _ in 0..<3 {
+            let directory = try Fixtures.temporaryDirectory()
+            let database = try SessionDatabase(path: directory.databasePath)
+            firsts.insert(try await database.takeAppealNumbers(10).lowerBound)
+            try database.close()
+        }
+        #expect(firsts.count == 3)
+        #expect(!firsts.contains(0))
+    }
+
     /// The mixing is a bijection: distinct sequence values give distinct numbers, and consecutive
     /// appeals do not get consecutive numbers.
     @Test func mixesTheSequenceWithoutCollisions() {

@@ -159,12 +159,15 @@ public final class SessionDatabase: SessionStore {
     package func takeAppealNumbers(_ count: Int64) async throws -> Range<Int64> {
         // One statement: the write lock is taken before the row is read, so daemons sharing the
         // file never take the same numbers.
+        // A new database starts the sequence at a random point (AppealNumbers.start), so a number
+        // does not tell how many appeals came before it, nor repeat another database's.
+        let start = AppealNumbers.randomStart()
         let reserved = try await pool.write { db in
             try Int64.fetchOne(db, sql: """
-                INSERT INTO appeal_numbers (id, reserved) VALUES (1, ?1)
+                INSERT INTO appeal_numbers (id, reserved) VALUES (1, ?2 + ?1)
                 ON CONFLICT (id) DO UPDATE SET reserved = reserved + ?1
                 RETURNING reserved
-                """, arguments: [count])
+                """, arguments: [count, start])
         }
         guard let reserved else { throw DatabaseError(message: "no appeal numbers were reserved") }
         return (reserved - count)..<reserved

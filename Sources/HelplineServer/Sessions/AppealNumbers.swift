@@ -5,20 +5,22 @@ import NIOConcurrencyHelpers
 /// the database, and independent of session ids — knowing an appeal's number gives no hold on
 /// its session.
 ///
-/// Numbers come from a sequence (0, 1, 2, …) mixed by a bijection of the 8-digit numbers, so
-/// consecutive appeals do not get consecutive numbers and no two sequence values share a number.
+/// Numbers come from a sequence (s, s + 1, s + 2, …) mixed by a bijection of the 8-digit numbers,
+/// so consecutive appeals do not get consecutive numbers and no two sequence values share a
+/// number. Each database starts its sequence at a random `s` (``randomStart()``): a number tells
+/// neither how many appeals came before it nor anything of another database's numbers.
 /// The store hands the sequence out in blocks (``SessionStore/takeAppealNumbers(_:)``), each to
 /// one daemon alone, so daemons sharing a store never hand out the same number and a restart
 /// continues past every number handed out (skipping at most the rest of a block). The next block
 /// is fetched in the background while half of the current one is left; turns wait for it only
 /// when fewer than ``lowWater`` numbers are left (see ``isLow``).
-final class AppealNumbers: Sendable {
+package final class AppealNumbers: Sendable {
     /// Sequence values taken from the store at a time.
     static let block: Int64 = 1_000
     /// Below this many numbers left, turns wait for ``replenish()`` before running.
     static let lowWater: Int64 = 100
     /// 8 digits.
-    static let modulus: Int64 = 100_000_000
+    package static let modulus: Int64 = 100_000_000
     /// Coprime with 10, so multiplying by it modulo 10⁸ is a bijection.
     private static let multiplier: Int64 = 87_420_489
     private static let offset: Int64 = 31_415_926
@@ -86,6 +88,11 @@ final class AppealNumbers: Sendable {
             return fetch
         }
         try await task?.value
+    }
+
+    /// Where a new database's sequence starts: a random point of the numbers' cycle.
+    package static func randomStart() -> Int64 {
+        Int64.random(in: 0..<modulus)
     }
 
     /// The number for sequence value `sequence`, as `DDDD-DDDD`.
