@@ -369,6 +369,23 @@ struct DaemonSocketTests {
         try await server.stop()
     }
 
+    /// A client that only polls `state` keeps its session alive: past an eighth of the lifetime
+    /// a poll marks the session used, so it does not expire a lifetime after it was opened.
+    @Test func pollingStateKeepsASessionAlive() async throws {
+        let clock = TestClock()
+        let server = try await RunningDaemon.start(clock: clock) { $0.sessions.sessionTTL = 3_600 }
+        let client = try await server.client()
+        let polled = try #require(try await client.open(profile: Fixtures.profile).session)
+        clock.advance(by: 2_000)
+        #expect(try await client.state(session: polled).ok)
+        clock.advance(by: 2_000)
+        #expect(try await client.state(session: polled).ok, "4,000 s after it opened, 2,000 s after the last poll")
+        await server.daemon.service.sweep()
+        #expect(try server.daemon.store.hasSession(polled))
+        await client.disconnect()
+        try await server.stop()
+    }
+
     /// Sessions opened and never used cannot hold the daemon at its session limit for a whole
     /// session lifetime: near the limit, the sweep deletes those unused for `unusedSessionTTL`, and
     /// new customers get in again; a session with a turn stays.

@@ -185,6 +185,14 @@ extension SessionService {
             }
         case .state(let session):
             let reply = ProtocolResponse.reply(id: request.id, session: session, current.engine.currentReply(of: entry.conversation))
+            // Asking for the state uses the session: a client that polls it keeps it alive. The
+            // session is marked used only once an eighth of its lifetime has passed, not on every poll.
+            if now.timeIntervalSince(entry.updatedAt) > limits.sessionTTL / 8 {
+                return .write(.touch(session: session, at: now)) { slot, _ in
+                    slot.update { $0.updatedAt = now }
+                    return self.withNotices(reply, delivering: false)
+                }
+            }
             return .verify(version: entry.version, withNotices(reply, delivering: false))
         case .close(let session):
             return .write(.delete(session: session, at: now)) { slot, _ in
