@@ -20,9 +20,15 @@ extension DialogueEngine {
         let orders = only ?? eligibleOrders(for: topic, in: c.profile)
         let noOrder = prompts.text(wording(.noOrderOption, orders))
         var options = orders.enumerated().map { index, order in
-            let label = order.status.isEmpty
-                ? prompts.text(.orderOption, ["title": order.title, "id": order.id])
-                : prompts.text(.orderOptionWithStatus, ["title": order.title, "id": order.id, "status": order.status])
+            let untitled = order.title.trimmingWhitespace().isEmpty
+            var values = ["title": order.title, "id": order.id, "status": order.status]
+            if untitled { values["title"] = prompts.text(order.kind.isTravel ? .untitledBooking : .untitledOrder) }
+            let label = switch (untitled, order.status.isEmpty) {
+            case (false, true): prompts.text(.orderOption, values)
+            case (false, false): prompts.text(.orderOptionWithStatus, values)
+            case (true, true): prompts.text(.untitledOrderOption, values)
+            case (true, false): prompts.text(.untitledOrderOptionWithStatus, values)
+            }
             return ReplyOption(key: String(index + 1), label: label, value: .order(order.id))
         }
         options.append(ReplyOption(key: String(orders.count + 1), label: noOrder, value: .command(.noOrder)))
@@ -114,6 +120,7 @@ extension DialogueEngine {
     }
 
     func orderReference(_ order: Order) -> String {
-        prompts.text(.orderRef, ["id": order.id, "title": order.title])
+        order.title.trimmingWhitespace().isEmpty ? prompts.text(.untitledOrderRef, ["id": order.id])
+            : prompts.text(.orderRef, ["id": order.id, "title": order.title])
     }
 }

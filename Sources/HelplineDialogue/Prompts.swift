@@ -23,7 +23,9 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case ticketDetailsNoOrder = "ticket_details_no_order"
     case premiumBuyerNote = "premium_buyer_note", ticketFollowup = "ticket_followup"
     case resumeSubmitted = "resume_submitted", appended, newAppealOption = "new_appeal_option"
-    case backAtStart = "back_at_start", backToTopics = "back_to_topics", backToOrders = "back_to_orders", otherOrder = "other_order", otherBooking = "other_booking", alreadyWriting = "already_writing"
+    case backAtStart = "back_at_start", backToTopics = "back_to_topics", backToOrders = "back_to_orders", otherOrder = "other_order", otherBooking = "other_booking", untitledOrder = "untitled_order", untitledBooking = "untitled_booking"
+    case untitledOrderOption = "untitled_order_option", untitledOrderOptionWithStatus = "untitled_order_option_with_status"
+    case untitledOrderRef = "untitled_order_ref", alreadyWriting = "already_writing"
     case backAfterSubmit = "back_after_submit", toMenu = "to_menu", cancelled
     case nothingToCancel = "nothing_to_cancel", cancelAfterSubmit = "cancel_after_submit", newAppeal = "new_appeal"
     case infoMissing = "info_missing", eta

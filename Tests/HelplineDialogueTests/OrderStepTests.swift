@@ -20,6 +20,18 @@ struct OrderStepTests {
         #expect(reply.text.contains(order))
     }
 
+    /// An order a profile gives without a title is offered as «Заказ № …» and summed up by its
+    /// number, not as « — № …» and «№ … ()».
+    @Test func orderWithoutATitle() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine, profile: Fixture.customer(orders: [Order(id: "44444444-0001", title: " "), Fixture.kettle]))
+        let list = engine.handle("3", in: &c, now: Fixture.now).reply
+        #expect(list.options.first?.label == "Заказ № 44444444-0001")
+        let chosen = engine.handle("1", in: &c, now: Fixture.now).reply
+        #expect(chosen.text.contains("Заказ: № 44444444-0001."))
+        #expect(!chosen.text.contains("()"))
+    }
+
     /// The order number is understood in any spelling: dash, spaces, none, a «№», words around it.
     @Test(arguments: ["11111111-0002", "11111111 0002", "111111110002", "заказ №11111111-0002", "1111 1111 0002",
                       "по заказу 11111111–0002, пожалуйста"])
