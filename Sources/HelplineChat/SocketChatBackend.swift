@@ -264,6 +264,10 @@ public actor SocketChatBackend: ChatBackend {
                 throw ChatBackendError(.limit, "Это обращение заполнено, сообщение не добавлено. Чтобы написать ещё, "
                     + "начните новое: напишите «новое обращение».")
             }
+            if error.code == .badRequest, error.message.hasPrefix(#""text" is longer than"#) {
+                throw ChatBackendError(.limit, "Сообщение слишком длинное и не отправлено. Сократите его или разделите "
+                    + "на несколько сообщений.")
+            }
             if error.code == .tooManyAppeals {
                 throw ChatBackendError(.limit, "В этом разговоре больше нельзя создать обращение: их уже столько, "
                     + "сколько допускается в одном разговоре. Начните новый разговор.")

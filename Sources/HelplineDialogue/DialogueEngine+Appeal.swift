@@ -56,7 +56,7 @@ extension DialogueEngine {
            classification.confidence >= rules.freeText.questionMinConfidence {
             let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
             switch intent.kind {
-            case .smalltalk where bare && sureSmalltalk(classification, key: key) != nil:
+            case .smalltalk where bare && sureSmalltalk(text, key: key, classification) != nil:
                 // «спасибо», «пока»: the short reply alone — no reminder about the open appeal. Only
                 // a small-talk phrase as such: «пока нет» answers the specialist and is added.
                 return say(&c, smalltalk(intent), options: submittedOptions(), intent: score)

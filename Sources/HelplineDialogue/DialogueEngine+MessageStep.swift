@@ -35,7 +35,7 @@ extension DialogueEngine {
         }
         // A short greeting, thanks or goodbye, read as surely as a question, is not an appeal of
         // its own: «спасибо» is answered here, and the customer can still write (or send the draft).
-        if let smalltalk = sureSmalltalk(classification, key: key) {
+        if let smalltalk = sureSmalltalk(text, key: key, classification, declining: true) {
             return writeStep(&c, lead: self.smalltalk(smalltalk), intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
@@ -53,18 +53,22 @@ extension DialogueEngine {
     /// filed as the appeal at the message step.
     static let bareControlWords = 3
 
-    /// The small-talk intent a message is, and nothing else, read as surely as an information
-    /// question answered in place. A greeting, thanks or goodbye (`exact_smalltalk`) only as one
-    /// of the small-talk examples as written (its phrase `key`): «пока нет» or
-    /// «помогите» is no such message, whatever the matcher guesses. A question about the chat
-    /// itself («ты бот?», answered from its intent) as short as an information question.
-    func sureSmalltalk(_ classification: Classification, key: String) -> Intent? {
+    /// The small-talk intent a message is, and nothing else. A greeting, thanks or goodbye
+    /// (`exact_smalltalk`) only as one of those intents' examples — as typed, in the other layout,
+    /// in translit or with a typo — or, when `declining` (the message step), one of the
+    /// `declines` («нет, спасибо»), as thanks: «пока нет» or «помогите» is no such message, whatever
+    /// the matcher guesses. Other small talk («ты бот?») read as surely and as short as an
+    /// information question answered in place.
+    func sureSmalltalk(_ text: String, key: String, _ classification: Classification, declining: Bool = false) -> Intent? {
+        if let id = reader.match(text, key: key, in: smalltalkPhrases)
+            ?? (declining ? reader.match(text, key: key, in: declinePhrases) : nil) {
+            return catalog.intent(id)
+        }
         guard let id = classification.intent, !classification.isAmbiguous,
               classification.confidence >= rules.freeText.questionMinConfidence,
-              let intent = catalog.intent(id), intent.kind == .smalltalk else { return nil }
-        let social = rules.freeText.exactSmalltalk.contains(intent.id)
-        guard social ? smalltalkPhrases.contains(key)
-                     : classification.analysis.words.count <= rules.freeText.questionMaxWords else { return nil }
+              classification.analysis.words.count <= rules.freeText.questionMaxWords,
+              let intent = catalog.intent(id), intent.kind == .smalltalk,
+              !rules.freeText.exactSmalltalk.contains(intent.id) else { return nil }
         return intent
     }
 

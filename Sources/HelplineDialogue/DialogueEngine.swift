@@ -61,10 +61,13 @@ public struct DialogueEngine: Sendable {
     let commandPhrases: PhraseReader.Phrases<Command>
     /// The «без заказа» phrases by phrase key.
     let noOrderPhrases: PhraseReader.Phrases<Bool>
-    /// The phrase keys of the small-talk intents' examples («спасибо», «пока», «добрый день»): after
-    /// an appeal and at the message step only these are taken as small talk, so that «пока нет»
-    /// or «помогите», whatever the matcher guesses, still reach the specialist.
-    let smalltalkPhrases: Set<String>
+    /// The examples of the small-talk intents taken only as written (`exact_smalltalk`: «спасибо»,
+    /// «пока», «добрый день»), by phrase key: after an appeal and at the message step only these
+    /// (as typed, in the other layout, in translit or with a typo) are such small talk, so that
+    /// «пока нет» or «помогите», whatever the matcher guesses, still reach the specialist.
+    let smalltalkPhrases: PhraseReader.Phrases<IntentID>
+    /// The `declines` («нет, спасибо»), read as thanks at the message step.
+    let declinePhrases: PhraseReader.Phrases<IntentID>
     /// The phrase keys of the control intents' examples («оператор», «позовите специалиста»): at
     /// the message step such a message alone is not filed as the appeal.
     let controlPhrases: Set<String>
@@ -104,7 +107,10 @@ public struct DialogueEngine: Sendable {
             (rules.commands[command] ?? []).filter { !$0.hasPrefix("/") }.map { (DialogueRules.phraseKey($0), command) }
         })
         noOrderPhrases = PhraseReader.Phrases(keys: rules.noOrder.map { (DialogueRules.phraseKey($0), true) })
-        smalltalkPhrases = Set(catalog.intents.filter { $0.kind == .smalltalk }.flatMap(\.examples).map(DialogueRules.phraseKey))
+        let exact = Set(rules.freeText.exactSmalltalk)
+        smalltalkPhrases = PhraseReader.Phrases(keys: catalog.intents.filter { $0.kind == .smalltalk && exact.contains($0.id) }
+            .flatMap { intent in intent.examples.map { (DialogueRules.phraseKey($0), intent.id) } })
+        declinePhrases = PhraseReader.Phrases(keys: rules.freeText.declines.map { (DialogueRules.phraseKey($0), IntentID.thanks) })
         controlPhrases = Set(catalog.intents.filter { $0.kind == .control }.flatMap(\.examples).map(DialogueRules.phraseKey))
     }
 

@@ -67,6 +67,10 @@ public struct DialogueRules: Sendable, Hashable {
         /// examples as written («спасибо», «пока»): a greeting or goodbye the matcher reads in
         /// «пока нет» or «помогите» must not swallow it. The others («ты бот?») only need to be sure.
         public var exactSmalltalk: [IntentID] = [.greeting, .thanks, "goodbye"]
+        /// Polite ways to decline at the message step («нет, спасибо», «спасибо, не надо»): answered
+        /// as thanks there, not filed as an appeal with nothing in it. After an appeal they may answer
+        /// the specialist's question, and are added.
+        public var declines: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -77,6 +81,7 @@ public struct DialogueRules: Sendable, Hashable {
             case sendInsteadOfAnswer = "send_instead_of_answer"
             case refusals
             case exactSmalltalk = "exact_smalltalk"
+            case declines
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -105,6 +110,7 @@ public struct DialogueRules: Sendable, Hashable {
                 ?? defaults.sendInsteadOfAnswer
             refusals = try c.decodeIfPresent([IntentID].self, forKey: .refusals) ?? defaults.refusals
             exactSmalltalk = try c.decodeIfPresent([IntentID].self, forKey: .exactSmalltalk) ?? defaults.exactSmalltalk
+            declines = try c.decodeIfPresent([String].self, forKey: .declines) ?? defaults.declines
         }
     }
 

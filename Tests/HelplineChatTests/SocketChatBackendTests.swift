@@ -65,6 +65,13 @@ struct SocketChatBackendTests {
             #expect(error.message.contains("обращение") && !error.message.contains("too_many_appeals"))
         }
         #expect(try await socket.state().state == .write, "the chat goes on where it was")
+        do {
+            _ = try await socket.say(String(repeating: "я", count: 4_001))
+            Issue.record("a message over the length limit was taken")
+        } catch let error as ChatBackendError {
+            #expect(error.code == .limit)
+            #expect(error.message.hasPrefix("Сообщение слишком длинное"))
+        }
         await socket.close()
         try await server.stop()
     }

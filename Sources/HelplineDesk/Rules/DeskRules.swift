@@ -171,8 +171,21 @@ public struct DeskRules: Sendable, Hashable {
 
     /// Whether a whole message closes the appeal («спасибо, вопрос решён»).
     public func isCustomerClosing(_ text: String) -> Bool {
-        closePhrases.contains(Self.phraseKey(text))
+        let key = Self.phraseKey(text)
+        if closePhrases.contains(key) { return true }
+        // A short message that says one of the phrases among other words («спасибо большое, вопрос
+        // решён», «вопрос решён, закрывайте»), as whole words, with nothing that turns it round
+        // («не», «нет», «но»: «вопрос решён, но не полностью»).
+        let words = key.split(separator: " ")
+        guard words.count <= Self.closingMessageWords, !words.contains(where: { ["не", "нет", "но"].contains($0) }) else {
+            return false
+        }
+        let padded = " " + key + " "
+        return closePhrases.contains { padded.contains(" " + $0 + " ") }
     }
+
+    /// The longest message read as closing the appeal for a phrase it contains.
+    static let closingMessageWords = 7
 
     /// Whether a whole message asks how long the wait is («сколько ждать?»).
     public func isWaitQuestion(_ text: String) -> Bool {
