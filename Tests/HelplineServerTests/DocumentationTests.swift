@@ -52,6 +52,9 @@ struct DocumentationTests {
 
         var printedSession: String?
         var actualSession: String?
+        // Appeal numbers start at a random point for each database: the printed one stands for it.
+        var printedAppeal: String?
+        var actualAppeal: String?
         for (request, printed) in zip(requests, answers) {
             var line = request
             if let printedSession, let actualSession { line = line.replacingOccurrences(of: printedSession, with: actualSession) }
@@ -62,7 +65,12 @@ struct DocumentationTests {
                 printedSession = session
                 actualSession = actualObject["session"] as? String
             }
-            let expected = Self.substituting(printedSession, with: actualSession, in: printedObject)
+            if printedAppeal == nil, let ticket = printedObject["ticket"] as? [String: Any], let id = ticket["id"] as? String {
+                printedAppeal = id
+                actualAppeal = (actualObject["ticket"] as? [String: Any])?["id"] as? String
+            }
+            let expected = Self.substituting(printedAppeal, with: actualAppeal,
+                                             in: Self.substituting(printedSession, with: actualSession, in: printedObject))
             let mismatches = Self.differences(expected, actualObject, path: "")
             #expect(mismatches.isEmpty, "request \(request)\n  printed \(printed)\n  got     \(actual)\n  \(mismatches)")
         }
@@ -127,6 +135,7 @@ struct DocumentationTests {
 
     static func normalizingSessionIDs(_ text: String) -> String {
         text.replacingOccurrences(of: "[0-9a-f]{24}", with: "<session>", options: .regularExpression)
+            .replacingOccurrences(of: "(?<![0-9])[0-9]{4}-[0-9]{4}(?![0-9])", with: "<appeal>", options: .regularExpression)
     }
 }
 
