@@ -54,7 +54,7 @@ struct DeskCommand: AsyncParsableCommand {
     static func policy(interactive: Bool) -> ReconnectPolicy {
         interactive
             ? ReconnectPolicy(delays: [1, 2, 4, 8, 15], maximumAttempts: nil)
-            : ReconnectPolicy(delays: [0.5, 1, 2, 4, 8], maximumAttempts: 5)
+            : ReconnectPolicy(delays: [0.5, 1, 2, 4, 8], maximumAttempts: 10)
     }
 
     func run() async throws {
