@@ -60,6 +60,8 @@ extension DialogueEngine {
     /// the matcher guesses. Other small talk («ты бот?») read as surely and as short as an
     /// information question answered in place.
     func sureSmalltalk(_ text: String, key: String, _ classification: Classification, declining: Bool = false) -> Intent? {
+        // Small talk is short: a longer message is not looked for among the phrases at all.
+        guard classification.analysis.words.count <= rules.freeText.questionMaxWords else { return nil }
         if let id = reader.match(text, key: key, in: smalltalkPhrases)
             ?? (declining ? reader.match(text, key: key, in: declinePhrases) : nil) {
             return catalog.intent(id)
