@@ -13,6 +13,11 @@ extension DialogueEngine {
            OptionValue(option.value, offeredAt: .write) == .command(.send) {
             return submit(c.draftMessages, &c, now: now)
         }
+        // «да», «всё верно» to the draft shown: it is sent as it is, nothing added to it.
+        if !c.draftMessages.isEmpty, key.split(separator: " ").count <= 3,
+           reader.match(text, key: key, in: confirmationPhrases) != nil {
+            return submit(c.draftMessages, &c, now: now)
+        }
         // A number alone while «Отправить» is on screen is a pick from a list that is not there
         // (the order list's reflex), not a message for the specialist.
         if !c.options.isEmpty, let number = pickedNumber(key: key) {

@@ -70,7 +70,7 @@ extension DialogueEngine {
 /// «заказ», «пункт», «вариант», «товар» or «по списку». Reads a phrase key (normalized text).
 enum OptionNumber {
     static func spoken(_ key: String) -> Int? {
-        var words = key.split(separator: " ").map(String.init)
+        var words = key.split(separator: " ").map(String.init).filter { !fillers.contains($0) }
         guard !words.isEmpty, words.count <= 4 else { return nil }
         if let last = words.last, counted.contains(last), words.count > 1 { words.removeLast() }
         if words.count >= 2, words[words.count - 2] == "по", words.last == "списку" { words.removeLast(2) }
@@ -82,6 +82,8 @@ enum OptionNumber {
         return ordinals.first { $0.value.contains(word) }?.key
     }
 
+    /// Words around a choice that say nothing of it: «давайте второй», «второй, пожалуйста».
+    private static let fillers: Set<String> = ["давайте", "давай", "пожалуйста", "мне", "выбираю", "выберу", "беру"]
     /// Words for what a number counts, before or after it.
     private static let counted: Set<String> = ["номер", "пункт", "вариант", "заказ", "товар"]
     /// Endings written apart from the digit («2-й» is normalized to «2 й»).

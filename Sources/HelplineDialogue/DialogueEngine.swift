@@ -68,6 +68,8 @@ public struct DialogueEngine: Sendable {
     let smalltalkPhrases: PhraseReader.Phrases<IntentID>
     /// The `declines` («нет, спасибо»), read as thanks at the message step.
     let declinePhrases: PhraseReader.Phrases<IntentID>
+    /// The `confirmations` («да», «всё верно»): they send the draft at the message step.
+    let confirmationPhrases: PhraseReader.Phrases<Bool>
     /// The phrase keys of the control intents' examples («оператор», «позовите специалиста»): at
     /// the message step such a message alone is not filed as the appeal.
     let controlPhrases: Set<String>
@@ -111,6 +113,7 @@ public struct DialogueEngine: Sendable {
         smalltalkPhrases = PhraseReader.Phrases(keys: catalog.intents.filter { $0.kind == .smalltalk && exact.contains($0.id) }
             .flatMap { intent in intent.examples.map { (DialogueRules.phraseKey($0), intent.id) } })
         declinePhrases = PhraseReader.Phrases(keys: rules.freeText.declines.map { (DialogueRules.phraseKey($0), IntentID.thanks) })
+        confirmationPhrases = PhraseReader.Phrases(keys: rules.freeText.confirmations.map { (DialogueRules.phraseKey($0), true) })
         controlPhrases = Set(catalog.intents.filter { $0.kind == .control }.flatMap(\.examples).map(DialogueRules.phraseKey))
     }
 

@@ -71,6 +71,9 @@ public struct DialogueRules: Sendable, Hashable {
         /// as thanks there, not filed as an appeal with nothing in it. After an appeal they may answer
         /// the specialist's question, and are added.
         public var declines: [String] = []
+        /// Words that confirm the draft shown at the message step («да», «всё верно»): they send it,
+        /// as «Отправить» does, instead of being added to it.
+        public var confirmations: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -82,6 +85,7 @@ public struct DialogueRules: Sendable, Hashable {
             case refusals
             case exactSmalltalk = "exact_smalltalk"
             case declines
+            case confirmations
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -111,6 +115,7 @@ public struct DialogueRules: Sendable, Hashable {
             refusals = try c.decodeIfPresent([IntentID].self, forKey: .refusals) ?? defaults.refusals
             exactSmalltalk = try c.decodeIfPresent([IntentID].self, forKey: .exactSmalltalk) ?? defaults.exactSmalltalk
             declines = try c.decodeIfPresent([String].self, forKey: .declines) ?? defaults.declines
+            confirmations = try c.decodeIfPresent([String].self, forKey: .confirmations) ?? defaults.confirmations
         }
     }
 

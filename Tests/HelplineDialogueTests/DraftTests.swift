@@ -33,6 +33,15 @@ struct DraftTests {
     }
 
     /// The option's number sends the draft too.
+    /// «да», «всё верно» to the draft shown send it as it is; a longer message is still added.
+    @Test(arguments: ["да", "Да!", "всё верно", "ок"])
+    func confirmationSendsTheDraft(word: String) throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let reply = Fixture.say(engine, [Self.story, word], in: &c).reply
+        #expect(reply.ticket?.messages == [Self.story])
+    }
+
     @Test func sendByNumber() throws {
         let engine = try engine()
         var c = Fixture.started(engine)
