@@ -67,9 +67,8 @@ extension DialogueEngine {
     func sureSmalltalk(_ text: String, key: String, _ classification: Classification, declining: Bool = false) -> Intent? {
         // Small talk is short: a longer message is not looked for among the phrases at all.
         guard classification.analysis.words.count <= rules.freeText.questionMaxWords else { return nil }
-        if let id = reader.match(text, key: key, in: smalltalkPhrases)
-            ?? (declining ? reader.match(text, key: key, in: declinePhrases) : nil) {
-            return catalog.intent(id)
+        if let phrase = reader.match(text, key: key, in: smalltalkPhrases) {
+            return phrase.decline && !declining ? nil : catalog.intent(phrase.intent)
         }
         guard let id = classification.intent, !classification.isAmbiguous,
               classification.confidence >= rules.freeText.questionMinConfidence,
@@ -90,4 +89,11 @@ extension DialogueEngine {
         guard let story else { return }
         c.draft = c.draftMessages + [story]
     }
+}
+
+/// A small-talk phrase taken only as written: an example of a greeting, thanks or goodbye, or a
+/// polite decline (read as thanks, at the message step only).
+struct SmalltalkPhrase: Sendable {
+    var intent: IntentID
+    var decline: Bool
 }

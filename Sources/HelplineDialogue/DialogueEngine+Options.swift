@@ -70,6 +70,8 @@ extension DialogueEngine {
 /// «заказ», «пункт», «вариант», «товар» or «по списку». Reads a phrase key (normalized text).
 enum OptionNumber {
     static func spoken(_ key: String) -> Int? {
+        // Most messages are longer than any way of saying a number: no need to split them.
+        guard key.utf8.count(where: { $0 == UInt8(ascii: " ") }) < maximumSpaces else { return nil }
         var words = key.split(separator: " ").map(String.init).filter { !fillers.contains($0) }
         guard !words.isEmpty, words.count <= 4 else { return nil }
         if let last = words.last, counted.contains(last), words.count > 1 { words.removeLast() }
@@ -82,6 +84,8 @@ enum OptionNumber {
         return ordinals.first { $0.value.contains(word) }?.key
     }
 
+    /// More spaces than a number said with its words and fillers around it ever has.
+    private static let maximumSpaces = 12
     /// Words around a choice that say nothing of it: «давайте второй», «второй, пожалуйста».
     private static let fillers: Set<String> = ["давайте", "давай", "пожалуйста", "мне", "выбираю", "выберу", "беру"]
     /// Words for what a number counts, before or after it.

@@ -65,9 +65,9 @@ public struct DialogueEngine: Sendable {
     /// «пока», «добрый день»), by phrase key: after an appeal and at the message step only these
     /// (as typed, in the other layout, in translit or with a typo) are such small talk, so that
     /// «пока нет» or «помогите», whatever the matcher guesses, still reach the specialist.
-    let smalltalkPhrases: PhraseReader.Phrases<IntentID>
-    /// The `declines` («нет, спасибо»), read as thanks at the message step.
-    let declinePhrases: PhraseReader.Phrases<IntentID>
+    /// After them, the `declines` («нет, спасибо»), read as thanks at the message step only: one
+    /// list, so that a message is read once for both.
+    let smalltalkPhrases: PhraseReader.Phrases<SmalltalkPhrase>
     /// The `confirmations` («да», «всё верно»): they send the draft at the message step.
     let confirmationPhrases: PhraseReader.Phrases<Bool>
     /// The phrase keys of the control intents' examples («оператор», «позовите специалиста»): at
@@ -110,9 +110,10 @@ public struct DialogueEngine: Sendable {
         })
         noOrderPhrases = PhraseReader.Phrases(keys: rules.noOrder.map { (DialogueRules.phraseKey($0), true) })
         let exact = Set(rules.freeText.exactSmalltalk)
-        smalltalkPhrases = PhraseReader.Phrases(keys: catalog.intents.filter { $0.kind == .smalltalk && exact.contains($0.id) }
-            .flatMap { intent in intent.examples.map { (DialogueRules.phraseKey($0), intent.id) } })
-        declinePhrases = PhraseReader.Phrases(keys: rules.freeText.declines.map { (DialogueRules.phraseKey($0), IntentID.thanks) })
+        let examples = catalog.intents.filter { $0.kind == .smalltalk && exact.contains($0.id) }
+            .flatMap { intent in intent.examples.map { (DialogueRules.phraseKey($0), SmalltalkPhrase(intent: intent.id, decline: false)) } }
+        let declines = rules.freeText.declines.map { (DialogueRules.phraseKey($0), SmalltalkPhrase(intent: .thanks, decline: true)) }
+        smalltalkPhrases = PhraseReader.Phrases(keys: examples + declines)
         confirmationPhrases = PhraseReader.Phrases(keys: rules.freeText.confirmations.map { (DialogueRules.phraseKey($0), true) })
         controlPhrases = Set(catalog.intents.filter { $0.kind == .control }.flatMap(\.examples).map(DialogueRules.phraseKey))
     }

@@ -1,3 +1,5 @@
+import HelplineText
+
 /// Text from elsewhere — a customer's message, a specialist's reply, a profile's names — made
 /// safe to print on a terminal. A control character other than the line break and the tab would
 /// be obeyed by the terminal (an escape sequence clears the screen or sets the window's title, a
@@ -34,9 +36,7 @@ enum TerminalText {
     /// Whether a terminal would act on `scalar` rather than show it (the line break and the tab
     /// are kept: they lay text out as meant).
     private static func isObeyed(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        if value == 0x0A || value == 0x09 { return false }
-        return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
-            || (0x2066...0x2069).contains(value) || value == 0x2028 || value == 0x2029
+        if scalar.value == 0x0A || scalar.value == 0x09 { return false }
+        return ScreenControl.isControl(scalar) || ScreenControl.isLayoutControl(scalar)
     }
 }

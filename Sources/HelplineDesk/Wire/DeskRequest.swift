@@ -1,4 +1,5 @@
 import HelplineDialogue
+import HelplineText
 
 /// One request of the desk protocol: a JSON object with an `op`, one a line, on the desk socket.
 /// The request `id` is the server's envelope (echoed as in the customers' protocol) and not part
@@ -82,14 +83,6 @@ public enum DeskRequest: Sendable, Hashable {
 
     /// A decoding error in the protocol's terms: the field at fault and what is wrong with it,
     /// never the value sent.
-    /// The bidirectional marks, embeddings, overrides and isolates (U+200E, U+200F, U+202A–U+202E,
-    /// U+2066–U+2069) and the line and paragraph separators (U+2028, U+2029): unseen, they reorder
-    /// or break the text around them on a customer's screen.
-    static func isDirectionControl(_ scalar: Unicode.Scalar) -> Bool {
-        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
-            || [0x200E, 0x200F, 0x2028, 0x2029].contains(scalar.value)
-    }
-
     public static func describe(_ error: DecodingError) -> String {
         DecodingPath.describe(error)
     }
@@ -125,7 +118,8 @@ extension DeskRequest: Codable {
             let id = try Self.identifier(s, .id)
             let name = try s.decode(String.self, forKey: .name)
             if name.trimmingWhitespaceIsEmpty || name.count > Self.maxNameCharacters
-                || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || Self.isDirectionControl($0) }) {
+                || name.unicodeScalars.contains(where: { ScreenControl.isControl($0) || ScreenControl.isLayoutControl($0)
+                                                             || ScreenControl.isDirectionMark($0) }) {
                 throw DecodingError.dataCorruptedError(forKey: .name, in: s,
                     debugDescription: "must be 1 to \(Self.maxNameCharacters) characters without control characters")
             }

@@ -1,4 +1,5 @@
 import HelplineDialogue
+import HelplineText
 
 /// The bounds on a profile sent with `open`: every turn of the session looks through its orders,
 /// so their number and the length of their texts are limited, and order ids must be unique.
@@ -62,9 +63,8 @@ enum ProfileLimits {
     /// two ids that read the same different. The zero-width joiner of emoji sequences is allowed.
     static func hasHiddenCharacter(_ text: String) -> Bool {
         text.unicodeScalars.contains { scalar in
-            let value = scalar.value
-            return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
-                || (0x2066...0x2069).contains(value) || [0x200B, 0x200C, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF].contains(value)
+            ScreenControl.isControl(scalar) || ScreenControl.isLayoutControl(scalar) || ScreenControl.isDirectionMark(scalar)
+                || [0x200B, 0x200C, 0x2060, 0xFEFF].contains(scalar.value)
         }
     }
 }

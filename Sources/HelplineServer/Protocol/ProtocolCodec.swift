@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineText
 
 /// Turns protocol lines into requests and answers into lines.
 ///
@@ -270,7 +271,7 @@ public struct ProtocolCodec: Sendable {
 
     /// Whether `text` has a control character (Unicode category Cc: U+0000–U+001F, U+007F–U+009F).
     static func hasControlCharacter(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+        text.unicodeScalars.contains(where: ScreenControl.isControl)
     }
 
     /// A short account of a decoding error: where and what, without the offending values.
