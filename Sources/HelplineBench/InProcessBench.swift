@@ -101,7 +101,7 @@ public struct InProcessBench: Sendable {
     /// Times turns through a ``SessionService`` on a fresh database: one at a time for latency,
     /// then `concurrency` customers at once for throughput.
     public func storedTurns(samples: Int, concurrency: Int, databasePath: String, seed: UInt64) async throws -> (LatencySummary, Double) {
-        let database = try SessionDatabase(path: databasePath)
+        let database = try SessionDatabase(path: databasePath, journal: true)
         defer { try? database.close() }
         var logger = Logger(label: "helpline.bench")
         logger.logLevel = .critical

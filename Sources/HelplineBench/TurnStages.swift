@@ -54,7 +54,7 @@ public struct TurnStages: Sendable {
     /// Plays `samples` turns of 64 customers following the script; the commits go to a fresh
     /// database at `databasePath`.
     public func run(samples: Int, databasePath: String, seed: UInt64 = 1) throws -> TurnStagesReport {
-        let database = try SessionDatabase(path: databasePath)
+        let database = try SessionDatabase(path: databasePath, journal: true)
         defer { try? database.close() }
         let script = CustomerScript(engine: engine)
         let codec = ProtocolCodec()

@@ -85,7 +85,7 @@ enum OptionNumber {
     }
 
     /// More spaces than a number said with its words and fillers around it ever has.
-    private static let maximumSpaces = 12
+    private static let maximumSpaces = 8
     /// Words around a choice that say nothing of it: «давайте второй», «второй, пожалуйста».
     private static let fillers: Set<String> = ["давайте", "давай", "пожалуйста", "мне", "выбираю", "выберу", "беру"]
     /// Words for what a number counts, before or after it.

@@ -176,6 +176,8 @@ public final class PostgresSessionStore: SessionStore, Sendable {
     /// Several daemons write here at once.
     public var isShared: Bool { true }
 
+    public var isExclusive: Bool { false }
+
     package func commit(_ write: SessionWrite, schedule: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void,
                        completion: @escaping @Sendable (Result<WriteOutcome, any Error>) -> Void) {
         if write.changesDesk {

@@ -21,7 +21,7 @@ struct SharedStoreServiceTests {
 
     /// One conversation, its turns landing on three daemons in turn: each turn applies to the
     /// conversation as the previous daemon left it, and the database holds every turn once, in order.
-    @Test(arguments: StoreKind.testable)
+    @Test(arguments: StoreKind.shareable)
     func continuesAConversationOnAnyDaemon(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let stores = [try await database.open(), try await database.open(), try await database.open()]

@@ -94,7 +94,7 @@ struct StoreContractTests {
 
     /// A turn computed from an old version is refused as a conflict and changes nothing; a turn
     /// on a session that is gone is `missing`.
-    @Test(arguments: StoreKind.testable)
+    @Test(arguments: StoreKind.shareable)
     func refusesTurnsOverAnotherVersion(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let first = try await database.open()
@@ -121,7 +121,7 @@ struct StoreContractTests {
 
     /// A turn whose appeal effect cannot be applied stores nothing at all: not the session's new
     /// state, not its messages.
-    @Test(arguments: StoreKind.testable)
+    @Test(arguments: StoreKind.checking)
     func storesNothingOfATurnThatFailsPartWay(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let store = try await database.open()
@@ -145,7 +145,7 @@ struct StoreContractTests {
     /// get their own outcome: a turn over another version is refused, a turn of a closed session
     /// finds it missing, a turn whose appeal effect cannot be applied fails with nothing of it
     /// stored, and every other turn is stored with its messages all the same.
-    @Test(arguments: StoreKind.testable)
+    @Test(arguments: StoreKind.checking)
     func turnsSentAtOnceEachGetTheirOwnOutcome(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let store = try await database.open()
@@ -191,7 +191,7 @@ struct StoreContractTests {
 
     /// Closing a session keeps its appeals and what its customer wrote (as a finished
     /// conversation); counts follow opening and closing on every store of the database.
-    @Test(arguments: StoreKind.testable)
+    @Test(arguments: StoreKind.shareable)
     func closingKeepsAppealsAndCountsFollow(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let first = try await database.open()
@@ -294,6 +294,8 @@ struct StoreContractTests {
         let newer = try Dialogue(at: start.addingTimeInterval(3_600))
         _ = try await commit(newer.create, to: store)
 
+        // The review reads the file beside the daemon: what the store has, in its tables.
+        try await store.checkpoint()
         let kept = try await finished(in: database)
         let first = try await store.expireUnusedSessions(before: start.addingTimeInterval(1_800), limit: 2)
         #expect(first.count == 2 && Set(first).isSubset(of: Set(unused)))
@@ -351,7 +353,7 @@ struct StoreContractTests {
     }
 
     /// Stores on one database never take the same appeal numbers, however their calls interleave.
-    @Test(arguments: StoreKind.testable)
+    @Test(arguments: StoreKind.shareable)
     func appealNumberBlocksNeverOverlap(_ kind: StoreKind) async throws {
         let database = try await StoreTestDatabase.make(kind)
         let stores = [try await database.open(), try await database.open(), try await database.open()]
@@ -377,7 +379,7 @@ struct StoreContractTests {
     /// What `finished_conversations` holds: each conversation's customer texts, oldest first.
     private func finished(in database: StoreTestDatabase) async throws -> [[String]] {
         switch database.kind {
-        case .sqlite:
+        case .sqlite, .journal:
             return try ConversationArchive(path: database.argument).sessions().sessions
                 .filter { _ in true }.map { $0.messages.map(\.text) }
                 .filter { !$0.isEmpty }

@@ -7,13 +7,25 @@ import Testing
 /// The stores the store tests run against.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
+    /// SQLite as a daemon opens it: turns go through the turn journal, the file is the store's alone.
+    case journal = "sqlite-journal"
     case postgres
 
     var testDescription: String { rawValue }
 
     /// The stores to test here: PostgreSQL only where there is one (always in CI, where its
     /// absence fails the tests).
-    static let testable: [StoreKind] = Fixtures.postgresRuns ? allCases : [.sqlite]
+    static let testable: [StoreKind] = Fixtures.postgresRuns ? allCases : [.sqlite, .journal]
+
+    /// The stores several of which may be open on one database at once, as several daemons: a
+    /// journaling store holds its file alone.
+    static let shareable: [StoreKind] = testable.filter { $0 != .journal }
+
+    /// The stores that check each write against the stored session when it is written. A
+    /// journaling store checks when it applies the turn: its file is its daemon's alone, whose
+    /// sessions' locks order every session's writes, so a turn it is given is over the version
+    /// stored; one that is not (a bug) is left out when applied.
+    static let checking: [StoreKind] = shareable
 }
 
 /// One database for a test, on either store: open as many stores on it as the test needs (as
@@ -33,7 +45,7 @@ final class StoreTestDatabase: Sendable {
     static func make(_ kind: StoreKind) async throws -> StoreTestDatabase {
         let directory = try TemporaryDirectory()
         switch kind {
-        case .sqlite:
+        case .sqlite, .journal:
             return StoreTestDatabase(kind: kind, directory: directory, postgres: nil)
         case .postgres:
             let server = try await Fixtures.postgres()
@@ -54,6 +66,8 @@ final class StoreTestDatabase: Sendable {
         switch kind {
         case .sqlite:
             return try SessionDatabase(path: directory.databasePath)
+        case .journal:
+            return try SessionDatabase(path: directory.databasePath, journal: true)
         case .postgres:
             guard let postgres else { throw TestFailure("no PostgreSQL database") }
             return try await PostgresSessionStore.open(

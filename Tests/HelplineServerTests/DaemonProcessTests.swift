@@ -42,15 +42,16 @@ struct DaemonProcessTests {
         let resumedMidway = try await client.resume(session: midway)
         #expect(resumedMidway.reply == midwayAnswer.reply)
 
+        await client.disconnect()
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit() == 0)
+
+        // The file is the daemon's while it runs: read once it has stopped.
         let store = try SessionDatabase(path: directory.databasePath)
         let stored = try #require(try store.ticket(id: ticket.id))
         #expect(stored.session == appealed)
         #expect(stored.ticket.messages.contains("Курьер не привёз заказ"))
         try store.close()
-
-        await client.disconnect()
-        second.signal(SIGTERM)
-        #expect(try await second.waitForExit() == 0)
     }
 
     /// SIGTERM stops the daemon cleanly: exit status 0, socket file removed, sessions kept.

@@ -7,7 +7,8 @@ import HelplineDialogue
 /// daemon's review retention (`finished_conversations`).
 ///
 /// Opens the file read-only, so it is safe while the daemon runs (SQLite's WAL lets readers and the
-/// one writer work side by side) and cannot change what the daemon stored.
+/// one writer work side by side) and cannot change what the daemon stored; what the daemon's turn
+/// journal holds and the tables do not yet is read from the journal.
 public struct ConversationArchive: Sendable {
     /// One stored session: the profile it was opened with and what the customer wrote.
     public struct Session: Sendable {
@@ -25,6 +26,7 @@ public struct ConversationArchive: Sendable {
     }
 
     private let queue: DatabaseQueue
+    private let path: String
 
     /// Opens the database at `path` read-only. Throws when the file is missing or is not a Helpline database.
     public init(path: String) throws {
@@ -36,6 +38,7 @@ public struct ConversationArchive: Sendable {
         configuration.label = "helpline-review"
         configuration.busyMode = .timeout(10)
         queue = try DatabaseQueue(path: path, configuration: configuration)
+        self.path = path
         let tables = try queue.read { db in
             (try db.tableExists("sessions"), try db.tableExists("messages"))
         }
@@ -56,6 +59,9 @@ public struct ConversationArchive: Sendable {
             }
             let decoder = JSONDecoder()
             var sessions: [Session] = []
+            var ids: [String] = []
+            var known: Set<String> = []
+            var extra: [String: [(text: String, at: Date)]] = [:]
             var skipped = 0
             let stored = try Row.fetchCursor(db, sql: "SELECT id, profile, created_at FROM sessions ORDER BY created_at, id")
             while let row = try stored.next() {
@@ -66,7 +72,36 @@ public struct ConversationArchive: Sendable {
                     continue
                 }
                 sessions.append(Session(profile: profile, messages: messages[id] ?? [], createdAt: row["created_at"]))
+                ids.append(id)
+                known.insert(id)
             }
+            // The turn journal's sessions and messages that the tables do not hold yet.
+            let applied = try db.tableExists("turn_journal") ? try TurnJournal.appliedThrough(in: db) : 0
+            let unapplied = TurnJournal.segments(of: path).filter { $0.number > applied }
+            var journaled: [(id: String, session: Session)] = []
+            for entry in (try? TurnJournal.recover(unapplied)) ?? [] {
+                switch entry {
+                case .create(let row):
+                    guard !known.contains(row.session) else { continue }
+                    guard let profile = try? decoder.decode(Profile.self, from: Data(row.profile.utf8)) else {
+                        skipped += 1
+                        continue
+                    }
+                    known.insert(row.session)
+                    journaled.append((row.session, Session(profile: profile, messages: [], createdAt: Self.date(row.at))))
+                case .turn(let row):
+                    let message = (text: row.incoming, at: Self.date(row.at))
+                    if let index = journaled.firstIndex(where: { $0.id == row.session }) {
+                        journaled[index].session.messages.append(message)
+                    } else {
+                        extra[row.session, default: []].append(message)
+                    }
+                }
+            }
+            for (index, id) in ids.enumerated() {
+                if let more = extra[id] { sessions[index].messages += more }
+            }
+            sessions += journaled.map(\.session)
             // Sessions that ended: their customer's messages were kept as `[[text, at], …]`.
             if try db.tableExists("finished_conversations") {
                 let finished = try Row.fetchCursor(db, sql: "SELECT profile, messages, created_at FROM finished_conversations ORDER BY created_at, id")
@@ -89,6 +124,11 @@ public struct ConversationArchive: Sendable {
             sessions.sort { $0.createdAt < $1.createdAt }
             return (sessions, skipped)
         }
+    }
+
+    /// A date as the store writes it.
+    private static func date(_ stored: String) -> Date {
+        Date.fromDatabaseValue(stored.databaseValue) ?? Date(timeIntervalSince1970: 0)
     }
 }
 

@@ -32,14 +32,36 @@ final class GroupCommitter: Sendable {
     private let pool: DatabasePool
     private let maximumBatch: Int
     private let state = NIOLockedValueBox(State())
+    /// Where plain turns go, when the store journals them (``TurnJournal``).
+    let journal: TurnJournal?
 
-    init(pool: DatabasePool, maximumBatch: Int = 512) {
+    init(pool: DatabasePool, journal: TurnJournal? = nil, maximumBatch: Int = 512) {
         self.pool = pool
+        self.journal = journal
         self.maximumBatch = maximumBatch
+        journal?.whenFull { [pool, state] journal in
+            pool.asyncWriteWithoutTransaction { db in
+                try? Self.applyJournal(journal, db, state: state)
+            }
+        }
     }
 
-    /// Stores `write`, in a transaction shared with whatever other writes are waiting.
+    /// Stores `write`, in a transaction shared with whatever other writes are waiting; when the
+    /// store journals turns, a new session or a turn that does not change the desk in the journal.
     func commit(_ write: SessionWrite, schedule: Scheduler, completion: @escaping Completion) {
+        if let journal {
+            let entry: JournalEntry?
+            do {
+                entry = try JournalEntry(write)
+            } catch {
+                completion(.failure(error))
+                return
+            }
+            if let entry {
+                journal.append(entry, schedule: schedule, completion: completion)
+                return
+            }
+        }
         let start: Bool = state.withLockedValue { state in
             state.queue.append(Pending(write: write, completion: completion))
             guard !state.draining else { return false }
@@ -97,9 +119,52 @@ final class GroupCommitter: Sendable {
         return batch
     }
 
+    /// Applies the journal's turns written so far to the tables, on the database's writer.
+    func settle() throws {
+        guard let journal, journal.hasOutstanding else { return }
+        try pool.writeWithoutTransaction { db in try Self.applyJournal(journal, db, state: state) }
+    }
+
+    /// Applies the journal's turns written so far to the tables, on the database's writer.
+    func settle() async throws {
+        guard let journal, journal.hasOutstanding else { return }
+        try await pool.writeWithoutTransaction { [state] db in try Self.applyJournal(journal, db, state: state) }
+    }
+
+    /// Applies the journal's records written so far in one transaction of their own.
+    private static func applyJournal(_ journal: TurnJournal, _ db: Database, state: NIOLockedValueBox<State>) throws {
+        guard let handoff = journal.takeForApply() else { return }
+        do {
+            do {
+                try transaction(db) {
+                    try TurnJournal.apply(handoff, isolating: false, in: db)
+                    return true
+                }
+            } catch {
+                // One entry failed: again, each in a savepoint, leaving out those that fail.
+                try transaction(db) {
+                    try TurnJournal.apply(handoff, isolating: true, in: db)
+                    return true
+                }
+            }
+        } catch {
+            journal.finish(handoff, committed: false)
+            throw error
+        }
+        journal.finish(handoff, committed: true)
+        state.withLockedValue { state in
+            state.transactions += 1
+            state.writes += handoff.entries.count
+        }
+    }
+
     /// Writes one batch in one transaction (the only place a transaction is opened for writes)
-    /// and reports each write's outcome.
+    /// and reports each write's outcome. The journal's turns written before go first, in a
+    /// transaction of their own, so that every write finds its session as the turns left it.
     private func write(_ batch: [Pending], _ db: Database) {
+        if let journal {
+            try? Self.applyJournal(journal, db, state: state)
+        }
         if batch.count == 1, let only = batch.first {
             // Alone in its transaction: the transaction itself undoes a failing write, no savepoint.
             var outcome = WriteOutcome.failed("not applied")

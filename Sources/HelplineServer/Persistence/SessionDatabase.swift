@@ -21,16 +21,24 @@ public final class SessionDatabase: SessionStore {
     let pool: DatabasePool
     public let path: String
     private let committer: GroupCommitter
+    private let lock: StoreLock
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     ///
+    /// With `journal`, plain turns are stored in a turn journal beside the file and applied to the
+    /// tables in large transactions (``TurnJournal``), and the file is this store's alone: opening it
+    /// elsewhere fails while this store is open, and this store cannot open a file open elsewhere.
+    /// Without, every write is a transaction of the tables; turns a killed journaling daemon left in
+    /// its journal are applied on opening either way.
+    ///
     /// Refuses a write-ahead log (`PATH-wal`) it cannot use rather than starting empty: one without
     /// its database file, which SQLite would delete with the changes in it, or one it cannot read.
-    public init(path: String) throws {
+    public init(path: String, journal: Bool = false) throws {
         let url = URL(fileURLWithPath: path)
         try Self.checkWriteAheadLog(of: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        lock = try StoreLock(path: path + "-turns.lock", exclusive: journal)
         var configuration = Configuration()
         configuration.label = "helpline"
         configuration.busyMode = .timeout(10)
@@ -52,14 +60,43 @@ public final class SessionDatabase: SessionStore {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
-        committer = GroupCommitter(pool: pool)
         try Self.migrator.migrate(pool)
+        var lastSegment = 0
+        if journal {
+            lastSegment = try Self.recoverJournal(of: path, into: pool)
+        } else {
+            // Only while no other opener has the file: what a killed daemon left.
+            if lock.tryExclusive() { _ = try Self.recoverJournal(of: path, into: pool) }
+            try lock.share()
+        }
+        committer = GroupCommitter(pool: pool, journal: journal ? try TurnJournal(databasePath: path, after: lastSegment) : nil)
+    }
+
+    /// Applies what the journal's segments hold and the tables do not, deletes the segments, and
+    /// returns the newest segment number used so far.
+    private static func recoverJournal(of path: String, into pool: DatabasePool) throws -> Int {
+        let segments = TurnJournal.segments(of: path)
+        let newest = try pool.write { db in
+            let applied = try TurnJournal.appliedThrough(in: db)
+            let left = segments.filter { $0.number > applied }
+            let newest = max(applied, segments.last?.number ?? 0)
+            if !left.isEmpty {
+                try TurnJournal.apply(try TurnJournal.recover(left), isolating: true, in: db)
+                try TurnJournal.markApplied(through: newest, in: db)
+            }
+            return newest
+        }
+        // Deleted once the transaction is committed; a crash before leaves them for the next start,
+        // which finds them applied.
+        for segment in segments { unlink(segment.path) }
+        return newest
     }
 
     /// Moves everything in the write-ahead log into the database file and empties the log
     /// (`PRAGMA wal_checkpoint(TRUNCATE)`). It fails if another connection is reading; the changes
     /// then stay safe in the log.
     public func checkpoint() throws {
+        try committer.settle()
         try pool.writeWithoutTransaction { db in
             _ = try db.checkpoint(.truncate)
         }
@@ -69,7 +106,10 @@ public final class SessionDatabase: SessionStore {
     /// here) and closes the database; later calls fail. After a clean close with no other
     /// connection open, the database file alone holds every change.
     public func close() throws {
+        defer { lock.release() }
+        try? committer.settle()
         try? checkpoint()
+        committer.journal?.close()
         try pool.close()
     }
 
@@ -153,6 +193,9 @@ public final class SessionDatabase: SessionStore {
         migrator.registerMigration("v6-expiry-floor") { db in
             try ExpiryFloor.migrate(db)
         }
+        migrator.registerMigration("v7-turn-journal") { db in
+            try TurnJournal.migrate(db)
+        }
         return migrator
     }
 
@@ -176,6 +219,7 @@ public final class SessionDatabase: SessionStore {
     // MARK: Reading
 
     package func loadSession(_ id: String, notBefore: Date) async throws -> LoadedSession? {
+        try await committer.settle()
         let record = try await pool.read { db in try SessionRecord.fetchOne(db, key: id) }
         guard let record, record.updatedAt >= notBefore else { return nil }
         let conversation = try StoredConversation.decode(
@@ -184,33 +228,38 @@ public final class SessionDatabase: SessionStore {
     }
 
     package func storedVersion(_ id: String) async throws -> Int? {
-        try await pool.read { db in
+        try await committer.settle()
+        return try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT version FROM sessions WHERE id = ?", arguments: [id])
         }
     }
 
     package func counts() throws -> StoreCounts {
-        try pool.read { db in
+        try committer.settle()
+        return try pool.read { db in
             StoreCounts(sessions: try SessionRecord.fetchCount(db), tickets: try TicketRecord.fetchCount(db))
         }
     }
 
     /// The appeals made in a session, oldest first.
     public func tickets(session: String) throws -> [Ticket] {
-        try pool.read { db in
+        try committer.settle()
+        return try pool.read { db in
             try TicketRecord.filter(Column("session") == session).order(Column("created_at"), Column("id")).fetchAll(db)
         }.map(Self.ticket(from:))
     }
 
     /// The appeal `id`, if stored.
     public func ticket(id: String) throws -> StoredTicket? {
-        try pool.read { db in try TicketRecord.fetchOne(db, key: id) }
+        try committer.settle()
+        return try pool.read { db in try TicketRecord.fetchOne(db, key: id) }
             .map { StoredTicket(session: $0.session, ticket: try Self.ticket(from: $0)) }
     }
 
     /// A session's messages in and out, in order.
     public func messages(session: String) throws -> [StoredMessage] {
-        try pool.read { db in
+        try committer.settle()
+        return try pool.read { db in
             try MessageRecord.fetchAll(db, sql: """
                 SELECT * FROM messages WHERE id IN (\(MessageChain.idsSQL(session: "?"))) ORDER BY id
                 """, arguments: [session])
@@ -218,17 +267,20 @@ public final class SessionDatabase: SessionStore {
     }
 
     package func loadDesk(closedSince: Date) async throws -> StoredDesk {
-        try await pool.read { db in try DeskTables.load(db, closedSince: closedSince) }
+        try await committer.settle()
+        return try await pool.read { db in try DeskTables.load(db, closedSince: closedSince) }
     }
 
     /// The desk as stored, read at once (see ``loadDesk(closedSince:)``).
     package func loadDeskNow(closedSince: Date) throws -> StoredDesk {
-        try pool.read { db in try DeskTables.load(db, closedSince: closedSince) }
+        try committer.settle()
+        return try pool.read { db in try DeskTables.load(db, closedSince: closedSince) }
     }
 
     /// Whether a session is stored (open, whatever its age).
     public func hasSession(_ id: String) throws -> Bool {
-        try pool.read { db in try SessionRecord.exists(db, key: id) }
+        try committer.settle()
+        return try pool.read { db in try SessionRecord.exists(db, key: id) }
     }
 
     // MARK: Writing
@@ -240,9 +292,12 @@ public final class SessionDatabase: SessionStore {
 
     package var transactionCount: Int { committer.counts.transactions }
 
-    /// One daemon per file is the rule; two on one file keep working, their counts resynchronized
-    /// by every sweep.
+    /// One daemon per file is the rule: a journaling store (a daemon's) holds the file alone; other
+    /// openers may share it with each other, their counts resynchronized by every sweep.
     package var isShared: Bool { false }
+
+    /// A journaling store holds the file alone (``StoreLock``).
+    package var isExclusive: Bool { committer.journal != nil }
 
     /// Applies writes inside the current transaction, one outcome per write, with nothing to undo
     /// one write alone: the first write that fails throws, leaving the transaction to be rolled
@@ -279,7 +334,8 @@ public final class SessionDatabase: SessionStore {
     }
 
     package func expireSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String] {
-        try await pool.write { db in
+        try await committer.settle()
+        return try await pool.write { db in
             // The floor narrows the search through its index; `updated_at` decides (ExpiryFloor).
             let expired = SessionRecord.filter(SessionRecord.Columns.updatedAtFloor < cutoff && SessionRecord.Columns.updatedAt < cutoff)
             let ids = try String.fetchAll(db, expired.select(SessionRecord.Columns.id))
@@ -301,7 +357,8 @@ public final class SessionDatabase: SessionStore {
     }
 
     package func expireUnusedSessions(before cutoff: Date, limit: Int) async throws -> [String] {
-        try await pool.write { db in
+        try await committer.settle()
+        return try await pool.write { db in
             // Version 1 is a session as `open` stored it: its greeting and nothing else.
             let unused = SessionRecord.filter(SessionRecord.Columns.version == 1
                 && SessionRecord.Columns.updatedAtFloor < cutoff && SessionRecord.Columns.updatedAt < cutoff)
@@ -336,47 +393,15 @@ public final class SessionDatabase: SessionStore {
     static func apply(_ write: SessionWrite, messageIDs: inout MessageChain.IDs, in db: Database) throws -> WriteOutcome {
         switch write {
         case .create(let conversation, let greeting, let at):
-            let greetingID = try MessageChain.append(
-                session: conversation.id, text: greeting, at: StoredDate.databaseValue(at), ids: &messageIDs, in: db)
-            var session = try record(for: conversation, version: 1, createdAt: at, updatedAt: at)
-            session.lastMessage = greetingID
-            try session.insert(db)
-            return .applied(version: 1)
+            return try apply(.create(try SessionRow(conversation, greeting: greeting, at: at)), messageIDs: &messageIDs, in: db)
 
         case .turn(let turn):
-            let conversation = turn.conversation
-            let expectedVersion = turn.expectedVersion
-            // Dates are stored as text; format this one once for its three rows.
-            let atText = StoredDate.text(turn.at)
-            let at = atText.databaseValue
-            // The turn's two messages after the session's newest, then the session's row if it is at
-            // the expected version, pointing at them; if it is not, the messages go again.
-            let messages = try MessageChain.appendTurn(
-                session: conversation.id, incoming: turn.incoming, outgoing: turn.outgoing, at: at, ids: &messageIDs, in: db)
-            // Usually the turn falls in the ten minutes of the stored floor and leaves it, and its
-            // index entry, alone; otherwise the second statement moves the floor (ExpiryFloor).
-            let floor = ExpiryFloor.floor(ofStored: atText)
-            var arguments: StatementArguments = [
-                conversation.state.rawValue, conversation.topic, conversation.order, turn.stored,
-                expectedVersion + 1, at, messages.upperBound - 1, conversation.id, expectedVersion, floor,
-            ]
-            if turn.profileChanged { arguments += [try json(conversation.profile)] }
-            let statements = turn.profileChanged ? Self.updateWithProfileSQL : Self.updateSQL
-            try db.cachedStatement(sql: statements.keepingFloor).execute(arguments: arguments)
-            if db.changesCount == 0 {
-                try db.cachedStatement(sql: statements.movingFloor).execute(arguments: arguments)
-            }
-            guard db.changesCount == 1 else {
-                try MessageChain.remove(messages, in: db)
-                return try SessionRecord.exists(db, key: conversation.id) ? .conflict : .missing
-            }
-            for effect in turn.effects {
-                try apply(effect, session: conversation.id, in: db)
-            }
+            let outcome = try apply(.turn(try TurnRow(turn)), messageIDs: &messageIDs, in: db)
+            guard case .applied = outcome else { return outcome }
             if let desk = turn.desk {
                 try DeskTables.apply(desk, in: db)
             }
-            return .applied(version: expectedVersion + 1)
+            return outcome
 
         case .touch(let session, let at):
             let stored = StoredDate.text(at)
@@ -399,6 +424,65 @@ public final class SessionDatabase: SessionStore {
             return .applied(version: 0)
         }
     }
+
+    /// Applies a journal entry's rows. A new session already stored is left as it is (applied
+    /// once before); a turn applies only over the session's expected version, its two messages
+    /// after the session's newest and the session's row pointing at them, then its appeal changes.
+    static func apply(_ entry: JournalEntry, messageIDs: inout MessageChain.IDs, in db: Database) throws -> WriteOutcome {
+        switch entry {
+        case .create(let row):
+            if try SessionRecord.exists(db, key: row.session) { return .applied(version: 1) }
+            let greetingID = try MessageChain.append(
+                session: row.session, text: row.greeting, at: row.at.databaseValue, ids: &messageIDs, in: db)
+            try db.cachedStatement(sql: Self.insertSessionSQL).execute(arguments: [
+                row.session, row.profile, row.state, row.topic, row.order, row.conversation, row.at,
+                ExpiryFloor.floor(ofStored: row.at), greetingID,
+            ])
+            return .applied(version: 1)
+
+        case .turn(let row):
+            let at = row.at.databaseValue
+            let messages = try MessageChain.appendTurn(
+                session: row.session, incoming: row.incoming, outgoing: row.outgoing, at: at, ids: &messageIDs, in: db)
+            let updated = try updateSession(
+                row.session, from: row.expectedVersion, to: row.expectedVersion + 1, as: row, profile: row.profile,
+                lastMessage: messages.upperBound - 1, in: db)
+            guard updated else {
+                try MessageChain.remove(messages, in: db)
+                return try SessionRecord.exists(db, key: row.session) ? .conflict : .missing
+            }
+            for effect in row.effects {
+                try apply(effect, session: row.session, in: db)
+            }
+            return .applied(version: row.expectedVersion + 1)
+        }
+    }
+
+    /// Sets the session's row to `row`'s columns at version `version` if it is stored at
+    /// `storedVersion`; whether it was.
+    static func updateSession(_ session: String, from storedVersion: Int, to version: Int, as row: TurnRow, profile: String?,
+                              lastMessage: Int64, in db: Database) throws -> Bool {
+        let at = row.at.databaseValue
+        // Usually the turn falls in the ten minutes of the stored floor and leaves it, and its
+        // index entry, alone; otherwise the second statement moves the floor (ExpiryFloor).
+        let floor = ExpiryFloor.floor(ofStored: row.at)
+        var arguments: StatementArguments = [
+            row.state, row.topic, row.order, row.conversation, version, at, lastMessage, session, storedVersion, floor,
+        ]
+        if let profile { arguments += [profile] }
+        let statements = profile != nil ? Self.updateWithProfileSQL : Self.updateSQL
+        try db.cachedStatement(sql: statements.keepingFloor).execute(arguments: arguments)
+        if db.changesCount == 0 {
+            try db.cachedStatement(sql: statements.movingFloor).execute(arguments: arguments)
+        }
+        return db.changesCount == 1
+    }
+
+    private static let insertSessionSQL = """
+        INSERT INTO sessions (id, profile, state, topic, order_id, conversation, version, created_at, updated_at,
+                              updated_at_floor, last_message)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7, ?8, ?9)
+        """
 
     /// A turn's update of its session: `keepingFloor` applies only when the stored floor is the
     /// turn's (`?10`) and leaves it; `movingFloor` sets it. Both check the version.
@@ -423,20 +507,13 @@ public final class SessionDatabase: SessionStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    private static func apply(_ effect: Effect, session: String, in db: Database) throws {
+    static func apply(_ effect: EffectRow, session: String, in db: Database) throws {
         switch effect {
-        case .openTicket(let ticket):
-            // The two JSON columns as `JSONEncoder` would write them (JSONWriter's property tests).
-            var eta = JSONWriter(capacity: 16)
-            eta.intArray(ticket.etaMinutes)
-            var messages = JSONWriter(capacity: 256)
-            messages.stringArray(ticket.messages)
+        case .open(let id, let topic, let order, let queue, let etaMinutes, let messages, let createdAt):
             try db.cachedStatement(sql: Self.insertTicketSQL).execute(arguments: [
-                ticket.id, session, ticket.topic, ticket.order, ticket.queue.rawValue,
-                String(decoding: eta.bytes, as: UTF8.self), String(decoding: messages.bytes, as: UTF8.self),
-                StoredDate.databaseValue(ticket.createdAt),
+                id, session, topic, order, queue, etaMinutes, messages, createdAt,
             ])
-        case .appendToTicket(let id, let message):
+        case .append(let id, let message):
             // The messages are a JSON array; SQLite's json_insert appends to it in place.
             let append = try db.cachedStatement(sql: "UPDATE tickets SET messages = json_insert(messages, '$[#]', ?) WHERE id = ?")
             try append.execute(arguments: [message, id])
@@ -444,15 +521,6 @@ public final class SessionDatabase: SessionStore {
                 throw DatabaseError(message: "no appeal \(id) to add a message to")
             }
         }
-    }
-
-    private static func record(for conversation: Conversation, version: Int, createdAt: Date, updatedAt: Date) throws -> SessionRecord {
-        SessionRecord(
-            id: conversation.id, profile: try json(conversation.profile), state: conversation.state.rawValue,
-            topic: conversation.topic, orderID: conversation.order, conversation: try json(StoredConversation(conversation)),
-            version: version, createdAt: createdAt, updatedAt: updatedAt,
-            updatedAtFloor: ExpiryFloor.floor(ofStored: StoredDate.text(updatedAt))
-        )
     }
 
     private static func ticket(from record: TicketRecord) throws -> Ticket {
@@ -471,7 +539,7 @@ public final class SessionDatabase: SessionStore {
         return try json(StoredConversation(conversation))
     }
 
-    private static func json(_ value: some Encodable) throws -> String {
+    static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)

@@ -48,6 +48,10 @@ package protocol SessionStore: Sendable {
     /// counts in memory goes stale at once: the session limit and `stats` then ask the store.
     var isShared: Bool { get }
 
+    /// Whether nothing but this store writes to its database (it holds the database's lock), so
+    /// that a session in memory is never stale and need not be checked against the store.
+    var isExclusive: Bool { get }
+
     /// Makes what is committed independent of anything but the store's main files, where the
     /// store has such a step (SQLite's write-ahead log); otherwise does nothing.
     func checkpoint() async throws

@@ -232,6 +232,10 @@ extension SessionService {
             }
         case .desk(let turn):
             carryOut(turn, on: slot, request, attempt: attempt, on: context)
+        case .verify(_, let response) where store.isExclusive:
+            // Nothing else writes to the store: the session in memory is the stored one.
+            slot.release()
+            context.respond(response)
         case .verify(let version, let response):
             let session = slot.id
             Task {

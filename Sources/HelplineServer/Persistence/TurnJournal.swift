@@ -1,0 +1,819 @@
+import Foundation
+import GRDB
+import HelplineDialogue
+import NIOConcurrencyHelpers
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A change the turn journal keeps: a new session or a turn, as the rows the SQLite store writes
+/// for it, in plain values.
+enum JournalEntry: Sendable, Equatable {
+    case create(SessionRow)
+    case turn(TurnRow)
+
+    /// The entry for `write`, if the journal keeps such writes: sessions opened, and turns that do
+    /// not change the specialists' desk.
+    init?(_ write: SessionWrite) throws {
+        switch write {
+        case .create(let conversation, let greeting, let at):
+            self = .create(try SessionRow(conversation, greeting: greeting, at: at))
+        case .turn(let turn) where turn.desk == nil:
+            self = .turn(try TurnRow(turn))
+        case .turn, .touch, .delete, .desk:
+            return nil
+        }
+    }
+
+    /// The session's version once the entry is applied.
+    var version: Int {
+        switch self {
+        case .create: 1
+        case .turn(let row): row.expectedVersion + 1
+        }
+    }
+}
+
+/// A new session's row and greeting.
+struct SessionRow: Sendable, Equatable {
+    var session: String
+    /// The `profile` column.
+    var profile: String
+    var state: String
+    var topic: String?
+    var order: String?
+    /// The `conversation` column.
+    var conversation: String
+    var greeting: String
+    /// The time it was opened, as stored (``StoredDate/text(_:)``).
+    var at: String
+
+    init(session: String, profile: String, state: String, topic: String?, order: String?, conversation: String,
+         greeting: String, at: String) {
+        self.session = session
+        self.profile = profile
+        self.state = state
+        self.topic = topic
+        self.order = order
+        self.conversation = conversation
+        self.greeting = greeting
+        self.at = at
+    }
+
+    init(_ conversation: Conversation, greeting: String, at: Date) throws {
+        self.init(
+            session: conversation.id, profile: try SessionDatabase.json(conversation.profile), state: conversation.state.rawValue,
+            topic: conversation.topic, order: conversation.order, conversation: try SessionDatabase.conversationColumn(conversation),
+            greeting: greeting, at: StoredDate.text(at))
+    }
+}
+
+/// A turn's rows: the session's new columns, the two messages and the appeal's changes.
+struct TurnRow: Sendable, Equatable {
+    var session: String
+    var state: String
+    var topic: String?
+    var order: String?
+    /// The `conversation` column.
+    var conversation: String
+    var expectedVersion: Int
+    var incoming: String
+    var outgoing: String
+    /// The turn's time as stored (``StoredDate/text(_:)``).
+    var at: String
+    /// The `profile` column, when the turn changed the profile.
+    var profile: String?
+    var effects: [EffectRow]
+
+    init(session: String, state: String, topic: String?, order: String?, conversation: String, expectedVersion: Int,
+         incoming: String, outgoing: String, at: String, profile: String?, effects: [EffectRow]) {
+        self.session = session
+        self.state = state
+        self.topic = topic
+        self.order = order
+        self.conversation = conversation
+        self.expectedVersion = expectedVersion
+        self.incoming = incoming
+        self.outgoing = outgoing
+        self.at = at
+        self.profile = profile
+        self.effects = effects
+    }
+
+    init(_ turn: TurnWrite) throws {
+        let conversation = turn.conversation
+        self.init(
+            session: conversation.id, state: conversation.state.rawValue, topic: conversation.topic, order: conversation.order,
+            conversation: turn.stored, expectedVersion: turn.expectedVersion, incoming: turn.incoming, outgoing: turn.outgoing,
+            at: StoredDate.text(turn.at), profile: turn.profileChanged ? try SessionDatabase.json(conversation.profile) : nil,
+            effects: turn.effects.map(EffectRow.init))
+    }
+}
+
+/// An appeal's row changed by a turn, in the `tickets` table's terms.
+enum EffectRow: Sendable, Equatable {
+    /// A new appeal; `etaMinutes` and `messages` are the JSON columns, `createdAt` as stored.
+    case open(id: String, topic: String, order: String?, queue: String, etaMinutes: String, messages: String, createdAt: String)
+    /// A message added to the appeal `id`.
+    case append(id: String, message: String)
+
+    init(_ effect: Effect) {
+        switch effect {
+        case .openTicket(let ticket):
+            // The two JSON columns as `JSONEncoder` would write them (JSONWriter's property tests).
+            var eta = JSONWriter(capacity: 16)
+            eta.intArray(ticket.etaMinutes)
+            var messages = JSONWriter(capacity: 256)
+            messages.stringArray(ticket.messages)
+            self = .open(id: ticket.id, topic: ticket.topic, order: ticket.order, queue: ticket.queue.rawValue,
+                         etaMinutes: String(decoding: eta.bytes, as: UTF8.self),
+                         messages: String(decoding: messages.bytes, as: UTF8.self), createdAt: StoredDate.text(ticket.createdAt))
+        case .appendToTicket(let id, let message):
+            self = .append(id: id, message: message)
+        }
+    }
+}
+
+/// The file format of the turn journal: records one after another, each its payload's length and
+/// checksum (both 4 bytes, little-endian; ``RecordChecksum``) and the payload. A record cut short or damaged (a write
+/// that a crash interrupted) ends the file's valid part.
+enum TurnRecord {
+    /// The payload's format.
+    static let formatVersion: UInt8 = 1
+    /// Longer payloads are taken for damage.
+    static let maximumPayload = 64 << 20
+
+    /// Appends `entry`'s record to `bytes`.
+    static func append(_ entry: JournalEntry, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 8))
+        bytes.append(formatVersion)
+        switch entry {
+        case .create(let row):
+            bytes.append(1)
+            for field in [row.session, row.profile, row.state] { string(field, &bytes) }
+            optional(row.topic, &bytes)
+            optional(row.order, &bytes)
+            for field in [row.conversation, row.greeting, row.at] { string(field, &bytes) }
+        case .turn(let row):
+            bytes.append(2)
+            string(row.session, &bytes)
+            string(row.state, &bytes)
+            optional(row.topic, &bytes)
+            optional(row.order, &bytes)
+            string(row.conversation, &bytes)
+            integer(UInt64(bitPattern: Int64(row.expectedVersion)), &bytes)
+            string(row.incoming, &bytes)
+            string(row.outgoing, &bytes)
+            string(row.at, &bytes)
+            optional(row.profile, &bytes)
+            integer(UInt64(row.effects.count), &bytes)
+            for effect in row.effects {
+                switch effect {
+                case .open(let id, let topic, let order, let queue, let eta, let messages, let createdAt):
+                    bytes.append(1)
+                    string(id, &bytes)
+                    string(topic, &bytes)
+                    optional(order, &bytes)
+                    for field in [queue, eta, messages, createdAt] { string(field, &bytes) }
+                case .append(let id, let message):
+                    bytes.append(2)
+                    string(id, &bytes)
+                    string(message, &bytes)
+                }
+            }
+        }
+        let length = bytes.count - start - 8
+        let checksum = bytes[(start + 8)...].withUnsafeBufferPointer { RecordChecksum.of($0) }
+        put32(UInt32(length), at: start, &bytes)
+        put32(checksum, at: start + 4, &bytes)
+    }
+
+    /// The entries of the valid records at the start of `bytes`, and how many bytes they take.
+    static func entries(in bytes: [UInt8]) -> (entries: [JournalEntry], validLength: Int) {
+        var entries: [JournalEntry] = []
+        var offset = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            while buffer.count - offset >= 8 {
+                let length = Int(get32(buffer, offset))
+                let checksum = get32(buffer, offset + 4)
+                guard length <= maximumPayload, buffer.count - offset - 8 >= length else { return }
+                let payload = UnsafeBufferPointer(rebasing: buffer[(offset + 8)..<(offset + 8 + length)])
+                guard RecordChecksum.of(payload) == checksum, let entry = decode(payload) else { return }
+                entries.append(entry)
+                offset += 8 + length
+            }
+        }
+        return (entries, offset)
+    }
+
+    private static func decode(_ payload: UnsafeBufferPointer<UInt8>) -> JournalEntry? {
+        var reader = Reader(bytes: payload)
+        guard reader.byte() == formatVersion else { return nil }
+        let entry: JournalEntry
+        switch reader.byte() {
+        case 1:
+            guard let session = reader.string(), let profile = reader.string(), let state = reader.string(),
+                  let topic = reader.optional(), let order = reader.optional(), let conversation = reader.string(),
+                  let greeting = reader.string(), let at = reader.string()
+            else { return nil }
+            entry = .create(SessionRow(session: session, profile: profile, state: state, topic: topic, order: order,
+                                       conversation: conversation, greeting: greeting, at: at))
+        case 2:
+            guard let session = reader.string(), let state = reader.string(), let topic = reader.optional(),
+                  let order = reader.optional(), let conversation = reader.string(), let version = reader.integer(),
+                  let incoming = reader.string(), let outgoing = reader.string(), let at = reader.string(),
+                  let profile = reader.optional(), let count = reader.integer(), count <= UInt64(payload.count)
+            else { return nil }
+            var effects: [EffectRow] = []
+            for _ in 0..<count {
+                switch reader.byte() {
+                case 1:
+                    guard let id = reader.string(), let topic = reader.string(), let order = reader.optional(),
+                          let queue = reader.string(), let eta = reader.string(), let messages = reader.string(),
+                          let createdAt = reader.string()
+                    else { return nil }
+                    effects.append(.open(id: id, topic: topic, order: order, queue: queue, etaMinutes: eta, messages: messages,
+                                         createdAt: createdAt))
+                case 2:
+                    guard let id = reader.string(), let message = reader.string() else { return nil }
+                    effects.append(.append(id: id, message: message))
+                default:
+                    return nil
+                }
+            }
+            entry = .turn(TurnRow(session: session, state: state, topic: topic, order: order, conversation: conversation,
+                                  expectedVersion: Int(Int64(bitPattern: version)), incoming: incoming, outgoing: outgoing,
+                                  at: at, profile: profile, effects: effects))
+        default:
+            return nil
+        }
+        return reader.atEnd ? entry : nil
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var offset = 0
+        var atEnd: Bool { offset == bytes.count }
+
+        mutating func byte() -> UInt8? {
+            guard offset < bytes.count else { return nil }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        mutating func integer() -> UInt64? {
+            guard bytes.count - offset >= 8 else { return nil }
+            var value: UInt64 = 0
+            for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * index) }
+            offset += 8
+            return value
+        }
+
+        mutating func string() -> String? {
+            guard bytes.count - offset >= 4 else { return nil }
+            let length = Int(get32(bytes, offset))
+            guard bytes.count - offset - 4 >= length else { return nil }
+            defer { offset += 4 + length }
+            return String(validating: UnsafeBufferPointer(rebasing: bytes[(offset + 4)..<(offset + 4 + length)]), as: UTF8.self)
+        }
+
+        /// `.some(nil)` for an absent value, `nil` for damage.
+        mutating func optional() -> String?? {
+            switch byte() {
+            case 0: .some(nil)
+            case 1: string().map { .some($0) } ?? nil
+            default: nil
+            }
+        }
+    }
+
+    private static func string(_ value: String, _ bytes: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { utf8 in
+            let count = UInt32(utf8.count)
+            for index in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: count >> (8 * index))) }
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    private static func optional(_ value: String?, _ bytes: inout [UInt8]) {
+        if let value {
+            bytes.append(1)
+            string(value, &bytes)
+        } else {
+            bytes.append(0)
+        }
+    }
+
+    private static func integer(_ value: UInt64, _ bytes: inout [UInt8]) {
+        for index in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) }
+    }
+
+    private static func put32(_ value: UInt32, at offset: Int, _ bytes: inout [UInt8]) {
+        for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
+    }
+
+    private static func get32(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for index in 0..<4 { value |= UInt32(bytes[offset + index]) << (8 * index) }
+        return value
+    }
+}
+
+/// The checksum of a journal record's payload: finds a record cut short, or a tail of zeros or
+/// other bytes where a record should be. Mixes 8 bytes a step (a 64-bit multiply-xorshift), so it
+/// costs little beside the write itself; it does not guard against deliberate change.
+enum RecordChecksum {
+    static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+        var offset = 0
+        while offset + 8 <= raw.count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < raw.count {
+            tail |= UInt64(raw[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        hash ^= hash >> 29
+        return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
+    }
+}
+
+/// The SQLite file's owner lock (`PATH-turns.lock`, `flock`): a daemon that journals turns holds
+/// it alone; other openers of the file share it, so neither can open the file while the other has it.
+/// The system releases it when the process ends, however it ends.
+final class StoreLock: Sendable {
+    private let descriptor: NIOLockedValueBox<Int32>
+
+    /// Takes the lock alone, or (with `exclusive` false) shared. Throws if it is held otherwise.
+    init(path: String, exclusive: Bool) throws {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw DatabaseFileError("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
+            _ = Glibc.close(descriptor)
+            throw Self.inUse
+        }
+        self.descriptor = NIOLockedValueBox(descriptor)
+    }
+
+    private static let inUse = DatabaseFileError(
+        "another helpline process is using this database; one daemon serves a SQLite file "
+            + "(several daemons share a PostgreSQL database: docs/DEPLOYMENT.md)")
+
+    /// Takes the lock alone if nobody else holds it now; ``share()`` goes back.
+    func tryExclusive() -> Bool {
+        descriptor.withLockedValue { flock($0, LOCK_EX | LOCK_NB) == 0 }
+    }
+
+    /// Holds the lock shared (again); throws if a journaling store took it meanwhile.
+    func share() throws {
+        let shared = descriptor.withLockedValue { flock($0, LOCK_SH | LOCK_NB) == 0 }
+        guard shared else { throw Self.inUse }
+    }
+
+    /// Lets the lock go; later calls do nothing.
+    func release() {
+        descriptor.withLockedValue { descriptor in
+            if descriptor >= 0 { _ = Glibc.close(descriptor) }
+            descriptor = -1
+        }
+    }
+
+    deinit {
+        release()
+    }
+}
+
+/// Turns stored by appending them to a file (the turn journal), applied to the SQLite tables
+/// later in large transactions.
+///
+/// A turn's record is written with one `write` call — the turns waiting at once in one call — and
+/// its completion is called once `write` has returned: from then on the turn survives the process
+/// being killed, as a commit in SQLite's write-ahead log with `synchronous = NORMAL` does. The
+/// records written are applied to the tables, in order, by ``takeForApply()`` and
+/// ``finish(_:committed:)`` on the database's writer: when many are waiting, before any other
+/// write, and before any read (``SessionDatabase``). The file is a series of segments
+/// (`PATH-turns.N`); each application starts a new segment and deletes the applied ones once the
+/// tables hold their turns. At start-up, segments left by a daemon that was killed are applied
+/// before anything else (``recover(in:)``); applying a turn twice changes nothing the second time,
+/// as the session's version no longer matches.
+final class TurnJournal: Sendable {
+    typealias Completion = GroupCommitter.Completion
+    typealias Scheduler = GroupCommitter.Scheduler
+
+    /// Records written and not applied that start an application.
+    static let applyThreshold = 4096
+    /// How long a record written waits at most before it is applied, when fewer than the
+    /// threshold come: readers of the file outside the daemon (`helpline review`) see the turns
+    /// about as soon as before.
+    static let applyDelay: DispatchTimeInterval = .seconds(1)
+
+    /// Rows to apply and the segments that hold them, deleted once they are applied.
+    struct Handoff: Sendable {
+        var entries: [JournalEntry]
+        var segments: [String]
+        /// The newest segment whose entries are all among `entries`, if any.
+        var completeThrough: Int?
+    }
+
+    private struct Pending: Sendable {
+        var entry: JournalEntry
+        var completion: Completion
+    }
+
+    private struct State: Sendable {
+        var queue: [Pending] = []
+        var queuedBytes: [UInt8] = []
+        var draining = false
+        /// Written to the segments, not handed over for applying.
+        var unapplied: [JournalEntry] = []
+        /// Segments whose records were handed over but could not be applied: deleted with the next.
+        var keptSegments: [String] = []
+        /// Written and not yet in the tables (unapplied or handed over).
+        var outstanding = 0
+        var applyRequested = false
+        /// An application is due within ``applyDelay`` of the oldest record not applied.
+        var applyTimed = false
+        var written = 0
+    }
+
+    private struct Segment: Sendable {
+        var descriptor: Int32
+        var number: Int
+        var size: Int
+    }
+
+    let basePath: String
+    private let state = NIOLockedValueBox(State())
+    /// Held while a segment is written or replaced.
+    private let segment: NIOLockedValueBox<Segment>
+    private let drainQueue = DispatchQueue(label: "helpline.turn-journal")
+    /// Asked to apply what is written when many records are waiting.
+    private let onFull = NIOLockedValueBox<(@Sendable (TurnJournal) -> Void)?>(nil)
+
+    /// Opens a new segment after `lastNumber` for `path`'s journal.
+    init(databasePath path: String, after lastNumber: Int) throws {
+        basePath = path + "-turns."
+        let number = lastNumber + 1
+        segment = NIOLockedValueBox(Segment(descriptor: try Self.create(basePath + Self.suffix(number)), number: number, size: 0))
+    }
+
+    deinit {
+        segment.withLockedValue { if $0.descriptor >= 0 { _ = Glibc.close($0.descriptor) } }
+    }
+
+    /// Sets what asks for the records written to be applied when many are waiting.
+    func whenFull(_ action: @escaping @Sendable (TurnJournal) -> Void) {
+        onFull.withLockedValue { $0 = action }
+    }
+
+    // MARK: Writing
+
+    /// Writes `entry`'s record with whatever else is waiting, then calls `completion` with the
+    /// session's new version (or the failure to write it).
+    func append(_ entry: JournalEntry, schedule: Scheduler, completion: @escaping Completion) {
+        var record: [UInt8] = []
+        record.reserveCapacity(4096)
+        TurnRecord.append(entry, to: &record)
+        let start: Bool = state.withLockedValue { state in
+            state.queuedBytes.append(contentsOf: record)
+            state.queue.append(Pending(entry: entry, completion: completion))
+            guard !state.draining else { return false }
+            state.draining = true
+            return true
+        }
+        if start {
+            schedule { self.writeWaiting() }
+        }
+    }
+
+    /// Records written so far.
+    var written: Int { state.withLockedValue { $0.written } }
+
+    /// Whether some records written are not in the tables yet.
+    var hasOutstanding: Bool { state.withLockedValue { $0.outstanding > 0 } }
+
+    /// Writes what is waiting on the calling thread, then leaves the rest to the journal's queue.
+    private func writeWaiting() {
+        writeBatch()
+        let more = state.withLockedValue { state in
+            if state.queue.isEmpty { state.draining = false }
+            return state.draining
+        }
+        if more {
+            drainQueue.async { self.drain() }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let empty = state.withLockedValue { state in
+                if state.queue.isEmpty { state.draining = false }
+                return state.queue.isEmpty
+            }
+            if empty { return }
+            writeBatch()
+        }
+    }
+
+    private func writeBatch() {
+        let (batch, bytes) = state.withLockedValue { state in
+            defer {
+                state.queue.removeAll(keepingCapacity: true)
+                state.queuedBytes.removeAll(keepingCapacity: true)
+            }
+            return (state.queue, state.queuedBytes)
+        }
+        guard !batch.isEmpty else { return }
+        let result: Result<Void, any Error> = segment.withLockedValue { segment in
+            let result = self.write(bytes, to: &segment)
+            if case .success = result {
+                state.withLockedValue { state in
+                    state.unapplied.append(contentsOf: batch.lazy.map(\.entry))
+                    state.outstanding += batch.count
+                    state.written += batch.count
+                }
+            }
+            return result
+        }
+        let (apply, time) = state.withLockedValue { state -> (Bool, Bool) in
+            guard !state.applyRequested, !state.unapplied.isEmpty else { return (false, false) }
+            if state.unapplied.count >= Self.applyThreshold {
+                state.applyRequested = true
+                return (true, false)
+            }
+            guard !state.applyTimed else { return (false, false) }
+            state.applyTimed = true
+            return (false, true)
+        }
+        if time {
+            drainQueue.asyncAfter(deadline: .now() + Self.applyDelay) { self.applyWhenDue() }
+        }
+        for pending in batch {
+            pending.completion(result.map { .applied(version: pending.entry.version) })
+        }
+        if apply, let action = onFull.withLockedValue({ $0 }) { action(self) }
+    }
+
+    /// Asks for an application of what waits, unless one was asked for meanwhile.
+    private func applyWhenDue() {
+        let apply = state.withLockedValue { state in
+            state.applyTimed = false
+            guard !state.applyRequested, !state.unapplied.isEmpty else { return false }
+            state.applyRequested = true
+            return true
+        }
+        if apply, let action = onFull.withLockedValue({ $0 }) { action(self) }
+    }
+
+    /// Writes all of `bytes` at the segment's end; on failure the segment is cut back to where it
+    /// ended, so no part of a record stays in it.
+    private func write(_ bytes: [UInt8], to segment: inout Segment) -> Result<Void, any Error> {
+        var done = 0
+        let failure: Int32? = bytes.withUnsafeBytes { buffer in
+            while done < buffer.count {
+                let count = Glibc.write(segment.descriptor, buffer.baseAddress! + done, buffer.count - done)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += count
+            }
+            return nil
+        }
+        guard let failure else {
+            segment.size += bytes.count
+            return .success(())
+        }
+        if ftruncate(segment.descriptor, off_t(segment.size)) != 0 || lseek(segment.descriptor, 0, SEEK_END) < 0 {
+            // The segment's end cannot be trusted: later records go to a new segment.
+            if let next = try? Self.create(basePath + Self.suffix(segment.number + 1)) {
+                _ = Glibc.close(segment.descriptor)
+                let old = basePath + Self.suffix(segment.number)
+                state.withLockedValue { $0.keptSegments.append(old) }
+                segment = Segment(descriptor: next, number: segment.number + 1, size: 0)
+            }
+        }
+        return .failure(DatabaseError(message: "the turn journal could not be written: \(String(cString: strerror(failure)))"))
+    }
+
+    // MARK: Applying
+
+    /// Takes the records written so far for applying, and starts a new segment for the next. Call
+    /// on the database's writer, then ``finish(_:committed:)``.
+    func takeForApply() -> Handoff? {
+        segment.withLockedValue { segment in
+            let taken: (entries: [JournalEntry], kept: [String])? = state.withLockedValue { state in
+                state.applyRequested = false
+                guard !state.unapplied.isEmpty || !state.keptSegments.isEmpty else { return nil }
+                defer {
+                    state.unapplied.removeAll()
+                    state.keptSegments.removeAll()
+                }
+                return (state.unapplied, state.keptSegments)
+            }
+            guard let taken else { return nil }
+            var segments = taken.kept
+            var complete = segment.number - 1
+            if segment.size > 0, let next = try? Self.create(basePath + Self.suffix(segment.number + 1)) {
+                segments.append(basePath + Self.suffix(segment.number))
+                complete = segment.number
+                _ = Glibc.close(segment.descriptor)
+                segment = Segment(descriptor: next, number: segment.number + 1, size: 0)
+            }
+            return Handoff(entries: taken.entries, segments: segments, completeThrough: complete > 0 ? complete : nil)
+        }
+    }
+
+    /// Ends an application: deletes the applied segments, or takes the entries back to apply later.
+    func finish(_ handoff: Handoff, committed: Bool) {
+        if committed {
+            for path in handoff.segments { unlink(path) }
+            state.withLockedValue { $0.outstanding -= handoff.entries.count }
+        } else {
+            state.withLockedValue { state in
+                state.unapplied.insert(contentsOf: handoff.entries, at: 0)
+                state.keptSegments.insert(contentsOf: handoff.segments, at: 0)
+            }
+        }
+    }
+
+    /// Applies a handoff inside the current transaction and notes its segments as applied.
+    static func apply(_ handoff: Handoff, isolating: Bool, in db: Database) throws {
+        try apply(handoff.entries, isolating: isolating, in: db)
+        if let complete = handoff.completeThrough {
+            try markApplied(through: complete, in: db)
+        }
+    }
+
+    /// Applies entries inside the current transaction, in order. A turn whose session has moved on
+    /// or is gone (closed since) changes nothing; a session already stored is not opened again.
+    /// `isolating` puts each entry in a savepoint of its own, and an entry that fails (a message for
+    /// an appeal that is not stored) is left out instead of failing the others; without, the first
+    /// failure throws.
+    static func apply(_ entries: [JournalEntry], isolating: Bool, in db: Database) throws {
+        guard !entries.isEmpty else { return }
+        guard isolating else {
+            try applyCoalescing(entries, in: db)
+            return
+        }
+        for entry in entries {
+            try? db.inSavepoint {
+                var messageIDs = try MessageChain.ids(in: db)
+                _ = try SessionDatabase.apply(entry, messageIDs: &messageIDs, in: db)
+                return .commit
+            }
+        }
+    }
+
+    /// A session's row as the entries applied so far in one transaction left it.
+    private struct Chain {
+        var version: Int
+        var lastMessage: Int64?
+        /// The newest turn applied, whose columns the session's row is to get.
+        var newest: TurnRow?
+        /// The newest profile a turn changed.
+        var profile: String?
+        /// The version the stored row has.
+        var storedVersion: Int
+    }
+
+    /// Applies entries as ``apply(_:isolating:in:)`` does, but updates each session's row once,
+    /// to its newest turn: the messages of each turn are chained in memory. A transaction of many
+    /// turns of the same sessions writes each session's page once.
+    private static func applyCoalescing(_ entries: [JournalEntry], in db: Database) throws {
+        var messageIDs = try MessageChain.ids(in: db)
+        var chains: [String: Chain] = [:]
+        for entry in entries {
+            switch entry {
+            case .create(let row):
+                guard chains[row.session] == nil else { continue }
+                _ = try SessionDatabase.apply(entry, messageIDs: &messageIDs, in: db)
+            case .turn(let row):
+                var chain: Chain
+                if let known = chains[row.session] {
+                    chain = known
+                } else {
+                    guard let stored = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT version, last_message FROM sessions WHERE id = ?"), arguments: [row.session])
+                    else { continue }
+                    let version: Int = stored[0]
+                    chain = Chain(version: version, lastMessage: stored[1], newest: nil, profile: nil, storedVersion: version)
+                }
+                // A turn over another version than the session's (already applied, or a session
+                // changed since) changes nothing.
+                guard chain.version == row.expectedVersion else {
+                    chains[row.session] = chain
+                    continue
+                }
+                let first = messageIDs.next
+                try db.cachedStatement(sql: insertTurnSQL).execute(arguments: [
+                    first, row.session, row.incoming, row.outgoing, row.at.databaseValue, chain.lastMessage,
+                ])
+                messageIDs.next += 2
+                chain.lastMessage = first + 1
+                chain.version = row.expectedVersion + 1
+                chain.newest = row
+                if let profile = row.profile { chain.profile = profile }
+                chains[row.session] = chain
+                for effect in row.effects {
+                    try SessionDatabase.apply(effect, session: row.session, in: db)
+                }
+            }
+        }
+        for (session, chain) in chains {
+            guard let newest = chain.newest, let lastMessage = chain.lastMessage else { continue }
+            _ = try SessionDatabase.updateSession(
+                session, from: chain.storedVersion, to: chain.version, as: newest, profile: chain.profile, lastMessage: lastMessage,
+                in: db)
+        }
+    }
+
+    private static let insertTurnSQL = """
+        INSERT INTO messages (id, session, direction, text, at, previous)
+        VALUES (?1, ?2, 'in', ?3, ?5, ?6), (?1 + 1, ?2, 'out', ?4, ?5, ?1)
+        """
+
+    /// The newest segment whose entries the tables hold (0 if none).
+    static func appliedThrough(in db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT applied_through FROM turn_journal WHERE id = 1") ?? 0
+    }
+
+    static func markApplied(through number: Int, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO turn_journal (id, applied_through) VALUES (1, ?1)
+            ON CONFLICT (id) DO UPDATE SET applied_through = max(applied_through, ?1)
+            """).execute(arguments: [number])
+    }
+
+    static func migrate(_ db: Database) throws {
+        try db.create(table: "turn_journal") { t in
+            t.primaryKey("id", .integer).check { $0 == 1 }
+            t.column("applied_through", .integer).notNull()
+        }
+    }
+
+    /// Closes the current segment and deletes it if nothing is left to apply from it; no
+    /// application is asked for after.
+    func close() {
+        onFull.withLockedValue { $0 = nil }
+        segment.withLockedValue { segment in
+            _ = Glibc.close(segment.descriptor)
+            segment.descriptor = -1
+            let empty = state.withLockedValue { $0.outstanding == 0 && $0.keptSegments.isEmpty }
+            if empty { unlink(basePath + Self.suffix(segment.number)) }
+        }
+    }
+
+    // MARK: Files
+
+    /// The segments left in `databasePath`'s journal, oldest first, with their numbers.
+    static func segments(of databasePath: String) -> [(number: Int, path: String)] {
+        let url = URL(fileURLWithPath: databasePath)
+        let prefix = url.lastPathComponent + "-turns."
+        let directory = url.deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix(prefix), let number = Int(name.dropFirst(prefix.count)), number > 0 else { return nil }
+            return (number, directory.appendingPathComponent(name).path)
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// The entries of the valid records of each segment, oldest first.
+    static func recover(_ segments: [(number: Int, path: String)]) throws -> [JournalEntry] {
+        var entries: [JournalEntry] = []
+        for segment in segments {
+            guard let data = FileManager.default.contents(atPath: segment.path) else {
+                throw DatabaseFileError("cannot read the turn journal \(segment.path); check its owner and permissions")
+            }
+            entries += TurnRecord.entries(in: [UInt8](data)).entries
+        }
+        return entries
+    }
+
+    private static func suffix(_ number: Int) -> String { String(number) }
+
+    private static func create(_ path: String) throws -> Int32 {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw DatabaseFileError("cannot create the turn journal \(path): \(String(cString: strerror(errno)))")
+        }
+        return descriptor
+    }
+}

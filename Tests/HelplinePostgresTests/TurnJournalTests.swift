@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+import HelplineDialogue
+@testable import HelplineServer
+import HelplineTesting
+import Testing
+
+/// The turn journal (`TurnJournal`): records read back as written, a damaged tail ends what is
+/// read, what a killed daemon left is applied once at the next start, many turns of a session
+/// applied together leave the tables as one by one would, and the file is the journaling store's
+/// alone.
+struct TurnJournalTests {
+    // MARK: Records
+
+    @Test func recordsReadBackAsWritten() {
+        var generator = SplitMix(seed: 41)
+        for round in 0..<200 {
+            let entries = (0..<Int.random(in: 1...6, using: &generator)).map { _ in Self.entry(using: &generator) }
+            var bytes: [UInt8] = []
+            for entry in entries { TurnRecord.append(entry, to: &bytes) }
+            let read = TurnRecord.entries(in: bytes)
+            #expect(read.entries == entries, "round \(round)")
+            #expect(read.validLength == bytes.count)
+        }
+    }
+
+    /// A record cut anywhere, damaged anywhere, or followed by zeros (a crash while writing, a
+    /// file extended but not written) is not read, and neither is anything after it.
+    @Test func aDamagedTailEndsWhatIsRead() {
+        var generator = SplitMix(seed: 7)
+        let entries = (0..<3).map { _ in Self.entry(using: &generator) }
+        var head: [UInt8] = []
+        TurnRecord.append(entries[0], to: &head)
+        TurnRecord.append(entries[1], to: &head)
+        var last: [UInt8] = []
+        TurnRecord.append(entries[2], to: &last)
+
+        for cut in 0..<last.count {
+            let read = TurnRecord.entries(in: head + last.prefix(cut))
+            #expect(read.entries == Array(entries.prefix(2)), "cut at \(cut)")
+            #expect(read.validLength == head.count)
+        }
+        for position in 0..<last.count {
+            var damaged = last
+            damaged[position] ^= 0x20
+            #expect(TurnRecord.entries(in: head + damaged + last).entries == Array(entries.prefix(2)), "byte \(position)")
+        }
+        #expect(TurnRecord.entries(in: head + last + [UInt8](repeating: 0, count: 64)).entries == entries)
+        #expect(TurnRecord.entries(in: [UInt8](repeating: 0, count: 64) + head).entries.isEmpty)
+    }
+
+    // MARK: Recovery
+
+    /// Turns answered but not yet in the tables when the daemon is killed are there after the next
+    /// start, each once: the store's files as they are while it runs, copied, open with them.
+    @Test func aKilledDaemonsTurnsAreAppliedAtTheNextStart() async throws {
+        let directory = try TemporaryDirectory()
+        let live = directory.path("live/helpline.sqlite")
+        let store = try SessionDatabase(path: live, journal: true)
+        var dialogue = try StoreContractTests.Dialogue()
+        #expect(try await commit(dialogue.create, to: store) == .applied(version: 1))
+        try await dialogue.walk(StoreContractTests.Dialogue.toAppeal + ["И ещё: коробка была мокрая"], in: store)
+        #expect(dialogue.version == 5)
+        #expect(!TurnJournal.segments(of: live).isEmpty)
+
+        // What a kill would leave: the files as they are now, nothing applied from the journal.
+        let copy = directory.path("copy/helpline.sqlite")
+        try FileManager.default.createDirectory(atPath: directory.path("copy"), withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path("live")) where !name.hasSuffix(".lock") {
+            try FileManager.default.copyItem(atPath: directory.path("live/\(name)"), toPath: directory.path("copy/\(name)"))
+        }
+        try store.close()
+
+        let recovered = try SessionDatabase(path: copy, journal: true)
+        #expect(TurnJournal.segments(of: copy).count == 1, "the journal's segments applied and deleted; a new one begun")
+        let loaded = try #require(try await recovered.loadSession(dialogue.conversation.id, notBefore: .distantPast))
+        #expect(loaded.version == 5)
+        #expect(loaded.conversation == dialogue.conversation)
+        let incoming = try recovered.messages(session: dialogue.conversation.id).filter { $0.direction == .incoming }.map(\.text)
+        #expect(incoming == StoreContractTests.Dialogue.toAppeal + ["И ещё: коробка была мокрая"])
+        let tickets = try recovered.tickets(session: dialogue.conversation.id)
+        let filed = try #require(dialogue.conversation.ticket)
+        #expect(tickets.map(\.id) == [filed.id])
+        #expect(tickets.first?.messages == ["Курьер не приехал, прошу разобраться", "И ещё: коробка была мокрая"])
+        try recovered.close()
+        #expect(TurnJournal.segments(of: copy).isEmpty, "a clean close leaves no journal")
+    }
+
+    /// A segment the tables already hold (the daemon was killed after applying it, before
+    /// deleting it) is not applied again; a newer one is.
+    @Test func segmentsAlreadyAppliedAreNotAppliedAgain() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        var applied = try StoreContractTests.Dialogue()
+        do {
+            let store = try SessionDatabase(path: path, journal: true)
+            _ = try await commit(applied.create, to: store)
+            try await applied.walk(["доставка"], in: store)
+            try store.close()
+        }
+        let queue = try DatabaseQueue(path: path)
+        let marked = try await queue.read { db in try TurnJournal.appliedThrough(in: db) }
+        try queue.close()
+        #expect(marked >= 1)
+
+        // Left over: one segment at or below the mark, one past it.
+        let old = try StoreContractTests.Dialogue()
+        let new = try StoreContractTests.Dialogue()
+        for (number, dialogue) in [(marked, old), (marked + 1, new)] {
+            var bytes: [UInt8] = []
+            TurnRecord.append(try #require(try JournalEntry(dialogue.create)), to: &bytes)
+            #expect(FileManager.default.createFile(atPath: "\(path)-turns.\(number)", contents: Data(bytes)))
+        }
+        let store = try SessionDatabase(path: path, journal: true)
+        #expect(try !store.hasSession(old.conversation.id), "its segment was applied before")
+        #expect(try store.hasSession(new.conversation.id))
+        #expect(try store.hasSession(applied.conversation.id))
+        #expect(TurnJournal.segments(of: path).map(\.number) == [marked + 2], "numbers go on past every one used")
+        try store.close()
+    }
+
+    // MARK: Applying many at once
+
+    /// Many turns of a few sessions applied in one transaction, each session's row written once,
+    /// leave the same sessions, messages and appeals as the same entries applied one by one, turns
+    /// over another version (stale, or repeated) included.
+    @Test func turnsAppliedTogetherLeaveWhatOneByOneLeaves() async throws {
+        var entries: [JournalEntry] = []
+        var dialogues = try (0..<3).map { _ in try StoreContractTests.Dialogue() }
+        for index in dialogues.indices { entries.append(try #require(try JournalEntry(dialogues[index].create))) }
+        let script = ["доставка", "1", "Курьер не приехал", "Жду ответа", "спасибо"]
+        for step in script.indices {
+            for index in dialogues.indices where step < script.count - index {
+                let turn = try dialogues[index].say(script[step])
+                entries.append(.turn(try TurnRow(turn)))
+                if step == 1, index == 0 { entries.append(.turn(try TurnRow(turn))) } // the same turn again
+                dialogues[index].version += 1
+            }
+        }
+        var stale = try #require(dialogues.first)
+        stale.version = 2
+        entries.append(.turn(try TurnRow(try stale.say("возврат"))))
+
+        let applied = entries
+        let directory = try TemporaryDirectory()
+        let together = try SessionDatabase(path: directory.path("together.sqlite"))
+        let oneByOne = try SessionDatabase(path: directory.path("one-by-one.sqlite"))
+        try await together.pool.write { db in try TurnJournal.apply(applied, isolating: false, in: db) }
+        try await oneByOne.pool.write { db in try TurnJournal.apply(applied, isolating: true, in: db) }
+        for dialogue in dialogues {
+            let id = dialogue.conversation.id
+            let a = try #require(try await together.loadSession(id, notBefore: .distantPast))
+            let b = try #require(try await oneByOne.loadSession(id, notBefore: .distantPast))
+            #expect(a.version == b.version)
+            #expect(a.version == dialogue.version)
+            #expect(a.conversation == b.conversation)
+            #expect(a.conversation == dialogue.conversation)
+            #expect(try together.messages(session: id) == oneByOne.messages(session: id))
+            #expect(try together.tickets(session: id) == oneByOne.tickets(session: id))
+        }
+        #expect(try together.messages(session: dialogues[0].conversation.id).count == 1 + 2 * script.count)
+        try together.close()
+        try oneByOne.close()
+    }
+
+    // MARK: One store a file
+
+    @Test func aJournalingStoreHasItsFileAlone() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        let store = try SessionDatabase(path: path, journal: true)
+        #expect(throws: DatabaseFileError.self) { try SessionDatabase(path: path, journal: true) }
+        #expect(throws: DatabaseFileError.self) { try SessionDatabase(path: path) }
+        try store.close()
+
+        let reader = try SessionDatabase(path: path)
+        let second = try SessionDatabase(path: path)
+        #expect(throws: DatabaseFileError.self) { try SessionDatabase(path: path, journal: true) }
+        try reader.close()
+        try second.close()
+        let again = try SessionDatabase(path: path, journal: true)
+        try again.close()
+    }
+
+    // MARK: Generated entries
+
+    private static func entry(using generator: inout SplitMix) -> JournalEntry {
+        func text() -> String {
+            let pieces = ["", "а", "Заказ № 12345678-0001", "😀", "\u{0}", "\n\t\"\\", "ё", "x", "𝕏𝕐", "\u{202E}", String(repeating: "я", count: 300)]
+            return (0..<Int.random(in: 0...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+        }
+        func maybe() -> String? { Bool.random(using: &generator) ? text() : nil }
+        if Int.random(in: 0..<4, using: &generator) == 0 {
+            return .create(SessionRow(session: text(), profile: text(), state: text(), topic: maybe(), order: maybe(),
+                                      conversation: text(), greeting: text(), at: text()))
+        }
+        let effects: [EffectRow] = (0..<Int.random(in: 0...2, using: &generator)).map { _ in
+            Bool.random(using: &generator)
+                ? .open(id: text(), topic: text(), order: maybe(), queue: text(), etaMinutes: text(), messages: text(), createdAt: text())
+                : .append(id: text(), message: text())
+        }
+        return .turn(TurnRow(session: text(), state: text(), topic: maybe(), order: maybe(), conversation: text(),
+                             expectedVersion: Int.random(in: Int.min...Int.max, using: &generator), incoming: text(),
+                             outgoing: text(), at: text(), profile: maybe(), effects: effects))
+    }
+}
