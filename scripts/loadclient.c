@@ -241,9 +241,17 @@ static void *drive_connection(void *argument) {
         int slot = (int)(answered % c->in_flight);
         struct customer *customer = &customers[slot];
         if (!c->echo) {
-            if (memmem(line, length, "\"ok\":true", 9) == NULL) { c->failed = 1; break; }
-            if (customer->session[0] == 0) field(line, length, "session", customer->session, sizeof(customer->session));
-            field(line, length, "state", customer->state, sizeof(customer->state));
+            if (memmem(line, length, "\"ok\":true", 9) != NULL) {
+                if (customer->session[0] == 0) field(line, length, "session", customer->session, sizeof(customer->session));
+                field(line, length, "state", customer->state, sizeof(customer->state));
+            } else if (memmem(line, length, "too_many_appeals", 16) != NULL) {
+                /* The session has filed all the appeals one session may: the customer opens a new chat. */
+                customer->session[0] = 0;
+                customer->state[0] = 0;
+            } else {
+                c->failed = 1;
+                break;
+            }
         }
         if (atomic_fetch_sub(&warm_left, 1) <= 0 && c->timed < c->turns) {
             c->latencies[c->timed++] = received - sent_at[slot];

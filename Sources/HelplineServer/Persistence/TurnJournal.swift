@@ -418,7 +418,7 @@ final class TurnJournal: Sendable {
     typealias Scheduler = GroupCommitter.Scheduler
 
     /// Records written and not applied that start an application.
-    static let applyThreshold = 4096
+    static let applyThreshold = 2048
     /// How long a record written waits at most before it is applied, when fewer than the
     /// threshold come: readers of the file outside the daemon (`helpline review`) see the turns
     /// about as soon as before.
