@@ -72,26 +72,32 @@ enum OptionNumber {
     static func spoken(_ key: String) -> Int? {
         // Most messages are longer than any way of saying a number: no need to split them.
         guard key.utf8.count(where: { $0 == UInt8(ascii: " ") }) < maximumSpaces else { return nil }
-        var words = key.split(separator: " ").map(String.init).filter { !fillers.contains($0) }
+        // Words are compared by their bytes (phrase keys are of one spelling): hashing a Cyrillic
+        // `String` normalizes it first, and this runs on most short messages.
+        var words = key.split(separator: " ").map { ByteKey(String($0)) }.filter { !fillers.contains($0) }
         guard !words.isEmpty, words.count <= 4 else { return nil }
         if let last = words.last, counted.contains(last), words.count > 1 { words.removeLast() }
-        if words.count >= 2, words[words.count - 2] == "по", words.last == "списку" { words.removeLast(2) }
+        if words.count >= 2, words[words.count - 2] == Self.along, words.last == Self.list { words.removeLast(2) }
         // «заказ номер 2», «пункт № 3»
-        while words.count > 1, counted.contains(words[0]) || words[0] == "№" { words.removeFirst() }
+        while words.count > 1, counted.contains(words[0]) || words[0] == Self.numberSign { words.removeFirst() }
         if words.count == 2, ordinalEndings.contains(words[1]) { words.removeLast() }
-        guard words.count == 1, let word = words.first else { return nil }
+        guard words.count == 1, let word = words.first?.text else { return nil }
         if let number = Int(word), (1...99).contains(number), word.count <= 2 { return number }
-        return ordinals.first { $0.value.contains(word) }?.key
+        return numbers[ByteKey(word)]
     }
+
+    private static let along = ByteKey("по")
+    private static let list = ByteKey("списку")
+    private static let numberSign = ByteKey("№")
 
     /// More spaces than a number said with its words and fillers around it ever has.
     private static let maximumSpaces = 8
     /// Words around a choice that say nothing of it: «давайте второй», «второй, пожалуйста».
-    private static let fillers: Set<String> = ["давайте", "давай", "пожалуйста", "мне", "выбираю", "выберу", "беру"]
+    private static let fillers: Set<ByteKey> = Set(["давайте", "давай", "пожалуйста", "мне", "выбираю", "выберу", "беру"].map(ByteKey.init))
     /// Words for what a number counts, before or after it.
-    private static let counted: Set<String> = ["номер", "пункт", "вариант", "заказ", "товар"]
+    private static let counted: Set<ByteKey> = Set(["номер", "пункт", "вариант", "заказ", "товар"].map(ByteKey.init))
     /// Endings written apart from the digit («2-й» is normalized to «2 й»).
-    private static let ordinalEndings: Set<String> = ["й", "ой", "ый", "ий", "я", "ая", "е", "ое", "ю", "ую"]
+    private static let ordinalEndings: Set<ByteKey> = Set(["й", "ой", "ый", "ий", "я", "ая", "е", "ое", "ю", "ую"].map(ByteKey.init))
     /// The ordinal words for one to ten in the forms a choice takes, and the numbers themselves
     /// («номер три»).
     private static let ordinals: [Int: Set<String>] = [
@@ -107,6 +113,9 @@ enum OptionNumber {
         10: ["десятый", "десятая", "десятое", "десятую", "десятого"],
     ].merging([1: ["один"], 2: ["два"], 3: ["три"], 4: ["четыре"], 5: ["пять"], 6: ["шесть"], 7: ["семь"],
                 8: ["восемь"], 9: ["девять"], 10: ["десять"]]) { $0.union($1) }
+    /// Each of those words with its number.
+    private static let numbers: [ByteKey: Int] = Dictionary(
+        uniqueKeysWithValues: ordinals.flatMap { number, words in words.map { (ByteKey($0), number) } })
 }
 
 /// A list of options with the phrase keys of their keys, labels and values, and the phrases a

@@ -198,7 +198,10 @@ public struct DialogueEngine: Sendable {
 
     /// Whether a message shows nothing: only spaces, line breaks, control or invisible format characters.
     func isBlank(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { scalar in
+        // Most texts start with a printable ASCII character or a Cyrillic letter (lead byte 0xD0 or
+        // 0xD1: U+0400–U+047F): no scalar properties to look up.
+        if let first = text.utf8.first, first > 0x20, first < 0x7F || first == 0xD0 || first == 0xD1 { return false }
+        return text.unicodeScalars.allSatisfy { scalar in
             scalar.properties.isWhitespace || [.control, .format].contains(scalar.properties.generalCategory)
         }
     }

@@ -213,12 +213,15 @@ struct Template: Sendable, Hashable {
     /// The text when it has no `{` (then it is shown as it is).
     let whole: String?
     let pieces: [Piece]
+    /// Bytes to reserve for a filled text: the fixed pieces and room for the values.
+    let capacity: Int
 
     /// Cuts `template` the way ``Prompts/fill(_:_:)`` reads it.
     init(_ template: String) {
         guard template.utf8.contains(UInt8(ascii: "{")) else {
             whole = template
             pieces = []
+            capacity = 0
             return
         }
         whole = nil
@@ -233,12 +236,19 @@ struct Template: Sendable, Hashable {
         }
         pieces.append(.text(String(rest)))
         self.pieces = pieces.filter { $0 != .text("") }
+        capacity = self.pieces.reduce(0) { total, piece in
+            switch piece {
+            case .text(let text): total + text.utf8.count
+            case .placeholder: total + 32
+            }
+        }
     }
 
     /// The text with its placeholders filled from `values`; unknown ones stay as written.
     func fill(_ values: [String: String]) -> String {
         if let whole { return whole }
         var out = ""
+        out.reserveCapacity(capacity)
         for piece in pieces {
             switch piece {
             case .text(let text): out += text
