@@ -63,6 +63,66 @@ struct StdioServeTests {
         try await exited.value
         #expect(process.terminationStatus == 0)
     }
+
+    /// A product may run one `serve --stdio` per client on one database: both serve at once, each
+    /// continuing its own session; a daemon on a socket is refused the file meanwhile.
+    @Test func severalShareADatabase() async throws {
+        let folder = try HelplineProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("h.sqlite").path
+        let first = try StdioClient(database: database, folder: folder)
+        let second = try StdioClient(database: database, folder: folder)
+        let one = try #require(try await first.request(#"{"op":"open","id":1,"user":{"id":"u1","name":"Анна"}}"#)["session"] as? String)
+        let two = try #require(try await second.request(#"{"op":"open","id":1,"user":{"id":"u2","name":"Олег"}}"#)["session"] as? String)
+        let said = try await first.request(#"{"op":"say","id":2,"session":"\#(one)","text":"где мой заказ"}"#)
+        #expect(said["ok"] as? Bool == true)
+        let other = try await second.request(#"{"op":"say","id":2,"session":"\#(two)","text":"доставка"}"#)
+        #expect(other["ok"] as? Bool == true)
+
+        let socket = folder.appendingPathComponent("s.sock").path
+        let refused = try await HelplineProcess.run(["serve", "--socket", socket, "--db", database], input: "")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("another helpline process is using this database"))
+
+        #expect(try await first.finish() == 0)
+        #expect(try await second.finish() == 0)
+    }
+}
+
+/// A `serve --stdio` process talked to over pipes, one request at a time.
+private final class StdioClient: @unchecked Sendable {
+    private let process: Process
+    private let input: Pipe
+    private let lines: LineReader
+    private let exited: Task<Void, any Error>
+
+    init(database: String, folder: URL) throws {
+        process = Process()
+        process.executableURL = try HelplineExecutable.url()
+        process.arguments = ["serve", "--stdio", "--db", database]
+        process.environment = HelplineProcess.baseEnvironment(stateHome: folder.path)
+        input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let process = process
+        exited = Task { try await HelplineProcess.runToExit(process) }
+        lines = LineReader(output.fileHandleForReading)
+    }
+
+    /// Writes a request line and reads its answer.
+    func request(_ line: String) async throws -> [String: Any] {
+        input.fileHandleForWriting.write(Data(line.utf8 + [10]))
+        return try await lines.next()
+    }
+
+    /// Closes the input and waits for the exit; its status.
+    func finish() async throws -> Int32 {
+        try input.fileHandleForWriting.close()
+        try await exited.value
+        return process.terminationStatus
+    }
 }
 
 /// Reads JSON lines from a pipe as they arrive.

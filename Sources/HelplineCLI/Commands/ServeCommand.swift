@@ -142,6 +142,9 @@ struct ServeCommand: AsyncParsableCommand {
         )
         configuration.deskSocketPath = deskSocket
         configuration.deskSocketMode = Self.mode(deskSocketMode) ?? 0o600
+        // A product may run one `serve --stdio` per client on one database: those share the file,
+        // each turn its own transaction, as a daemon on a socket does not.
+        configuration.journal = !stdio
         let daemon: HelplineDaemon
         do {
             daemon = try await postgres.daemon(database: configuration.databasePath, configuration: configuration, engine: engine,

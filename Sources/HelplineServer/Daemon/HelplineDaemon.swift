@@ -46,7 +46,7 @@ public final class HelplineDaemon: Sendable {
                             clock: @escaping @Sendable () -> Date = { Date() }) throws {
         let database: SessionDatabase
         do {
-            database = try SessionDatabase(path: configuration.databasePath, journal: true)
+            database = try SessionDatabase(path: configuration.databasePath, journal: configuration.journal)
         } catch {
             throw DaemonError("cannot open the database \(configuration.databasePath): \(error)")
         }

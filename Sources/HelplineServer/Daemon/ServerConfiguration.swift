@@ -32,6 +32,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The desk socket file's permission bits; `0o600` by default, so that a program that may use
     /// the customers' socket cannot act as a specialist.
     public var deskSocketMode: UInt16 = 0o600
+    /// Whether the daemon stores turns in a turn journal and holds its SQLite file alone
+    /// (``SessionDatabase/init(path:journal:)``); without, every turn is a SQLite transaction and
+    /// the file may be shared with other processes that do the same (`serve --stdio`, one per client).
+    public var journal = true
 
     public init(socketPath: String, databasePath: String, socketMode: UInt16 = 0o600,
                 sessions: SessionLimits = SessionLimits(), maximumConnections: Int = 1_024,
