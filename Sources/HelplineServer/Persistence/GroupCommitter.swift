@@ -8,9 +8,13 @@ import NIOConcurrencyHelpers
 /// event loop, after the requests it has already read — so that the requests of a pipelined burst,
 /// of any connection on that loop, are committed together; the batch is written on that thread (no
 /// hop to the writer queue and back). Writes that arrive while a batch is written are queued and
-/// written on the writer queue, back to back until none is waiting. A completion is called only after its write's transaction is committed, so a
-/// reply sent after it never describes a turn that a crash could lose. Callers may wait for the
-/// database briefly (event loops may), but must not be the writer queue itself.
+/// written on the writer queue, back to back until none is waiting. A completion is called only
+/// after its write's transaction is committed, so a reply sent after it never describes a turn that
+/// a crash could lose. Callers may wait for the database briefly (event loops may), but must not be
+/// the writer queue itself.
+///
+/// With a turn journal, the writes the journal keeps go there instead (``TurnJournal``), and the
+/// journal's records are applied before each batch of the others, in a transaction of their own.
 final class GroupCommitter: Sendable {
     /// Called with a write's outcome once its transaction is committed (or has failed).
     typealias Completion = @Sendable (Result<WriteOutcome, any Error>) -> Void

@@ -14,9 +14,12 @@ public struct DatabaseFileError: Error, Sendable, CustomStringConvertible {
 
 /// The SQLite store: sessions, their messages, and appeals. WAL mode, one writer.
 ///
-/// Every change goes through ``commit(_:completion:)``: the group committer stores the writes
-/// waiting at once in one transaction, each write in its own savepoint so one failing write does
-/// not undo the others.
+/// Every change goes through ``commit(_:schedule:completion:)``. A journaling store (a daemon's)
+/// appends new sessions and turns that leave the desk alone to its turn journal and copies them
+/// into the tables later, thousands to a transaction (``TurnJournal``); every other change, and
+/// every change of a store without a journal, goes to the group committer, which stores the writes
+/// waiting at once in one transaction, one failing write not undoing the others. Reads and other
+/// changes first copy what the journal holds, so they see every change answered before them.
 public final class SessionDatabase: SessionStore {
     let pool: DatabasePool
     public let path: String
