@@ -43,6 +43,17 @@ enum MessageChain {
         return first..<(first + 2)
     }
 
+    /// Stores a turn's message in and answer out after `previous` (the session's newest message as
+    /// the caller knows it, within one transaction of several turns of the session), and returns
+    /// their ids (the answer's is the last).
+    static func appendTurn(session: String, incoming: String, outgoing: String, at: DatabaseValue, after previous: Int64?,
+                           ids: inout IDs, in db: Database) throws -> Range<Int64> {
+        let first = ids.next
+        try db.cachedStatement(sql: insertTurnAfterSQL).execute(arguments: [first, session, incoming, outgoing, at, previous])
+        ids.next += 2
+        return first..<(first + 2)
+    }
+
     /// Deletes messages stored by ``appendTurn(session:incoming:outgoing:at:ids:in:)`` for a turn
     /// that did not apply.
     static func remove(_ ids: Range<Int64>, in db: Database) throws {
@@ -91,6 +102,10 @@ enum MessageChain {
     private static let insertTurnSQL = """
         INSERT INTO messages (id, session, direction, text, at, previous)
         VALUES (?1, ?2, 'in', ?3, ?5, (SELECT last_message FROM sessions WHERE id = ?2)), (?1 + 1, ?2, 'out', ?4, ?5, ?1)
+        """
+    private static let insertTurnAfterSQL = """
+        INSERT INTO messages (id, session, direction, text, at, previous)
+        VALUES (?1, ?2, 'in', ?3, ?5, ?6), (?1 + 1, ?2, 'out', ?4, ?5, ?1)
         """
     private static let deleteSQL = "DELETE FROM messages WHERE id IN (\(idsSQL(session: "?1")))"
 }

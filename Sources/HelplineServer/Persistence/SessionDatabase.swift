@@ -110,7 +110,7 @@ public final class SessionDatabase: SessionStore {
     /// connection open, the database file alone holds every change.
     public func close() throws {
         defer { lock.release() }
-        try? committer.settle()
+        // The checkpoint copies the turn journal into the tables first.
         try? checkpoint()
         committer.journal?.close()
         try pool.close()

@@ -62,7 +62,6 @@ final class TurnJournal: Sendable {
         var applyRequested = false
         /// An application is due within ``applyDelay`` of the oldest record not applied.
         var applyTimed = false
-        var written = 0
     }
 
     private struct Segment: Sendable {
@@ -115,9 +114,6 @@ final class TurnJournal: Sendable {
         }
     }
 
-    /// Records written so far.
-    var written: Int { state.withLockedValue { $0.written } }
-
     /// Whether some records written are not in the tables yet.
     var hasOutstanding: Bool { state.withLockedValue { $0.outstanding > 0 } }
 
@@ -159,7 +155,6 @@ final class TurnJournal: Sendable {
                 state.withLockedValue { state in
                     state.unapplied.append(contentsOf: batch.lazy.map(\.entry))
                     state.outstanding += batch.count
-                    state.written += batch.count
                 }
             }
             return result
@@ -334,12 +329,10 @@ final class TurnJournal: Sendable {
                     chains[row.session] = chain
                     continue
                 }
-                let first = messageIDs.next
-                try db.cachedStatement(sql: insertTurnSQL).execute(arguments: [
-                    first, row.session, row.incoming, row.outgoing, row.at.databaseValue, chain.lastMessage,
-                ])
-                messageIDs.next += 2
-                chain.lastMessage = first + 1
+                let messages = try MessageChain.appendTurn(
+                    session: row.session, incoming: row.incoming, outgoing: row.outgoing, at: row.at.databaseValue,
+                    after: chain.lastMessage, ids: &messageIDs, in: db)
+                chain.lastMessage = messages.upperBound - 1
                 chain.version = row.expectedVersion + 1
                 chain.newest = row
                 if let profile = row.profile { chain.profile = profile }
@@ -356,12 +349,6 @@ final class TurnJournal: Sendable {
                 in: db)
         }
     }
-
-    private static let insertTurnSQL = """
-        INSERT INTO messages (id, session, direction, text, at, previous)
-        VALUES (?1, ?2, 'in', ?3, ?5, ?6), (?1 + 1, ?2, 'out', ?4, ?5, ?1)
-        """
-
     /// The newest segment whose entries the tables hold (0 if none).
     static func appliedThrough(in db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT applied_through FROM turn_journal WHERE id = 1") ?? 0
