@@ -182,6 +182,36 @@ struct TurnJournalTests {
         try again.close()
     }
 
+    /// Openers that share the file may start at the same moment, each applying what a killed
+    /// daemon left: every one opens, and the left-over sessions are in the tables.
+    @Test func openersStartingTogetherShareTheFile() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        try SessionDatabase(path: path).close()
+        for round in 0..<10 {
+            let left = try (0..<3).map { _ in try StoreContractTests.Dialogue() }
+            for (offset, dialogue) in left.enumerated() {
+                var bytes: [UInt8] = []
+                TurnRecord.append(try #require(try JournalEntry(dialogue.create)), to: &bytes)
+                let number = 1_000 * (round + 1) + offset
+                #expect(FileManager.default.createFile(atPath: "\(path)-turns.\(number)", contents: Data(bytes)))
+            }
+            let opened = await withTaskGroup(of: Result<SessionDatabase, any Error>.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { Result { try SessionDatabase(path: path) } }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let stores = try opened.map { try $0.get() }
+            #expect(stores.count == 6)
+            for dialogue in left {
+                #expect(try stores[round % stores.count].hasSession(dialogue.conversation.id))
+            }
+            #expect(TurnJournal.segments(of: path).isEmpty)
+            for store in stores { try store.close() }
+        }
+    }
+
     // MARK: Generated entries
 
     private static func entry(using generator: inout SplitMix) -> JournalEntry {

@@ -64,14 +64,9 @@ public final class SessionDatabase: SessionStore {
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         try Self.migrator.migrate(pool)
-        var lastSegment = 0
-        if journal {
-            lastSegment = try Self.recoverJournal(of: path, into: pool)
-        } else {
-            // Only while no other opener has the file: what a killed daemon left.
-            if lock.tryExclusive() { _ = try Self.recoverJournal(of: path, into: pool) }
-            try lock.share()
-        }
+        // What a killed daemon left. Openers sharing the file may do this at once: each reads the
+        // applied mark inside its write transaction, so a segment is applied by the first only.
+        let lastSegment = try Self.recoverJournal(of: path, into: pool)
         committer = GroupCommitter(pool: pool, journal: journal ? try TurnJournal(databasePath: path, after: lastSegment) : nil)
     }
 
@@ -79,13 +74,19 @@ public final class SessionDatabase: SessionStore {
     /// returns the newest segment number used so far.
     private static func recoverJournal(of path: String, into pool: DatabasePool) throws -> Int {
         let segments = TurnJournal.segments(of: path)
-        let newest = try pool.write { db in
-            let applied = try TurnJournal.appliedThrough(in: db)
-            let left = segments.filter { $0.number > applied }
-            let newest = max(applied, segments.last?.number ?? 0)
-            if !left.isEmpty {
-                try TurnJournal.apply(try TurnJournal.recover(left), isolating: true, in: db)
-                try TurnJournal.markApplied(through: newest, in: db)
+        // `BEGIN IMMEDIATE`: the mark is read under the write lock. A segment past it is still
+        // there, since segments are deleted only after a commit that marks them applied.
+        let newest = try pool.writeWithoutTransaction { db in
+            var newest = 0
+            try db.inTransaction(.immediate) {
+                let applied = try TurnJournal.appliedThrough(in: db)
+                let left = segments.filter { $0.number > applied }
+                newest = max(applied, segments.last?.number ?? 0)
+                if !left.isEmpty {
+                    try TurnJournal.apply(try TurnJournal.recover(left), isolating: true, in: db)
+                    try TurnJournal.markApplied(through: newest, in: db)
+                }
+                return .commit
             }
             return newest
         }

@@ -32,17 +32,6 @@ final class StoreLock: Sendable {
         "another helpline process is using this database; one daemon serves a SQLite file "
             + "(several daemons share a PostgreSQL database: docs/DEPLOYMENT.md)")
 
-    /// Takes the lock alone if nobody else holds it now; ``share()`` goes back.
-    func tryExclusive() -> Bool {
-        descriptor.withLockedValue { flock($0, LOCK_EX | LOCK_NB) == 0 }
-    }
-
-    /// Holds the lock shared (again); throws if a journaling store took it meanwhile.
-    func share() throws {
-        let shared = descriptor.withLockedValue { flock($0, LOCK_SH | LOCK_NB) == 0 }
-        guard shared else { throw Self.inUse }
-    }
-
     /// Lets the lock go; later calls do nothing.
     func release() {
         descriptor.withLockedValue { descriptor in
