@@ -22,7 +22,7 @@ extension DialogueEngine {
     /// priority first for a Premium seller), else the main answer.
     func answer(_ intent: Intent, to analysis: Analysis? = nil, for profile: Profile? = nil) -> String {
         let words = intent.answerVariants.isEmpty ? []
-            : analysis.map { $0.words + $0.normalized.split(separator: " ").map(String.init) } ?? []
+            : analysis.map { $0.words + PlainText.spaceSeparated($0.normalized).map(String.init) } ?? []
         let plainWords = words.allSatisfy(PlainText.isPlain)
         let flags: Set<String> = profile.map { p in
             Set([p.premium ? "premium" : nil, p.seller ? "seller" : nil, p.premiumSeller ? "premium_seller" : nil,

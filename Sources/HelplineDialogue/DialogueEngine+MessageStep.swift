@@ -14,7 +14,7 @@ extension DialogueEngine {
             return submit(c.draftMessages, &c, now: now)
         }
         // «да», «всё верно» to the draft shown: it is sent as it is, nothing added to it.
-        if !c.draftMessages.isEmpty, key.split(separator: " ").count <= 3,
+        if !c.draftMessages.isEmpty, PlainText.spaceSeparated(key).count <= 3,
            reader.match(text, key: key, in: confirmationPhrases) != nil {
             return submit(c.draftMessages, &c, now: now)
         }

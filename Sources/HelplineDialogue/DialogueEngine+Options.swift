@@ -74,7 +74,7 @@ enum OptionNumber {
         guard key.utf8.count(where: { $0 == UInt8(ascii: " ") }) < maximumSpaces else { return nil }
         // Words are compared by their bytes (phrase keys are of one spelling): hashing a Cyrillic
         // `String` normalizes it first, and this runs on most short messages.
-        var words = key.split(separator: " ").map { ByteKey(String($0)) }.filter { !fillers.contains($0) }
+        var words = PlainText.spaceSeparated(key).map { ByteKey(String($0)) }.filter { !fillers.contains($0) }
         guard !words.isEmpty, words.count <= 4 else { return nil }
         if let last = words.last, counted.contains(last), words.count > 1 { words.removeLast() }
         if words.count >= 2, words[words.count - 2] == Self.along, words.last == Self.list { words.removeLast(2) }

@@ -164,7 +164,7 @@ public struct DialogueEngine: Sendable {
         }
         // An angry or all-capitals message gets a short line of sympathy before the reply. The phrase
         // key is the message normalized, unless it is a slash command (kept as typed).
-        if rules.isUpset(text, normalized: key.hasPrefix("/") ? Normalizer.normalize(text) : key) {
+        if rules.isUpset(text, normalized: key.startsWithSlash ? Normalizer.normalize(text) : key) {
             turn.reply.text = prompts.text(.sympathy) + "\n" + turn.reply.text
             conversation.lastReply = turn.reply
         }
@@ -178,7 +178,7 @@ public struct DialogueEngine: Sendable {
     func read(_ text: String) -> (key: String, analysis: Analysis?) {
         guard classifiesWithMatcher else { return (DialogueRules.phraseKey(text), nil) }
         let analysis = matcher.analyze(text)
-        guard analysis.original.utf8.count == text.utf8.count, text.hasNoSurroundingWhitespace, !text.hasPrefix("/") else {
+        guard analysis.original.utf8.count == text.utf8.count, text.hasNoSurroundingWhitespace, !text.startsWithSlash else {
             return (DialogueRules.phraseKey(text), analysis)
         }
         return (analysis.normalized, analysis)

@@ -335,7 +335,7 @@ public struct DialogueRules: Sendable, Hashable {
             // follow the text's start or a space.
             return PlainText.hasWord(in: normalized, startingWithOneOf: upsetWordStarts)
         }
-        let words = normalized.split(separator: " ")
+        let words = PlainText.spaceSeparated(normalized)
         return upsetStarts.contains { start in !start.isEmpty && words.contains { $0.hasPrefix(start) } }
     }
 

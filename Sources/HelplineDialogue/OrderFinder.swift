@@ -15,10 +15,13 @@ enum OrderFinder {
     /// ``byNumber(_:entities:among:)`` of a message whose digits are known.
     static func byNumber(digits textDigits: String, entities: [Entity], among orders: [Order]) -> [Order] {
         let entityDigits = Set(entities.filter { $0.kind == .orderNumber }.map { digits($0.value) })
+        let typed = Array(textDigits.utf8)
+        // Most messages have no digits: nothing to find, no order's number to read.
+        guard !typed.isEmpty || !entityDigits.isEmpty else { return [] }
         return orders.filter { order in
             let number = digits(order.id)
             guard !number.isEmpty else { return false }
-            return entityDigits.contains(number) || textDigits.contains(number)
+            return entityDigits.contains(number) || bytes(typed, contain: number)
         }
     }
 
@@ -164,7 +167,22 @@ enum OrderFinder {
 
     /// The ASCII digits of a string, in order.
     static func digits(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { ("0"..."9").contains($0) }))
+        // An ASCII digit's byte never occurs inside another character's UTF-8 bytes.
+        guard text.utf8.contains(where: isDigit) else { return "" }
+        return String(decoding: text.utf8.filter(isDigit), as: UTF8.self)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    /// Whether the digits `number` occur together in `digits` (ASCII digits, so compared as bytes).
+    private static func bytes(_ digits: [UInt8], contain number: String) -> Bool {
+        let needle = Array(number.utf8)
+        guard !needle.isEmpty, needle.count <= digits.count else { return needle.isEmpty }
+        return (0...(digits.count - needle.count)).contains { start in
+            digits[start..<(start + needle.count)].elementsEqual(needle)
+        }
     }
 }
 

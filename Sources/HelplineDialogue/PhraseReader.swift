@@ -86,7 +86,7 @@ struct PhraseReader: Sendable {
 
     /// ``readings(of:key:)`` ready for comparison.
     private func readingsOf(_ text: String, key: String) -> [Reading] {
-        guard !key.isEmpty, !key.hasPrefix("/") else { return [] }
+        guard !key.isEmpty, !key.startsWithSlash else { return [] }
         var out = [Reading(key)]
         func add(_ reading: String) {
             let reading = Reading(reading)
@@ -106,7 +106,7 @@ struct PhraseReader: Sendable {
         }
         // Transliteration readings are made for up to three words of Latin letters only.
         if key.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x20 }) {
-            let words = key.split(separator: " ").map(String.init)
+            let words = PlainText.spaceSeparated(key).map(String.init)
             if words.count <= 3 {
                 var combos = [""]
                 for word in words {
@@ -155,7 +155,7 @@ struct PhraseReader: Sendable {
 
     /// Whether every word of a reading is a known word (then it means itself, not a typo).
     private func isKnown(_ reading: String) -> Bool {
-        reading.split(separator: " ").allSatisfy { word in
+        PlainText.spaceSeparated(reading).allSatisfy { word in
             let word = String(word)
             return vocabulary.contains(word) || common.contains(word)
         }

@@ -16,6 +16,12 @@ extension String {
         return !Self.isTrimmed(first) && !Self.isTrimmed(last)
     }
 
+    /// Whether the text starts with «/» (a command): `hasPrefix("/")`, looked at by the first byte
+    /// first, since almost no message starts with one.
+    var startsWithSlash: Bool {
+        utf8.first == UInt8(ascii: "/") && hasPrefix("/")
+    }
+
     private static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
         // Printable ASCII and Cyrillic are never white space: no look at the Unicode tables.
         if (0x21...0x7E).contains(scalar.value) || (0x400...0x4FF).contains(scalar.value) { return false }

@@ -294,10 +294,12 @@ public struct IntentMatcher: Sendable {
               words.count == analysis.stems.count else { return nil }
         var parts: [Range<Int>] = []
         var start = 0
-        for (i, word) in words.enumerated() where compound.joiners.contains(word) {
+        // Words are compared by their bytes (the analyzer's words are of one spelling; see PlainText).
+        let joiners = compound.joiners.map(ByteKey.init)
+        for (i, word) in words.enumerated() where joiners.contains(ByteKey(word)) {
             // «так и не пришли», «и не подумали»: an emphasis, not a second question.
-            if i > 0, words[i - 1] == "так" { continue }
-            if i + 1 < words.count, words[i + 1] == "не" { continue }
+            if i > 0, PlainText.sameBytes(words[i - 1], "так") { continue }
+            if i + 1 < words.count, PlainText.sameBytes(words[i + 1], "не") { continue }
             if i > start { parts.append(start..<i) }
             start = i + 1
         }

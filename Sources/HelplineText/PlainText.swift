@@ -170,6 +170,25 @@ package enum PlainText {
         }
     }
 
+    /// The parts of `text` between ASCII spaces, empty parts left out. The same as
+    /// `split(separator: " ")` for a text with no combining mark after a space (the normalizer's
+    /// output, phrase keys), found from the bytes instead of walking characters.
+    package static func spaceSeparated(_ text: String) -> [Substring] {
+        var parts: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: " ") {
+                if start != index { parts.append(text[start..<index]) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != utf8.endIndex { parts.append(text[start..<utf8.endIndex]) }
+        return parts
+    }
+
     /// Whether `text` has a Cyrillic scalar (U+0400–U+04FF): UTF-8 lead bytes 0xD0–0xD3.
     package static func hasCyrillic(_ text: String) -> Bool {
         text.utf8.contains { $0 >= 0xD0 && $0 <= 0xD3 }

@@ -67,7 +67,7 @@ package struct GenericWords: Sendable, Hashable {
 package enum WordForms {
     /// The normalized words of a text that can tell orders apart (three letters or more).
     package static func words(_ text: String) -> [String] {
-        Normalizer.normalize(text).split(separator: " ").map(String.init)
+        PlainText.spaceSeparated(Normalizer.normalize(text)).map(String.init)
             .filter { $0.filter(\.isLetter).count >= 3 }
     }
 
@@ -119,7 +119,7 @@ extension WordForms {
     /// ``words(_:)`` of an analyzed message, read from the analysis' normalized text instead of
     /// normalizing the message again.
     package static func words(of analysis: Analysis) -> [String] {
-        let words = analysis.normalized.split(separator: " ")
+        let words = PlainText.spaceSeparated(analysis.normalized)
         if PlainText.isPlain(analysis.normalized) {
             return words.filter { PlainText.letterCount($0) >= 3 }.map(String.init)
         }

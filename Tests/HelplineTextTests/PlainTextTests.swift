@@ -63,6 +63,21 @@ struct PlainTextTests {
         }
     }
 
+    /// A normalized text's words found from its bytes are the words `split(separator: " ")` finds,
+    /// spaces at either end and several together included.
+    @Test func spaceSeparatedWordsAgreeWithSplit() {
+        var texts = Self.words + ["  привет  мир ", " ", "   ", "a", " a", "a ", "Заказ № 12345678-0001 пришёл 🙂"]
+        for a in Self.words.prefix(30) { for b in Self.words.suffix(30) { texts.append(a + " " + b + "  ") } }
+        for text in texts {
+            let normalized = Normalizer.normalize(text)
+            #expect(PlainText.spaceSeparated(normalized) == normalized.split(separator: " "), "\(normalized.debugDescription)")
+            if !text.contains("\u{0301}"), !text.contains("\u{0308}"), !text.contains("\u{0306}"), !text.contains("\u{0483}"),
+               !text.contains("\r\n") {
+                #expect(PlainText.spaceSeparated(text) == text.split(separator: " "), "\(text.debugDescription)")
+            }
+        }
+    }
+
     /// `Readings.layout` says nil at once for text with a Cyrillic letter, as reading it key by key does.
     @Test func layoutOfCyrillicTextIsNil() {
         for text in Self.words + ["yfpfl", "vty.", "Vty.", "yjdjt j,hfotybt", "nazad ж", "ж", "qwerty Ё", "\u{212A}", "K"] {
