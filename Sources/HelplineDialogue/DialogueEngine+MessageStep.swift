@@ -44,10 +44,13 @@ extension DialogueEngine {
             return writeStep(&c, lead: self.smalltalk(smalltalk), intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
-        // «оператор», «специалист» alone: this step is the way to the specialist already.
+        // «оператор», «специалист» alone, or a longer call with nothing else in it («соедините с
+        // оператором, пожалуйста»): this step is the way to the specialist already.
         if let id = classification.intent, catalog.intent(id)?.kind == .control, !classification.isAmbiguous,
            controlPhrases.contains(key) || (classification.confidence >= rules.freeText.questionMinConfidence
-                                            && classification.analysis.words.count <= Self.bareControlWords) {
+                                            && classification.analysis.words.count <= Self.bareControlWords)
+            || (classification.analysis.words.count <= rules.freeText.questionMaxWords
+                && rules.isOnlyCallWords(classification.analysis.words)) {
             return writeStep(&c, lead: [prompts.text(.alreadyWriting)], intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }

@@ -74,6 +74,10 @@ public struct DialogueRules: Sendable, Hashable {
         /// Words that confirm the draft shown at the message step («да», «всё верно»): they send it,
         /// as «Отправить» does, instead of being added to it.
         public var confirmations: [String] = []
+        /// The words a call for a specialist is made of («соедините с оператором, пожалуйста»): a
+        /// word, or with a final `*` a word's start. A call made only of these says nothing for the
+        /// specialist, so at the message step it is not filed as the appeal.
+        public var callWords: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -86,6 +90,7 @@ public struct DialogueRules: Sendable, Hashable {
             case exactSmalltalk = "exact_smalltalk"
             case declines
             case confirmations
+            case callWords = "call_words"
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -116,6 +121,7 @@ public struct DialogueRules: Sendable, Hashable {
             exactSmalltalk = try c.decodeIfPresent([IntentID].self, forKey: .exactSmalltalk) ?? defaults.exactSmalltalk
             declines = try c.decodeIfPresent([String].self, forKey: .declines) ?? defaults.declines
             confirmations = try c.decodeIfPresent([String].self, forKey: .confirmations) ?? defaults.confirmations
+            callWords = try c.decodeIfPresent([String].self, forKey: .callWords) ?? defaults.callWords
         }
     }
 
@@ -149,7 +155,16 @@ public struct DialogueRules: Sendable, Hashable {
     /// What marks a message as angry: its words, and the share of capitals among its letters.
     public var upset: Upset {
         didSet {
-            upsetStarts = Self.normalizedStarts(upset)
+            for entry in freeText.callWords {
+            if entry.hasSuffix("*") {
+                let start = Normalizer.normalize(String(entry.dropLast()))
+                if !start.isEmpty { callWordStarts.append(start) }
+            } else {
+                let word = Normalizer.normalize(entry)
+                if !word.isEmpty { callWords.insert(word) }
+            }
+        }
+        upsetStarts = Self.normalizedStarts(upset)
             upsetStartsPlain = upsetStarts.allSatisfy(PlainText.isPlain)
             upsetWordStarts = PlainText.WordStarts(upsetStarts)
         }
@@ -185,6 +200,9 @@ public struct DialogueRules: Sendable, Hashable {
     /// Normalized control phrase → command.
     private var commandIndex: [String: Command]
     private var noOrderIndex: Set<String>
+    /// `call_words` normalized: whole words, and the starts given with `*`.
+    private var callWords: Set<String> = []
+    private var callWordStarts: [String] = []
     /// The same by bytes, when every phrase is a ``PlainText``: a plain key is found in them
     /// exactly when it is found in the indexes above.
     private var commandBytes: [ByteKey: Command]?
@@ -207,6 +225,15 @@ public struct DialogueRules: Sendable, Hashable {
         self.freeText = freeText
         self.kindWords = kindWords
         self.upset = upset
+        for entry in freeText.callWords {
+            if entry.hasSuffix("*") {
+                let start = Normalizer.normalize(String(entry.dropLast()))
+                if !start.isEmpty { callWordStarts.append(start) }
+            } else {
+                let word = Normalizer.normalize(entry)
+                if !word.isEmpty { callWords.insert(word) }
+            }
+        }
         upsetStarts = Self.normalizedStarts(upset)
         upsetStartsPlain = upsetStarts.allSatisfy(PlainText.isPlain)
         upsetWordStarts = PlainText.WordStarts(upsetStarts)
@@ -282,6 +309,14 @@ public struct DialogueRules: Sendable, Hashable {
         if key.isEmpty { return nil }
         if let commandBytes, PlainText.isPlain(key) { return commandBytes[ByteKey(key)] }
         return commandIndex[key]
+    }
+
+    /// Whether every one of a message's words (normalized) is one of the `call_words`: a call for
+    /// a specialist and nothing else. False for a message without words.
+    func isOnlyCallWords(_ words: [String]) -> Bool {
+        !words.isEmpty && words.allSatisfy { word in
+            callWords.contains(word) || callWordStarts.contains { word.hasPrefix($0) }
+        }
     }
 
     /// Whether a whole message means «без заказа».

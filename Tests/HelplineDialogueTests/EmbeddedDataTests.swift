@@ -78,6 +78,28 @@ struct EmbeddedDataTests {
         #expect(c.topic == "general")
     }
 
+    /// At the message step, a call for a specialist with nothing else in it, however long, is
+    /// answered that the customer is writing to one already, and nothing is filed; a call with the
+    /// question in it is the appeal.
+    @Test(arguments: ["соедините с оператором пожалуйста", "мне нужен живой человек а не бот",
+                      "позовите пожалуйста живого оператора мне нужен человек а не бот",
+                      "Переключите меня на специалиста, пожалуйста!"])
+    func longerCallAtTheMessageStepIsNotFiled(call: String) throws {
+        let engine = try engine()
+        var c = engine.start(id: "w", profile: try Profile.demo(), now: Fixture.now).0
+        _ = engine.handle("доставка", in: &c, now: Fixture.now)
+        _ = engine.handle("без заказа", in: &c, now: Fixture.now)
+        #expect(c.state == .write)
+        let turn = engine.handle(call, in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .write, "\(call)")
+        #expect(turn.reply.ticket == nil && c.ticket == nil)
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.alreadyWriting)), "\(turn.reply.text)")
+
+        let story = engine.handle("позовите оператора, курьер не приехал уже неделю", in: &c, now: Fixture.now)
+        #expect(story.reply.state == .submitted)
+        #expect(c.ticket?.messages == ["позовите оператора, курьер не приехал уже неделю"])
+    }
+
     /// Whatever the real matcher says about the intents' own examples, the dialogue acts on it by the
     /// intent's kind: a topic starts its flow, info is answered in place from the file, small talk gets
     /// its short reply, `operator` opens the message step. Info is answered at the order step as well.
