@@ -119,6 +119,51 @@ struct TurnJournalTests {
         try store.close()
     }
 
+    // MARK: Expiry
+
+    /// A session whose turn is written but not yet applied when the sweep expires sessions was
+    /// used after all: it is kept, with that turn. The turn's time is after the cutoff, the time
+    /// in the tables before it.
+    @Test func aTurnWaitingInTheJournalKeepsItsSessionFromExpiring() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SessionDatabase(path: directory.databasePath, journal: true)
+        var dialogue = try StoreContractTests.Dialogue()
+        #expect(try await commit(dialogue.create, to: store) == .applied(version: 1))
+        try store.checkpoint() // the session's row is in the tables
+        let late = dialogue.at.addingTimeInterval(3_600)
+        #expect(try await commit(.turn(try dialogue.say("доставка", at: late)), to: store) == .applied(version: 2))
+
+        // Expired as the sweep does, without applying the journal first: the turn arrived between.
+        let expired = try await store.expireSettledSessions(before: dialogue.at.addingTimeInterval(60), finishedBefore: nil,
+                                                            now: late)
+        #expect(expired.isEmpty)
+        let loaded = try #require(try await store.loadSession(dialogue.conversation.id, notBefore: .distantPast))
+        #expect(loaded.version == 2)
+        #expect(loaded.conversation == dialogue.conversation)
+        try store.close()
+    }
+
+    /// Once a session is expired, a turn for it computed before (its session loaded earlier) is
+    /// refused as `missing`, as a transaction of the tables refuses it, not answered and lost.
+    @Test func aTurnForAnExpiredSessionIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SessionDatabase(path: directory.databasePath, journal: true)
+        var dialogue = try StoreContractTests.Dialogue()
+        #expect(try await commit(dialogue.create, to: store) == .applied(version: 1))
+        let expired = try await store.expireSessions(before: dialogue.at.addingTimeInterval(60), finishedBefore: nil,
+                                                     now: dialogue.at.addingTimeInterval(3_600))
+        #expect(expired == [dialogue.conversation.id])
+        let late = try dialogue.say("доставка", at: dialogue.at.addingTimeInterval(3_600))
+        #expect(try await commit(.turn(late), to: store) == .missing)
+        #expect(try await store.loadSession(dialogue.conversation.id, notBefore: .distantPast) == nil)
+
+        // Other sessions go on as before.
+        var other = try StoreContractTests.Dialogue()
+        #expect(try await commit(other.create, to: store) == .applied(version: 1))
+        #expect(try await commit(.turn(try other.say("доставка")), to: store) == .applied(version: 2))
+        try store.close()
+    }
+
     // MARK: Applying many at once
 
     /// Many turns of a few sessions applied in one transaction, each session's row written once,

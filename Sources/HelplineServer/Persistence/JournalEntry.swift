@@ -20,6 +20,14 @@ enum JournalEntry: Sendable, Equatable {
         }
     }
 
+    /// The session the entry is for.
+    var session: String {
+        switch self {
+        case .create(let row): row.session
+        case .turn(let row): row.session
+        }
+    }
+
     /// The session's version once the entry is applied.
     var version: Int {
         switch self {

@@ -339,17 +339,23 @@ public final class SessionDatabase: SessionStore {
 
     package func expireSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String] {
         try await committer.settle()
-        return try await pool.write { db in
+        return try await expireSettledSessions(before: cutoff, finishedBefore: finishedBefore, now: now)
+    }
+
+    /// ``expireSessions(before:finishedBefore:now:)`` once the journal's records written so far are
+    /// in the tables.
+    func expireSettledSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String] {
+        try await pool.write { [committer] db in
             // The floor narrows the search through its index; `updated_at` decides (ExpiryFloor).
             let expired = SessionRecord.filter(SessionRecord.Columns.updatedAtFloor < cutoff && SessionRecord.Columns.updatedAt < cutoff)
-            let ids = try String.fetchAll(db, expired.select(SessionRecord.Columns.id))
-            if !ids.isEmpty {
+            let ids = try Self.ending(try String.fetchAll(db, expired.select(SessionRecord.Columns.id)),
+                                      journal: committer.journal, now: now) { ids in
                 let keep = try db.cachedStatement(sql: Self.keepFinishedSQL)
                 for id in ids {
                     try keep.execute(arguments: [StoredDate.databaseValue(now), id])
                     try MessageChain.delete(session: id, in: db)
+                    try SessionRecord.deleteOne(db, key: id)
                 }
-                try expired.deleteAll(db)
                 // Notices for sessions that are gone can never be delivered.
                 try db.execute(sql: "DELETE FROM desk_notices WHERE session NOT IN (SELECT id FROM sessions)")
             }
@@ -362,17 +368,39 @@ public final class SessionDatabase: SessionStore {
 
     package func expireUnusedSessions(before cutoff: Date, limit: Int) async throws -> [String] {
         try await committer.settle()
-        return try await pool.write { db in
+        return try await pool.write { [committer] db in
             // Version 1 is a session as `open` stored it: its greeting and nothing else.
             let unused = SessionRecord.filter(SessionRecord.Columns.version == 1
                 && SessionRecord.Columns.updatedAtFloor < cutoff && SessionRecord.Columns.updatedAt < cutoff)
-            let ids = try String.fetchAll(db, unused.select(SessionRecord.Columns.id).limit(limit))
-            for id in ids {
-                try MessageChain.delete(session: id, in: db)
-                try SessionRecord.deleteOne(db, key: id)
+            return try Self.ending(try String.fetchAll(db, unused.select(SessionRecord.Columns.id).limit(limit)),
+                                   journal: committer.journal, now: Date()) { ids in
+                for id in ids {
+                    try MessageChain.delete(session: id, in: db)
+                    try SessionRecord.deleteOne(db, key: id)
+                }
             }
+        }
+    }
+
+    /// Deletes (with `delete`) the sessions of `ids` that the journal has no turn waiting for —
+    /// a turn written since the journal was last applied means the session was used after all —
+    /// and returns them. From then on the journal refuses turns for them (computed before the
+    /// deletion was seen), as a transaction of the tables would.
+    private static func ending(_ ids: [String], journal: TurnJournal?, now: Date,
+                               delete: ([String]) throws -> Void) throws -> [String] {
+        guard !ids.isEmpty else { return [] }
+        guard let journal else {
+            try delete(ids)
             return ids
         }
+        let ending = journal.end(ids, now: now)
+        do {
+            if !ending.isEmpty { try delete(ending) }
+        } catch {
+            journal.reopen(ending)
+            throw error
+        }
+        return ending
     }
 
     /// Copies a session's profile and its customer's messages (`[[text, at], …]`, in order) into

@@ -62,6 +62,8 @@ final class TurnJournal: Sendable {
         var applyRequested = false
         /// An application is due within ``applyDelay`` of the oldest record not applied.
         var applyTimed = false
+        /// Sessions deleted from the tables (expired), with when: a turn for one of them is refused.
+        var ended: [String: Date] = [:]
     }
 
     private struct Segment: Sendable {
@@ -102,15 +104,48 @@ final class TurnJournal: Sendable {
         var record: [UInt8] = []
         record.reserveCapacity(4096)
         TurnRecord.append(entry, to: &record)
-        let start: Bool = state.withLockedValue { state in
+        let (start, ended): (Bool, Bool) = state.withLockedValue { state in
+            // A turn computed before its session was expired: the session is gone, as a
+            // transaction of the tables would find it.
+            if case .turn = entry, state.ended[entry.session] != nil { return (false, true) }
             state.queuedBytes.append(contentsOf: record)
             state.queue.append(Pending(entry: entry, completion: completion))
-            guard !state.draining else { return false }
+            guard !state.draining else { return (false, false) }
             state.draining = true
-            return true
+            return (true, false)
         }
-        if start {
+        if ended {
+            schedule { completion(.success(.missing)) }
+        } else if start {
             schedule { self.writeWaiting() }
+        }
+    }
+
+    /// How long an expired session's turns are refused: far longer than any turn takes between
+    /// loading its session and being written.
+    static let endedMemory: TimeInterval = 3_600
+
+    /// Of the sessions `ids` about to be deleted from the tables, those without a record waiting
+    /// (written or being written, not applied yet), each marked ended so that a turn for it is
+    /// refused from now on; a session with a record waiting was used after all and is kept. Call
+    /// on the database's writer after applying what was written, in the transaction that deletes
+    /// them (``reopen(_:)`` if it fails).
+    func end(_ ids: [String], now: Date) -> [String] {
+        guard !ids.isEmpty else { return [] }
+        return state.withLockedValue { state in
+            var waiting = Set(state.unapplied.lazy.map(\.session))
+            waiting.formUnion(state.queue.lazy.map(\.entry.session))
+            state.ended = state.ended.filter { now.timeIntervalSince($0.value) < Self.endedMemory }
+            let ending = ids.filter { !waiting.contains($0) }
+            for id in ending { state.ended[id] = now }
+            return ending
+        }
+    }
+
+    /// Takes back ``end(_:now:)`` for sessions that were not deleted after all.
+    func reopen(_ ids: [String]) {
+        state.withLockedValue { state in
+            for id in ids { state.ended[id] = nil }
         }
     }
 
