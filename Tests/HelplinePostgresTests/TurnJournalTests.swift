@@ -257,6 +257,128 @@ struct TurnJournalTests {
         }
     }
 
+    /// A database reached through a symbolic link is the same file: the same lock (a second
+    /// journaling store is refused) and the same journal (named from the file, not the link).
+    @Test func aLinkToTheFileIsTheSameFile() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        let store = try SessionDatabase(path: path, journal: true)
+        let link = directory.path("state/link.sqlite")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        #expect(throws: DatabaseFileError.self) { try SessionDatabase(path: link, journal: true) }
+        #expect(throws: DatabaseFileError.self) { try SessionDatabase(path: link) }
+        try store.close()
+
+        // Turns written through the link are found through the file after a kill.
+        let linked = try SessionDatabase(path: link, journal: true)
+        let dialogue = try StoreContractTests.Dialogue()
+        #expect(try await commit(dialogue.create, to: linked) == .applied(version: 1))
+        #expect(!TurnJournal.segments(of: path).isEmpty)
+        #expect(TurnJournal.segments(of: path).map(\.path) == TurnJournal.segments(of: link).map(\.path))
+        #expect(FileManager.default.fileExists(atPath: path + "-turns.lock"))
+        #expect(!FileManager.default.fileExists(atPath: link + "-turns.lock"))
+        try linked.close()
+    }
+
+    /// A lock file deleted while its store runs (a cleaner of old files) is made and taken again
+    /// at the next sweep, so another store still cannot open the file.
+    @Test func aDeletedLockFileIsTakenAgain() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        let store = try SessionDatabase(path: path, journal: true)
+        #expect(unlink(path + "-turns.lock") == 0)
+        _ = try await store.expireSessions(before: .distantPast, finishedBefore: nil, now: Date())
+        #expect(FileManager.default.fileExists(atPath: path + "-turns.lock"))
+        #expect(throws: DatabaseFileError.self) { try SessionDatabase(path: path, journal: true) }
+        #expect(throws: DatabaseFileError.self) { try SessionDatabase(path: path) }
+        try store.close()
+        let again = try SessionDatabase(path: path, journal: true)
+        try again.close()
+    }
+
+    /// Past its limit of bytes not yet in the tables, the journal refuses turns as failed stores
+    /// instead of keeping them in memory; once they are applied it takes turns again.
+    @Test func tooMuchWaitingIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SessionDatabase(path: directory.databasePath)
+        let journal = try TurnJournal(databasePath: directory.databasePath, after: 0, outstandingLimit: 64 << 10)
+        var outcomes: [WriteOutcome] = []
+        var dialogues: [StoreContractTests.Dialogue] = []
+        for _ in 0..<400 {
+            let dialogue = try StoreContractTests.Dialogue()
+            dialogues.append(dialogue)
+            let entry = try #require(try JournalEntry(dialogue.create))
+            outcomes.append(try await withCheckedThrowingContinuation { continuation in
+                journal.append(entry, schedule: { $0() }) { continuation.resume(with: $0) }
+            })
+        }
+        let applied = outcomes.count { $0 == .applied(version: 1) }
+        #expect(applied > 0 && applied < outcomes.count)
+        #expect(outcomes.dropFirst(applied).allSatisfy { if case .failed = $0 { true } else { false } })
+
+        try await store.pool.writeWithoutTransaction { db in
+            let handoff = try #require(journal.takeForApply())
+            try db.inTransaction {
+                try TurnJournal.apply(handoff, isolating: false, in: db)
+                return .commit
+            }
+            journal.finish(handoff, committed: true)
+        }
+        #expect(try store.hasSession(dialogues[0].conversation.id))
+        let later = try #require(try JournalEntry(try StoreContractTests.Dialogue().create))
+        let outcome: WriteOutcome = try await withCheckedThrowingContinuation { continuation in
+            journal.append(later, schedule: { $0() }) { continuation.resume(with: $0) }
+        }
+        #expect(outcome == .applied(version: 1))
+        journal.close()
+        try store.close()
+    }
+
+    /// When the journal cannot be copied into the tables, a change that must follow its turns
+    /// (closing a session opened in the journal) fails instead of finding no session; once the
+    /// tables can be written again, both are done.
+    @Test func aChangeAfterTheJournalWaitsForIt() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SessionDatabase(path: directory.databasePath, journal: true)
+        let dialogue = try StoreContractTests.Dialogue()
+        #expect(try await commit(dialogue.create, to: store) == .applied(version: 1))
+        // Copying the journal now fails: the table it notes its progress in is gone.
+        try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "ALTER TABLE turn_journal RENAME TO away") }
+        let close = SessionWrite.delete(session: dialogue.conversation.id, at: dialogue.at)
+        await #expect(throws: (any Error).self) { try await commit(close, to: store) }
+
+        try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "ALTER TABLE away RENAME TO turn_journal") }
+        #expect(try await commit(close, to: store) == .applied(version: 0))
+        #expect(try !store.hasSession(dialogue.conversation.id))
+        try store.close()
+    }
+
+    /// Files named as segments that the daemon never writes stop the start with a message naming
+    /// them, rather than crashing it or being skipped: a number out of its range, a folder, a file
+    /// larger than any segment.
+    @Test(arguments: ["number", "folder", "size"])
+    func segmentsTheDaemonNeverWritesStopTheStart(kind: String) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        try SessionDatabase(path: path).close()
+        let name: String
+        switch kind {
+        case "number":
+            name = path + "-turns.9223372036854775807"
+            #expect(FileManager.default.createFile(atPath: name, contents: Data()))
+        case "folder":
+            name = path + "-turns.3"
+            try FileManager.default.createDirectory(atPath: name, withIntermediateDirectories: false)
+        default:
+            name = path + "-turns.3"
+            #expect(FileManager.default.createFile(atPath: name, contents: Data()))
+            #expect(truncate(name, off_t(TurnJournal.maximumSegmentBytes + 1)) == 0) // sparse: no disk used
+        }
+        let error = #expect(throws: DatabaseFileError.self) { try SessionDatabase(path: path, journal: true) }
+        #expect(error.map { "\($0)".contains(name) } == true, "\(String(describing: error))")
+        #expect(FileManager.default.fileExists(atPath: name), "left where it is")
+    }
+
     // MARK: Generated entries
 
     private static func entry(using generator: inout SplitMix) -> JournalEntry {

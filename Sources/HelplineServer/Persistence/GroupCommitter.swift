@@ -1,4 +1,5 @@
 import GRDB
+import Logging
 import NIOConcurrencyHelpers
 
 /// Commits writes from many concurrent turns together: while one transaction is being written,
@@ -36,6 +37,7 @@ final class GroupCommitter: Sendable {
     private let pool: DatabasePool
     private let maximumBatch: Int
     private let state = NIOLockedValueBox(State())
+    private static let logger = Logger(label: "helpline.store")
     /// Where plain turns go, when the store journals them (``TurnJournal``).
     let journal: TurnJournal?
 
@@ -45,7 +47,13 @@ final class GroupCommitter: Sendable {
         self.maximumBatch = maximumBatch
         journal?.whenFull { [pool, state] journal in
             pool.asyncWriteWithoutTransaction { db in
-                try? Self.applyJournal(journal, db, state: state)
+                do {
+                    try Self.applyJournal(journal, db, state: state)
+                } catch {
+                    // Kept in the journal and tried again; turns are refused once too much waits.
+                    Self.logger.error("could not copy the turn journal into the tables; trying again",
+                                      metadata: ["error": "\(error)"])
+                }
             }
         }
     }
@@ -167,7 +175,14 @@ final class GroupCommitter: Sendable {
     /// transaction of their own, so that every write finds its session as the turns left it.
     private func write(_ batch: [Pending], _ db: Database) {
         if let journal {
-            try? Self.applyJournal(journal, db, state: state)
+            do {
+                try Self.applyJournal(journal, db, state: state)
+            } catch {
+                // These writes must find their sessions as the journal's turns left them: none is
+                // written (a session opened in the journal would read as closed).
+                for pending in batch { pending.completion(.failure(error)) }
+                return
+            }
         }
         if batch.count == 1, let only = batch.first {
             // Alone in its transaction: the transaction itself undoes a failing write, no savepoint.

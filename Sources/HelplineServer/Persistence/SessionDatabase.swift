@@ -36,11 +36,12 @@ public final class SessionDatabase: SessionStore {
     ///
     /// Refuses a write-ahead log (`PATH-wal`) it cannot use rather than starting empty: one without
     /// its database file, which SQLite would delete with the changes in it, or one it cannot read.
-    public init(path: String, journal: Bool = false) throws {
-        let url = URL(fileURLWithPath: path)
-        try Self.checkWriteAheadLog(of: path)
+    public init(path given: String, journal: Bool = false) throws {
+        let url = URL(fileURLWithPath: given)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        let path = DatabasePath.resolved(given)
+        try Self.checkWriteAheadLog(of: path)
         lock = try StoreLock(path: path + "-turns.lock", exclusive: journal)
         var configuration = Configuration()
         configuration.label = "helpline"
@@ -73,6 +74,7 @@ public final class SessionDatabase: SessionStore {
     /// Applies what the journal's segments hold and the tables do not, deletes the segments, and
     /// returns the newest segment number used so far.
     private static func recoverJournal(of path: String, into pool: DatabasePool) throws -> Int {
+        try TurnJournal.checkSegmentNames(of: path)
         let segments = TurnJournal.segments(of: path)
         // `BEGIN IMMEDIATE`: the mark is read under the write lock. A segment past it is still
         // there, since segments are deleted only after a commit that marks them applied.
@@ -80,6 +82,10 @@ public final class SessionDatabase: SessionStore {
             var newest = 0
             try db.inTransaction(.immediate) {
                 let applied = try TurnJournal.appliedThrough(in: db)
+                guard applied <= TurnJournal.maximumSegmentNumber else {
+                    throw DatabaseFileError("\(path) notes turn journal segment \(applied) as applied, a number the daemon "
+                                            + "never writes; with no PATH-turns.N file beside it, set turn_journal.applied_through to 0")
+                }
                 let left = segments.filter { $0.number > applied }
                 newest = max(applied, segments.last?.number ?? 0)
                 if !left.isEmpty {
@@ -338,6 +344,8 @@ public final class SessionDatabase: SessionStore {
     }
 
     package func expireSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String] {
+        // Run periodically: a good moment to check that the file's lock is still in place.
+        try lock.keep()
         try await committer.settle()
         return try await expireSettledSessions(before: cutoff, finishedBefore: finishedBefore, now: now)
     }

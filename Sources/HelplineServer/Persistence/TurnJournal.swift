@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HelplineDialogue
+import Logging
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
@@ -31,6 +32,13 @@ final class TurnJournal: Sendable {
 
     /// Records written and not applied that start an application.
     static let applyThreshold = 2048
+    /// Bytes of records written and not applied that start an application: records carry their
+    /// session's conversation, which a long appeal makes large.
+    static let applyThresholdBytes = 8 << 20
+    /// Bytes of records not yet in the tables past which turns are refused (answered as failed
+    /// stores) rather than kept in memory: the tables cannot be written (locked by another
+    /// program, a full disk) and the journal would grow without end.
+    static let outstandingLimitBytes = 96 << 20
     /// How long a record written waits at most before it is applied, when fewer than the
     /// threshold come: readers of the file outside the daemon (`helpline review`) see the turns
     /// about as soon as before.
@@ -39,6 +47,8 @@ final class TurnJournal: Sendable {
     /// Rows to apply and the segments that hold them, deleted once they are applied.
     struct Handoff: Sendable {
         var entries: [JournalEntry]
+        /// The entries' record bytes.
+        var bytes: Int
         var segments: [String]
         /// The newest segment whose entries are all among `entries`, if any.
         var completeThrough: Int?
@@ -55,10 +65,12 @@ final class TurnJournal: Sendable {
         var draining = false
         /// Written to the segments, not handed over for applying.
         var unapplied: [JournalEntry] = []
+        var unappliedBytes = 0
         /// Segments whose records were handed over but could not be applied: deleted with the next.
         var keptSegments: [String] = []
-        /// Written and not yet in the tables (unapplied or handed over).
+        /// Written and not yet in the tables (unapplied or handed over), and their record bytes.
         var outstanding = 0
+        var outstandingBytes = 0
         var applyRequested = false
         /// An application is due within ``applyDelay`` of the oldest record not applied.
         var applyTimed = false
@@ -80,9 +92,13 @@ final class TurnJournal: Sendable {
     /// Asked to apply what is written when many records are waiting.
     private let onFull = NIOLockedValueBox<(@Sendable (TurnJournal) -> Void)?>(nil)
 
+    /// Bytes of records not in the tables past which turns are refused (``outstandingLimitBytes``).
+    private let outstandingLimit: Int
+
     /// Opens a new segment after `lastNumber` for `path`'s journal.
-    init(databasePath path: String, after lastNumber: Int) throws {
+    init(databasePath path: String, after lastNumber: Int, outstandingLimit: Int = outstandingLimitBytes) throws {
         basePath = path + "-turns."
+        self.outstandingLimit = outstandingLimit
         let number = lastNumber + 1
         segment = NIOLockedValueBox(Segment(descriptor: try Self.create(basePath + Self.suffix(number)), number: number, size: 0))
     }
@@ -104,18 +120,23 @@ final class TurnJournal: Sendable {
         var record: [UInt8] = []
         record.reserveCapacity(4096)
         TurnRecord.append(entry, to: &record)
-        let (start, ended): (Bool, Bool) = state.withLockedValue { state in
+        let (start, ended, full): (Bool, Bool, Bool) = state.withLockedValue { state in
             // A turn computed before its session was expired: the session is gone, as a
             // transaction of the tables would find it.
-            if case .turn = entry, state.ended[entry.session] != nil { return (false, true) }
+            if case .turn = entry, state.ended[entry.session] != nil { return (false, true, false) }
+            if state.outstandingBytes + state.queuedBytes.count + record.count > outstandingLimit {
+                return (false, false, true)
+            }
             state.queuedBytes.append(contentsOf: record)
             state.queue.append(Pending(entry: entry, completion: completion))
-            guard !state.draining else { return (false, false) }
+            guard !state.draining else { return (false, false, false) }
             state.draining = true
-            return (true, false)
+            return (true, false, false)
         }
         if ended {
             schedule { completion(.success(.missing)) }
+        } else if full {
+            schedule { completion(.success(.failed("the database is not taking turns at the moment; nothing was stored"))) }
         } else if start {
             schedule { self.writeWaiting() }
         }
@@ -189,14 +210,16 @@ final class TurnJournal: Sendable {
             if case .success = result {
                 state.withLockedValue { state in
                     state.unapplied.append(contentsOf: batch.lazy.map(\.entry))
+                    state.unappliedBytes += bytes.count
                     state.outstanding += batch.count
+                    state.outstandingBytes += bytes.count
                 }
             }
             return result
         }
         let (apply, time) = state.withLockedValue { state -> (Bool, Bool) in
             guard !state.applyRequested, !state.unapplied.isEmpty else { return (false, false) }
-            if state.unapplied.count >= Self.applyThreshold {
+            if state.unapplied.count >= Self.applyThreshold || state.unappliedBytes >= Self.applyThresholdBytes {
                 state.applyRequested = true
                 return (true, false)
             }
@@ -261,14 +284,15 @@ final class TurnJournal: Sendable {
     /// on the database's writer, then ``finish(_:committed:)``.
     func takeForApply() -> Handoff? {
         segment.withLockedValue { segment in
-            let taken: (entries: [JournalEntry], kept: [String])? = state.withLockedValue { state in
+            let taken: (entries: [JournalEntry], bytes: Int, kept: [String])? = state.withLockedValue { state in
                 state.applyRequested = false
                 guard !state.unapplied.isEmpty || !state.keptSegments.isEmpty else { return nil }
                 defer {
                     state.unapplied.removeAll()
+                    state.unappliedBytes = 0
                     state.keptSegments.removeAll()
                 }
-                return (state.unapplied, state.keptSegments)
+                return (state.unapplied, state.unappliedBytes, state.keptSegments)
             }
             guard let taken else { return nil }
             var segments = taken.kept
@@ -279,19 +303,31 @@ final class TurnJournal: Sendable {
                 _ = Glibc.close(segment.descriptor)
                 segment = Segment(descriptor: next, number: segment.number + 1, size: 0)
             }
-            return Handoff(entries: taken.entries, segments: segments, completeThrough: complete > 0 ? complete : nil)
+            return Handoff(entries: taken.entries, bytes: taken.bytes, segments: segments,
+                           completeThrough: complete > 0 ? complete : nil)
         }
     }
 
-    /// Ends an application: deletes the applied segments, or takes the entries back to apply later.
+    /// Ends an application: deletes the applied segments, or takes the entries back and tries
+    /// again after ``applyDelay`` (sooner if many more come).
     func finish(_ handoff: Handoff, committed: Bool) {
         if committed {
             for path in handoff.segments { unlink(path) }
-            state.withLockedValue { $0.outstanding -= handoff.entries.count }
-        } else {
             state.withLockedValue { state in
+                state.outstanding -= handoff.entries.count
+                state.outstandingBytes -= handoff.bytes
+            }
+        } else {
+            let retry = state.withLockedValue { state in
                 state.unapplied.insert(contentsOf: handoff.entries, at: 0)
+                state.unappliedBytes += handoff.bytes
                 state.keptSegments.insert(contentsOf: handoff.segments, at: 0)
+                guard !state.applyTimed else { return false }
+                state.applyTimed = true
+                return true
+            }
+            if retry {
+                drainQueue.asyncAfter(deadline: .now() + Self.applyDelay) { self.applyWhenDue() }
             }
         }
     }
@@ -419,7 +455,7 @@ final class TurnJournal: Sendable {
 
     /// The segments left in `databasePath`'s journal, oldest first, with their numbers.
     static func segments(of databasePath: String) -> [(number: Int, path: String)] {
-        let url = URL(fileURLWithPath: databasePath)
+        let url = URL(fileURLWithPath: DatabasePath.resolved(databasePath))
         let prefix = url.lastPathComponent + "-turns."
         let directory = url.deletingLastPathComponent()
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
@@ -429,17 +465,57 @@ final class TurnJournal: Sendable {
         }.sorted { $0.0 < $1.0 }
     }
 
-    /// The entries of the valid records of each segment, oldest first.
+    /// The entries of the valid records of each segment, oldest first. What follows a record cut
+    /// short or damaged in a segment (a write a crash interrupted; it was never answered) is not
+    /// read, and is logged.
     static func recover(_ segments: [(number: Int, path: String)]) throws -> [JournalEntry] {
         var entries: [JournalEntry] = []
         for segment in segments {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: segment.path)
+            guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+                throw DatabaseFileError("the turn journal \(segment.path) is not a file; move it away")
+            }
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+            guard size <= maximumSegmentBytes else {
+                throw DatabaseFileError("the turn journal \(segment.path) holds \(size) bytes, more than any segment the "
+                                        + "daemon writes (\(maximumSegmentBytes)); move it away")
+            }
             guard let data = FileManager.default.contents(atPath: segment.path) else {
                 throw DatabaseFileError("cannot read the turn journal \(segment.path); check its owner and permissions")
             }
-            entries += TurnRecord.entries(in: [UInt8](data)).entries
+            let read = TurnRecord.entries(in: [UInt8](data))
+            if read.validLength < data.count {
+                logger.warning("the end of a turn journal segment was cut short or damaged and is not read",
+                               metadata: ["segment": "\(segment.path)", "bytes": "\(data.count - read.validLength)"])
+            }
+            entries += read.entries
         }
         return entries
     }
+
+    /// Far above any segment the daemon writes: an application starts at ``applyThresholdBytes``
+    /// and turns are refused past ``outstandingLimitBytes``.
+    static let maximumSegmentBytes = 1 << 30
+    /// Far above any segment number the daemon reaches (one a second for thirty thousand years).
+    static let maximumSegmentNumber = 1_000_000_000_000
+
+    /// Throws for a file named as a segment whose number the daemon never writes (too large to be
+    /// one of its own): applying it, or skipping it, could lose or misplace turns.
+    static func checkSegmentNames(of databasePath: String) throws {
+        let url = URL(fileURLWithPath: DatabasePath.resolved(databasePath))
+        let prefix = url.lastPathComponent + "-turns."
+        let directory = url.deletingLastPathComponent()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasPrefix(prefix) {
+            let suffix = name.dropFirst(prefix.count)
+            guard !suffix.isEmpty, suffix.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { continue }
+            if Int(suffix).map({ $0 > maximumSegmentNumber }) ?? true {
+                throw DatabaseFileError("\(directory.appendingPathComponent(name).path) is named as a turn journal segment "
+                                        + "with a number the daemon never writes; move it away")
+            }
+        }
+    }
+
+    private static let logger = Logger(label: "helpline.store")
 
     private static func suffix(_ number: Int) -> String { String(number) }
 
