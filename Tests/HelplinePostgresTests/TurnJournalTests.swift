@@ -353,6 +353,23 @@ struct TurnJournalTests {
         try store.close()
     }
 
+    /// `helpline review` reads the journal's turns beside the tables while the daemon runs; a file
+    /// among the segments that cannot be read does not hide the others.
+    @Test func reviewReadsTheJournalPastAnUnreadableSegment() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        let store = try SessionDatabase(path: path, journal: true)
+        var dialogue = try StoreContractTests.Dialogue()
+        #expect(try await commit(dialogue.create, to: store) == .applied(version: 1))
+        try await dialogue.walk(["Курьер не приехал уже неделю"], in: store)
+        let newest = try #require(TurnJournal.segments(of: path).last?.number)
+        try FileManager.default.createDirectory(atPath: "\(path)-turns.\(newest + 1)", withIntermediateDirectories: false)
+
+        let sessions = try ConversationArchive(path: path).sessions().sessions
+        #expect(sessions.contains { $0.messages.map(\.text) == ["Курьер не приехал уже неделю"] })
+        try store.close()
+    }
+
     /// Files named as segments that the daemon never writes stop the start with a message naming
     /// them, rather than crashing it or being skipped: a number out of its range, a folder, a file
     /// larger than any segment.

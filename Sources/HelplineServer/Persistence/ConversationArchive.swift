@@ -79,7 +79,9 @@ public struct ConversationArchive: Sendable {
             let applied = try db.tableExists("turn_journal") ? try TurnJournal.appliedThrough(in: db) : 0
             let unapplied = TurnJournal.segments(of: path).filter { $0.number > applied }
             var journaled: [(id: String, session: Session)] = []
-            for entry in (try? TurnJournal.recover(unapplied)) ?? [] {
+            // Each segment alone: one that cannot be read (the daemon's start names it) does not
+            // hide the others.
+            for entry in unapplied.flatMap({ (try? TurnJournal.recover([$0])) ?? [] }) {
                 switch entry {
                 case .create(let row):
                     guard !known.contains(row.session) else { continue }
