@@ -341,9 +341,10 @@ struct TurnJournalTests {
         let directory = try TemporaryDirectory()
         let store = try SessionDatabase(path: directory.databasePath, journal: true)
         let dialogue = try StoreContractTests.Dialogue()
-        #expect(try await commit(dialogue.create, to: store) == .applied(version: 1))
-        // Copying the journal now fails: the table it notes its progress in is gone.
+        // Copying the journal fails from now on (whenever it is tried): the table it notes its
+        // progress in is gone.
         try await store.pool.writeWithoutTransaction { db in try db.execute(sql: "ALTER TABLE turn_journal RENAME TO away") }
+        #expect(try await commit(dialogue.create, to: store) == .applied(version: 1))
         let close = SessionWrite.delete(session: dialogue.conversation.id, at: dialogue.at)
         await #expect(throws: (any Error).self) { try await commit(close, to: store) }
 
