@@ -145,7 +145,9 @@ public struct DialogueRules: Sendable, Hashable {
     /// Wait estimates in minutes, `[low, high]`.
     public var queues: [Queue: [Int]]
     public var travelPriority: TravelPriority
-    public var freeText: FreeText
+    public var freeText: FreeText {
+        didSet { (callWords, callWordStarts) = Self.normalizedCallWords(freeText) }
+    }
     /// Words that name an order of a kind without being in its title («самолет», «билет» for a
     /// flight), by order kind.
     public var kindWords: [String: [String]]
@@ -155,16 +157,7 @@ public struct DialogueRules: Sendable, Hashable {
     /// What marks a message as angry: its words, and the share of capitals among its letters.
     public var upset: Upset {
         didSet {
-            for entry in freeText.callWords {
-            if entry.hasSuffix("*") {
-                let start = Normalizer.normalize(String(entry.dropLast()))
-                if !start.isEmpty { callWordStarts.append(start) }
-            } else {
-                let word = Normalizer.normalize(entry)
-                if !word.isEmpty { callWords.insert(word) }
-            }
-        }
-        upsetStarts = Self.normalizedStarts(upset)
+            upsetStarts = Self.normalizedStarts(upset)
             upsetStartsPlain = upsetStarts.allSatisfy(PlainText.isPlain)
             upsetWordStarts = PlainText.WordStarts(upsetStarts)
         }
@@ -201,8 +194,8 @@ public struct DialogueRules: Sendable, Hashable {
     private var commandIndex: [String: Command]
     private var noOrderIndex: Set<String>
     /// `call_words` normalized: whole words, and the starts given with `*`.
-    private var callWords: Set<String> = []
-    private var callWordStarts: [String] = []
+    private var callWords: Set<String>
+    private var callWordStarts: [String]
     /// The same by bytes, when every phrase is a ``PlainText``: a plain key is found in them
     /// exactly when it is found in the indexes above.
     private var commandBytes: [ByteKey: Command]?
@@ -225,15 +218,7 @@ public struct DialogueRules: Sendable, Hashable {
         self.freeText = freeText
         self.kindWords = kindWords
         self.upset = upset
-        for entry in freeText.callWords {
-            if entry.hasSuffix("*") {
-                let start = Normalizer.normalize(String(entry.dropLast()))
-                if !start.isEmpty { callWordStarts.append(start) }
-            } else {
-                let word = Normalizer.normalize(entry)
-                if !word.isEmpty { callWords.insert(word) }
-            }
-        }
+        (callWords, callWordStarts) = Self.normalizedCallWords(freeText)
         upsetStarts = Self.normalizedStarts(upset)
         upsetStartsPlain = upsetStarts.allSatisfy(PlainText.isPlain)
         upsetWordStarts = PlainText.WordStarts(upsetStarts)
@@ -372,6 +357,22 @@ public struct DialogueRules: Sendable, Hashable {
         }
         let words = PlainText.spaceSeparated(normalized)
         return upsetStarts.contains { start in !start.isEmpty && words.contains { $0.hasPrefix(start) } }
+    }
+
+    /// `free_text.call_words` normalized: the whole words, and the starts given with a final `*`.
+    private static func normalizedCallWords(_ freeText: FreeText) -> (words: Set<String>, starts: [String]) {
+        var words: Set<String> = []
+        var starts: [String] = []
+        for entry in freeText.callWords {
+            if entry.hasSuffix("*") {
+                let start = Normalizer.normalize(String(entry.dropLast()))
+                if !start.isEmpty { starts.append(start) }
+            } else {
+                let word = Normalizer.normalize(entry)
+                if !word.isEmpty { words.insert(word) }
+            }
+        }
+        return (words, starts)
     }
 
     private static func normalizedStarts(_ upset: Upset) -> [String] {

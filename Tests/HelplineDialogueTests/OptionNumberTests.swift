@@ -20,3 +20,18 @@ struct OptionNumberTests {
         #expect(OptionNumber.spoken(key) == nil)
     }
 }
+
+/// The call words (`free_text.call_words`): whole words, and starts given with a final `*`.
+struct CallWordTests {
+    @Test func wordsAndStarts() throws {
+        var rules = try DialogueRules(bundle: .embedded)
+        #expect(rules.isOnlyCallWords(["соедините", "с", "оператором", "пожалуйста"]))
+        #expect(!rules.isOnlyCallWords(["соедините", "с", "оператором", "курьер", "не", "приехал"]))
+        #expect(!rules.isOnlyCallWords([]))
+        // Changed later, the words follow.
+        rules.freeText.callWords = ["позов*", "оператора"]
+        #expect(rules.isOnlyCallWords(["позовите", "оператора"]))
+        #expect(!rules.isOnlyCallWords(["позовите", "оператор"]))
+        #expect(!rules.isOnlyCallWords(["соедините", "с", "оператором"]))
+    }
+}
