@@ -153,13 +153,16 @@ final class TurnJournal: Sendable {
     /// them (``reopen(_:)`` if it fails).
     func end(_ ids: [String], now: Date) -> [String] {
         guard !ids.isEmpty else { return [] }
-        return state.withLockedValue { state in
-            var waiting = Set(state.unapplied.lazy.map(\.session))
-            waiting.formUnion(state.queue.lazy.map(\.entry.session))
-            state.ended = state.ended.filter { now.timeIntervalSince($0.value) < Self.endedMemory }
-            let ending = ids.filter { !waiting.contains($0) }
-            for id in ending { state.ended[id] = now }
-            return ending
+        // Under the segment's lock, as a batch is written (see ``writeBatch()``).
+        return segment.withLockedValue { _ in
+            state.withLockedValue { state in
+                var waiting = Set(state.unapplied.lazy.map(\.session))
+                waiting.formUnion(state.queue.lazy.map(\.entry.session))
+                state.ended = state.ended.filter { now.timeIntervalSince($0.value) < Self.endedMemory }
+                let ending = ids.filter { !waiting.contains($0) }
+                for id in ending { state.ended[id] = now }
+                return ending
+            }
         }
     }
 
@@ -197,15 +200,17 @@ final class TurnJournal: Sendable {
     }
 
     private func writeBatch() {
-        let (batch, bytes) = state.withLockedValue { state in
-            defer {
-                state.queue.removeAll(keepingCapacity: true)
-                state.queuedBytes.removeAll(keepingCapacity: true)
+        // The batch is taken under the segment's lock: until its records are among `unapplied`,
+        // ``end(_:now:)``, which takes the same lock, waits, so it never misses one being written.
+        let written: (batch: [Pending], result: Result<Void, any Error>)? = segment.withLockedValue { segment in
+            let (batch, bytes) = state.withLockedValue { state in
+                defer {
+                    state.queue.removeAll(keepingCapacity: true)
+                    state.queuedBytes.removeAll(keepingCapacity: true)
+                }
+                return (state.queue, state.queuedBytes)
             }
-            return (state.queue, state.queuedBytes)
-        }
-        guard !batch.isEmpty else { return }
-        let result: Result<Void, any Error> = segment.withLockedValue { segment in
+            guard !batch.isEmpty else { return nil }
             let result = self.write(bytes, to: &segment)
             if case .success = result {
                 state.withLockedValue { state in
@@ -215,8 +220,9 @@ final class TurnJournal: Sendable {
                     state.outstandingBytes += bytes.count
                 }
             }
-            return result
+            return (batch, result)
         }
+        guard let (batch, result) = written else { return }
         let (apply, time) = state.withLockedValue { state -> (Bool, Bool) in
             guard !state.applyRequested, !state.unapplied.isEmpty else { return (false, false) }
             if state.unapplied.count >= Self.applyThreshold || state.unappliedBytes >= Self.applyThresholdBytes {
