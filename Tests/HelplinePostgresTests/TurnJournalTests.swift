@@ -280,6 +280,25 @@ struct TurnJournalTests {
         try linked.close()
     }
 
+    /// A lock that its holder has let go, but that a second descriptor of it (a child process
+    /// started at that moment, before it runs its program) still holds, is taken once that one
+    /// is closed too, rather than the file being said to be in use.
+    @Test func aLockLetGoIsTakenOnceItsLastHolderCloses() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("h.sqlite-turns.lock")
+        let held = try StoreLock(path: path, exclusive: true)
+        let copy = try #require(held.duplicateDescriptor())
+        held.release()
+        let taking = Task.detached { try StoreLock(path: path, exclusive: true, patience: .seconds(600)) }
+        _ = close(copy)
+        let taken = try await taking.value
+        taken.release()
+        // Held for good, it is in use.
+        let daemon = try StoreLock(path: path, exclusive: true)
+        #expect(throws: DatabaseFileError.self) { try StoreLock(path: path, exclusive: true, patience: .milliseconds(50)) }
+        daemon.release()
+    }
+
     /// A lock file deleted while its store runs (a cleaner of old files) is made and taken again
     /// at the next sweep, so another store still cannot open the file.
     @Test func aDeletedLockFileIsTakenAgain() async throws {

@@ -18,31 +18,50 @@ final class StoreLock: Sendable {
     private let descriptors: NIOLockedValueBox<[Int32]>
     private let path: String
     private let operation: Int32
+    private let patience: DispatchTimeInterval
 
-    /// Takes the lock alone, or (with `exclusive` false) shared. Throws if it is held otherwise.
-    init(path: String, exclusive: Bool) throws {
+    /// Takes the lock alone, or (with `exclusive` false) shared. Throws if it is held otherwise
+    /// for longer than `patience` (see ``take(_:_:patience:)``).
+    init(path: String, exclusive: Bool, patience: DispatchTimeInterval = defaultPatience) throws {
         self.path = path
+        self.patience = patience
         operation = (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB
-        descriptors = NIOLockedValueBox([try Self.take(path, operation)])
+        descriptors = NIOLockedValueBox([try Self.take(path, operation, patience: patience)])
     }
 
     /// Opens and locks the file at `path`. A file deleted between opening and locking it (by a
     /// process that released it) is not the lock: the one now at the path is taken instead.
-    private static func take(_ path: String, _ operation: Int32) throws -> Int32 {
-        for _ in 0..<8 {
+    ///
+    /// A lock held otherwise is asked for again for up to `patience`: a process that has just
+    /// let it go may not have released it yet (a child process started at that moment holds the
+    /// lock's descriptor until it runs its program), while a daemon that serves the file holds it
+    /// for as long as it runs.
+    private static func take(_ path: String, _ operation: Int32, patience: DispatchTimeInterval) throws -> Int32 {
+        let deadline = DispatchTime.now() + patience
+        var replaced = 0
+        while true {
             let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else {
                 throw DatabaseFileError("cannot open the lock file \(path): \(String(cString: strerror(errno)))")
             }
             guard flock(descriptor, operation) == 0 else {
+                let busy = errno == EWOULDBLOCK
                 _ = Glibc.close(descriptor)
-                throw inUse
+                guard busy, DispatchTime.now() < deadline else { throw inUse }
+                usleep(10_000)
+                continue
             }
             if isAtPath(descriptor, path) { return descriptor }
             _ = Glibc.close(descriptor)
+            replaced += 1
+            guard replaced < 8 else {
+                throw DatabaseFileError("the lock file \(path) keeps being replaced; is another program deleting it?")
+            }
         }
-        throw DatabaseFileError("the lock file \(path) keeps being replaced; is another program deleting it?")
     }
+
+    /// How long a lock held otherwise is asked for again before the file is said to be in use.
+    static let defaultPatience: DispatchTimeInterval = .seconds(1)
 
     /// Whether `descriptor` is the file now at `path`.
     private static func isAtPath(_ descriptor: Int32, _ path: String) -> Bool {
@@ -64,12 +83,22 @@ final class StoreLock: Sendable {
         try descriptors.withLockedValue { descriptors in
             guard let current = descriptors.last, current >= 0, !Self.isAtPath(current, path) else { return }
             do {
-                descriptors.append(try Self.take(path, operation))
+                descriptors.append(try Self.take(path, operation, patience: patience))
             } catch {
                 throw DatabaseFileError(
                     "the lock file \(path) was deleted while this process held it, and another helpline process "
                         + "has the database now; stop one of them (\(error))")
             }
+        }
+    }
+
+    /// A new descriptor of the lock file held now (`dup`), which holds the lock with it: as a
+    /// child process started while the lock is held has one until it runs its program.
+    func duplicateDescriptor() -> Int32? {
+        descriptors.withLockedValue { descriptors in
+            guard let current = descriptors.last else { return nil }
+            let copy = dup(current)
+            return copy >= 0 ? copy : nil
         }
     }
 
