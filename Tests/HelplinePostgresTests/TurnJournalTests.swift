@@ -227,6 +227,24 @@ struct TurnJournalTests {
         try again.close()
     }
 
+    /// Openers that share a new file may start at the same moment, each bringing its tables up
+    /// to date: every one opens.
+    @Test func openersOfANewFileStartingTogether() async throws {
+        let directory = try TemporaryDirectory()
+        for round in 0..<10 {
+            let path = directory.path("new-\(round).sqlite")
+            let opened = await withTaskGroup(of: Result<SessionDatabase, any Error>.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { Result { try SessionDatabase(path: path) } }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let stores = try opened.map { try $0.get() }
+            #expect(stores.count == 4)
+            for store in stores { try store.close() }
+        }
+    }
+
     /// Openers that share the file may start at the same moment, each applying what a killed
     /// daemon left: every one opens, and the left-over sessions are in the tables.
     @Test func openersStartingTogetherShareTheFile() async throws {

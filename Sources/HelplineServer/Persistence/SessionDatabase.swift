@@ -64,7 +64,7 @@ public final class SessionDatabase: SessionStore {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
-        try Self.migrator.migrate(pool)
+        try Self.migrate(pool)
         // What a killed daemon left. Openers sharing the file may do this at once: each reads the
         // applied mark inside its write transaction, so a segment is applied by the first only.
         let lastSegment = try Self.recoverJournal(of: path, into: pool)
@@ -138,6 +138,24 @@ public final class SessionDatabase: SessionStore {
         }
         guard files.isReadableFile(atPath: wal), files.isWritableFile(atPath: wal) else {
             throw DatabaseFileError("cannot read and write \(wal), which holds changes to \(path); check its owner and permissions")
+        }
+    }
+
+    /// Brings the tables up to date. Openers that share a file may start on a new or older file
+    /// at the same moment: the migrator reads which migrations are applied before running each in
+    /// a transaction of its own, so one of them then finds a table the other has just made. It
+    /// reads again and goes on (a migration is one transaction: never half applied).
+    static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError {
+                attempt += 1
+                guard attempt < 20 else { throw error }
+                usleep(UInt32(5_000 * attempt))
+            }
         }
     }
 
