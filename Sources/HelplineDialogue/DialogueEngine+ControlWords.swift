@@ -16,6 +16,11 @@ extension DialogueEngine {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.otherOrder, orders))])
         case (.otherOrder, _):
             return nil
+        case (.otherTopic, .chooseOrder), (.otherTopic, .write):
+            // The topic chosen was not the one meant: the menu again, the draft kept.
+            return startOver(&c, lead: [prompts.text(.otherTopic)], keepDraft: true)
+        case (.otherTopic, _):
+            return nil
         case (.back, .chooseTopic):
             c.order = nil
             return topicStep(&c, lead: [prompts.text(.backAtStart)])

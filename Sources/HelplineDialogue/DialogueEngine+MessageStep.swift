@@ -32,8 +32,25 @@ extension DialogueEngine {
             c.order = nil
             return writeStep(&c)
         }
-        // A clear information question is answered; the customer stays here, the draft kept.
+        // «нет» to the draft shown: it is not sent; the customer may add to it or cancel it.
+        if !c.draftMessages.isEmpty, reader.match(text, key: key, in: draftRefusalPhrases) != nil {
+            return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false)
+        }
+        // «2», «нет», «не знаю» alone say nothing a specialist could answer: not an appeal.
+        if isEmptyReply(text, key: key) {
+            return writeStep(&c, summary: false, prompt: .describeQuestion)
+        }
         let classification = classify(text, analysis)
+        // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
+        // that topic), else the menu; the draft kept.
+        if classification.analysis.words.count <= rules.freeText.questionMaxWords, saysOtherTopic(key: key) {
+            if let id = classification.intent, id.rawValue != c.topic, !classification.isAmbiguous,
+               classification.confidence >= rules.freeText.confirmBelow, let other = catalog.intent(id), other.kind == .topic {
+                return begin(other, &c, query: orderQuery(text, classification), intent: classification.best)
+            }
+            return startOver(&c, lead: [prompts.text(.otherTopic)], keepDraft: true)
+        }
+        // A clear information question is answered; the customer stays here, the draft kept.
         if let question = answerableQuestion(classification) {
             return writeStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: classification.best,
                              summary: false, prompt: .resumeWrite)
@@ -46,11 +63,7 @@ extension DialogueEngine {
         }
         // «оператор», «специалист» alone, or a longer call with nothing else in it («соедините с
         // оператором, пожалуйста»): this step is the way to the specialist already.
-        if let id = classification.intent, catalog.intent(id)?.kind == .control, !classification.isAmbiguous,
-           controlPhrases.contains(key) || (classification.confidence >= rules.freeText.questionMinConfidence
-                                            && classification.analysis.words.count <= Self.bareControlWords)
-            || (classification.analysis.words.count <= rules.freeText.questionMaxWords
-                && rules.isOnlyCallWords(classification.analysis.words)) {
+        if isOnlyACall(classification, key: key) {
             return writeStep(&c, lead: [prompts.text(.alreadyWriting)], intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
@@ -60,6 +73,41 @@ extension DialogueEngine {
     /// A call for a specialist of at most this many words («оператор», «живой человек») is not
     /// filed as the appeal at the message step.
     static let bareControlWords = 3
+
+    /// Whether a message is a call for a specialist and nothing else: «оператор», «живой
+    /// человек», or a longer call made only of `call_words` («соедините с оператором,
+    /// пожалуйста»). It is neither an appeal nor a draft.
+    func isOnlyACall(_ classification: Classification, key: String) -> Bool {
+        guard let id = classification.intent, catalog.intent(id)?.kind == .control, !classification.isAmbiguous else {
+            return false
+        }
+        let words = classification.analysis.words.count
+        return controlPhrases.contains(key)
+            || (classification.confidence >= rules.freeText.questionMinConfidence && words <= Self.bareControlWords)
+            || (words <= rules.freeText.questionMaxWords && rules.isOnlyCallWords(classification.analysis.words))
+    }
+
+    /// Whether a message says nothing a specialist could act on: only digits or signs («2»,
+    /// «???»), or one of the `empty_replies` («нет», «не знаю»), digits besides it or not.
+    func isEmptyReply(_ text: String, key: String) -> Bool {
+        let words = PlainText.spaceSeparated(key)
+        guard words.count <= Self.emptyReplyMaxWords else { return false }
+        let lettered = words.filter { word in word.contains(where: \.isLetter) }
+        if lettered.isEmpty { return true }
+        if lettered.count == words.count { return reader.match(text, key: key, in: emptyReplyPhrases) != nil }
+        let rest = lettered.joined(separator: " ")
+        return reader.match(rest, key: rest, in: emptyReplyPhrases) != nil
+    }
+
+    /// Whether a message says the chosen topic is the wrong one: one of the `other_topic` control
+    /// phrases among its words («ой, не та тема, мне нужна доставка»).
+    func saysOtherTopic(key: String) -> Bool {
+        let padded = " " + key + " "
+        return otherTopicKeys.contains { padded.contains(" " + $0 + " ") }
+    }
+
+    /// More words than any empty reply, digits included, has.
+    static let emptyReplyMaxWords = 4
 
     /// The small-talk intent a message is, and nothing else. A greeting, thanks or goodbye
     /// (`exact_smalltalk`) only as one of those intents' examples — as typed, in the other layout,
@@ -87,10 +135,30 @@ extension DialogueEngine {
         analysis.words.count { word in word.contains(where: \.isLetter) } >= rules.freeText.draftMinWords
     }
 
+    /// The message to keep for the appeal when a turn before the message step reads it: a story
+    /// (``isStory(_:)``), unless it is a question the message step would answer rather than send,
+    /// only a call for a specialist, or off topic as far as the matcher is sure (`off_topic_sure`).
+    func storyToKeep(_ text: String, key: String, _ classification: Classification) -> String? {
+        guard isStory(classification.analysis) else { return nil }
+        if classification.isRejected {
+            return classification.confidence < rules.freeText.offTopicSure ? text : nil
+        }
+        guard answerableQuestion(classification) == nil, !isOnlyACall(classification, key: key) else { return nil }
+        return text
+    }
+
     /// Adds a story to the draft.
     func keep(_ story: String?, _ c: inout Conversation) {
         guard let story else { return }
         c.draft = c.draftMessages + [story]
+    }
+
+    /// Adds a story to the draft, and to `lead` the line that says so: for replies about something
+    /// else (an answer, an order not found) that would otherwise leave the story unmentioned.
+    func keep(_ story: String?, _ c: inout Conversation, saying lead: [String]) -> [String] {
+        guard story != nil else { return lead }
+        keep(story, &c)
+        return lead + [prompts.text(.storyKept)]
     }
 }
 

@@ -42,7 +42,7 @@ extension DialogueEngine {
         }
         let classification = classify(text, analysis)
         let score = classification.best
-        let story = isStory(classification.analysis) ? text : nil
+        let story = storyToKeep(text, key: key, classification)
         let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
         lazy var query = orderQuery(text, classification)
         // An order number in the message that none of the offered orders has.
@@ -60,8 +60,8 @@ extension DialogueEngine {
             return pickOrder(order, &c, intent: score)
         }
         if let number = unknownNumber {
-            return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnknown, offered), ["number": number])],
-                             intent: score)
+            let lead = keep(story, &c, saying: [prompts.text(wording(.orderUnknown, offered), ["number": number])])
+            return orderStep(&c, topic: topic, lead: lead, intent: score)
         }
         let byTitle = OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms)
         if byTitle.count == 1, let order = byTitle.first {
@@ -74,11 +74,18 @@ extension DialogueEngine {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, several))],
                              intent: score, only: several)
         }
-        if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id) {
+        // A product word alone («телефон», «тот, что с телефоном») is an order looked for, not a
+        // question about support's phone; so is small talk the matcher is not sure of («нет»).
+        if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id),
+           intent.kind != .info || query.repairedWords.count >= 2,
+           intent.kind != .smalltalk || classification.confidence >= rules.freeText.confirmBelow {
             switch intent.kind {
             case .info:
-                return orderStep(&c, topic: topic, lead: [answer(intent, to: classification.analysis, for: c.profile)], intent: score,
-                                 prompt: wording(.resumeOrder, offered))
+                // As at the topic step, a refusal keeps the story without saying it goes to a specialist.
+                let answered = [answer(intent, to: classification.analysis, for: c.profile)]
+                let lead = rules.freeText.refusals.contains(intent.id) ? answered : keep(story, &c, saying: answered)
+                if rules.freeText.refusals.contains(intent.id) { keep(story, &c) }
+                return orderStep(&c, topic: topic, lead: lead, intent: score, prompt: wording(.resumeOrder, offered))
             case .smalltalk:
                 return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score,
                                  prompt: wording(.resumeOrder, offered))
@@ -89,13 +96,16 @@ extension DialogueEngine {
                 keep(story, &c)
                 return begin(intent, &c, query: query, intent: score)
             case .topic where intent.id == topic.id:
-                // The chosen topic named again: its order question again, not «не удалось определить».
-                return orderStep(&c, topic: topic, lead: [prompts.text(.topicChosen, ["topic": topic.title])], intent: score)
+                // The chosen topic named again: its order question again, not «не удалось определить»;
+                // a story about it is kept for the message step.
+                let lead = keep(story, &c, saying: [prompts.text(.topicChosen, ["topic": topic.title])])
+                return orderStep(&c, topic: topic, lead: lead, intent: score)
             case .topic:
                 break
             }
         }
-        return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnrecognized, offered))], intent: score)
+        let lead = keep(story, &c, saying: [prompts.text(wording(.orderUnrecognized, offered))])
+        return orderStep(&c, topic: topic, lead: lead, intent: score)
     }
 
     /// Takes `order` (or none) and goes on to the message step.

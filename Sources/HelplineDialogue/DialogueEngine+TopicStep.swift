@@ -15,8 +15,11 @@ extension DialogueEngine {
         }
         let classification = classify(text, analysis)
         let score = classification.best
-        let story = isStory(classification.analysis) ? text : nil
-        guard let id = classification.intent, let best = catalog.intent(id) else {
+        let story = storyToKeep(text, key: key, classification)
+        // Small talk the matcher is not sure of («нет» read as a greeting) is not answered.
+        guard let id = classification.intent, let best = catalog.intent(id),
+              best.kind != .smalltalk || classification.isAmbiguous
+                || classification.confidence >= rules.freeText.confirmBelow else {
             let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
             let named = byNumber.count == 1 ? byNumber.first
                 : OrderFinder.byTitleAlone(orderQuery(text, classification).repairedWords, among: c.profile.orders,
@@ -29,7 +32,7 @@ extension DialogueEngine {
             keep(story, &c)
             // An order number alone that is none of the customer's: said so, not «не удалось понять».
             if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities),
-               story == nil {
+               !isStory(classification.analysis) {
                 c.misses = 0
                 return topicStep(&c, lead: [prompts.text(.orderNotFound, ["number": number])], intent: score)
             }
@@ -118,10 +121,17 @@ extension DialogueEngine {
             let query = message.map { orderQuery($0.text, $0.classification) } ?? .empty
             return begin(intent, &c, query: query, intent: score)
         case .info:
-            // After a refusal, «Если остались вопросы» would read as if something had been answered.
-            let resume: Prompt = rules.freeText.refusals.contains(intent.id) ? .resumeAfterRefusal : .resumeTopic
-            return topicStep(&c, lead: [answer(intent, to: message?.classification.analysis, for: c.profile)],
-                             intent: score, prompt: resume)
+            // A story with a question in it is answered and kept: «курьер третий день не едет, как с
+            // ним связаться?» is also the appeal's first message if the customer goes on.
+            // After a refusal, «Если остались вопросы» would read as if something had been answered,
+            // and «уйдёт специалисту» would contradict it: the story is kept without a word, for a
+            // topic the customer may still choose.
+            let answered = [answer(intent, to: message?.classification.analysis, for: c.profile)]
+            if rules.freeText.refusals.contains(intent.id) {
+                keep(story, &c)
+                return topicStep(&c, lead: answered, intent: score, prompt: .resumeAfterRefusal)
+            }
+            return topicStep(&c, lead: keep(story, &c, saying: answered), intent: score, prompt: .resumeTopic)
         case .control:
             keep(story, &c)
             return specialist(&c, topic: rules.generalTopic, intent: score)

@@ -73,6 +73,13 @@ public struct DialogueEngine: Sendable {
     /// The phrase keys of the control intents' examples («оператор», «позовите специалиста»): at
     /// the message step such a message alone is not filed as the appeal.
     let controlPhrases: Set<String>
+    /// The `empty_replies` («нет», «не знаю»): at the message step not an appeal.
+    let emptyReplyPhrases: PhraseReader.Phrases<Bool>
+    /// The `draft_refusals` («нет», «не так»): the draft shown is not sent.
+    let draftRefusalPhrases: PhraseReader.Phrases<Bool>
+    /// The phrase keys of the `other_topic` control phrases, looked for inside longer messages at
+    /// the message step.
+    let otherTopicKeys: [String]
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -116,6 +123,9 @@ public struct DialogueEngine: Sendable {
         smalltalkPhrases = PhraseReader.Phrases(keys: examples + declines)
         confirmationPhrases = PhraseReader.Phrases(keys: rules.freeText.confirmations.map { (DialogueRules.phraseKey($0), true) })
         controlPhrases = Set(catalog.intents.filter { $0.kind == .control }.flatMap(\.examples).map(DialogueRules.phraseKey))
+        emptyReplyPhrases = PhraseReader.Phrases(keys: rules.freeText.emptyReplies.map { (DialogueRules.phraseKey($0), true) })
+        draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
+        otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }.map(DialogueRules.phraseKey)
     }
 
     /// An engine on a matcher with the given prompts and rules.

@@ -16,6 +16,9 @@ public enum Command: String, Sendable, Hashable, CaseIterable, Codable {
     /// Another order than the one chosen («не тот заказ»): back to the orders at the message step;
     /// elsewhere the message is read as any other.
     case otherOrder = "other_order"
+    /// Another topic than the one chosen («не та тема»): back to the topic menu, the draft kept, at
+    /// the order and message steps; elsewhere the message is read as any other.
+    case otherTopic = "other_topic"
 }
 
 /// The dialogue's rules that are data, decoded from `Intents/config/dialogue.yaml`: control words,
@@ -51,6 +54,9 @@ public struct DialogueRules: Sendable, Hashable {
         /// A message of at least this many words (that is not answered in place) becomes the
         /// appeal's draft: the customer does not type the story again at the message step.
         public var draftMinWords: Int
+        /// A story the matcher reads as off topic is still kept as the draft unless the matcher is at
+        /// least this sure («какая погода завтра» is not kept; a real problem it could not place is).
+        public var offTopicSure: Double = 0.9
         /// Below this confidence a topic or answer is not acted on: the likeliest few are offered.
         public var confirmBelow: Double
         /// At the order step, a different topic at least this sure replaces the chosen one.
@@ -78,9 +84,17 @@ public struct DialogueRules: Sendable, Hashable {
         /// word, or with a final `*` a word's start. A call made only of these says nothing for the
         /// specialist, so at the message step it is not filed as the appeal.
         public var callWords: [String] = []
+        /// Replies that say nothing for a specialist («нет», «не знаю», «ок»): at the message step,
+        /// alone (or with only digits), they are not filed as the appeal; the customer is asked for
+        /// the question itself.
+        public var emptyReplies: [String] = []
+        /// Replies to the draft shown at the message step that say it is not right («нет», «не
+        /// так»): the draft is not sent, and the customer is asked what to add.
+        public var draftRefusals: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
+            case offTopicSure = "off_topic_sure"
             case confirmBelow = "confirm_below"
             case switchTopicMinConfidence = "switch_topic_min_confidence"
             case questionMinConfidence = "question_min_confidence"
@@ -91,6 +105,8 @@ public struct DialogueRules: Sendable, Hashable {
             case declines
             case confirmations
             case callWords = "call_words"
+            case emptyReplies = "empty_replies"
+            case draftRefusals = "draft_refusals"
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -109,6 +125,7 @@ public struct DialogueRules: Sendable, Hashable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let defaults = FreeText()
             draftMinWords = try c.decodeIfPresent(Int.self, forKey: .draftMinWords) ?? defaults.draftMinWords
+            offTopicSure = try c.decodeIfPresent(Double.self, forKey: .offTopicSure) ?? defaults.offTopicSure
             confirmBelow = try c.decodeIfPresent(Double.self, forKey: .confirmBelow) ?? defaults.confirmBelow
             switchTopicMinConfidence = try c.decodeIfPresent(Double.self, forKey: .switchTopicMinConfidence)
                 ?? defaults.switchTopicMinConfidence
@@ -122,6 +139,8 @@ public struct DialogueRules: Sendable, Hashable {
             declines = try c.decodeIfPresent([String].self, forKey: .declines) ?? defaults.declines
             confirmations = try c.decodeIfPresent([String].self, forKey: .confirmations) ?? defaults.confirmations
             callWords = try c.decodeIfPresent([String].self, forKey: .callWords) ?? defaults.callWords
+            emptyReplies = try c.decodeIfPresent([String].self, forKey: .emptyReplies) ?? defaults.emptyReplies
+            draftRefusals = try c.decodeIfPresent([String].self, forKey: .draftRefusals) ?? defaults.draftRefusals
         }
     }
 

@@ -29,6 +29,8 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case backAfterSubmit = "back_after_submit", toMenu = "to_menu", cancelled
     case nothingToCancel = "nothing_to_cancel", cancelAfterSubmit = "cancel_after_submit", newAppeal = "new_appeal"
     case infoMissing = "info_missing", eta
+    case otherTopic = "other_topic", describeQuestion = "describe_question", draftKept = "draft_kept"
+    case storyKept = "story_kept"
 }
 
 /// The dialogue's texts, decoded from `Intents/config/prompts.yaml`.

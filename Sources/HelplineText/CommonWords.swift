@@ -1,5 +1,6 @@
 /// Very common words the analyzer knows even when the caller's vocabulary lacks them: Russian
-/// function words, pronouns and everyday verbs and nouns of a shop's support chat, and a few Latin
+/// function words, pronouns and everyday verbs and nouns of a shop's support chat (the parts and
+/// accessories of goods among them, so that «без кейса» is not «repaired» to «без рейса»), and a few Latin
 /// words and brands that must stay Latin. They protect correct words from "repairs" and give the
 /// layout and transliteration repairs everyday targets.
 enum CommonWords {
@@ -41,6 +42,8 @@ enum CommonWords {
     аккаунт аккаунта профиль профиля пароль пароля вход войти логин
     продавец продавца магазин магазина сайт сайте приложение приложении
     размер размера цвет подошел подошла подходит
+    кейс пульт провод кабель шнур ремешок ремешка стекло экран корпус крышка кнопка чехол футляр
+    зарядка зарядное амбушюры подставка колесо колесико ручка молния пуговица дверца ножка
     """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
 
     static let latin: [String] = """
