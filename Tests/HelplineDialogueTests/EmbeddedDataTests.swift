@@ -100,6 +100,109 @@ struct EmbeddedDataTests {
         #expect(c.ticket?.messages == ["позовите оператора, курьер не приехал уже неделю"])
     }
 
+    /// At the order step a product word alone, or with pointing words, is an order looked for,
+    /// not a question about support's phone or mail; a question with more words is answered.
+    @Test func productWordAtTheOrderStepIsNotAQuestion() throws {
+        let engine = try engine()
+        for text in ["телефон", "тот, что с телефоном", "почта"] {
+            var c = Fixture.started(engine, profile: try Profile.demo())
+            _ = engine.handle("гарантия", in: &c, now: Fixture.now)
+            let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+            #expect(reply.state == .chooseOrder && reply.text.hasPrefix(engine.prompts.text(.orderUnrecognized)), "\(text): \(reply.text)")
+        }
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        _ = engine.handle("гарантия", in: &c, now: Fixture.now)
+        let reply = engine.handle("какой телефон поддержки", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && reply.intent?.id == "contacts_phone" && reply.text.contains("+7 495 232−10−00"))
+    }
+
+    /// A story told before the message step reaches the appeal whichever way the step in between
+    /// answers it: past an order number that is not in the list, the chosen topic named again, an
+    /// information question inside it, an order that could not be recognised.
+    @Test(arguments: [
+        ["возврат", "по заказу 99999999-0001 пришёл брак, хочу вернуть деньги", "1"],
+        ["оплата", "картой оплатила, а деньги списали два раза", "2"],
+        ["курьер третий день не едет и не звонит, как с ним связаться вообще?", "доставка", "2"],
+        ["доставка", "блин ну сколько можно, третий день жду и ничего не происходит", "2"],
+    ])
+    func storiesReachTheAppeal(messages: [String]) throws {
+        let engine = try engine()
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        let story = messages.first { $0.split(separator: " ").count >= 4 } ?? ""
+        for message in messages { _ = engine.handle(message, in: &c, now: Fixture.now) }
+        #expect(c.state == .write)
+        #expect((c.draft ?? []) == [story], "\(messages)")
+        _ = engine.handle("1", in: &c, now: Fixture.now)
+        #expect(c.ticket?.messages == [story])
+    }
+
+    /// What is not the customer's story is not put into the appeal: a question the matcher is sure
+    /// is off topic, a call for a specialist alone, a short question the message step would answer.
+    @Test(arguments: ["какая погода в москве завтра", "позовите живого оператора пожалуйста",
+                      "подскажите номер телефона поддержки пожалуйста"])
+    func notAStory(text: String) throws {
+        let engine = try engine()
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        _ = engine.handle(text, in: &c, now: Fixture.now)
+        #expect((c.draft ?? []).isEmpty, "\(text)")
+    }
+
+    /// At the message step «нет», a number or «не знаю» alone is not filed as the appeal; with a
+    /// draft shown, «нет» does not send it, and what follows goes with it.
+    @Test func emptyRepliesAreNotAppeals() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        _ = engine.handle("оплата", in: &c, now: Fixture.now)
+        _ = engine.handle("без заказа", in: &c, now: Fixture.now)
+        for text in ["нет", "2", "не знаю", "???", "ytn"] {
+            let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+            #expect(reply.state == .write && c.ticket == nil, "\(text)")
+            #expect(reply.text.hasPrefix(engine.prompts.text(.describeQuestion)), "\(text): \(reply.text)")
+        }
+        var d = Fixture.started(engine, profile: try Profile.demo())
+        _ = engine.handle("Наушники не подошли по размеру, хочу вернуть деньги", in: &d, now: Fixture.now)
+        #expect(d.state == .write && (d.draft ?? []).count == 1)
+        let refused = engine.handle("нет", in: &d, now: Fixture.now).reply
+        #expect(refused.state == .write && d.ticket == nil && refused.text.hasPrefix(engine.prompts.text(.draftKept)))
+        _ = engine.handle("коробку вскрыла, но бирки на месте", in: &d, now: Fixture.now)
+        #expect(d.ticket?.messages == ["Наушники не подошли по размеру, хочу вернуть деньги", "коробку вскрыла, но бирки на месте"])
+    }
+
+    /// «Не та тема» at the order and message steps goes back to the topics with the draft kept; a
+    /// message at the message step that also names the topic goes to it, the chosen order kept.
+    @Test func wrongTopicIsChangedNotFiled() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        _ = engine.handle("Наушники не подошли по размеру, хочу вернуть деньги", in: &c, now: Fixture.now)
+        let back = engine.handle("не та тема", in: &c, now: Fixture.now).reply
+        #expect(back.state == .chooseTopic && c.ticket == nil && back.text.hasPrefix(engine.prompts.text(.otherTopic)))
+        #expect((c.draft ?? []) == ["Наушники не подошли по размеру, хочу вернуть деньги"])
+
+        var d = Fixture.started(engine, profile: try Profile.demo())
+        _ = engine.handle("гарантия", in: &d, now: Fixture.now)
+        _ = engine.handle("1", in: &d, now: Fixture.now)
+        #expect(d.state == .write && d.topic == "warranty")
+        let moved = engine.handle("ой не та тема, мне нужна доставка", in: &d, now: Fixture.now).reply
+        #expect(d.ticket == nil && d.topic == "delivery" && d.order == "31415926-0001", "\(moved.text)")
+        #expect(moved.state == .write)
+
+        var e = Fixture.started(engine, profile: try Profile.demo())
+        _ = engine.handle("возврат", in: &e, now: Fixture.now)
+        let fromOrders = engine.handle("другая тема", in: &e, now: Fixture.now).reply
+        #expect(fromOrders.state == .chooseTopic && e.topic == nil)
+    }
+
+    /// Small talk the matcher is not sure of is not answered: «нет» is not a greeting.
+    @Test func unsureSmallTalkIsNotAnswered() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        let reply = engine.handle("нет", in: &c, now: Fixture.now).reply
+        #expect(!reply.text.hasPrefix("Здравствуйте"), "\(reply.text)")
+        _ = engine.handle("доставка", in: &c, now: Fixture.now)
+        let atOrders = engine.handle("нет", in: &c, now: Fixture.now).reply
+        #expect(atOrders.state == .chooseOrder && !atOrders.text.hasPrefix("Здравствуйте"), "\(atOrders.text)")
+    }
+
     /// Whatever the real matcher says about the intents' own examples, the dialogue acts on it by the
     /// intent's kind: a topic starts its flow, info is answered in place from the file, small talk gets
     /// its short reply, `operator` opens the message step. Info is answered at the order step as well.
@@ -124,12 +227,16 @@ struct EmbeddedDataTests {
                     let answers = ([intent.answer ?? ""] + intent.answerVariants.map(\.text))
                         .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
                     #expect(reply.state == .chooseTopic && answers.contains { reply.text.hasPrefix($0) }, "\(example)")
-                    // At the order step too, unless the text could name an order.
+                    // At the order step too, unless the text could name an order: a number, or one
+                    // word besides generic ones («телефон», «почта») is an order looked for there.
                     guard !example.contains(where: \.isNumber) else { break }
                     var d = Fixture.started(engine)
                     _ = engine.handle("3", in: &d, now: Fixture.now)
                     let inPlace = engine.handle(example, in: &d, now: Fixture.now).reply
-                    #expect(inPlace.state == .chooseOrder && answers.contains { inPlace.text.hasPrefix($0) }, "\(example)")
+                    let words = example.split { !$0.isLetter }.count
+                    let lookedForAnOrder = words <= 2 && inPlace.text.hasPrefix(engine.prompts.text(.orderUnrecognized))
+                    #expect(inPlace.state == .chooseOrder && (answers.contains { inPlace.text.hasPrefix($0) } || lookedForAnOrder),
+                            "\(example)")
                     #expect(d.topic == "returns")
                 case .smalltalk:
                     let short = try #require(engine.prompts.smalltalk(intent.id))

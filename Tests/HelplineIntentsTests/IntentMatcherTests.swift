@@ -19,6 +19,22 @@ struct IntentMatcherTests {
         #expect(result.confidence >= matcher.catalog.settings.rejectBelow)
     }
 
+    /// The parts and accessories of goods are words, not typos of the marketplace's vocabulary:
+    /// «без кейса» is not «без рейса» (which read a return of headphones as Ozon Travel), «пультом»
+    /// not «пальто», «провода» not «поводу»; nor are the words of damage («порвался», «помят»).
+    @Test(arguments: ["наушники пришли без кейса", "не работает с пультом", "нет провода в комплекте",
+                      "порвался ремешок у часов, нет ремешка", "коробка помята, ручка оторвалась", "треснуло стекло, стекла нет"])
+    func accessoriesAreNotRepaired(text: String) throws {
+        let matcher = try #require(Fixtures.matcher)
+        #expect(matcher.analyze(text).repairs.isEmpty, "\(matcher.analyze(text).repairs)")
+    }
+
+    @Test func missingCaseIsAReturnNotTravel() throws {
+        let matcher = try #require(Fixtures.matcher)
+        let result = matcher.classify("Наушники пришли без кейса, в описании кейс был. Хочу вернуть")
+        #expect(result.intent.wireValue == "returns", "\(result.intent.wireValue) \(result.confidence)")
+    }
+
     /// Messy customer writing still finds the intent: typos, the wrong keyboard layout,
     /// transliteration, capitals and no punctuation.
     @Test(arguments: [
