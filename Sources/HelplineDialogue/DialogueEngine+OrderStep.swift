@@ -92,9 +92,13 @@ extension DialogueEngine {
             case .control:
                 keep(story, &c)
                 return pickOrder(nil, &c, intent: score)
-            case .topic where intent.id != topic.id && classification.confidence >= rules.freeText.confirmBelow:
+            case .topic where intent.id != topic.id && classification.confidence >= rules.freeText.switchTopicMinConfidence:
                 keep(story, &c)
                 return begin(intent, &c, query: query, intent: score)
+            case .topic where intent.id != topic.id && classification.confidence >= rules.freeText.confirmBelow:
+                // Not sure enough to override the customer's own choice: both topics are offered.
+                keep(story, &c)
+                return offerTopics([intent, topic], &c, intent: score)
             case .topic where intent.id == topic.id:
                 // The chosen topic named again: its order question again, not «не удалось определить»;
                 // a story about it is kept for the message step.
@@ -106,6 +110,18 @@ extension DialogueEngine {
         }
         let lead = keep(story, &c, saying: [prompts.text(wording(.orderUnrecognized, offered))])
         return orderStep(&c, topic: topic, lead: lead, intent: score)
+    }
+
+    /// Back to the topic step with a choice between `topics` (the one the message reads as first,
+    /// then the one chosen before), for a message that may be about another topic.
+    func offerTopics(_ topics: [Intent], _ c: inout Conversation, intent: IntentScore?) -> Turn {
+        c.state = .chooseTopic
+        c.topic = nil
+        c.misses = 0
+        let options = topics.enumerated().map { index, topic in
+            ReplyOption(key: String(index + 1), label: topic.title, value: .topic(topic.id))
+        }
+        return say(&c, [prompts.text(.topicOffered, ["topic": topics[0].title])], options: options, intent: intent)
     }
 
     /// Takes `order` (or none) and goes on to the message step.

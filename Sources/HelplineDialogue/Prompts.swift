@@ -30,7 +30,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case nothingToCancel = "nothing_to_cancel", cancelAfterSubmit = "cancel_after_submit", newAppeal = "new_appeal"
     case infoMissing = "info_missing", eta
     case otherTopic = "other_topic", describeQuestion = "describe_question", draftKept = "draft_kept"
-    case storyKept = "story_kept"
+    case storyKept = "story_kept", topicOffered = "topic_offered"
 }
 
 /// The dialogue's texts, decoded from `Intents/config/prompts.yaml`.
