@@ -4,17 +4,43 @@ import HelplineText
 
 // Information answers and small talk: when a message is a question to answer, and which answer fits.
 extension DialogueEngine {
-    /// The information intent a message clearly asks about, when it is a question to answer rather
-    /// than a message for the specialist: sure enough, short enough, and not one of the intents that
-    /// are sent on (`free_text` in config/dialogue.yaml).
-    func answerableQuestion(_ classification: Classification) -> Intent? {
+    /// The information intents a message clearly asks about, when it is a question to answer
+    /// rather than a message for the specialist: sure enough, short enough, and not one of the
+    /// intents that are sent on (`free_text` in config/dialogue.yaml). Usually one; two or three
+    /// when the message asks several such questions at once («какой телефон и почта поддержки?»):
+    /// the matcher finds it ambiguous between them, and together they are as sure as one would be.
+    /// Empty when the message is not such a question.
+    func answerableQuestions(_ classification: Classification) -> [Intent] {
         let rules = rules.freeText
-        guard let id = classification.intent, !classification.isAmbiguous,
-              classification.confidence >= rules.questionMinConfidence,
-              classification.analysis.words.count <= rules.questionMaxWords,
-              !rules.sendInsteadOfAnswer.contains(id),
-              let intent = catalog.intent(id), intent.kind == .info else { return nil }
-        return intent
+        guard let id = classification.intent, classification.analysis.words.count <= rules.questionMaxWords else { return [] }
+        let intents: [Intent]
+        if classification.isAmbiguous {
+            intents = severalQuestions(classification)
+            let together = classification.confidence + classification.alternatives
+                .filter { alternative in intents.contains { $0.id == alternative.id } }.reduce(0) { $0 + $1.confidence }
+            guard together >= rules.questionMinConfidence else { return [] }
+        } else {
+            guard classification.confidence >= rules.questionMinConfidence, let intent = catalog.intent(id) else { return [] }
+            intents = [intent]
+        }
+        guard intents.allSatisfy({ $0.kind == .info && !rules.sendInsteadOfAnswer.contains($0.id) }) else { return [] }
+        return intents
+    }
+
+    /// For a message the matcher finds ambiguous, its close candidates (``ambiguityCandidates(_:)``)
+    /// when every one is an information intent that answers rather than refuses: several
+    /// questions in one message, each answered. Empty otherwise.
+    func severalQuestions(_ classification: Classification) -> [Intent] {
+        guard classification.isAmbiguous else { return [] }
+        let candidates = ambiguityCandidates(classification)
+        guard candidates.count >= 2,
+              candidates.allSatisfy({ $0.kind == .info && !rules.freeText.refusals.contains($0.id) }) else { return [] }
+        return candidates
+    }
+
+    /// The answers to `questions`, each as ``answer(_:to:for:)`` gives it.
+    func answers(_ questions: [Intent], to analysis: Analysis?, for profile: Profile) -> [String] {
+        questions.map { answer($0, to: analysis, for: profile) }
     }
 
     /// An info intent's answer from its file: the first variant whose condition the message or

@@ -47,8 +47,9 @@ extension DialogueEngine {
         // («спасибо», «позовите оператора»), read as surely as such a question, get their reply.
         // Everything else — longer messages, unclear ones, questions inside a story — is added to the
         // appeal and nothing is lost.
-        if let question = answerableQuestion(classification) {
-            return submittedStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: score)
+        let questions = answerableQuestions(classification)
+        if !questions.isEmpty {
+            return submittedStep(&c, lead: answers(questions, to: classification.analysis, for: c.profile), intent: score)
         }
         // Only when sure: a guess at «оператор» or «привет» must not swallow an answer to the
         // specialist («Нужен 42-й, обмен подойдёт»).

@@ -51,8 +51,9 @@ extension DialogueEngine {
             return startOver(&c, lead: [prompts.text(.otherTopic)], keepDraft: true)
         }
         // A clear information question is answered; the customer stays here, the draft kept.
-        if let question = answerableQuestion(classification) {
-            return writeStep(&c, lead: [answer(question, to: classification.analysis, for: c.profile)], intent: classification.best,
+        let questions = answerableQuestions(classification)
+        if !questions.isEmpty {
+            return writeStep(&c, lead: answers(questions, to: classification.analysis, for: c.profile), intent: classification.best,
                              summary: false, prompt: .resumeWrite)
         }
         // A short greeting, thanks or goodbye, read as surely as a question, is not an appeal of
@@ -143,7 +144,7 @@ extension DialogueEngine {
         if classification.isRejected {
             return classification.confidence < rules.freeText.offTopicSure ? text : nil
         }
-        guard answerableQuestion(classification) == nil, !isOnlyACall(classification, key: key) else { return nil }
+        guard answerableQuestions(classification).isEmpty, !isOnlyACall(classification, key: key) else { return nil }
         return text
     }
 

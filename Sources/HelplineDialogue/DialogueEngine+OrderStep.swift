@@ -74,6 +74,12 @@ extension DialogueEngine {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, several))],
                              intent: score, only: several)
         }
+        // Several questions about support in one message: each answered, the step kept.
+        let questions = severalQuestions(classification)
+        if !questions.isEmpty, query.repairedWords.count >= 2 {
+            let lead = keep(story, &c, saying: answers(questions, to: classification.analysis, for: c.profile))
+            return orderStep(&c, topic: topic, lead: lead, intent: score, prompt: wording(.resumeOrder, offered))
+        }
         // A product word alone («телефон», «тот, что с телефоном») is an order looked for, not a
         // question about support's phone; so is small talk the matcher is not sure of («нет»).
         if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id),

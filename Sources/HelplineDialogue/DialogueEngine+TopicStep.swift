@@ -59,6 +59,13 @@ extension DialogueEngine {
                                        value: .command(.specialist)))
             return say(&c, [prompts.text(.confirmGuess)], options: options, intent: score)
         }
+        // Several questions about support in one message («какой телефон и почта поддержки?»):
+        // each answered, rather than asking which one was meant.
+        let questions = severalQuestions(classification)
+        if !questions.isEmpty {
+            let lead = keep(story, &c, saying: answers(questions, to: classification.analysis, for: c.profile))
+            return topicStep(&c, lead: lead, intent: score, prompt: .resumeTopic)
+        }
         if classification.isAmbiguous {
             let candidates = ambiguityCandidates(classification)
             if candidates.count >= 2 {

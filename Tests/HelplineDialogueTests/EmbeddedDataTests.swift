@@ -192,6 +192,21 @@ struct EmbeddedDataTests {
         #expect(fromOrders.state == .chooseTopic && e.topic == nil)
     }
 
+    /// Two questions about support in one message are both answered, at the topic, order and
+    /// message steps, and nothing is filed.
+    @Test func twoQuestionsAreBothAnswered() throws {
+        let engine = try engine()
+        let question = "какой телефон и почта поддержки?"
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        for step in [nil, "оплата", "без заказа"] {
+            if let step { _ = engine.handle(step, in: &c, now: Fixture.now) }
+            let state = c.state
+            let reply = engine.handle(question, in: &c, now: Fixture.now).reply
+            #expect(reply.state == state && c.ticket == nil, "\(state)")
+            #expect(reply.text.contains("+7 495 232−10−00") && reply.text.contains("help@ozon.ru"), "\(state): \(reply.text)")
+        }
+    }
+
     /// Small talk the matcher is not sure of is not answered: «нет» is not a greeting.
     @Test func unsureSmallTalkIsNotAnswered() throws {
         let engine = try engine()
