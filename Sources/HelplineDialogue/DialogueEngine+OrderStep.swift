@@ -74,16 +74,20 @@ extension DialogueEngine {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, several))],
                              intent: score, only: several)
         }
+        // A product word alone («телефон», «тот, что с телефоном») is an order looked for, not a
+        // question about support's phone: a question has a «?», a question word, or two words
+        // besides the generic ones.
+        lazy var isQuestion = text.contains("?") || query.repairedWords.count >= 2
+            || classification.analysis.words.contains(where: questionWords.contains)
         // Several questions about support in one message: each answered, the step kept.
         let questions = severalQuestions(classification)
-        if !questions.isEmpty, query.repairedWords.count >= 2 {
+        if !questions.isEmpty, isQuestion {
             let lead = keep(story, &c, saying: answers(questions, to: classification.analysis, for: c.profile))
             return orderStep(&c, topic: topic, lead: lead, intent: score, prompt: wording(.resumeOrder, offered))
         }
-        // A product word alone («телефон», «тот, что с телефоном») is an order looked for, not a
-        // question about support's phone; so is small talk the matcher is not sure of («нет»).
+        // Small talk the matcher is not sure of («нет») is no small talk either.
         if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id),
-           intent.kind != .info || query.repairedWords.count >= 2,
+           intent.kind != .info || isQuestion,
            intent.kind != .smalltalk || classification.confidence >= rules.freeText.confirmBelow {
             switch intent.kind {
             case .info:

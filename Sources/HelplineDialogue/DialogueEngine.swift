@@ -80,6 +80,8 @@ public struct DialogueEngine: Sendable {
     /// The phrase keys of the `other_topic` control phrases, looked for inside longer messages at
     /// the message step.
     let otherTopicKeys: [String]
+    /// The `question_words`, normalized.
+    let questionWords: Set<String>
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -126,6 +128,7 @@ public struct DialogueEngine: Sendable {
         emptyReplyPhrases = PhraseReader.Phrases(keys: rules.freeText.emptyReplies.map { (DialogueRules.phraseKey($0), true) })
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
         otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }.map(DialogueRules.phraseKey)
+        questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
     }
 
     /// An engine on a matcher with the given prompts and rules.

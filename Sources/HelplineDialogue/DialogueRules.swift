@@ -91,6 +91,9 @@ public struct DialogueRules: Sendable, Hashable {
         /// Replies to the draft shown at the message step that say it is not right («нет», «не
         /// так»): the draft is not sent, and the customer is asked what to add.
         public var draftRefusals: [String] = []
+        /// Words that make a message a question at the order step («а какой телефон?»), where a
+        /// product word alone («телефон») looks for an order rather than asking about support.
+        public var questionWords: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -107,6 +110,7 @@ public struct DialogueRules: Sendable, Hashable {
             case callWords = "call_words"
             case emptyReplies = "empty_replies"
             case draftRefusals = "draft_refusals"
+            case questionWords = "question_words"
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -141,6 +145,7 @@ public struct DialogueRules: Sendable, Hashable {
             callWords = try c.decodeIfPresent([String].self, forKey: .callWords) ?? defaults.callWords
             emptyReplies = try c.decodeIfPresent([String].self, forKey: .emptyReplies) ?? defaults.emptyReplies
             draftRefusals = try c.decodeIfPresent([String].self, forKey: .draftRefusals) ?? defaults.draftRefusals
+            questionWords = try c.decodeIfPresent([String].self, forKey: .questionWords) ?? defaults.questionWords
         }
     }
 

@@ -162,13 +162,25 @@ struct TopicStepTests {
         #expect(next.state == .chooseOrder && c.topic == "payment")
     }
 
+    /// Close candidates that are all information intents are all answered: the message asks each
+    /// («какой телефон и сколько ждать ответа»), and nothing is left to choose.
+    @Test func ambiguityBetweenAnswersAnswersBoth() throws {
+        let text = "какой телефон и сколько ждать ответа"
+        let engine = try Fixture.engine([text: Fixture.verdict(
+            "response_time", 0.5, alternatives: [("contacts_phone", 0.45)], ambiguous: true)])
+        var c = Fixture.started(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && reply.values == Fixture.topicTable.map(\.id))
+        #expect(reply.text.hasPrefix("В чате — в среднем 5–10 минут.") && reply.text.contains("Москва: +7 495 232−10−00."), "\(reply.text)")
+    }
+
     /// A candidate chosen by label works too, and an info candidate is answered with the menu back.
     @Test func ambiguityChoiceByLabelAndInfo() throws {
         let text = "сколько ждать ответа"
         let engine = try Fixture.engine([text: Fixture.verdict(
-            "response_time", 0.5, alternatives: [("contacts_phone", 0.45)], ambiguous: true)])
+            "response_time", 0.5, alternatives: [("delivery", 0.45)], ambiguous: true)])
         var c = Fixture.started(engine)
-        #expect(engine.handle(text, in: &c, now: Fixture.now).reply.values == ["response_time", "contacts_phone"])
+        #expect(engine.handle(text, in: &c, now: Fixture.now).reply.values == ["response_time", "delivery"])
         let reply = engine.handle("время ответа", in: &c, now: Fixture.now).reply
         #expect(reply.text.hasPrefix("В чате — в среднем 5–10 минут."))
         #expect(reply.values == Fixture.topicTable.map(\.id))

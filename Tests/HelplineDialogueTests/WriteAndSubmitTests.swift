@@ -12,7 +12,7 @@ struct WriteAndSubmitTests {
 
     /// The message is kept exactly as written — case, spacing, punctuation, emoji, line breaks —
     /// and becomes an appeal: the `openTicket` effect, the reply's ticket and the conversation's agree.
-    @Test(arguments: ["Наушники  сломались!!! Верните деньги 😡\nСпасибо.", "  пробелы по краям  ", "1", "назад пожалуйста"])
+    @Test(arguments: ["Наушники  сломались!!! Верните деньги 😡\nСпасибо.", "  пробелы по краям  ", "1 из 2 не пришёл", "назад пожалуйста"])
     func messageKeptExactly(message: String) throws {
         let engine = try Fixture.engine()
         var c = atWrite(engine)
