@@ -47,6 +47,19 @@ extension DialogueEngine {
         lazy var query = orderQuery(text, classification)
         // An order number in the message that none of the offered orders has.
         lazy var unknownNumber = byNumber.isEmpty ? OrderFinder.orderNumber(in: text, entities: classification.entities) : nil
+        // «который в пути», «тот, что доставлен»: an order pointed at by its status (and no title or
+        // number) is a pick, whatever topic the status words sound like.
+        if byNumber.isEmpty, classification.analysis.words.count <= Self.statusMessageWords,
+           classification.analysis.words.contains(where: statusPointers.contains) {
+            let said = WordForms.forms(text).filter { !statusPointers.contains($0.word) }
+            let byStatus = OrderFinder.byStatus(said, among: offered)
+            if !byStatus.isEmpty, OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms).isEmpty {
+                keep(story, &c)
+                if byStatus.count == 1, let order = byStatus.first { return pickOrder(order, &c, intent: score) }
+                return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, byStatus))],
+                                 intent: score, only: byStatus)
+            }
+        }
         // A different topic the matcher is sure of wins over a product word or an order number in
         // the same message («хочу вернуть наушники, не подошли» at the tracking step); a message
         // that only names an order («наушники», «31415926-0001») stays an order pick.
@@ -121,6 +134,9 @@ extension DialogueEngine {
         let lead = keep(story, &c, saying: [prompts.text(wording(.orderUnrecognized, offered))])
         return orderStep(&c, topic: topic, lead: lead, intent: score)
     }
+
+    /// The longest message read for an order's status («тот, что ожидает в пункте выдачи»).
+    static let statusMessageWords = 6
 
     /// Back to the topic step with a choice between `topics` (the one the message reads as first,
     /// then the one chosen before), for a message that may be about another topic.

@@ -82,6 +82,8 @@ public struct DialogueEngine: Sendable {
     let otherTopicKeys: [String]
     /// The `question_words`, normalized.
     let questionWords: Set<String>
+    /// The `status_pointers`, normalized.
+    let statusPointers: Set<String>
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -129,6 +131,7 @@ public struct DialogueEngine: Sendable {
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
         otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }.map(DialogueRules.phraseKey)
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
+        statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
     }
 
     /// An engine on a matcher with the given prompts and rules.

@@ -94,6 +94,10 @@ public struct DialogueRules: Sendable, Hashable {
         /// Words that make a message a question at the order step («а какой телефон?»), where a
         /// product word alone («телефон») looks for an order rather than asking about support.
         public var questionWords: [String] = []
+        /// Words that point at an order by what is said of it («который в пути», «тот, что
+        /// доставлен»): with one of them, a short message at the order step is matched against the
+        /// orders' statuses when it names no title.
+        public var statusPointers: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -111,6 +115,7 @@ public struct DialogueRules: Sendable, Hashable {
             case emptyReplies = "empty_replies"
             case draftRefusals = "draft_refusals"
             case questionWords = "question_words"
+            case statusPointers = "status_pointers"
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -146,6 +151,7 @@ public struct DialogueRules: Sendable, Hashable {
             emptyReplies = try c.decodeIfPresent([String].self, forKey: .emptyReplies) ?? defaults.emptyReplies
             draftRefusals = try c.decodeIfPresent([String].self, forKey: .draftRefusals) ?? defaults.draftRefusals
             questionWords = try c.decodeIfPresent([String].self, forKey: .questionWords) ?? defaults.questionWords
+            statusPointers = try c.decodeIfPresent([String].self, forKey: .statusPointers) ?? defaults.statusPointers
         }
     }
 

@@ -74,6 +74,29 @@ enum OrderFinder {
         return found
     }
 
+    /// The orders whose status the message's words say («в пути», «доставлен», «ожидает в пункте
+    /// выдачи» for «тот, что в пункте выдачи»): every word of the status but at most one of three or
+    /// more, and at least one, found among `said` (in any form). The orders that match the most
+    /// words; empty when none does.
+    static func byStatus(_ said: [WordForm], among orders: [Order]) -> [Order] {
+        guard !said.isEmpty else { return [] }
+        var best = 0
+        var found: [Order] = []
+        for order in orders where !order.status.isEmpty {
+            let status = WordForms.forms(order.status)
+            guard !status.isEmpty else { continue }
+            let matched = status.count { form in said.contains { WordForms.names(form, $0) } }
+            guard matched >= 1, matched >= status.count - (status.count >= 3 ? 1 : 0) else { continue }
+            if matched > best {
+                best = matched
+                found = [order]
+            } else if matched == best {
+                found.append(order)
+            }
+        }
+        return found
+    }
+
     /// ``byTitle(_:among:ignoring:kindWords:work:)`` without counting.
     static func byTitle(_ said: [WordForm], among orders: [Order], ignoring generic: GenericWords = GenericWords([]),
                         kindWords: [String: [WordForm]] = [:]) -> [Order] {

@@ -207,6 +207,18 @@ struct EmbeddedDataTests {
         }
     }
 
+    /// At the order step an order is pointed at by its status as the app shows it, whatever topic
+    /// the status words sound like («доставлен» is no switch to tracking).
+    @Test(arguments: [("который в пути", "31415926-0002"), ("тот, что доставлен", "31415926-0001"),
+                      ("та, что ожидает в пункте выдачи", "27182818-0003"), ("который уже доставили", "31415926-0001")])
+    func orderPointedAtByItsStatus(text: String, order: String) throws {
+        let engine = try engine()
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        _ = engine.handle("возврат", in: &c, now: Fixture.now)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write && c.topic == "returns" && c.order == order, "\(text): \(reply.text)")
+    }
+
     /// Small talk the matcher is not sure of is not answered: «нет» is not a greeting.
     @Test func unsureSmallTalkIsNotAnswered() throws {
         let engine = try engine()
