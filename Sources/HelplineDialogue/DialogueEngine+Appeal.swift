@@ -38,7 +38,7 @@ extension DialogueEngine {
         if isBlank(text) { return submittedStep(&c, lead: [prompts.text(.emptyText)]) }
         if let option = chosenOption(text, key: key, in: c.options),
            OptionValue(option.value, offeredAt: .submitted) == .command(.newAppeal) {
-            return startOver(&c, lead: [prompts.text(.newAppeal)])
+            return startOver(&c, lead: [prompts.text(.newAppeal)], keepDraft: true)
         }
         let classification = classify(text, analysis)
         let score = classification.best
@@ -67,8 +67,20 @@ extension DialogueEngine {
         }
         ticket.messages.append(text)
         c.ticket = ticket
-        return say(&c, [prompts.text(.appended, ["ticket": ticket.id])], options: submittedOptions(),
-                   intent: score, effects: [.appendToTicket(id: ticket.id, message: text)])
+        var lines = [prompts.text(.appended, ["ticket": ticket.id])]
+        // A message surely about another topic may be a new problem («а ещё книга пришла мятая,
+        // хочу вернуть» after a delivery appeal): it is added, nothing lost, and the customer is
+        // told that «Новое обращение» takes it into a new appeal (kept as that appeal's draft).
+        if let id = classification.intent, id.rawValue != ticket.topic, !classification.isAmbiguous,
+           classification.confidence >= rules.freeText.switchTopicMinConfidence,
+           catalog.intent(id)?.kind == .topic, isStory(classification.analysis) {
+            c.draft = [text]
+            lines.append(prompts.text(.newAppealHint, ["new": prompts.text(.newAppealOption)]))
+        } else {
+            c.draft = nil
+        }
+        return say(&c, lines, options: submittedOptions(), intent: score,
+                   effects: [.appendToTicket(id: ticket.id, message: text)])
     }
 
     /// Small talk or a control phrase of at most this many words after an appeal is not added to it.

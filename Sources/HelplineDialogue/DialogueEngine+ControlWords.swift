@@ -46,6 +46,9 @@ extension DialogueEngine {
         case (.cancel, .submitted):
             let id = c.ticket?.id ?? ""
             return submittedStep(&c, lead: [prompts.text(.cancelAfterSubmit, ["ticket": id])])
+        case (.new, .submitted):
+            // A new problem told after the appeal (see ``submittedTurn``) is carried into the new one.
+            return startOver(&c, lead: [prompts.text(.newAppeal)], keepDraft: true)
         case (.new, _):
             return startOver(&c, lead: [prompts.text(.newAppeal)])
         }

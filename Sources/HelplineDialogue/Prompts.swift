@@ -30,7 +30,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case nothingToCancel = "nothing_to_cancel", cancelAfterSubmit = "cancel_after_submit", newAppeal = "new_appeal"
     case infoMissing = "info_missing", eta
     case otherTopic = "other_topic", describeQuestion = "describe_question", draftKept = "draft_kept"
-    case storyKept = "story_kept", topicOffered = "topic_offered"
+    case storyKept = "story_kept", topicOffered = "topic_offered", newAppealHint = "new_appeal_hint"
 }
 
 /// The dialogue's texts, decoded from `Intents/config/prompts.yaml`.
@@ -125,7 +125,7 @@ public struct Prompts: Sendable, Hashable {
     /// The placeholders the engine fills; a text with any other would show it to the user as written.
     public static let placeholders: Set<String> = [
         "name", "topic", "order", "ticket", "queue", "wait", "eta", "number", "option", "no_order",
-        "specialist", "title", "id", "status", "low", "high", "minutes", "draft", "send",
+        "specialist", "title", "id", "status", "low", "high", "minutes", "draft", "send", "new",
     ]
 
     /// The names of the `{name}` placeholders in `text`, as ``fill(_:_:)`` reads them.

@@ -219,6 +219,24 @@ struct EmbeddedDataTests {
         #expect(reply.state == .write && c.topic == "returns" && c.order == order, "\(text): \(reply.text)")
     }
 
+    /// A new problem told after an appeal is added to it (nothing is lost), and the reply says that
+    /// «Новое обращение» takes it into a new appeal, where it is the draft; a follow-up on the
+    /// same problem gets no such line.
+    @Test func newProblemAfterAnAppealCanStartANewOne() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        Fixture.say(engine, ["доставка", "1", "курьер не приехал в назначенное время"], in: &c)
+        #expect(c.state == .submitted && c.ticket?.topic == "delivery")
+        let followUp = engine.handle("жду уже третий день, никто не звонит", in: &c, now: Fixture.now).reply
+        #expect(!followUp.text.contains("Новое обращение») — перенесём"), "\(followUp.text)")
+        let problem = "а ещё книга пришла мятая, хочу вернуть деньги"
+        let reply = engine.handle(problem, in: &c, now: Fixture.now).reply
+        #expect(c.ticket?.messages.last == problem)
+        #expect(reply.text.contains(engine.prompts.text(.newAppealHint, ["new": engine.prompts.text(.newAppealOption)])), "\(reply.text)")
+        _ = engine.handle("новое обращение", in: &c, now: Fixture.now)
+        #expect(c.state == .chooseTopic && c.ticket == nil && (c.draft ?? []) == [problem])
+    }
+
     /// Small talk the matcher is not sure of is not answered: «нет» is not a greeting.
     @Test func unsureSmallTalkIsNotAnswered() throws {
         let engine = try engine()
