@@ -104,7 +104,7 @@ extension DialogueEngine {
     /// phrases among its words («ой, не та тема, мне нужна доставка»).
     func saysOtherTopic(key: String) -> Bool {
         let padded = " " + key + " "
-        return otherTopicKeys.contains { padded.contains(" " + $0 + " ") }
+        return otherTopicKeys.contains { padded.contains($0) }
     }
 
     /// More words than any empty reply, digits included, has.

@@ -77,8 +77,8 @@ public struct DialogueEngine: Sendable {
     let emptyReplyPhrases: PhraseReader.Phrases<Bool>
     /// The `draft_refusals` («нет», «не так»): the draft shown is not sent.
     let draftRefusalPhrases: PhraseReader.Phrases<Bool>
-    /// The phrase keys of the `other_topic` control phrases, looked for inside longer messages at
-    /// the message step.
+    /// The phrase keys of the `other_topic` control phrases with a space each side, looked for
+    /// inside longer messages at the message step.
     let otherTopicKeys: [String]
     /// The `question_words`, normalized.
     let questionWords: Set<String>
@@ -129,7 +129,8 @@ public struct DialogueEngine: Sendable {
         controlPhrases = Set(catalog.intents.filter { $0.kind == .control }.flatMap(\.examples).map(DialogueRules.phraseKey))
         emptyReplyPhrases = PhraseReader.Phrases(keys: rules.freeText.emptyReplies.map { (DialogueRules.phraseKey($0), true) })
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
-        otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }.map(DialogueRules.phraseKey)
+        otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }
+            .map { " " + DialogueRules.phraseKey($0) + " " }
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
         statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
     }
