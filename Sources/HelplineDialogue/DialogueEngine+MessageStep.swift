@@ -13,9 +13,11 @@ extension DialogueEngine {
            OptionValue(option.value, offeredAt: .write) == .command(.send) {
             return submit(c.draftMessages, &c, now: now)
         }
+        // Confirmations, refusals and empty replies are a few words: longer messages are not looked
+        // for among them.
+        let words = PlainText.spaceSeparated(key).count
         // «да», «всё верно» to the draft shown: it is sent as it is, nothing added to it.
-        if !c.draftMessages.isEmpty, PlainText.spaceSeparated(key).count <= 3,
-           reader.match(text, key: key, in: confirmationPhrases) != nil {
+        if !c.draftMessages.isEmpty, words <= 3, reader.match(text, key: key, in: confirmationPhrases) != nil {
             return submit(c.draftMessages, &c, now: now)
         }
         // A number alone while «Отправить» is on screen is a pick from a list that is not there
@@ -33,11 +35,11 @@ extension DialogueEngine {
             return writeStep(&c)
         }
         // «нет» to the draft shown: it is not sent; the customer may add to it or cancel it.
-        if !c.draftMessages.isEmpty, reader.match(text, key: key, in: draftRefusalPhrases) != nil {
+        if !c.draftMessages.isEmpty, words <= draftRefusalWords, reader.match(text, key: key, in: draftRefusalPhrases) != nil {
             return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false)
         }
         // «2», «нет», «не знаю» alone say nothing a specialist could answer: not an appeal.
-        if isEmptyReply(text, key: key) {
+        if words <= Self.emptyReplyMaxWords, isEmptyReply(text, key: key) {
             return writeStep(&c, summary: false, prompt: .describeQuestion)
         }
         let classification = classify(text, analysis)
@@ -103,8 +105,9 @@ extension DialogueEngine {
     /// Whether a message says the chosen topic is the wrong one: one of the `other_topic` control
     /// phrases among its words («ой, не та тема, мне нужна доставка»).
     func saysOtherTopic(key: String) -> Bool {
+        guard PlainText.spaceSeparated(key).contains(where: { otherTopicAnchors.contains(ByteKey(String($0))) }) else { return false }
         let padded = " " + key + " "
-        return otherTopicKeys.contains { padded.contains($0) }
+        return otherTopicKeys.contains { PlainText.containsBytes(padded, $0) }
     }
 
     /// More words than any empty reply, digits included, has.

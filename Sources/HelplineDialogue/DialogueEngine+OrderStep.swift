@@ -90,7 +90,7 @@ extension DialogueEngine {
         // A product word alone («телефон», «тот, что с телефоном») is an order looked for, not a
         // question about support's phone: a question has a «?», a question word, or two words
         // besides the generic ones.
-        lazy var isQuestion = text.contains("?") || query.repairedWords.count >= 2
+        lazy var isQuestion = text.utf8.contains(UInt8(ascii: "?")) || query.repairedWords.count >= 2
             || classification.analysis.words.contains(where: questionWords.contains)
         // Several questions about support in one message: each answered, the step kept.
         let questions = severalQuestions(classification)

@@ -77,9 +77,14 @@ public struct DialogueEngine: Sendable {
     let emptyReplyPhrases: PhraseReader.Phrases<Bool>
     /// The `draft_refusals` («нет», «не так»): the draft shown is not sent.
     let draftRefusalPhrases: PhraseReader.Phrases<Bool>
+    /// The most words of a `draft_refusals` phrase: longer messages are not looked for among them.
+    let draftRefusalWords: Int
     /// The phrase keys of the `other_topic` control phrases with a space each side, looked for
     /// inside longer messages at the message step.
-    let otherTopicKeys: [String]
+    let otherTopicKeys: [[UInt8]]
+    /// The longest word of each `other_topic` phrase: a message without any of them has none of
+    /// the phrases, and is not searched for them.
+    let otherTopicAnchors: Set<ByteKey>
     /// The `question_words`, normalized.
     let questionWords: Set<String>
     /// The `status_pointers`, normalized.
@@ -129,8 +134,12 @@ public struct DialogueEngine: Sendable {
         controlPhrases = Set(catalog.intents.filter { $0.kind == .control }.flatMap(\.examples).map(DialogueRules.phraseKey))
         emptyReplyPhrases = PhraseReader.Phrases(keys: rules.freeText.emptyReplies.map { (DialogueRules.phraseKey($0), true) })
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
+        draftRefusalWords = rules.freeText.draftRefusals.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).count }.max() ?? 0
         otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }
-            .map { " " + DialogueRules.phraseKey($0) + " " }
+            .map { Array((" " + DialogueRules.phraseKey($0) + " ").utf8) }
+        otherTopicAnchors = Set((rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }.compactMap { phrase in
+            PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).max { $0.utf8.count < $1.utf8.count }.map { ByteKey(String($0)) }
+        })
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
         statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
     }

@@ -66,6 +66,28 @@ package enum PlainText {
         return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
     }
 
+    /// Whether the UTF-8 bytes of `text` contain `part`'s (no Unicode folding: for phrase keys,
+    /// which are of one spelling; Foundation's `contains` folds character clusters as it goes).
+    package static func containsBytes(_ text: String, _ part: [UInt8]) -> Bool {
+        guard !part.isEmpty else { return true }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= part.count else { return false }
+            let first = part[0]
+            var i = 0
+            let last = bytes.count - part.count
+            while i <= last {
+                if bytes[i] == first {
+                    var k = 1
+                    while k < part.count && bytes[i + k] == part[k] { k += 1 }
+                    if k == part.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+
     /// `a == b`, by bytes when both are plain (`aPlain`, `bPlain`).
     @inline(__always)
     package static func equal(_ a: String, plain aPlain: Bool, _ b: String, plain bPlain: Bool) -> Bool {

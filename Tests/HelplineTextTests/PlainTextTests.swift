@@ -78,6 +78,26 @@ struct PlainTextTests {
         }
     }
 
+    /// `containsBytes` agrees with a search of the UTF-8 bytes for every pair of normalized texts:
+    /// at the start, the end, inside, across word boundaries, longer than the text, empty.
+    @Test func containsBytesAgreesWithAByteSearch() {
+        let texts = Self.words.prefix(40).map(Normalizer.normalize) + ["", " ", "не та тема", " не та тема ", "ой не та тема мне нужна доставка"]
+        for text in texts {
+            let bytes = Array(text.utf8)
+            var parts = texts.map { Array($0.utf8) }
+            if bytes.count > 2 {
+                parts += [Array(bytes.prefix(2)), Array(bytes.suffix(2)), Array(bytes.dropFirst().dropLast()), bytes + [0x20]]
+            }
+            for part in parts {
+                let expected = part.isEmpty || (bytes.count >= part.count
+                    && (0...(bytes.count - part.count)).contains { bytes[$0..<($0 + part.count)].elementsEqual(part) })
+                #expect(PlainText.containsBytes(text, part) == expected, "\(text.debugDescription) ∋ \(part)")
+            }
+        }
+        #expect(PlainText.containsBytes(" ой не та тема мне ", Array(" не та тема ".utf8)))
+        #expect(!PlainText.containsBytes(" не та темах ", Array(" не та тема ".utf8)))
+    }
+
     /// `Readings.layout` says nil at once for text with a Cyrillic letter, as reading it key by key does.
     @Test func layoutOfCyrillicTextIsNil() {
         for text in Self.words + ["yfpfl", "vty.", "Vty.", "yjdjt j,hfotybt", "nazad ж", "ж", "qwerty Ё", "\u{212A}", "K"] {
