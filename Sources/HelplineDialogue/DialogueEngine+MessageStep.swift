@@ -44,8 +44,12 @@ extension DialogueEngine {
         }
         let classification = classify(text, analysis)
         // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
-        // that topic), else the menu; the draft kept.
-        if classification.analysis.words.count <= rules.freeText.questionMaxWords, saysOtherTopic(key: key) {
+        // that topic), else the menu; the draft kept, and the message too when it tells more than
+        // the wrong topic («не та тема, курьер не приехал вчера и не позвонил»).
+        if let phraseWords = otherTopicPhraseWords(key: key, words: classification.analysis.words.count) {
+            if classification.analysis.words.count - phraseWords >= rules.freeText.draftMinWords {
+                keep(text, &c)
+            }
             if let id = classification.intent, id.rawValue != c.topic, !classification.isAmbiguous,
                classification.confidence >= rules.freeText.confirmBelow, let other = catalog.intent(id), other.kind == .topic {
                 return begin(other, &c, query: orderQuery(text, classification), intent: classification.best)
@@ -102,12 +106,21 @@ extension DialogueEngine {
         return reader.match(rest, key: rest, in: emptyReplyPhrases) != nil
     }
 
-    /// Whether a message says the chosen topic is the wrong one: one of the `other_topic` control
-    /// phrases among its words («ой, не та тема, мне нужна доставка»).
-    func saysOtherTopic(key: String) -> Bool {
-        guard PlainText.spaceSeparated(key).contains(where: { otherTopicAnchors.contains(ByteKey(String($0))) }) else { return false }
+    /// The number of words of the `other_topic` phrase a message says the chosen topic is wrong
+    /// with: one that starts the message («не та тема, я хотела спросить…», however long), or one
+    /// among the words of a message of at most `question_max_words` («ой, не та тема, мне нужна
+    /// доставка»). Nil when it says no such thing.
+    func otherTopicPhraseWords(key: String, words: Int) -> Int? {
+        guard PlainText.spaceSeparated(key).contains(where: { otherTopicAnchors.contains(ByteKey(String($0))) }) else { return nil }
         let padded = " " + key + " "
-        return otherTopicKeys.contains { PlainText.containsBytes(padded, $0) }
+        var found: Int?
+        for phrase in otherTopicKeys where PlainText.containsBytes(padded, phrase) {
+            let starts = padded.utf8.starts(with: phrase)
+            guard starts || words <= rules.freeText.questionMaxWords else { continue }
+            let count = phrase.count { $0 == UInt8(ascii: " ") } - 1
+            found = max(found ?? 0, count)
+        }
+        return found
     }
 
     /// More words than any empty reply, digits included, has.

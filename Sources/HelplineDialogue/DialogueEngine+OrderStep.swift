@@ -53,8 +53,8 @@ extension DialogueEngine {
            classification.analysis.words.contains(where: statusPointers.contains) {
             let said = WordForms.forms(text).filter { !statusPointers.contains($0.word) }
             let byStatus = OrderFinder.byStatus(said, among: offered)
+            // A pick, not a story: nothing is kept for the appeal.
             if !byStatus.isEmpty, OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms).isEmpty {
-                keep(story, &c)
                 if byStatus.count == 1, let order = byStatus.first { return pickOrder(order, &c, intent: score) }
                 return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, byStatus))],
                                  intent: score, only: byStatus)
