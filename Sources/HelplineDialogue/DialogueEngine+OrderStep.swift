@@ -98,10 +98,11 @@ extension DialogueEngine {
             let lead = keep(story, &c, saying: answers(questions, to: classification.analysis, for: c.profile))
             return orderStep(&c, topic: topic, lead: lead, intent: score, prompt: wording(.resumeOrder, offered))
         }
-        // Small talk the matcher is not sure of («нет») is no small talk either.
+        // Small talk only as sure as a question answered in place: «нет» or «ладно» here is no
+        // greeting or goodbye.
         if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id),
            intent.kind != .info || isQuestion,
-           intent.kind != .smalltalk || classification.confidence >= rules.freeText.confirmBelow {
+           intent.kind != .smalltalk || classification.confidence >= rules.freeText.questionMinConfidence {
             switch intent.kind {
             case .info:
                 // As at the topic step, a refusal keeps the story without saying it goes to a specialist.
@@ -120,8 +121,9 @@ extension DialogueEngine {
                 return begin(intent, &c, query: query, intent: score)
             case .topic where intent.id != topic.id && classification.confidence >= rules.freeText.confirmBelow:
                 // Not sure enough to override the customer's own choice: both topics are offered.
-                keep(story, &c)
-                return offerTopics([intent, topic], &c, intent: score)
+                // The story kept is said first, so that the reply ends with its question.
+                let lead = keep(story, &c, saying: []) + [prompts.text(.topicOffered, ["topic": intent.title])]
+                return offerTopics([intent, topic], &c, lead: lead, intent: score)
             case .topic where intent.id == topic.id:
                 // The chosen topic named again: its order question again, not «не удалось определить»;
                 // a story about it is kept for the message step.
@@ -140,14 +142,14 @@ extension DialogueEngine {
 
     /// Back to the topic step with a choice between `topics` (the one the message reads as first,
     /// then the one chosen before), for a message that may be about another topic.
-    func offerTopics(_ topics: [Intent], _ c: inout Conversation, intent: IntentScore?) -> Turn {
+    func offerTopics(_ topics: [Intent], _ c: inout Conversation, lead: [String], intent: IntentScore?) -> Turn {
         c.state = .chooseTopic
         c.topic = nil
         c.misses = 0
         let options = topics.enumerated().map { index, topic in
             ReplyOption(key: String(index + 1), label: topic.title, value: .topic(topic.id))
         }
-        return say(&c, [prompts.text(.topicOffered, ["topic": topics[0].title])], options: options, intent: intent)
+        return say(&c, lead, options: options, intent: intent)
     }
 
     /// Takes `order` (or none) and goes on to the message step.

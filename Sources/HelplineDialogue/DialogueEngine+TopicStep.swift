@@ -49,8 +49,7 @@ extension DialogueEngine {
         if !classification.isAmbiguous, classification.confidence < rules.freeText.confirmBelow,
            best.kind == .topic || best.kind == .info {
             keep(story, &c)
-            let named = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
-            if named.count == 1 { c.order = named.first?.id }
+            noteOrder(text, classification, &c)
             c.misses = 0
             var options = likeliest(classification).enumerated().map { index, intent in
                 ReplyOption(key: String(index + 1), label: intent.title, value: .topic(intent.id))
@@ -70,6 +69,7 @@ extension DialogueEngine {
             let candidates = ambiguityCandidates(classification)
             if candidates.count >= 2 {
                 keep(story, &c)
+                noteOrder(text, classification, &c)
                 c.misses = 0
                 let options = candidates.enumerated().map { index, intent in
                     ReplyOption(key: String(index + 1), label: intent.title, value: .topic(intent.id))
@@ -82,6 +82,19 @@ extension DialogueEngine {
             chosen = only
         }
         return select(chosen, &c, message: (text, classification), intent: score, story: story)
+    }
+
+    /// Notes the one order a message names, by number or else by title words («провод перестал
+    /// заряжать…»), for whichever topic is chosen next from the options offered for it.
+    func noteOrder(_ text: String, _ classification: Classification, _ c: inout Conversation) {
+        let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: c.profile.orders)
+        if byNumber.count == 1 {
+            c.order = byNumber.first?.id
+        } else if byNumber.isEmpty {
+            let byTitle = OrderFinder.byTitle(orderQuery(text, classification).words, among: c.profile.orders,
+                                              forms: titleForms.forms)
+            if byTitle.count == 1 { c.order = byTitle.first?.id }
+        }
     }
 
     /// The intents to offer when the best few are too close: the best and the runners-up within the

@@ -174,6 +174,19 @@ struct TopicStepTests {
         #expect(reply.text.hasPrefix("В чате — в среднем 5–10 минут.") && reply.text.contains("Москва: +7 495 232−10−00."), "\(reply.text)")
     }
 
+    /// An order a story names by its title is noted when the topic is asked about, for the topic
+    /// then chosen: its order step is skipped.
+    @Test func orderNamedInAnUnclearStoryIsNoted() throws {
+        let text = "наушники перестали заряжаться через неделю, что делать"
+        let engine = try Fixture.engine([text: Fixture.verdict(
+            "warranty", 0.5, alternatives: [("returns", 0.45)], ambiguous: true)])
+        var c = Fixture.started(engine)
+        #expect(engine.handle(text, in: &c, now: Fixture.now).reply.values == ["warranty", "returns"])
+        let reply = engine.handle("2", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write && c.topic == "returns" && c.order == Fixture.headphones.id, "\(reply.text)")
+        #expect(c.draft == [text])
+    }
+
     /// A candidate chosen by label works too, and an info candidate is answered with the menu back.
     @Test func ambiguityChoiceByLabelAndInfo() throws {
         let text = "сколько ждать ответа"
