@@ -38,6 +38,46 @@ extension DialogueEngine {
         return candidates
     }
 
+    /// Information questions asked in a sentence of their own inside a longer message about
+    /// something else («Заказ висит в статусе «В пути» две недели. Дайте номер телефона, куда
+    /// звонить»): each sentence of a message of two or more is read alone, and those that are
+    /// questions the message step would answer (``answerableQuestions(_:)``) are returned, at
+    /// most two, without the intent the whole message was read as. Empty for one sentence.
+    func questionsInSentences(_ text: String, besides whole: Classification) -> [(intent: Intent, analysis: Analysis)] {
+        guard text.utf8.contains(where: Self.isSentenceEnd) else { return [] }
+        let sentences = text.utf8.split(whereSeparator: Self.isSentenceEnd)
+            .compactMap { String($0) }
+            .filter { $0.contains(where: \.isLetter) }
+        guard sentences.count >= 2 else { return [] }
+        var found: [(intent: Intent, analysis: Analysis)] = []
+        for sentence in sentences where found.count < Self.sentenceQuestionsMax {
+            let classification = classify(sentence, nil)
+            for intent in answerableQuestions(classification)
+            where intent.id != whole.intent && !found.contains(where: { $0.intent.id == intent.id }) {
+                found.append((intent, classification.analysis))
+            }
+        }
+        return Array(found.prefix(Self.sentenceQuestionsMax))
+    }
+
+    /// At most this many questions are answered from the sentences of one message.
+    static let sentenceQuestionsMax = 2
+
+    /// `.`, `!`, `?` and line breaks end a sentence.
+    private static func isSentenceEnd(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?") || byte == 0x0A
+    }
+
+    /// `turn` with the answers to `questions` before its reply (the conversation's last reply too).
+    func answering(_ questions: [(intent: Intent, analysis: Analysis)], before turn: Turn, _ c: inout Conversation) -> Turn {
+        guard !questions.isEmpty else { return turn }
+        var turn = turn
+        let answered = questions.map { answer($0.intent, to: $0.analysis, for: c.profile) }.joined(separator: "\n")
+        turn.reply.text = answered + "\n" + turn.reply.text
+        c.lastReply = turn.reply
+        return turn
+    }
+
     /// The answers to `questions`, each as ``answer(_:to:for:)`` gives it.
     func answers(_ questions: [Intent], to analysis: Analysis?, for profile: Profile) -> [String] {
         questions.map { answer($0, to: analysis, for: profile) }

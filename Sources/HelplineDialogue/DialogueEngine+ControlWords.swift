@@ -22,6 +22,11 @@ extension DialogueEngine {
         case (.otherTopic, _):
             return nil
         case (.back, .chooseTopic):
+            // After two topics were offered at the order step, back to that step.
+            if let topic = chosenTopic(c), topic.kind == .topic, topic.needsOrder,
+               !eligibleOrders(for: topic, in: c.profile).isEmpty {
+                return orderStep(&c, topic: topic, lead: [prompts.text(.backToOrders)])
+            }
             c.order = nil
             return topicStep(&c, lead: [prompts.text(.backAtStart)])
         case (.back, .chooseOrder):

@@ -74,7 +74,9 @@ extension DialogueEngine {
             return writeStep(&c, lead: [prompts.text(.alreadyWriting)], intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
-        return submit(c.draftMessages + [text], &c, now: now)
+        // The message is the appeal; a question asked in a sentence of its own is answered too.
+        let turn = submit(c.draftMessages + [text], &c, now: now)
+        return answering(questionsInSentences(text, besides: classification), before: turn, &c)
     }
 
     /// A call for a specialist of at most this many words («оператор», «живой человек») is not
@@ -164,9 +166,9 @@ extension DialogueEngine {
         return text
     }
 
-    /// Adds a story to the draft.
+    /// Adds a story to the draft (once: the same story told again is not added twice).
     func keep(_ story: String?, _ c: inout Conversation) {
-        guard let story else { return }
+        guard let story, c.draftMessages.last != story else { return }
         c.draft = c.draftMessages + [story]
     }
 

@@ -142,9 +142,9 @@ extension DialogueEngine {
 
     /// Back to the topic step with a choice between `topics` (the one the message reads as first,
     /// then the one chosen before), for a message that may be about another topic.
+    /// The chosen topic stays noted: «назад» goes back to its order step.
     func offerTopics(_ topics: [Intent], _ c: inout Conversation, lead: [String], intent: IntentScore?) -> Turn {
         c.state = .chooseTopic
-        c.topic = nil
         c.misses = 0
         let options = topics.enumerated().map { index, topic in
             ReplyOption(key: String(index + 1), label: topic.title, value: .topic(topic.id))

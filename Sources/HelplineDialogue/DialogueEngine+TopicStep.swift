@@ -81,7 +81,10 @@ extension DialogueEngine {
             }
             chosen = only
         }
-        return select(chosen, &c, message: (text, classification), intent: score, story: story)
+        let turn = select(chosen, &c, message: (text, classification), intent: score, story: story)
+        // A question asked in a sentence of its own beside the story is answered too.
+        guard chosen.kind == .topic || chosen.kind == .control else { return turn }
+        return answering(questionsInSentences(text, besides: classification), before: turn, &c)
     }
 
     /// Notes the one order a message names, by number or else by title words («провод перестал

@@ -251,6 +251,29 @@ struct EmbeddedDataTests {
         #expect(c.state == .chooseTopic && c.ticket == nil && (c.draft ?? []) == [problem])
     }
 
+    /// A question asked in a sentence of its own beside a story is answered as the story goes on:
+    /// at the topic step before the order or message step, and at the message step with the appeal.
+    @Test func questionInASentenceOfItsOwnIsAnswered() throws {
+        let engine = try engine()
+        let story = "Заказ чайника висит в статусе в пути уже 2 недели. Дайте номер телефона, куда звонить"
+        var c = Fixture.started(engine, profile: try Profile.demo())
+        let reply = engine.handle(story, in: &c, now: Fixture.now).reply
+        #expect(c.topic == "order_tracking" && c.order == "31415926-0002", "\(c.topic ?? "-") \(reply.text)")
+        #expect(reply.text.hasPrefix("Телефон горячей линии Озон") && reply.text.contains("Тема: Отслеживание заказа"), "\(reply.text)")
+        #expect(c.draft == [story])
+
+        var d = Fixture.started(engine, profile: try Profile.demo())
+        Fixture.say(engine, ["доставка", "2"], in: &d)
+        let filed = engine.handle("Курьер не приехал в назначенный день. Какая у вас почта для претензий?", in: &d, now: Fixture.now).reply
+        #expect(filed.state == .submitted && filed.text.contains("help@ozon.ru") && filed.text.contains("передано специалисту"), "\(filed.text)")
+
+        // One sentence: nothing is read twice, nothing added.
+        var e = Fixture.started(engine, profile: try Profile.demo())
+        Fixture.say(engine, ["доставка", "2"], in: &e)
+        let plain = engine.handle("курьер не приехал в назначенный день", in: &e, now: Fixture.now).reply
+        #expect(plain.text.hasPrefix("Обращение №"), "\(plain.text)")
+    }
+
     /// Small talk the matcher is not sure of is not answered: «нет» is not a greeting.
     @Test func unsureSmallTalkIsNotAnswered() throws {
         let engine = try engine()

@@ -97,6 +97,24 @@ struct OrderStepTests {
         #expect(reply.values.last == DialogueEngine.noOrderValue)
     }
 
+    /// Another topic read short of `switch_topic_min_confidence` is offered beside the chosen one,
+    /// the story kept; «назад» goes back to the chosen topic's order step, and choosing either
+    /// topic goes on with it.
+    @Test func unsureOtherTopicIsOffered() throws {
+        let text = "курьер обещал привезти вчера вечером, никто не приехал"
+        let engine = try Fixture.engine([text: Fixture.verdict("complaint", 0.8)])
+        var c = atOrderStep(engine)
+        let offered = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(offered.state == .chooseTopic && offered.values == ["complaint", "returns"], "\(offered.text)")
+        #expect(offered.text.contains(engine.prompts.text(.topicOffered, ["topic": "Жалобы и споры"])))
+        #expect(c.draft == [text])
+        let back = engine.handle("назад", in: &c, now: Fixture.now).reply
+        #expect(back.state == .chooseOrder && c.topic == "returns", "\(back.text)")
+        _ = engine.handle(text, in: &c, now: Fixture.now)
+        let chosen = engine.handle("1", in: &c, now: Fixture.now).reply
+        #expect(c.topic == "complaint" && chosen.state == .chooseOrder && c.draft == [text], "told twice, kept once")
+    }
+
     /// A question of information is answered at the order step without leaving it.
     @Test func infoAtOrderStep() throws {
         let engine = try Fixture.engine(["а какой телефон?": Fixture.verdict("contacts_phone")])
