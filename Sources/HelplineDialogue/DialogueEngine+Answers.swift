@@ -40,18 +40,31 @@ extension DialogueEngine {
 
     /// Information questions asked in a sentence of their own inside a longer message about
     /// something else («Заказ висит в статусе «В пути» две недели. Дайте номер телефона, куда
-    /// звонить»): each sentence of a message of two or more is read alone, and those that are
-    /// questions the message step would answer (``answerableQuestions(_:)``) are returned, at
-    /// most two, without the intent the whole message was read as. Empty for one sentence.
+    /// звонить»): each sentence of a message of two or more that reads as a question (a «?» or
+    /// one of `question_words`, and short) is classified alone, and those that are questions the
+    /// message step would answer (``answerableQuestions(_:)``) are returned, at most two, without
+    /// the intent the whole message was read as. Empty for one sentence.
     func questionsInSentences(_ text: String, besides whole: Classification) -> [(intent: Intent, analysis: Analysis)] {
         guard text.utf8.contains(where: Self.isSentenceEnd) else { return [] }
-        let sentences = text.utf8.split(whereSeparator: Self.isSentenceEnd)
-            .compactMap { String($0) }
-            .filter { $0.contains(where: \.isLetter) }
+        // The sentences, each with whether a «?» ends it.
+        var sentences: [(text: String, asks: Bool)] = []
+        var start = text.utf8.startIndex
+        for index in text.utf8.indices where Self.isSentenceEnd(text.utf8[index]) {
+            if let sentence = String(text.utf8[start..<index]), sentence.contains(where: \.isLetter) {
+                sentences.append((sentence, text.utf8[index] == UInt8(ascii: "?")))
+            }
+            start = text.utf8.index(after: index)
+        }
+        if let last = String(text.utf8[start...]), last.contains(where: \.isLetter) { sentences.append((last, false)) }
         guard sentences.count >= 2 else { return [] }
         var found: [(intent: Intent, analysis: Analysis)] = []
         for sentence in sentences where found.count < Self.sentenceQuestionsMax {
-            let classification = classify(sentence, nil)
+            // Only what reads as a question is classified: a «?», or a question word, in a sentence
+            // no longer than a question answered in place.
+            let words = PlainText.spaceSeparated(Normalizer.normalize(sentence.text))
+            guard words.count <= rules.freeText.questionMaxWords,
+                  sentence.asks || words.contains(where: { questionWords.contains(String($0)) }) else { continue }
+            let classification = classify(sentence.text, nil)
             for intent in answerableQuestions(classification)
             where intent.id != whole.intent && !found.contains(where: { $0.intent.id == intent.id }) {
                 found.append((intent, classification.analysis))
