@@ -60,7 +60,9 @@ extension DialogueEngine {
         var found: [(intent: Intent, analysis: Analysis)] = []
         for sentence in sentences where found.count < Self.sentenceQuestionsMax {
             // Only what reads as a question is classified: a «?», or a question word, in a sentence
-            // no longer than a question answered in place.
+            // no longer than a question answered in place (counted by its spaces first: most
+            // sentences of a story are longer, and are not normalized at all).
+            guard sentence.text.utf8.count(where: { $0 == UInt8(ascii: " ") }) <= 2 * rules.freeText.questionMaxWords else { continue }
             let words = PlainText.spaceSeparated(Normalizer.normalize(sentence.text))
             guard words.count <= rules.freeText.questionMaxWords,
                   sentence.asks || words.contains(where: { questionWords.contains(String($0)) }) else { continue }

@@ -113,8 +113,8 @@ extension DialogueEngine {
     /// among the words of a message of at most `question_max_words` («ой, не та тема, мне нужна
     /// доставка»). Nil when it says no such thing.
     func otherTopicPhraseWords(key: String, words: Int) -> Int? {
-        guard PlainText.spaceSeparated(key).contains(where: { otherTopicAnchors.contains(ByteKey(String($0))) }) else { return nil }
         let padded = " " + key + " "
+        guard otherTopicAnchors.contains(where: { PlainText.containsBytes(padded, $0) }) else { return nil }
         var found: Int?
         for phrase in otherTopicKeys where PlainText.containsBytes(padded, phrase) {
             let starts = padded.utf8.starts(with: phrase)
