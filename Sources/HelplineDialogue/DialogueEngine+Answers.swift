@@ -45,24 +45,42 @@ extension DialogueEngine {
     /// message step would answer (``answerableQuestions(_:)``) are returned, at most two, without
     /// the intent the whole message was read as. Empty for one sentence.
     func questionsInSentences(_ text: String, besides whole: Classification) -> [(intent: Intent, analysis: Analysis)] {
-        guard text.utf8.contains(where: Self.isSentenceEnd) else { return [] }
-        // The sentences, each with whether a «?» ends it.
-        var sentences: [(text: String, asks: Bool)] = []
-        var start = text.utf8.startIndex
-        for index in text.utf8.indices where Self.isSentenceEnd(text.utf8[index]) {
-            if let sentence = String(text.utf8[start..<index]), sentence.contains(where: \.isLetter) {
-                sentences.append((sentence, text.utf8[index] == UInt8(ascii: "?")))
+        // The sentences short enough to be a question answered in place (counted by their spaces,
+        // so that a story's long sentences are not even copied), each with whether a «?» ends it;
+        // and how many sentences there are in all.
+        let longest = 2 * rules.freeText.questionMaxWords
+        var text = text
+        let (candidates, count): ([(text: String, asks: Bool)], Int) = text.withUTF8 { bytes in
+            var found: [(text: String, asks: Bool)] = []
+            var count = 0
+            var start = 0
+            var spaces = 0
+            var letters = false
+            for i in 0...bytes.count {
+                let byte = i < bytes.count ? bytes[i] : UInt8(ascii: ".")
+                if Self.isSentenceEnd(byte) {
+                    if letters {
+                        count += 1
+                        if spaces <= longest {
+                            found.append((String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self),
+                                          byte == UInt8(ascii: "?") && i < bytes.count))
+                        }
+                    }
+                    start = i + 1
+                    spaces = 0
+                    letters = false
+                } else if byte == UInt8(ascii: " ") {
+                    spaces += 1
+                } else if byte >= 0x80 || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) {
+                    letters = true
+                }
             }
-            start = text.utf8.index(after: index)
+            return (found, count)
         }
-        if let last = String(text.utf8[start...]), last.contains(where: \.isLetter) { sentences.append((last, false)) }
-        guard sentences.count >= 2 else { return [] }
+        guard count >= 2 else { return [] }
         var found: [(intent: Intent, analysis: Analysis)] = []
-        for sentence in sentences where found.count < Self.sentenceQuestionsMax {
-            // Only what reads as a question is classified: a «?», or a question word, in a sentence
-            // no longer than a question answered in place (counted by its spaces first: most
-            // sentences of a story are longer, and are not normalized at all).
-            guard sentence.text.utf8.count(where: { $0 == UInt8(ascii: " ") }) <= 2 * rules.freeText.questionMaxWords else { continue }
+        for sentence in candidates where found.count < Self.sentenceQuestionsMax {
+            // Only what reads as a question is classified: a «?», or a question word.
             let words = PlainText.spaceSeparated(Normalizer.normalize(sentence.text))
             guard words.count <= rules.freeText.questionMaxWords,
                   sentence.asks || words.contains(where: { questionWords.contains(String($0)) }) else { continue }

@@ -113,8 +113,12 @@ extension DialogueEngine {
     /// among the words of a message of at most `question_max_words` («ой, не та тема, мне нужна
     /// доставка»). Nil when it says no such thing.
     func otherTopicPhraseWords(key: String, words: Int) -> Int? {
+        // Words compared by their bytes, no string made for each.
+        let hasAnchor = PlainText.spaceSeparated(key).contains { word in
+            otherTopicAnchors.contains { word.utf8.count == $0.utf8.count && word.utf8.elementsEqual($0.utf8) }
+        }
+        guard hasAnchor else { return nil }
         let padded = " " + key + " "
-        guard otherTopicAnchors.contains(where: { PlainText.containsBytes(padded, $0) }) else { return nil }
         var found: Int?
         for phrase in otherTopicKeys where PlainText.containsBytes(padded, phrase) {
             let starts = padded.utf8.starts(with: phrase)

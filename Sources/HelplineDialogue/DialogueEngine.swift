@@ -82,9 +82,9 @@ public struct DialogueEngine: Sendable {
     /// The phrase keys of the `other_topic` control phrases with a space each side, looked for
     /// inside longer messages at the message step.
     let otherTopicKeys: [[UInt8]]
-    /// The longest word of each `other_topic` phrase, with a space each side: a message without
-    /// any of them has none of the phrases, and is not searched for them.
-    let otherTopicAnchors: [[UInt8]]
+    /// The longest word of each `other_topic` phrase: a message without any of them has none of
+    /// the phrases, and is not searched for them.
+    let otherTopicAnchors: [String]
     /// The `question_words`, normalized.
     let questionWords: Set<String>
     /// The `status_pointers`, normalized.
@@ -138,9 +138,9 @@ public struct DialogueEngine: Sendable {
         otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }
             .map { Array((" " + DialogueRules.phraseKey($0) + " ").utf8) }
         let anchors = Set((rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }.compactMap { phrase in
-            PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).max { $0.utf8.count < $1.utf8.count }.map { " " + $0 + " " }
+            PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).max { $0.utf8.count < $1.utf8.count }.map(String.init)
         })
-        otherTopicAnchors = anchors.sorted().map { Array($0.utf8) }
+        otherTopicAnchors = anchors.sorted()
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
         statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
     }
