@@ -50,34 +50,41 @@ extension DialogueEngine {
         // and how many sentences there are in all.
         let longest = 2 * rules.freeText.questionMaxWords
         var text = text
-        let (candidates, count): ([(text: String, asks: Bool)], Int) = text.withUTF8 { bytes in
-            var found: [(text: String, asks: Bool)] = []
-            var count = 0
-            var start = 0
-            var spaces = 0
-            var letters = false
-            for i in 0...bytes.count {
-                let byte = i < bytes.count ? bytes[i] : UInt8(ascii: ".")
-                if Self.isSentenceEnd(byte) {
-                    if letters {
-                        count += 1
-                        if spaces <= longest {
-                            found.append((String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self),
-                                          byte == UInt8(ascii: "?") && i < bytes.count))
+        let candidates: [(text: String, asks: Bool)] = text.withUTF8 { bytes in
+            // Each sentence with letters in it, as (start, end, spaces); nothing is copied unless
+            // there are two or more.
+            func sentences(_ each: (Int, Int, Int) -> Void) -> Int {
+                var count = 0
+                var start = 0
+                var spaces = 0
+                var letters = false
+                for i in 0...bytes.count {
+                    let byte = i < bytes.count ? bytes[i] : UInt8(ascii: ".")
+                    if Self.isSentenceEnd(byte) {
+                        if letters {
+                            count += 1
+                            each(start, i, spaces)
                         }
+                        start = i + 1
+                        spaces = 0
+                        letters = false
+                    } else if byte == UInt8(ascii: " ") {
+                        spaces += 1
+                    } else if byte >= 0x80 || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) {
+                        letters = true
                     }
-                    start = i + 1
-                    spaces = 0
-                    letters = false
-                } else if byte == UInt8(ascii: " ") {
-                    spaces += 1
-                } else if byte >= 0x80 || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) {
-                    letters = true
                 }
+                return count
             }
-            return (found, count)
+            guard sentences({ _, _, _ in }) >= 2 else { return [] }
+            var found: [(text: String, asks: Bool)] = []
+            _ = sentences { start, end, spaces in
+                guard spaces <= longest else { return }
+                found.append((String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self),
+                              end < bytes.count && bytes[end] == UInt8(ascii: "?")))
+            }
+            return found
         }
-        guard count >= 2 else { return [] }
         var found: [(intent: Intent, analysis: Analysis)] = []
         for sentence in candidates where found.count < Self.sentenceQuestionsMax {
             // Only what reads as a question is classified: a «?», or a question word.

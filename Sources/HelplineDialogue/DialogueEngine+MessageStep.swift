@@ -15,7 +15,7 @@ extension DialogueEngine {
         }
         // Confirmations, refusals and empty replies are a few words: longer messages are not looked
         // for among them.
-        let words = PlainText.spaceSeparated(key).count
+        let words = key.utf8.count { $0 == UInt8(ascii: " ") } + 1
         // «да», «всё верно» to the draft shown: it is sent as it is, nothing added to it.
         if !c.draftMessages.isEmpty, words <= 3, reader.match(text, key: key, in: confirmationPhrases) != nil {
             return submit(c.draftMessages, &c, now: now)
@@ -113,11 +113,8 @@ extension DialogueEngine {
     /// among the words of a message of at most `question_max_words` («ой, не та тема, мне нужна
     /// доставка»). Nil when it says no such thing.
     func otherTopicPhraseWords(key: String, words: Int) -> Int? {
-        // Words compared by their bytes, no string made for each.
-        let hasAnchor = PlainText.spaceSeparated(key).contains { word in
-            otherTopicAnchors.contains { word.utf8.count == $0.utf8.count && word.utf8.elementsEqual($0.utf8) }
-        }
-        guard hasAnchor else { return nil }
+        // The phrases' longest words looked for in the bytes first: most messages have none.
+        guard otherTopicAnchors.contains(where: { PlainText.containsBytes(key, $0) }) else { return nil }
         let padded = " " + key + " "
         var found: Int?
         for phrase in otherTopicKeys where PlainText.containsBytes(padded, phrase) {

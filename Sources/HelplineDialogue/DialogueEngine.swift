@@ -84,7 +84,7 @@ public struct DialogueEngine: Sendable {
     let otherTopicKeys: [[UInt8]]
     /// The longest word of each `other_topic` phrase: a message without any of them has none of
     /// the phrases, and is not searched for them.
-    let otherTopicAnchors: [String]
+    let otherTopicAnchors: [[UInt8]]
     /// The `question_words`, normalized.
     let questionWords: Set<String>
     /// The `status_pointers`, normalized.
@@ -140,7 +140,7 @@ public struct DialogueEngine: Sendable {
         let anchors = Set((rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }.compactMap { phrase in
             PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).max { $0.utf8.count < $1.utf8.count }.map(String.init)
         })
-        otherTopicAnchors = anchors.sorted()
+        otherTopicAnchors = anchors.sorted().map { Array($0.utf8) }
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
         statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
     }

@@ -73,11 +73,14 @@ package enum PlainText {
         var text = text
         return text.withUTF8 { bytes in
             guard bytes.count >= part.count else { return false }
+            // The last byte first: in Russian text every other byte is a lead byte (0xD0, 0xD1),
+            // so the first would match half the time.
             let first = part[0]
+            let lastByte = part[part.count - 1]
             var i = 0
             let last = bytes.count - part.count
             while i <= last {
-                if bytes[i] == first {
+                if bytes[i + part.count - 1] == lastByte && bytes[i] == first {
                     var k = 1
                     while k < part.count && bytes[i + k] == part[k] { k += 1 }
                     if k == part.count { return true }
