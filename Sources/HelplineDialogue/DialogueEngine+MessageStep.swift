@@ -173,6 +173,17 @@ extension DialogueEngine {
         c.draft = c.draftMessages + [story]
     }
 
+    /// `intent`'s answer (`answered`) with the story kept: followed by the line that says so, or,
+    /// after a refusal (`free_text.refusals`), kept without a word — «уйдёт специалисту» would
+    /// contradict «поддержка помочь не сможет» — for a topic the customer may still choose.
+    func keep(_ story: String?, _ c: inout Conversation, answering intent: Intent, with answered: [String]) -> [String] {
+        guard !rules.freeText.refusals.contains(intent.id) else {
+            keep(story, &c)
+            return answered
+        }
+        return keep(story, &c, saying: answered)
+    }
+
     /// Adds a story to the draft, and to `lead` the line that says so: for replies about something
     /// else (an answer, an order not found) that would otherwise leave the story unmentioned.
     func keep(_ story: String?, _ c: inout Conversation, saying lead: [String]) -> [String] {

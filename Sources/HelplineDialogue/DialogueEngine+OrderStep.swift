@@ -105,10 +105,8 @@ extension DialogueEngine {
            intent.kind != .smalltalk || classification.confidence >= rules.freeText.questionMinConfidence {
             switch intent.kind {
             case .info:
-                // As at the topic step, a refusal keeps the story without saying it goes to a specialist.
                 let answered = [answer(intent, to: classification.analysis, for: c.profile)]
-                let lead = rules.freeText.refusals.contains(intent.id) ? answered : keep(story, &c, saying: answered)
-                if rules.freeText.refusals.contains(intent.id) { keep(story, &c) }
+                let lead = keep(story, &c, answering: intent, with: answered)
                 return orderStep(&c, topic: topic, lead: lead, intent: score, prompt: wording(.resumeOrder, offered))
             case .smalltalk:
                 return orderStep(&c, topic: topic, lead: smalltalk(intent), intent: score,

@@ -146,15 +146,10 @@ extension DialogueEngine {
         case .info:
             // A story with a question in it is answered and kept: «курьер третий день не едет, как с
             // ним связаться?» is also the appeal's first message if the customer goes on.
-            // After a refusal, «Если остались вопросы» would read as if something had been answered,
-            // and «уйдёт специалисту» would contradict it: the story is kept without a word, for a
-            // topic the customer may still choose.
+            // After a refusal, «Если остались вопросы» would read as if something had been answered.
             let answered = [answer(intent, to: message?.classification.analysis, for: c.profile)]
-            if rules.freeText.refusals.contains(intent.id) {
-                keep(story, &c)
-                return topicStep(&c, lead: answered, intent: score, prompt: .resumeAfterRefusal)
-            }
-            return topicStep(&c, lead: keep(story, &c, saying: answered), intent: score, prompt: .resumeTopic)
+            let resume: Prompt = rules.freeText.refusals.contains(intent.id) ? .resumeAfterRefusal : .resumeTopic
+            return topicStep(&c, lead: keep(story, &c, answering: intent, with: answered), intent: score, prompt: resume)
         case .control:
             keep(story, &c)
             return specialist(&c, topic: rules.generalTopic, intent: score)
