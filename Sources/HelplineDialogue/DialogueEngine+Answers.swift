@@ -42,9 +42,10 @@ extension DialogueEngine {
     /// something else («Заказ висит в статусе «В пути» две недели. Дайте номер телефона, куда
     /// звонить»): each sentence of a message of two or more that reads as a question (a «?» or
     /// one of `question_words`, and short) is classified alone, and those that are questions the
-    /// message step would answer (``answerableQuestions(_:)``) are returned, at most two, without
-    /// the intent the whole message was read as. Empty for one sentence.
-    func questionsInSentences(_ text: String, besides whole: Classification) -> [(intent: Intent, analysis: Analysis)] {
+    /// message step would answer (``answerableQuestions(_:)``) are returned, at most two. Empty
+    /// for one sentence. (Callers use it for messages that were not answered as a whole: a story
+    /// read as a topic, or filed.)
+    func questionsInSentences(_ text: String) -> [(intent: Intent, analysis: Analysis)] {
         // The sentences short enough to be a question answered in place (counted by their spaces,
         // so that a story's long sentences are not even copied), each with whether a «?» ends it;
         // and how many sentences there are in all.
@@ -92,8 +93,7 @@ extension DialogueEngine {
             guard words.count <= rules.freeText.questionMaxWords,
                   sentence.asks || words.contains(where: { questionWords.contains(String($0)) }) else { continue }
             let classification = classify(sentence.text, nil)
-            for intent in answerableQuestions(classification)
-            where intent.id != whole.intent && !found.contains(where: { $0.intent.id == intent.id }) {
+            for intent in answerableQuestions(classification) where !found.contains(where: { $0.intent.id == intent.id }) {
                 found.append((intent, classification.analysis))
             }
         }

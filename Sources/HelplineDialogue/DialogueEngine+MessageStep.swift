@@ -76,7 +76,7 @@ extension DialogueEngine {
         }
         // The message is the appeal; a question asked in a sentence of its own is answered too.
         let turn = submit(c.draftMessages + [text], &c, now: now)
-        return answering(questionsInSentences(text, besides: classification), before: turn, &c)
+        return answering(questionsInSentences(text), before: turn, &c)
     }
 
     /// A call for a specialist of at most this many words («оператор», «живой человек») is not

@@ -5,6 +5,12 @@ import HelplineText
 // The topic step: a menu choice, or free text read for a topic, an answer, small talk or a specialist.
 extension DialogueEngine {
     /// A message at the topic step: an option, a number not on screen, or free text to classify.
+    /// Whether the topic step's options are a few topics offered for one message (after «Уточните…»
+    /// or a weak guess), not the menu.
+    func isOffer(_ c: Conversation) -> Bool {
+        c.state == .chooseTopic && !c.options.isEmpty && c.options.count < menuOptions(specialist: false).count
+    }
+
     func topicTurn(_ text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation) -> Turn {
         if isBlank(text) { return topicStep(&c, lead: [prompts.text(.emptyText)], options: c.options) }
         if let option = chosenOption(text, key: key, in: c.options), let value = OptionValue(option.value, offeredAt: .chooseTopic) {
@@ -35,6 +41,11 @@ extension DialogueEngine {
                !isStory(classification.analysis) {
                 c.misses = 0
                 return topicStep(&c, lead: [prompts.text(.orderNotFound, ["number": number])], intent: score)
+            }
+            // Choices offered a turn ago («Уточните…», a guess) stay offered after a reply that is
+            // none of them («да»): the menu in their place would give their numbers other meanings.
+            if isOffer(c), story == nil {
+                return say(&c, [prompts.text(.offerAgain)], options: c.options, intent: score)
             }
             c.misses += 1
             if c.misses >= rules.missesBeforeSpecialist {
@@ -84,7 +95,7 @@ extension DialogueEngine {
         let turn = select(chosen, &c, message: (text, classification), intent: score, story: story)
         // A question asked in a sentence of its own beside the story is answered too.
         guard chosen.kind == .topic || chosen.kind == .control else { return turn }
-        return answering(questionsInSentences(text, besides: classification), before: turn, &c)
+        return answering(questionsInSentences(text), before: turn, &c)
     }
 
     /// Notes the one order a message names, by number or else by title words («провод перестал

@@ -5,7 +5,7 @@ import Yams
 public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case greeting, greetingAnonymous = "greeting_anonymous", menu
     case resumeTopic = "resume_topic", resumeAfterRefusal = "resume_after_refusal", miss, missSpecialist = "miss_specialist"
-    case specialistOption = "specialist_option", ambiguous, noSuchOption = "no_such_option"
+    case specialistOption = "specialist_option", ambiguous, offerAgain = "offer_again", noSuchOption = "no_such_option"
     case confirmGuess = "confirm_guess"
     case orderNoted = "order_noted", generalTopicTitle = "general_topic_title", topicChosen = "topic_chosen"
     case orderQuestion = "order_question", bookingQuestion = "booking_question", resumeOrder = "resume_order"

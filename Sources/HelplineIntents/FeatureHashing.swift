@@ -78,11 +78,14 @@ struct FeatureExtractor: Sendable {
 
     /// Word hash (``lemmaKey(_:)``) → the stem hash of the word's lemma, for the forms in the lemma table.
     let lemmaStems: [UInt64: UInt64]
+    /// Words read as another word (the goods as «товар»), found by their stems' hashes.
+    let reading: WordReading?
 
     init(charMin: Int, charMax: Int, keywords: [KeywordPattern], splitter: WordSplitter? = nil,
-         lemmaStems: [UInt64: UInt64] = [:]) {
+         lemmaStems: [UInt64: UInt64] = [:], reading: WordReading? = nil) {
         self.splitter = splitter
         self.lemmaStems = lemmaStems
+        self.reading = reading
         self.charMin = max(1, charMin)
         self.charMax = max(self.charMin, charMax)
         var index: [UInt64: [KeywordPattern]] = [:]
@@ -95,12 +98,13 @@ struct FeatureExtractor: Sendable {
 
     /// An extractor from tables already built (a model snapshot's).
     init(charMin: Int, charMax: Int, keywordsByFirstStem: [UInt64: [KeywordPattern]], splitter: WordSplitter?,
-         lemmaStems: [UInt64: UInt64]) {
+         lemmaStems: [UInt64: UInt64], reading: WordReading?) {
         self.charMin = charMin
         self.charMax = charMax
         self.keywordsByFirstStem = keywordsByFirstStem
         self.splitter = splitter
         self.lemmaStems = lemmaStems
+        self.reading = reading
     }
 
     /// The message's length in words, in buckets: greetings and thanks are short, questions longer.
@@ -156,6 +160,15 @@ struct FeatureExtractor: Sendable {
                 guard let pieces = splitter.split(word), i < stems.count else { continue }
                 words.replaceSubrange(i...i, with: pieces)
                 stems.replaceSubrange(i...i, with: pieces.map(RussianStemmer.stem))
+            }
+        }
+        // A word read as another counts as that word throughout: «где мои шторы» is «где мои
+        // товар», whose letters and stem the examples know, while the letters of goods they never
+        // name would make the message look unknown.
+        if let reading {
+            for i in words.indices where i < stems.count && reading.stems.contains(Self.stemHash(stems[i])) {
+                words[i] = reading.word
+                stems[i] = reading.stem
             }
         }
         var scalars: [UInt32] = []
@@ -231,4 +244,12 @@ struct FeatureExtractor: Sendable {
             }
         }
     }
+}
+
+/// Words the matcher reads as another word: any word whose stem is among `stems` is read as
+/// `word` (stem `stem`).
+struct WordReading: Sendable {
+    var stems: Set<UInt64>
+    var word: String
+    var stem: String
 }

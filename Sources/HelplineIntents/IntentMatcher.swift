@@ -57,7 +57,7 @@ public struct IntentMatcher: Sendable {
         if !catalog.offTopicExamples.isEmpty { addKeywords(catalog.offTopicKeywords, of: IntentID.noneValue) }
         let extractor = FeatureExtractor(charMin: settings.charMin, charMax: settings.charMax, keywords: keywords,
                                          splitter: settings.splitWords ? WordSplitter(vocabulary: analyzer.vocabulary) : nil,
-                                         lemmaStems: lemmaStems)
+                                         lemmaStems: lemmaStems, reading: Self.reading(catalog.vocabulary.goods, analyzer))
         self.extractor = extractor
 
         let (classIds, noneClass) = Self.classes(of: catalog)
@@ -150,6 +150,22 @@ public struct IntentMatcher: Sendable {
     /// long, and is one edit away from a word with another stem that the same intent's examples use
     /// at least `minTypoNeighbourCount` times, the edit falling before its last three letters
     /// (where inflections differ) and not being an extra first letter (where prefixes are).
+    /// The goods, each read as `read_as` (see ``FeatureExtractor/reading``).
+    static func reading(_ goods: MarketVocabulary.Goods?, _ analyzer: TextAnalyzer) -> WordReading? {
+        guard let goods else { return nil }
+        let target = analyzer.analyze(goods.readAs)
+        guard target.words.count == 1, let word = target.words.first, let stem = target.stems.first else { return nil }
+        var stems: Set<UInt64> = []
+        for word in goods.words {
+            let analysis = analyzer.analyze(word)
+            // A stem of one or two letters («чай» → «ча») would stand for other words too.
+            guard analysis.stems.count == 1, let own = analysis.stems.first, own.unicodeScalars.count >= 3, own != stem
+            else { continue }
+            stems.insert(FeatureExtractor.stemHash(own))
+        }
+        return stems.isEmpty ? nil : WordReading(stems: stems, word: word, stem: stem)
+    }
+
     static func vocabulary(for catalog: IntentCatalog) -> Vocabulary {
         // Words are keyed by the stable hash of their bytes: hashing a Cyrillic `Substring` checks
         // its normalization on every lookup, which made this the slowest step of the build.
@@ -184,6 +200,10 @@ public struct IntentMatcher: Sendable {
         }
         for text in catalog.offTopicExamples + catalog.offTopicKeywords {
             forEachWord(text) { counts[$0, default: 0] += 1 }
+        }
+        // The goods are words, not typos to repair («шторы» is not «штора» nor «шторм»).
+        for word in catalog.vocabulary.goods?.words ?? [] {
+            forEachWord(word) { counts[$0, default: 0] += 1 }
         }
         var misspellings: Set<UInt64> = []
         for own in perIntent {

@@ -19,24 +19,47 @@ public struct MarketVocabulary: Sendable, Hashable, Decodable {
         }
     }
 
+    /// Things customers buy, read by the matcher as one word (`read_as`, «товар»): «где мои
+    /// шторы» is «где мой товар», whichever goods the examples happen to name.
+    public struct Goods: Sendable, Hashable, Decodable {
+        /// The word every one of `words` is read as (by its stem).
+        public var readAs: String
+        /// Single words, any form (each is matched by its stem).
+        public var words: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case readAs = "read_as"
+            case words
+        }
+
+        public init(readAs: String, words: [String]) {
+            self.readAs = readAs
+            self.words = words
+        }
+    }
+
     /// Latin word → the Russian word it is read as inside Russian text ("ozon" → «озон»).
     public var latinNames: [String: String]
     public var terms: [Term]
+    public var goods: Goods?
 
     enum CodingKeys: String, CodingKey {
         case latinNames = "latin_names"
         case terms
+        case goods
     }
 
-    public init(latinNames: [String: String] = [:], terms: [Term] = []) {
+    public init(latinNames: [String: String] = [:], terms: [Term] = [], goods: Goods? = nil) {
         self.latinNames = latinNames
         self.terms = terms
+        self.goods = goods
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         latinNames = try c.decodeIfPresent([String: String].self, forKey: .latinNames) ?? [:]
         terms = try c.decodeIfPresent([Term].self, forKey: .terms) ?? []
+        goods = try c.decodeIfPresent(Goods.self, forKey: .goods)
     }
 
     /// The names of each intent's terms, by intent id.
@@ -57,13 +80,26 @@ public struct MarketVocabulary: Sendable, Hashable, Decodable {
                 throw DataError(file: file, message: "terms[\(index)].names: needs at least one non-empty name")
             }
         }
+        if let goods {
+            guard Self.isRussianWord(goods.readAs) else {
+                throw DataError(file: file, message: "goods.read_as: '\(goods.readAs)' must be one word of Russian letters")
+            }
+            for (index, word) in goods.words.enumerated() where !Self.isRussianWord(word) {
+                throw DataError(file: file, message: "goods.words[\(index)]: '\(word)' must be one word of Russian letters")
+            }
+        }
         for (latin, russian) in latinNames.sorted(by: { $0.key < $1.key }) {
             guard !latin.isEmpty, latin.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) }) else {
                 throw DataError(file: file, message: "latin_names.\(latin): must be one word of Latin letters")
             }
-            guard !russian.isEmpty, russian.unicodeScalars.allSatisfy({ ("а"..."я").contains($0) || ("А"..."Я").contains($0) || $0 == "ё" || $0 == "Ё" }) else {
+            guard Self.isRussianWord(russian) else {
                 throw DataError(file: file, message: "latin_names.\(latin): '\(russian)' must be one word of Russian letters")
             }
         }
+    }
+
+    /// One word of Russian letters.
+    static func isRussianWord(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { ("а"..."я").contains($0) || ("А"..."Я").contains($0) || $0 == "ё" || $0 == "Ё" }
     }
 }

@@ -24,7 +24,7 @@ import HelplineText
 /// ```
 public enum MatcherSnapshot {
     /// Raised whenever the layout of the snapshot or the meaning of any stored table changes.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
 
     static let magic: [UInt8] = Array("HLMATCH\0".utf8)
 
@@ -206,6 +206,12 @@ extension FeatureExtractor {
         let lemmas = lemmaStems.sorted { $0.key < $1.key }
         out.write(lemmas.map(\.key))
         out.write(lemmas.map(\.value))
+        out.write(reading != nil)
+        if let reading {
+            out.write(reading.stems.sorted())
+            out.write(reading.word)
+            out.write(reading.stem)
+        }
     }
 
     init(reading input: inout ByteReader) throws {
@@ -235,7 +241,12 @@ extension FeatureExtractor {
         try ByteReader.check(keys.count == values.count, "lemma map: \(keys.count) keys, \(values.count) values")
         let lemmaStems = Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first })
         try ByteReader.check(lemmaStems.count == keys.count, "lemma map: a key repeats")
-        self.init(charMin: charMin, charMax: charMax, keywordsByFirstStem: keywords, splitter: splitter, lemmaStems: lemmaStems)
+        var reading: WordReading?
+        if try input.readBool() {
+            reading = WordReading(stems: Set(try input.readUInt64s()), word: try input.readString(), stem: try input.readString())
+        }
+        self.init(charMin: charMin, charMax: charMax, keywordsByFirstStem: keywords, splitter: splitter, lemmaStems: lemmaStems,
+                  reading: reading)
     }
 }
 

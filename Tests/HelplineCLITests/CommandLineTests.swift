@@ -11,7 +11,9 @@ struct CommandLineTests {
         #expect(Seconds(argument: "24h")?.value == 86_400)
         #expect(Seconds(argument: "1.5h")?.value == 5_400)
         #expect(Seconds(argument: "7d")?.value == 604_800)
-        for bad in ["", "h", "-5m", "10x", "1e999", "nan"] {
+        #expect(Seconds(argument: "36500d")?.value == Seconds.maximum)
+        // Longer than a timer can count (about 106,751 days in nanoseconds): refused, not a crash later.
+        for bad in ["", "h", "-5m", "10x", "1e999", "nan", "36501d", "107000d", "99999999999999999999d"] {
             #expect(Seconds(argument: bad) == nil, "\(bad)")
         }
         #expect(Seconds(86_400).description == "24h")
@@ -24,6 +26,8 @@ struct CommandLineTests {
         #expect(serve.sessionTTL.value == 1_800)
         #expect(serve.lineTimeout.value == 120)
         #expect(throws: (any Error).self) { try ServeCommand.parse(["--session-ttl", "soon"]) }
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--idle-timeout", "107000d"]) }
+        #expect(throws: (any Error).self) { try ServeCommand.parse(["--line-timeout", "107000d"]) }
     }
 
     /// `helpline bench` alone is `bench daemon`; its options reach the subcommand, the shared ones from their groups.

@@ -68,7 +68,7 @@ struct PipedChatTests {
     @Test func pipedOutputIsNotWrapped() async throws {
         let result = try await HelplineProcess.run(["chat"], input: "какой номер телефона горячей линии озон\n")
         #expect(result.status == 0)
-        let line = "• +7 495 232−10−00 — для жителей Москвы и Московской области, на него же можно звонить из-за границы;"
+        let line = "• +7\u{00A0}495\u{00A0}232−10−00 — для жителей Москвы и Московской области, на него же можно звонить из-за границы;"
         #expect(result.stdout.split(separator: "\n").contains { $0 == line }, "stdout: \(result.stdout)")
     }
 

@@ -141,6 +141,27 @@ struct LifecycleTests {
         #expect(desk.appeals["a"]?.state == .taken)
     }
 
+    /// An appeal takes a bounded number of answers: past the limit a reply is refused and the
+    /// appeal does not change (each answer about it carries its whole conversation).
+    @Test func answersToOneAppealAreBounded() throws {
+        var desk = try taken()
+        for index in 0..<Desk.maximumAnswers {
+            _ = try desk.reply(appeal: "a", specialist: "sp-1", text: "Ответ \(index)", now: Fixture.at(2))
+        }
+        let before = desk.appeals["a"]
+        #expect { try desk.ask(appeal: "a", specialist: "sp-1", text: "Ещё вопрос", now: Fixture.at(3)) } throws: {
+            ($0 as? DeskError)?.code == .appealFull
+        }
+        #expect(desk.appeals["a"] == before)
+
+        var long = try taken()
+        let text = String(repeating: "я", count: Desk.maximumAnswerBytes / 4)
+        _ = try long.reply(appeal: "a", specialist: "sp-1", text: text, now: Fixture.at(2))
+        #expect { try long.reply(appeal: "a", specialist: "sp-1", text: text + text, now: Fixture.at(3)) } throws: {
+            ($0 as? DeskError)?.code == .appealFull
+        }
+    }
+
     /// The same number cannot be filed twice.
     @Test func duplicateFiling() throws {
         var desk = try Fixture.desk([Fixture.appeal("a")])

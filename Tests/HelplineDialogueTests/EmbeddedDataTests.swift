@@ -113,7 +113,7 @@ struct EmbeddedDataTests {
         var c = Fixture.started(engine, profile: try Profile.demo())
         _ = engine.handle("гарантия", in: &c, now: Fixture.now)
         let reply = engine.handle("какой телефон поддержки", in: &c, now: Fixture.now).reply
-        #expect(reply.state == .chooseOrder && reply.intent?.id == "contacts_phone" && reply.text.contains("+7 495 232−10−00"))
+        #expect(reply.state == .chooseOrder && reply.intent?.id == "contacts_phone" && reply.text.contains("+7\u{00A0}495\u{00A0}232−10−00"))
     }
 
     /// A story told before the message step reaches the appeal whichever way the step in between
@@ -123,7 +123,9 @@ struct EmbeddedDataTests {
         ["возврат", "по заказу 99999999-0001 пришёл брак, хочу вернуть деньги", "1"],
         ["оплата", "картой оплатила, а деньги списали два раза", "2"],
         ["курьер третий день не едет и не звонит, как с ним связаться вообще?", "доставка", "2"],
-        ["доставка", "блин ну сколько можно, третий день жду и ничего не происходит", "2"],
+        // Vague enough that another topic may be offered beside «Доставка»: «2» is «Доставка»
+        // then and the order next, else the order and an empty reply, which changes nothing.
+        ["доставка", "блин ну сколько можно, третий день жду и ничего не происходит", "2", "2"],
     ])
     func storiesReachTheAppeal(messages: [String]) throws {
         let engine = try engine()
@@ -213,7 +215,7 @@ struct EmbeddedDataTests {
             let state = c.state
             let reply = engine.handle(question, in: &c, now: Fixture.now).reply
             #expect(reply.state == state && c.ticket == nil, "\(state)")
-            #expect(reply.text.contains("+7 495 232−10−00") && reply.text.contains("help@ozon.ru"), "\(state): \(reply.text)")
+            #expect(reply.text.contains("+7\u{00A0}495\u{00A0}232−10−00") && reply.text.contains("help@ozon.ru"), "\(state): \(reply.text)")
         }
     }
 

@@ -64,7 +64,20 @@ struct SourceFactsTests {
         seller.seller = true
         seller.premiumSeller = true
         #expect(try ask("есть ли приоритет у премиум", profile: seller).first.hasPrefix("Для Premium-продавцов"))
-        #expect(try ask("есть ли приоритет у премиум").first.hasPrefix("С 1 марта 2023 года"))
+        #expect(try ask("есть ли приоритет у премиум").first.hasPrefix("С\u{00A0}1\u{00A0}марта 2023 года"))
+    }
+
+    /// The source's no-break spaces inside its facts — the Moscow number, «С 1 марта 2023», «до
+    /// 1–3 минут», «до 10 минут» — are kept in every answer, variant and prompt that gives them.
+    @Test func noBreakSpacesOfTheFactsAreKept() throws {
+        let engine = try Self.shared.get()
+        var texts = engine.catalog.intents.compactMap(\.answer)
+        texts += engine.catalog.intents.flatMap { $0.answerVariants.map(\.text) }
+        texts += Prompt.allCases.map { engine.prompts.text($0) }
+        for plain in ["+7 495", "495 232", "1 марта 2023", "с 1 марта", "до 1–3", "до 10 минут"] {
+            #expect(!texts.contains { $0.contains(plain) }, "\(plain)")
+        }
+        #expect(texts.contains { $0.contains("+7\u{00A0}495\u{00A0}232−10−00") })
     }
 
     /// The chat's reply time as the source words it.
@@ -73,7 +86,7 @@ struct SourceFactsTests {
         let chat = try #require(engine.catalog.intent("contacts_chat")?.answer)
         #expect(chat.contains("Среднее время ответа специалиста — 5–10 минут, в некоторых случаях дольше, например, когда вопрос требует дополнительного изучения."))
         let time = try #require(engine.catalog.intent("response_time")?.answer)
-        #expect(time.contains("в среднем до 10 минут, иногда немного больше"))
+        #expect(time.contains("в среднем до\u{00A0}10 минут, иногда немного больше"))
     }
 
     /// A fraud victim is not told about commercial secrets; a refusal is not followed by «Если остались вопросы».

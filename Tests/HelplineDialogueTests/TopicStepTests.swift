@@ -199,6 +199,21 @@ struct TopicStepTests {
         #expect(reply.values == Fixture.topicTable.map(\.id))
     }
 
+    /// A reply to «Уточните…» that is none of the choices and says nothing clear («да») gets the
+    /// same choices again, so that «2» next still means the second of them, not the menu's second.
+    @Test func unclearReplyToAClarificationKeepsItsChoices() throws {
+        let text = "пуховик разошёлся по шву, продавец молчит, верните деньги"
+        let engine = try Fixture.engine([text: Fixture.verdict(
+            "complaint", 0.5, alternatives: [("returns", 0.45)], ambiguous: true)])
+        var c = Fixture.started(engine)
+        #expect(engine.handle(text, in: &c, now: Fixture.now).reply.values == ["complaint", "returns"])
+        let again = engine.handle("да", in: &c, now: Fixture.now).reply
+        #expect(again.state == .chooseTopic && again.values == ["complaint", "returns"], "\(again.text)")
+        #expect(again.text.hasPrefix("Не удалось понять ответ."), "\(again.text)")
+        _ = engine.handle("2", in: &c, now: Fixture.now)
+        #expect(c.topic == "returns")
+    }
+
     /// When only one actionable candidate is left (the rest small talk), it is taken without asking.
     @Test func ambiguityWithOneRealCandidate() throws {
         let text = "привет, где посылка"

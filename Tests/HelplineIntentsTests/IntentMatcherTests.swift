@@ -21,12 +21,25 @@ struct IntentMatcherTests {
 
     /// The parts and accessories of goods are words, not typos of the marketplace's vocabulary:
     /// «без кейса» is not «без рейса» (which read a return of headphones as Ozon Travel), «пультом»
-    /// not «пальто», «провода» not «поводу»; nor are the words of damage («порвался», «помят»).
+    /// not «пальто», «провода» not «поводу»; nor are the words of damage («порвался», «помят») or
+    /// everyday words near the marketplace's («расписание» is not «списание»).
     @Test(arguments: ["наушники пришли без кейса", "не работает с пультом", "нет провода в комплекте",
-                      "порвался ремешок у часов, нет ремешка", "коробка помята, ручка оторвалась", "треснуло стекло, стекла нет"])
+                      "порвался ремешок у часов, нет ремешка", "коробка помята, ручка оторвалась", "треснуло стекло, стекла нет",
+                      "расписание на завтра", "описание товара не совпадает", "весь вечер прождала курьера"])
     func accessoriesAreNotRepaired(text: String) throws {
         let matcher = try #require(Fixtures.matcher)
         #expect(matcher.analyze(text).repairs.isEmpty, "\(matcher.analyze(text).repairs)")
+    }
+
+    /// Goods the examples never name are read as «товар» (`goods` in config/vocabulary.yaml), not
+    /// as unknown words that make the message look off topic, and are never «repaired».
+    @Test(arguments: [("где мои шторы", "order_tracking"), ("где мои кроссовки", "order_tracking"),
+                      ("куртка мала, как сдать обратно", "returns"), ("пылесос сломался через неделю", "warranty")])
+    func goodsReadAsGoods(text: String, intent: String) throws {
+        let matcher = try #require(Fixtures.matcher)
+        #expect(matcher.analyze(text).repairs.isEmpty, "\(matcher.analyze(text).repairs)")
+        let result = matcher.classify(text)
+        #expect(result.intent.wireValue == intent, "\(result.intent.wireValue) \(result.confidence)")
     }
 
     @Test func missingCaseIsAReturnNotTravel() throws {

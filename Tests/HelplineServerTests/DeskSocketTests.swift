@@ -16,6 +16,28 @@ import Testing
 struct DeskSocketTests {
     /// A Premium seller's appeal is taken before an older general one; a Travel priority appeal
     /// before an older general Travel one.
+    /// The desk socket takes at most `--max-connections` connections, counted apart from the
+    /// customers': one more is told `overloaded` and closed, and customers still get in.
+    @Test func deskConnectionsAreLimitedApartFromCustomers() async throws {
+        let daemon = try await InProcessDaemon.start(desk: true) { $0.maximumConnections = 2 }
+        let deskPath = try #require(daemon.deskSocketPath)
+        let first = try RawConnection(path: deskPath)
+        let second = try RawConnection(path: deskPath)
+        for connection in [first, second] {
+            try await connection.write(#"{"op":"ping"}"# + "\n")
+            #expect(try await connection.readObject()["ok"] as? Bool == true)
+        }
+        let third = try RawConnection(path: deskPath)
+        #expect(try await third.readErrorCode() == "overloaded")
+        #expect(try await third.readLine() == nil, "the refused connection is closed")
+        let customer = try RawConnection(path: daemon.socketPath)
+        try await customer.write(#"{"op":"ping"}"# + "\n")
+        #expect(try await customer.readObject()["pong"] as? Bool == true)
+        try await first.write(#"{"op":"ping"}"# + "\n")
+        #expect(try await first.readObject()["ok"] as? Bool == true)
+        try await daemon.stop()
+    }
+
     @Test func servesPremiumSellersAndTravelPriorityFirst() async throws {
         let world = try await DeskWorld.start()
         let customer = try await world.daemon.client()

@@ -29,6 +29,17 @@ struct RequestLimitsTests {
         #expect(refusal(#"{"op":"ping","id":{"n":1}}"#)?.error.code == .badRequest)
     }
 
+    /// Nesting deeper than any request needs is `bad_request` naming the limit, not a syntax
+    /// error; the id comes back.
+    @Test func refusesDeepNestingByName() throws {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        let refused = try #require(refusal(#"{"op":"say","id":3,"session":"s","text":"x","extra":\#(deep)}"#))
+        #expect(refused.error.code == .badRequest && refused.id == .integer(3))
+        #expect(refused.error.message.contains("\(ProtocolCodec.maximumDepth)"), "\(refused.error.message)")
+        let shallow = String(repeating: "[", count: 8) + String(repeating: "]", count: 8)
+        #expect(refusal(#"{"op":"ping","id":3,"extra":\#(shallow)}"#)?.error.message.contains("nest") != true)
+    }
+
     /// A string `id` is at most 128 bytes.
     @Test func boundsStringIds() {
         let atLimit = String(repeating: "a", count: ProtocolCodec.maximumIDBytes)
@@ -81,6 +92,15 @@ struct RequestLimitsTests {
         let refused = try #require(refusal(line))
         #expect(refused.error.code == .badRequest)
         #expect(refused.error.message.contains("same key twice"))
+    }
+
+    /// A request with two `id`s is refused without either: neither can come back as its id. A
+    /// repeated key elsewhere keeps the one `id` there is.
+    @Test func twoIDsAreNotEchoed() throws {
+        let twice = try #require(refusal(#"{"op":"ping","id":1,"id":2}"#))
+        #expect(twice.error.code == .badRequest && twice.id == nil)
+        let other = try #require(refusal(#"{"op":"ping","id":7,"op":"stats"}"#))
+        #expect(other.error.code == .badRequest && other.id == .integer(7))
     }
 
     /// Keys that only look alike, and the same key in different objects, are fine.

@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-sessions"), help: ArgumentHelp("The most open sessions.", valueName: "n"))
     var maximumSessions: Int = 100_000
 
-    @Option(name: .customLong("max-connections"), help: ArgumentHelp("The most client connections at once.", valueName: "n"))
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("The most client connections at once; the desk socket takes as many again, counted apart.", valueName: "n"))
     var maximumConnections: Int = 1_024
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections that complete no request for this long (0: never): seconds, or 5m, 1h.", valueName: "time"))

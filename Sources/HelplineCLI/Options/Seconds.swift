@@ -18,9 +18,13 @@ struct Seconds: ExpressibleByArgument, Hashable, Sendable, CustomStringConvertib
             number = number.dropLast()
             scale = unit
         }
-        guard let amount = Double(number), amount.isFinite, amount >= 0 else { return nil }
+        guard let amount = Double(number), amount.isFinite, amount >= 0, amount * scale <= Self.maximum else { return nil }
         value = amount * scale
     }
+
+    /// The longest span taken: 100 years. Timers count nanoseconds in 64 bits (about 292 years),
+    /// so a longer span could not be set at all.
+    static let maximum: Double = 100 * 365 * 86_400
 
     /// The span in hours, minutes or seconds, the largest that divides it: `24h`, `30m`, `90s`.
     var description: String {

@@ -259,6 +259,12 @@ public struct Desk: Sendable {
         return appeal
     }
 
+    /// The most replies and questions one appeal takes from specialists (``DeskErrorCode/appealFull``
+    /// past it): each answer about the appeal carries its whole conversation.
+    public static let maximumAnswers = 200
+    /// The most text of those replies and questions, in UTF-8 bytes.
+    public static let maximumAnswerBytes = 256 * 1024
+
     /// The specialist answers. The customer gets the reply; the appeal is `answered`.
     public mutating func reply(appeal id: String, specialist: String, text: String, now: Date) throws(DeskError) -> DeskOutcome {
         try respond(appeal: id, specialist: specialist, text: text, kind: .reply, now: now)
@@ -333,6 +339,16 @@ public struct Desk: Sendable {
             throw DeskError(.emptyText, "the text is empty")
         }
         var appeal = try held(id, by: specialist)
+        var answers = 0
+        var bytes = text.utf8.count
+        for entry in appeal.conversation where entry.kind == .reply || entry.kind == .question {
+            answers += 1
+            bytes += entry.text?.utf8.count ?? 0
+        }
+        guard answers < Self.maximumAnswers, bytes <= Self.maximumAnswerBytes else {
+            throw DeskError(.appealFull, "the appeal has reached its limit (\(Self.maximumAnswers) replies and questions, "
+                + "\(Self.maximumAnswerBytes) bytes of their text); nothing was sent. Close it; the customer can write a new one")
+        }
         appeal.conversation.append(DeskEntry(kind == .question ? .question : .reply, text: text, at: now, specialist: specialist))
         appeal.state = .answered
         appeal.awaitingCustomer = kind == .question

@@ -50,6 +50,9 @@ public struct DeskErrorCode: RawRepresentable, Sendable, Hashable, Codable, Cust
     public static let customerGone = DeskErrorCode(rawValue: "customer_gone")
     /// A reply or question with nothing in it.
     public static let emptyText = DeskErrorCode(rawValue: "empty_text")
+    /// The appeal already holds ``Desk/maximumAnswers`` replies and questions, or
+    /// ``Desk/maximumAnswerBytes`` of their text: every answer carries the appeal, so it is bounded.
+    public static let appealFull = DeskErrorCode(rawValue: "appeal_full")
     /// An appeal with this number is already at the desk.
     public static let duplicateAppeal = DeskErrorCode(rawValue: "duplicate_appeal")
 }

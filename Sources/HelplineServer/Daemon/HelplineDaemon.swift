@@ -227,7 +227,8 @@ public final class HelplineDaemon: Sendable {
         try pipeline.addHandler(LineTimeoutHandler(lineTimeout: amount(configuration.lineTimeout), idleTimeout: nil))
         try pipeline.addHandler(WriteStallGuard(timeout: amount(configuration.writeStallTimeout)))
         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: configuration.maximumLineLength)))
-        try pipeline.addHandler(DeskConnectionHandler(desk: desk, logger: logger, maximumLineLength: configuration.maximumLineLength))
+        try pipeline.addHandler(DeskConnectionHandler(desk: desk, logger: logger, maximumLineLength: configuration.maximumLineLength,
+                                                      maximumConnections: configuration.maximumConnections))
     }
 
     private func connectionHooks() -> ConnectionHooks {

@@ -41,15 +41,36 @@ final class DeskConnectionHandler: ChannelInboundHandler {
     private var draining = false
     private var closing = false
 
+    /// The most desk connections open at once (the customers' limit, counted apart in
+    /// ``DeskService/connectionCount``: specialists never crowd customers out, nor the reverse).
+    private let maximumConnections: Int?
+    private var counted = false
+
     init(desk: DeskService, logger: Logger, maximumLineLength: Int,
-         maximumUnsentEventBytes: Int = DeskConnectionHandler.defaultMaximumUnsentEventBytes) {
+         maximumUnsentEventBytes: Int = DeskConnectionHandler.defaultMaximumUnsentEventBytes,
+         maximumConnections: Int? = nil) {
         self.desk = desk
         self.logger = logger
         self.maximumLineLength = maximumLineLength
         self.maximumUnsentEventBytes = maximumUnsentEventBytes
+        self.maximumConnections = maximumConnections
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        if let maximumConnections {
+            counted = true
+            let open = desk.connectionCount.wrappingAdd(1, ordering: .relaxed).newValue
+            if open > maximumConnections {
+                logger.warning("desk connection limit reached", metadata: ["limit": "\(maximumConnections)"])
+                closing = true
+                let line = DeskCodec.encode(.failure(DeskCodec.error(.overloaded, "too many desk connections; try again later")), id: nil)
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line))).assumeIsolated().whenComplete { _ in
+                    context.close(promise: nil)
+                }
+                context.fireChannelActive()
+                return
+            }
+        }
         let loop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: loop)
         let boundContext = NIOLoopBound(context, eventLoop: loop)
@@ -62,6 +83,10 @@ final class DeskConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if counted {
+            counted = false
+            desk.connectionCount.wrappingSubtract(1, ordering: .relaxed)
+        }
         waiting.removeAll()
         unsent.removeAll()
         if let connection {

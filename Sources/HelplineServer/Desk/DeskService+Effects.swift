@@ -48,6 +48,8 @@ extension DeskService {
             store.commit(.desk(DeskWrite(delivered: claimed.map(\.id))), schedule: Self.background) { [self] stored in
                 if case .success(.applied) = stored {
                     notices.confirm(claimed)
+                    // Notices made while these were on their way waited for them.
+                    if notices.hasUnclaimed(session: session) { push(session: session) }
                 } else {
                     notices.unclaim(claimed)
                 }

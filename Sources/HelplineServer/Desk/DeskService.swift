@@ -4,6 +4,7 @@ import HelplineDialogue
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// The specialists' desk as the daemon serves it: the pure ``Desk`` kept in memory and in the
 /// session store, changed one operation at a time, every change committed before it is answered
@@ -46,6 +47,8 @@ public final class DeskService: Sendable {
     let notices: PendingNotices
     /// Customer connections by session, for pushing notices.
     let customers = CustomerChannels()
+    /// The desk socket's connections open now (kept by ``DeskConnectionHandler``).
+    let connectionCount = Atomic<Int>(0)
     let committed: NIOLockedValueBox<Committed>
     /// Specialists' connections by specialist id.
     let connections = NIOLockedValueBox<[String: [ObjectIdentifier: DeskConnection]]>([:])

@@ -25,10 +25,12 @@ final class PendingNotices: Sendable {
         }
     }
 
-    /// The session's notices nobody has claimed, oldest first, now claimed by the caller.
+    /// The session's notices nobody has claimed, oldest first, now claimed by the caller; none
+    /// while some of them are claimed (being delivered), so that a later notice never overtakes
+    /// an earlier one whose delivery fails and is retried.
     func claim(session: String) -> [PendingNotice] {
         box.withLockedValue { sessions in
-            guard var entries = sessions[session] else { return [] }
+            guard var entries = sessions[session], !entries.contains(where: \.claimed) else { return [] }
             var claimed: [PendingNotice] = []
             for index in entries.indices where !entries[index].claimed {
                 entries[index].claimed = true

@@ -10,6 +10,10 @@ import Foundation
 struct JSONShape {
     /// Whether some object repeats a key.
     var hasDuplicateKey = false
+    /// Whether the repeated key is the top-level `id`: then no one value of it is the request's.
+    var hasDuplicateID = false
+    /// How deep arrays and objects nest (1 for a flat object).
+    var depth = 0
     /// The bytes of the top-level object's `id` value, as written.
     var idText: ArraySlice<UInt8>?
     /// The bytes of the top-level object's `op` value, as written (quotes included).
@@ -85,9 +89,11 @@ struct JSONShape {
             switch byte {
             case UInt8(ascii: "{"):
                 keys.append([])
+                depth = max(depth, keys.count)
                 index += 1
             case UInt8(ascii: "["):
                 keys.append(nil)
+                depth = max(depth, keys.count)
                 index += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 _ = keys.popLast()
@@ -103,6 +109,7 @@ struct JSONShape {
                     let key = Self.key(bytes[index..<end])
                     if keys[keys.count - 1]!.insert(key).inserted == false {
                         hasDuplicateKey = true
+                        hasDuplicateID = keys.count == 1 && key == "id"
                         return
                     }
                     index = after + 1

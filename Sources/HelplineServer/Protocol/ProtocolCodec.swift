@@ -40,6 +40,18 @@ public struct ProtocolCodec: Sendable {
         }
         let shape = JSONShape(bytes)
         let id = shape.idText.map(RequestID.init(text:)) ?? RequestID.absent
+        // No request nests deeper than a few levels; Foundation's parsers stop at 512 with a
+        // syntax error, which would misname the fault.
+        // (An `id` that is itself nested is refused below, by its name.)
+        if shape.depth > Self.maximumDepth {
+            switch id {
+            case .invalid: break
+            case .valid(let value):
+                return .invalid(id: value, ProtocolError(.badRequest, "arrays and objects nest more than \(Self.maximumDepth) deep"))
+            case .absent, .string:
+                return .invalid(id: nil, ProtocolError(.badRequest, "arrays and objects nest more than \(Self.maximumDepth) deep"))
+            }
+        }
         if quickSay, !shape.hasDuplicateKey, shape.opText?.elementsEqual(#""say""#.utf8) == true,
            let say = quickSayRequest(bytes, id: id) { return say }
         let message: InboundMessage
@@ -49,14 +61,19 @@ public struct ProtocolCodec: Sendable {
             return .invalid(id: nil, ProtocolError(.badJSON, "the line is not valid JSON"))
         }
         if shape.hasDuplicateKey {
-            let id: JSONValue? = switch message {
+            // `{"id":1,"id":2}`: neither is the request's id, so none is echoed.
+            var id: JSONValue? = switch message {
             case .request(let request): request.id
             case .invalid(let id, _): id
             }
+            if shape.hasDuplicateID { id = nil }
             return .invalid(id: id, ProtocolError(.badRequest, "an object in the request has the same key twice"))
         }
         return message
     }
+
+    /// The deepest nesting of arrays and objects a request may have.
+    static let maximumDepth = 64
 
     /// The most common request, a well-formed `say` (its `op` written `"say"`), read with
     /// `JSONSerialization`, which takes about half the time of `JSONDecoder` for such a line.
