@@ -62,6 +62,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Sessions this connection is registered for with the desk, to push their notices.
     private var eventSessions: Set<String> = []
 
+    /// The connections refused for the limit are logged at most once a second.
+    static let limitLog = LogThrottle()
+
     init(hooks: ConnectionHooks) {
         self.hooks = hooks
     }
@@ -77,7 +80,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
             closing = true
             context.close(promise: nil)
         } else if open > hooks.maximumConnections {
-            hooks.logger.warning("connection limit reached", metadata: ["limit": "\(hooks.maximumConnections)"])
+            if let held = Self.limitLog.admit() {
+                hooks.logger.warning("connection limit reached",
+                                     metadata: ["limit": "\(hooks.maximumConnections)", "not_logged_since": "\(held)"])
+            }
             draining = true
             context.write(wrapOutboundOut(.failure(id: nil, ProtocolError(.overloaded, "too many connections; try again later"))),
                           promise: nil)

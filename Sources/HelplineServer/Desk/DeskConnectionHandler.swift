@@ -61,7 +61,10 @@ final class DeskConnectionHandler: ChannelInboundHandler {
             counted = true
             let open = desk.connectionCount.wrappingAdd(1, ordering: .relaxed).newValue
             if open > maximumConnections {
-                logger.warning("desk connection limit reached", metadata: ["limit": "\(maximumConnections)"])
+                if let held = ConnectionHandler.limitLog.admit() {
+                    logger.warning("desk connection limit reached",
+                                   metadata: ["limit": "\(maximumConnections)", "not_logged_since": "\(held)"])
+                }
                 closing = true
                 let line = DeskCodec.encode(.failure(DeskCodec.error(.overloaded, "too many desk connections; try again later")), id: nil)
                 context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line))).assumeIsolated().whenComplete { _ in

@@ -352,11 +352,17 @@ extension SessionService {
         if let error = error as? ProtocolError {
             return .failure(id: request.id, error)
         }
+        // Logged at most once a second: a client retrying while the disk is full must not fill
+        // it further with log lines.
+        guard let held = failureLog.admit() else {
+            return .failure(id: request.id, error is StoreUnavailableError ? Self.storeUnavailable : Self.internalError)
+        }
         if let error = error as? StoreUnavailableError {
-            logger.warning("request failed: the store is unavailable", metadata: ["op": "\(request.op)", "error": LogText.escaped(error)])
+            logger.warning("request failed: the store is unavailable",
+                           metadata: ["op": "\(request.op)", "error": LogText.escaped(error), "not_logged_since": "\(held)"])
             return .failure(id: request.id, Self.storeUnavailable)
         }
-        logger.error("request failed", metadata: ["op": "\(request.op)", "error": LogText.escaped(error)])
+        logger.error("request failed", metadata: ["op": "\(request.op)", "error": LogText.escaped(error), "not_logged_since": "\(held)"])
         return .failure(id: request.id, Self.internalError)
     }
 }

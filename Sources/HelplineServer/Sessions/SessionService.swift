@@ -20,6 +20,8 @@ public final class SessionService: Sendable {
     let clock: @Sendable () -> Date
     let logger: Logger
     let counters: ServiceCounters
+    /// Failed requests are logged at most once a second.
+    let failureLog = LogThrottle()
     /// The specialists' desk, when the daemon has one: appeals filed go to it, and its answers
     /// come back to the sessions.
     public let desk: DeskService?
