@@ -329,6 +329,11 @@ public struct IntentMatcher: Sendable {
         var seenBest = false
         var other: Int?
         for part in parts {
+            // A part that starts with a preposition continues the other («гарантия от
+            // производителя или от продавца»), and one of only pronouns and question words asks
+            // nothing new («что такое озон карта и зачем она»): neither is a second question.
+            if let first = words[part].first, Self.prepositions.contains(ByteKey(first)) { continue }
+            if words[part].allSatisfy({ Self.emptyWords.contains(ByteKey($0)) }) { continue }
             let piece = Analysis(original: "", normalized: "", tokens: [], repairs: [],
                                  words: Array(words[part]), stems: Array(analysis.stems[part]), entities: [])
             let scores = score(piece)
@@ -339,6 +344,16 @@ public struct IntentMatcher: Sendable {
         }
         return seenBest ? other : nil
     }
+
+    /// Prepositions: a part of a joined message starting with one continues the part before it.
+    static let prepositions: Set<ByteKey> = Set(["от", "для", "на", "в", "во", "с", "со", "у", "к", "ко", "по", "о", "об",
+                                                 "про", "за", "из", "до", "без", "при", "через", "над", "под"].map(ByteKey.init))
+    /// Pronouns and question words: a part of a joined message made only of them asks nothing new.
+    static let emptyWords: Set<ByteKey> = Set(["он", "она", "оно", "они", "его", "ее", "её", "их", "им", "ей", "это", "этот",
+                                               "эта", "эти", "то", "тот", "та", "те", "так", "я", "мы", "вы", "мне", "меня", "нам",
+                                               "вам", "зачем", "почему", "как", "что", "где", "когда", "куда", "откуда", "сколько",
+                                               "какой", "какая", "какое", "какие", "ли", "же", "ну", "а", "вообще", "тоже", "там",
+                                               "тут", "здесь", "еще", "ещё"].map(ByteKey.init))
 
     /// What the model says about a message before any threshold is applied.
     package struct Scores {

@@ -240,7 +240,11 @@ struct IntentMatcherTests {
         // made a refund question ambiguous with tracking).
         for (text, intent) in [("привет и спасибо", "thanks"), ("хочу вернуть товар и деньги", "returns"),
                                ("привет и где мой заказ", "order_tracking"),
-                               ("деньги за возврат так и не пришли", "returns")] {
+                               ("деньги за возврат так и не пришли", "returns"),
+                               // A part starting with a preposition, or of pronouns and question
+                               // words only, is no second question.
+                               ("как узнать гарантия от производителя или от продавца", "warranty"),
+                               ("что такое озон карта и зачем она", "ozon_card")] {
             let result = matcher.classify(text)
             #expect(result.intent.wireValue == intent, "\(text)")
             #expect(!result.isAmbiguous, "\(text)")
