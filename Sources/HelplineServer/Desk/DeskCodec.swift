@@ -24,7 +24,7 @@ enum DeskCodec {
             return .invalid(id: nil, error(.badUTF8, "the line is not valid UTF-8"))
         }
         guard let parsed = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {
-            return .invalid(id: nil, error(.badJSON, "the line is not valid JSON"))
+            return refused(bytes)
         }
         guard let object = parsed as? [String: Any] else {
             return .invalid(id: nil, error(.badRequest, "a request must be a JSON object"))
@@ -65,6 +65,15 @@ enum DeskCodec {
         } catch {
             return .invalid(id: id, Self.error(.badRequest, "the request is not valid"))
         }
+    }
+
+    /// The error for a line `JSONSerialization` refuses: an `id` it cannot hold (`1e999`) is
+    /// `bad_request` naming it, as on the customers' socket; anything else is not JSON.
+    private static func refused(_ bytes: [UInt8]) -> DeskInbound {
+        if let idText = JSONShape(bytes).idText, case .invalid(let message) = RequestID(text: idText) {
+            return .invalid(id: nil, error(.badRequest, message))
+        }
+        return .invalid(id: nil, error(.badJSON, "the line is not valid JSON"))
     }
 
     /// An answer line, `\n` included, with the request's `id` first in the same object.
