@@ -232,6 +232,7 @@ final class LiveProcess: Sendable {
     let process: Process
     private let input: Pipe
     private let output = OutputBuffer()
+    private let errors = OutputBuffer()
 
     init(_ arguments: [String], stateHome: String) throws {
         process = Process()
@@ -240,21 +241,25 @@ final class LiveProcess: Sendable {
         process.environment = HelplineProcess.baseEnvironment(stateHome: stateHome)
         input = Pipe()
         let stdout = Pipe()
+        let stderr = Pipe()
         process.standardInput = input
         process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        stdout.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-            } else {
-                output.data.withLock { $0.append(data) }
+        process.standardError = stderr
+        for (pipe, buffer) in [(stdout, output), (stderr, errors)] {
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                if data.isEmpty {
+                    handle.readabilityHandler = nil
+                } else {
+                    buffer.data.withLock { $0.append(data) }
+                }
             }
         }
         try process.run()
     }
 
     var stdout: String { String(decoding: output.data.withLock { $0 }, as: UTF8.self) }
+    var stderr: String { String(decoding: errors.data.withLock { $0 }, as: UTF8.self) }
 
     func write(_ text: String) {
         input.fileHandleForWriting.write(Data(text.utf8))
@@ -265,11 +270,11 @@ final class LiveProcess: Sendable {
     }
 
     /// Waits until standard output contains `text` (generous timeout; for liveness only).
-    func waitForOutput(_ text: String, timeout: Duration = .seconds(120)) async throws {
+    func waitForOutput(_ text: String, timeout: Duration = .seconds(300)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !stdout.contains(text) {
             guard ContinuousClock.now < deadline else {
-                throw TestFailure("timed out waiting for «\(text)»; the output was:\n\(stdout)")
+                throw TestFailure("timed out waiting for «\(text)»; the output was:\n\(stdout)\nstandard error:\n\(stderr)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -65,6 +65,10 @@ struct DeskProtocolTests {
         #expect(code("nope") == "bad_json")
         // As on the customers' socket: an id JSONSerialization cannot hold is named, not «not JSON».
         #expect(code(#"{"op":"ping","id":1e999}"#) == "bad_request")
+        // …and so is a string Unicode cannot hold, in a well-formed request.
+        #expect(code(#"{"op":"reply","appeal":"1","text":"a\uD800b"}"#) == "bad_request")
+        #expect(code(#"{"op":"reply","appeal":"1","text":"\udc00"#) == "bad_json")
+        #expect(code(#"{"op":"reply","appeal":"1","text":"\u00zz"}"#) == "bad_json")
         #expect(DeskCodec.decode([0xFF, 0xFE]) == .invalid(id: nil, DeskCodec.error(.badUTF8, "the line is not valid UTF-8")))
         #expect(code(#"{"op":"next","op":"ping"}"#) == "bad_request")
         #expect(code(#"{"op":"next","id":1.5}"#) == "bad_request")

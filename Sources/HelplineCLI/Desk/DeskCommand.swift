@@ -50,11 +50,12 @@ struct DeskCommand: AsyncParsableCommand {
         return menu + (general.map { [$0] } ?? [])
     }
 
-    /// Interactive use retries until the daemon is back; piped use gives up after a few tries.
+    /// Interactive use retries until the daemon is back; piped use gives up after about five
+    /// minutes (a daemon restarting on a busy machine may take a while).
     static func policy(interactive: Bool) -> ReconnectPolicy {
         interactive
             ? ReconnectPolicy(delays: [1, 2, 4, 8, 15], maximumAttempts: nil)
-            : ReconnectPolicy(delays: [0.5, 1, 2, 4, 8], maximumAttempts: 10)
+            : ReconnectPolicy(delays: [0.5, 1, 2, 4, 8], maximumAttempts: 40)
     }
 
     func run() async throws {

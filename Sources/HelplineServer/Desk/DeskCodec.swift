@@ -67,14 +67,35 @@ enum DeskCodec {
         }
     }
 
-    /// The error for a line `JSONSerialization` refuses: an `id` it cannot hold (`1e999`) is
-    /// `bad_request` naming it, as on the customers' socket; anything else is not JSON.
+    /// The error for a line `JSONSerialization` refuses, as on the customers' socket: an `id` it
+    /// cannot hold (`1e999`) is `bad_request` naming it; so is a well-formed object with a string
+    /// Unicode cannot hold (a lone surrogate escape, `"\ud800"`); anything else is not JSON.
     private static func refused(_ bytes: [UInt8]) -> DeskInbound {
         if let idText = JSONShape(bytes).idText, case .invalid(let message) = RequestID(text: idText) {
             return .invalid(id: nil, error(.badRequest, message))
         }
+        if hasSurrogateEscape(bytes), (try? JSONDecoder().decode(AnyObjectShape.self, from: Data(bytes))) != nil {
+            return .invalid(id: nil, error(.badRequest, "a string in the request is not valid Unicode text (a lone surrogate escape)"))
+        }
         return .invalid(id: nil, error(.badJSON, "the line is not valid JSON"))
     }
+
+    /// Whether the line has a `\uD800`–`\uDFFF` escape (half of a surrogate pair).
+    private static func hasSurrogateEscape(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 6 else { return false }
+        for index in 0...(bytes.count - 6) where bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") {
+            let first = bytes[index + 2] | 0x20, second = bytes[index + 3] | 0x20
+            if first == UInt8(ascii: "d"), (UInt8(ascii: "8")...UInt8(ascii: "9")).contains(second)
+                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(second) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Any JSON object: `JSONDecoder` reads the whole line's structure to decode it, and leaves
+    /// the strings' escapes alone.
+    private struct AnyObjectShape: Decodable {}
 
     /// An answer line, `\n` included, with the request's `id` first in the same object.
     static func encode(_ answer: DeskAnswer, id: JSONValue?) -> [UInt8] {

@@ -82,8 +82,13 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         }
         if line.readableBytes > maximumLineLength {
             context.fireChannelRead(Self.wrapInboundOut(.tooLong))
-        } else if line.readableBytes > 0 {
+        } else if !line.readableBytesView.allSatisfy(Self.isBlank) {
             context.fireChannelRead(Self.wrapInboundOut(.line(line)))
         }
+    }
+
+    /// Spaces, tabs and a stray `\r`: a line of these only is skipped like an empty one.
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 }
