@@ -40,6 +40,9 @@ extension DialogueEngine {
            OptionValue(option.value, offeredAt: .submitted) == .command(.newAppeal) {
             return startOver(&c, lead: [prompts.text(.newAppeal)], keepDraft: true)
         }
+        // «Отправить» once more (a second click, the button of the step before): the appeal has
+        // gone already; the specialist would get the button's word as a message.
+        if key == sendKey { return submittedStep(&c, lead: []) }
         let classification = classify(text, analysis)
         let score = classification.best
         // The same rule as at the message step: a clear, short information question is answered and

@@ -38,8 +38,9 @@ extension DialogueEngine {
         if !c.draftMessages.isEmpty, words <= draftRefusalWords, reader.match(text, key: key, in: draftRefusalPhrases) != nil {
             return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false)
         }
-        // «2», «нет», «не знаю» alone say nothing a specialist could answer: not an appeal.
-        if words <= Self.emptyReplyMaxWords, isEmptyReply(text, key: key) {
+        // «2», «нет», «не знаю» alone say nothing a specialist could answer: not an appeal; nor
+        // does «Отправить» with nothing kept to send.
+        if words <= Self.emptyReplyMaxWords, isEmptyReply(text, key: key) || (c.draftMessages.isEmpty && key == sendKey) {
             return writeStep(&c, summary: false, prompt: .describeQuestion)
         }
         let classification = classify(text, analysis)

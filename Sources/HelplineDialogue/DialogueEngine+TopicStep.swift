@@ -19,6 +19,13 @@ extension DialogueEngine {
         if let number = pickedNumber(key: key) {
             return topicStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], options: c.options)
         }
+        // «Без заказа» while topics are offered («Уточните…», a guess) answers no question of
+        // theirs: the order is dropped and the same choices stay, rather than the words being read
+        // as a topic of their own.
+        if isOffer(c), rules.meansNoOrder(key: key) {
+            c.order = nil
+            return say(&c, [prompts.text(.offerAgain)], options: c.options, intent: nil)
+        }
         let classification = classify(text, analysis)
         let score = classification.best
         let story = storyToKeep(text, key: key, classification)
@@ -76,9 +83,24 @@ extension DialogueEngine {
             let lead = keep(story, &c, saying: answers(questions, to: classification.analysis, for: c.profile))
             return topicStep(&c, lead: lead, intent: score, prompt: .resumeTopic)
         }
+        // Questions in sentences of their own, when looking for them settled the topic.
+        var asked: [(intent: Intent, analysis: Analysis)]?
         if classification.isAmbiguous {
             let candidates = ambiguityCandidates(classification)
-            if candidates.count >= 2 {
+            // A story and a question in sentences of their own («Заказ висит в пути две недели.
+            // Дайте номер телефона»): the whole reads as both, but each sentence as one. The
+            // question is answered and the one topic is chosen, rather than asking which was meant.
+            let topics = candidates.filter { $0.kind == .topic }
+            if candidates.count >= 2, topics.count == 1 {
+                let inSentences = questionsInSentences(text)
+                if !inSentences.isEmpty, candidates.allSatisfy({ candidate in
+                    candidate.kind == .topic || inSentences.contains { $0.intent.id == candidate.id }
+                }) {
+                    asked = inSentences
+                    chosen = topics[0]
+                }
+            }
+            if asked == nil, candidates.count >= 2 {
                 keep(story, &c)
                 noteOrder(text, classification, &c)
                 c.misses = 0
@@ -87,15 +109,17 @@ extension DialogueEngine {
                 }
                 return say(&c, [prompts.text(.ambiguous)], options: options, intent: score)
             }
-            guard let only = candidates.first else {
-                return topicStep(&c, lead: [prompts.text(.miss)], intent: score)
+            if asked == nil {
+                guard let only = candidates.first else {
+                    return topicStep(&c, lead: [prompts.text(.miss)], intent: score)
+                }
+                chosen = only
             }
-            chosen = only
         }
         let turn = select(chosen, &c, message: (text, classification), intent: score, story: story)
         // A question asked in a sentence of its own beside the story is answered too.
         guard chosen.kind == .topic || chosen.kind == .control else { return turn }
-        return answering(questionsInSentences(text), before: turn, &c)
+        return answering(asked ?? questionsInSentences(text), before: turn, &c)
     }
 
     /// Notes the one order a message names, by number or else by title words («провод перестал

@@ -89,6 +89,8 @@ public struct DialogueEngine: Sendable {
     let questionWords: Set<String>
     /// The `status_pointers`, normalized.
     let statusPointers: Set<String>
+    /// The message step's «Отправить», normalized: typed again after the appeal went, it adds nothing.
+    let sendKey: String
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -103,6 +105,7 @@ public struct DialogueEngine: Sendable {
             ReplyOption(key: String(index + 1), label: topic.title, value: .topic(topic.id))
         }
         self.menu = menu
+        sendKey = DialogueRules.phraseKey(prompts.text(.sendOption))
         var fixed = menu.flatMap { [$0.key, $0.label, $0.value] }
         fixed += (1...(menu.count + 16)).map(String.init)
         fixed += OptionCommand.allCases.map(\.rawValue)

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// All intents and the matcher's settings, decoded from a `DataBundle`.
@@ -16,6 +17,10 @@ public struct IntentCatalog: Sendable {
     public var vocabulary: MarketVocabulary
     /// Word forms whose dictionary lemma has another stem than the form, from `config/lemmas.json`.
     public var lemmas: LemmaTable
+    /// Stems of correctly spelled Russian words (`config/known-stems.txt`): a word with a
+    /// `common` one is left as written by the spelling corrector, never "repaired" into another
+    /// word; with a `rare` one, unless a known word is one edit away.
+    public var knownStems: (common: [String], rare: [String]) = ([], [])
     /// The file each intent was read from, by intent id (empty for a catalog built in code).
     public var files: [IntentID: String] = [:]
 
@@ -83,7 +88,32 @@ public struct IntentCatalog: Sendable {
         }
         self.init(intents: intents, settings: settings, offTopicExamples: offTopic.examples,
                   offTopicKeywords: offTopic.keywords ?? [], vocabulary: vocabulary, lemmas: lemmas)
+        if let text = bundle.files[Self.knownStemsFile] {
+            knownStems = try Self.knownStems(text)
+        }
         files = seen
+    }
+
+    /// The file of ``knownStems``.
+    public static let knownStemsFile = "config/known-stems.txt"
+
+    /// The stems of `config/known-stems.txt`: one a line, lower case Russian letters, a rare
+    /// word's followed by `*`; `#` starts a comment line. Throws a `DataError` naming the line of
+    /// anything else.
+    static func knownStems(_ text: String) throws -> (common: [String], rare: [String]) {
+        var common: [String] = [], rare: [String] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var stem = line.trimmingCharacters(in: .whitespaces)
+            if stem.isEmpty || stem.hasPrefix("#") { continue }
+            let isRare = stem.hasSuffix("*")
+            if isRare { stem.removeLast() }
+            guard !stem.isEmpty, stem.unicodeScalars.allSatisfy({ ("а"..."я").contains($0) }) else {
+                throw DataError(file: knownStemsFile,
+                                message: "line \(number + 1): a stem is lower case Russian letters (а–я, ё as е), `*` after a rare one")
+            }
+            if isRare { rare.append(stem) } else { common.append(stem) }
+        }
+        return (common, rare)
     }
 
     /// Checks that the catalog can serve: it has intents, and every intent has examples to learn

@@ -35,7 +35,9 @@ public struct IntentMatcher: Sendable {
 
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
-        let analyzer = TextAnalyzer(vocabulary: Self.vocabulary(for: catalog), latinNames: catalog.vocabulary.latinNames)
+        let analyzer = TextAnalyzer(vocabulary: Self.vocabulary(for: catalog), includeCommonWords: true,
+                                    latinNames: catalog.vocabulary.latinNames, knownStems: catalog.knownStems.common,
+                                    rareStems: catalog.knownStems.rare)
         self.analyzer = analyzer
         let settings = catalog.settings.model
 

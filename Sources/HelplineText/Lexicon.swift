@@ -49,6 +49,39 @@ struct Lexicon: Sendable {
         }
     }
 
+    /// Counts these stems as known: stems of correctly spelled words that are not in the lexicon.
+    /// An inflection of one of `common` is left as written; of one of `rare` (rarer words, which
+    /// a one-letter slip in a common word may make: «оплота» for «оплата»), it is left as written
+    /// unless a known word is one edit away. Stems shorter than `minimumStemLength` are ignored.
+    mutating func addKnownStems(common: [String], rare: [String]) {
+        guard !common.isEmpty || !rare.isEmpty else { return }
+        var grown = HashIndex(capacity: count + common.count + rare.count + 1)
+        for id in 0..<count where stems[id].unicodeScalars.count >= Lexicon.minimumStemLength {
+            grown.insert(ScalarHash.of(Chars.scalars(stems[id])), Self.commonStem)
+        }
+        // Common before rare: a stem that is both stays common.
+        for (list, value) in [(common, Self.commonStem), (rare, Self.rareStem)] {
+            for stem in list {
+                let scalars = Chars.scalars(stem)
+                if scalars.count >= Lexicon.minimumStemLength { grown.insert(ScalarHash.of(scalars), value) }
+            }
+        }
+        stemIndex = grown
+    }
+
+    /// `stemIndex`'s values: the stem of a known word or a common word; of a rare word.
+    static let commonStem: Int32 = 0, rareStem: Int32 = 1
+
+    /// How far a word is known.
+    enum Knowledge {
+        /// Neither known nor an inflection of a known word.
+        case unknown
+        /// Known, or an inflection of a known or common word.
+        case known
+        /// An inflection of a rare word.
+        case rare
+    }
+
     /// Calls `body` with the scalars of word `id`.
     @inline(__always)
     func withWord<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt32>) -> R) -> R {
@@ -77,13 +110,22 @@ struct Lexicon: Sendable {
     @inline(__always)
     func hasStem(hash: UInt64) -> Bool { stemIndex.find(hash) != nil }
 
-    /// Whether the word is known or an inflection of a known word.
+    /// Whether the word is known or an inflection of a known (or common) word.
     func isKnownForm(_ word: UnsafeBufferPointer<UInt32>) -> Bool {
-        if find(word) != nil { return true }
-        guard Lexicon.script(word) == .cyrillic else { return false }
+        knowledge(of: word) == .known
+    }
+
+    /// Whether the word is known, or an inflection of a known, common or rare word.
+    func knowledge(of word: UnsafeBufferPointer<UInt32>) -> Knowledge {
+        if find(word) != nil { return .known }
+        guard Lexicon.script(word) == .cyrillic else { return .unknown }
         let stemLength = RussianStemmer.stemLength(of: word)
-        guard stemLength >= Lexicon.minimumStemLength else { return false }
-        return hasStem(hash: ScalarHash.of(UnsafeBufferPointer(rebasing: word[0..<stemLength])))
+        guard stemLength >= Lexicon.minimumStemLength else { return .unknown }
+        switch stemIndex.find(ScalarHash.of(UnsafeBufferPointer(rebasing: word[0..<stemLength]))) {
+        case nil: return .unknown
+        case Self.commonStem: return .known
+        default: return .rare
+        }
     }
 
     /// The script of a word: all Russian letters (and hyphens), all Latin letters, or anything else.

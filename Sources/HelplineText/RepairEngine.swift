@@ -181,9 +181,21 @@ final class RepairEngine: Sendable {
             appendUnknown(word, &result)
             return
         }
-        if lexicon.isKnownForm(word) {
+        switch lexicon.knowledge(of: word) {
+        case .known:
             appendUnknown(word, &result)
             return
+        case .rare:
+            // A rare word, or a common one with a slip: repaired only when one edit makes a known word.
+            if let (id, distance) = correct(word), distance == 1 {
+                result.repairs.append(Repair(from: Chars.string(word), to: lexicon.texts[id], reason: .spelling))
+                append(id, &result)
+            } else {
+                appendUnknown(word, &result)
+            }
+            return
+        case .unknown:
+            break
         }
         if hasLatinWords, let id = reverseLayout(word) {
             result.repairs.append(Repair(from: Chars.string(word), to: lexicon.texts[id], reason: .reverseLayout))

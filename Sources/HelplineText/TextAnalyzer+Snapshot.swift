@@ -101,7 +101,7 @@ extension Lexicon {
         try ByteReader.check(offsets.first == 0 && offsets.last.map(Int.init) == storage.count
                              && zip(offsets, offsets.dropFirst()).allSatisfy { $0 <= $1 }, "lexicon: bad word offsets")
         let index = try HashIndex(reading: &input, valueLimit: count)
-        let stemIndex = try HashIndex(reading: &input, valueLimit: 1)
+        let stemIndex = try HashIndex(reading: &input, valueLimit: 2)
         self.init(storage: storage, offsets: offsets, frequencies: frequencies, scripts: scripts, texts: texts, stems: stems,
                   index: index, stemIndex: stemIndex)
     }

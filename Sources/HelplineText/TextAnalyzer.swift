@@ -36,8 +36,12 @@ public struct TextAnalyzer: Sendable {
     /// An analyzer for the caller's vocabulary; `includeCommonWords` adds a small built-in list of
     /// very common Russian words and Latin brand names (see `commonWords`). `latinNames` maps Latin
     /// spellings of the marketplace's names to the Russian words they are read as inside Russian
-    /// text ("ozon" → «озон»); the Russian words join the vocabulary.
-    public init(vocabulary: Vocabulary, includeCommonWords: Bool, latinNames: [String: String] = [:]) {
+    /// text ("ozon" → «озон»); the Russian words join the vocabulary. A Russian word whose Snowball
+    /// stem is one of `knownStems` is taken as correctly spelled (never repaired into another
+    /// word), though it is no repair's target; one of `rareStems`, unless a known word is one
+    /// edit away.
+    public init(vocabulary: Vocabulary, includeCommonWords: Bool, latinNames: [String: String] = [:],
+                knownStems: [String] = [], rareStems: [String] = []) {
         var vocabulary = vocabulary
         for (latin, russian) in latinNames.sorted(by: { $0.key < $1.key }) where !latin.isEmpty {
             if !vocabulary.contains(russian) { vocabulary.add(russian) }
@@ -55,7 +59,9 @@ public struct TextAnalyzer: Sendable {
         for (latin, russian) in latinNames {
             names[Normalizer.normalize(latin)] = Normalizer.normalize(russian)
         }
-        engine = RepairEngine(lexicon: Lexicon(entries: entries), latinNames: names)
+        var lexicon = Lexicon(entries: entries)
+        lexicon.addKnownStems(common: knownStems, rare: rareStems)
+        engine = RepairEngine(lexicon: lexicon, latinNames: names)
     }
 
     /// An analyzer for the caller's vocabulary plus the built-in common words, reading the given

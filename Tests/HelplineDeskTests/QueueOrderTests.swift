@@ -82,24 +82,6 @@ struct QueueOrderTests {
         }
     }
 
-    /// Once the rules know the topics, a sign-in whose `serves` names a topic there is none of is
-    /// refused (it would wait for appeals that never come); known topics sign in.
-    @Test func signInWithAnUnknownTopicIsRefused() throws {
-        var rules = Fixture.rules
-        try rules.checkTopics(["delivery", "returns", "payment", "travel", "seller", "general"])
-        var desk = Desk(rules: rules)
-        for line in [ServiceLine(topics: ["delivery", "deliveries"]), ServiceLine(exceptTopics: ["nothing"])] {
-            #expect { try desk.signIn(id: "sp-1", name: "Мария", serves: .scope(ServiceScope([ServiceLine(topics: ["travel"]), line])),
-                                      at: Fixture.start) } throws: {
-                ($0 as? DeskError)?.code == .unknownTopic && "\($0)".contains("serves[1]") && "\($0)".contains("delivery, general")
-            }
-        }
-        #expect(desk.specialists["sp-1"] == nil)
-        let signed = try desk.signIn(id: "sp-1", name: "Мария", serves: .scope(ServiceScope([ServiceLine(topics: ["delivery"])])),
-                                     at: Fixture.start)
-        #expect(signed.scope.serves(topic: "delivery", queue: .regular))
-    }
-
     /// Taking tells the customer who has the appeal, and marks it in the conversation.
     @Test func takingTellsTheCustomer() throws {
         var desk = try Fixture.desk([Fixture.appeal("a")], specialists: [("sp-1", "general")])

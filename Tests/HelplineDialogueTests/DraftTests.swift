@@ -32,6 +32,34 @@ struct DraftTests {
         #expect(c.draft == nil)
     }
 
+    /// «Отправить» again once the appeal has gone (a second click) adds nothing to it: the customer
+    /// is told the appeal is with a specialist. A message after it is added as usual.
+    @Test(arguments: ["Отправить", "отправить.", "  ОТПРАВИТЬ "])
+    func sendAgainAddsNothing(word: String) throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let sent = Fixture.say(engine, [Self.story, "Отправить"], in: &c).reply
+        let ticket = try #require(sent.ticket)
+        let again = engine.handle(word, in: &c, now: Fixture.now)
+        #expect(again.effects.isEmpty)
+        #expect(again.reply.text.contains("Обращение № \(ticket.id) уже у специалиста"))
+        #expect(c.ticket?.messages == [Self.story])
+        let added = engine.handle("отправила товар обратно вчера", in: &c, now: Fixture.now)
+        #expect(added.effects == [.appendToTicket(id: ticket.id, message: "отправила товар обратно вчера")])
+    }
+
+    /// «Отправить» at the message step with no story kept sends nothing: the customer is asked
+    /// for the question itself.
+    @Test func sendWithNothingKeptAsksForTheQuestion() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let atWrite = Fixture.say(engine, ["возврат", "1"], in: &c).reply
+        #expect(atWrite.state == .write && c.draft == nil)
+        let turn = engine.handle("отправить", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && turn.reply.state == .write && turn.reply.ticket == nil)
+        #expect(turn.reply.text.contains("Напишите, пожалуйста, сам вопрос словами"))
+    }
+
     /// The option's number sends the draft too.
     /// «да», «всё верно» to the draft shown send it as it is; a longer message is still added.
     @Test(arguments: ["да", "Да!", "всё верно", "ок"])

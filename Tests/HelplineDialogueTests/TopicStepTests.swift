@@ -214,6 +214,24 @@ struct TopicStepTests {
         #expect(c.topic == "returns")
     }
 
+    /// «Без заказа» while topics are offered is no topic (the words may read as one, order
+    /// tracking): the same choices stay, the order noted before is dropped, the story kept.
+    @Test func noOrderAtAnOfferKeepsItsChoices() throws {
+        let text = "наушники пришли с браком, продавец игнорирует, хочу чтобы приняли меры"
+        let engine = try Fixture.engine([
+            text: Fixture.verdict("complaint", 0.5, alternatives: [("returns", 0.45)], ambiguous: true),
+            "без заказа": Fixture.verdict("order_tracking", 0.9),
+        ])
+        var c = Fixture.started(engine)
+        #expect(engine.handle(text, in: &c, now: Fixture.now).reply.values == ["complaint", "returns"])
+        #expect(c.order == Fixture.headphones.id)
+        let again = engine.handle("без заказа", in: &c, now: Fixture.now).reply
+        #expect(again.state == .chooseTopic && again.values == ["complaint", "returns"], "\(again.text)")
+        #expect(c.topic == nil && c.order == nil && c.draft == [text])
+        _ = engine.handle("1", in: &c, now: Fixture.now)
+        #expect(c.topic == "complaint")
+    }
+
     /// When only one actionable candidate is left (the rest small talk), it is taken without asking.
     @Test func ambiguityWithOneRealCandidate() throws {
         let text = "привет, где посылка"

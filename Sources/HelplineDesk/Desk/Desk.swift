@@ -77,17 +77,6 @@ public struct Desk: Sendable {
             }
             (role, scope) = (roleName, roleScope)
         case .scope(let own):
-            // Topics are checked once the rules know them: a line naming a topic there is none of
-            // would wait for appeals that can never come.
-            if !rules.topics.isEmpty {
-                for (index, line) in own.lines.enumerated() {
-                    let (key, named) = line.topics.map { ("topics", $0) } ?? ("except_topics", line.exceptTopics)
-                    if named.contains(where: { !rules.topics.contains($0) }) {
-                        throw DeskError(.unknownTopic,
-                                        "`serves[\(index)].\(key)` names a topic there is none of; known: \(rules.topics.sorted().joined(separator: ", "))")
-                    }
-                }
-            }
             (role, scope) = (nil, own)
         }
         // A second terminal of a specialist who is connected serves as the first does: one
