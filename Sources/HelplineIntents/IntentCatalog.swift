@@ -101,19 +101,41 @@ public struct IntentCatalog: Sendable {
     /// word's followed by `*`; `#` starts a comment line. Throws a `DataError` naming the line of
     /// anything else.
     static func knownStems(_ text: String) throws -> (common: [String], rare: [String]) {
+        // Read by bytes: the file has some 26,000 lines and is read at every start.
         var common: [String] = [], rare: [String] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var stem = line.trimmingCharacters(in: .whitespaces)
-            if stem.isEmpty || stem.hasPrefix("#") { continue }
-            let isRare = stem.hasSuffix("*")
-            if isRare { stem.removeLast() }
-            guard !stem.isEmpty, stem.unicodeScalars.allSatisfy({ ("а"..."я").contains($0) }) else {
+        for (number, line) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            var stem = line[...]
+            while let last = stem.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") || last == UInt8(ascii: "\r") {
+                stem = stem.dropLast()
+            }
+            while let first = stem.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { stem = stem.dropFirst() }
+            if stem.isEmpty || stem.first == UInt8(ascii: "#") { continue }
+            let isRare = stem.last == UInt8(ascii: "*")
+            if isRare { stem = stem.dropLast() }
+            guard !stem.isEmpty, isLowercaseRussian(stem) else {
                 throw DataError(file: knownStemsFile,
                                 message: "line \(number + 1): a stem is lower case Russian letters (а–я, ё as е), `*` after a rare one")
             }
-            if isRare { rare.append(stem) } else { common.append(stem) }
+            let text = String(decoding: stem, as: UTF8.self)
+            if isRare { rare.append(text) } else { common.append(text) }
         }
         return (common, rare)
+    }
+
+    /// Whether the bytes are the UTF-8 of letters а–я only (а–п are D0 B0–BF, р–я D1 80–8F).
+    private static func isLowercaseRussian(_ bytes: Substring.UTF8View.SubSequence) -> Bool {
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let lead = bytes[index]
+            index = bytes.index(after: index)
+            guard index != bytes.endIndex else { return false }
+            let next = bytes[index]
+            index = bytes.index(after: index)
+            guard (lead == 0xD0 && (0xB0...0xBF).contains(next)) || (lead == 0xD1 && (0x80...0x8F).contains(next)) else {
+                return false
+            }
+        }
+        return true
     }
 
     /// Checks that the catalog can serve: it has intents, and every intent has examples to learn

@@ -42,6 +42,29 @@ struct IntentMatcherTests {
         #expect(result.intent.wireValue == intent, "\(result.intent.wireValue) \(result.confidence)")
     }
 
+    /// Correctly spelled words (`config/known-stems.txt`) are left as written, not «repaired» into
+    /// the examples' words; a slip in a common word still is, when the word it makes is a rare
+    /// one (`*`), and a misspelling that is no word at all always was.
+    @Test(arguments: [("он померил куртку, рукава короткие", nil), ("пахнет запахом гари", nil),
+                      ("товары из корзины пропадают", nil), ("в пункте работает одна девочка", nil),
+                      ("оплота не прошла", "оплата"), ("где мой закас", "заказ")] as [(String, String?)])
+    func correctWordsAreNotRepaired(text: String, repairedTo: String?) throws {
+        let matcher = try #require(Fixtures.matcher)
+        let repairs = matcher.analyze(text).repairs.filter { $0.reason == .spelling }
+        #expect(repairs.map(\.to) == (repairedTo.map { [$0] } ?? []), "\(repairs)")
+    }
+
+    /// The stems file: one a line, `*` after a rare one, `#` comments; anything else names its line.
+    @Test func knownStemsFileIsRead() throws {
+        let read = try IntentCatalog.knownStems("# comment\nзаказ\r\n  оплот*\n\nщетк*\n")
+        #expect(read.common == ["заказ"] && read.rare == ["оплот", "щетк"])
+        #expect { _ = try IntentCatalog.knownStems("заказ\nzakaz\n") } throws: { error in
+            (error as? DataError)?.file == "config/known-stems.txt" && "\(error)".contains("line 2")
+        }
+        #expect { _ = try IntentCatalog.knownStems("Заказ\n") } throws: { $0 is DataError }
+        #expect { _ = try IntentCatalog.knownStems("*\n") } throws: { $0 is DataError }
+    }
+
     @Test func missingCaseIsAReturnNotTravel() throws {
         let matcher = try #require(Fixtures.matcher)
         let result = matcher.classify("Наушники пришли без кейса, в описании кейс был. Хочу вернуть")
