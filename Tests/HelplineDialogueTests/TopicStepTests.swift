@@ -232,6 +232,27 @@ struct TopicStepTests {
         #expect(c.topic == "complaint")
     }
 
+    /// A message that reads as both a topic and a question, where the question is a sentence of
+    /// its own: the question is answered and the topic chosen. Without such a sentence the
+    /// customer is asked which was meant.
+    @Test func storyAndQuestionInSentencesSettleAnAmbiguity() throws {
+        let asked = "Заказ висит в пути две недели. Дайте номер телефона?"
+        let told = "Заказ висит в пути две недели. Телефон тоже молчит"
+        let engine = try Fixture.engine([
+            asked: Fixture.verdict("order_tracking", 0.5, alternatives: [("contacts_phone", 0.45)], ambiguous: true),
+            " Дайте номер телефона": Fixture.verdict("contacts_phone", 0.99),
+            told: Fixture.verdict("order_tracking", 0.5, alternatives: [("contacts_phone", 0.45)], ambiguous: true),
+        ])
+        var c = Fixture.started(engine)
+        let answered = engine.handle(asked, in: &c, now: Fixture.now).reply
+        #expect(c.topic == "order_tracking" && answered.state == .chooseOrder, "\(answered.text)")
+        #expect(answered.text.contains("232\u{2212}10\u{2212}00") && answered.text.contains("Тема: Отслеживание заказа"),
+                "\(answered.text)")
+        var d = Fixture.started(engine)
+        let unsure = engine.handle(told, in: &d, now: Fixture.now).reply
+        #expect(d.topic == nil && unsure.values == ["order_tracking", "contacts_phone"], "\(unsure.text)")
+    }
+
     /// When only one actionable candidate is left (the rest small talk), it is taken without asking.
     @Test func ambiguityWithOneRealCandidate() throws {
         let text = "привет, где посылка"
