@@ -197,6 +197,14 @@ final class RepairEngine: Sendable {
         case .unknown:
             break
         }
+        // «невернули», «немогу»: the negation written together with a known word is read as two
+        // words, «не» and that word (a spelling repair would drop the «не»).
+        if let rest = negatedRest(word) {
+            result.repairs.append(Repair(from: Chars.string(word), to: "не " + Chars.string(rest), reason: .spelling))
+            appendWord(Self.negation[...], &result)
+            appendWord(rest, &result)
+            return
+        }
         if hasLatinWords, let id = reverseLayout(word) {
             result.repairs.append(Repair(from: Chars.string(word), to: lexicon.texts[id], reason: .reverseLayout))
             append(id, &result)
@@ -208,6 +216,24 @@ final class RepairEngine: Sendable {
             return
         }
         appendUnknown(word, &result)
+    }
+
+    /// «не».
+    private static let negation: [UInt32] = [0x43D, 0x435]
+
+    /// The rest of an unknown word that is «не» and a known word of three letters or more.
+    private func negatedRest(_ word: UnsafeBufferPointer<UInt32>) -> UnsafeBufferPointer<UInt32>? {
+        guard word.count >= 5, word[0] == Self.negation[0], word[1] == Self.negation[1] else { return nil }
+        let rest = UnsafeBufferPointer(rebasing: word[2...])
+        return lexicon.isKnownForm(rest) ? rest : nil
+    }
+
+    /// A word as it is: the lexicon's when known.
+    private func appendWord(_ word: some Collection<UInt32>, _ result: inout Result) {
+        let scalars = Array(word)
+        scalars.withUnsafeBufferPointer { buffer in
+            if let id = lexicon.find(buffer) { append(id, &result) } else { appendUnknown(buffer, &result) }
+        }
     }
 
     /// Most spelling edits allowed between a word and the known word it sounds like.

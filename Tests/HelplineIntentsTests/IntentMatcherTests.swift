@@ -44,10 +44,12 @@ struct IntentMatcherTests {
 
     /// Correctly spelled words (`config/known-stems.txt`) are left as written, not «repaired» into
     /// the examples' words; a slip in a common word still is, when the word it makes is a rare
-    /// one (`*`), and a misspelling that is no word at all always was.
+    /// one (`*`), and a misspelling that is no word at all always was. «не» written together with
+    /// a known word is read as two words, the negation kept.
     @Test(arguments: [("он померил куртку, рукава короткие", nil), ("пахнет запахом гари", nil),
                       ("товары из корзины пропадают", nil), ("в пункте работает одна девочка", nil),
-                      ("оплота не прошла", "оплата"), ("где мой закас", "заказ")] as [(String, String?)])
+                      ("оплота не прошла", "оплата"), ("где мой закас", "заказ"),
+                      ("деньги невернули", "не вернули")] as [(String, String?)])
     func correctWordsAreNotRepaired(text: String, repairedTo: String?) throws {
         let matcher = try #require(Fixtures.matcher)
         let repairs = matcher.analyze(text).repairs.filter { $0.reason == .spelling }
