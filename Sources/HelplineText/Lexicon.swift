@@ -21,10 +21,14 @@ struct Lexicon: Sendable {
     /// The shortest stem that makes an inflected form count as known.
     static let minimumStemLength = 3
 
-    /// Builds the lexicon from (normalized word, frequency) pairs; repeated words add up.
-    init(entries: [(String, Int)]) {
+    /// Builds the lexicon from (normalized word, frequency) pairs; repeated words add up. The
+    /// stems of correctly spelled words that are not entries count as known too: an inflection of
+    /// one of `commonStems` is left as written; of one of `rareStems` (rarer words, which a
+    /// one-letter slip in a common word may make: «оплота» for «оплата»), it is left as written
+    /// unless a known word is one edit away. Stems shorter than `minimumStemLength` are ignored.
+    init(entries: [(String, Int)], commonStems: [String] = [], rareStems: [String] = []) {
         index = HashIndex(capacity: entries.count + 1)
-        stemIndex = HashIndex(capacity: entries.count + 1)
+        stemIndex = HashIndex(capacity: entries.count + commonStems.count + rareStems.count + 1)
         for (text, frequency) in entries {
             let scalars = Chars.scalars(text)
             guard !scalars.isEmpty else { continue }
@@ -44,29 +48,16 @@ struct Lexicon: Sendable {
             let stemLength = script == .cyrillic ? scalars.withUnsafeBufferPointer(RussianStemmer.stemLength) : scalars.count
             stems.append(stemLength == scalars.count ? text : Chars.string(scalars[0..<stemLength]))
             if stemLength >= Lexicon.minimumStemLength {
-                stemIndex.insert(ScalarHash.of(scalars[0..<stemLength]), 0)
+                stemIndex.insert(ScalarHash.of(scalars[0..<stemLength]), Self.commonStem)
             }
         }
-    }
-
-    /// Counts these stems as known: stems of correctly spelled words that are not in the lexicon.
-    /// An inflection of one of `common` is left as written; of one of `rare` (rarer words, which
-    /// a one-letter slip in a common word may make: «оплота» for «оплата»), it is left as written
-    /// unless a known word is one edit away. Stems shorter than `minimumStemLength` are ignored.
-    mutating func addKnownStems(common: [String], rare: [String]) {
-        guard !common.isEmpty || !rare.isEmpty else { return }
-        var grown = HashIndex(capacity: count + common.count + rare.count + 1)
-        for id in 0..<count where stems[id].unicodeScalars.count >= Lexicon.minimumStemLength {
-            grown.insert(ScalarHash.of(Chars.scalars(stems[id])), Self.commonStem)
-        }
-        // Common before rare: a stem that is both stays common.
-        for (list, value) in [(common, Self.commonStem), (rare, Self.rareStem)] {
+        // After the entries' and common before rare: a stem that is both stays common.
+        for (list, value) in [(commonStems, Self.commonStem), (rareStems, Self.rareStem)] {
             for stem in list {
                 let scalars = Chars.scalars(stem)
-                if scalars.count >= Lexicon.minimumStemLength { grown.insert(ScalarHash.of(scalars), value) }
+                if scalars.count >= Lexicon.minimumStemLength { stemIndex.insert(ScalarHash.of(scalars), value) }
             }
         }
-        stemIndex = grown
     }
 
     /// `stemIndex`'s values: the stem of a known word or a common word; of a rare word.
@@ -105,10 +96,6 @@ struct Lexicon: Sendable {
         for k in 0..<word.count where storage[from + k] != word[k] { return nil }
         return Int(id)
     }
-
-    /// Whether some known word has this stem (given as the stem's hash).
-    @inline(__always)
-    func hasStem(hash: UInt64) -> Bool { stemIndex.find(hash) != nil }
 
     /// Whether the word is known or an inflection of a known (or common) word.
     func isKnownForm(_ word: UnsafeBufferPointer<UInt32>) -> Bool {

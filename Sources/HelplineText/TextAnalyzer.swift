@@ -59,9 +59,8 @@ public struct TextAnalyzer: Sendable {
         for (latin, russian) in latinNames {
             names[Normalizer.normalize(latin)] = Normalizer.normalize(russian)
         }
-        var lexicon = Lexicon(entries: entries)
-        lexicon.addKnownStems(common: knownStems, rare: rareStems)
-        engine = RepairEngine(lexicon: lexicon, latinNames: names)
+        engine = RepairEngine(lexicon: Lexicon(entries: entries, commonStems: knownStems, rareStems: rareStems),
+                              latinNames: names)
     }
 
     /// An analyzer for the caller's vocabulary plus the built-in common words, reading the given
