@@ -25,6 +25,8 @@ public struct IntentMatcher: Sendable {
     let noneClass: Int?
     let extractor: FeatureExtractor
     let model: LinearModel
+    /// The stems of the vocabulary's vague words (see ``MarketVocabulary/Vague``).
+    let vagueStems: Set<ByteKey>
     /// The feature raised by an off-topic keyword.
     private let noneKeyword = FeatureExtractor.keywordFeature(intent: IntentID.noneValue)
 
@@ -39,6 +41,7 @@ public struct IntentMatcher: Sendable {
                                     latinNames: catalog.vocabulary.latinNames, knownStems: catalog.knownStems.common,
                                     rareStems: catalog.knownStems.rare)
         self.analyzer = analyzer
+        vagueStems = Self.vagueStems(catalog.vocabulary.vague, analyzer)
         let settings = catalog.settings.model
 
         let lemmaStems = settings.lemmas ? FeatureExtractor.lemmaStems(catalog.lemmas) : [:]
@@ -132,6 +135,21 @@ public struct IntentMatcher: Sendable {
         self.noneClass = noneClass
         self.extractor = extractor
         self.model = model
+        vagueStems = Self.vagueStems(catalog.vocabulary.vague, analyzer)
+    }
+
+    /// The stems of the vague words, as the analyzer reads them.
+    static func vagueStems(_ vague: MarketVocabulary.Vague?, _ analyzer: TextAnalyzer) -> Set<ByteKey> {
+        Set((vague?.words ?? []).flatMap { analyzer.analyze($0).stems }.map(ByteKey.init))
+    }
+
+    /// The cap on a topic's or an answer's confidence when every word of the message is vague.
+    func vagueCap(_ analysis: Analysis, best: Int) -> Double? {
+        guard let vague = catalog.vocabulary.vague, !vagueStems.isEmpty, best < catalog.intents.count,
+              catalog.intents[best].kind == .topic || catalog.intents[best].kind == .info,
+              !analysis.stems.isEmpty, analysis.stems.allSatisfy({ vagueStems.contains(ByteKey($0)) })
+        else { return nil }
+        return vague.maxConfidence
     }
 
     /// The classes a catalog's model has: its intents in order, then nil (no intent) when it has
@@ -296,7 +314,9 @@ public struct IntentMatcher: Sendable {
             alternatives = Array(alternatives.prefix(Self.maxAlternatives))
             ambiguous = true
         }
-        return Classification(intent: classIds[best.index], confidence: Self.rounded(best.p),
+        var confidence = Self.rounded(best.p)
+        if let cap = vagueCap(analysis, best: best.index) { confidence = min(confidence, cap) }
+        return Classification(intent: classIds[best.index], confidence: confidence,
                               alternatives: alternatives, isAmbiguous: ambiguous,
                               entities: analysis.entities, analysis: analysis)
     }

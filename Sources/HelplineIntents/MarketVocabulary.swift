@@ -38,21 +38,46 @@ public struct MarketVocabulary: Sendable, Hashable, Decodable {
         }
     }
 
+    /// Words that say something is wrong, or that help is wanted, without saying what («не
+    /// получается», «у меня проблема», «помогите»). A message made of them alone is vague: it is
+    /// read as the likeliest topic or answer, but never with more than `max_confidence`, so the
+    /// dialogue asks which was meant instead of acting on the guess.
+    public struct Vague: Sendable, Hashable, Decodable {
+        /// The most confidence a vague message's topic or answer gets (below the dialogue's
+        /// `free_text.confirm_below`).
+        public var maxConfidence: Double
+        /// Single words, any form (each is matched by its stem).
+        public var words: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case maxConfidence = "max_confidence"
+            case words
+        }
+
+        public init(maxConfidence: Double, words: [String]) {
+            self.maxConfidence = maxConfidence
+            self.words = words
+        }
+    }
+
     /// Latin word → the Russian word it is read as inside Russian text ("ozon" → «озон»).
     public var latinNames: [String: String]
     public var terms: [Term]
     public var goods: Goods?
+    public var vague: Vague?
 
     enum CodingKeys: String, CodingKey {
         case latinNames = "latin_names"
         case terms
         case goods
+        case vague
     }
 
-    public init(latinNames: [String: String] = [:], terms: [Term] = [], goods: Goods? = nil) {
+    public init(latinNames: [String: String] = [:], terms: [Term] = [], goods: Goods? = nil, vague: Vague? = nil) {
         self.latinNames = latinNames
         self.terms = terms
         self.goods = goods
+        self.vague = vague
     }
 
     public init(from decoder: any Decoder) throws {
@@ -60,6 +85,7 @@ public struct MarketVocabulary: Sendable, Hashable, Decodable {
         latinNames = try c.decodeIfPresent([String: String].self, forKey: .latinNames) ?? [:]
         terms = try c.decodeIfPresent([Term].self, forKey: .terms) ?? []
         goods = try c.decodeIfPresent(Goods.self, forKey: .goods)
+        vague = try c.decodeIfPresent(Vague.self, forKey: .vague)
     }
 
     /// The names of each intent's terms, by intent id.
@@ -86,6 +112,14 @@ public struct MarketVocabulary: Sendable, Hashable, Decodable {
             }
             for (index, word) in goods.words.enumerated() where !Self.isRussianWord(word) {
                 throw DataError(file: file, message: "goods.words[\(index)]: '\(word)' must be one word of Russian letters")
+            }
+        }
+        if let vague {
+            guard vague.maxConfidence > 0, vague.maxConfidence < 1 else {
+                throw DataError(file: file, message: "vague.max_confidence: \(vague.maxConfidence) must be above 0 and below 1")
+            }
+            for (index, word) in vague.words.enumerated() where !Self.isRussianWord(word) {
+                throw DataError(file: file, message: "vague.words[\(index)]: '\(word)' must be one word of Russian letters")
             }
         }
         for (latin, russian) in latinNames.sorted(by: { $0.key < $1.key }) {

@@ -56,6 +56,39 @@ struct IntentMatcherTests {
         #expect(repairs.map(\.to) == (repairedTo.map { [$0] } ?? []), "\(repairs)")
     }
 
+    /// A message made only of words that say something is wrong, without saying what, is never
+    /// read with more than the vocabulary's `max_confidence`, whatever the model makes of it (in
+    /// the wrong layout too); a message naming the thing («не получается оплатить») is not capped.
+    @Test(arguments: ["не получается", "у меня опять ошибка", "yt gjkexftncz", "ничего не выходит, помогите", "не работает"])
+    func vagueMessagesAreNeverConfident(text: String) throws {
+        let matcher = try #require(Fixtures.matcher)
+        let cap = try #require(matcher.catalog.vocabulary.vague?.maxConfidence)
+        let result = matcher.classify(text)
+        #expect(result.intent == nil || result.confidence <= cap, "\(result.intent.wireValue) \(result.confidence)")
+    }
+
+    @Test(arguments: ["не получается оплатить заказ", "не получается войти в профиль", "у меня проблема с возвратом"])
+    func namingTheThingIsNotVague(text: String) throws {
+        let matcher = try #require(Fixtures.matcher)
+        let result = matcher.classify(text)
+        let best = try #require(matcher.catalog.intents.firstIndex { $0.id == result.intent })
+        #expect(matcher.vagueCap(matcher.analyze(text), best: best) == nil)
+        #expect(result.confidence > matcher.catalog.vocabulary.vague?.maxConfidence ?? 1, "\(result.intent.wireValue) \(result.confidence)")
+    }
+
+    /// The vague words are validated like the other word lists of the vocabulary.
+    @Test func vagueWordsAreChecked() throws {
+        let intents: Set<IntentID> = ["returns"]
+        let good = MarketVocabulary(vague: .init(maxConfidence: 0.5, words: ["не", "получается"]))
+        try good.validate(intents: intents, file: "config/vocabulary.yaml")
+        #expect { try MarketVocabulary(vague: .init(maxConfidence: 0.5, words: ["ne"])).validate(intents: intents, file: "v") } throws: {
+            "\($0)".contains("vague.words[0]")
+        }
+        #expect { try MarketVocabulary(vague: .init(maxConfidence: 1, words: ["не"])).validate(intents: intents, file: "v") } throws: {
+            "\($0)".contains("vague.max_confidence")
+        }
+    }
+
     /// The stems file: one a line, `*` after a rare one, `#` comments; anything else names its line.
     @Test func knownStemsFileIsRead() throws {
         let read = try IntentCatalog.knownStems("# comment\nзаказ\r\n  оплот*\n\nщетк*\n")

@@ -137,7 +137,9 @@ public final class HelplineDaemon: Sendable {
         let server: NIOAsyncChannel<any Channel, Never>
         do {
             server = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 256)
+                // A burst of connects waits in the kernel's queue rather than being refused with
+                // EAGAIN; Linux caps it at net.core.somaxconn (4096 by default).
+                .serverChannelOption(.backlog, value: 4_096)
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .bind(unixDomainSocketPath: path) { channel in
                     channel.eventLoop.makeCompletedFuture {
