@@ -297,8 +297,35 @@ struct DaemonSocketTests {
         let daemon = try HelplineDaemon(
             configuration: ServerConfiguration(socketPath: directory.socketPath, databasePath: directory.databasePath),
             engine: try Fixtures.engine())
-        await #expect(throws: DaemonError.self) { try await daemon.start() }
+        await #expect { try await daemon.start() } throws: { error in
+            (error as? DaemonError)?.message.contains("is not a socket; remove it or choose another --socket") == true
+        }
         #expect(try String(contentsOfFile: directory.socketPath, encoding: .utf8) == "precious")
+    }
+
+    /// The messages name the option at fault: `--desk-socket` for the desk's path, and a socket
+    /// in a folder that does not exist is said to be so.
+    @Test func socketPathErrorsNameTheirOption() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let deskPath = directory.url.path + "/desk-file"
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: deskPath))
+        var configuration = ServerConfiguration(socketPath: directory.socketPath, databasePath: directory.databasePath)
+        configuration.deskSocketPath = deskPath
+        let withDesk = try HelplineDaemon(configuration: configuration, engine: try Fixtures.engine(),
+                                          deskRules: try WorkingTree.deskRules())
+        await #expect { try await withDesk.start() } throws: { error in
+            (error as? DaemonError)?.message.contains("choose another --desk-socket") == true
+        }
+        try withDesk.store.close()
+
+        let missing = directory.url.path + "/no-such-folder/s.sock"
+        let nowhere = try HelplineDaemon(
+            configuration: ServerConfiguration(socketPath: missing, databasePath: directory.url.path + "/other.sqlite"),
+            engine: try Fixtures.engine())
+        await #expect { try await nowhere.start() } throws: { error in
+            (error as? DaemonError)?.message == "the folder of --socket \(missing) does not exist; create it or choose another --socket"
+        }
+        try nowhere.store.close()
     }
 
     /// A socket path over the limit (103 bytes: SwiftNIO's, on every system) is refused with a

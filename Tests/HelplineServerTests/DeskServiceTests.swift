@@ -87,6 +87,26 @@ struct DeskServiceTests {
         try world.close()
     }
 
+    /// `stats` answers its last figures again while the desk has not changed (a client asking in a
+    /// loop does not walk every appeal each time), but any change shows at once, at the same
+    /// instant, and an unchanged desk is counted again after a second.
+    @Test func statsFollowEveryChangeAtOnce() async throws {
+        let world = try World()
+        func waiting() -> Int { world.desk.stats().queues.reduce(0) { $0 + $1.waiting } }
+        #expect(waiting() == 0)
+        let before = try #require(world.desk.lastStats.withLockedValue { $0 })
+        #expect(waiting() == 0)
+        #expect(world.desk.lastStats.withLockedValue { $0 }?.at == before.at, "answered again, not counted again")
+        _ = try await world.file(DeskProfiles.regular())
+        #expect(waiting() == 1, "a filing shows at the same instant")
+        _ = try await world.file(DeskProfiles.regular())
+        #expect(waiting() == 2)
+        world.clock.advance(by: 2)
+        #expect(waiting() == 2)
+        #expect(world.desk.lastStats.withLockedValue { $0 }?.at == world.clock.now, "counted again after a second")
+        try world.close()
+    }
+
     /// After a restart every specialist is away and gets the grace period from the restart:
     /// signing in within it keeps their appeals; when it ends they return to the queue.
     @Test func restartGivesEverySpecialistTheGracePeriod() async throws {

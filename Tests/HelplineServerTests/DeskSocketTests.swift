@@ -38,6 +38,23 @@ struct DeskSocketTests {
         try await daemon.stop()
     }
 
+    /// With `--idle-timeout`, a desk connection that has not signed in within it is told
+    /// `not_signed_in` and closed (it cannot hold one of the desk's connections); a specialist
+    /// signed in waits for appeals as long as they like.
+    @Test func deskConnectionsMustSignInWithinTheIdleTimeout() async throws {
+        let daemon = try await InProcessDaemon.start(desk: true) { $0.idleTimeout = 3 }
+        let deskPath = try #require(daemon.deskSocketPath)
+        let specialist = try RawConnection(path: deskPath)
+        try await specialist.write(#"{"op":"sign_in","id":1,"specialist":{"id":"sp-1","name":"Ольга","role":"general"}}"# + "\n")
+        #expect(try await specialist.readObject()["ok"] as? Bool == true)
+        let silent = try RawConnection(path: deskPath)
+        #expect(try await silent.readErrorCode() == "not_signed_in")
+        #expect(try await silent.readLine() == nil, "the silent connection is closed")
+        try await specialist.write(#"{"op":"ping"}"# + "\n")
+        #expect(try await specialist.readObject()["ok"] as? Bool == true, "the signed-in one stays")
+        try await daemon.stop()
+    }
+
     @Test func servesPremiumSellersAndTravelPriorityFirst() async throws {
         let world = try await DeskWorld.start()
         let customer = try await world.daemon.client()

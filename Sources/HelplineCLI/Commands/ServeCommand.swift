@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: ArgumentHelp("The most client connections at once; the desk socket takes as many again, counted apart.", valueName: "n"))
     var maximumConnections: Int = 1_024
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections that complete no request for this long (0: never): seconds, or 5m, 1h.", valueName: "time"))
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections that complete no request for this long, and desk connections not signed in by then (0: never): seconds, or 5m, 1h.", valueName: "time"))
     var idleTimeout = Seconds(0)
 
     @Option(name: .customLong("line-timeout"), help: ArgumentHelp("Close connections that take longer than this to finish a request line: seconds, or 2m.", valueName: "time"))

@@ -187,7 +187,7 @@ public final class HelplineDaemon: Sendable {
     /// Binds the desk socket, when there is a desk, with its own file mode.
     private func startDesk() async throws -> NIOAsyncChannel<any Channel, Never>? {
         guard let path = configuration.deskSocketPath, let desk = service.desk else { return nil }
-        try await SocketFile.prepare(path, group: group)
+        try await SocketFile.prepare(path, option: "--desk-socket", group: group)
         let configuration = self.configuration
         let logger = logger
         let register: @Sendable (any Channel) -> Int? = { [weak self] channel in self?.register(channel) }
@@ -230,7 +230,8 @@ public final class HelplineDaemon: Sendable {
         try pipeline.addHandler(WriteStallGuard(timeout: amount(configuration.writeStallTimeout)))
         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineLength: configuration.maximumLineLength)))
         try pipeline.addHandler(DeskConnectionHandler(desk: desk, logger: logger, maximumLineLength: configuration.maximumLineLength,
-                                                      maximumConnections: configuration.maximumConnections))
+                                                      maximumConnections: configuration.maximumConnections,
+                                                      signInTimeout: configuration.idleTimeout.map(amount)))
     }
 
     private func connectionHooks() -> ConnectionHooks {

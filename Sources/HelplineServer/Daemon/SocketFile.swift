@@ -23,25 +23,34 @@ enum SocketFile {
 
     /// Makes `path` free to bind: nothing there is fine; a socket nobody listens on (left by a
     /// daemon that died) is removed; a socket something answers on is left alone and reported.
-    static func prepare(_ path: String, group: any EventLoopGroup) async throws {
+    /// `option` names the command-line option that gave the path, for the messages.
+    static func prepare(_ path: String, option: String = "--socket", group: any EventLoopGroup) async throws {
         let length = path.utf8.count
         guard length <= maximumPathBytes else {
             throw DaemonError("the socket path is \(length) bytes long; the daemon takes Unix socket paths of at most "
-                + "\(maximumPathBytes) bytes. Choose a shorter --socket")
+                + "\(maximumPathBytes) bytes. Choose a shorter \(option)")
         }
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            if errno == ENOENT { return }
+            if errno == ENOENT {
+                // Nothing there: the folder must be, or binding fails with a less helpful error.
+                let folder = (path as NSString).deletingLastPathComponent
+                var folderInfo = stat()
+                guard folder.isEmpty || (stat(folder, &folderInfo) == 0 && (folderInfo.st_mode & S_IFMT) == S_IFDIR) else {
+                    throw DaemonError("the folder of \(option) \(path) does not exist; create it or choose another \(option)")
+                }
+                return
+            }
             throw DaemonError("cannot check \(path): \(String(cString: strerror(errno)))")
         }
         guard (info.st_mode & S_IFMT) == S_IFSOCK else {
-            throw DaemonError("\(path) exists and is not a socket; remove it or choose another --socket")
+            throw DaemonError("\(path) exists and is not a socket; remove it or choose another \(option)")
         }
         switch await probe(path, group: group) {
         case .answered:
-            throw DaemonError("another helpline daemon is already serving on \(path) (it answered a ping); stop it first or choose another --socket")
+            throw DaemonError("another helpline daemon is already serving on \(path) (it answered a ping); stop it first or choose another \(option)")
         case .listening:
-            throw DaemonError("something is listening on \(path) (it accepted a connection but did not answer a ping); leaving it alone, choose another --socket")
+            throw DaemonError("something is listening on \(path) (it accepted a connection but did not answer a ping); leaving it alone, choose another \(option)")
         case .refused:
             guard unlink(path) == 0 || errno == ENOENT else {
                 throw DaemonError("cannot remove the stale socket \(path): \(String(cString: strerror(errno)))")

@@ -45,10 +45,16 @@ final class DeskConnectionHandler: ChannelInboundHandler {
     /// ``DeskService/connectionCount``: specialists never crowd customers out, nor the reverse).
     private let maximumConnections: Int?
     private var counted = false
+    /// A connection not signed in this long after it opened is closed (`--idle-timeout`): signed-in
+    /// specialists wait for appeals as long as they like, but a silent connection cannot hold one
+    /// of the desk's `--max-connections`.
+    private let signInTimeout: TimeAmount?
+    private var signInTimer: Scheduled<Void>?
 
     init(desk: DeskService, logger: Logger, maximumLineLength: Int,
          maximumUnsentEventBytes: Int = DeskConnectionHandler.defaultMaximumUnsentEventBytes,
-         maximumConnections: Int? = nil) {
+         maximumConnections: Int? = nil, signInTimeout: TimeAmount? = nil) {
+        self.signInTimeout = signInTimeout
         self.desk = desk
         self.logger = logger
         self.maximumLineLength = maximumLineLength
@@ -81,11 +87,29 @@ final class DeskConnectionHandler: ChannelInboundHandler {
             guard let line = DeskCodec.encode(event) else { return }
             loop.execute { handler.value.deliver(line, context: boundContext.value) }
         }
+        if let signInTimeout {
+            signInTimer = loop.scheduleTask(in: signInTimeout) {
+                handler.value.closeUnlessSignedIn(context: boundContext.value)
+            }
+        }
         logger.trace("desk connection opened")
         context.fireChannelActive()
     }
 
+    /// The sign-in deadline passed: a connection that is still not signed in is told so and closed.
+    private func closeUnlessSignedIn(context: ChannelHandlerContext) {
+        signInTimer = nil
+        guard let connection, connection.specialist == nil, !closing, context.channel.isActive else { return }
+        closing = true
+        let line = DeskCodec.encode(.failure(DeskError(.notSignedIn, "not signed in within the idle timeout; the connection is closed")), id: nil)
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        signInTimer?.cancel()
+        signInTimer = nil
         if counted {
             counted = false
             desk.connectionCount.wrappingSubtract(1, ordering: .relaxed)

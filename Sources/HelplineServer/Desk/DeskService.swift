@@ -50,6 +50,8 @@ public final class DeskService: Sendable {
     /// The desk socket's connections open now (kept by ``DeskConnectionHandler``).
     let connectionCount = Atomic<Int>(0)
     let committed: NIOLockedValueBox<Committed>
+    /// The last figures for `stats`, the desk's revision and the time they are of.
+    let lastStats = NIOLockedValueBox<(revision: UInt64, at: Date, stats: DeskStats)?>(nil)
     /// Specialists' connections by specialist id.
     let connections = NIOLockedValueBox<[String: [ObjectIdentifier: DeskConnection]]>([:])
     let nextNoticeID: NIOLockedValueBox<Int64>
@@ -72,7 +74,10 @@ public final class DeskService: Sendable {
 
     /// The desk as of its last committed change, with its appeals by session.
     struct Committed: Sendable {
-        var desk: Desk
+        /// Every change to it (an operation, a refresh, new rules, closed appeals let go) counts.
+        var desk: Desk { didSet { revision &+= 1 } }
+        /// How many times `desk` has changed.
+        var revision: UInt64 = 0
         var bySession: [String: Set<String>] = [:]
         /// On a shared desk, the version the copy is at.
         var version: Int64 = 0
@@ -149,10 +154,24 @@ public final class DeskService: Sendable {
         committed.withLockedValue { $0.desk }
     }
 
-    /// The figures for `stats`.
+    /// The figures for `stats`. They walk every appeal and the waits' history, so the last ones
+    /// are answered again while the desk has not changed and less than ``statsReuse`` has passed:
+    /// a client asking for them in a loop must not take the event loops from the specialists.
     public func stats() -> DeskStats {
-        desk.stats(now: clock())
+        let now = clock()
+        let revision = committed.withLockedValue { $0.revision }
+        if let last = lastStats.withLockedValue({ $0 }), last.revision == revision,
+           abs(now.timeIntervalSince(last.at)) < Self.statsReuse {
+            return last.stats
+        }
+        let (desk, current) = committed.withLockedValue { ($0.desk, $0.revision) }
+        let stats = desk.stats(now: now)
+        lastStats.withLockedValue { $0 = (current, now, stats) }
+        return stats
     }
+
+    /// How long unchanged desk figures are answered again.
+    static let statsReuse: TimeInterval = 1
 
     /// The customer's place and wait for an appeal, as «сколько ждать?» is answered.
     public func waitStatus(appeal: String) throws(DeskError) -> WaitStatus {
