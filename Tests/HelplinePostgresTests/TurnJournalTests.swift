@@ -408,6 +408,31 @@ struct TurnJournalTests {
         try store.close()
     }
 
+    /// A segment damaged in the middle is applied up to the damage and then deleted like any
+    /// other, but a copy of it as found stays beside the database for a person to look at.
+    @Test func aDamagedSegmentIsKeptAside() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        try SessionDatabase(path: path).close()
+        let first = try StoreContractTests.Dialogue()
+        let second = try StoreContractTests.Dialogue()
+        var bytes: [UInt8] = []
+        TurnRecord.append(try #require(try JournalEntry(first.create)), to: &bytes)
+        let damagedAt = bytes.count + 9
+        TurnRecord.append(try #require(try JournalEntry(second.create)), to: &bytes)
+        bytes[damagedAt] ^= 0x41
+        let segment = "\(path)-turns.1"
+        #expect(FileManager.default.createFile(atPath: segment, contents: Data(bytes)))
+
+        let store = try SessionDatabase(path: path, journal: true)
+        #expect(try store.hasSession(first.conversation.id))
+        #expect(try !store.hasSession(second.conversation.id))
+        #expect(!FileManager.default.fileExists(atPath: segment), "applied and deleted")
+        #expect(FileManager.default.contents(atPath: segment + ".damaged") == Data(bytes), "kept as found")
+        try store.close()
+        #expect(FileManager.default.contents(atPath: segment + ".damaged") == Data(bytes), "not read as a segment")
+    }
+
     /// Files named as segments that the daemon never writes stop the start with a message naming
     /// them, rather than crashing it or being skipped: a number out of its range, a folder, a file
     /// larger than any segment.

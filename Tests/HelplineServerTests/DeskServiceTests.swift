@@ -107,6 +107,30 @@ struct DeskServiceTests {
         try world.close()
     }
 
+    /// A long chat before filing gives the appeal only its latest messages, after a line saying
+    /// how many earlier ones are not shown; the message that filed it is always there.
+    @Test func longChatsGiveTheAppealTheirEnd() async throws {
+        let world = try World()
+        let session = try await world.open(DeskProfiles.regular())
+        for n in 0..<110 {
+            let (reply, _) = try await world.say(session, "погода в москве на выходные \(n)")
+            #expect(reply.state == .chooseTopic)
+        }
+        _ = try await world.say(session, "delivery")
+        let (reply, _) = try await world.say(session, "Курьер не приехал в назначенный день.")
+        let ticket = try #require(reply.ticket)
+        let conversation = try #require(world.desk.desk.appeals[ticket.id]).conversation
+        let limit = DeskService.historyLimit.messages
+        #expect(conversation.count == limit + 2)
+        #expect(conversation.first?.kind == .bot)
+        // The greeting, 110 questions and their answers, the topic and its answer: 223 before the
+        // filing message.
+        #expect(conversation.first?.text == "Начало переписки не показано: более ранних сообщений — \(223 - limit).")
+        #expect(conversation.last?.kind == .customer && conversation.last?.text == "Курьер не приехал в назначенный день.")
+        #expect(conversation.dropFirst().first?.text?.hasPrefix("погода в москве на выходные") == true)
+        try world.close()
+    }
+
     /// After a restart every specialist is away and gets the grace period from the restart:
     /// signing in within it keeps their appeals; when it ends they return to the queue.
     @Test func restartGivesEverySpecialistTheGracePeriod() async throws {

@@ -59,6 +59,9 @@ struct LogPrivacyTests {
     /// Values printed from outside are escaped: a control character cannot start a new log line.
     @Test func escapesWhatItPrints() {
         #expect("\(LogText.escaped("a\nb\u{1B}[31m\u{0}"))" == #""a\nb\u{1B}[31m\0""#)
+        #expect("\(LogText.escaped("x\r\t\u{85}\u{2028}y"))" == #""x\r\t\u{85}\u{2028}y""#)
+        #expect("\(LogText.escaped(#"unknown intent 'delivery' in "a\b""#))" == #""unknown intent 'delivery' in \"a\\b\"""#)
+        #expect("\(LogText.escaped("Доставка 🚚"))" == "\"Доставка 🚚\"")
         #expect("\(LogText.session("abc"))".hasPrefix("s-"))
         #expect("\(LogText.session("abc"))".count == 10)
         #expect("\(LogText.session("abc"))" != "\(LogText.session("abd"))")

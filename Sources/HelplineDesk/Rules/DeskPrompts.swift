@@ -7,6 +7,7 @@ public enum DeskPrompt: String, Sendable, Hashable, CaseIterable {
     case noticeTaken = "notice_taken", noticeReply = "notice_reply", noticeQuestion = "notice_question"
     case noticeTransferred = "notice_transferred", noticeReleased = "notice_released", noticeClosed = "notice_closed"
     case closedByCustomer = "closed_by_customer"
+    case historyCut = "history_cut"
     case etaRange = "eta_range", etaExact = "eta_exact"
 }
 

@@ -7,9 +7,28 @@ import Logging
 /// be followed). Anything else printed from outside — errors, file names — is escaped the way
 /// Swift writes a string literal, so a control character cannot forge or garble a log line.
 enum LogText {
-    /// `"…"` with control characters, quotes and backslashes escaped (`\0`, `\u{1B}`, `\n`).
+    /// `"…"` with control characters, double quotes and backslashes escaped as a Swift string
+    /// literal writes them (`\0`, `\u{1B}`, `\n`, `\"`); single quotes, which errors use to quote
+    /// names, stay as they are.
     static func escaped(_ value: Any) -> Logger.MetadataValue {
-        .string(String(describing: value).debugDescription)
+        var out = "\""
+        for scalar in String(describing: value).unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\0": out += "\\0"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return .string(out + "\"")
     }
 
     /// `s-` and 8 hex digits: a tag for a session id that does not reveal the id.

@@ -68,6 +68,9 @@ public final class DeskService: Sendable {
     /// Closed appeals stay in memory (for `show`) this long after closing; the store keeps them.
     public static let closedRetention: TimeInterval = 24 * 3600
 
+    /// How much of the chat before filing a new appeal carries (its latest messages).
+    public static let historyLimit = ChatHistoryLimit()
+
     /// An answer for a change that could not be stored.
     static let storageFailure = DeskError(DeskErrorCode(rawValue: "internal"),
                                           "the request could not be completed; try again")

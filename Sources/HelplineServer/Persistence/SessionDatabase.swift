@@ -89,7 +89,7 @@ public final class SessionDatabase: SessionStore {
                 let left = segments.filter { $0.number > applied }
                 newest = max(applied, segments.last?.number ?? 0)
                 if !left.isEmpty {
-                    try TurnJournal.apply(try TurnJournal.recover(left), isolating: true, in: db)
+                    try TurnJournal.apply(try TurnJournal.recover(left, keepDamaged: true), isolating: true, in: db)
                     try TurnJournal.markApplied(through: newest, in: db)
                 }
                 return .commit

@@ -473,8 +473,9 @@ final class TurnJournal: Sendable {
 
     /// The entries of the valid records of each segment, oldest first. What follows a record cut
     /// short or damaged in a segment (a write a crash interrupted; it was never answered) is not
-    /// read, and is logged.
-    static func recover(_ segments: [(number: Int, path: String)]) throws -> [JournalEntry] {
+    /// read, and is logged; with `keepDamaged` (before the segments are applied and deleted) such a
+    /// segment is also copied aside as found (``keepAside(_:_:)``).
+    static func recover(_ segments: [(number: Int, path: String)], keepDamaged: Bool = false) throws -> [JournalEntry] {
         var entries: [JournalEntry] = []
         for segment in segments {
             let attributes = try? FileManager.default.attributesOfItem(atPath: segment.path)
@@ -491,12 +492,27 @@ final class TurnJournal: Sendable {
             }
             let read = TurnRecord.entries(in: [UInt8](data))
             if read.validLength < data.count {
+                // The segment is deleted once applied; a copy of it as found stays for whoever
+                // wants to look at what was not read.
+                let copy = keepDamaged ? keepAside(segment.path, data) : segment.path
                 logger.warning("the end of a turn journal segment was cut short or damaged and is not read",
-                               metadata: ["segment": "\(segment.path)", "bytes": "\(data.count - read.validLength)"])
+                               metadata: ["segment": "\(segment.path)", "bytes": "\(data.count - read.validLength)",
+                                          "kept_as": "\(copy ?? "(could not be copied)")"])
             }
             entries += read.entries
         }
         return entries
+    }
+
+    /// Writes `data` (a damaged segment as found) beside `path` as `PATH.damaged`, or
+    /// `PATH.damaged.N` when that exists; the copy's path, nil if it could not be written.
+    static func keepAside(_ path: String, _ data: Data) -> String? {
+        for attempt in 0..<100 {
+            let copy = path + ".damaged" + (attempt == 0 ? "" : ".\(attempt)")
+            guard !FileManager.default.fileExists(atPath: copy) else { continue }
+            return FileManager.default.createFile(atPath: copy, contents: data) ? copy : nil
+        }
+        return nil
     }
 
     /// Far above any segment the daemon writes: an application starts at ``applyThresholdBytes``

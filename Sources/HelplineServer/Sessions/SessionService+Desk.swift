@@ -170,7 +170,10 @@ extension SessionService {
             }
         case .file(let ticket):
             var appeal = DeskAppeal(ticket: ticket, session: turn.session, profile: turn.conversation.profile)
-            appeal.conversation = (turn.history ?? []) + [DeskEntry(.customer, text: turn.text, at: turn.now)]
+            let history = DeskService.historyLimit.apply(turn.history ?? []) { count in
+                desk.rules.prompts.text(.historyCut, ["count": String(count)])
+            }
+            appeal.conversation = history + [DeskEntry(.customer, text: turn.text, at: turn.now)]
             do {
                 draft.record(try draft.desk.file(appeal, at: turn.now))
             } catch {

@@ -37,8 +37,10 @@ struct BenchStagesCommand: AsyncParsableCommand {
 
 extension TurnStagesReport: TextReport {
     var text: String {
-        stages.map { stage in
-            let name = stage.name.padding(toLength: 18, withPad: " ", startingAt: 0)
+        // The names in one column as wide as the longest, with two spaces after it.
+        let width = (stages.map(\.name.count).max() ?? 0) + 2
+        return stages.map { stage in
+            let name = stage.name.padding(toLength: width, withPad: " ", startingAt: 0)
             return "\(name)mean \(LatencySummary.format(stage.summary.mean))  p50 \(LatencySummary.format(stage.summary.p50))  "
                 + "p90 \(LatencySummary.format(stage.summary.p90))  p99 \(LatencySummary.format(stage.summary.p99))"
         }.joined(separator: "\n")
