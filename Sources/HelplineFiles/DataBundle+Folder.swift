@@ -5,7 +5,8 @@ import HelplineIntents
 // ever see texts already read.
 
 extension DataBundle {
-    /// Reads every `.yaml`, `.yml` and `.json` file under a folder.
+    /// Reads every data file under a folder: `.yaml`, `.yml` and `.json`, and `.txt` word lists
+    /// (`config/known-stems.txt`), as the embedded copy holds them.
     public static func directory(_ url: URL) throws -> DataBundle {
         var files: [String: String] = [:]
         let root = url.standardizedFileURL
@@ -13,7 +14,7 @@ extension DataBundle {
             throw DataError(file: root.path, message: "cannot read the folder")
         }
         for case let file as URL in walker {
-            guard ["yaml", "yml", "json"].contains(file.pathExtension) else { continue }
+            guard ["yaml", "yml", "json", "txt"].contains(file.pathExtension) else { continue }
             let full = file.standardizedFileURL.path
             var relative = String(full.dropFirst(root.path.count))
             while relative.hasPrefix("/") { relative.removeFirst() }
