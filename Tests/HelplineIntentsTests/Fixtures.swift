@@ -22,7 +22,7 @@ enum Fixtures {
         try labeled("realset")
     }
 
-    /// Two blind sets: customers' wording from public pages, written without reading the examples
+    /// The blind sets: customers' wording from public pages, written without reading the examples
     /// (Data/README.md says how each was made).
     static func blindSet() throws -> [LabeledMessage] {
         try labeled("blindset")
