@@ -55,10 +55,11 @@ enum OrderFinder {
     static func byTitle(_ said: [WordForm], among orders: [Order], forms titleForms: (Order) -> [WordForm],
                         work: inout Int) -> [Order] {
         guard !said.isEmpty else { return [] }
+        let titles = orders.map(titleForms)
+        let said = said.prefix(wordsWithinBudget(formsPerWord: titles.reduce(0) { $0 + $1.count }))
         var best = 0
         var found: [Order] = []
-        for order in orders {
-            let forms = titleForms(order)
+        for (order, forms) in zip(orders, titles) {
             var score = 0
             for word in said {
                 work += forms.count
@@ -80,10 +81,11 @@ enum OrderFinder {
     /// words; empty when none does.
     static func byStatus(_ said: [WordForm], among orders: [Order]) -> [Order] {
         guard !said.isEmpty else { return [] }
+        let statuses = orders.map { $0.status.isEmpty ? [] : WordForms.forms($0.status) }
+        let said = said.prefix(wordsWithinBudget(formsPerWord: statuses.reduce(0) { $0 + $1.count }))
         var best = 0
         var found: [Order] = []
-        for order in orders where !order.status.isEmpty {
-            let status = WordForms.forms(order.status)
+        for (order, status) in zip(orders, statuses) {
             guard !status.isEmpty else { continue }
             let matched = status.count { form in said.contains { WordForms.names(form, $0) } }
             guard matched >= 1, matched >= status.count - (status.count >= 3 ? 1 : 0) else { continue }
@@ -95,6 +97,18 @@ enum OrderFinder {
             }
         }
         return found
+    }
+
+    /// The most word comparisons one search makes. A message's words are compared with every form
+    /// of every order's title, so a customer's long message among many long titles (4,000
+    /// characters, 100 orders of 200 characters) would take a fifth of a second; past the budget the
+    /// message's later words are not read. Ordinary messages and profiles stay far below it.
+    static let comparisonBudget = 100_000
+
+    /// How many of a message's words a search may read when each is compared with `formsPerWord`
+    /// forms: all of them unless the budget runs out, and always at least one.
+    static func wordsWithinBudget(formsPerWord: Int) -> Int {
+        formsPerWord == 0 ? Int.max : max(1, comparisonBudget / formsPerWord)
     }
 
     /// ``byTitle(_:among:ignoring:kindWords:work:)`` without counting.
@@ -144,6 +158,9 @@ enum OrderFinder {
     static func byTitlesAlone(_ said: [WordForm], among orders: [Order], forms titleForms: (Order) -> [WordForm]) -> [Order] {
         let candidates = byTitle(said, among: orders, forms: titleForms)
         guard !candidates.isEmpty else { return [] }
+        // Every word must be a title's: a message longer than a search reads is not made of titles.
+        let formsPerWord = orders.reduce(0) { $0 + titleForms($1).count }
+        guard said.count <= wordsWithinBudget(formsPerWord: formsPerWord) else { return [] }
         let forms = candidates.flatMap(titleForms)
         return said.allSatisfy { word in forms.contains { WordForms.names($0, word) } } ? candidates : []
     }

@@ -20,6 +20,37 @@ struct ReturnToQueueTests {
         #expect(try desk.takeNext(specialist: "sp-2", now: Fixture.at(4)).appeal?.id == "a")
     }
 
+    /// An appeal passed back to the queue `maximumReturns` times is not passed back again: the
+    /// specialist holding it answers or closes it; its conversation and the customer's notices stop
+    /// growing.
+    @Test func passingBackIsBounded() throws {
+        var desk = try Fixture.desk([Fixture.appeal("a", minutes: 0)], specialists: [("sp-1", "general")])
+        var minute = 1.0
+        for round in 0..<Desk.maximumReturns {
+            #expect(try desk.takeNext(specialist: "sp-1", now: Fixture.at(minute)).appeal?.id == "a")
+            if round.isMultiple(of: 2) {
+                _ = try desk.release(appeal: "a", specialist: "sp-1", now: Fixture.at(minute + 0.5))
+            } else {
+                _ = try desk.transfer(appeal: "a", specialist: "sp-1", topic: nil,
+                                      queue: round % 4 == 1 ? .premiumSeller : .regular, now: Fixture.at(minute + 0.5))
+            }
+            minute += 1
+        }
+        #expect(try desk.takeNext(specialist: "sp-1", now: Fixture.at(minute)).appeal?.id == "a")
+        let entries = try desk.show(appeal: "a").conversation.count
+        #expect(throws: DeskError.self) { try desk.release(appeal: "a", specialist: "sp-1", now: Fixture.at(minute)) }
+        do {
+            _ = try desk.transfer(appeal: "a", specialist: "sp-1", topic: "returns", queue: nil, now: Fixture.at(minute))
+            Issue.record("a transfer past the limit was made")
+        } catch {
+            #expect(error.code == .appealFull)
+        }
+        #expect(try desk.show(appeal: "a").conversation.count == entries)
+        #expect(try desk.show(appeal: "a").state == .taken)
+        let answered = try desk.reply(appeal: "a", specialist: "sp-1", text: "Ответили по сути.", now: Fixture.at(minute + 1))
+        #expect(answered.appeal?.state == .answered)
+    }
+
     /// A transfer to Ozon Travel's priority queue: the general specialist lets it go, the Travel
     /// specialist takes it before Travel's general queue, at its old arrival time.
     @Test func transferToAnotherTopicAndQueue() throws {

@@ -53,6 +53,9 @@ struct WireTests {
         (#"{"op":"sign_in","specialist":{"id":"sp-1","name":"Мария","serves":[{"topic":["travel"]}]}}"#,
          "`specialist.serves[0].topic`: unknown key"),
         (#"{"op":"sign_in","specialist":{"id":"sp-1","name":"Мария","serves":[]}}"#, "`specialist.serves`: serves nothing"),
+        (#"{"op":"sign_in","specialist":{"id":"sp-1","name":"Мария","serves":["#
+            + Array(repeating: #"{"queues":["regular"]}"#, count: 65).joined(separator: ",") + "]}}",
+         "`specialist.serves`: must be at most 64 lines"),
         (#"{"op":"reply","appeal":"1","text":"a\u0000b"}"#, "`text`: contains NUL"),
     ])
     func badRequestsNameTheField(line: String, expected: String) {

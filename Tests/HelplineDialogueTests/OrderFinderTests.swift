@@ -75,4 +75,33 @@ struct OrderFinderTests {
         #expect(small > 0)
         #expect(large <= small * 11, "100 orders: \(small) comparisons, 1,000 orders: \(large)")
     }
+
+    /// A very long message among many long titles makes at most the search's budget of word
+    /// comparisons, and still finds an order named near its start; a short one reads every word.
+    @Test func longMessagesAmongManyOrdersStayWithinTheBudget() throws {
+        // Made-up words of seven letters, all different from their first five: no two are forms of one word.
+        var state: UInt64 = 7
+        func word() -> String {
+            let letters = Array("бвгджзклмнпрстфхцчшщ")
+            return String((0..<7).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return letters[Int(state >> 33) % letters.count]
+            })
+        }
+        let orders = (0..<100).map { number in
+            Order(id: String(format: "%08d-0001", number), title: (0..<26).map { _ in word() }.joined(separator: " "))
+        }
+        let named = try #require(orders[42].title.split(separator: " ").first).description
+        let story = "пришла \(named) не та, " + (0..<700).map { _ in word() }.joined(separator: " ")
+        var work = 0
+        let found = OrderFinder.byTitle(story, among: orders, work: &work)
+        #expect(found.map(\.id) == [orders[42].id])
+        #expect(work <= OrderFinder.comparisonBudget, "\(work) comparisons")
+        #expect(work >= OrderFinder.comparisonBudget / 2, "the budget is used, not a fixed number of words: \(work)")
+
+        var short = 0
+        _ = OrderFinder.byTitle("верните деньги за \(named)", among: orders, work: &short)
+        #expect(OrderFinder.byTitle("верните деньги за \(named)", among: orders).map(\.id) == [orders[42].id])
+        #expect(short < OrderFinder.comparisonBudget / 10)
+    }
 }

@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-sessions"), help: ArgumentHelp("The most open sessions.", valueName: "n"))
     var maximumSessions: Int = 100_000
 
-    @Option(name: .customLong("max-connections"), help: ArgumentHelp("The most client connections at once; the desk socket takes as many again, counted apart.", valueName: "n"))
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("The most client connections at once; the desk socket takes as many again, counted apart. Fewer when the open-file limit (raised to its hard limit at start) cannot hold them.", valueName: "n"))
     var maximumConnections: Int = 1_024
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close connections that complete no request for this long, and desk connections not signed in by then (0: never): seconds, or 5m, 1h.", valueName: "time"))
@@ -131,12 +131,20 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let engineReady = ContinuousClock.now
 
+        // Connections past the open-file limit would be refused by the kernel, not answered.
+        let openFiles = OpenFileLimit.raise()
+        let connections = OpenFileLimit.connections(maximumConnections, sockets: deskSocket == nil ? 1 : 2, limit: openFiles)
+        if connections < maximumConnections {
+            logger.warning("the open-file limit allows fewer connections than --max-connections; fewer are served",
+                           metadata: ["open_files": "\(openFiles)", "max_connections": "\(connections)"])
+        }
+
         var configuration = ServerConfiguration(
             socketPath: socket ?? ServerConfiguration.defaultSocketPath(),
             databasePath: database ?? ServerConfiguration.defaultDatabasePath(),
             socketMode: parsedSocketMode ?? 0o600,
             sessions: SessionLimits(maximumSessions: maximumSessions, sessionTTL: sessionTTL.value, reviewRetention: reviewDays * 24 * 3600),
-            maximumConnections: maximumConnections,
+            maximumConnections: connections,
             idleTimeout: idleTimeout.value > 0 && !stdio ? idleTimeout.value : nil,
             lineTimeout: lineTimeout.value
         )

@@ -265,6 +265,21 @@ public struct Desk: Sendable {
     /// The most text of those replies and questions, in UTF-8 bytes.
     public static let maximumAnswerBytes = 256 * 1024
 
+    /// The most times one appeal is passed back to the queue (transfers and releases; each is a
+    /// line of its conversation and a notice to the customer): past it the specialist who holds the
+    /// appeal answers or closes it (``DeskErrorCode/appealFull``).
+    public static let maximumReturns = 100
+
+    /// Throws ``DeskErrorCode/appealFull`` when the appeal has been passed back to the queue
+    /// ``maximumReturns`` times.
+    private func checkReturns(_ appeal: DeskAppeal) throws(DeskError) {
+        let returns = appeal.conversation.count { $0.kind == .transferred || $0.kind == .released }
+        guard returns < Self.maximumReturns else {
+            throw DeskError(.appealFull, "the appeal has been passed back to the queue \(Self.maximumReturns) times; "
+                + "nothing was done. Answer it or close it")
+        }
+    }
+
     /// The specialist answers. The customer gets the reply; the appeal is `answered`.
     public mutating func reply(appeal id: String, specialist: String, text: String, now: Date) throws(DeskError) -> DeskOutcome {
         try respond(appeal: id, specialist: specialist, text: text, kind: .reply, now: now)
@@ -282,6 +297,7 @@ public struct Desk: Sendable {
     public mutating func transfer(appeal id: String, specialist: String, topic: String?, queue: Queue?,
                                   now: Date) throws(DeskError) -> DeskOutcome {
         var appeal = try held(id, by: specialist)
+        try checkReturns(appeal)
         let newTopic = topic?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? appeal.topic
         let newQueue = queue ?? appeal.queue
         guard newTopic != appeal.topic || newQueue != appeal.queue else {
@@ -305,6 +321,7 @@ public struct Desk: Sendable {
     /// The specialist puts the appeal back into the queue, at its old place.
     public mutating func release(appeal id: String, specialist: String, now: Date) throws(DeskError) -> DeskOutcome {
         var appeal = try held(id, by: specialist)
+        try checkReturns(appeal)
         appeal.conversation.append(DeskEntry(.released, at: now, specialist: specialist))
         return backToQueue(&appeal, notice: .noticeReleased, kind: .released, reason: .released,
                            except: specialist, now: now)

@@ -55,6 +55,8 @@ public enum DeskRequest: Sendable, Hashable {
     public static let maxIDBytes = 64
     /// The longest specialist name, in characters.
     public static let maxNameCharacters = 200
+    /// The most lines of a sign-in's `serves`.
+    public static let maxServiceLines = 64
 
     public var op: String {
         switch self {
@@ -130,6 +132,12 @@ extension DeskRequest: Codable {
                 let lines = try s.decode([ServiceLine].self, forKey: .serves)
                 if lines.isEmpty {
                     throw DecodingError.dataCorruptedError(forKey: .serves, in: s, debugDescription: "serves nothing")
+                }
+                // Every topic in every queue is far fewer lines; each line is checked for every
+                // appeal the specialist could take.
+                if lines.count > Self.maxServiceLines {
+                    throw DecodingError.dataCorruptedError(forKey: .serves, in: s,
+                        debugDescription: "must be at most \(Self.maxServiceLines) lines")
                 }
                 serves = .scope(ServiceScope(lines))
             default:
