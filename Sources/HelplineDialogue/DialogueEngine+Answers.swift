@@ -9,18 +9,20 @@ extension DialogueEngine {
     /// intents that are sent on (`free_text` in config/dialogue.yaml). Usually one; two or three
     /// when the message asks several such questions at once («какой телефон и почта поддержки?»):
     /// the matcher finds it ambiguous between them, and together they are as sure as one would be.
-    /// Empty when the message is not such a question.
-    func answerableQuestions(_ classification: Classification) -> [Intent] {
+    /// Empty when the message is not such a question. `minimum` is how sure (by default
+    /// `question_min_confidence`, where the alternative is sending the message on).
+    func answerableQuestions(_ classification: Classification, minimum: Double? = nil) -> [Intent] {
         let rules = rules.freeText
+        let minimum = minimum ?? rules.questionMinConfidence
         guard let id = classification.intent, classification.analysis.words.count <= rules.questionMaxWords else { return [] }
         let intents: [Intent]
         if classification.isAmbiguous {
             intents = severalQuestions(classification)
             let together = classification.confidence + classification.alternatives
                 .filter { alternative in intents.contains { $0.id == alternative.id } }.reduce(0) { $0 + $1.confidence }
-            guard together >= rules.questionMinConfidence else { return [] }
+            guard together >= minimum else { return [] }
         } else {
-            guard classification.confidence >= rules.questionMinConfidence, let intent = catalog.intent(id) else { return [] }
+            guard classification.confidence >= minimum, let intent = catalog.intent(id) else { return [] }
             intents = [intent]
         }
         guard intents.allSatisfy({ $0.kind == .info && !rules.sendInsteadOfAnswer.contains($0.id) }) else { return [] }

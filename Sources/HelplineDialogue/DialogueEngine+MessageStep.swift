@@ -38,9 +38,10 @@ extension DialogueEngine {
         if !c.draftMessages.isEmpty, words <= draftRefusalWords, reader.match(text, key: key, in: draftRefusalPhrases) != nil {
             return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false)
         }
-        // «2», «нет», «не знаю» alone say nothing a specialist could answer: not an appeal; nor
-        // does «Отправить» with nothing kept to send.
-        if words <= Self.emptyReplyMaxWords, isEmptyReply(text, key: key) || (c.draftMessages.isEmpty && key == sendKey) {
+        // «2», «второй», «нет», «не знаю» alone say nothing a specialist could answer: not an
+        // appeal; nor does «Отправить» with nothing kept to send.
+        if words <= Self.emptyReplyMaxWords,
+           isEmptyReply(text, key: key) || (c.draftMessages.isEmpty && key == sendKey) || OptionNumber.spoken(key) != nil {
             return writeStep(&c, summary: false, prompt: .describeQuestion)
         }
         let classification = classify(text, analysis)
@@ -157,15 +158,49 @@ extension DialogueEngine {
     }
 
     /// The message to keep for the appeal when a turn before the message step reads it: a story
-    /// (``isStory(_:)``), unless it is a question the message step would answer rather than send,
-    /// only a call for a specialist, or off topic as far as the matcher is sure (`off_topic_sure`).
+    /// (``isStory(_:)``), unless it is only a call for a specialist, off topic as far as the
+    /// matcher is sure (`off_topic_sure`), or a question answered in place (read at least as surely
+    /// as the dialogue acts on a reading, `confirm_below`): then only the story's sentences beside
+    /// the question, if any (``storyBesideQuestions(_:)``).
     func storyToKeep(_ text: String, key: String, _ classification: Classification) -> String? {
         guard isStory(classification.analysis) else { return nil }
         if classification.isRejected {
             return classification.confidence < rules.freeText.offTopicSure ? text : nil
         }
-        guard answerableQuestions(classification).isEmpty, !isOnlyACall(classification, key: key) else { return nil }
+        guard !isOnlyACall(classification, key: key) else { return nil }
+        // Before the message step a question is answered once the dialogue acts on its reading.
+        guard answerableQuestions(classification, minimum: rules.freeText.confirmBelow).isEmpty else {
+            return storyBesideQuestions(text)
+        }
         return text
+    }
+
+    /// The sentences of a message answered as a question that are not themselves questions
+    /// answered in place, when they tell a story of their own («Мне пришла не та книга. Куда
+    /// написать на почту?»: the first sentence), joined as written; nil otherwise.
+    func storyBesideQuestions(_ text: String) -> String? {
+        var sentences: [Substring] = []
+        var start = text.startIndex
+        for index in text.indices where Self.endsSentence(text[index]) {
+            sentences.append(text[start...index])
+            start = text.index(after: index)
+        }
+        sentences.append(text[start...])
+        sentences = sentences.filter { $0.contains(where: \.isLetter) }
+        guard sentences.count >= 2 else { return nil }
+        let rest = sentences.filter { sentence in
+            let read = classify(String(sentence), nil)
+            return answerableQuestions(read, minimum: rules.freeText.confirmBelow).isEmpty
+                && !(read.isRejected && read.confidence >= rules.freeText.offTopicSure)
+        }
+        guard !rest.isEmpty, rest.count < sentences.count else { return nil }
+        let story = rest.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: " ")
+        guard isStory(classify(story, nil).analysis) else { return nil }
+        return story
+    }
+
+    private static func endsSentence(_ character: Character) -> Bool {
+        character == "." || character == "!" || character == "?" || character == "…" || character.isNewline
     }
 
     /// Adds a story to the draft (once: the same story told again is not added twice).

@@ -225,6 +225,11 @@ extension DialogueEngine {
             let several = byTitle
             return orderStep(&c, topic: topic, lead: lead, intent: intent, only: several.count > 1 ? several : nil)
         }
+        // A number that is none of the customer's orders is said so, not passed over in silence.
+        if byNumber.isEmpty, let number = query.entities.first(where: { $0.kind == .orderNumber })?.text,
+           OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders).isEmpty {
+            return writeStep(&c, lead: [prompts.text(.orderNotFound, ["number": number])], intent: intent)
+        }
         return writeStep(&c, intent: intent)
     }
 

@@ -335,4 +335,43 @@ struct EmbeddedDataTests {
             #expect((routed[kind] ?? 0) > 0, "no example of kind \(kind) was routed")
         }
     }
+
+    /// A story told with a question in a sentence of its own: the question is answered and the
+    /// story is kept for the appeal, not dropped with the rest of the message.
+    @Test func aStoryBesideAQuestionIsKept() throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "story", profile: try Profile.demo(), now: Fixture.now)
+        let reply = engine.handle("Мне пришла не та книга. Куда можно написать на почту?", in: &c, now: Fixture.now).reply
+        #expect(reply.text.contains("help@ozon.ru"))
+        #expect(c.draft == ["Мне пришла не та книга."])
+        // A question alone keeps nothing.
+        var (d, _) = engine.start(id: "question", profile: try Profile.demo(), now: Fixture.now)
+        _ = engine.handle("Куда можно написать на почту?", in: &d, now: Fixture.now)
+        #expect(d.draft == nil)
+    }
+
+    /// At the message step an ordinal alone («второй»: a pick from a list that is not there) is
+    /// not an appeal; the customer is asked to describe the question.
+    @Test func anOrdinalAloneIsNotAnAppeal() throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "ordinal", profile: Profile(id: "u-1", name: "Игорь"), now: Fixture.now)
+        _ = engine.handle("доставка", in: &c, now: Fixture.now)
+        #expect(c.state == .write)
+        for text in ["второй", "третий вариант"] {
+            let turn = engine.handle(text, in: &c, now: Fixture.now)
+            #expect(turn.reply.state == .write && turn.reply.ticket == nil, "\(text)")
+            #expect(turn.effects.isEmpty, "\(text)")
+        }
+    }
+
+    /// An order number that is none of the customer's is said so when the topic is chosen, also
+    /// for a customer without orders.
+    @Test func anUnknownOrderNumberIsSaidSo() throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "unknown", profile: Profile(id: "u-1", name: "Игорь"), now: Fixture.now)
+        let reply = engine.handle("Заказ 98765432-0001 не пришёл", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write)
+        #expect(reply.text.contains(engine.prompts.text(.orderNotFound, ["number": "98765432-0001"])))
+        #expect(c.order == nil)
+    }
 }
