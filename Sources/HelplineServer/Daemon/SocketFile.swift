@@ -11,10 +11,15 @@ import NIOPosix
 
 /// The socket file on disk: checking what is already there, setting its mode, removing it.
 enum SocketFile {
-    /// Which file a path named when it was checked.
+    /// Which file a path named when it was checked. The change time tells apart a file made later
+    /// on the same inode (a file system reuses a deleted file's inode at once); a file changed
+    /// since (its mode set by hand) counts as another, so it is left in place, and replaced as
+    /// stale at the next start.
     struct Identity: Sendable, Hashable {
         var device: UInt64
         var inode: UInt64
+        var changedSeconds: Int64
+        var changedNanoseconds: Int64
     }
 
     /// The longest socket path, in bytes: SwiftNIO takes at most 103 on every system (macOS'
@@ -81,11 +86,12 @@ enum SocketFile {
         return reply?.pong == true ? .answered : .listening
     }
 
-    /// The device and inode `path` names now.
+    /// The device, inode and change time of what `path` names now.
     static func identity(_ path: String) -> Identity? {
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
-        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino),
+                        changedSeconds: Int64(info.st_ctim.tv_sec), changedNanoseconds: Int64(info.st_ctim.tv_nsec))
     }
 
     /// Sets the socket file's permission bits.
