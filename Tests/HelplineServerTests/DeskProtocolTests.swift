@@ -63,6 +63,8 @@ struct DeskProtocolTests {
         #expect(decode(#"{"op":"next","id":"x"}"#) == .request(id: .string("x"), .next))
         #expect(decode(#"{"op":"show","appeal":"3141-5926","id":5}"#) == .request(id: 5, .show(appeal: "3141-5926")))
         #expect(code("nope") == "bad_json")
+        #expect(code(#"{"op":"next",}"#) == "bad_json")
+        #expect(code(#"{"op":"next","id":01}"#) == "bad_json")
         // As on the customers' socket: an id JSONSerialization cannot hold is named, not «not JSON».
         #expect(code(#"{"op":"ping","id":1e999}"#) == "bad_request")
         // …and so is a string Unicode cannot hold, in a well-formed request.

@@ -76,8 +76,11 @@ struct ProtocolCodecTests {
         #expect(error.code == .badUTF8)
     }
 
-    /// Text that is not JSON is `bad_json`.
-    @Test(arguments: ["not json", "{", #"{"op":"ping""#, #"{"op":"ping"} trailing"#, "'single'"])
+    /// Text that is not JSON is `bad_json`, also where Foundation's parsers are lenient: a comma
+    /// before a closing bracket, a number with a leading zero.
+    @Test(arguments: ["not json", "{", #"{"op":"ping""#, #"{"op":"ping"} trailing"#, "'single'",
+                      #"{"op":"ping",}"#, #"{"op":"ping" , }"#, #"{"op":"ping","id":01}"#, #"{"op":"ping","id":-01}"#,
+                      #"{"op":"open","user":{"id":"u","orders":[{"id":"1"},]}}"#, #"{"op":"ping","x":[007]}"#])
     func rejectsInvalidJSON(line: String) {
         #expect(errorCode(line) == .badJSON)
     }

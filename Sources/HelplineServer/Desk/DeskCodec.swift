@@ -23,7 +23,9 @@ enum DeskCodec {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .invalid(id: nil, error(.badUTF8, "the line is not valid UTF-8"))
         }
-        guard let parsed = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {
+        // What Foundation would read but JSON does not allow (`{"op":"next",}`) is not JSON.
+        guard !JSONShape(bytes).isLenient,
+              let parsed = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {
             return refused(bytes)
         }
         guard let object = parsed as? [String: Any] else {
@@ -71,10 +73,11 @@ enum DeskCodec {
     /// cannot hold (`1e999`) is `bad_request` naming it; so is a well-formed object with a string
     /// Unicode cannot hold (a lone surrogate escape, `"\ud800"`); anything else is not JSON.
     private static func refused(_ bytes: [UInt8]) -> DeskInbound {
-        if let idText = JSONShape(bytes).idText, case .invalid(let message) = RequestID(text: idText) {
+        let shape = JSONShape(bytes)
+        if !shape.isLenient, let idText = shape.idText, case .invalid(let message) = RequestID(text: idText) {
             return .invalid(id: nil, error(.badRequest, message))
         }
-        if hasSurrogateEscape(bytes), (try? JSONDecoder().decode(AnyObjectShape.self, from: Data(bytes))) != nil {
+        if !shape.isLenient, hasSurrogateEscape(bytes), (try? JSONDecoder().decode(AnyObjectShape.self, from: Data(bytes))) != nil {
             return .invalid(id: nil, error(.badRequest, "a string in the request is not valid Unicode text (a lone surrogate escape)"))
         }
         return .invalid(id: nil, error(.badJSON, "the line is not valid JSON"))

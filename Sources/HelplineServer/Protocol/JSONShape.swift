@@ -18,6 +18,9 @@ struct JSONShape {
     var idText: ArraySlice<UInt8>?
     /// The bytes of the top-level object's `op` value, as written (quotes included).
     var opText: ArraySlice<UInt8>?
+    /// Whether the line breaks a rule of JSON that Foundation's parsers let pass: a comma before
+    /// `}` or `]` (`{"op":"ping",}`), or a number with a leading zero (`01`, `-01`).
+    var isLenient = false
 
     /// Removes the UTF-8 byte-order marks (EF BB BF) from the start of a line, however many. RFC
     /// 8259 lets a parser ignore one, and files saved by some editors begin with it; left in place,
@@ -98,7 +101,13 @@ struct JSONShape {
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 _ = keys.popLast()
                 index += 1
-            case UInt8(ascii: ","), UInt8(ascii: ":"):
+            case UInt8(ascii: ","):
+                index += 1
+                skipWhitespace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") || bytes[index] == UInt8(ascii: "]") {
+                    isLenient = true
+                }
+            case UInt8(ascii: ":"):
                 index += 1
             case UInt8(ascii: "\""):
                 let end = stringEnd(index)
@@ -119,14 +128,27 @@ struct JSONShape {
                         // The scan goes on from the value's start: containers in it are checked too.
                         let value = bytes[index..<valueEnd(index)]
                         if key == "id" { idText = value } else { opText = value }
+                        if Self.hasLeadingZero(value) { isLenient = true }
                     }
                 } else {
                     index = end
                 }
             default:
-                index = max(scalarEnd(index), index + 1)
+                let end = max(scalarEnd(index), index + 1)
+                if Self.hasLeadingZero(bytes[index..<end]) { isLenient = true }
+                index = end
             }
         }
+    }
+
+    /// Whether a scalar is a number written with a leading zero (`01`, `-007`), which JSON does
+    /// not allow.
+    private static func hasLeadingZero(_ scalar: ArraySlice<UInt8>) -> Bool {
+        var digits = scalar[...]
+        if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+        guard digits.count >= 2, digits.first == UInt8(ascii: "0") else { return false }
+        let second = digits[digits.index(after: digits.startIndex)]
+        return second >= UInt8(ascii: "0") && second <= UInt8(ascii: "9")
     }
 
     /// JSON's white space: space, line feed, carriage return, tab.

@@ -39,6 +39,10 @@ public struct ProtocolCodec: Sendable {
             return .invalid(id: nil, ProtocolError(.badUTF8, "the line is not valid UTF-8"))
         }
         let shape = JSONShape(bytes)
+        // What Foundation would read but JSON does not allow is not JSON.
+        if shape.isLenient {
+            return .invalid(id: nil, ProtocolError(.badJSON, "the line is not valid JSON"))
+        }
         let id = shape.idText.map(RequestID.init(text:)) ?? RequestID.absent
         // No request nests deeper than a few levels; Foundation's parsers stop at 512 with a
         // syntax error, which would misname the fault.
