@@ -80,7 +80,10 @@ struct ProtocolCodecTests {
     /// before a closing bracket, a number with a leading zero.
     @Test(arguments: ["not json", "{", #"{"op":"ping""#, #"{"op":"ping"} trailing"#, "'single'",
                       #"{"op":"ping",}"#, #"{"op":"ping" , }"#, #"{"op":"ping","id":01}"#, #"{"op":"ping","id":-01}"#,
-                      #"{"op":"open","user":{"id":"u","orders":[{"id":"1"},]}}"#, #"{"op":"ping","x":[007]}"#])
+                      #"{"op":"open","user":{"id":"u","orders":[{"id":"1"},]}}"#, #"{"op":"ping","x":[007]}"#,
+                      #"{"op":"ping","id":1.}"#, #"{"op":"ping","id":1.e5}"#, #"{"op":"ping","id":-}"#,
+                      #"{"op":"ping","x":tru}"#, #"{"op":"\x41"}"#, #"{"op":"ping","x":"\u00e"}"#,
+                      "{\"op\":\"pi\u{01}ng\"}", "{\"op\":\"say\",\"session\":\"s\",\"text\":\"a\tb\"}"])
     func rejectsInvalidJSON(line: String) {
         #expect(errorCode(line) == .badJSON)
     }

@@ -18,8 +18,11 @@ struct JSONShape {
     var idText: ArraySlice<UInt8>?
     /// The bytes of the top-level object's `op` value, as written (quotes included).
     var opText: ArraySlice<UInt8>?
-    /// Whether the line breaks a rule of JSON that Foundation's parsers let pass: a comma before
-    /// `}` or `]` (`{"op":"ping",}`), or a number with a leading zero (`01`, `-01`).
+    /// Whether a token of the line breaks a rule of JSON, which Foundation's parsers let pass or
+    /// would report as a wrong value rather than as a line that is not JSON: a comma before `}`
+    /// or `]` (`{"op":"ping",}`), a number outside JSON's grammar (`01`, `1.`, `-`, `1.e5`), a
+    /// word other than `true`, `false`, `null`, a control character or an unknown escape inside a
+    /// string (`"\x41"`, `"\u00e"`).
     var isLenient = false
 
     /// Removes the UTF-8 byte-order marks (EF BB BF) from the start of a line, however many. RFC
@@ -41,13 +44,19 @@ struct JSONShape {
         func skipWhitespace() {
             while index < bytes.count, Self.isWhitespace(bytes[index]) { index += 1 }
         }
-        /// The end (exclusive) of the string starting at `start` (its opening quote).
+        /// The end (exclusive) of the string starting at `start` (its opening quote); notes a
+        /// control character or an escape JSON does not have.
         func stringEnd(_ start: Int) -> Int {
             var i = start + 1
             while i < bytes.count {
                 switch bytes[i] {
-                case UInt8(ascii: "\\"): i += 2
+                case UInt8(ascii: "\\"):
+                    if !Self.isEscape(bytes, at: i) { isLenient = true }
+                    i += 2
                 case UInt8(ascii: "\""): return i + 1
+                case 0..<0x20:
+                    isLenient = true
+                    i += 1
                 default: i += 1
                 }
             }
@@ -128,27 +137,71 @@ struct JSONShape {
                         // The scan goes on from the value's start: containers in it are checked too.
                         let value = bytes[index..<valueEnd(index)]
                         if key == "id" { idText = value } else { opText = value }
-                        if Self.hasLeadingZero(value) { isLenient = true }
+                        if !Self.isValidScalar(value) { isLenient = true }
                     }
                 } else {
                     index = end
                 }
             default:
                 let end = max(scalarEnd(index), index + 1)
-                if Self.hasLeadingZero(bytes[index..<end]) { isLenient = true }
+                if !Self.isValidScalar(bytes[index..<end]) { isLenient = true }
                 index = end
             }
         }
     }
 
-    /// Whether a scalar is a number written with a leading zero (`01`, `-007`), which JSON does
-    /// not allow.
-    private static func hasLeadingZero(_ scalar: ArraySlice<UInt8>) -> Bool {
-        var digits = scalar[...]
-        if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
-        guard digits.count >= 2, digits.first == UInt8(ascii: "0") else { return false }
-        let second = digits[digits.index(after: digits.startIndex)]
-        return second >= UInt8(ascii: "0") && second <= UInt8(ascii: "9")
+    /// Whether a value that is not a string or a container is JSON: `true`, `false`, `null`, or a
+    /// number as RFC 8259 writes it (`-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`). Strings and
+    /// containers pass (they are checked on their own).
+    static func isValidScalar(_ scalar: ArraySlice<UInt8>) -> Bool {
+        guard let first = scalar.first else { return true }
+        if first == UInt8(ascii: "\"") || first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return true }
+        if scalar.elementsEqual("true".utf8) || scalar.elementsEqual("false".utf8) || scalar.elementsEqual("null".utf8) {
+            return true
+        }
+        var i = scalar.startIndex
+        let end = scalar.endIndex
+        func isDigit(_ index: Int) -> Bool { index < end && scalar[index] >= UInt8(ascii: "0") && scalar[index] <= UInt8(ascii: "9") }
+        func digits() -> Bool {
+            guard isDigit(i) else { return false }
+            while isDigit(i) { i += 1 }
+            return true
+        }
+        if scalar[i] == UInt8(ascii: "-") { i += 1 }
+        guard isDigit(i) else { return false }
+        if scalar[i] == UInt8(ascii: "0") {
+            i += 1
+        } else {
+            _ = digits()
+        }
+        if i < end, scalar[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() else { return false }
+        }
+        if i < end, scalar[i] == UInt8(ascii: "e") || scalar[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < end, scalar[i] == UInt8(ascii: "+") || scalar[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() else { return false }
+        }
+        return i == end
+    }
+
+    /// Whether the backslash at `index` starts one of JSON's escapes (`\"`, `\\`, `\/`, `\b`,
+    /// `\f`, `\n`, `\r`, `\t`, or `\u` and four hex digits).
+    private static func isEscape(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard index + 1 < bytes.count else { return false }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return true
+        case UInt8(ascii: "u"):
+            guard index + 5 < bytes.count else { return false }
+            return bytes[(index + 2)...(index + 5)].allSatisfy { byte in
+                (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
+            }
+        default:
+            return false
+        }
     }
 
     /// JSON's white space: space, line feed, carriage return, tab.
