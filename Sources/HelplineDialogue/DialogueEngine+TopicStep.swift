@@ -183,6 +183,8 @@ extension DialogueEngine {
             // ним связаться?» is also the appeal's first message if the customer goes on.
             // After a refusal, «Если остались вопросы» would read as if something had been answered.
             let answered = [answer(intent, to: message?.classification.analysis, for: c.profile)]
+            // The order the story names, for the topic chosen next («Мне пришла не та книга. …»).
+            if story != nil, let message { noteOrder(message.text, message.classification, &c) }
             let resume: Prompt = rules.freeText.refusals.contains(intent.id) ? .resumeAfterRefusal : .resumeTopic
             return topicStep(&c, lead: keep(story, &c, answering: intent, with: answered), intent: score, prompt: resume)
         case .control:

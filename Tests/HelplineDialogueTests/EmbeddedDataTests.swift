@@ -344,6 +344,11 @@ struct EmbeddedDataTests {
         let reply = engine.handle("Мне пришла не та книга. Куда можно написать на почту?", in: &c, now: Fixture.now).reply
         #expect(reply.text.contains("help@ozon.ru"))
         #expect(c.draft == ["Мне пришла не та книга."])
+        // The book the story names is the order of the topic chosen next: straight to the message step.
+        let book = try #require(try Profile.demo().orders.first { $0.title.hasPrefix("Книга") })
+        #expect(c.order == book.id)
+        let next = engine.handle("возврат", in: &c, now: Fixture.now).reply
+        #expect(next.state == .write && c.order == book.id)
         // A question alone keeps nothing.
         var (d, _) = engine.start(id: "question", profile: try Profile.demo(), now: Fixture.now)
         _ = engine.handle("Куда можно написать на почту?", in: &d, now: Fixture.now)
