@@ -55,11 +55,12 @@ extension DialogueEngine {
                 return say(&c, [prompts.text(.offerAgain)], options: c.options, intent: score)
             }
             c.misses += 1
+            // A story not understood is still kept, and the customer is told so.
             if c.misses >= rules.missesBeforeSpecialist {
                 let lead = prompts.text(.missSpecialist, ["specialist": prompts.text(.specialistOption)])
-                return topicStep(&c, lead: [lead], intent: score, prompt: nil)
+                return topicStep(&c, lead: keep(story, &c, saying: [lead]), intent: score, prompt: nil)
             }
-            return topicStep(&c, lead: [prompts.text(.miss)], intent: score)
+            return topicStep(&c, lead: keep(story, &c, saying: [prompts.text(.miss)]), intent: score)
         }
         var chosen = best
         // A weak guess is not acted on: the likeliest topics and a specialist are offered, and the

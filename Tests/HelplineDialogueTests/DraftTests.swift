@@ -14,6 +14,26 @@ struct DraftTests {
         ])
     }
 
+    /// A story nothing understood is kept all the same, and the reply says so, on the first miss
+    /// and on the one that offers a specialist.
+    @Test func aStoryNotUnderstoodIsKeptAndSaidSo() throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let story = "самсунг так и не вернули деньги за него"
+        let first = engine.handle(story, in: &c, now: Fixture.now).reply
+        #expect(first.state == .chooseTopic)
+        #expect(first.text.contains(engine.prompts.text(.miss)))
+        #expect(first.text.contains(engine.prompts.text(.storyKept)))
+        #expect(c.draft == [story])
+        let again = "ну вот так вышло с этим телефоном опять"
+        let second = engine.handle(again, in: &c, now: Fixture.now).reply
+        #expect(second.text.contains(engine.prompts.text(.storyKept)))
+        #expect(c.draft == [story, again])
+        // A short reply kept nothing: nothing is said of keeping it.
+        let short = engine.handle("ээ", in: &c, now: Fixture.now).reply
+        #expect(!short.text.contains(engine.prompts.text(.storyKept)))
+    }
+
     /// The story picks the topic and the order, and the message step shows it with «Отправить»;
     /// choosing it files the appeal holding exactly the story.
     @Test func storySentAsIs() throws {

@@ -269,7 +269,9 @@ struct TopicStepTests {
         let engine = try Fixture.engine()
         var c = Fixture.started(engine)
         let first = engine.handle("какая погода в сочи", in: &c, now: Fixture.now).reply
-        #expect(first.text == engine.prompts.text(.miss) + "\n" + engine.prompts.text(.menu))
+        // The scripted classifier is unsure of it (0.1), so the four words are kept as a story, and said so.
+        #expect(first.text == [engine.prompts.text(.miss), engine.prompts.text(.storyKept), engine.prompts.text(.menu)]
+            .joined(separator: "\n"))
         #expect(first.options.count == 14 && c.misses == 1)
         #expect(first.intent?.id.wireValue == "none")
         let second = engine.handle("рецепт борща", in: &c, now: Fixture.now).reply
