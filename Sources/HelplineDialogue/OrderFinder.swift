@@ -156,11 +156,11 @@ enum OrderFinder {
     /// The orders a message consists of: the orders its words fit best, when every meaningful word
     /// of it is a title form of one of them («чайник и наушники»: both). Empty otherwise.
     static func byTitlesAlone(_ said: [WordForm], among orders: [Order], forms titleForms: (Order) -> [WordForm]) -> [Order] {
-        let candidates = byTitle(said, among: orders, forms: titleForms)
-        guard !candidates.isEmpty else { return [] }
         // Every word must be a title's: a message longer than a search reads is not made of titles.
         let formsPerWord = orders.reduce(0) { $0 + titleForms($1).count }
         guard said.count <= wordsWithinBudget(formsPerWord: formsPerWord) else { return [] }
+        let candidates = byTitle(said, among: orders, forms: titleForms)
+        guard !candidates.isEmpty else { return [] }
         let forms = candidates.flatMap(titleForms)
         return said.allSatisfy { word in forms.contains { WordForms.names($0, word) } } ? candidates : []
     }

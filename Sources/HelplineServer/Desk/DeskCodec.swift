@@ -23,15 +23,15 @@ enum DeskCodec {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .invalid(id: nil, error(.badUTF8, "the line is not valid UTF-8"))
         }
+        let shape = JSONShape(bytes)
         // What Foundation would read but JSON does not allow (`{"op":"next",}`) is not JSON.
-        guard !JSONShape(bytes).isLenient,
+        guard !shape.isLenient,
               let parsed = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {
-            return refused(bytes)
+            return refused(bytes, shape)
         }
         guard let object = parsed as? [String: Any] else {
             return .invalid(id: nil, error(.badRequest, "a request must be a JSON object"))
         }
-        let shape = JSONShape(bytes)
         let id: JSONValue?
         switch shape.idText.map(RequestID.init(text:)) ?? .absent {
         case .absent:
@@ -72,8 +72,7 @@ enum DeskCodec {
     /// The error for a line `JSONSerialization` refuses, as on the customers' socket: an `id` it
     /// cannot hold (`1e999`) is `bad_request` naming it; so is a well-formed object with a string
     /// Unicode cannot hold (a lone surrogate escape, `"\ud800"`); anything else is not JSON.
-    private static func refused(_ bytes: [UInt8]) -> DeskInbound {
-        let shape = JSONShape(bytes)
+    private static func refused(_ bytes: [UInt8], _ shape: JSONShape) -> DeskInbound {
         if !shape.isLenient, let idText = shape.idText, case .invalid(let message) = RequestID(text: idText) {
             return .invalid(id: nil, error(.badRequest, message))
         }

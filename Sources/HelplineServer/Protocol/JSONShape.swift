@@ -137,7 +137,6 @@ struct JSONShape {
                         // The scan goes on from the value's start: containers in it are checked too.
                         let value = bytes[index..<valueEnd(index)]
                         if key == "id" { idText = value } else { opText = value }
-                        if !Self.isValidScalar(value) { isLenient = true }
                     }
                 } else {
                     index = end
