@@ -19,6 +19,12 @@ extension DialogueEngine {
         if let number = pickedNumber(key: key) {
             return topicStep(&c, lead: [prompts.text(.noSuchOption, ["option": number])], options: c.options)
         }
+        // «да» to a guess of one topic («Хотим убедиться…» with that topic and a specialist) chooses
+        // it. Among several topics a «да» says none of them, and the choices are offered again.
+        if isOffer(c), let guess = onlyTopicOffered(c), key.utf8.count { $0 == UInt8(ascii: " ") } < 3,
+           reader.match(text, key: key, in: confirmationPhrases) != nil {
+            return choose(guess, &c, intent: nil)
+        }
         // «Без заказа» while topics are offered («Уточните…», a guess) answers no question of
         // theirs: the order is dropped and the same choices stay, rather than the words being read
         // as a topic of their own.
@@ -151,6 +157,15 @@ extension DialogueEngine {
 
     /// The best and the next likeliest topics or answers, at most three, for a weak guess; an answer
     /// that is a refusal («Вне компетенции поддержки») is not offered as a choice.
+    /// The one topic among the options offered, when there is exactly one.
+    func onlyTopicOffered(_ c: Conversation) -> OptionValue? {
+        let topics = c.options.compactMap { option -> OptionValue? in
+            guard let value = OptionValue(option.value, offeredAt: .chooseTopic), case .topic = value else { return nil }
+            return value
+        }
+        return topics.count == 1 ? topics[0] : nil
+    }
+
     func likeliest(_ classification: Classification) -> [Intent] {
         var seen: Set<IntentID> = []
         let ids = [classification.intent] + classification.alternatives.map(\.id)

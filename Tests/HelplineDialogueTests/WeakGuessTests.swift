@@ -40,6 +40,26 @@ struct WeakGuessTests {
         #expect(c.topic == "general" && c.state == .write && c.draft == [Self.text])
     }
 
+    /// «да» to a guess of one topic chooses it, with the message kept.
+    @Test func yesChoosesTheOnlyGuess() throws {
+        let engine = try Fixture.engine([Self.text: Fixture.verdict("payment", 0.44, alternatives: [("thanks", 0.3)])])
+        var c = Fixture.started(engine)
+        let guess = engine.handle(Self.text, in: &c, now: Fixture.now).reply
+        #expect(guess.values == ["payment", DialogueEngine.specialistValue])
+        Fixture.say(engine, ["да"], in: &c)
+        #expect(c.topic == "payment" && c.draft == [Self.text])
+    }
+
+    /// Among several guessed topics «да» chooses none: the same choices are offered again.
+    @Test func yesAmongSeveralGuessesAsksAgain() throws {
+        let engine = try engine(0.44)
+        var c = Fixture.started(engine)
+        Fixture.say(engine, [Self.text], in: &c)
+        let reply = Fixture.say(engine, ["да"], in: &c).reply
+        #expect(c.topic == nil && reply.text == engine.prompts.text(.offerAgain))
+        #expect(reply.values == ["payment", "purchase", "account", DialogueEngine.specialistValue])
+    }
+
     /// At or above the threshold the guess is acted on.
     @Test func sureGuessActs() throws {
         let engine = try engine(0.8)
