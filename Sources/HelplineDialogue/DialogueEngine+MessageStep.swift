@@ -38,6 +38,16 @@ extension DialogueEngine {
         if !c.draftMessages.isEmpty, words <= draftRefusalWords, reader.match(text, key: key, in: draftRefusalPhrases) != nil {
             return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false)
         }
+        // An order's number alone («31415926-0002»): which order the question is about; a number
+        // that is none of the customer's is said so.
+        if !key.contains(where: \.isLetter) {
+            let byNumber = OrderFinder.byNumber(text, entities: [], among: c.profile.orders)
+            if let turn = orderNamedAlone(byNumber, &c) { return turn }
+            if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: []) {
+                return writeStep(&c, lead: [prompts.text(.orderNotFound, ["number": number])], summary: false,
+                                 prompt: .describeQuestion)
+            }
+        }
         // «2», «второй», «нет», «не знаю» alone say nothing a specialist could answer: not an
         // appeal; nor does «Отправить» with nothing kept to send.
         if words <= Self.emptyReplyMaxWords,
@@ -45,6 +55,13 @@ extension DialogueEngine {
             return writeStep(&c, summary: false, prompt: .describeQuestion)
         }
         let classification = classify(text, analysis)
+        // An order's title alone («чайник», «мастер и маргарита»): the same.
+        if words <= Self.orderAloneMaxWords,
+           let order = OrderFinder.byTitleAlone(orderQuery(text, classification).repairedWords, among: c.profile.orders,
+                                                forms: titleForms.forms),
+           let turn = orderNamedAlone([order], &c) {
+            return turn
+        }
         // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
         // that topic), else the menu; the draft kept, and the message too when it tells more than
         // the wrong topic («не та тема, курьер не приехал вчера и не позвонил»).
@@ -80,6 +97,28 @@ extension DialogueEngine {
         let turn = submit(c.draftMessages + [text], &c, now: now)
         return answering(questionsInSentences(text), before: turn, &c)
     }
+
+    /// The message step's answer to a message that only names an order, `named` (the orders it
+    /// fits): the chosen order is said to be chosen already and the question asked for; another
+    /// order the topic takes becomes the chosen one. Nil when it names no one order, or one the
+    /// topic does not take: then the message is read as any other.
+    func orderNamedAlone(_ named: [Order], _ c: inout Conversation) -> Turn? {
+        guard named.count == 1, let order = named.first else { return nil }
+        if order.id == c.order {
+            let lead = prompts.text(wording(.orderAlreadyChosen, [order]), ["order": orderReference(order)])
+            return writeStep(&c, lead: [lead], summary: false, prompt: .describeQuestion)
+        }
+        // Any order goes with a specialist asked for directly (no topic of the catalog).
+        if let topic = c.topic.flatMap({ catalog.intent(IntentID(rawValue: $0)) }),
+           !eligibleOrders(for: topic, in: c.profile).contains(where: { $0.id == order.id }) {
+            return nil
+        }
+        c.order = order.id
+        return writeStep(&c)
+    }
+
+    /// Messages of at most this many words are looked at as an order's title alone.
+    static let orderAloneMaxWords = 4
 
     /// A call for a specialist of at most this many words («оператор», «живой человек») is not
     /// filed as the appeal at the message step.

@@ -103,6 +103,7 @@ extension DialogueEngine {
         case .writeSummaryOrder: return .writeSummaryBooking
         case .ticketDetails: return .ticketDetailsBooking
         case .otherOrder: return .otherBooking
+        case .orderAlreadyChosen: return .bookingAlreadyChosen
         default: return prompt
         }
     }

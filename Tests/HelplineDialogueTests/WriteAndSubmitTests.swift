@@ -27,6 +27,28 @@ struct WriteAndSubmitTests {
         #expect(turn.reply.intent == nil)
     }
 
+    /// An order named and nothing else at the message step says which order the question is
+    /// about: another order of the topic becomes the chosen one, the chosen one is said to be
+    /// chosen already, a number that is none of the customer's is said so. Nothing is filed.
+    @Test func orderNamedAloneIsNotTheQuestion() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        var turn = engine.handle("чайник", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.state == .write && c.order == Fixture.kettle.id)
+        #expect(turn.reply.text.contains("№ \(Fixture.kettle.id)"))
+        turn = engine.handle(Fixture.headphones.id, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.order == Fixture.headphones.id)
+        turn = engine.handle("наушники", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.order == Fixture.headphones.id)
+        #expect(turn.reply.text.hasPrefix("Заказ № \(Fixture.headphones.id) (\(Fixture.headphones.title)) уже выбран."))
+        turn = engine.handle("99999999-0009", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.order == Fixture.headphones.id)
+        #expect(turn.reply.text.hasPrefix("Заказа № 99999999-0009 нет среди ваших заказов"))
+        // A word besides the title makes it a message.
+        turn = engine.handle("чайник сломался", in: &c, now: Fixture.now)
+        #expect(turn.reply.ticket?.messages == ["чайник сломался"] && turn.reply.ticket?.order == Fixture.headphones.id)
+    }
+
     /// At the message step a clear information question is answered and the customer stays there;
     /// nothing is filed. A longer message that contains a question is the message.
     @Test func questionAtTheMessageStepIsAnswered() throws {

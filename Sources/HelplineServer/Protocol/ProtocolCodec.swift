@@ -128,10 +128,17 @@ public struct ProtocolCodec: Sendable {
     /// A `say` text within the length limit and without NUL.
     private func checkedText(_ text: String) throws(ProtocolError) -> String {
         // Counted in Unicode scalars: one letter with 30,000 combining marks is one Character.
-        guard text.unicodeScalars.count <= maxTextCharacters else {
+        // One pass over the UTF-8: a scalar is a byte that does not continue one (10xxxxxx).
+        var scalars = 0
+        var hasNUL = false
+        for byte in text.utf8 {
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+            if byte == 0 { hasNUL = true }
+        }
+        guard scalars <= maxTextCharacters else {
             throw ProtocolError(.badRequest, "\"text\" is longer than \(maxTextCharacters) Unicode characters (code points)")
         }
-        guard !text.unicodeScalars.contains("\u{0}") else {
+        guard !hasNUL else {
             throw ProtocolError(.badRequest, "\"text\" must not contain the NUL character (U+0000)")
         }
         return text
