@@ -132,6 +132,39 @@ struct DeskSocketTests {
         try await world.stop()
     }
 
+    /// A notice pushed to a connection lost with it unread (the app was killed before it read
+    /// the line) is not lost: it waits again and comes with the session's next answer.
+    @Test func aPushLostUnreadComesAgain() async throws {
+        let world = try await DeskWorld.start()
+        let customer = try await world.daemon.client()
+        let (session, ticket) = try await world.file(customer, profile: DeskProfiles.regular())
+        await customer.disconnect()
+        // The app's connection gets the session's events; a second one gets none.
+        let app = try RawConnection(path: world.daemon.socketPath)
+        try await app.write(#"{"op":"state","session":"\#(session)","id":1}"# + "\n")
+        #expect(try await app.readObject()["id"] as? Int == 1)
+        let back = try RawConnection(path: world.daemon.socketPath)
+        try await back.write(#"{"op":"events","enabled":false,"id":1}"# + "\n")
+        #expect(try await back.readObject()["events"] as? Bool == false)
+
+        let maria = try await world.specialist("sp-1", name: "Мария", role: "general")
+        #expect(try await maria.take()?.appeal.id == ticket.id)
+        try await app.waitForData()
+        app.closeNow()
+        func waiting() async throws -> [String] {
+            try await back.write(#"{"op":"state","session":"\#(session)","id":2}"# + "\n")
+            let state = try await back.readObject()
+            return (state["notices"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+        }
+        try await waitUntil("the notice the app did not read waits again") { try await waiting() == ["taken"] }
+        try await back.write(#"{"op":"say","session":"\#(session)","text":"Жду","id":3}"# + "\n")
+        let answer = try await back.readObject()
+        #expect((answer["notices"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["taken"])
+        #expect(try await waiting().isEmpty, "delivered once")
+        await maria.disconnect()
+        try await world.stop()
+    }
+
     /// A connection that turned events off gets no event lines (its next line is the answer to
     /// its next request); the notices come with the session's next answer instead.
     @Test func eventsOffDeliversWithTheNextAnswer() async throws {

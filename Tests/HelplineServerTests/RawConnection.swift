@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import NIOConcurrencyHelpers
 import HelplineTesting
 
 /// A plain Unix-socket connection, for sending exactly the bytes a test wants (partial lines,
@@ -45,8 +46,28 @@ final class RawConnection: @unchecked Sendable {
         setReceiveTimeout(seconds: 60)
     }
 
+    /// Closed already by ``closeNow()``.
+    private let closedEarly = NIOLockedValueBox(false)
+
     deinit {
-        close(fd)
+        if !closedEarly.withLockedValue({ $0 }) { close(fd) }
+    }
+
+    /// Closes the socket now, whatever is unread in it (on Linux, unread data resets the daemon's end).
+    func closeNow() {
+        let already = closedEarly.withLockedValue { closed in
+            defer { closed = true }
+            return closed
+        }
+        if !already { close(fd) }
+    }
+
+    /// Waits until the daemon has written something to this connection, reading none of it.
+    func waitForData() async throws {
+        try await blocking {
+            var byte: UInt8 = 0
+            guard recv(self.fd, &byte, 1, Int32(MSG_PEEK)) == 1 else { throw TestFailure("nothing arrived") }
+        }
     }
 
     /// Gives up on a blocked read or write after this long (for liveness; generous).

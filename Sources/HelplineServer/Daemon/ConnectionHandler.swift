@@ -61,6 +61,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var eventsEnabled = true
     /// Sessions this connection is registered for with the desk, to push their notices.
     private var eventSessions: Set<String> = []
+    /// Notices were pushed here since the last request read: the next one shows they arrived.
+    private var pushedSinceRead = false
+    /// Notices were ever pushed here: closing tells the desk whether they were read.
+    private var everPushed = false
+    /// The connection ended with an error (the peer reset it: it closed with data unread).
+    private var lostWithError = false
 
     /// The connections refused for the limit are logged at most once a second.
     static let limitLog = LogThrottle()
@@ -108,6 +114,15 @@ final class ConnectionHandler: ChannelDuplexHandler {
             hooks.service.desk?.customers.remove(eventSessions, context.channel)
             eventSessions.removeAll()
         }
+        // Notices pushed here were read unless the peer reset the connection (on Linux a Unix
+        // socket closed with data unread resets its peer): then they are delivered again elsewhere.
+        if everPushed, let desk = hooks.service.desk {
+            if lostWithError {
+                desk.pushedLost(by: ObjectIdentifier(context.channel))
+            } else {
+                desk.pushedRead(by: ObjectIdentifier(context.channel))
+            }
+        }
         hooks.logger.trace("connection closed")
         context.fireChannelInactive()
     }
@@ -126,6 +141,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        lostWithError = true
         hooks.logger.debug("connection ended", metadata: ["error": LogText.escaped(error)])
         context.close(promise: nil)
     }
@@ -134,6 +150,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !draining, !closing else { return }
+        if pushedSinceRead {
+            pushedSinceRead = false
+            hooks.service.desk?.pushedRead(by: ObjectIdentifier(context.channel))
+        }
         waiting.append(unwrapInboundIn(data))
         startWaiting(context: context)
     }
@@ -259,6 +279,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         for line in lines { buffer.writeBytes(line) }
         let written = context.eventLoop.makePromise(of: Void.self)
         head.writeAndFlush(NIOAny(buffer), promise: written)
+        pushedSinceRead = true
+        everPushed = true
         return written.futureResult.map { true }.recover { _ in false }
     }
 

@@ -29,32 +29,53 @@ extension DeskService {
         }
     }
 
-    /// Pushes the session's undelivered notices to its live connections. Delivered when one
-    /// connection took them (it had events on and was writable); they are then deleted from the
-    /// store. Otherwise they wait for the session's next answer.
+    /// Pushes the session's undelivered notices to its live connections. Written to at least
+    /// one (it had events on and was writable), they wait there until that connection shows it
+    /// read them (``pushedRead(by:)``) or is lost with them unread (``pushedLost(by:)``).
+    /// Otherwise they wait for the session's next answer.
     func push(session: String) {
         let channels = customers.channels(for: session)
         guard let first = channels.first else { return }
         let claimed = notices.claim(session: session)
         guard !claimed.isEmpty else { return }
         let lines = claimed.map { Self.eventLine(session: session, $0.notice) }
-        let pushes = channels.map { ConnectionHandler.push(lines, to: $0) }
+        let pushes = channels.map { channel in
+            ConnectionHandler.push(lines, to: channel).map { written in written ? channel : nil }
+        }
         EventLoopFuture.whenAllComplete(pushes, on: first.eventLoop).whenComplete { [self] result in
-            let taken = (try? result.get())?.contains { (try? $0.get()) == true } ?? false
-            guard taken else {
+            // A connection gone since is not waited for: whether it read them is not known.
+            let written = ((try? result.get()) ?? []).compactMap { (try? $0.get()) ?? nil }
+            let taken = Set(written.filter(\.isActive).map { ObjectIdentifier($0) })
+            guard !taken.isEmpty else {
                 notices.unclaim(claimed)
                 return
             }
-            store.commit(.desk(DeskWrite(delivered: claimed.map(\.id))), schedule: Self.background) { [self] stored in
-                if case .success(.applied) = stored {
-                    notices.confirm(claimed)
-                    // Notices made while these were on their way waited for them.
-                    if notices.hasUnclaimed(session: session) { push(session: session) }
-                } else {
-                    notices.unclaim(claimed)
+            notices.markPushed(claimed, to: taken)
+        }
+    }
+
+    /// A connection that was pushed notices sent a request, or closed with everything read: the
+    /// notices count as delivered and are deleted from the store.
+    func pushedRead(by connection: ObjectIdentifier) {
+        let delivered = notices.takePushed(connection: connection)
+        guard !delivered.isEmpty else { return }
+        store.commit(.desk(DeskWrite(delivered: delivered.map(\.id))), schedule: Self.background) { [self] stored in
+            if case .success(.applied) = stored {
+                notices.confirm(delivered)
+                // Notices made while these were on their way waited for them.
+                for session in Set(delivered.map(\.session)) where notices.hasUnclaimed(session: session) {
+                    push(session: session)
                 }
+            } else {
+                notices.unclaim(delivered)
             }
         }
+    }
+
+    /// A connection that was pushed notices was lost with data unread: the notices pushed only
+    /// to it wait again, for the session's other connections or its next answer.
+    func pushedLost(by connection: ObjectIdentifier) {
+        for session in notices.givePushedBack(connection: connection) { push(session: session) }
     }
 
     /// Marks notices delivered with an answer that stored nothing else (a resume): deleted from

@@ -4,11 +4,22 @@ import NIOConcurrencyHelpers
 ///
 /// A notice is delivered once: whoever delivers it (a session's answer, or a push to a live
 /// connection) first claims it, then has it deleted from the store and confirms, or gives it back
-/// (unclaims) when that fails, for the next chance.
+/// (unclaims) when that fails, for the next chance. A notice pushed to connections waits between
+/// the two until one of them shows it is still there (``takePushed(connection:)``) or all of them
+/// are lost with it unread (``givePushedBack(connection:)``).
 final class PendingNotices: Sendable {
     private struct Entry: Sendable {
         var notice: PendingNotice
-        var claimed = false
+        var state = State.waiting
+    }
+
+    private enum State: Sendable, Equatable {
+        /// Nobody delivers it yet.
+        case waiting
+        /// Being delivered (with an answer, a push, or its deletion from the store).
+        case claimed
+        /// Written to these connections, not known to be read yet.
+        case pushed(Set<ObjectIdentifier>)
     }
 
     private let box = NIOLockedValueBox<[String: [Entry]]>([:])
@@ -27,13 +38,14 @@ final class PendingNotices: Sendable {
 
     /// The session's notices nobody has claimed, oldest first, now claimed by the caller; none
     /// while some of them are claimed (being delivered), so that a later notice never overtakes
-    /// an earlier one whose delivery fails and is retried.
+    /// an earlier one whose delivery fails and is retried. Notices pushed and not yet known read
+    /// do not hold later ones back: those follow them on the same connections.
     func claim(session: String) -> [PendingNotice] {
         box.withLockedValue { sessions in
-            guard var entries = sessions[session], !entries.contains(where: \.claimed) else { return [] }
+            guard var entries = sessions[session], !entries.contains(where: { $0.state == .claimed }) else { return [] }
             var claimed: [PendingNotice] = []
-            for index in entries.indices where !entries[index].claimed {
-                entries[index].claimed = true
+            for index in entries.indices where entries[index].state == .waiting {
+                entries[index].state = .claimed
                 claimed.append(entries[index].notice)
             }
             sessions[session] = entries
@@ -43,12 +55,61 @@ final class PendingNotices: Sendable {
 
     /// The session's notices nobody has claimed, without claiming them.
     func peek(session: String) -> [PendingNotice] {
-        box.withLockedValue { $0[session]?.filter { !$0.claimed }.map(\.notice) ?? [] }
+        box.withLockedValue { $0[session]?.filter { $0.state == .waiting }.map(\.notice) ?? [] }
     }
 
     /// Whether the session has notices nobody has claimed.
     func hasUnclaimed(session: String) -> Bool {
-        box.withLockedValue { $0[session]?.contains { !$0.claimed } ?? false }
+        box.withLockedValue { $0[session]?.contains { $0.state == .waiting } ?? false }
+    }
+
+    /// The claimed notices were written to `connections`: they wait there until one of them
+    /// shows it is still there, or all of them are lost.
+    func markPushed(_ notices: [PendingNotice], to connections: Set<ObjectIdentifier>) {
+        change(notices) { entries, ids in
+            for index in entries.indices where ids.contains(entries[index].notice.id) {
+                entries[index].state = .pushed(connections)
+            }
+        }
+    }
+
+    /// `connection` showed it is still there (it sent a request, or closed with everything
+    /// read): the notices pushed to it count as read, and are now claimed by the caller to be
+    /// deleted from the store.
+    func takePushed(connection: ObjectIdentifier) -> [PendingNotice] {
+        box.withLockedValue { sessions in
+            var taken: [PendingNotice] = []
+            for (session, var entries) in sessions {
+                var changed = false
+                for index in entries.indices {
+                    guard case .pushed(let connections) = entries[index].state, connections.contains(connection) else { continue }
+                    entries[index].state = .claimed
+                    taken.append(entries[index].notice)
+                    changed = true
+                }
+                if changed { sessions[session] = entries }
+            }
+            return taken
+        }
+    }
+
+    /// `connection` was lost with data unread: notices pushed only to connections lost so wait
+    /// again. Returns their sessions.
+    func givePushedBack(connection: ObjectIdentifier) -> Set<String> {
+        box.withLockedValue { sessions in
+            var back: Set<String> = []
+            for (session, var entries) in sessions {
+                var changed = false
+                for index in entries.indices {
+                    guard case .pushed(var connections) = entries[index].state, connections.remove(connection) != nil else { continue }
+                    entries[index].state = connections.isEmpty ? .waiting : .pushed(connections)
+                    if connections.isEmpty { back.insert(session) }
+                    changed = true
+                }
+                if changed { sessions[session] = entries }
+            }
+            return back
+        }
     }
 
     /// The claimed notices were delivered and deleted from the store: forgets them.
@@ -59,24 +120,24 @@ final class PendingNotices: Sendable {
     /// Delivering the claimed notices failed: they wait for the next chance.
     func unclaim(_ notices: [PendingNotice]) {
         change(notices) { entries, ids in
-            for index in entries.indices where ids.contains(entries[index].notice.id) { entries[index].claimed = false }
+            for index in entries.indices where ids.contains(entries[index].notice.id) { entries[index].state = .waiting }
         }
     }
 
     /// Makes the notices those of `stored` (a desk shared by several daemons, as its store holds
-    /// it now): notices delivered elsewhere are forgotten, claims of those still stored kept,
-    /// notices made elsewhere added. Returns the sessions that got new notices.
+    /// it now): notices delivered elsewhere are forgotten, claims and pushes of those still stored
+    /// kept, notices made elsewhere added. Returns the sessions that got new notices.
     func replace(with stored: [PendingNotice]) -> Set<String> {
         box.withLockedValue { sessions in
-            var claimed: Set<Int64> = []
+            var states: [Int64: State] = [:]
             for entries in sessions.values {
-                for entry in entries where entry.claimed { claimed.insert(entry.notice.id) }
+                for entry in entries where entry.state != .waiting { states[entry.notice.id] = entry.state }
             }
             let known = Set(sessions.values.flatMap { $0.map(\.notice.id) })
             var fresh: Set<String> = []
             var replaced: [String: [Entry]] = [:]
             for notice in stored {
-                replaced[notice.session, default: []].append(Entry(notice: notice, claimed: claimed.contains(notice.id)))
+                replaced[notice.session, default: []].append(Entry(notice: notice, state: states[notice.id] ?? .waiting))
                 if !known.contains(notice.id) { fresh.insert(notice.session) }
             }
             sessions = replaced
