@@ -11,7 +11,7 @@ struct QueueTests {
         var c = engine.start(id: "q", profile: profile, now: now).0
         _ = engine.handle(topic, in: &c, now: now)
         if c.state == .chooseOrder { _ = engine.handle(order, in: &c, now: now) }
-        return engine.handle("Вопрос", in: &c, now: now)
+        return engine.handle("Подскажите по заказу, пожалуйста", in: &c, now: now)
     }
 
     /// An ordinary customer waits in the regular queue, 5–10 minutes, as the seed says.
