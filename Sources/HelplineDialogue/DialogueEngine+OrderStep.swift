@@ -21,6 +21,9 @@ extension DialogueEngine {
 
     /// A message at the order step: an option, «без заказа», an order named in the text, another
     /// topic, a question, or not understood.
+    /// Messages of at most this many words are read for a part of an order number.
+    static let partialNumberMessageWords = 4
+
     func orderTurn(_ text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation) -> Turn {
         guard let topic = chosenTopic(c) else {
             return startOver(&c, lead: [])
@@ -43,10 +46,15 @@ extension DialogueEngine {
         let classification = classify(text, analysis)
         let score = classification.best
         let story = storyToKeep(text, key: key, classification)
-        let byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
+        var byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
         lazy var query = orderQuery(text, classification)
         // An order number in the message that none of the offered orders has.
         lazy var unknownNumber = byNumber.isEmpty ? OrderFinder.orderNumber(in: text, entities: classification.entities) : nil
+        // A part of a number in a short message («0002», «заказ номер 27182818») stands for the
+        // orders whose numbers start or end with it.
+        if byNumber.isEmpty, unknownNumber == nil, classification.analysis.words.count <= Self.partialNumberMessageWords {
+            byNumber = OrderFinder.byPartialNumber(text, among: offered)
+        }
         // «который в пути», «тот, что доставлен»: an order pointed at by its status (and no title or
         // number) is a pick, whatever topic the status words sound like.
         if byNumber.isEmpty, classification.analysis.words.count <= Self.statusMessageWords,

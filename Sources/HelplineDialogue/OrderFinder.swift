@@ -206,6 +206,21 @@ enum OrderFinder {
     }
 
     /// The ASCII digits of a string, in order.
+    /// The orders a part of a number stands for: a run of at least four digits that starts or
+    /// ends an order's number («0002», «27182818», «заказ номер 0003»). The number's digits apart,
+    /// a message reads as such a part only when short.
+    static func byPartialNumber(_ text: String, among orders: [Order]) -> [Order] {
+        let runs = text.utf8.split { !isDigit($0) }.filter { $0.count >= minimumPartialDigits }
+        guard !runs.isEmpty else { return [] }
+        return orders.filter { order in
+            let number = Array(digits(order.id).utf8)
+            return runs.contains { run in number.starts(with: run) || number.reversed().starts(with: run.reversed()) }
+        }
+    }
+
+    /// The fewest digits a part of an order number is read from.
+    static let minimumPartialDigits = 4
+
     static func digits(_ text: String) -> String {
         // An ASCII digit's byte never occurs inside another character's UTF-8 bytes.
         guard text.utf8.contains(where: isDigit) else { return "" }

@@ -20,6 +20,31 @@ struct OrderStepTests {
         #expect(reply.text.contains(order))
     }
 
+    /// A part of an order's number — its end or its start, four digits or more — picks the order,
+    /// or narrows the list to the orders it fits.
+    @Test(arguments: [("0002", ["11111111-0002"]), ("заказ номер 0003", ["22222222-0003"]), ("22222222", ["22222222-0003"]),
+                      ("11111111", ["11111111-0001", "11111111-0002"])])
+    func orderByAPartOfItsNumber(input: String, orders: [String]) throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        let reply = engine.handle(input, in: &c, now: Fixture.now).reply
+        if orders.count == 1 {
+            #expect(reply.state == .write && c.order == orders[0])
+        } else {
+            #expect(reply.state == .chooseOrder && c.order == nil)
+            #expect(reply.values.filter { $0 != DialogueEngine.noOrderValue } == orders)
+        }
+    }
+
+    /// Three digits, or digits that neither start nor end a number, pick nothing.
+    @Test(arguments: ["002", "1234", "1111 0003"])
+    func digitsThatAreNoPartOfANumber(input: String) throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        let reply = engine.handle(input, in: &c, now: Fixture.now).reply
+        #expect(c.order == nil && reply.state == .chooseOrder)
+    }
+
     /// An order a profile gives without a title is offered as «Заказ № …» and summed up by its
     /// number, not as « — № …» and «№ … ()».
     @Test func orderWithoutATitle() throws {
