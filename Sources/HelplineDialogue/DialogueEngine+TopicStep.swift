@@ -168,7 +168,8 @@ extension DialogueEngine {
 
     func likeliest(_ classification: Classification) -> [Intent] {
         var seen: Set<IntentID> = []
-        let ids = [classification.intent] + classification.alternatives.map(\.id)
+        let floor = rules.freeText.confirmAlternativeMin
+        let ids = [classification.intent] + classification.alternatives.filter { $0.confidence >= floor }.map(\.id)
         return ids.compactMap { id in
             guard let id, seen.insert(id).inserted, let intent = catalog.intent(id),
                   intent.kind == .topic || intent.kind == .info, !rules.freeText.refusals.contains(id) else { return nil }

@@ -57,6 +57,8 @@ public struct DialogueRules: Sendable, Hashable {
         /// A story the matcher reads as off topic is still kept as the draft unless the matcher is at
         /// least this sure («какая погода завтра» is not kept; a real problem it could not place is).
         public var offTopicSure: Double = 0.9
+        /// A weak guess offers another likely topic only when the matcher gives it at least this.
+        public var confirmAlternativeMin: Double = 0.05
         /// Below this confidence a topic or answer is not acted on: the likeliest few are offered.
         public var confirmBelow: Double
         /// At the order step, a different topic at least this sure replaces the chosen one.
@@ -102,6 +104,7 @@ public struct DialogueRules: Sendable, Hashable {
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
             case offTopicSure = "off_topic_sure"
+            case confirmAlternativeMin = "confirm_alternative_min"
             case confirmBelow = "confirm_below"
             case switchTopicMinConfidence = "switch_topic_min_confidence"
             case questionMinConfidence = "question_min_confidence"
@@ -135,6 +138,7 @@ public struct DialogueRules: Sendable, Hashable {
             let defaults = FreeText()
             draftMinWords = try c.decodeIfPresent(Int.self, forKey: .draftMinWords) ?? defaults.draftMinWords
             offTopicSure = try c.decodeIfPresent(Double.self, forKey: .offTopicSure) ?? defaults.offTopicSure
+            confirmAlternativeMin = try c.decodeIfPresent(Double.self, forKey: .confirmAlternativeMin) ?? defaults.confirmAlternativeMin
             confirmBelow = try c.decodeIfPresent(Double.self, forKey: .confirmBelow) ?? defaults.confirmBelow
             switchTopicMinConfidence = try c.decodeIfPresent(Double.self, forKey: .switchTopicMinConfidence)
                 ?? defaults.switchTopicMinConfidence

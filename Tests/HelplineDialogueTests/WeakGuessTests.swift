@@ -60,6 +60,15 @@ struct WeakGuessTests {
         #expect(reply.values == ["payment", "purchase", "account", DialogueEngine.specialistValue])
     }
 
+    /// A topic the matcher gives next to nothing (below `confirm_alternative_min`) is not offered.
+    @Test func unlikelyTopicsAreNotOffered() throws {
+        let engine = try Fixture.engine([Self.text: Fixture.verdict("payment", 0.44, alternatives: [("purchase", 0.29), ("account", 0.03)])])
+        var c = Fixture.started(engine)
+        let reply = engine.handle(Self.text, in: &c, now: Fixture.now).reply
+        #expect(reply.values == ["payment", "purchase", DialogueEngine.specialistValue])
+        #expect(try Fixture.rules().freeText.confirmAlternativeMin == 0.05)
+    }
+
     /// At or above the threshold the guess is acted on.
     @Test func sureGuessActs() throws {
         let engine = try engine(0.8)
