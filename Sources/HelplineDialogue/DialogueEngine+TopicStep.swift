@@ -71,7 +71,9 @@ extension DialogueEngine {
         var chosen = best
         // A weak guess is not acted on: the likeliest topics and a specialist are offered, and the
         // message is kept (as the draft, and the order it names) for whichever is chosen.
-        if !classification.isAmbiguous, classification.confidence < rules.freeText.confirmBelow,
+        let weakRefusal = rules.freeText.refusals.contains(best.id) && classification.confidence < rules.freeText.refusalMinConfidence
+            && !likeliest(classification).isEmpty
+        if !classification.isAmbiguous, classification.confidence < rules.freeText.confirmBelow || weakRefusal,
            best.kind == .topic || best.kind == .info {
             keep(story, &c)
             noteOrder(text, classification, &c)

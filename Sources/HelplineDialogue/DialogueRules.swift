@@ -59,6 +59,8 @@ public struct DialogueRules: Sendable, Hashable {
         public var offTopicSure: Double = 0.9
         /// A weak guess offers another likely topic only when the matcher gives it at least this.
         public var confirmAlternativeMin: Double = 0.05
+        /// A refusal (`refusals`) less sure than this is a weak guess: the likeliest topics besides it are offered.
+        public var refusalMinConfidence: Double = 0.75
         /// Below this confidence a topic or answer is not acted on: the likeliest few are offered.
         public var confirmBelow: Double
         /// At the order step, a different topic at least this sure replaces the chosen one.
@@ -105,6 +107,7 @@ public struct DialogueRules: Sendable, Hashable {
             case draftMinWords = "draft_min_words"
             case offTopicSure = "off_topic_sure"
             case confirmAlternativeMin = "confirm_alternative_min"
+            case refusalMinConfidence = "refusal_min_confidence"
             case confirmBelow = "confirm_below"
             case switchTopicMinConfidence = "switch_topic_min_confidence"
             case questionMinConfidence = "question_min_confidence"
@@ -139,6 +142,7 @@ public struct DialogueRules: Sendable, Hashable {
             draftMinWords = try c.decodeIfPresent(Int.self, forKey: .draftMinWords) ?? defaults.draftMinWords
             offTopicSure = try c.decodeIfPresent(Double.self, forKey: .offTopicSure) ?? defaults.offTopicSure
             confirmAlternativeMin = try c.decodeIfPresent(Double.self, forKey: .confirmAlternativeMin) ?? defaults.confirmAlternativeMin
+            refusalMinConfidence = try c.decodeIfPresent(Double.self, forKey: .refusalMinConfidence) ?? defaults.refusalMinConfidence
             confirmBelow = try c.decodeIfPresent(Double.self, forKey: .confirmBelow) ?? defaults.confirmBelow
             switchTopicMinConfidence = try c.decodeIfPresent(Double.self, forKey: .switchTopicMinConfidence)
                 ?? defaults.switchTopicMinConfidence

@@ -69,6 +69,16 @@ struct WeakGuessTests {
         #expect(try Fixture.rules().freeText.confirmAlternativeMin == 0.05)
     }
 
+    /// A refusal the matcher is not sure of is not given: the topics besides it are offered.
+    @Test func unsureRefusalIsAGuess() throws {
+        let text = "украли посылку из постамата"
+        let engine = try Fixture.engine([text: Fixture.verdict("unsupported", 0.68, alternatives: [("pickup_points", 0.3)])])
+        var c = Fixture.started(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.text == engine.prompts.text(.confirmGuess))
+        #expect(reply.values == ["pickup_points", DialogueEngine.specialistValue])
+    }
+
     /// At or above the threshold the guess is acted on.
     @Test func sureGuessActs() throws {
         let engine = try engine(0.8)
