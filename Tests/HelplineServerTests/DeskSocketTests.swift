@@ -55,6 +55,31 @@ struct DeskSocketTests {
         try await daemon.stop()
     }
 
+    /// A desk client that sends without reading stops being read from once its answers back up,
+    /// as on the customers' socket; it gets them all when it reads; other specialists are served.
+    @Test func deskAppliesBackpressureToAClientThatDoesNotRead() async throws {
+        let daemon = try await InProcessDaemon.start(desk: true)
+        let deskPath = try #require(daemon.deskSocketPath)
+        let greedy = try RawConnection(path: deskPath)
+        try await greedy.write(#"{"op":"sign_in","id":0,"specialist":{"id":"sp-1","name":"Ольга","role":"general"}}"# + "\n")
+        #expect(try await greedy.readObject()["ok"] as? Bool == true)
+        let ping = Array((#"{"op":"ping","id":1}"# + "\n").utf8)
+        let (sent, blocked) = try await greedy.sendUntilBlocked(ping)
+        #expect(blocked, "the daemon stopped reading from a desk client that does not read its answers")
+        // What the sockets' buffers and the handler's queue hold, not what a reading daemon takes.
+        #expect(sent * ping.count < 4 << 20, "\(sent) requests were read from a client that reads nothing")
+        let other = try RawConnection(path: deskPath)
+        try await other.write(#"{"op":"sign_in","id":2,"specialist":{"id":"sp-2","name":"Мария","role":"general"}}"# + "\n")
+        #expect(try await other.readObject()["ok"] as? Bool == true, "other specialists are still served")
+        greedy.halfClose()
+        var answers = 0
+        while let line = try await greedy.readLine() {
+            if line.contains(#""id":1"#) { answers += 1 }
+        }
+        #expect(answers == sent, "every request is answered once the client reads")
+        try await daemon.stop()
+    }
+
     @Test func servesPremiumSellersAndTravelPriorityFirst() async throws {
         let world = try await DeskWorld.start()
         let customer = try await world.daemon.client()

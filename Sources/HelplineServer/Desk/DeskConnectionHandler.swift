@@ -15,8 +15,9 @@ import NIOCore
 /// specialist has stopped reading: the connection is closed with a logged reason, and their
 /// appeals follow the grace-period rule like any connection that went. (Memory per connection
 /// is bounded by the socket's buffers, the channel's high water mark and that limit.)
-final class DeskConnectionHandler: ChannelInboundHandler {
+final class DeskConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = LineFrame
+    typealias OutboundIn = Never
     typealias OutboundOut = ByteBuffer
 
     /// The most requests read and not answered yet before reading pauses.
@@ -154,9 +155,10 @@ final class DeskConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    /// Answers waiting lines in order: errors at once, requests one at a time.
+    /// Answers waiting lines in order: errors at once, requests one at a time, none while the
+    /// answers before them wait to be read (the client reads them, or the stall guard closes it).
     private func answerNext(context: ChannelHandlerContext) {
-        while !busy, !closing, let next = waiting.popFirst() {
+        while !busy, !closing, context.channel.isWritable, let next = waiting.popFirst() {
             switch next {
             case .invalid(let id, let error):
                 logger.debug("desk request refused", metadata: ["code": "\(error.code)"])
@@ -234,6 +236,7 @@ final class DeskConnectionHandler: ChannelInboundHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         writeUnsent(context: context)
+        if !busy { answerNext(context: context) }
         resumeReadingIfPossible(context: context)
         closeIfDone(context: context)
         context.fireChannelWritabilityChanged()

@@ -51,6 +51,8 @@ extension DeskService {
                 return
             }
             notices.markPushed(claimed, to: taken)
+            // Notices made while these were being written waited for them.
+            if notices.hasUnclaimed(session: session) { push(session: session) }
         }
     }
 
