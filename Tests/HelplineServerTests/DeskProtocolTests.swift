@@ -73,6 +73,16 @@ struct DeskProtocolTests {
         #expect(code(#"{"op":"reply","appeal":"1","text":"\u00zz"}"#) == "bad_json")
         #expect(DeskCodec.decode([0xFF, 0xFE]) == .invalid(id: nil, DeskCodec.error(.badUTF8, "the line is not valid UTF-8")))
         #expect(code(#"{"op":"next","op":"ping"}"#) == "bad_request")
+        // Two ids: neither is echoed; one id after another repeated key is.
+        #expect(decode(#"{"op":"ping","id":1,"id":2}"#) == .invalid(id: nil, DeskCodec.error(.badRequest, "an object in the request has the same key twice")))
+        #expect(decode(#"{"op":"ping","x":{"a":1,"a":2},"id":3}"#) == .invalid(id: 3, DeskCodec.error(.badRequest, "an object in the request has the same key twice")))
+        // A lone surrogate in a field no request has is no fault; in one it uses, it is refused, the id kept.
+        #expect(decode(#"{"op":"ping","id":7,"x":"\ud800"}"#) == .request(id: 7, .ping))
+        guard case .invalid(let id, let surrogate) = decode(#"{"op":"show","id":"s","appeal":"\ud800"}"#) else {
+            Issue.record("a lone surrogate in the appeal was accepted")
+            return
+        }
+        #expect(id == .string("s") && surrogate.code.rawValue == "bad_request" && surrogate.message.contains("lone surrogate"))
         #expect(code(#"{"op":"next","id":1.5}"#) == "bad_request")
         #expect(code(#"{"id":1}"#) == "bad_request")
         #expect(code(#"{"op":7}"#) == "bad_request")

@@ -101,6 +101,19 @@ struct RequestLimitsTests {
         #expect(twice.error.code == .badRequest && twice.id == nil)
         let other = try #require(refusal(#"{"op":"ping","id":7,"op":"stats"}"#))
         #expect(other.error.code == .badRequest && other.id == .integer(7))
+        // The repeated key before the id, in the same object or a nested one.
+        for line in [#"{"op":"ping","op":"ping","id":7}"#, #"{"op":"ping","x":{"a":1,"a":2},"id":7}"#] {
+            let before = try #require(refusal(line))
+            #expect(before.error.code == .badRequest && before.id == .integer(7), "\(line)")
+        }
+        let third = try #require(refusal(#"{"op":"ping","op":"ping","id":1,"id":2}"#))
+        #expect(third.id == nil)
+    }
+
+    /// `op` written as a string Unicode cannot hold is named as such, not as «not a string».
+    @Test func loneSurrogateOpIsNamed() throws {
+        let refused = try #require(refusal(#"{"op":"\ud800","id":7}"#))
+        #expect(refused.id == .integer(7) && refused.error.message == #""op" is not valid Unicode text (a lone surrogate escape)"#)
     }
 
     /// Keys that only look alike, and the same key in different objects, are fine.

@@ -53,7 +53,8 @@ enum DeskCodec {
             return .invalid(id: nil, error(.badRequest, message))
         }
         if shape.hasDuplicateKey {
-            return .invalid(id: id, error(.badRequest, "an object in the request has the same key twice"))
+            // `{"id":1,"id":2}`: neither is the request's id, so none is echoed.
+            return .invalid(id: shape.hasDuplicateID ? nil : id, error(.badRequest, "an object in the request has the same key twice"))
         }
         guard let op = object["op"] else { return .invalid(id: id, error(.badRequest, "the request has no \"op\"")) }
         guard let name = op as? String else { return .invalid(id: id, error(.badRequest, "\"op\" must be a string")) }
@@ -77,9 +78,52 @@ enum DeskCodec {
             return .invalid(id: nil, error(.badRequest, message))
         }
         if !shape.isLenient, hasSurrogateEscape(bytes), (try? JSONDecoder().decode(AnyObjectShape.self, from: Data(bytes))) != nil {
-            return .invalid(id: nil, error(.badRequest, "a string in the request is not valid Unicode text (a lone surrogate escape)"))
+            // The request's own fields are read as usual: a lone surrogate in a field no request
+            // has is no fault, as on the customers' socket; in a field it uses, it is refused.
+            let id = shape.hasDuplicateID ? nil : echoableID(bytes, shape)
+            if shape.hasDuplicateKey {
+                return .invalid(id: id, error(.badRequest, "an object in the request has the same key twice"))
+            }
+            do {
+                return .request(id: id, try JSONDecoder().decode(DeskRequest.self, from: Data(bytes)))
+            } catch let decoding as DecodingError where !Self.codingPath(decoding).isEmpty {
+                // A field's own rule (a name too long…), as on the usual way.
+                return .invalid(id: id, error(.badRequest, DeskRequest.describe(decoding)))
+            } catch {
+                return .invalid(id: id, Self.error(.badRequest, "a string in the request is not valid Unicode text (a lone surrogate escape)"))
+            }
         }
         return .invalid(id: nil, error(.badJSON, "the line is not valid JSON"))
+    }
+
+    /// The line's `id` to echo when `JSONSerialization` refused the line for a string elsewhere:
+    /// an integer, `null`, a boolean, or a string within the limits.
+    private static func echoableID(_ bytes: [UInt8], _ shape: JSONShape) -> JSONValue? {
+        switch shape.idText.map(RequestID.init(text:)) ?? .absent {
+        case .valid(let value):
+            return value
+        case .string:
+            guard let text = (try? JSONDecoder().decode(StringID.self, from: Data(bytes)))?.id,
+                  text.utf8.count <= ProtocolCodec.maximumIDBytes, !ProtocolCodec.hasControlCharacter(text) else { return nil }
+            return .string(text)
+        case .absent, .invalid:
+            return nil
+        }
+    }
+
+    /// Where a decoding error happened.
+    private static func codingPath(_ error: DecodingError) -> [any CodingKey] {
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context):
+            return context.codingPath
+        @unknown default:
+            return []
+        }
+    }
+
+    /// A request's string `id`, alone.
+    private struct StringID: Decodable {
+        var id: String
     }
 
     /// Whether the line has a `\uD800`–`\uDFFF` escape (half of a surrogate pair).

@@ -125,10 +125,10 @@ struct JSONShape {
                 let isKey = after < bytes.count && bytes[after] == UInt8(ascii: ":") && keys.last.map { $0 != nil } == true
                 if isKey {
                     let key = Self.key(bytes[index..<end])
+                    // The scan goes on: an `id` after the repeated key is still the request's.
                     if keys[keys.count - 1]!.insert(key).inserted == false {
                         hasDuplicateKey = true
-                        hasDuplicateID = keys.count == 1 && key == "id"
-                        return
+                        if keys.count == 1 && key == "id" { hasDuplicateID = true }
                     }
                     index = after + 1
                     if keys.count == 1, key == "id" || key == "op" {

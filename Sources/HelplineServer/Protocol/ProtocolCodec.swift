@@ -221,8 +221,13 @@ public struct ProtocolCodec: Sendable {
             .invalid(id: id, ProtocolError(code, message))
         }
         guard c.contains(.op) else { return invalid(.badRequest, "the request has no \"op\"") }
-        guard let op = try? c.decode(String.self, forKey: .op) else {
+        let op: String
+        do {
+            op = try c.decode(String.self, forKey: .op)
+        } catch DecodingError.typeMismatch {
             return invalid(.badRequest, "\"op\" must be a string")
+        } catch {
+            return invalid(.badRequest, "\"op\" is not valid Unicode text (a lone surrogate escape)")
         }
         func string(_ key: RequestEnvelope.Key) -> Result<String, ProtocolError> {
             guard c.contains(key), (try? c.decodeNil(forKey: key)) != true else {
