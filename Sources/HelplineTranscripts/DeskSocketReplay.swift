@@ -206,9 +206,12 @@ private struct SocketDeskPlay: DeskStepPlayer {
             throw fail("cannot connect to the desk socket \(sockets.desk): \(error)")
         }
         self.observer = observer
+        // It serves every topic but those there are: it is never given an appeal.
+        let topics = ((try? IntentCatalog(bundle: bundle))?.topics.map(\.id.rawValue) ?? [])
+            + [(try? DialogueRules(bundle: bundle))?.generalTopic].compactMap { $0 }
         let signedIn = try await observer.send(.signIn(.init(
             id: DeskSocketReplayer.observer, name: "Replay",
-            serves: .scope(ServiceScope([ServiceLine(topics: ["-replay-observes-only-"])])))))
+            serves: .scope(ServiceScope([ServiceLine(exceptTopics: topics)])))))
         if case .failure(let error) = signedIn { throw fail("the observer cannot sign in: \(error.code.rawValue): \(error.message)") }
         if emptying { try await empty() }
     }

@@ -80,6 +80,22 @@ struct DeskSocketTests {
         try await daemon.stop()
     }
 
+    /// A sign-in that serves a topic the intents do not have is refused, naming it; the real
+    /// topics and `except_topics` of them are fine.
+    @Test func signInNamesAnUnknownTopic() async throws {
+        let daemon = try await InProcessDaemon.start(desk: true)
+        let desk = try RawConnection(path: try #require(daemon.deskSocketPath))
+        try await desk.write(#"{"op":"sign_in","id":1,"specialist":{"id":"t","name":"Т","serves":[{"topics":["delivry"]}]}}"# + "\n")
+        let refused = try await desk.readObject()
+        let error = try #require(refused["error"] as? [String: Any])
+        #expect(error["code"] as? String == "unknown_topic" && (error["message"] as? String)?.contains("delivry") == true)
+        try await desk.write(#"{"op":"sign_in","id":2,"specialist":{"id":"t","name":"Т","serves":[{"except_topics":["nosuch"]}]}}"# + "\n")
+        #expect(((try await desk.readObject())["error"] as? [String: Any])?["code"] as? String == "unknown_topic")
+        try await desk.write(#"{"op":"sign_in","id":3,"specialist":{"id":"t","name":"Т","serves":[{"topics":["delivery"],"queues":["regular"]}]}}"# + "\n")
+        #expect(try await desk.readObject()["ok"] as? Bool == true)
+        try await daemon.stop()
+    }
+
     @Test func servesPremiumSellersAndTravelPriorityFirst() async throws {
         let world = try await DeskWorld.start()
         let customer = try await world.daemon.client()

@@ -77,6 +77,11 @@ public struct Desk: Sendable {
             }
             (role, scope) = (roleName, roleScope)
         case .scope(let own):
+            // A misspelt topic would sign in someone who never gets an appeal of it.
+            if !rules.topics.isEmpty,
+               let unknown = own.lines.lazy.flatMap({ $0.topics ?? $0.exceptTopics }).first(where: { !rules.topics.contains($0) }) {
+                throw DeskError(.unknownTopic, "no such topic «\(unknown)»; known: \(rules.topics.sorted().joined(separator: ", "))")
+            }
             (role, scope) = (nil, own)
         }
         // A second terminal of a specialist who is connected serves as the first does: one

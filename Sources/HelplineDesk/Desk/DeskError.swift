@@ -35,6 +35,8 @@ public struct DeskErrorCode: RawRepresentable, Sendable, Hashable, Codable, Cust
     public static let notSignedIn = DeskErrorCode(rawValue: "not_signed_in")
     /// `role` names no role of `config/desk.yaml`.
     public static let unknownRole = DeskErrorCode(rawValue: "unknown_role")
+    /// `serves` names a topic the intents do not have.
+    public static let unknownTopic = DeskErrorCode(rawValue: "unknown_topic")
     /// No appeal has this number.
     public static let unknownAppeal = DeskErrorCode(rawValue: "unknown_appeal")
     /// The appeal is held by another specialist, or by nobody (waiting).

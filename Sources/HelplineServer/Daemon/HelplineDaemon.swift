@@ -37,6 +37,15 @@ public final class HelplineDaemon: Sendable {
         var forceClose: Task<Void, Never>?
     }
 
+    /// `rules` with their topics checked against `engine`'s, unless that was done: a specialist
+    /// then cannot sign in for a topic there is not.
+    static func checked(_ rules: DeskRules, for engine: DialogueEngine) throws -> DeskRules {
+        guard rules.topics.isEmpty else { return rules }
+        var rules = rules
+        try rules.checkTopics(Set(engine.catalog.topics.map(\.id.rawValue)).union([engine.rules.generalTopic]))
+        return rules
+    }
+
     /// Opens the database; the socket is bound by ``start()``. With a desk socket configured,
     /// the desk is loaded from the database too, with `deskRules` (by default the built-in
     /// `config/desk.yaml`).
@@ -53,7 +62,7 @@ public final class HelplineDaemon: Sendable {
         var desk: DeskService?
         if configuration.deskSocketPath != nil {
             do {
-                desk = try DeskService(database: database, rules: try deskRules ?? DeskRules(bundle: .embedded),
+                desk = try DeskService(database: database, rules: try Self.checked(deskRules ?? DeskRules(bundle: .embedded), for: engine),
                                        logger: logger, clock: clock)
             } catch {
                 try? database.close()
@@ -81,7 +90,7 @@ public final class HelplineDaemon: Sendable {
         var desk: DeskService?
         if configuration.deskSocketPath != nil {
             do {
-                desk = try await DeskService.open(store: store, rules: try deskRules ?? DeskRules(bundle: .embedded),
+                desk = try await DeskService.open(store: store, rules: try Self.checked(deskRules ?? DeskRules(bundle: .embedded), for: engine),
                                                   logger: logger, clock: clock)
             } catch {
                 throw DaemonError("cannot open the desk in \(configuration.databasePath): \(error)")
