@@ -208,6 +208,8 @@ extension DialogueEngine {
             return topicStep(&c, lead: keep(story, &c, answering: intent, with: answered), intent: score, prompt: resume)
         case .control:
             keep(story, &c)
+            // «соедините с оператором, чайник пришёл без инструкции»: the order goes with it.
+            if let message { noteOrder(message.text, message.classification, &c) }
             return specialist(&c, topic: rules.generalTopic, intent: score)
         case .smalltalk:
             return topicStep(&c, lead: smalltalk(intent), intent: score)
@@ -264,7 +266,8 @@ extension DialogueEngine {
     /// Straight to the message step, e.g. when the customer asks for a specialist.
     func specialist(_ c: inout Conversation, topic: String, intent: IntentScore?) -> Turn {
         c.topic = topic
-        c.order = nil
+        // The order the customer named at the topic step («Запомнили заказ …») stays with the question.
+        if let order = c.order, !c.profile.orders.contains(where: { $0.id == order }) { c.order = nil }
         c.misses = 0
         return writeStep(&c, intent: intent)
     }

@@ -3,6 +3,19 @@ import HelplineDialogue
 import HelplineIntents
 import Testing
 
+    /// A call for a specialist that names an order takes the order along; so does one after an
+    /// order was noted at the topic step.
+    @Test func specialistKeepsTheOrderNamed() throws {
+        let call = "соедините с оператором, у меня проблема с чайником, он пришёл без инструкции"
+        let engine = try Fixture.engine([call: Fixture.verdict("operator", 0.97), "оператор": Fixture.verdict("operator", 0.99)])
+        var c = Fixture.started(engine)
+        let reply = engine.handle(call, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write && c.topic == "general" && c.order == Fixture.kettle.id && c.draft == [call])
+        var noted = Fixture.started(engine)
+        Fixture.say(engine, [Fixture.book.id, "оператор"], in: &noted)
+        #expect(noted.state == .write && noted.order == Fixture.book.id)
+    }
+
 struct TopicStepTests {
     /// The session opens with a greeting by name and the numbered menu of the 14 topics.
     @Test func startShowsGreetingAndMenu() throws {
