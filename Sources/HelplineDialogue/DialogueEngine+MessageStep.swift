@@ -54,6 +54,13 @@ extension DialogueEngine {
            isEmptyReply(text, key: key) || (c.draftMessages.isEmpty && key == sendKey) || OptionNumber.spoken(key) != nil {
             return writeStep(&c, summary: false, prompt: .describeQuestion)
         }
+        // A message longer than any question answered here is the appeal, whatever the matcher
+        // would read in it, unless it says the topic is wrong: it is not classified at all.
+        if let analysis, analysis.words.count > rules.freeText.questionMaxWords,
+           otherTopicPhraseWords(key: key, words: analysis.words.count) == nil {
+            let turn = submit(c.draftMessages + [text], &c, now: now)
+            return answering(questionsInSentences(text), before: turn, &c)
+        }
         let classification = classify(text, analysis)
         // An order's title alone («чайник», «мастер и маргарита»): the same.
         if words <= Self.orderAloneMaxWords,
