@@ -19,11 +19,11 @@ extension DialogueEngine {
         return !OrderFinder.byTitlesAlone(query.repairedWords, among: orders, forms: titleForms.forms).isEmpty
     }
 
-    /// A message at the order step: an option, «без заказа», an order named in the text, another
-    /// topic, a question, or not understood.
     /// Messages of at most this many words are read for a part of an order number.
     static let partialNumberMessageWords = 4
 
+    /// A message at the order step: an option, «без заказа», an order named in the text, another
+    /// topic, a question, or not understood.
     func orderTurn(_ text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation) -> Turn {
         guard let topic = chosenTopic(c) else {
             return startOver(&c, lead: [])
@@ -76,8 +76,11 @@ extension DialogueEngine {
             keep(story, &c)
             return begin(other, &c, query: query, intent: score)
         }
+        // A message that only names the order («по заказу с чайником») is the pick, not a story.
+        lazy var onlyAnOrder = namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber,
+                                                among: offered)
         if byNumber.count == 1, let order = byNumber.first {
-            keep(story, &c)
+            if !onlyAnOrder { keep(story, &c) }
             return pickOrder(order, &c, intent: score)
         }
         if let number = unknownNumber {
@@ -86,7 +89,7 @@ extension DialogueEngine {
         }
         let byTitle = OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms)
         if byTitle.count == 1, let order = byTitle.first {
-            keep(story, &c)
+            if !onlyAnOrder { keep(story, &c) }
             return pickOrder(order, &c, intent: score)
         }
         if byNumber.count > 1 || byTitle.count > 1 {

@@ -20,6 +20,18 @@ struct OrderStepTests {
         #expect(reply.text.contains(order))
     }
 
+    /// A message that only names the order is the pick and is not kept for the appeal; one that
+    /// tells more is.
+    @Test func namingTheOrderIsNoStory() throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        _ = engine.handle("по поводу заказа с чайником", in: &c, now: Fixture.now)
+        #expect(c.order == Fixture.kettle.id && c.state == .write && c.draft == nil)
+        var told = atOrderStep(engine)
+        _ = engine.handle("чайник пришёл с трещиной, хочу вернуть", in: &told, now: Fixture.now)
+        #expect(told.order == Fixture.kettle.id && told.draft == ["чайник пришёл с трещиной, хочу вернуть"])
+    }
+
     /// A part of an order's number — its end or its start, four digits or more — picks the order,
     /// or narrows the list to the orders it fits.
     @Test(arguments: [("0002", ["11111111-0002"]), ("заказ номер 0003", ["22222222-0003"]), ("22222222", ["22222222-0003"]),
