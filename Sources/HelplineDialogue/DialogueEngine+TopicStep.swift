@@ -75,7 +75,10 @@ extension DialogueEngine {
             && !likeliest(classification).isEmpty
         if !classification.isAmbiguous, classification.confidence < rules.freeText.confirmBelow || weakRefusal,
            best.kind == .topic || best.kind == .info {
-            keep(story, &c)
+            // A short message read as a problem the dialogue could not place («наушники
+            // сломались») is kept too: it is what the customer came with.
+            let letterWords = classification.analysis.words.count { word in word.count(where: \.isLetter) >= 3 }
+            keep(story ?? (letterWords >= Self.weakGuessStoryWords && !isOnlyACall(classification, key: key) ? text : nil), &c)
             noteOrder(text, classification, &c)
             c.misses = 0
             var options = likeliest(classification).enumerated().map { index, intent in
@@ -159,6 +162,9 @@ extension DialogueEngine {
 
     /// The best and the next likeliest topics or answers, at most three, for a weak guess; an answer
     /// that is a refusal («Вне компетенции поддержки») is not offered as a choice.
+    /// A weakly guessed message of at least this many words of three letters or more is kept for the appeal.
+    static let weakGuessStoryWords = 2
+
     /// The one topic among the options offered, when there is exactly one.
     func onlyTopicOffered(_ c: Conversation) -> OptionValue? {
         let topics = c.options.compactMap { option -> OptionValue? in

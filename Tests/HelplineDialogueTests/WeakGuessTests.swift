@@ -79,6 +79,20 @@ struct WeakGuessTests {
         #expect(reply.values == ["pickup_points", DialogueEngine.specialistValue])
     }
 
+    /// A short problem guessed weakly is kept for the appeal too; a vague phrase is not.
+    @Test func shortGuessedProblemIsKept() throws {
+        let engine = try Fixture.engine([
+            "наушники сломались": Fixture.verdict("returns", 0.44, alternatives: [("payment", 0.3)]),
+            "не получается": Fixture.verdict("payment", 0.44, alternatives: [("returns", 0.3)]),
+        ])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["наушники сломались", "1"], in: &c)
+        #expect(c.topic == "returns" && c.draft == ["наушники сломались"] && c.order == Fixture.headphones.id)
+        var vague = Fixture.started(engine)
+        Fixture.say(engine, ["не получается", "1"], in: &vague)
+        #expect(vague.topic == "payment" && vague.draft == nil)
+    }
+
     /// At or above the threshold the guess is acted on.
     @Test func sureGuessActs() throws {
         let engine = try engine(0.8)
