@@ -69,6 +69,11 @@ extension DialogueEngine {
            let turn = orderNamedAlone([order], &c) {
             return turn
         }
+        // «не чайник, а наушники»: the order after «а» is the one meant.
+        if words <= Self.orderCorrectionMaxWords, let meant = correctedOrder(key: key, among: c.profile.orders),
+           let turn = orderNamedAlone([meant], &c) {
+            return turn
+        }
         // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
         // that topic), else the menu; the draft kept, and the message too when it tells more than
         // the wrong topic («не та тема, курьер не приехал вчера и не позвонил»).
@@ -126,6 +131,18 @@ extension DialogueEngine {
 
     /// Messages of at most this many words are looked at as an order's title alone.
     static let orderAloneMaxWords = 4
+
+    /// Messages of at most this many words are looked at as a correction of the order.
+    static let orderCorrectionMaxWords = 7
+
+    /// The order a correction means: «не чайник, а наушники», «ой не книга а чайник» — «не»
+    /// before «а», and after it only the title words of one order.
+    func correctedOrder(key: String, among orders: [Order]) -> Order? {
+        let words = key.split(separator: " ")
+        guard let but = words.lastIndex(of: "а"), words[..<but].contains("не"), but + 1 < words.count else { return nil }
+        let meant = OrderFinder.sayings(WordForms.forms(words[(but + 1)...].joined(separator: " ")), ignoring: titleStopwords)
+        return OrderFinder.byTitleAlone(meant, among: orders, forms: titleForms.forms)
+    }
 
     /// A call for a specialist of at most this many words («оператор», «живой человек») is not
     /// filed as the appeal at the message step.

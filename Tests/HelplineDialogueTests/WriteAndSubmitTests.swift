@@ -49,6 +49,19 @@ struct WriteAndSubmitTests {
         #expect(turn.reply.ticket?.messages == ["чайник сломался"] && turn.reply.ticket?.order == Fixture.headphones.id)
     }
 
+    /// «не чайник, а наушники» at the message step corrects the order, and files nothing.
+    @Test func orderCorrectedAtTheMessageStep() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        Fixture.say(engine, ["чайник"], in: &c)
+        #expect(c.order == Fixture.kettle.id)
+        let turn = engine.handle("ой, не чайник, а наушники", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.order == Fixture.headphones.id && c.state == .write)
+        // Not a correction: no «не» before «а», or more than an order's title after it.
+        let story = engine.handle("чайник а наушники сломались", in: &c, now: Fixture.now)
+        #expect(story.reply.ticket?.messages == ["чайник а наушники сломались"])
+    }
+
     /// At the message step a clear information question is answered and the customer stays there;
     /// nothing is filed. A longer message that contains a question is the message.
     @Test func questionAtTheMessageStepIsAnswered() throws {
