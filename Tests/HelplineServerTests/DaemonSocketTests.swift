@@ -301,6 +301,14 @@ struct DaemonSocketTests {
             (error as? DaemonError)?.message.contains("is not a socket; remove it or choose another --socket") == true
         }
         #expect(try String(contentsOfFile: directory.socketPath, encoding: .utf8) == "precious")
+        // The daemon that could not start leaves its database as a stopped one does: the log
+        // moved into the file, no journal segment left.
+        await daemon.closeUnstarted()
+        let wal = try FileManager.default.attributesOfItem(atPath: directory.databasePath + "-wal")[.size] as? Int
+        #expect(wal == 0)
+        let folder = URL(fileURLWithPath: directory.databasePath).deletingLastPathComponent().path
+        let segments = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains("-turns.") && !$0.hasSuffix(".lock") }
+        #expect(segments.isEmpty, "\(segments)")
     }
 
     /// The messages name the option at fault: `--desk-socket` for the desk's path, and a socket

@@ -185,6 +185,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await daemon.start()
         } catch {
             Self.printError(error)
+            await daemon.closeUnstarted()
             throw ExitCode.failure
         }
         let ready = ContinuousClock.now

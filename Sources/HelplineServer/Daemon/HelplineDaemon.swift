@@ -362,6 +362,18 @@ public final class HelplineDaemon: Sendable {
         }
     }
 
+    /// Closes the database of a daemon whose ``start()`` failed (its socket could not be bound),
+    /// leaving the database's files as a stopped daemon leaves them: the log moved into the file.
+    public func closeUnstarted() async {
+        service.desk?.stop()
+        try? await database.checkpoint()
+        do {
+            try await database.close()
+        } catch {
+            logger.error("closing the database failed", metadata: ["error": LogText.escaped(error)])
+        }
+    }
+
     /// Once every connection has ended: stops the sweeper and closes the database.
     private func finish(sweeper: Task<Void, Never>, forceClose: Task<Void, Never>?) async {
         sweeper.cancel()
