@@ -60,7 +60,7 @@ public struct DialogueRules: Sendable, Hashable {
         /// A weak guess offers another likely topic only when the matcher gives it at least this.
         public var confirmAlternativeMin: Double = 0.05
         /// A refusal (`refusals`) less sure than this is a weak guess: the likeliest topics besides it are offered.
-        public var refusalMinConfidence: Double = 0.75
+        public var refusalMinConfidence: Double = 0.8
         /// Below this confidence a topic or answer is not acted on: the likeliest few are offered.
         public var confirmBelow: Double
         /// At the order step, a different topic at least this sure replaces the chosen one.
