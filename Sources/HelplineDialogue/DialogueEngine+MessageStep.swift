@@ -121,7 +121,7 @@ extension DialogueEngine {
             return writeStep(&c, lead: [lead], summary: false, prompt: .describeQuestion)
         }
         // Any order goes with a specialist asked for directly (no topic of the catalog).
-        if let topic = c.topic.flatMap({ catalog.intent(IntentID(rawValue: $0)) }),
+        if let topic = chosenTopic(c),
            !eligibleOrders(for: topic, in: c.profile).contains(where: { $0.id == order.id }) {
             return nil
         }

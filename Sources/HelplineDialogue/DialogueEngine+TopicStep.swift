@@ -160,8 +160,6 @@ extension DialogueEngine {
         }.prefix(3).map { $0 }
     }
 
-    /// The best and the next likeliest topics or answers, at most three, for a weak guess; an answer
-    /// that is a refusal («Вне компетенции поддержки») is not offered as a choice.
     /// A weakly guessed message of at least this many words of three letters or more is kept for the appeal.
     static let weakGuessStoryWords = 2
 
@@ -174,6 +172,8 @@ extension DialogueEngine {
         return topics.count == 1 ? topics[0] : nil
     }
 
+    /// The best and the next likeliest topics or answers, at most three, for a weak guess; an answer
+    /// that is a refusal («Вне компетенции поддержки») is not offered as a choice.
     func likeliest(_ classification: Classification) -> [Intent] {
         var seen: Set<IntentID> = []
         let floor = rules.freeText.confirmAlternativeMin

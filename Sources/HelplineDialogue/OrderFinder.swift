@@ -205,7 +205,6 @@ enum OrderFinder {
         return forms + (kindWords[order.kind.rawValue] ?? [])
     }
 
-    /// The ASCII digits of a string, in order.
     /// The orders a part of a number stands for: a run of at least four digits that starts or
     /// ends an order's number («0002», «27182818», «заказ номер 0003»). The number's digits apart,
     /// a message reads as such a part only when short.
@@ -221,6 +220,7 @@ enum OrderFinder {
     /// The fewest digits a part of an order number is read from.
     static let minimumPartialDigits = 4
 
+    /// The ASCII digits of a string, in order.
     static func digits(_ text: String) -> String {
         // An ASCII digit's byte never occurs inside another character's UTF-8 bytes.
         guard text.utf8.contains(where: isDigit) else { return "" }

@@ -27,8 +27,7 @@ final class ChatDesk: Sendable {
     /// Starts serving: the desk on `deskSocket` with the rules of `bundle`, the customer's side on
     /// a private socket.
     static func start(deskSocket: String, engine: DialogueEngine, bundle: DataBundle) async throws -> ChatDesk {
-        var rules = try DeskRules(bundle: bundle)
-        try rules.checkTopics(Set(engine.catalog.topics.map(\.id.rawValue)).union([engine.rules.generalTopic]))
+        let rules = try HelplineDaemon.checked(DeskRules(bundle: bundle), for: engine)
         var template = Array("/tmp/helpline-chat-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw ChatError("cannot make a temporary folder for the chat's desk") }
         let folder = String(cString: made)

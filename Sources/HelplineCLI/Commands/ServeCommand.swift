@@ -215,9 +215,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The desk's rules from `bundle`, their topics checked against `engine`'s.
     static func deskRules(_ bundle: DataBundle, for engine: DialogueEngine) throws -> DeskRules {
-        var rules = try DeskRules(bundle: bundle)
-        try rules.checkTopics(Set(engine.catalog.topics.map(\.id.rawValue)).union([engine.rules.generalTopic]))
-        return rules
+        try HelplineDaemon.checked(DeskRules(bundle: bundle), for: engine)
     }
 
     private static func printError(_ error: any Error) {

@@ -39,7 +39,7 @@ public final class HelplineDaemon: Sendable {
 
     /// `rules` with their topics checked against `engine`'s, unless that was done: a specialist
     /// then cannot sign in for a topic there is not.
-    static func checked(_ rules: DeskRules, for engine: DialogueEngine) throws -> DeskRules {
+    public static func checked(_ rules: DeskRules, for engine: DialogueEngine) throws -> DeskRules {
         guard rules.topics.isEmpty else { return rules }
         var rules = rules
         try rules.checkTopics(Set(engine.catalog.topics.map(\.id.rawValue)).union([engine.rules.generalTopic]))

@@ -77,38 +77,38 @@ final class PendingNotices: Sendable {
     /// read): the notices pushed to it count as read, and are now claimed by the caller to be
     /// deleted from the store.
     func takePushed(connection: ObjectIdentifier) -> [PendingNotice] {
-        box.withLockedValue { sessions in
-            var taken: [PendingNotice] = []
-            for (session, var entries) in sessions {
-                var changed = false
-                for index in entries.indices {
-                    guard case .pushed(let connections) = entries[index].state, connections.contains(connection) else { continue }
-                    entries[index].state = .claimed
-                    taken.append(entries[index].notice)
-                    changed = true
-                }
-                if changed { sessions[session] = entries }
-            }
-            return taken
+        var taken: [PendingNotice] = []
+        changePushed(to: connection) { entry, _ in
+            entry.state = .claimed
+            taken.append(entry.notice)
         }
+        return taken
     }
 
     /// `connection` was lost with data unread: notices pushed only to connections lost so wait
     /// again. Returns their sessions.
     func givePushedBack(connection: ObjectIdentifier) -> Set<String> {
+        var back: Set<String> = []
+        changePushed(to: connection) { entry, connections in
+            let left = connections.subtracting([connection])
+            entry.state = left.isEmpty ? .waiting : .pushed(left)
+            if left.isEmpty { back.insert(entry.notice.session) }
+        }
+        return back
+    }
+
+    /// Changes, by `body`, every entry pushed to `connection` (given the connections it went to).
+    private func changePushed(to connection: ObjectIdentifier, _ body: (inout Entry, Set<ObjectIdentifier>) -> Void) {
         box.withLockedValue { sessions in
-            var back: Set<String> = []
             for (session, var entries) in sessions {
                 var changed = false
                 for index in entries.indices {
-                    guard case .pushed(var connections) = entries[index].state, connections.remove(connection) != nil else { continue }
-                    entries[index].state = connections.isEmpty ? .waiting : .pushed(connections)
-                    if connections.isEmpty { back.insert(session) }
+                    guard case .pushed(let connections) = entries[index].state, connections.contains(connection) else { continue }
+                    body(&entries[index], connections)
                     changed = true
                 }
                 if changed { sessions[session] = entries }
             }
-            return back
         }
     }
 
