@@ -68,6 +68,10 @@ extension DialogueEngine {
             case .info, .smalltalk, .control, .topic: break
             }
         }
+        // «хорошо, спасибо», «всё, до свидания»: a closing, answered as its thanks or goodbye.
+        if let intent = closing(key: key) {
+            return say(&c, smalltalk(intent), options: submittedOptions(), intent: score)
+        }
         ticket.messages.append(text)
         c.ticket = ticket
         var lines = [prompts.text(.appended, ["ticket": ticket.id])]

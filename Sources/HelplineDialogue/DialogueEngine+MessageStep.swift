@@ -138,8 +138,10 @@ extension DialogueEngine {
     /// The order a correction means: «не чайник, а наушники», «ой не книга а чайник» — «не»
     /// before «а», and after it only the title words of one order.
     func correctedOrder(key: String, among orders: [Order]) -> Order? {
-        let words = key.split(separator: " ")
-        guard let but = words.lastIndex(of: "а"), words[..<but].contains("не"), but + 1 < words.count else { return nil }
+        // Compared by bytes: a phrase key is of one spelling.
+        let words = PlainText.spaceSeparated(key)
+        guard let but = words.lastIndex(where: { $0.utf8.elementsEqual("а".utf8) }),
+              words[..<but].contains(where: { $0.utf8.elementsEqual("не".utf8) }), but + 1 < words.count else { return nil }
         let meant = OrderFinder.sayings(WordForms.forms(words[(but + 1)...].joined(separator: " ")), ignoring: titleStopwords)
         return OrderFinder.byTitleAlone(meant, among: orders, forms: titleForms.forms)
     }
@@ -213,6 +215,24 @@ extension DialogueEngine {
               !rules.freeText.exactSmalltalk.contains(intent.id) else { return nil }
         return intent
     }
+
+    /// Thanks or a goodbye with only `closing_words` around it («хорошо, спасибо», «всё, до
+    /// свидания», «спасибо, жду ответа»): the small-talk intent of that phrase. Nil when anything
+    /// else is said, or only closing words («ок», «понятно»: they may answer the specialist).
+    func closing(key: String) -> Intent? {
+        let words = PlainText.spaceSeparated(key)
+        guard words.count <= Self.closingMaxWords else { return nil }
+        let rest = words.filter { !closingWords.contains(String($0)) }
+        guard !rest.isEmpty, rest.count < words.count else { return nil }
+        let phrase = rest.joined(separator: " ")
+        guard let hit = reader.match(phrase, key: phrase, in: smalltalkPhrases), !hit.decline, hit.intent != .greeting else {
+            return nil
+        }
+        return catalog.intent(hit.intent)
+    }
+
+    /// A closing (``closing(key:)``) has at most this many words.
+    static let closingMaxWords = 6
 
     /// Whether a message tells the problem (long enough to be the appeal's first message), as
     /// opposed to naming a topic or an order.

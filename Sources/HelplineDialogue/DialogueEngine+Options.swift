@@ -53,7 +53,8 @@ extension DialogueEngine {
 
     /// A short number typed alone (an option that does not exist), as typed.
     func bareNumber(key: String) -> String? {
-        guard !key.isEmpty, key.count <= 3, key.allSatisfy(\.isNumber) else { return nil }
+        // `prefix(4)` walks at most four characters: most messages are long.
+        guard !key.isEmpty, key.prefix(4).count <= 3, key.allSatisfy(\.isNumber) else { return nil }
         return key
     }
 

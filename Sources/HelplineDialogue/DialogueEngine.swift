@@ -79,6 +79,8 @@ public struct DialogueEngine: Sendable {
     let draftRefusalPhrases: PhraseReader.Phrases<Bool>
     /// The most words of a `draft_refusals` phrase: longer messages are not looked for among them.
     let draftRefusalWords: Int
+    /// The `closing_words` as phrase keys: said around thanks or a goodbye when the chat is done.
+    let closingWords: Set<String>
     /// The phrase keys of the `other_topic` control phrases with a space each side, looked for
     /// inside longer messages at the message step.
     let otherTopicKeys: [[UInt8]]
@@ -137,6 +139,7 @@ public struct DialogueEngine: Sendable {
         controlPhrases = Set(catalog.intents.filter { $0.kind == .control }.flatMap(\.examples).map(DialogueRules.phraseKey))
         emptyReplyPhrases = PhraseReader.Phrases(keys: rules.freeText.emptyReplies.map { (DialogueRules.phraseKey($0), true) })
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
+        closingWords = Set(rules.freeText.closingWords.map(DialogueRules.phraseKey))
         draftRefusalWords = rules.freeText.draftRefusals.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).count }.max() ?? 0
         otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }
             .map { Array((" " + DialogueRules.phraseKey($0) + " ").utf8) }

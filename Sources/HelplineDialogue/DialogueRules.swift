@@ -81,6 +81,10 @@ public struct DialogueRules: Sendable, Hashable {
         /// as thanks there, not filed as an appeal with nothing in it. After an appeal they may answer
         /// the specialist's question, and are added.
         public var declines: [String] = []
+        /// Words said around thanks or a goodbye when the chat is done («хорошо, спасибо», «всё, до
+        /// свидания», «спасибо, жду ответа»): after an appeal, a short message of these words and a
+        /// thanks or goodbye phrase gets that phrase's reply and is not added to the appeal.
+        public var closingWords: [String] = []
         /// Words that confirm the draft shown at the message step («да», «всё верно»): they send it,
         /// as «Отправить» does, instead of being added to it.
         public var confirmations: [String] = []
@@ -116,6 +120,7 @@ public struct DialogueRules: Sendable, Hashable {
             case refusals
             case exactSmalltalk = "exact_smalltalk"
             case declines
+            case closingWords = "closing_words"
             case confirmations
             case callWords = "call_words"
             case emptyReplies = "empty_replies"
@@ -154,6 +159,7 @@ public struct DialogueRules: Sendable, Hashable {
             refusals = try c.decodeIfPresent([IntentID].self, forKey: .refusals) ?? defaults.refusals
             exactSmalltalk = try c.decodeIfPresent([IntentID].self, forKey: .exactSmalltalk) ?? defaults.exactSmalltalk
             declines = try c.decodeIfPresent([String].self, forKey: .declines) ?? defaults.declines
+            closingWords = try c.decodeIfPresent([String].self, forKey: .closingWords) ?? defaults.closingWords
             confirmations = try c.decodeIfPresent([String].self, forKey: .confirmations) ?? defaults.confirmations
             callWords = try c.decodeIfPresent([String].self, forKey: .callWords) ?? defaults.callWords
             emptyReplies = try c.decodeIfPresent([String].self, forKey: .emptyReplies) ?? defaults.emptyReplies

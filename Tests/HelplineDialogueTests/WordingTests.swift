@@ -36,6 +36,26 @@ struct WordingTests {
         #expect(engine.handle("спасибо", in: &c, now: Fixture.now).reply.text == engine.prompts.smalltalk("thanks"))
     }
 
+    /// Thanks or a goodbye with closing words around it («хорошо, спасибо», «всё, до свидания»)
+    /// gets its short reply after the appeal and is not added to it, whatever the matcher reads;
+    /// closing words alone («ок») and anything more («пока нет») are added.
+    @Test func closingsAfterAppealAreNotAdded() throws {
+        let engine = try Fixture.engine()
+        var (c, _) = submitted(engine)
+        let messages = c.ticket?.messages
+        for (text, intent) in [("хорошо, спасибо", "thanks"), ("спасибо, жду ответа", "thanks"),
+                               ("всё, до свидания", "goodbye"), ("ок спасибо большое", "thanks")] {
+            let turn = engine.handle(text, in: &c, now: Fixture.now)
+            #expect(turn.reply.text == engine.prompts.smalltalk(IntentID(rawValue: intent)), "\(text)")
+            #expect(turn.effects.isEmpty, "\(text)")
+        }
+        #expect(c.ticket?.messages == messages)
+        for text in ["ок", "хорошо, спасибо, но коробка мятая", "привет, спасибо"] {
+            let turn = engine.handle(text, in: &c, now: Fixture.now)
+            #expect(turn.effects == [.appendToTicket(id: try #require(c.ticket?.id), message: text)], "\(text)")
+        }
+    }
+
     /// The navigation hint reads as a sentence.
     @Test func navigationHint() throws {
         let engine = try Fixture.engine()
