@@ -174,7 +174,14 @@ extension DialogueEngine {
     }
 
     /// What the order search reads in a message, from the classifier's analysis of it.
+    /// A message about buying or booking something new («хочу забронировать ещё один отель»)
+    /// names no order by its title words: only its numbers are read.
     func orderQuery(_ text: String, _ classification: Classification) -> OrderQuery {
-        OrderQuery(text, classification, ignoring: titleStopwords)
+        var query = OrderQuery(text, classification, ignoring: titleStopwords)
+        if classification.analysis.words.contains(where: newOrderWords.contains) {
+            query.words = []
+            query.repairedWords = []
+        }
+        return query
     }
 }

@@ -91,6 +91,8 @@ public struct DialogueEngine: Sendable {
     let questionWords: Set<String>
     /// The `status_pointers`, normalized.
     let statusPointers: Set<String>
+    /// The `new_order_words`, normalized.
+    let newOrderWords: Set<String>
     /// The message step's «Отправить», normalized: typed again after the appeal went, it adds nothing.
     let sendKey: String
 
@@ -149,6 +151,7 @@ public struct DialogueEngine: Sendable {
         otherTopicAnchors = anchors.sorted().map { Array($0.utf8) }
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
         statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
+        newOrderWords = Set(rules.freeText.newOrderWords.map(Normalizer.normalize))
     }
 
     /// An engine on a matcher with the given prompts and rules.

@@ -106,6 +106,9 @@ public struct DialogueRules: Sendable, Hashable {
         /// доставлен»): with one of them, a short message at the order step is matched against the
         /// orders' statuses when it names no title.
         public var statusPointers: [String] = []
+        /// Words of buying or booking something new («забронировать», «заказать»): a message with
+        /// one of them («хочу забронировать ещё один отель») never picks an order by its title.
+        public var newOrderWords: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -127,6 +130,7 @@ public struct DialogueRules: Sendable, Hashable {
             case draftRefusals = "draft_refusals"
             case questionWords = "question_words"
             case statusPointers = "status_pointers"
+            case newOrderWords = "new_order_words"
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -166,6 +170,7 @@ public struct DialogueRules: Sendable, Hashable {
             draftRefusals = try c.decodeIfPresent([String].self, forKey: .draftRefusals) ?? defaults.draftRefusals
             questionWords = try c.decodeIfPresent([String].self, forKey: .questionWords) ?? defaults.questionWords
             statusPointers = try c.decodeIfPresent([String].self, forKey: .statusPointers) ?? defaults.statusPointers
+            newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords
         }
     }
 

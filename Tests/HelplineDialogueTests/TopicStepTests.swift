@@ -18,6 +18,22 @@ import Testing
 
 struct TopicStepTests {
     /// The session opens with a greeting by name and the numbered menu of the 14 topics.
+    /// A message about buying something new («хочу заказать ещё одни наушники») does not pick the
+    /// order whose title it names: the order list is shown. A number still picks its order.
+    @Test func newPurchaseNamesNoOrderByTitle() throws {
+        let again = "хочу заказать ещё одни наушники"
+        let numbered = "хочу заказать ещё одни наушники, как в заказе \(Fixture.headphones.id)"
+        let engine = try Fixture.engine([again: Fixture.verdict("returns", 0.95), numbered: Fixture.verdict("returns", 0.95),
+                                         "хочу вернуть наушники": Fixture.verdict("returns", 0.95)])
+        var c = Fixture.started(engine)
+        #expect(engine.handle(again, in: &c, now: Fixture.now).reply.state == .chooseOrder && c.order == nil)
+        var byNumber = Fixture.started(engine)
+        #expect(engine.handle(numbered, in: &byNumber, now: Fixture.now).reply.state == .write && byNumber.order == Fixture.headphones.id)
+        var existing = Fixture.started(engine)
+        _ = engine.handle("хочу вернуть наушники", in: &existing, now: Fixture.now)
+        #expect(existing.state == .write && existing.order == Fixture.headphones.id)
+    }
+
     @Test func startShowsGreetingAndMenu() throws {
         let engine = try Fixture.engine()
         let (conversation, reply) = engine.start(id: "s1", profile: Fixture.customer(), now: Fixture.now)
