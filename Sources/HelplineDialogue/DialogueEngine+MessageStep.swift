@@ -220,9 +220,11 @@ extension DialogueEngine {
     /// свидания», «спасибо, жду ответа»): the small-talk intent of that phrase. Nil when anything
     /// else is said, or only closing words («ок», «понятно»: they may answer the specialist).
     func closing(key: String) -> Intent? {
+        // Most messages are longer than any closing: no need to split them.
+        guard key.utf8.count(where: { $0 == UInt8(ascii: " ") }) < Self.closingMaxWords else { return nil }
         let words = PlainText.spaceSeparated(key)
         guard words.count <= Self.closingMaxWords else { return nil }
-        let rest = words.filter { !closingWords.contains(String($0)) }
+        let rest = words.filter { !closingWords.contains(ByteKey(String($0))) }
         guard !rest.isEmpty, rest.count < words.count else { return nil }
         let phrase = rest.joined(separator: " ")
         guard let hit = reader.match(phrase, key: phrase, in: smalltalkPhrases), !hit.decline, hit.intent != .greeting else {

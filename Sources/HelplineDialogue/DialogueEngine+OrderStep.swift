@@ -178,7 +178,7 @@ extension DialogueEngine {
     /// names no order by its title words: only its numbers are read.
     func orderQuery(_ text: String, _ classification: Classification) -> OrderQuery {
         var query = OrderQuery(text, classification, ignoring: titleStopwords)
-        if classification.analysis.words.contains(where: newOrderWords.contains) {
+        if classification.analysis.words.contains(where: { newOrderWords.contains(ByteKey($0)) }) {
             query.words = []
             query.repairedWords = []
         }

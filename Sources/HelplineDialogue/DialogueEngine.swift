@@ -79,8 +79,9 @@ public struct DialogueEngine: Sendable {
     let draftRefusalPhrases: PhraseReader.Phrases<Bool>
     /// The most words of a `draft_refusals` phrase: longer messages are not looked for among them.
     let draftRefusalWords: Int
-    /// The `closing_words` as phrase keys: said around thanks or a goodbye when the chat is done.
-    let closingWords: Set<String>
+    /// The `closing_words` as phrase keys, compared by their bytes: said around thanks or a
+    /// goodbye when the chat is done.
+    let closingWords: Set<ByteKey>
     /// The phrase keys of the `other_topic` control phrases with a space each side, looked for
     /// inside longer messages at the message step.
     let otherTopicKeys: [[UInt8]]
@@ -91,8 +92,9 @@ public struct DialogueEngine: Sendable {
     let questionWords: Set<String>
     /// The `status_pointers`, normalized.
     let statusPointers: Set<String>
-    /// The `new_order_words`, normalized.
-    let newOrderWords: Set<String>
+    /// The `new_order_words`, normalized, compared by their bytes (the analyzer's words are of one
+    /// spelling; hashing a Cyrillic `String` normalizes it first).
+    let newOrderWords: Set<ByteKey>
     /// The message step's «Отправить», normalized: typed again after the appeal went, it adds nothing.
     let sendKey: String
 
@@ -141,7 +143,7 @@ public struct DialogueEngine: Sendable {
         controlPhrases = Set(catalog.intents.filter { $0.kind == .control }.flatMap(\.examples).map(DialogueRules.phraseKey))
         emptyReplyPhrases = PhraseReader.Phrases(keys: rules.freeText.emptyReplies.map { (DialogueRules.phraseKey($0), true) })
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
-        closingWords = Set(rules.freeText.closingWords.map(DialogueRules.phraseKey))
+        closingWords = Set(rules.freeText.closingWords.map { ByteKey(DialogueRules.phraseKey($0)) })
         draftRefusalWords = rules.freeText.draftRefusals.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).count }.max() ?? 0
         otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }
             .map { Array((" " + DialogueRules.phraseKey($0) + " ").utf8) }
@@ -151,7 +153,7 @@ public struct DialogueEngine: Sendable {
         otherTopicAnchors = anchors.sorted().map { Array($0.utf8) }
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
         statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
-        newOrderWords = Set(rules.freeText.newOrderWords.map(Normalizer.normalize))
+        newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
     }
 
     /// An engine on a matcher with the given prompts and rules.
