@@ -221,7 +221,7 @@ extension DialogueEngine {
     /// else is said, or only closing words («ок», «понятно»: they may answer the specialist).
     func closing(key: String) -> Intent? {
         // Most messages are longer than any closing: no need to split them.
-        guard key.utf8.count(where: { $0 == UInt8(ascii: " ") }) < Self.closingMaxWords else { return nil }
+        guard PlainText.spaceCount(key) < Self.closingMaxWords else { return nil }
         let words = PlainText.spaceSeparated(key)
         guard words.count <= Self.closingMaxWords else { return nil }
         let rest = words.filter { !closingWords.contains(ByteKey(String($0))) }

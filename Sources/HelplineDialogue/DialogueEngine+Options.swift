@@ -72,7 +72,7 @@ extension DialogueEngine {
 enum OptionNumber {
     static func spoken(_ key: String) -> Int? {
         // Most messages are longer than any way of saying a number: no need to split them.
-        guard key.utf8.count(where: { $0 == UInt8(ascii: " ") }) < maximumSpaces else { return nil }
+        guard PlainText.spaceCount(key) < maximumSpaces else { return nil }
         // Words are compared by their bytes (phrase keys are of one spelling): hashing a Cyrillic
         // `String` normalizes it first, and this runs on most short messages.
         var words = PlainText.spaceSeparated(key).map { ByteKey(String($0)) }.filter { !fillers.contains($0) }

@@ -174,6 +174,7 @@ extension DialogueEngine {
     }
 
     /// What the order search reads in a message, from the classifier's analysis of it.
+    ///
     /// A message about buying or booking something new («хочу забронировать ещё один отель»)
     /// names no order by its title words: only its numbers are read.
     func orderQuery(_ text: String, _ classification: Classification) -> OrderQuery {

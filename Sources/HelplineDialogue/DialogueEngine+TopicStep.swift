@@ -21,7 +21,7 @@ extension DialogueEngine {
         }
         // «да» to a guess of one topic («Хотим убедиться…» with that topic and a specialist) chooses
         // it. Among several topics a «да» says none of them, and the choices are offered again.
-        if isOffer(c), let guess = onlyTopicOffered(c), key.utf8.count(where: { $0 == UInt8(ascii: " ") }) < 3,
+        if isOffer(c), let guess = onlyTopicOffered(c), PlainText.spaceCount(key) < 3,
            reader.match(text, key: key, in: confirmationPhrases) != nil {
             return choose(guess, &c, intent: nil)
         }

@@ -195,6 +195,11 @@ package enum PlainText {
         }
     }
 
+    /// The ASCII spaces in `text`, counted in its bytes: a bound on its words before splitting it.
+    package static func spaceCount(_ text: String) -> Int {
+        text.utf8.count(where: { $0 == UInt8(ascii: " ") })
+    }
+
     /// The parts of `text` between ASCII spaces, empty parts left out. The same as
     /// `split(separator: " ")` for a text with no combining mark after a space (the normalizer's
     /// output, phrase keys), found from the bytes instead of walking characters.
