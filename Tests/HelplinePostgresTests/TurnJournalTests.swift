@@ -208,6 +208,75 @@ struct TurnJournalTests {
         try oneByOne.close()
     }
 
+    /// Waiting to be applied, only a session's newest turn holds its conversation. Applied together
+    /// (falling back to one at a time, read back from the segments, when the newest turn of a
+    /// session does not apply) or one at a time, after a failed application taken back, the turns
+    /// leave each session as its dialogue left it.
+    @Test func onlyTheNewestTurnOfASessionHoldsItsConversation() async throws {
+        let directory = try TemporaryDirectory()
+        let journal = try TurnJournal(databasePath: directory.path("journal.sqlite"), after: 0)
+        var dialogues = try (0..<2).map { _ in try StoreContractTests.Dialogue() }
+        var entries: [JournalEntry] = []
+        for index in dialogues.indices { entries.append(try #require(try JournalEntry(dialogues[index].create))) }
+        for text in ["доставка", "1", "Курьер не приехал", "Жду ответа"] {
+            for index in dialogues.indices {
+                entries.append(.turn(try TurnRow(try dialogues[index].say(text))))
+                dialogues[index].version += 1
+            }
+        }
+        // The first session's last turn again, over a version the session no longer has: it
+        // changes nothing, and the turn before it has to be applied with its own conversation.
+        entries.append(try #require(entries.last { $0.session == dialogues[0].conversation.id }))
+        for entry in entries {
+            let outcome: WriteOutcome = try await withCheckedThrowingContinuation { continuation in
+                journal.append(entry, schedule: { $0() }) { continuation.resume(with: $0) }
+            }
+            #expect(outcome == .applied(version: entry.version))
+        }
+        let first = try #require(journal.takeForApply())
+        #expect(first.superseded)
+        #expect(first.heldBytes < first.bytes)
+        let kept = first.entries.compactMap { entry -> TurnRow? in if case .turn(let row) = entry { row } else { nil } }
+        #expect(kept.count { !$0.conversation.isEmpty } == dialogues.count)
+        #expect(kept.suffix(2).allSatisfy { !$0.conversation.isEmpty })
+
+        journal.finish(first, committed: false)
+        // The two sessions' openings and newest turns, counted once after being taken back.
+        #expect(journal.waitingConversations == dialogues.count * 2)
+        let handoff = try #require(journal.takeForApply())
+        #expect(handoff.entries == first.entries)
+        #expect(handoff.heldBytes == first.heldBytes && handoff.bytes == first.bytes)
+
+
+        let together = try SessionDatabase(path: directory.path("together.sqlite"))
+        let oneByOne = try SessionDatabase(path: directory.path("one-by-one.sqlite"))
+        try await together.pool.write { db in
+            do {
+                try db.inSavepoint {
+                    try TurnJournal.apply(handoff, isolating: false, in: db)
+                    return .commit
+                }
+                Issue.record("the first session's newest turn, not applying, has to fail the entries applied together")
+            } catch {
+                try TurnJournal.apply(handoff, isolating: true, in: db)
+            }
+        }
+        try await oneByOne.pool.write { db in try TurnJournal.apply(handoff, isolating: true, in: db) }
+        for dialogue in dialogues {
+            let id = dialogue.conversation.id
+            for store in [together, oneByOne] {
+                let stored = try #require(try await store.loadSession(id, notBefore: .distantPast))
+                #expect(stored.version == dialogue.version)
+                #expect(stored.conversation == dialogue.conversation)
+                #expect(try store.messages(session: id).count == 9)
+            }
+        }
+        journal.finish(handoff, committed: true)
+        journal.close()
+        try together.close()
+        try oneByOne.close()
+    }
+
     // MARK: One store a file
 
     @Test func aJournalingStoreHasItsFileAlone() async throws {

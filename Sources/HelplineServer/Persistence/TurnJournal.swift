@@ -26,14 +26,25 @@ import Darwin
 /// start-up, segments left by a daemon that was killed are applied before anything else
 /// (``recover(_:)``), those at or below the note skipped; a turn over a version the session no
 /// longer has changes nothing.
+///
+/// Of the records waiting in memory to be applied, only each session's newest turn keeps the
+/// session's conversation, the one its row gets when they are applied together; applying them one
+/// at a time (when applying them together failed) reads them back whole from the segments.
 final class TurnJournal: Sendable {
     typealias Completion = GroupCommitter.Completion
     typealias Scheduler = GroupCommitter.Scheduler
 
-    /// Records written and not applied that start an application.
+    /// Records written and not applied, each holding its session's conversation, that start an
+    /// application: only the newest record of a session holds it (``keep(_:in:)``).
     static let applyThreshold = 2048
-    /// Bytes of records written and not applied that start an application: records carry their
-    /// session's conversation, which a long appeal makes large.
+    /// Records written and not applied that start an application, whatever they hold. The more
+    /// turns of the same sessions one application holds, the fewer times each session's row is
+    /// written.
+    static let applyThresholdRecords = 8192
+    /// Bytes held in memory for the records written and not applied that start an application:
+    /// records carry their session's conversation, which a long appeal makes large. Only the newest
+    /// record of a session keeps its conversation (``keep(_:in:)``), so many turns of few
+    /// sessions hold little, and many sessions reach this first.
     static let applyThresholdBytes = 8 << 20
     /// Bytes of records not yet in the tables past which turns are refused (answered as failed
     /// stores) rather than kept in memory: the tables cannot be written (locked by another
@@ -46,9 +57,16 @@ final class TurnJournal: Sendable {
 
     /// Rows to apply and the segments that hold them, deleted once they are applied.
     struct Handoff: Sendable {
+        /// The records, each turn's conversation left out (empty) where a later turn of the same
+        /// session among them carries it.
         var entries: [JournalEntry]
         /// The entries' record bytes.
         var bytes: Int
+        /// The bytes `entries` hold (the record bytes less the conversations left out).
+        var heldBytes: Int
+        /// Whether some entry's conversation was left out: applying the entries one at a time
+        /// reads them back from the segments.
+        var superseded: Bool
         var segments: [String]
         /// The newest segment whose entries are all among `entries`, if any.
         var completeThrough: Int?
@@ -65,7 +83,16 @@ final class TurnJournal: Sendable {
         var draining = false
         /// Written to the segments, not handed over for applying.
         var unapplied: [JournalEntry] = []
+        /// The bytes `unapplied` holds in memory.
         var unappliedBytes = 0
+        /// The index in `unapplied` of each session's newest turn.
+        var newestTurn: [String: Int] = [:]
+        /// The record bytes of `unapplied`.
+        var unappliedRecordBytes = 0
+        /// Whether a turn of `unapplied` had its conversation left out.
+        var superseded = false
+        /// The entries of `unapplied` that hold their conversation.
+        var heldConversations = 0
         /// Segments whose records were handed over but could not be applied: deleted with the next.
         var keptSegments: [String] = []
         /// Written and not yet in the tables (unapplied or handed over), and their record bytes.
@@ -76,6 +103,27 @@ final class TurnJournal: Sendable {
         var applyTimed = false
         /// Sessions deleted from the tables (expired), with when: a turn for one of them is refused.
         var ended: [String: Date] = [:]
+    }
+
+    /// Keeps `entry` among the records to apply. A turn leaves out the conversation of its
+    /// session's turn kept before, if any: applied together, a session's row gets its newest
+    /// turn's columns only, so only the newest conversation is held in memory.
+    private static func keep(_ entry: JournalEntry, in state: inout State) {
+        if case .turn(let row) = entry {
+            if let older = state.newestTurn[row.session], case .turn(var earlier) = state.unapplied[older],
+               !earlier.conversation.isEmpty {
+                state.unappliedBytes -= earlier.conversation.utf8.count
+                earlier.conversation = ""
+                state.unapplied[older] = .turn(earlier)
+                state.superseded = true
+                state.heldConversations -= 1
+            }
+            state.newestTurn[row.session] = state.unapplied.count
+            if !row.conversation.isEmpty { state.heldConversations += 1 }
+        } else {
+            state.heldConversations += 1
+        }
+        state.unapplied.append(entry)
     }
 
     private struct Segment: Sendable {
@@ -173,6 +221,10 @@ final class TurnJournal: Sendable {
         }
     }
 
+    /// The records written and not handed over for applying that hold their session's
+    /// conversation.
+    var waitingConversations: Int { state.withLockedValue { $0.heldConversations } }
+
     /// Whether some records written are not in the tables yet.
     var hasOutstanding: Bool { state.withLockedValue { $0.outstanding > 0 } }
 
@@ -214,8 +266,9 @@ final class TurnJournal: Sendable {
             let result = self.write(bytes, to: &segment)
             if case .success = result {
                 state.withLockedValue { state in
-                    state.unapplied.append(contentsOf: batch.lazy.map(\.entry))
                     state.unappliedBytes += bytes.count
+                    state.unappliedRecordBytes += bytes.count
+                    for pending in batch { Self.keep(pending.entry, in: &state) }
                     state.outstanding += batch.count
                     state.outstandingBytes += bytes.count
                 }
@@ -225,7 +278,8 @@ final class TurnJournal: Sendable {
         guard let (batch, result) = written else { return }
         let (apply, time) = state.withLockedValue { state -> (Bool, Bool) in
             guard !state.applyRequested, !state.unapplied.isEmpty else { return (false, false) }
-            if state.unapplied.count >= Self.applyThreshold || state.unappliedBytes >= Self.applyThresholdBytes {
+            if state.heldConversations >= Self.applyThreshold || state.unapplied.count >= Self.applyThresholdRecords
+                || state.unappliedBytes >= Self.applyThresholdBytes {
                 state.applyRequested = true
                 return (true, false)
             }
@@ -290,15 +344,19 @@ final class TurnJournal: Sendable {
     /// on the database's writer, then ``finish(_:committed:)``.
     func takeForApply() -> Handoff? {
         segment.withLockedValue { segment in
-            let taken: (entries: [JournalEntry], bytes: Int, kept: [String])? = state.withLockedValue { state in
+            let taken: (entries: [JournalEntry], bytes: Int, held: Int, superseded: Bool, kept: [String])? = state.withLockedValue { state in
                 state.applyRequested = false
                 guard !state.unapplied.isEmpty || !state.keptSegments.isEmpty else { return nil }
                 defer {
                     state.unapplied.removeAll()
                     state.unappliedBytes = 0
+                    state.unappliedRecordBytes = 0
+                    state.newestTurn.removeAll(keepingCapacity: true)
+                    state.superseded = false
+                    state.heldConversations = 0
                     state.keptSegments.removeAll()
                 }
-                return (state.unapplied, state.unappliedBytes, state.keptSegments)
+                return (state.unapplied, state.unappliedRecordBytes, state.unappliedBytes, state.superseded, state.keptSegments)
             }
             guard let taken else { return nil }
             var segments = taken.kept
@@ -309,8 +367,8 @@ final class TurnJournal: Sendable {
                 _ = Glibc.close(segment.descriptor)
                 segment = Segment(descriptor: next, number: segment.number + 1, size: 0)
             }
-            return Handoff(entries: taken.entries, bytes: taken.bytes, segments: segments,
-                           completeThrough: complete > 0 ? complete : nil)
+            return Handoff(entries: taken.entries, bytes: taken.bytes, heldBytes: taken.held, superseded: taken.superseded,
+                           segments: segments, completeThrough: complete > 0 ? complete : nil)
         }
     }
 
@@ -325,8 +383,15 @@ final class TurnJournal: Sendable {
             }
         } else {
             let retry = state.withLockedValue { state in
-                state.unapplied.insert(contentsOf: handoff.entries, at: 0)
-                state.unappliedBytes += handoff.bytes
+                let newer = state.unapplied
+                state.unapplied = []
+                state.newestTurn.removeAll(keepingCapacity: true)
+                state.heldConversations = 0
+                state.unappliedBytes += handoff.heldBytes
+                state.unappliedRecordBytes += handoff.bytes
+                state.superseded = state.superseded || handoff.superseded
+                for entry in handoff.entries { Self.keep(entry, in: &state) }
+                for entry in newer { Self.keep(entry, in: &state) }
                 state.keptSegments.insert(contentsOf: handoff.segments, at: 0)
                 guard !state.applyTimed else { return false }
                 state.applyTimed = true
@@ -339,8 +404,20 @@ final class TurnJournal: Sendable {
     }
 
     /// Applies a handoff inside the current transaction and notes its segments as applied.
+    /// Applied one at a time (`isolating`), each turn needs its own conversation: the entries are
+    /// then read back from the segments if some conversations were left out; a segment that cannot
+    /// be read back leaves each session's turns applied together, in a savepoint of their own.
     static func apply(_ handoff: Handoff, isolating: Bool, in db: Database) throws {
-        try apply(handoff.entries, isolating: isolating, in: db)
+        if isolating && handoff.superseded {
+            let whole = try? recover(handoff.segments.map { (number: 0, path: $0) })
+            if let whole, whole.count == handoff.entries.count {
+                try apply(whole, isolating: true, in: db)
+            } else {
+                try applyBySession(handoff.entries, in: db)
+            }
+        } else {
+            try apply(handoff.entries, isolating: isolating, in: db)
+        }
         if let complete = handoff.completeThrough {
             try markApplied(through: complete, in: db)
         }
@@ -366,12 +443,30 @@ final class TurnJournal: Sendable {
         }
     }
 
+    /// Applies each session's entries together (``applyCoalescing(_:in:)``) in a savepoint of
+    /// their own, leaving out the sessions whose entries fail.
+    private static func applyBySession(_ entries: [JournalEntry], in db: Database) throws {
+        var sessions: [String: [JournalEntry]] = [:]
+        var order: [String] = []
+        for entry in entries {
+            if sessions[entry.session] == nil { order.append(entry.session) }
+            sessions[entry.session, default: []].append(entry)
+        }
+        for session in order {
+            try? db.inSavepoint {
+                try applyCoalescing(sessions[session] ?? [], in: db)
+                return .commit
+            }
+        }
+    }
+
     /// A session's row as the entries applied so far in one transaction left it.
     private struct Chain {
         var version: Int
         var lastMessage: Int64?
-        /// The newest turn applied, whose columns the session's row is to get.
-        var newest: TurnRow?
+        /// The index among the entries of the newest turn applied, whose columns the session's row
+        /// is to get.
+        var newest: Int?
         /// The newest profile a turn changed.
         var profile: String?
         /// The version the stored row has.
@@ -384,7 +479,7 @@ final class TurnJournal: Sendable {
     private static func applyCoalescing(_ entries: [JournalEntry], in db: Database) throws {
         var messageIDs = try MessageChain.ids(in: db)
         var chains: [String: Chain] = [:]
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
             switch entry {
             case .create(let row):
                 guard chains[row.session] == nil else { continue }
@@ -411,7 +506,7 @@ final class TurnJournal: Sendable {
                     after: chain.lastMessage, ids: &messageIDs, in: db)
                 chain.lastMessage = messages.upperBound - 1
                 chain.version = row.expectedVersion + 1
-                chain.newest = row
+                chain.newest = index
                 if let profile = row.profile { chain.profile = profile }
                 chains[row.session] = chain
                 for effect in row.effects {
@@ -420,7 +515,15 @@ final class TurnJournal: Sendable {
             }
         }
         for (session, chain) in chains {
-            guard let newest = chain.newest, let lastMessage = chain.lastMessage else { continue }
+            guard let index = chain.newest, case .turn(let newest) = entries[index], let lastMessage = chain.lastMessage else {
+                continue
+            }
+            // A conversation left out belongs to a turn with a later one of its session among the
+            // entries; that turn not applying (over another version) is an inconsistency the
+            // entries applied one at a time, read back whole, resolve.
+            guard !newest.conversation.isEmpty else {
+                throw DatabaseError(message: "the newest turn applied for a session has no conversation")
+            }
             _ = try SessionDatabase.updateSession(
                 session, from: chain.storedVersion, to: chain.version, as: newest, profile: chain.profile, lastMessage: lastMessage,
                 in: db)
