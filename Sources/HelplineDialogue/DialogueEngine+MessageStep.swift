@@ -58,6 +58,7 @@ extension DialogueEngine {
         // would read in it, unless it says the topic is wrong: it is not classified at all.
         if let analysis, analysis.words.count > rules.freeText.questionMaxWords,
            otherTopicPhraseWords(key: key, words: analysis.words.count) == nil {
+            if let turn = otherOrderNamed(text, analysis, entities: analysis.entities, &c) { return turn }
             let turn = submit(c.draftMessages + [text], &c, now: now)
             return answering(questionsInSentences(text), before: turn, &c)
         }
@@ -105,9 +106,29 @@ extension DialogueEngine {
             return writeStep(&c, lead: [prompts.text(.alreadyWriting)], intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
+        if let turn = otherOrderNamed(text, classification.analysis, entities: classification.entities, &c) { return turn }
         // The message is the appeal; a question asked in a sentence of its own is answered too.
         let turn = submit(c.draftMessages + [text], &c, now: now)
         return answering(questionsInSentences(text), before: turn, &c)
+    }
+
+    /// The message step's answer to a message about another of the customer's orders than the
+    /// chosen one («чайник так и не привезли» with the headphones chosen): not filed under the
+    /// chosen order on a guess, but kept as the draft while the customer picks between the two.
+    /// Nil when the message names the chosen order too, several others or none (by title or
+    /// number), or one the topic does not take.
+    func otherOrderNamed(_ text: String, _ analysis: Analysis, entities: [Entity], _ c: inout Conversation) -> Turn? {
+        guard let chosen = chosenOrders(c).first, let topic = chosenTopic(c), topic.kind == .topic else { return nil }
+        let query = orderQuery(text, analysis, entities: entities)
+        let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
+        let byTitle = OrderFinder.byTitle(query.words, among: c.profile.orders, forms: titleForms.forms)
+        let named = byNumber.isEmpty ? byTitle : byNumber
+        guard named.count == 1, let other = named.first, other.id != chosen.id,
+              !byNumber.contains(where: { $0.id == chosen.id }), !byTitle.contains(where: { $0.id == chosen.id }),
+              eligibleOrders(for: topic, in: c.profile).contains(where: { $0.id == other.id }) else { return nil }
+        keep(text, &c)
+        let lead = [prompts.text(wording(.otherOrderNamed, [other]), ["order": orderReference(other)]), prompts.text(.storyKept)]
+        return orderStep(&c, topic: topic, lead: lead, only: [chosen, other])
     }
 
     /// The message step's answer to a message that only names an order, `named` (the orders it

@@ -178,8 +178,13 @@ extension DialogueEngine {
     /// A message about buying or booking something new («хочу забронировать ещё один отель»)
     /// names no order by its title words: only its numbers are read.
     func orderQuery(_ text: String, _ classification: Classification) -> OrderQuery {
-        var query = OrderQuery(text, classification, ignoring: titleStopwords)
-        if classification.analysis.words.contains(where: { newOrderWords.contains(ByteKey($0)) }) {
+        orderQuery(text, classification.analysis, entities: classification.entities)
+    }
+
+    /// ``orderQuery(_:_:)`` from a message's analysis and the order numbers found in it.
+    func orderQuery(_ text: String, _ analysis: Analysis, entities: [Entity]) -> OrderQuery {
+        var query = OrderQuery(text, analysis, entities: entities, ignoring: titleStopwords)
+        if analysis.words.contains(where: { newOrderWords.contains(ByteKey($0)) }) {
             query.words = []
             query.repairedWords = []
         }

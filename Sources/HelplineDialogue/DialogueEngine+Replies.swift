@@ -104,6 +104,7 @@ extension DialogueEngine {
         case .ticketDetails: return .ticketDetailsBooking
         case .otherOrder: return .otherBooking
         case .orderAlreadyChosen: return .bookingAlreadyChosen
+        case .otherOrderNamed: return .otherBookingNamed
         default: return prompt
         }
     }

@@ -304,8 +304,13 @@ struct OrderQuery {
 
     /// The query for `text` from the classifier's reading of it, leaving out `generic` words.
     init(_ text: String, _ classification: Classification, ignoring generic: GenericWords) {
-        let analysis = classification.analysis
-        entities = classification.entities
+        self.init(text, classification.analysis, entities: classification.entities, ignoring: generic)
+    }
+
+    /// The query for `text` from its analysis and the order numbers found in it, leaving out
+    /// `generic` words.
+    init(_ text: String, _ analysis: Analysis, entities: [Entity], ignoring generic: GenericWords) {
+        self.entities = entities
         // The analysis of a message cut at the matcher's length limit holds only its start.
         let typed = analysis.original == text ? WordForms.words(of: analysis) : WordForms.words(text)
         let typedForms = OrderFinder.sayings(WordForms.forms(typed, stemmedIn: analysis), ignoring: generic)

@@ -44,9 +44,35 @@ struct WriteAndSubmitTests {
         turn = engine.handle("99999999-0009", in: &c, now: Fixture.now)
         #expect(turn.effects.isEmpty && c.order == Fixture.headphones.id)
         #expect(turn.reply.text.hasPrefix("Заказа № 99999999-0009 нет среди ваших заказов"))
-        // A word besides the title makes it a message.
-        turn = engine.handle("чайник сломался", in: &c, now: Fixture.now)
-        #expect(turn.reply.ticket?.messages == ["чайник сломался"] && turn.reply.ticket?.order == Fixture.headphones.id)
+        // A word besides the title makes it a message: about the headphones, it is filed.
+        turn = engine.handle("наушники сломались", in: &c, now: Fixture.now)
+        #expect(turn.reply.ticket?.messages == ["наушники сломались"] && turn.reply.ticket?.order == Fixture.headphones.id)
+    }
+
+    /// A message about another of the customer's orders than the chosen one is not filed under
+    /// the chosen one: it is kept while the customer picks between the two, then shown to be sent.
+    /// A message that names both, or a new purchase, is filed as it is.
+    @Test func aMessageAboutAnotherOrderAsksWhichOne() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        #expect(c.order == Fixture.headphones.id)
+        var turn = engine.handle("чайник сломался", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.state == .chooseOrder)
+        #expect(c.draft == ["чайник сломался"])
+        #expect(turn.reply.text.hasPrefix("В сообщении речь о заказе № \(Fixture.kettle.id) (\(Fixture.kettle.title)), а выбран другой."))
+        #expect(turn.reply.options.map(\.value) == [Fixture.headphones.id, Fixture.kettle.id, "no_order"])
+        turn = engine.handle("2", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.state == .write && c.order == Fixture.kettle.id)
+        #expect(turn.reply.text.contains("«чайник сломался»"))
+        turn = engine.handle("1", in: &c, now: Fixture.now)
+        #expect(turn.reply.ticket?.messages == ["чайник сломался"] && turn.reply.ticket?.order == Fixture.kettle.id)
+
+        for message in ["наушники пришли, а чайник нет", "заказ 11111111-0002 тоже не пришёл, а наушники пришли", "хочу купить ещё чайник, наушники понравились", "купить чайник тоже хочу"] {
+            c = atWrite(engine)
+            turn = engine.handle(message, in: &c, now: Fixture.now)
+            #expect(turn.reply.ticket?.messages == [message], "\(message)")
+            #expect(turn.reply.ticket?.order == Fixture.headphones.id, "\(message)")
+        }
     }
 
     /// «не чайник, а наушники» at the message step corrects the order, and files nothing.
