@@ -58,7 +58,9 @@ extension DialogueEngine {
         // would read in it, unless it says the topic is wrong: it is not classified at all.
         if let analysis, analysis.words.count > rules.freeText.questionMaxWords,
            otherTopicPhraseWords(key: key, words: analysis.words.count) == nil {
-            if let turn = otherOrderNamed(text, analysis, entities: analysis.entities, &c) { return turn }
+            if let turn = wrongLayoutShown(text, analysis, &c) ?? otherOrderNamed(text, analysis, entities: analysis.entities, &c) {
+                return turn
+            }
             let turn = submit(c.draftMessages + [text], &c, now: now)
             return answering(questionsInSentences(text), before: turn, &c)
         }
@@ -106,10 +108,33 @@ extension DialogueEngine {
             return writeStep(&c, lead: [prompts.text(.alreadyWriting)], intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
-        if let turn = otherOrderNamed(text, classification.analysis, entities: classification.entities, &c) { return turn }
+        if let turn = wrongLayoutShown(text, classification.analysis, &c)
+            ?? otherOrderNamed(text, classification.analysis, entities: classification.entities, &c) {
+            return turn
+        }
         // The message is the appeal; a question asked in a sentence of its own is answered too.
         let turn = submit(c.draftMessages + [text], &c, now: now)
         return answering(questionsInSentences(text), before: turn, &c)
+    }
+
+    /// The message step's answer to a message typed in the wrong layout (``wrongLayoutReading(_:_:)``):
+    /// not filed as typed, but kept as it reads in the Russian layout and shown to be sent or added to.
+    func wrongLayoutShown(_ text: String, _ analysis: Analysis, _ c: inout Conversation) -> Turn? {
+        guard let readable = wrongLayoutReading(text, analysis) else { return nil }
+        keep(readable, &c)
+        return writeStep(&c, lead: [prompts.text(.layoutConverted)], summary: false)
+    }
+
+    /// A message typed in the Latin layout while meaning Russian, as it reads in the Russian layout
+    /// (``LayoutConversion``), for the specialist; nil for any other message. Such a message has no
+    /// Cyrillic letter, and the analyzer read two of its words at least, and half of them, as typed in
+    /// the wrong layout.
+    func wrongLayoutReading(_ text: String, _ analysis: Analysis) -> String? {
+        guard !text.unicodeScalars.contains(where: { (0x400...0x4FF).contains($0.value) }) else { return nil }
+        let layout = analysis.repairs.filter { $0.reason == .layout }
+        guard layout.count >= 2, layout.count * 2 >= analysis.words.count else { return nil }
+        let converted = LayoutConversion.russian(text, repaired: Set(layout.map(\.from)))
+        return converted == text ? nil : converted
     }
 
     /// The message step's answer to a message about another of the customer's orders than the
@@ -270,15 +295,17 @@ extension DialogueEngine {
     /// the question, if any (``storyBesideQuestions(_:)``).
     func storyToKeep(_ text: String, key: String, _ classification: Classification) -> String? {
         guard isStory(classification.analysis) else { return nil }
+        // Typed in the wrong layout, the story is kept as it reads in the Russian one.
+        let readable = wrongLayoutReading(text, classification.analysis) ?? text
         if classification.isRejected {
-            return classification.confidence < rules.freeText.offTopicSure ? text : nil
+            return classification.confidence < rules.freeText.offTopicSure ? readable : nil
         }
         guard !isOnlyACall(classification, key: key) else { return nil }
         // Before the message step a question is answered once the dialogue acts on its reading.
         guard answerableQuestions(classification, minimum: rules.freeText.confirmBelow).isEmpty else {
             return storyBesideQuestions(text)
         }
-        return text
+        return readable
     }
 
     /// The sentences of a message answered as a question that are not themselves questions

@@ -33,6 +33,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case storyKept = "story_kept", topicOffered = "topic_offered", newAppealHint = "new_appeal_hint"
     case orderAlreadyChosen = "order_already_chosen", bookingAlreadyChosen = "booking_already_chosen"
     case otherOrderNamed = "other_order_named", otherBookingNamed = "other_booking_named"
+    case layoutConverted = "layout_converted"
 }
 
 /// The dialogue's texts, decoded from `Intents/config/prompts.yaml`.

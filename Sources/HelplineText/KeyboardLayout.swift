@@ -64,6 +64,15 @@ enum KeyboardLayout {
         return true
     }
 
+    /// The Russian letter on a Latin-layout key (ASCII), for display: the `` ` `` and `~` key's
+    /// letter is ё. Nil for a key without a letter.
+    static func russianLetter(forKey key: UInt32) -> UInt32? {
+        guard key < 128 else { return nil }
+        if key == 0x60 || key == 0x7E { return 0x451 }
+        let letter = russianForKey[Int(key)]
+        return letter == 0 || letter == Chars.hyphen ? nil : letter
+    }
+
     /// The Latin-layout key that types a Russian letter (a hyphen stays a hyphen).
     @inline(__always)
     static func key(for c: UInt32) -> UInt32? {
@@ -85,4 +94,57 @@ enum KeyboardLayout {
         }
         return true
     }
+}
+
+/// Text typed in the Latin layout while meaning Russian, as it would read typed in the Russian
+/// layout, for people to read. Only the words the analyzer read as typed in the wrong layout are
+/// converted (their `from` spellings, ``Repair/Reason/layout``): capitals stay capitals and the
+/// letters on punctuation keys are letters (`[` х, `,` б, `.` ю, `` ` `` ё). Punctuation after such
+/// a word stays punctuation, the Russian layout's where its key differs (`&` ?, `^` :, `$` ;).
+/// Everything else — other words, digits, spaces and line breaks — is left as typed.
+public enum LayoutConversion {
+    public static func russian(_ text: String, repaired: Set<String>) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count * 2)
+        var word = ""
+        func flush() {
+            defer { word = "" }
+            guard !word.isEmpty else { return }
+            // The longest start of the word the analyzer converted; what follows is punctuation.
+            var end = word.endIndex
+            while end > word.startIndex {
+                if repaired.contains(word[..<end].lowercased()) {
+                    for scalar in word[..<end].unicodeScalars { out.unicodeScalars.append(letter(scalar)) }
+                    for scalar in word[end...].unicodeScalars { out.unicodeScalars.append(punctuation[scalar.value] ?? scalar) }
+                    return
+                }
+                end = word.index(before: end)
+            }
+            out += word
+        }
+        for character in text {
+            if character.isWhitespace {
+                flush()
+                out.append(character)
+            } else {
+                word.append(character)
+            }
+        }
+        flush()
+        return out
+    }
+
+    private static func letter(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        let value = scalar.value
+        let isCapital = (0x41...0x5A).contains(value)
+        guard let letter = KeyboardLayout.russianLetter(forKey: isCapital ? value + 0x20 : value) else { return scalar }
+        let shifted = isCapital || shiftedLetterKeys.contains(value)
+        return Unicode.Scalar(shifted ? (letter == 0x451 ? 0x401 : letter - 0x20) : letter) ?? scalar
+    }
+
+    /// Shifted keys of the Russian layout's letters on punctuation keys: `{ } : " < > ~`.
+    private static let shiftedLetterKeys: Set<UInt32> = [0x7B, 0x7D, 0x3A, 0x22, 0x3C, 0x3E, 0x7E]
+
+    /// The Russian layout's punctuation on the Latin layout's keys, after a converted word.
+    private static let punctuation: [UInt32: Unicode.Scalar] = [0x26: "?", 0x5E: ":", 0x24: ";"]
 }

@@ -49,6 +49,26 @@ struct WriteAndSubmitTests {
         #expect(turn.reply.ticket?.messages == ["наушники сломались"] && turn.reply.ticket?.order == Fixture.headphones.id)
     }
 
+    /// A message typed in the Latin layout while meaning Russian is not filed as typed: it is kept
+    /// as it reads in the Russian layout and shown, then sent as shown. A message with Russian
+    /// letters in it, or in English, is filed as typed.
+    @Test func aWrongLayoutMessageIsShownConverted() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        var turn = engine.handle("Rehmth yt ghbt[fk b yt gjpdjybk&", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.state == .write)
+        #expect(c.draft == ["Курьер не приехал и не позвонил?"])
+        #expect(turn.reply.text.contains("«Курьер не приехал и не позвонил?»"))
+        turn = engine.handle("1", in: &c, now: Fixture.now)
+        #expect(turn.reply.ticket?.messages == ["Курьер не приехал и не позвонил?"])
+
+        for message in ["rehmth yt ghbt[fk, курьер не приехал", "the courier did not come yesterday"] {
+            c = atWrite(engine)
+            turn = engine.handle(message, in: &c, now: Fixture.now)
+            #expect(turn.reply.ticket?.messages == [message], "\(message)")
+        }
+    }
+
     /// A message about another of the customer's orders than the chosen one is not filed under
     /// the chosen one: it is kept while the customer picks between the two, then shown to be sent.
     /// A message that names both, or a new purchase, is filed as it is.
