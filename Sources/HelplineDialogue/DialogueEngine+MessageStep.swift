@@ -58,9 +58,7 @@ extension DialogueEngine {
         // would read in it, unless it says the topic is wrong: it is not classified at all.
         if let analysis, analysis.words.count > rules.freeText.questionMaxWords,
            otherTopicPhraseWords(key: key, words: analysis.words.count) == nil {
-            if let turn = wrongLayoutShown(text, analysis, &c) ?? otherOrderNamed(text, analysis, entities: analysis.entities, &c) {
-                return turn
-            }
+            if let turn = askedBeforeFiling(text, analysis, entities: analysis.entities, &c) { return turn }
             let turn = submit(c.draftMessages + [text], &c, now: now)
             return answering(questionsInSentences(text), before: turn, &c)
         }
@@ -108,13 +106,16 @@ extension DialogueEngine {
             return writeStep(&c, lead: [prompts.text(.alreadyWriting)], intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
-        if let turn = wrongLayoutShown(text, classification.analysis, &c)
-            ?? otherOrderNamed(text, classification.analysis, entities: classification.entities, &c) {
-            return turn
-        }
+        if let turn = askedBeforeFiling(text, classification.analysis, entities: classification.entities, &c) { return turn }
         // The message is the appeal; a question asked in a sentence of its own is answered too.
         let turn = submit(c.draftMessages + [text], &c, now: now)
         return answering(questionsInSentences(text), before: turn, &c)
+    }
+
+    /// The message step's answer to a message about to be filed that is first shown again: typed in
+    /// the wrong layout, or about another order than the chosen one. Nil when it is to be filed.
+    func askedBeforeFiling(_ text: String, _ analysis: Analysis, entities: [Entity], _ c: inout Conversation) -> Turn? {
+        wrongLayoutShown(text, analysis, &c) ?? otherOrderNamed(text, analysis, entities: entities, &c)
     }
 
     /// The message step's answer to a message typed in the wrong layout (``wrongLayoutReading(_:_:)``):
@@ -144,13 +145,17 @@ extension DialogueEngine {
     /// number), or one the topic does not take.
     func otherOrderNamed(_ text: String, _ analysis: Analysis, entities: [Entity], _ c: inout Conversation) -> Turn? {
         guard let chosen = chosenOrders(c).first, let topic = chosenTopic(c), topic.kind == .topic else { return nil }
+        // The message is read only when the topic takes another order than the chosen one.
+        let eligible = eligibleOrders(for: topic, in: c.profile)
+        guard eligible.contains(where: { $0.id != chosen.id }) else { return nil }
         let query = orderQuery(text, analysis, entities: entities)
         let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
         let byTitle = OrderFinder.byTitle(query.words, among: c.profile.orders, forms: titleForms.forms)
+        // One order named, not the chosen one; a number for one order with the chosen one named by
+        // title is both.
         let named = byNumber.isEmpty ? byTitle : byNumber
-        guard named.count == 1, let other = named.first, other.id != chosen.id,
-              !byNumber.contains(where: { $0.id == chosen.id }), !byTitle.contains(where: { $0.id == chosen.id }),
-              eligibleOrders(for: topic, in: c.profile).contains(where: { $0.id == other.id }) else { return nil }
+        guard named.count == 1, let other = named.first, other.id != chosen.id, !byTitle.contains(where: { $0.id == chosen.id }),
+              eligible.contains(where: { $0.id == other.id }) else { return nil }
         keep(text, &c)
         let lead = [prompts.text(wording(.otherOrderNamed, [other]), ["order": orderReference(other)]), prompts.text(.storyKept)]
         return orderStep(&c, topic: topic, lead: lead, only: [chosen, other])

@@ -89,9 +89,8 @@ final class TurnJournal: Sendable {
         var newestTurn: [String: Int] = [:]
         /// The record bytes of `unapplied`.
         var unappliedRecordBytes = 0
-        /// Whether a turn of `unapplied` had its conversation left out.
-        var superseded = false
-        /// The entries of `unapplied` that hold their conversation.
+        /// The entries of `unapplied` that hold their conversation: fewer than all when a turn's
+        /// conversation was left out.
         var heldConversations = 0
         /// Segments whose records were handed over but could not be applied: deleted with the next.
         var keptSegments: [String] = []
@@ -115,7 +114,6 @@ final class TurnJournal: Sendable {
                 state.unappliedBytes -= earlier.conversation.utf8.count
                 earlier.conversation = ""
                 state.unapplied[older] = .turn(earlier)
-                state.superseded = true
                 state.heldConversations -= 1
             }
             state.newestTurn[row.session] = state.unapplied.count
@@ -352,11 +350,11 @@ final class TurnJournal: Sendable {
                     state.unappliedBytes = 0
                     state.unappliedRecordBytes = 0
                     state.newestTurn.removeAll(keepingCapacity: true)
-                    state.superseded = false
                     state.heldConversations = 0
                     state.keptSegments.removeAll()
                 }
-                return (state.unapplied, state.unappliedRecordBytes, state.unappliedBytes, state.superseded, state.keptSegments)
+                return (state.unapplied, state.unappliedRecordBytes, state.unappliedBytes,
+                        state.heldConversations < state.unapplied.count, state.keptSegments)
             }
             guard let taken else { return nil }
             var segments = taken.kept
@@ -389,7 +387,6 @@ final class TurnJournal: Sendable {
                 state.heldConversations = 0
                 state.unappliedBytes += handoff.heldBytes
                 state.unappliedRecordBytes += handoff.bytes
-                state.superseded = state.superseded || handoff.superseded
                 for entry in handoff.entries { Self.keep(entry, in: &state) }
                 for entry in newer { Self.keep(entry, in: &state) }
                 state.keptSegments.insert(contentsOf: handoff.segments, at: 0)
