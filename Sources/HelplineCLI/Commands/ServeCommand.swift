@@ -193,7 +193,8 @@ struct ServeCommand: AsyncParsableCommand {
             Self.printLine("helpline: desk on \(deskSocket)")
         }
         Self.printLine("helpline: ready on \(configuration.socketPath) (pid \(getpid()); "
-            + "started in \(Self.milliseconds(ready - started)) ms, data \(Self.milliseconds(engineReady - started)) ms)")
+            + "started in \(Self.milliseconds(ready - started)) ms, data \(Self.milliseconds(engineReady - started)) ms; "
+            + "allocator \(ProcessMemory.allocator))")
         ProcessMemory.releaseFreedMemory()
         try await daemon.run()
     }
