@@ -10,15 +10,20 @@ import HelplineIntents
 /// ```swift
 /// let script = CustomerScript(engine: engine)
 /// var random = SplitMix64(seed: 1)
-/// let text = script.nextText(state: reply.state, optionValues: reply.options.map(\.value), using: &random)
+/// var topic: IntentID?  // the topic this customer means, kept between turns
+/// let text = script.nextText(state: reply.state, optionValues: reply.options.map(\.value), topic: &topic, using: &random)
 /// ```
 public struct CustomerScript: Sendable {
     /// Free-text questions about support topics (the topic intents' examples).
     public let topicQuestions: [String]
     /// Information questions answered at once (the info intents' examples).
     public let infoQuestions: [String]
-    /// Messages to a specialist, typed in the `write` step.
+    /// Messages to a specialist, typed in the `write` step when the customer's topic is not known.
     public let specialistMessages: [String]
+    /// Messages to a specialist by topic: a customer writes about the topic it chose.
+    let messagesByTopic: [IntentID: [String]]
+    /// The topic of each topic question.
+    let topicOfQuestion: [String: IntentID]
 
     /// The phrase that starts a new appeal (the first `new` control word of the rules).
     public let newAppeal: String
@@ -39,6 +44,15 @@ public struct CustomerScript: Sendable {
         // Longer topic examples read like what people write to a specialist.
         let messages = topicQuestions.filter { $0.split(separator: " ").count >= 6 }
         specialistMessages = messages.isEmpty ? topicQuestions : messages
+        var byTopic: [IntentID: [String]] = [:]
+        var topicOf: [String: IntentID] = [:]
+        for topic in topics {
+            let long = topic.examples.filter { $0.split(separator: " ").count >= 6 }
+            byTopic[topic.id] = long.isEmpty ? topic.examples : long
+            for example in topic.examples { topicOf[example] = topic.id }
+        }
+        messagesByTopic = byTopic
+        topicOfQuestion = topicOf
     }
 
     /// Every text the script may send, for warming caches or checking the data.
@@ -50,11 +64,40 @@ public struct CustomerScript: Sendable {
     ///
     /// - `choose_topic`: a free-text topic question (45 %), an info question (15 %), or a menu pick (40 %);
     /// - `choose_order`: an order pick (80 %, by option number), «без заказа» (15 %), an info question;
-    /// - `write`: a message to the specialist;
+    /// - `write`: a message to the specialist, about the customer's topic;
     /// - `submitted`: a new appeal (50 %), one more message to the specialist (30 %), an info question.
+    ///
+    /// `topic` is the topic the customer means: set when it picks a topic or asks a topic question,
+    /// cleared with a new appeal, and read for the message to the specialist (any topic's when nil).
+    public func nextText(state: DialogueState?, optionValues: [String], topic: inout IntentID?,
+                         using random: inout some RandomNumberGenerator) -> String {
+        let text = nextText(state: state, optionValues: optionValues, meaning: topic, using: &random)
+        switch state {
+        case .chooseTopic, nil:
+            if let asked = topicOfQuestion[text] {
+                topic = asked
+            } else if let key = Int(text), optionValues.indices.contains(key - 1) {
+                let value = IntentID(rawValue: optionValues[key - 1])
+                topic = messagesByTopic[value] == nil ? nil : value
+            }
+        case .submitted where text == newAppeal:
+            topic = nil
+        default:
+            break
+        }
+        return text
+    }
+
+    /// ``nextText(state:optionValues:topic:using:)`` for a customer whose topic is not followed.
     public func nextText(state: DialogueState?, optionValues: [String],
                          using random: inout some RandomNumberGenerator) -> String {
+        nextText(state: state, optionValues: optionValues, meaning: nil, using: &random)
+    }
+
+    private func nextText(state: DialogueState?, optionValues: [String], meaning topic: IntentID?,
+                          using random: inout some RandomNumberGenerator) -> String {
         let roll = Int.random(in: 0..<100, using: &random)
+        let messages = topic.flatMap { messagesByTopic[$0] } ?? specialistMessages
         switch state {
         case .chooseTopic, nil:
             if roll < 45 { return pick(topicQuestions, &random) }
@@ -67,10 +110,10 @@ public struct CustomerScript: Sendable {
             if roll < 95 { return noOrder }
             return pick(infoQuestions, &random)
         case .write:
-            return pick(specialistMessages, &random)
+            return pick(messages, &random)
         case .submitted:
             if roll < 50 { return newAppeal }
-            if roll < 80 { return pick(specialistMessages, &random) }
+            if roll < 80 { return pick(messages, &random) }
             return pick(infoQuestions, &random)
         }
     }

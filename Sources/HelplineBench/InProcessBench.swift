@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineIntents
 import HelplineServer
 import Histogram
 import Logging
@@ -80,15 +81,17 @@ public struct InProcessBench: Sendable {
     public func engineTurns(samples: Int, seed: UInt64) -> LatencySummary {
         var histogram = LatencySummary.makeHistogram()
         let now = Date()
-        var customers: [(conversation: Conversation, reply: Reply, random: SplitMix64)] = (0..<64).map { index in
+        var customers: [(conversation: Conversation, reply: Reply, topic: IntentID?, random: SplitMix64)] = (0..<64).map { index in
             let (conversation, reply) = engine.start(id: "bench-\(index)", profile: profile, now: now)
-            return (conversation, reply, SplitMix64(seed: seed &+ UInt64(index)))
+            return (conversation, reply, nil, SplitMix64(seed: seed &+ UInt64(index)))
         }
         for index in 0..<(samples + 64) {
             let slot = index % customers.count
+            var (topic, random) = (customers[slot].topic, customers[slot].random)
             let text = script.nextText(state: customers[slot].reply.state,
                                        optionValues: customers[slot].reply.options.map(\.value),
-                                       using: &customers[slot].random)
+                                       topic: &topic, using: &random)
+            (customers[slot].topic, customers[slot].random) = (topic, random)
             let started = ContinuousClock.now
             let turn = engine.handle(text, in: &customers[slot].conversation, now: now)
             let elapsed = ContinuousClock.now - started
@@ -160,10 +163,12 @@ public struct InProcessBench: Sendable {
 private struct StoredCustomer: Sendable {
     var session: String
     var reply: Reply
+    var topic: IntentID?
     var random: SplitMix64
 
     mutating func nextRequest(_ script: CustomerScript) -> ProtocolRequest {
-        let text = script.nextText(state: reply.state, optionValues: reply.options.map(\.value), using: &random)
+        let text = script.nextText(state: reply.state, optionValues: reply.options.map(\.value), topic: &topic,
+                                   using: &random)
         return ProtocolRequest(.say(session: session, text: text))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineIntents
 import HelplineServer
 import Histogram
 import NIOCore
@@ -67,6 +68,8 @@ final class LoadDriver: ChannelDuplexHandler {
         var session: [UInt8]?
         var state: DialogueState?
         var optionValues: [String] = []
+        /// The topic the customer means (``CustomerScript/nextText(state:optionValues:topic:using:)``).
+        var topic: IntentID?
         var random: SplitMix64
     }
 
@@ -251,8 +254,10 @@ final class LoadDriver: ChannelDuplexHandler {
                 let buffer: ByteBuffer
                 switch requests {
                 case .script(let script, let texts):
+                    var (topic, random) = (customer.topic, customer.random)
                     let text = script.nextText(state: customer.state, optionValues: customer.optionValues,
-                                               using: &customers[index].random)
+                                               topic: &topic, using: &random)
+                    (customers[index].topic, customers[index].random) = (topic, random)
                     buffer = texts.sayLine(session: session, text: text, allocator: context.channel.allocator)
                 case .line(let line):
                     buffer = context.channel.allocator.buffer(bytes: line)

@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineIntents
 import HelplineServer
 import Histogram
 
@@ -73,6 +74,7 @@ public struct TurnStages: Sendable {
             var conversation: Conversation
             var reply: Reply
             var version: Int
+            var topic: IntentID?
             var random: SplitMix64
         }
         var customers: [Customer] = []
@@ -90,7 +92,7 @@ public struct TurnStages: Sendable {
             let slot = index % customers.count
             var customer = customers[slot]
             let text = script.nextText(state: customer.reply.state, optionValues: customer.reply.options.map(\.value),
-                                       using: &customer.random)
+                                       topic: &customer.topic, using: &customer.random)
             let line = try codec.encodeRequest(ProtocolRequest(.say(session: customer.conversation.id, text: text))).dropLast()
             // The comparisons first, the daemon's decoder last: the first to run finds the
             // caches cold after the previous turn and would look slower than it is.

@@ -1,6 +1,7 @@
 import Foundation
 import HelplineBench
 import HelplineDialogue
+import HelplineIntents
 import HelplineTesting
 import Histogram
 import Testing
@@ -26,6 +27,32 @@ import Testing
         }
         #expect(seen == [.chooseTopic, .chooseOrder, .write, .submitted])
         #expect(appeals > 0)
+    }
+
+    /// A customer writes to the specialist about the topic it picked from the menu or asked about,
+    /// as real customers do, until it starts a new appeal.
+    @Test func messagesAreAboutTheTopicChosen() {
+        let script = CustomerScript(engine: Shared.engine)
+        let examples = { (id: String) in Set(Shared.engine.catalog.intent(IntentID(rawValue: id))?.examples ?? []) }
+        let values = ["delivery", "returns", "payment"]
+        for seed in 0..<40 {
+            var random = SplitMix64(seed: UInt64(seed))
+            var topic: IntentID?
+            let picked = script.nextText(state: .chooseTopic, optionValues: values, topic: &topic, using: &random)
+            guard let meant = topic else {
+                // Not a pick: an information question, which chooses no topic.
+                #expect(!script.topicQuestions.contains(picked) && Int(picked) == nil, "\(picked)")
+                continue
+            }
+            if let key = Int(picked) { #expect(values[key - 1] == meant.rawValue) } else { #expect(examples(meant.rawValue).contains(picked)) }
+            let message = script.nextText(state: .write, optionValues: ["send"], topic: &topic, using: &random)
+            #expect(examples(meant.rawValue).contains(message), "\(message) is not about \(meant.rawValue)")
+            #expect(topic == meant)
+        }
+        var topic: IntentID? = "delivery"
+        var random = SplitMix64(seed: 3)
+        while script.nextText(state: .submitted, optionValues: ["new"], topic: &topic, using: &random) != script.newAppeal {}
+        #expect(topic == nil)
     }
 
     /// Every text comes from the intent data or is an option number: nothing is made up in code.
