@@ -58,7 +58,7 @@ extension DialogueEngine {
         // would read in it, unless it says the topic is wrong: it is not classified at all.
         if let analysis, analysis.words.count > rules.freeText.questionMaxWords,
            otherTopicPhraseWords(key: key, words: analysis.words.count) == nil {
-            if let turn = askedBeforeFiling(text, analysis, entities: analysis.entities, nil, &c) { return turn }
+            if let turn = askedBeforeFiling(text, analysis, entities: analysis.entities, &c) { return turn }
             let turn = submit(c.draftMessages + [text], &c, now: now)
             return answering(questionsInSentences(text), before: turn, &c)
         }
@@ -106,43 +106,16 @@ extension DialogueEngine {
             return writeStep(&c, lead: [prompts.text(.alreadyWriting)], intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
-        if let turn = askedBeforeFiling(text, classification.analysis, entities: classification.entities, classification, &c) {
-            return turn
-        }
+        if let turn = askedBeforeFiling(text, classification.analysis, entities: classification.entities, &c) { return turn }
         // The message is the appeal; a question asked in a sentence of its own is answered too.
         let turn = submit(c.draftMessages + [text], &c, now: now)
         return answering(questionsInSentences(text), before: turn, &c)
     }
 
     /// The message step's answer to a message about to be filed that is first shown again: typed in
-    /// the wrong layout, about another order than the chosen one, or on another topic. Nil when it
-    /// is to be filed. `classification` is the message's, when it was classified already.
-    func askedBeforeFiling(_ text: String, _ analysis: Analysis, entities: [Entity], _ classification: Classification?,
-                           _ c: inout Conversation) -> Turn? {
+    /// the wrong layout, or about another order than the chosen one. Nil when it is to be filed.
+    func askedBeforeFiling(_ text: String, _ analysis: Analysis, entities: [Entity], _ c: inout Conversation) -> Turn? {
         wrongLayoutShown(text, analysis, &c) ?? otherOrderNamed(text, analysis, entities: entities, &c)
-            ?? otherTopicRead(text, analysis, classification, &c)
-    }
-
-    /// The message step's answer to a message the matcher reads surely as another topic than the
-    /// chosen one («хочу вернуть наушники, не подошли» with «Доставка» chosen): not filed under the
-    /// chosen topic on a guess, but kept as the draft while the customer picks one of the two
-    /// topics; the chosen order stays chosen if the topic picked takes it. Nil with a specialist
-    /// asked for directly (no topic of the catalog), when the reading is not sure
-    /// (`switch_topic_min_confidence`, as at the order step) or when the two topics are neighbours
-    /// (`neighbour_topics`: «Отслеживание заказа» read under «Доставка»).
-    func otherTopicRead(_ text: String, _ analysis: Analysis, _ classification: Classification?,
-                        _ c: inout Conversation) -> Turn? {
-        guard let current = chosenTopic(c), current.kind == .topic else { return nil }
-        let read = classification ?? classify(text, analysis)
-        guard let other = switchedTopic(read, from: current, minimum: rules.freeText.switchTopicMinConfidence),
-              !rules.freeText.areNeighbours(other.id, current.id) else { return nil }
-        keep(text, &c)
-        c.topic = nil
-        let lead = [prompts.text(.otherTopicRead, ["topic": other.title, "chosen": current.title]), prompts.text(.storyKept)]
-        let options = [other, current].enumerated().map { index, topic in
-            ReplyOption(key: String(index + 1), label: topic.title, value: .topic(topic.id))
-        }
-        return topicStep(&c, lead: lead, options: options, intent: read.best, prompt: .whichTopic)
     }
 
     /// The message step's answer to a message typed in the wrong layout (``wrongLayoutReading(_:_:)``):

@@ -109,16 +109,6 @@ public struct DialogueRules: Sendable, Hashable {
         /// Words of buying or booking something new («забронировать», «заказать»): a message with
         /// one of them («хочу забронировать ещё один отель») never picks an order by its title.
         public var newOrderWords: [String] = []
-        /// Groups of topics a customer's wording mixes up («Доставка» and «Отслеживание заказа»,
-        /// «Возвраты» and «Гарантия»): at the message step, a message read as another topic of a group
-        /// with the chosen one is filed under the chosen topic; one read surely as a topic outside
-        /// every such group is first asked about (``DialogueEngine/otherTopicRead(_:_:_:_:)``).
-        public var neighbourTopics: [[IntentID]] = []
-
-        /// Whether one of ``neighbourTopics`` holds both topics.
-        public func areNeighbours(_ a: IntentID, _ b: IntentID) -> Bool {
-            neighbourTopics.contains { $0.contains(a) && $0.contains(b) }
-        }
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -141,7 +131,6 @@ public struct DialogueRules: Sendable, Hashable {
             case questionWords = "question_words"
             case statusPointers = "status_pointers"
             case newOrderWords = "new_order_words"
-            case neighbourTopics = "neighbour_topics"
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -182,7 +171,6 @@ public struct DialogueRules: Sendable, Hashable {
             questionWords = try c.decodeIfPresent([String].self, forKey: .questionWords) ?? defaults.questionWords
             statusPointers = try c.decodeIfPresent([String].self, forKey: .statusPointers) ?? defaults.statusPointers
             newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords
-            neighbourTopics = try c.decodeIfPresent([[IntentID]].self, forKey: .neighbourTopics) ?? defaults.neighbourTopics
         }
     }
 

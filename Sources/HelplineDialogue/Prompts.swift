@@ -34,7 +34,6 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case orderAlreadyChosen = "order_already_chosen", bookingAlreadyChosen = "booking_already_chosen"
     case otherOrderNamed = "other_order_named", otherBookingNamed = "other_booking_named"
     case layoutConverted = "layout_converted"
-    case otherTopicRead = "other_topic_read", whichTopic = "which_topic"
 }
 
 /// The dialogue's texts, decoded from `Intents/config/prompts.yaml`.
@@ -129,7 +128,7 @@ public struct Prompts: Sendable, Hashable {
     /// The placeholders the engine fills; a text with any other would show it to the user as written.
     public static let placeholders: Set<String> = [
         "name", "topic", "order", "ticket", "queue", "wait", "eta", "number", "option", "no_order",
-        "specialist", "title", "id", "status", "low", "high", "minutes", "draft", "send", "new", "chosen",
+        "specialist", "title", "id", "status", "low", "high", "minutes", "draft", "send", "new",
     ]
 
     /// The names of the `{name}` placeholders in `text`, as ``fill(_:_:)`` reads them.

@@ -19,7 +19,7 @@ struct DataFileTests {
     /// Every placeholder in the prompts is one the engine fills.
     @Test func placeholdersAreKnown() throws {
         let known: Set = ["name", "topic", "order", "ticket", "queue", "wait", "eta", "number", "option", "no_order",
-                          "specialist", "title", "id", "status", "low", "high", "minutes", "draft", "send", "new", "chosen"]
+                          "specialist", "title", "id", "status", "low", "high", "minutes", "draft", "send", "new"]
         let prompts = try Fixture.prompts()
         let all = Array(prompts.texts.values) + prompts.queues.values.flatMap { [$0.name, $0.wait] }
         for text in all {

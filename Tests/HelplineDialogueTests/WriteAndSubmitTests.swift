@@ -95,58 +95,6 @@ struct WriteAndSubmitTests {
         }
     }
 
-    /// A message read surely as another topic than the chosen one is not filed under the chosen
-    /// topic on a guess: it is kept, and the customer picks one of the two topics, the order staying
-    /// chosen. A neighbour topic's reading, an unsure one, and any reading after a specialist was
-    /// asked for directly file the message at once.
-    @Test func aMessageOnAnotherTopicAsksWhichTopic() throws {
-        let story = "курьер так и не привёз наушники"
-        let engine = try Fixture.engine([
-            story: Fixture.verdict("delivery", 0.95),
-            "наушники перестали заряжаться": Fixture.verdict("warranty", 0.97),
-            "наушники не привезли вовремя": Fixture.verdict("delivery", 0.8),
-            "оператор": Fixture.verdict("operator", 0.97),
-        ])
-        var c = atWrite(engine)
-        var turn = engine.handle(story, in: &c, now: Fixture.now)
-        #expect(turn.effects.isEmpty && c.ticket == nil && c.state == .chooseTopic && c.draft == [story])
-        #expect(turn.reply.text.hasPrefix("Похоже, вопрос о теме «Доставка», а выбрана тема «Возвраты и возврат денег»."))
-        #expect(turn.reply.options.map(\.value) == ["delivery", "returns"])
-        turn = engine.handle("1", in: &c, now: Fixture.now)
-        #expect(turn.effects.isEmpty && c.state == .write && c.topic == "delivery" && c.order == Fixture.headphones.id)
-        #expect(turn.reply.text.contains("«\(story)»"))
-        turn = engine.handle("Отправить", in: &c, now: Fixture.now)
-        #expect(turn.reply.ticket?.topic == "delivery" && turn.reply.ticket?.order == Fixture.headphones.id)
-        #expect(turn.reply.ticket?.messages == [story])
-
-        // The chosen topic picked again: filed under it.
-        c = atWrite(engine)
-        Fixture.say(engine, [story, "2"], in: &c)
-        turn = engine.handle("Отправить", in: &c, now: Fixture.now)
-        #expect(turn.reply.ticket?.topic == "returns" && turn.reply.ticket?.messages == [story])
-
-        for message in ["наушники перестали заряжаться", "наушники не привезли вовремя"] {
-            c = atWrite(engine)
-            turn = engine.handle(message, in: &c, now: Fixture.now)
-            #expect(turn.reply.ticket?.topic == "returns" && turn.reply.ticket?.messages == [message], "\(message)")
-        }
-        c = Fixture.started(engine)
-        Fixture.say(engine, ["оператор"], in: &c)
-        #expect(c.state == .write)
-        turn = engine.handle(story, in: &c, now: Fixture.now)
-        #expect(turn.reply.ticket?.topic == "general" && turn.reply.ticket?.messages == [story])
-    }
-
-    /// Every topic `neighbour_topics` names is a topic of the catalog: a misspelt one would leave its
-    /// group quietly asking about neighbours.
-    @Test func neighbourTopicsAreTopics() throws {
-        let groups = try Fixture.rules().freeText.neighbourTopics
-        #expect(!groups.isEmpty)
-        for id in groups.joined() {
-            #expect(Fixture.catalog.intent(id)?.kind == .topic, "\(id)")
-        }
-    }
-
     /// «не чайник, а наушники» at the message step corrects the order, and files nothing.
     @Test func orderCorrectedAtTheMessageStep() throws {
         let engine = try Fixture.engine()
