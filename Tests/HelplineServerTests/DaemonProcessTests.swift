@@ -54,6 +54,18 @@ struct DaemonProcessTests {
         try store.close()
     }
 
+    /// The ready line names the allocator that serves `malloc`: jemalloc exactly when the daemon
+    /// has jemalloc's library loaded (the build links it where it is installed), else the system's.
+    @Test func readyLineNamesTheAllocator() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try await DaemonProcess.start(in: directory)
+        let ready = try #require(daemon.stderr.firstMatch(of: #/ready on .* \(pid (\d+);.*; allocator (\w+)\)/#))
+        let maps = try String(contentsOfFile: "/proc/\(ready.output.1)/maps", encoding: .utf8)
+        #expect(ready.output.2 == (maps.contains("libjemalloc") ? "jemalloc" : "system"))
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
     /// SIGTERM stops the daemon cleanly: exit status 0, socket file removed, sessions kept.
     @Test func stopsCleanlyOnSigterm() async throws {
         let directory = try Fixtures.temporaryDirectory()
