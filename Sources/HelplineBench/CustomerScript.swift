@@ -10,10 +10,22 @@ import HelplineIntents
 /// ```swift
 /// let script = CustomerScript(engine: engine)
 /// var random = SplitMix64(seed: 1)
-/// var topic: IntentID?  // the topic this customer means, kept between turns
-/// let text = script.nextText(state: reply.state, optionValues: reply.options.map(\.value), topic: &topic, using: &random)
+/// var customer = CustomerScript.Customer(seed: 1)  // kept between the customer's turns
+/// let text = script.nextText(state: reply.state, optionValues: reply.options.map(\.value), customer: &customer)
 /// ```
 public struct CustomerScript: Sendable {
+    /// What the script keeps of one customer between turns: the topic it means and its random source.
+    public struct Customer: Sendable {
+        /// The topic the customer means: set when it picks a topic or asks a topic question,
+        /// cleared with a new appeal, and read for its messages to the specialist.
+        public var topic: IntentID?
+        public var random: SplitMix64
+
+        public init(seed: UInt64) {
+            random = SplitMix64(seed: seed)
+        }
+    }
+
     /// Free-text questions about support topics (the topic intents' examples).
     public let topicQuestions: [String]
     /// Information questions answered at once (the info intents' examples).
@@ -67,28 +79,26 @@ public struct CustomerScript: Sendable {
     /// - `write`: a message to the specialist, about the customer's topic;
     /// - `submitted`: a new appeal (50 %), one more message to the specialist (30 %), an info question.
     ///
-    /// `topic` is the topic the customer means: set when it picks a topic or asks a topic question,
-    /// cleared with a new appeal, and read for the message to the specialist (any topic's when nil).
-    public func nextText(state: DialogueState?, optionValues: [String], topic: inout IntentID?,
-                         using random: inout some RandomNumberGenerator) -> String {
-        let text = nextText(state: state, optionValues: optionValues, meaning: topic, using: &random)
+    /// The messages to the specialist are about ``Customer/topic`` (any topic's when it is nil).
+    public func nextText(state: DialogueState?, optionValues: [String], customer: inout Customer) -> String {
+        let text = nextText(state: state, optionValues: optionValues, meaning: customer.topic, using: &customer.random)
         switch state {
         case .chooseTopic, nil:
             if let asked = topicOfQuestion[text] {
-                topic = asked
+                customer.topic = asked
             } else if let key = Int(text), optionValues.indices.contains(key - 1) {
                 let value = IntentID(rawValue: optionValues[key - 1])
-                topic = messagesByTopic[value] == nil ? nil : value
+                customer.topic = messagesByTopic[value] == nil ? nil : value
             }
         case .submitted where text == newAppeal:
-            topic = nil
+            customer.topic = nil
         default:
             break
         }
         return text
     }
 
-    /// ``nextText(state:optionValues:topic:using:)`` for a customer whose topic is not followed.
+    /// ``nextText(state:optionValues:customer:)`` for a customer whose topic is not followed.
     public func nextText(state: DialogueState?, optionValues: [String],
                          using random: inout some RandomNumberGenerator) -> String {
         nextText(state: state, optionValues: optionValues, meaning: nil, using: &random)

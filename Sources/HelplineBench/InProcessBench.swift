@@ -1,6 +1,5 @@
 import Foundation
 import HelplineDialogue
-import HelplineIntents
 import HelplineServer
 import Histogram
 import Logging
@@ -81,17 +80,15 @@ public struct InProcessBench: Sendable {
     public func engineTurns(samples: Int, seed: UInt64) -> LatencySummary {
         var histogram = LatencySummary.makeHistogram()
         let now = Date()
-        var customers: [(conversation: Conversation, reply: Reply, topic: IntentID?, random: SplitMix64)] = (0..<64).map { index in
+        var customers: [(conversation: Conversation, reply: Reply, scripted: CustomerScript.Customer)] = (0..<64).map { index in
             let (conversation, reply) = engine.start(id: "bench-\(index)", profile: profile, now: now)
-            return (conversation, reply, nil, SplitMix64(seed: seed &+ UInt64(index)))
+            return (conversation, reply, CustomerScript.Customer(seed: seed &+ UInt64(index)))
         }
         for index in 0..<(samples + 64) {
             let slot = index % customers.count
-            var (topic, random) = (customers[slot].topic, customers[slot].random)
             let text = script.nextText(state: customers[slot].reply.state,
                                        optionValues: customers[slot].reply.options.map(\.value),
-                                       topic: &topic, using: &random)
-            (customers[slot].topic, customers[slot].random) = (topic, random)
+                                       customer: &customers[slot].scripted)
             let started = ContinuousClock.now
             let turn = engine.handle(text, in: &customers[slot].conversation, now: now)
             let elapsed = ContinuousClock.now - started
@@ -116,7 +113,7 @@ public struct InProcessBench: Sendable {
             guard case .reply(_, let session, let reply) = response else {
                 throw BenchFailure("could not open a session: \(response)")
             }
-            customers.append(StoredCustomer(session: session, reply: reply, random: SplitMix64(seed: seed &+ UInt64(index))))
+            customers.append(StoredCustomer(session: session, reply: reply, scripted: CustomerScript.Customer(seed: seed &+ UInt64(index))))
         }
 
         var histogram = LatencySummary.makeHistogram()
@@ -163,12 +160,10 @@ public struct InProcessBench: Sendable {
 private struct StoredCustomer: Sendable {
     var session: String
     var reply: Reply
-    var topic: IntentID?
-    var random: SplitMix64
+    var scripted: CustomerScript.Customer
 
     mutating func nextRequest(_ script: CustomerScript) -> ProtocolRequest {
-        let text = script.nextText(state: reply.state, optionValues: reply.options.map(\.value), topic: &topic,
-                                   using: &random)
+        let text = script.nextText(state: reply.state, optionValues: reply.options.map(\.value), customer: &scripted)
         return ProtocolRequest(.say(session: session, text: text))
     }
 

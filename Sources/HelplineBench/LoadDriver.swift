@@ -1,6 +1,5 @@
 import Foundation
 import HelplineDialogue
-import HelplineIntents
 import HelplineServer
 import Histogram
 import NIOCore
@@ -68,9 +67,7 @@ final class LoadDriver: ChannelDuplexHandler {
         var session: [UInt8]?
         var state: DialogueState?
         var optionValues: [String] = []
-        /// The topic the customer means (``CustomerScript/nextText(state:optionValues:topic:using:)``).
-        var topic: IntentID?
-        var random: SplitMix64
+        var scripted: CustomerScript.Customer
     }
 
     private enum Pending {
@@ -109,7 +106,7 @@ final class LoadDriver: ChannelDuplexHandler {
         self.openLine = openLine
         self.inFlight = max(1, inFlight)
         self.customers = (0..<customers).map { index in
-            Customer(random: SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9))
+            Customer(scripted: CustomerScript.Customer(seed: seed &+ UInt64(index) &* 0x9E37_79B9))
         }
     }
 
@@ -118,7 +115,7 @@ final class LoadDriver: ChannelDuplexHandler {
         requests = .line(line)
         openLine = []
         self.inFlight = max(1, inFlight)
-        customers = (0..<self.inFlight).map { _ in Customer(session: [], random: SplitMix64(seed: 0)) }
+        customers = (0..<self.inFlight).map { _ in Customer(session: [], scripted: CustomerScript.Customer(seed: 0)) }
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -254,10 +251,8 @@ final class LoadDriver: ChannelDuplexHandler {
                 let buffer: ByteBuffer
                 switch requests {
                 case .script(let script, let texts):
-                    var (topic, random) = (customer.topic, customer.random)
                     let text = script.nextText(state: customer.state, optionValues: customer.optionValues,
-                                               topic: &topic, using: &random)
-                    (customers[index].topic, customers[index].random) = (topic, random)
+                                               customer: &customers[index].scripted)
                     buffer = texts.sayLine(session: session, text: text, allocator: context.channel.allocator)
                 case .line(let line):
                     buffer = context.channel.allocator.buffer(bytes: line)

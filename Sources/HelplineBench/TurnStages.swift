@@ -1,6 +1,5 @@
 import Foundation
 import HelplineDialogue
-import HelplineIntents
 import HelplineServer
 import Histogram
 
@@ -74,8 +73,7 @@ public struct TurnStages: Sendable {
             var conversation: Conversation
             var reply: Reply
             var version: Int
-            var topic: IntentID?
-            var random: SplitMix64
+            var scripted: CustomerScript.Customer
         }
         var customers: [Customer] = []
         for index in 0..<64 {
@@ -84,7 +82,7 @@ public struct TurnStages: Sendable {
                 throw BenchFailure("could not store a bench session")
             }
             customers.append(Customer(conversation: conversation, reply: reply, version: version,
-                                      random: SplitMix64(seed: seed &+ UInt64(index))))
+                                      scripted: CustomerScript.Customer(seed: seed &+ UInt64(index))))
         }
 
         for index in 0..<(samples + 64) {
@@ -92,7 +90,7 @@ public struct TurnStages: Sendable {
             let slot = index % customers.count
             var customer = customers[slot]
             let text = script.nextText(state: customer.reply.state, optionValues: customer.reply.options.map(\.value),
-                                       topic: &customer.topic, using: &customer.random)
+                                       customer: &customer.scripted)
             let line = try codec.encodeRequest(ProtocolRequest(.say(session: customer.conversation.id, text: text))).dropLast()
             // The comparisons first, the daemon's decoder last: the first to run finds the
             // caches cold after the previous turn and would look slower than it is.

@@ -36,23 +36,22 @@ import Testing
         let examples = { (id: String) in Set(Shared.engine.catalog.intent(IntentID(rawValue: id))?.examples ?? []) }
         let values = ["delivery", "returns", "payment"]
         for seed in 0..<40 {
-            var random = SplitMix64(seed: UInt64(seed))
-            var topic: IntentID?
-            let picked = script.nextText(state: .chooseTopic, optionValues: values, topic: &topic, using: &random)
-            guard let meant = topic else {
+            var customer = CustomerScript.Customer(seed: UInt64(seed))
+            let picked = script.nextText(state: .chooseTopic, optionValues: values, customer: &customer)
+            guard let meant = customer.topic else {
                 // Not a pick: an information question, which chooses no topic.
                 #expect(!script.topicQuestions.contains(picked) && Int(picked) == nil, "\(picked)")
                 continue
             }
             if let key = Int(picked) { #expect(values[key - 1] == meant.rawValue) } else { #expect(examples(meant.rawValue).contains(picked)) }
-            let message = script.nextText(state: .write, optionValues: ["send"], topic: &topic, using: &random)
+            let message = script.nextText(state: .write, optionValues: ["send"], customer: &customer)
             #expect(examples(meant.rawValue).contains(message), "\(message) is not about \(meant.rawValue)")
-            #expect(topic == meant)
+            #expect(customer.topic == meant)
         }
-        var topic: IntentID? = "delivery"
-        var random = SplitMix64(seed: 3)
-        while script.nextText(state: .submitted, optionValues: ["new"], topic: &topic, using: &random) != script.newAppeal {}
-        #expect(topic == nil)
+        var customer = CustomerScript.Customer(seed: 3)
+        customer.topic = "delivery"
+        while script.nextText(state: .submitted, optionValues: ["new"], customer: &customer) != script.newAppeal {}
+        #expect(customer.topic == nil)
     }
 
     /// Every text comes from the intent data or is an option number: nothing is made up in code.
