@@ -208,12 +208,33 @@ enum OrderFinder {
     /// The orders a part of a number stands for: a run of at least four digits that starts or
     /// ends an order's number («0002», «27182818», «заказ номер 0003»). The number's digits apart,
     /// a message reads as such a part only when short.
+    ///
+    /// A number whose part after the dash is written without its leading zeros («31415926-2» for
+    /// `31415926-0002`) stands for that order alone, and for none when no order has that part.
     static func byPartialNumber(_ text: String, among orders: [Order]) -> [Order] {
+        if let shortened = byShortenedNumber(text, among: orders) { return shortened }
         let runs = text.utf8.split { !isDigit($0) }.filter { $0.count >= minimumPartialDigits }
         guard !runs.isEmpty else { return [] }
         return orders.filter { order in
             let number = Array(digits(order.id).utf8)
             return runs.contains { run in number.starts(with: run) || number.reversed().starts(with: run.reversed()) }
+        }
+    }
+
+    /// The orders whose number is written `PREFIX-N` in the text with the part after the dash
+    /// shortened: the same prefix, the same value after it («31415926-2», «31415926 - 02»). Nil
+    /// when the text has no number written so.
+    static func byShortenedNumber(_ text: String, among orders: [Order]) -> [Order]? {
+        let written = text.matches(of: #/(?:^|[^0-9])([0-9]{4,})\s*[\-‐‑–—]\s*([0-9]{1,3})(?:[^0-9]|$)/#).compactMap {
+            match -> (prefix: Substring, suffix: Int)? in
+            guard let suffix = Int(match.output.2) else { return nil }
+            return (match.output.1, suffix)
+        }
+        guard !written.isEmpty else { return nil }
+        return orders.filter { order in
+            let parts = order.id.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
+            guard parts.count == 2, let suffix = Int(parts[1]) else { return false }
+            return written.contains { $0.prefix == parts[0] && $0.suffix == suffix }
         }
     }
 

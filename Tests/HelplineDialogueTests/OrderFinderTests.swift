@@ -20,6 +20,16 @@ struct OrderFinderTests {
         return OrderFinder.byTitle(text, among: orders, ignoring: generic, kindWords: kindWords).map(\.id)
     }
 
+    /// A number with the part after the dash written without its zeros stands for that order
+    /// alone, and a part no order has names none; a prefix alone narrows to its orders.
+    @Test(arguments: [("50000001-2", [phone.id]), ("50000001 - 03", [lamp.id]), ("заказ 50000001–1", [tv.id]),
+                      ("50000001-7", []), ("50000001", [tv.id, phone.id, lamp.id]),
+                      ("40027001-1", []), ("0002", [vacuum.id, phone.id])])
+    func shortenedNumber(text: String, expected: [String]) {
+        let orders = [Self.vacuum, Self.tv, Self.phone, Self.lamp]
+        #expect(OrderFinder.byPartialNumber(text, among: orders).map(\.id) == expected)
+    }
+
     /// Hyphenated titles are found by either part or both.
     @Test(arguments: ["пылесос", "робот пылесос", "робот-пылесос", "пылесоса", "dreame"])
     func hyphenatedTitle(text: String) throws {
