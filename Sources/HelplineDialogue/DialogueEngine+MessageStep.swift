@@ -150,7 +150,7 @@ extension DialogueEngine {
         guard eligible.contains(where: { $0.id != chosen.id }) else { return nil }
         let query = orderQuery(text, analysis, entities: entities)
         let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
-        let byTitle = OrderFinder.byTitle(query.words, among: c.profile.orders, forms: titleForms.forms)
+        let byTitle = OrderFinder.byTitleInStory(query.words, among: c.profile.orders, forms: titleForms.forms)
         // One order named, not the chosen one; a number for one order with the chosen one named by
         // title is both.
         let named = byNumber.isEmpty ? byTitle : byNumber

@@ -87,7 +87,10 @@ extension DialogueEngine {
             let lead = keep(story, &c, saying: [prompts.text(wording(.orderUnknown, offered), ["number": number])])
             return orderStep(&c, topic: topic, lead: lead, intent: score)
         }
-        let byTitle = OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms)
+        // A message that only names orders is a pick from the list, where «мастер» is the book;
+        // in a story it may be the repairman.
+        let byTitle = onlyAnOrder ? OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms)
+            : OrderFinder.byTitleInStory(query.words, among: offered, forms: titleForms.forms)
         if byTitle.count == 1, let order = byTitle.first {
             if !onlyAnOrder { keep(story, &c) }
             return pickOrder(order, &c, intent: score)

@@ -48,6 +48,22 @@ extension DialogueEngine {
                 c.misses = 0
                 return topicStep(&c, lead: [prompts.text(.orderNoted, ["order": orderReference(order)])], intent: score)
             }
+            // A story that names one of the customer's orders by two words of its title or more
+            // («книга мастер и маргарита пришла мятая») is about that order, however off topic its
+            // words sound: the order is noted, the story kept, and the topic asked for. One word
+            // is not enough («какая погода в сочи» with a flight to Sochi).
+            let said = orderQuery(text, classification).words
+            if isStory(classification.analysis), byNumber.isEmpty,
+               case let byTitle = OrderFinder.byTitleInStory(said, among: c.profile.orders, forms: titleForms.forms),
+               byTitle.count == 1, let order = byTitle.first,
+               case let forms = titleForms.forms(order),
+               said.count(where: { word in forms.contains { WordForms.names($0, word) } }) >= 2 {
+                c.order = order.id
+                c.misses = 0
+                let readable = wrongLayoutReading(text, classification.analysis) ?? text
+                let lead = keep(readable, &c, saying: [prompts.text(.orderNoted, ["order": orderReference(order)])])
+                return topicStep(&c, lead: lead, intent: score)
+            }
             keep(story, &c)
             // An order number alone that is none of the customer's: said so, not «не удалось понять».
             if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities),
@@ -141,8 +157,8 @@ extension DialogueEngine {
         if byNumber.count == 1 {
             c.order = byNumber.first?.id
         } else if byNumber.isEmpty {
-            let byTitle = OrderFinder.byTitle(orderQuery(text, classification).words, among: c.profile.orders,
-                                              forms: titleForms.forms)
+            let byTitle = OrderFinder.byTitleInStory(orderQuery(text, classification).words, among: c.profile.orders,
+                                                     forms: titleForms.forms)
             if byTitle.count == 1 { c.order = byTitle.first?.id }
         }
     }
@@ -230,7 +246,7 @@ extension DialogueEngine {
         let noted = eligible.first { $0.id == c.order }
         c.topic = topic.id.rawValue
         // The orders the message's words fit, worked out once for naming one and for narrowing the list.
-        lazy var byTitle = OrderFinder.byTitle(query.words, among: eligible, forms: titleForms.forms)
+        lazy var byTitle = OrderFinder.byTitleInStory(query.words, among: eligible, forms: titleForms.forms)
         let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: eligible)
         let named = byNumber.isEmpty ? (byTitle.count == 1 ? byTitle.first : nil) : (byNumber.count == 1 ? byNumber.first : nil)
         if let order = named {

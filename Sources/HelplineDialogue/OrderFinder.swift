@@ -75,6 +75,32 @@ enum OrderFinder {
         return found
     }
 
+    /// ``byTitle(_:among:forms:)`` for a story rather than a pick from the list: a word the
+    /// customer may mean in its ordinary sense does not name an order alone. Such is one word of a
+    /// name of several words in quotes («мастер» of «Мастер и Маргарита» in «когда приедет мастер
+    /// для ремонта»): an order matched by nothing else is left out; two words of the name, or a
+    /// word of the title outside the quotes («книга»), name it.
+    static func byTitleInStory(_ said: [WordForm], among orders: [Order], forms titleForms: (Order) -> [WordForm]) -> [Order] {
+        let found = byTitle(said, among: orders, forms: titleForms)
+        return found.filter { order in
+            let names = quotedNames(order.title)
+            guard !names.isEmpty else { return true }
+            let matched = titleForms(order).filter { form in said.contains { WordForms.names(form, $0) } }
+            let inNames = names.map { name in matched.filter { form in name.contains { WordForms.same($0, form) } } }
+            let outside = matched.contains { form in !names.contains { name in name.contains { WordForms.same($0, form) } } }
+            return outside || inNames.contains { $0.count >= 2 }
+        }
+    }
+
+    /// The words of each name of two or more words in quotes («…», “…”, "…") in a title.
+    static func quotedNames(_ title: String) -> [[WordForm]] {
+        guard title.contains(where: { "«\"“„".contains($0) }) else { return [] }
+        return title.matches(of: #/[«"“„]([^»"”“]+)[»"”“]/#).compactMap { match in
+            let words = WordForms.words(String(match.output.1)).filter { $0.count > 1 }.map(WordForm.init)
+            return words.count >= 2 ? words : nil
+        }
+    }
+
     /// The orders whose status the message's words say («в пути», «доставлен», «ожидает в пункте
     /// выдачи» for «тот, что в пункте выдачи»): every word of the status but at most one of three or
     /// more, and at least one, found among `said` (in any form). The orders that match the most

@@ -30,6 +30,25 @@ struct OrderFinderTests {
         #expect(OrderFinder.byPartialNumber(text, among: orders).map(\.id) == expected)
     }
 
+    /// In a story, one word of a quoted name of several («мастер» of «Мастер и Маргарита») may
+    /// be meant in its ordinary sense and does not name the order; two words of the name, or a
+    /// word outside the quotes, do. A pick from the list reads the one word.
+    @Test(arguments: [("когда приедет мастер чинить", false), ("мастер и маргарита пришла мятая", true),
+                      ("книга мастер порвана", true), ("маргарита", false)])
+    func quotedNameInAStory(text: String, names: Bool) throws {
+        let book = Order(id: "27182818-0003", title: "Книга «Мастер и Маргарита»")
+        let said = OrderFinder.sayings(WordForms.forms(text), ignoring: GenericWords([]))
+        let forms = { (order: Order) in OrderFinder.titleForms(order, ignoring: GenericWords([]), kindWords: [:]) }
+        #expect(OrderFinder.byTitleInStory(said, among: [Self.vacuum, book], forms: forms) == (names ? [book] : []))
+        #expect(OrderFinder.byTitle(said, among: [Self.vacuum, book], forms: forms) == [book])
+    }
+
+    @Test func quotedNamesOfSeveralWords() {
+        #expect(OrderFinder.quotedNames("Книга «Мастер и Маргарита»").map { $0.map(\.word) } == [["мастер", "маргарита"]])
+        #expect(OrderFinder.quotedNames("Отель «Волна», Сочи, 3 ночи").isEmpty)
+        #expect(OrderFinder.quotedNames("Наушники Sony WH-1000XM5").isEmpty)
+    }
+
     /// Hyphenated titles are found by either part or both.
     @Test(arguments: ["пылесос", "робот пылесос", "робот-пылесос", "пылесоса", "dreame"])
     func hyphenatedTitle(text: String) throws {
