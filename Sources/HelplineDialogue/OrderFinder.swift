@@ -251,17 +251,42 @@ enum OrderFinder {
     /// shortened: the same prefix, the same value after it («31415926-2», «31415926 - 02»). Nil
     /// when the text has no number written so.
     static func byShortenedNumber(_ text: String, among orders: [Order]) -> [Order]? {
-        let written = text.matches(of: #/(?:^|[^0-9])([0-9]{4,})\s*[\-‐‑–—]\s*([0-9]{1,3})(?:[^0-9]|$)/#).compactMap {
-            match -> (prefix: Substring, suffix: Int)? in
-            guard let suffix = Int(match.output.2) else { return nil }
-            return (match.output.1, suffix)
-        }
+        let written = shortenedNumbers(text)
         guard !written.isEmpty else { return nil }
         return orders.filter { order in
             let parts = order.id.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
             guard parts.count == 2, let suffix = Int(parts[1]) else { return false }
-            return written.contains { $0.prefix == parts[0] && $0.suffix == suffix }
+            return written.contains { $0.prefix.elementsEqual(parts[0].unicodeScalars) && $0.suffix == suffix }
         }
+    }
+
+    /// The numbers written `PREFIX-N` in a text: a run of four digits or more, a dash (with spaces
+    /// around it or not), and a run of one to three digits. One pass over the text.
+    static func shortenedNumbers(_ text: String) -> [(prefix: [Unicode.Scalar], suffix: Int)] {
+        let scalars = Array(text.unicodeScalars)
+        func isDigit(_ index: Int) -> Bool { index < scalars.count && ("0"..."9").contains(scalars[index]) }
+        func skipSpaces(_ index: Int) -> Int {
+            var index = index
+            while index < scalars.count, scalars[index].properties.isWhitespace { index += 1 }
+            return index
+        }
+        var found: [(prefix: [Unicode.Scalar], suffix: Int)] = []
+        var index = 0
+        while index < scalars.count {
+            guard isDigit(index) else { index += 1; continue }
+            let start = index
+            while isDigit(index) { index += 1 }
+            guard index - start >= minimumPartialDigits else { continue }
+            let dash = skipSpaces(index)
+            guard dash < scalars.count, "-‐‑–—".unicodeScalars.contains(scalars[dash]) else { continue }
+            let suffixStart = skipSpaces(dash + 1)
+            var suffixEnd = suffixStart
+            while isDigit(suffixEnd) { suffixEnd += 1 }
+            guard (1...3).contains(suffixEnd - suffixStart) else { continue }
+            let suffix = scalars[suffixStart..<suffixEnd].reduce(0) { $0 * 10 + Int($1.value - 48) }
+            found.append((Array(scalars[start..<index]), suffix))
+        }
+        return found
     }
 
     /// The fewest digits a part of an order number is read from.
