@@ -285,22 +285,40 @@ final class RepairEngine: Sendable {
         let n = word.count
         let onlyDroppedLetter = n < RepairEngine.shortestCorrected
         let limit = n >= RepairEngine.twoEditsFrom ? 2 : 1
-        var best: (id: Int, distance: Int)? = nil
+        var best: (id: Int, distance: Int, restoresSign: Bool)? = nil
         for candidate in spelling.candidates(for: word, distance: limit) {
             let id = Int(candidate)
             guard lexicon.scripts[id] == script else { continue }
             if onlyDroppedLetter, lexicon.withWord(id, { $0.count }) != n + 1 { continue }
             let distance = lexicon.withWord(id) { SpellingIndex.distance(word, $0, limit: limit) }
             guard distance >= 1, distance <= limit else { continue }
+            // A dropped «ь» or «ъ» is the likeliest slip of all («курер», «подезд» from «podezd»):
+            // the word with the sign put back wins over other words as near.
+            let restoresSign = distance == 1 && lexicon.withWord(id) { Self.isSignDropped(from: $0, giving: word) }
             if let current = best {
-                let better = distance < current.distance
-                    || (distance == current.distance && lexicon.frequencies[id] > lexicon.frequencies[current.id])
-                    || (distance == current.distance && lexicon.frequencies[id] == lexicon.frequencies[current.id] && id < current.id)
+                let better = if distance != current.distance {
+                    distance < current.distance
+                } else if restoresSign != current.restoresSign {
+                    restoresSign
+                } else if lexicon.frequencies[id] != lexicon.frequencies[current.id] {
+                    lexicon.frequencies[id] > lexicon.frequencies[current.id]
+                } else {
+                    id < current.id
+                }
                 if !better { continue }
             }
-            best = (id, distance)
+            best = (id, distance, restoresSign)
         }
-        return best
+        return best.map { ($0.id, $0.distance) }
+    }
+
+    /// Whether `word` is `known` with one «ь» or «ъ» left out.
+    static func isSignDropped(from known: UnsafeBufferPointer<UInt32>, giving word: UnsafeBufferPointer<UInt32>) -> Bool {
+        guard known.count == word.count + 1 else { return false }
+        var k = 0
+        while k < word.count, known[k] == word[k] { k += 1 }
+        guard known[k] == 0x44C || known[k] == 0x44A else { return false }
+        return known[(k + 1)...].elementsEqual(word[k...])
     }
 
     // MARK: - Latin words
