@@ -447,6 +447,14 @@ final class RepairEngine: Sendable {
         return (best, fallback)
     }
 
+    /// The transliteration of a Latin word when it is a known Russian word as it stands.
+    private func knownTransliteration(_ s: UnsafeBufferPointer<UInt32>, _ token: RawToken) -> Option? {
+        let squeezed = RepairEngine.squeezed(UnsafeBufferPointer(rebasing: s[token.start..<token.end]))
+        let (translit, _) = squeezed.withUnsafeBufferPointer { transliterate($0, span: token.start..<token.end) }
+        guard let translit, translit.cost == 0, translit.corrected == nil else { return nil }
+        return translit
+    }
+
     /// Words of at most this many letters may read as known words both by layout and by
     /// transliteration; the message's majority decides.
     static let shortWordLetters = 3
@@ -500,6 +508,13 @@ final class RepairEngine: Sendable {
                        _ s: UnsafeBufferPointer<UInt32>, _ result: inout Result) {
         let token = plan.token
         if let id = plan.knownLatin {
+            // In a transliterated message, a Latin word the data knows that is also a Russian word
+            // transliterated («est onlayn chat u vas»: «чат»; «bank», «ozon») reads as the Russian one.
+            if mode == .translit, plan.letters >= 3, let option = knownTransliteration(s, token) {
+                result.repairs.append(Repair(from: Chars.string(s[option.span]), to: Chars.string(option.reading), reason: .translit))
+                option.reading.withUnsafeBufferPointer { appendUnknown($0, &result) }
+                return
+            }
             append(id, &result)
             return
         }

@@ -112,6 +112,18 @@ struct TransliterationRepairTests {
         #expect(analysis.repairs.contains { $0.reason == .spelling && $0.to == "возврат" })
     }
 
+    /// In a transliterated message, a Latin word the analyzer knows («chat» is a common Latin
+    /// word) that is also a known Russian word transliterated reads as the Russian one; in a
+    /// Russian or English message it stays as written.
+    @Test func knownLatinWordInATransliteratedMessage() {
+        let analyzer = TextAnalyzer(vocabulary: Vocabulary(words: ["есть онлайн чат у вас", "где чат поддержки"]))
+        let translit = analyzer.analyze("est onlayn chat u vas")
+        #expect(translit.words.prefix(3) == ["есть", "онлайн", "чат"])
+        #expect(translit.repairs.contains(Repair(from: "chat", to: "чат", reason: .translit)))
+        #expect(analyzer.analyze("где chat поддержки").words == ["где", "chat", "поддержки"])
+        #expect(analyzer.analyze("support chat online").repairs.isEmpty)
+    }
+
     /// Known Latin words and an English sentence stay Latin.
     @Test func latinStaysLatin() {
         #expect(analyzer.analyze("ozon travel").repairs.isEmpty)
