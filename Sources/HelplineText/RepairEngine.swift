@@ -447,6 +447,27 @@ final class RepairEngine: Sendable {
         return (best, fallback)
     }
 
+    /// The Latin words a token glues together with commas or hyphens between letters
+    /// («vhoda,zhdu»), each at least two letters long; empty when there is no such glue.
+    static func gluedParts(_ s: UnsafeBufferPointer<UInt32>, _ token: RawToken) -> [RawToken] {
+        var parts: [RawToken] = []
+        var start = token.start
+        var k = token.start
+        while k < token.end {
+            if s[k] == Chars.comma || s[k] == Chars.hyphen {
+                guard k > start, k + 1 < token.end, Chars.isLatin(s[k - 1]), Chars.isLatin(s[k + 1]) else { return [] }
+                parts.append(RawToken(start, k, .word))
+                start = k + 1
+            } else if !Chars.isLatin(s[k]) {
+                return []
+            }
+            k += 1
+        }
+        guard !parts.isEmpty else { return [] }
+        parts.append(RawToken(start, token.end, .word))
+        return parts.allSatisfy { $0.end - $0.start >= 2 } ? parts : []
+    }
+
     /// The transliteration of a Latin word when it is a known Russian word as it stands.
     private func knownTransliteration(_ s: UnsafeBufferPointer<UInt32>, _ token: RawToken) -> Option? {
         let squeezed = RepairEngine.squeezed(UnsafeBufferPointer(rebasing: s[token.start..<token.end]))
@@ -520,6 +541,17 @@ final class RepairEngine: Sendable {
         }
         let layout = plan.layout?.cost ?? .infinity
         let translit = plan.translit?.cost ?? .infinity
+        // In a transliterated message, Latin words glued by a comma or a hyphen that make no word
+        // together («vhoda,zhdu», «trek-nomer») are read apart, each as a word of its own.
+        if mode == .translit, layout > 0, translit > 0 {
+            let parts = RepairEngine.gluedParts(s, plan.token)
+            if parts.count >= 2 {
+                for part in parts {
+                    apply(self.plan(s, part), mode, alone: false, latinContext: latinContext, s, &result)
+                }
+                return
+            }
+        }
         var chosen: Option? = nil
         var reason = Repair.Reason.layout
         switch mode {

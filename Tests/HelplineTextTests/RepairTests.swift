@@ -124,6 +124,15 @@ struct TransliterationRepairTests {
         #expect(analyzer.analyze("support chat online").repairs.isEmpty)
     }
 
+    /// In a transliterated message, words glued by a comma or a hyphen are read apart; in the
+    /// Latin layout the same comma is the key of «б».
+    @Test func gluedTransliteratedWords() {
+        let analyzer = TextAnalyzer(vocabulary: Vocabulary(words: ["жду кода для входа", "трек номер не находится", "без чека"]))
+        #expect(analyzer.analyze("zhdu koda dlya vhoda,zhdu").words == ["жду", "кода", "для", "входа", "жду"])
+        #expect(analyzer.analyze("trek-nomer ne nahoditsya").words == ["трек", "номер", "не", "находится"])
+        #expect(analyzer.analyze(",tp xtrf").words == ["без", "чека"])
+    }
+
     /// Known Latin words and an English sentence stay Latin.
     @Test func latinStaysLatin() {
         #expect(analyzer.analyze("ozon travel").repairs.isEmpty)
