@@ -183,6 +183,13 @@ final class RepairEngine: Sendable {
         }
         switch lexicon.knowledge(of: word) {
         case .known:
+            // A correct word that is also a frequent word of the data with one letter written once
+            // where it is doubled («балов» for «баллов», «каса» for «касса») is read as the frequent word.
+            if let id = doubledLetterWord(word) {
+                result.repairs.append(Repair(from: Chars.string(word), to: lexicon.texts[id], reason: .spelling))
+                append(id, &result)
+                return
+            }
             appendUnknown(word, &result)
             return
         case .rare:
@@ -216,6 +223,27 @@ final class RepairEngine: Sendable {
             return
         }
         appendUnknown(word, &result)
+    }
+
+    /// How often a word must occur in the data for ``doubledLetterWord(_:)`` to read a correct
+    /// word as it: «баллов» does, «касса» does not need to.
+    static let doubledLetterFrequency: Int32 = 20
+
+    /// The frequent word of the data that `word` is with one of its consonants doubled, if any.
+    private func doubledLetterWord(_ word: UnsafeBufferPointer<UInt32>) -> Int? {
+        guard word.count >= 4 else { return nil }
+        var doubled = [UInt32](repeating: 0, count: word.count + 1)
+        for k in 1..<word.count {
+            let letter = word[k]
+            guard Chars.isCyrillic(letter), !Letter.isVowel(Letter.code(letter)), letter != 0x44C, letter != 0x44A,
+                  word[k - 1] != letter, k + 1 == word.count || word[k + 1] != letter else { continue }
+            for j in 0...k { doubled[j] = word[j] }
+            for j in k..<word.count { doubled[j + 1] = word[j] }
+            if let id = doubled.withUnsafeBufferPointer(lexicon.find), lexicon.frequencies[id] >= Self.doubledLetterFrequency {
+                return id
+            }
+        }
+        return nil
     }
 
     /// «не».

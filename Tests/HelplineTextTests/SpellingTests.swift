@@ -34,6 +34,20 @@ struct SpellingTests {
         #expect(analyzer.analyze("kurer u podezda").words == ["курьер", "у", "подъезда"])
     }
 
+    /// A correct word that is a frequent word of the data with a doubled letter written once
+    /// («балов», a form of «бал») is read as the frequent word; not when that word is rare in the
+    /// data, and not a vowel.
+    @Test func letterWrittenOnceWhereTheDataDoublesIt() {
+        let frequent = Vocabulary(words: Array(repeating: "сколько баллов", count: 25) + ["касса"])
+        let analyzer = TextAnalyzer(vocabulary: frequent, includeCommonWords: false, knownStems: ["бал", "кас"])
+        #expect(analyzer.analyze("сколько балов").words == ["сколько", "баллов"])
+        #expect(analyzer.analyze("сколько балов").repairs == [Repair(from: "балов", to: "баллов", reason: .spelling)])
+        // «каса» is known (its stem is) and «касса» occurs once: left as written.
+        #expect(analyzer.analyze("каса").words == ["каса"])
+        let rare = TextAnalyzer(vocabulary: Vocabulary(words: ["баллов"]), includeCommonWords: false, knownStems: ["бал"])
+        #expect(rare.analyze("балов").words == ["балов"])
+    }
+
     @Test func droppedSign() {
         func dropped(_ known: String, _ word: String) -> Bool {
             Chars.scalars(known).withUnsafeBufferPointer { known in
