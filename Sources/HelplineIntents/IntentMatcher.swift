@@ -315,7 +315,13 @@ public struct IntentMatcher: Sendable {
             ambiguous = true
         }
         var confidence = Self.rounded(best.p)
-        if let cap = vagueCap(analysis, best: best.index) { confidence = min(confidence, cap) }
+        if let cap = vagueCap(analysis, best: best.index) {
+            confidence = min(confidence, cap)
+            // A vague message says too little to be torn between two readings: it is a weak one,
+            // whatever the margin between its likeliest intents, so the dialogue offers those
+            // and the specialist the same way every time.
+            ambiguous = false
+        }
         return Classification(intent: classIds[best.index], confidence: confidence,
                               alternatives: alternatives, isAmbiguous: ambiguous,
                               entities: analysis.entities, analysis: analysis)
