@@ -184,7 +184,7 @@ final class RepairEngine: Sendable {
         switch lexicon.knowledge(of: word) {
         case .known:
             // A correct word that is also a frequent word of the data with one letter written once
-            // where it is doubled («балов» for «баллов», «каса» for «касса») is read as the frequent word.
+            // where it is doubled («балов» for «баллов») is read as the frequent word.
             if let id = doubledLetterWord(word) {
                 result.repairs.append(Repair(from: Chars.string(word), to: lexicon.texts[id], reason: .spelling))
                 append(id, &result)
@@ -226,7 +226,7 @@ final class RepairEngine: Sendable {
     }
 
     /// How often a word must occur in the data for ``doubledLetterWord(_:)`` to read a correct
-    /// word as it: «баллов» does, «касса» does not need to.
+    /// word as it: only the data's own words, such as «баллов», are that frequent.
     static let doubledLetterFrequency: Int32 = 20
 
     /// The frequent word of the data that `word` is with one of its consonants doubled, if any.
@@ -318,11 +318,13 @@ final class RepairEngine: Sendable {
             let id = Int(candidate)
             guard lexicon.scripts[id] == script else { continue }
             if onlyDroppedLetter, lexicon.withWord(id, { $0.count }) != n + 1 { continue }
-            let distance = lexicon.withWord(id) { SpellingIndex.distance(word, $0, limit: limit) }
-            guard distance >= 1, distance <= limit else { continue }
             // A dropped «ь» or «ъ» is the likeliest slip of all («курер», «подезд» from «podezd»):
             // the word with the sign put back wins over other words as near.
-            let restoresSign = distance == 1 && lexicon.withWord(id) { Self.isSignDropped(from: $0, giving: word) }
+            let (distance, restoresSign) = lexicon.withWord(id) { known in
+                let distance = SpellingIndex.distance(word, known, limit: limit)
+                return (distance, distance == 1 && Self.isSignDropped(from: known, giving: word))
+            }
+            guard distance >= 1, distance <= limit else { continue }
             if let current = best {
                 let better = if distance != current.distance {
                     distance < current.distance
@@ -395,9 +397,7 @@ final class RepairEngine: Sendable {
         // except that a short word reads as a known word both ways more often than not.
         if let layout = plan.layout, layout.cost == 0 {
             if letters <= RepairEngine.shortWordLetters {
-                let squeezed = RepairEngine.squeezed(core)
-                let (translit, _) = squeezed.withUnsafeBufferPointer { transliterate($0, span: token.start..<token.end) }
-                if let translit, translit.cost == 0 { plan.shortTranslit = translit }
+                plan.shortTranslit = knownTransliteration(s, token)
             }
             return plan
         }
@@ -500,7 +500,7 @@ final class RepairEngine: Sendable {
     private func knownTransliteration(_ s: UnsafeBufferPointer<UInt32>, _ token: RawToken) -> Option? {
         let squeezed = RepairEngine.squeezed(UnsafeBufferPointer(rebasing: s[token.start..<token.end]))
         let (translit, _) = squeezed.withUnsafeBufferPointer { transliterate($0, span: token.start..<token.end) }
-        guard let translit, translit.cost == 0, translit.corrected == nil else { return nil }
+        guard let translit, translit.cost == 0 else { return nil }
         return translit
     }
 
