@@ -44,9 +44,23 @@ struct DeskSocketTests {
     @Test func deskConnectionsMustSignInWithinTheIdleTimeout() async throws {
         let daemon = try await InProcessDaemon.start(desk: true) { $0.idleTimeout = 3 }
         let deskPath = try #require(daemon.deskSocketPath)
-        let specialist = try RawConnection(path: deskPath)
-        try await specialist.write(#"{"op":"sign_in","id":1,"specialist":{"id":"sp-1","name":"Ольга","role":"general"}}"# + "\n")
-        #expect(try await specialist.readObject()["ok"] as? Bool == true)
+        // On a machine busy enough that the daemon reads the sign-in only after the timeout, that
+        // connection is closed like a silent one; the specialist then connects again, as a desk would.
+        var signedIn: RawConnection?
+        for _ in 0..<20 where signedIn == nil {
+            let attempt = try RawConnection(path: deskPath)
+            let answer = try? await {
+                try await attempt.write(#"{"op":"sign_in","id":1,"specialist":{"id":"sp-1","name":"Ольга","role":"general"}}"# + "\n")
+                return try await attempt.readObject()
+            }()
+            if answer?["ok"] as? Bool == true {
+                signedIn = attempt
+            } else {
+                #expect(answer == nil || (answer?["error"] as? [String: Any])?["code"] as? String == "not_signed_in",
+                        "a sign-in is refused only for being late: \(String(describing: answer))")
+            }
+        }
+        let specialist = try #require(signedIn, "the specialist could not sign in")
         let silent = try RawConnection(path: deskPath)
         #expect(try await silent.readErrorCode() == "not_signed_in")
         #expect(try await silent.readLine() == nil, "the silent connection is closed")
