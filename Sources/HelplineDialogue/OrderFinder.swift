@@ -94,11 +94,40 @@ enum OrderFinder {
 
     /// The words of each name of two or more words in quotes («…», “…”, "…") in a title.
     static func quotedNames(_ title: String) -> [[WordForm]] {
-        guard title.contains(where: { "«\"“„".contains($0) }) else { return [] }
-        return title.matches(of: #/[«"“„]([^»"”“]+)[»"”“]/#).compactMap { match in
-            let words = WordForms.words(String(match.output.1)).filter { $0.count > 1 }.map(WordForm.init)
+        quotedParts(title).compactMap { part in
+            let words = WordForms.words(part).filter { $0.count > 1 }.map(WordForm.init)
             return words.count >= 2 ? words : nil
         }
+    }
+
+    /// The texts in quotes in a title, left to right: each from an opening mark (« " “ „) up to the
+    /// first closing mark (» " ” “) after it, not empty. A scan of the title's scalars, run for every
+    /// order a story names, so no pattern is compiled per call.
+    static func quotedParts(_ title: String) -> [String] {
+        let scalars = title.unicodeScalars
+        guard scalars.contains(where: isOpeningQuote) else { return [] }
+        var parts: [String] = []
+        var index = scalars.startIndex
+        while let opening = scalars[index...].firstIndex(where: isOpeningQuote) {
+            let start = scalars.index(after: opening)
+            guard let closing = scalars[start...].firstIndex(where: isClosingQuote) else { break }
+            if closing > start {
+                parts.append(String(scalars[start..<closing]))
+                index = scalars.index(after: closing)
+            } else {
+                // An empty pair («""»): the closing mark may open the next part.
+                index = start
+            }
+        }
+        return parts
+    }
+
+    private static func isOpeningQuote(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "«" || scalar == "\"" || scalar == "“" || scalar == "„"
+    }
+
+    private static func isClosingQuote(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "»" || scalar == "\"" || scalar == "”" || scalar == "“"
     }
 
     /// The orders whose status the message's words say («в пути», «доставлен», «ожидает в пункте

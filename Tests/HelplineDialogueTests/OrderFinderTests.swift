@@ -49,6 +49,30 @@ struct OrderFinderTests {
         #expect(OrderFinder.quotedNames("Наушники Sony WH-1000XM5").isEmpty)
     }
 
+    /// The quoted parts of a title are what the pattern `[«"“„]([^»"”“]+)[»"”“]` finds, left to
+    /// right: on fixed tricky titles and on random strings of quotes, letters and spaces.
+    @Test func quotedPartsAreThePatternsMatches() {
+        func byPattern(_ title: String) -> [String] {
+            title.matches(of: #/[«"“„]([^»"”“]+)[»"”“]/#).map { String($0.output.1) }
+        }
+        var titles = ["Книга «Мастер и Маргарита»", "«А» и «Б»", "\"\"x\"", "«»«x»", "«x", "x»", "„Низ“ и “верх”",
+                      "«a \"b\" c»", "", "«", "»«"]
+        let alphabet = Array("«»\"“”„ab ")
+        var state: UInt64 = 7
+        for _ in 0..<2_000 {
+            var title = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for step in 0..<Int(state >> 60) {
+                let bits = (state >> UInt64(4 * step % 56)) ^ UInt64(step) &* 0x9E37_79B9
+                title.append(alphabet[Int(bits % UInt64(alphabet.count))])
+            }
+            titles.append(title)
+        }
+        for title in titles {
+            #expect(OrderFinder.quotedParts(title) == byPattern(title), "\(title)")
+        }
+    }
+
     /// Hyphenated titles are found by either part or both.
     @Test(arguments: ["пылесос", "робот пылесос", "робот-пылесос", "пылесоса", "dreame"])
     func hyphenatedTitle(text: String) throws {
