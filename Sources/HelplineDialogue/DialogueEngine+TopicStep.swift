@@ -86,10 +86,15 @@ extension DialogueEngine {
         }
         var chosen = best
         // A weak guess is not acted on: the likeliest topics and a specialist are offered, and the
-        // message is kept (as the draft, and the order it names) for whichever is chosen.
-        let weakRefusal = rules.freeText.refusals.contains(best.id) && classification.confidence < rules.freeText.refusalMinConfidence
-            && !likeliest(classification).isEmpty
-        if !classification.isAmbiguous, classification.confidence < rules.freeText.confirmBelow || weakRefusal,
+        // message is kept (as the draft, and the order it names) for whichever is chosen. A refusal
+        // in doubt is such a guess too, whichever way the margin falls: less sure than
+        // `refusal_min_confidence`, or one of the close candidates of an ambiguous message — the
+        // customer is offered the topics besides it, never «Вне компетенции поддержки» as a choice.
+        let refusals = rules.freeText.refusals
+        let refusalInDoubt = !likeliest(classification).isEmpty
+            && (refusals.contains(best.id) && classification.confidence < rules.freeText.refusalMinConfidence
+                || classification.isAmbiguous && ambiguityCandidates(classification).contains { refusals.contains($0.id) })
+        if !classification.isAmbiguous && classification.confidence < rules.freeText.confirmBelow || refusalInDoubt,
            best.kind == .topic || best.kind == .info {
             // A short message read as a problem the dialogue could not place («наушники
             // сломались») is kept too: it is what the customer came with.

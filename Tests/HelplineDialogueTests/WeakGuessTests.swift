@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineIntents
 import Testing
 
 /// Below the confidence set in data the dialogue does not act on its guess: it offers the
@@ -77,6 +78,21 @@ struct WeakGuessTests {
         let reply = engine.handle(text, in: &c, now: Fixture.now).reply
         #expect(reply.text == engine.prompts.text(.confirmGuess))
         #expect(reply.values == ["pickup_points", DialogueEngine.specialistValue])
+    }
+
+    /// A refusal among the close candidates of an ambiguous message, first or second, is never
+    /// offered as a choice: the topics besides it and a specialist are, as for an unsure refusal,
+    /// whichever way the margin between them falls.
+    @Test(arguments: [("unsupported", "complaint"), ("complaint", "unsupported")])
+    func refusalInAnAmbiguousMessageIsNotOffered(best: String, second: String) throws {
+        let text = "меня обманул продавец, мошенник, помогите"
+        let engine = try Fixture.engine([text: Fixture.verdict(IntentID(best), 0.54, alternatives: [(IntentID(second), 0.46)],
+                                                               ambiguous: true)])
+        var c = Fixture.started(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && reply.text == engine.prompts.text(.confirmGuess))
+        #expect(reply.values == ["complaint", DialogueEngine.specialistValue])
+        #expect(c.draft == [text])
     }
 
     /// A short problem guessed weakly is kept for the appeal too; a vague phrase is not.
