@@ -43,6 +43,10 @@ extension DialogueEngine {
         if let number = pickedNumber(key: key) {
             return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
         }
+        // «не помню номер»: the number is not needed, the list is.
+        if PlainText.spaceCount(key) < 6, reader.match(text, key: key, in: numberForgottenPhrases) != nil {
+            return orderStep(&c, topic: topic, prompt: wording(.numberNotNeeded, offered))
+        }
         let classification = classify(text, analysis)
         let score = classification.best
         let story = storyToKeep(text, key: key, classification)
@@ -67,6 +71,13 @@ extension DialogueEngine {
                 return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, byStatus))],
                                  intent: score, only: byStatus)
             }
+        }
+        // «последний заказ», «самый последний, который я заказывала»: an order pointed at, not named.
+        // Orders carry no dates, so the list has to tell which; the words are no topic of their own.
+        if byNumber.isEmpty, classification.analysis.words.count <= Self.statusMessageWords,
+           classification.analysis.words.contains(where: orderPointers.contains),
+           query.repairedWords.allSatisfy({ orderReferenceWords.contains($0.word) }) {
+            return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnrecognized, offered))], intent: score)
         }
         // A different topic the matcher is sure of wins over a product word or an order number in
         // the same message («хочу вернуть наушники, не подошли» at the tracking step); a message

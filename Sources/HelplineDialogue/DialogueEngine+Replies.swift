@@ -105,6 +105,7 @@ extension DialogueEngine {
         case .otherOrder: return .otherBooking
         case .orderAlreadyChosen: return .bookingAlreadyChosen
         case .otherOrderNamed: return .otherBookingNamed
+        case .numberNotNeeded: return .bookingNumberNotNeeded
         default: return prompt
         }
     }

@@ -92,6 +92,13 @@ public struct DialogueEngine: Sendable {
     let questionWords: Set<String>
     /// The `status_pointers`, normalized.
     let statusPointers: Set<String>
+    /// The `order_pointers`, normalized.
+    let orderPointers: Set<String>
+    /// The words a message pointing at an order may have besides its pointer: the `order_pointers`,
+    /// `order_reference_words` and `status_pointers`, normalized.
+    let orderReferenceWords: Set<String>
+    /// The `number_forgotten` phrases by phrase key.
+    let numberForgottenPhrases: PhraseReader.Phrases<Bool>
     /// The `new_order_words`, normalized, compared by their bytes (the analyzer's words are of one
     /// spelling; hashing a Cyrillic `String` normalizes it first).
     let newOrderWords: Set<ByteKey>
@@ -153,6 +160,10 @@ public struct DialogueEngine: Sendable {
         otherTopicAnchors = anchors.sorted().map { Array($0.utf8) }
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
         statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
+        orderPointers = Set(rules.freeText.orderPointers.map(Normalizer.normalize))
+        orderReferenceWords = Set((rules.freeText.orderPointers + rules.freeText.orderReferenceWords + rules.freeText.statusPointers)
+            .map(Normalizer.normalize))
+        numberForgottenPhrases = PhraseReader.Phrases(keys: rules.freeText.numberForgotten.map { (DialogueRules.phraseKey($0), true) })
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
     }
 

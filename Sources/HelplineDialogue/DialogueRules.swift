@@ -106,6 +106,14 @@ public struct DialogueRules: Sendable, Hashable {
         /// доставлен»): with one of them, a short message at the order step is matched against the
         /// orders' statuses when it names no title.
         public var statusPointers: [String] = []
+        /// Words that point at an order without naming it («последний», «предыдущий»): orders carry
+        /// no dates, so a short message of these and words that only refer to an order («самый
+        /// последний, который я заказывала») is an order the list has to tell, not a topic.
+        public var orderPointers: [String] = []
+        /// Words that only refer to an order beside a pointer («я», «заказывала», «самый»).
+        public var orderReferenceWords: [String] = []
+        /// «не помню номер»: at the order step the number is not needed; the list is offered again.
+        public var numberForgotten: [String] = []
         /// Words of buying or booking something new («забронировать», «заказать»): a message with
         /// one of them («хочу забронировать ещё один отель») never picks an order by its title.
         public var newOrderWords: [String] = []
@@ -130,6 +138,9 @@ public struct DialogueRules: Sendable, Hashable {
             case draftRefusals = "draft_refusals"
             case questionWords = "question_words"
             case statusPointers = "status_pointers"
+            case orderPointers = "order_pointers"
+            case orderReferenceWords = "order_reference_words"
+            case numberForgotten = "number_forgotten"
             case newOrderWords = "new_order_words"
         }
 
@@ -170,6 +181,9 @@ public struct DialogueRules: Sendable, Hashable {
             draftRefusals = try c.decodeIfPresent([String].self, forKey: .draftRefusals) ?? defaults.draftRefusals
             questionWords = try c.decodeIfPresent([String].self, forKey: .questionWords) ?? defaults.questionWords
             statusPointers = try c.decodeIfPresent([String].self, forKey: .statusPointers) ?? defaults.statusPointers
+            orderPointers = try c.decodeIfPresent([String].self, forKey: .orderPointers) ?? defaults.orderPointers
+            orderReferenceWords = try c.decodeIfPresent([String].self, forKey: .orderReferenceWords) ?? defaults.orderReferenceWords
+            numberForgotten = try c.decodeIfPresent([String].self, forKey: .numberForgotten) ?? defaults.numberForgotten
             newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords
         }
     }

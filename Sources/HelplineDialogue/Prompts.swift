@@ -34,6 +34,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case orderAlreadyChosen = "order_already_chosen", bookingAlreadyChosen = "booking_already_chosen"
     case otherOrderNamed = "other_order_named", otherBookingNamed = "other_booking_named"
     case layoutConverted = "layout_converted"
+    case numberNotNeeded = "number_not_needed", bookingNumberNotNeeded = "booking_number_not_needed"
 }
 
 /// The dialogue's texts, decoded from `Intents/config/prompts.yaml`.

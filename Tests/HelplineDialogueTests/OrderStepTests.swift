@@ -208,3 +208,46 @@ struct OrderStepTests {
         #expect(c.state == .write && c.order == "33333333-0004")
     }
 }
+
+/// Orders pointed at without a name or a number, and a number the customer does not remember.
+struct OrderPointerTests {
+    private func atOrderStep(_ engine: DialogueEngine) -> Conversation {
+        var c = Fixture.started(engine)
+        _ = engine.handle("3", in: &c, now: Fixture.now)
+        return c
+    }
+
+    /// «последний заказ» reads as tracking to the matcher, but at the order step it points at an
+    /// order the list has to tell (orders carry no dates): the topic stays and the list is shown again.
+    @Test(arguments: ["последний заказ", "самый последний, который я заказывала", "предыдущий"])
+    func pointerIsNoTopic(text: String) throws {
+        let engine = try Fixture.engine([text: Fixture.verdict("order_tracking", 0.97)])
+        var c = atOrderStep(engine)
+        let before = c.options
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && c.topic == "returns" && c.order == nil && c.draft == nil)
+        #expect(reply.text.hasPrefix(engine.prompts.text(.orderUnrecognized)))
+        #expect(reply.options == before)
+    }
+
+    /// A message that tells more than the pointer is read as any other: here a sure change of topic.
+    @Test func pointerInAStoryIsReadAsTheStory() throws {
+        let text = "последний заказ так и не пришёл вовремя"
+        let engine = try Fixture.engine([text: Fixture.verdict("order_tracking", 0.97)])
+        var c = atOrderStep(engine)
+        _ = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(c.topic == "order_tracking")
+    }
+
+    /// «не помню номер»: the number is not needed; the same list is asked from, however it is typed.
+    @Test(arguments: ["не помню номер", "номер не помню(", "ne pomnyu nomer", "не помню номер заказа"])
+    func forgottenNumber(text: String) throws {
+        let engine = try Fixture.engine([text: Fixture.verdict("account", 0.7)])
+        var c = atOrderStep(engine)
+        let before = c.options
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && c.topic == "returns")
+        #expect(reply.text.hasPrefix(engine.prompts.text(.numberNotNeeded, ["no_order": engine.prompts.text(.noOrderOption)])))
+        #expect(reply.options == before)
+    }
+}
