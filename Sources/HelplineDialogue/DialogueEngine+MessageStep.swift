@@ -16,8 +16,11 @@ extension DialogueEngine {
         // Confirmations, refusals and empty replies are a few words: longer messages are not looked
         // for among them.
         let words = key.utf8.count { $0 == UInt8(ascii: " ") } + 1
-        // «да», «всё верно» to the draft shown: it is sent as it is, nothing added to it.
-        if !c.draftMessages.isEmpty, words <= 3, reader.match(text, key: key, in: confirmationPhrases) != nil {
+        // «да», «всё верно» to the draft shown: it is sent as it is, nothing added to it. A refusal
+        // read exactly («не отправляйте») is not taken for a typo of a confirmation («да отправляйте»).
+        if !c.draftMessages.isEmpty, words <= 3,
+           words > draftRefusalWords || reader.match(text, key: key, in: draftRefusalPhrases, typos: false) == nil,
+           reader.match(text, key: key, in: confirmationPhrases) != nil {
             return submit(c.draftMessages, &c, now: now)
         }
         // A number alone while «Отправить» is on screen is a pick from a list that is not there
@@ -49,10 +52,22 @@ extension DialogueEngine {
             }
         }
         // «2», «второй», «нет», «не знаю» alone say nothing a specialist could answer: not an
-        // appeal; nor does «Отправить» with nothing kept to send.
+        // appeal; nor does «Отправить» with nothing kept to send, nor «ок, понятно» (closing words only).
         if words <= Self.emptyReplyMaxWords,
-           isEmptyReply(text, key: key) || (c.draftMessages.isEmpty && key == sendKey) || OptionNumber.spoken(key) != nil {
+           isEmptyReply(text, key: key) || (c.draftMessages.isEmpty && key == sendKey) || OptionNumber.spoken(key) != nil
+            || onlyClosingWords(key: key) {
             return writeStep(&c, summary: false, prompt: .describeQuestion)
+        }
+        // «спасибо, понятно», «всё, до свидания»: thanks or a goodbye said around closing words, after
+        // an answer, is answered as such, not filed.
+        if let closing = closing(key: key) {
+            return writeStep(&c, lead: smalltalk(closing), summary: false, prompt: .resumeWrite)
+        }
+        // «уже не актуально», «передумала»: no appeal is wanted. Nothing is filed; a draft shown
+        // stays, unsent.
+        if words <= Self.closingMaxWords, reader.match(text, key: key, in: neverMindPhrases) != nil {
+            if !c.draftMessages.isEmpty { return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false) }
+            return say(&c, [prompts.text(.notSent)], options: [], intent: nil)
         }
         // A message longer than any question answered here is the appeal, whatever the matcher
         // would read in it, unless it says the topic is wrong: it is not classified at all.
@@ -282,6 +297,13 @@ extension DialogueEngine {
             return nil
         }
         return catalog.intent(hit.intent)
+    }
+
+    /// Whether a message is only `closing_words` («ок, понятно», «ну ок», «понял»): it says nothing
+    /// for a specialist.
+    func onlyClosingWords(key: String) -> Bool {
+        let words = PlainText.spaceSeparated(key)
+        return !words.isEmpty && words.allSatisfy { closingWords.contains(ByteKey(String($0))) }
     }
 
     /// A closing (``closing(key:)``) has at most this many words.

@@ -99,6 +99,8 @@ public struct DialogueEngine: Sendable {
     let orderReferenceWords: Set<String>
     /// The `number_forgotten` phrases by phrase key.
     let numberForgottenPhrases: PhraseReader.Phrases<Bool>
+    /// The `never_mind` phrases by phrase key.
+    let neverMindPhrases: PhraseReader.Phrases<Bool>
     /// The `new_order_words`, normalized, compared by their bytes (the analyzer's words are of one
     /// spelling; hashing a Cyrillic `String` normalizes it first).
     let newOrderWords: Set<ByteKey>
@@ -164,6 +166,7 @@ public struct DialogueEngine: Sendable {
         orderReferenceWords = Set((rules.freeText.orderPointers + rules.freeText.orderReferenceWords + rules.freeText.statusPointers)
             .map(Normalizer.normalize))
         numberForgottenPhrases = PhraseReader.Phrases(keys: rules.freeText.numberForgotten.map { (DialogueRules.phraseKey($0), true) })
+        neverMindPhrases = PhraseReader.Phrases(keys: rules.freeText.neverMind.map { (DialogueRules.phraseKey($0), true) })
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
     }
 

@@ -114,6 +114,9 @@ public struct DialogueRules: Sendable, Hashable {
         public var orderReferenceWords: [String] = []
         /// «не помню номер»: at the order step the number is not needed; the list is offered again.
         public var numberForgotten: [String] = []
+        /// «уже не актуально», «передумала»: at the message step no appeal is wanted; nothing is
+        /// filed, and a draft shown is kept unsent.
+        public var neverMind: [String] = []
         /// Words of buying or booking something new («забронировать», «заказать»): a message with
         /// one of them («хочу забронировать ещё один отель») never picks an order by its title.
         public var newOrderWords: [String] = []
@@ -141,6 +144,7 @@ public struct DialogueRules: Sendable, Hashable {
             case orderPointers = "order_pointers"
             case orderReferenceWords = "order_reference_words"
             case numberForgotten = "number_forgotten"
+            case neverMind = "never_mind"
             case newOrderWords = "new_order_words"
         }
 
@@ -184,6 +188,7 @@ public struct DialogueRules: Sendable, Hashable {
             orderPointers = try c.decodeIfPresent([String].self, forKey: .orderPointers) ?? defaults.orderPointers
             orderReferenceWords = try c.decodeIfPresent([String].self, forKey: .orderReferenceWords) ?? defaults.orderReferenceWords
             numberForgotten = try c.decodeIfPresent([String].self, forKey: .numberForgotten) ?? defaults.numberForgotten
+            neverMind = try c.decodeIfPresent([String].self, forKey: .neverMind) ?? defaults.neverMind
             newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords
         }
     }

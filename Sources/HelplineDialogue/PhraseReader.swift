@@ -126,12 +126,14 @@ struct PhraseReader: Sendable {
         match(text, key: key, in: Phrases(keys: phrases))
     }
 
-    /// ``match(_:key:in:)`` with the phrases prepared.
-    func match<Value>(_ text: String, key: String, in phrases: Phrases<Value>) -> Value? {
+    /// ``match(_:key:in:)`` with the phrases prepared; with `typos` false, only a phrase read
+    /// exactly (as typed, in the other layout or in translit) counts.
+    func match<Value>(_ text: String, key: String, in phrases: Phrases<Value>, typos: Bool = true) -> Value? {
         let readings = readingsOf(text, key: key)
         for reading in readings {
             if let hit = phrases.entries.first(where: { reading.equals($0.phrase) }) { return hit.value }
         }
+        guard typos else { return nil }
         for reading in readings where reading.length >= 3 {
             // Only phrases within their typo distance in length can match; when there are none,
             // nothing else about the reading matters.

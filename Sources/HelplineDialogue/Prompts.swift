@@ -35,6 +35,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case otherOrderNamed = "other_order_named", otherBookingNamed = "other_booking_named"
     case layoutConverted = "layout_converted"
     case numberNotNeeded = "number_not_needed", bookingNumberNotNeeded = "booking_number_not_needed"
+    case notSent = "not_sent"
 }
 
 /// The dialogue's texts, decoded from `Intents/config/prompts.yaml`.

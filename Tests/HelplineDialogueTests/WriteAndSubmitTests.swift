@@ -286,3 +286,63 @@ struct WriteAndSubmitTests {
         #expect(turn.reply.text.hasPrefix(engine.prompts.text(.backAfterSubmit, ["ticket": "s1-1"])))
     }
 }
+
+/// At the message step, what closes the chat or takes the appeal back is never filed as one.
+struct NothingToFileTests {
+    private func atWrite(_ engine: DialogueEngine) -> Conversation {
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["3", "1"], in: &c)
+        return c
+    }
+
+    /// «ок, понятно», «понял» (closing words only) ask for the question; nothing is filed.
+    @Test(arguments: ["ок, понятно", "понял", "ну ок", "ясно, хорошо"])
+    func closingWordsAreNoAppeal(text: String) throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.state == .write && c.draft == nil)
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.describeQuestion)))
+    }
+
+    /// Thanks said around closing words after an answer is answered as thanks, not filed.
+    @Test(arguments: ["спасибо, понятно", "а, ну понятно, спасибо", "ок спасибо"])
+    func thanksAroundClosingWords(text: String) throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.state == .write)
+        #expect(turn.reply.text.hasPrefix(try #require(engine.prompts.smalltalk("thanks"))))
+        #expect(turn.reply.text.contains(engine.prompts.text(.resumeWrite)))
+    }
+
+    /// «уже не актуально», «передумала»: nothing is filed; a draft shown stays, unsent.
+    @Test(arguments: ["уже не актуально", "передумала", "забудьте", "всё решилось"])
+    func neverMind(text: String) throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        var turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.state == .write)
+        #expect(turn.reply.text == engine.prompts.text(.notSent))
+        let story = "наушники не заряжаются с первого дня, хочу вернуть"
+        c.draft = [story]
+        turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.draft == [story])
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.draftKept)))
+    }
+
+    /// A refusal of the draft read exactly is not a typo of a confirmation: «не отправляйте» keeps
+    /// it (it is two letters from «да отправляйте»); «всё, отправляйте» and a confirmation with a
+    /// typo send it.
+    @Test(arguments: [("не отправляйте", false), ("не отправляй", false), ("не отправляй пока", false),
+                      ("всё, отправляйте", true), ("да отправте", true)])
+    func draftRefusalOrConfirmation(text: String, sends: Bool) throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        let story = "наушники не заряжаются с первого дня, хочу вернуть"
+        c.draft = [story]
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect((c.ticket != nil) == sends)
+        if sends { #expect(c.ticket?.messages == [story]) } else { #expect(c.draft == [story] && turn.effects.isEmpty) }
+    }
+}
