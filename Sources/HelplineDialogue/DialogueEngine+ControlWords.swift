@@ -42,7 +42,10 @@ extension DialogueEngine {
             let id = c.ticket?.id ?? ""
             return startOver(&c, lead: [prompts.text(.backAfterSubmit, ["ticket": id])])
         case (.menu, _):
-            return startOver(&c, lead: [prompts.text(.toMenu)])
+            // The menu is a way to another topic, not a cancel («отмена» is): a draft is kept, and
+            // said to be kept.
+            let kept = c.draftMessages.isEmpty ? [] : [prompts.text(.storyKept)]
+            return startOver(&c, lead: [prompts.text(.toMenu)] + kept, keepDraft: true)
         case (.cancel, .chooseTopic):
             let hadDraft = c.order != nil
             return startOver(&c, lead: [prompts.text(hadDraft ? .cancelled : .nothingToCancel)])

@@ -87,6 +87,23 @@ struct ControlWordTests {
         #expect(reply.text.hasSuffix(engine.prompts.text(.menu)))
     }
 
+    /// «меню» is a way to another topic, not a cancel: a story kept as the draft stays, and the
+    /// reply says so; the next topic's message step shows it. «отмена» deletes it.
+    @Test func menuKeepsTheDraft() throws {
+        let story = "курьер нахамил мне при доставке наушников, бросил коробку и ушёл"
+        let engine = try Fixture.engine([story: Fixture.verdict("delivery")])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, [story], in: &c)
+        #expect(c.draft == [story])
+        let reply = engine.handle("меню", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && c.draft == [story])
+        #expect(reply.text.hasPrefix(engine.prompts.text(.toMenu) + "\n" + engine.prompts.text(.storyKept)))
+        Fixture.say(engine, ["11", "1"], in: &c)
+        #expect(c.state == .write && c.draft == [story] && c.options.map(\.value) == [DialogueEngine.sendValue])
+        Fixture.say(engine, ["отмена"], in: &c)
+        #expect(c.draft == nil)
+    }
+
     /// In the message step control words are read; everything else is the message.
     @Test func controlWordsInWrite() throws {
         let engine = try Fixture.engine()
