@@ -218,7 +218,9 @@ extension DialogueEngine {
     /// list); `story` is the message when it tells the problem: it becomes the draft if the flow goes on.
     func select(_ intent: Intent, _ c: inout Conversation, message: (text: String, classification: Classification)?,
                 intent score: IntentScore?, story: String? = nil) -> Turn {
-        c.misses = 0
+        // Small talk moves nothing on: after misses, «ну помогите же» read as a greeting keeps the
+        // count, and with it «Написать специалисту» on the menu.
+        if intent.kind != .smalltalk { c.misses = 0 }
         switch intent.kind {
         case .topic:
             keep(story, &c)

@@ -321,6 +321,16 @@ struct TopicStepTests {
         #expect(engine.handle(engine.prompts.text(.specialistOption), in: &c, now: Fixture.now).reply.state == .write)
     }
 
+    /// Small talk after misses («ну помогите же» read as a greeting) moves nothing on: the count
+    /// stays, and «Написать специалисту» stays on the menu.
+    @Test func smalltalkKeepsTheMisses() throws {
+        let engine = try Fixture.engine(["ну помогите же": Fixture.verdict("greeting", 0.9)])
+        var c = Fixture.started(engine)
+        let reply = Fixture.say(engine, ["абв", "где", "ну помогите же"], in: &c).reply
+        #expect(c.misses == 2 && reply.options.count == 15)
+        #expect(reply.options.last?.value == DialogueEngine.specialistValue)
+    }
+
     /// Misses must be in a row: an understood message in between resets the count.
     @Test func understoodMessageResetsMisses() throws {
         let engine = try Fixture.engine(["телефон": Fixture.verdict("contacts_phone")])
