@@ -72,9 +72,10 @@ extension DialogueEngine {
                                  intent: score, only: byStatus)
             }
         }
-        // «последний заказ», «самый последний, который я заказывала»: an order pointed at, not named.
-        // Orders carry no dates, so the list has to tell which; the words are no topic of their own.
-        if byNumber.isEmpty, classification.analysis.words.count <= Self.statusMessageWords,
+        // «последний заказ», «самый последний, который я заказывала», «мой заказ»: an order pointed
+        // at, not named. Orders carry no dates, so the list has to tell which; the words are no topic
+        // of their own.
+        if byNumber.isEmpty, unknownNumber == nil, classification.analysis.words.count <= Self.statusMessageWords,
            classification.analysis.words.contains(where: orderPointers.contains),
            query.repairedWords.allSatisfy({ orderReferenceWords.contains($0.word) }) {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnrecognized, offered))], intent: score)

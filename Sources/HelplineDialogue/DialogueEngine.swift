@@ -92,7 +92,8 @@ public struct DialogueEngine: Sendable {
     let questionWords: Set<String>
     /// The `status_pointers`, normalized.
     let statusPointers: Set<String>
-    /// The `order_pointers`, normalized.
+    /// The `order_pointers` and `order_words`, normalized: a short message with one of them and
+    /// otherwise only ``orderReferenceWords`` or generic words names no order.
     let orderPointers: Set<String>
     /// The words a message pointing at an order may have besides its pointer: the `order_pointers`,
     /// `order_reference_words` and `status_pointers`, normalized.
@@ -162,9 +163,9 @@ public struct DialogueEngine: Sendable {
         otherTopicAnchors = anchors.sorted().map { Array($0.utf8) }
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
         statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
-        orderPointers = Set(rules.freeText.orderPointers.map(Normalizer.normalize))
-        orderReferenceWords = Set((rules.freeText.orderPointers + rules.freeText.orderReferenceWords + rules.freeText.statusPointers)
-            .map(Normalizer.normalize))
+        orderPointers = Set((rules.freeText.orderPointers + rules.freeText.orderWords).map(Normalizer.normalize))
+        orderReferenceWords = Set((rules.freeText.orderPointers + rules.freeText.orderWords + rules.freeText.orderReferenceWords
+            + rules.freeText.statusPointers).map(Normalizer.normalize))
         numberForgottenPhrases = PhraseReader.Phrases(keys: rules.freeText.numberForgotten.map { (DialogueRules.phraseKey($0), true) })
         neverMindPhrases = PhraseReader.Phrases(keys: rules.freeText.neverMind.map { (DialogueRules.phraseKey($0), true) })
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })

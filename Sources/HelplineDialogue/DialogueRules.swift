@@ -112,6 +112,9 @@ public struct DialogueRules: Sendable, Hashable {
         public var orderPointers: [String] = []
         /// Words that only refer to an order beside a pointer («я», «заказывала», «самый»).
         public var orderReferenceWords: [String] = []
+        /// Words for an order as such («заказ», «посылка»): with them instead of a pointer, a short
+        /// message of reference words («мой заказ», «по заказу») names no order either.
+        public var orderWords: [String] = []
         /// «не помню номер»: at the order step the number is not needed; the list is offered again.
         public var numberForgotten: [String] = []
         /// «уже не актуально», «передумала»: at the message step no appeal is wanted; nothing is
@@ -143,6 +146,7 @@ public struct DialogueRules: Sendable, Hashable {
             case statusPointers = "status_pointers"
             case orderPointers = "order_pointers"
             case orderReferenceWords = "order_reference_words"
+            case orderWords = "order_words"
             case numberForgotten = "number_forgotten"
             case neverMind = "never_mind"
             case newOrderWords = "new_order_words"
@@ -187,6 +191,7 @@ public struct DialogueRules: Sendable, Hashable {
             statusPointers = try c.decodeIfPresent([String].self, forKey: .statusPointers) ?? defaults.statusPointers
             orderPointers = try c.decodeIfPresent([String].self, forKey: .orderPointers) ?? defaults.orderPointers
             orderReferenceWords = try c.decodeIfPresent([String].self, forKey: .orderReferenceWords) ?? defaults.orderReferenceWords
+            orderWords = try c.decodeIfPresent([String].self, forKey: .orderWords) ?? defaults.orderWords
             numberForgotten = try c.decodeIfPresent([String].self, forKey: .numberForgotten) ?? defaults.numberForgotten
             neverMind = try c.decodeIfPresent([String].self, forKey: .neverMind) ?? defaults.neverMind
             newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords

@@ -219,7 +219,7 @@ struct OrderPointerTests {
 
     /// «последний заказ» reads as tracking to the matcher, but at the order step it points at an
     /// order the list has to tell (orders carry no dates): the topic stays and the list is shown again.
-    @Test(arguments: ["последний заказ", "самый последний, который я заказывала", "предыдущий"])
+    @Test(arguments: ["последний заказ", "самый последний, который я заказывала", "предыдущий", "мой заказ", "по заказу"])
     func pointerIsNoTopic(text: String) throws {
         let engine = try Fixture.engine([text: Fixture.verdict("order_tracking", 0.97)])
         var c = atOrderStep(engine)
@@ -237,6 +237,15 @@ struct OrderPointerTests {
         var c = atOrderStep(engine)
         _ = engine.handle(text, in: &c, now: Fixture.now)
         #expect(c.topic == "order_tracking")
+    }
+
+    /// «у меня нет заказа», «я ещё не заказывала»: no order (`no_order`), not a topic.
+    @Test(arguments: ["у меня нет заказа", "я еще не заказывала"])
+    func noOrderYet(text: String) throws {
+        let engine = try Fixture.engine([text: Fixture.verdict("order_tracking", 0.97)])
+        var c = atOrderStep(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write && c.topic == "returns" && c.order == nil)
     }
 
     /// «не помню номер»: the number is not needed; the same list is asked from, however it is typed.
