@@ -94,8 +94,16 @@ extension DialogueEngine {
         let refusalInDoubt = !likeliest(classification).isEmpty
             && (refusals.contains(best.id) && classification.confidence < rules.freeText.refusalMinConfidence
                 || classification.isAmbiguous && ambiguityCandidates(classification).contains { refusals.contains($0.id) })
-        if !classification.isAmbiguous && classification.confidence < rules.freeText.confirmBelow || refusalInDoubt,
-           best.kind == .topic || best.kind == .info {
+        // So is an ambiguous message read first as small talk, with no topic or answer beside it sure
+        // enough to act on («чайник»: thanks 0.40, tracking 0.33): the order it names is noted for
+        // the topic chosen, rather than the runner-up taken on a guess.
+        let smalltalkInDoubt = classification.isAmbiguous && best.kind == .smalltalk && !likeliest(classification).isEmpty
+            && !classification.alternatives.contains { alternative in
+                alternative.confidence >= rules.freeText.confirmBelow
+                    && alternative.id.flatMap(catalog.intent).map { $0.kind == .topic || $0.kind == .info } == true
+            }
+        if !classification.isAmbiguous && classification.confidence < rules.freeText.confirmBelow || refusalInDoubt
+            || smalltalkInDoubt, best.kind == .topic || best.kind == .info || smalltalkInDoubt {
             // A short message read as a problem the dialogue could not place («наушники
             // сломались») is kept too: it is what the customer came with.
             let letterWords = classification.analysis.words.count { word in word.count(where: \.isLetter) >= 3 }

@@ -95,6 +95,21 @@ struct WeakGuessTests {
         #expect(c.draft == [text])
     }
 
+    /// A product word alone read first as small talk («чайник»: thanks beside tracking, both weak)
+    /// is a weak guess: the order it names is noted, the likeliest topics offered, and the one
+    /// chosen takes the order — the runner-up is not acted on.
+    @Test func smalltalkBesideAWeakTopicIsAGuess() throws {
+        let engine = try Fixture.engine(["чайник": Fixture.verdict("thanks", 0.40, alternatives: [("order_tracking", 0.33), ("returns", 0.11)],
+                                                                  ambiguous: true)])
+        var c = Fixture.started(engine)
+        let reply = engine.handle("чайник", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && reply.text == engine.prompts.text(.confirmGuess))
+        #expect(reply.values == ["order_tracking", "returns", DialogueEngine.specialistValue])
+        #expect(c.topic == nil && c.order == Fixture.kettle.id && c.draft == nil)
+        Fixture.say(engine, ["2"], in: &c)
+        #expect(c.topic == "returns" && c.order == Fixture.kettle.id && c.state == .write)
+    }
+
     /// A short problem guessed weakly is kept for the appeal too; a vague phrase is not.
     @Test func shortGuessedProblemIsKept() throws {
         let engine = try Fixture.engine([
