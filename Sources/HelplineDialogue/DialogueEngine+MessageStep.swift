@@ -90,6 +90,13 @@ extension DialogueEngine {
            let turn = orderNamedAlone([meant], &c) {
             return turn
         }
+        // «возврат», «нет, это возврат», «не гарантия, а возврат»: a topic named and nothing else is a
+        // change of topic (the draft and the order, if it fits, kept), not a message for the specialist;
+        // the chosen topic named again asks for the question.
+        if words <= Self.topicNameMaxWords, let named = namedTopic(key: key), let topic = catalog.intent(named) {
+            if named.rawValue == c.topic { return writeStep(&c, prompt: .describeQuestion) }
+            return begin(topic, &c, query: orderQuery(text, classification), intent: classification.best)
+        }
         // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
         // that topic), else the menu; the draft kept, and the message too when it tells more than
         // the wrong topic («не та тема, курьер не приехал вчера и не позвонил»).
@@ -297,6 +304,21 @@ extension DialogueEngine {
             return nil
         }
         return catalog.intent(hit.intent)
+    }
+
+    /// A message of at most this many words is looked at as a topic's name.
+    static let topicNameMaxWords = 6
+
+    /// The topic a short message names and nothing else: one of `topic_names` or a menu title, with
+    /// only `topic_name_fillers` around it («нет, это возврат», «тема доставка»); after «не … а» the
+    /// part after «а» («не гарантия, а возврат»). Nil for anything else.
+    func namedTopic(key: String) -> IntentID? {
+        var words = PlainText.spaceSeparated(key).map(String.init)
+        if let but = words.lastIndex(of: "а"), words[..<but].contains("не") { words = Array(words[(but + 1)...]) }
+        let rest = words.filter { !topicNameFillers.contains($0) }
+        guard !rest.isEmpty, rest.count <= 4 else { return nil }
+        let phrase = rest.joined(separator: " ")
+        return reader.match(phrase, key: phrase, in: topicNamePhrases)
     }
 
     /// Whether a message is only `closing_words` («ок, понятно», «ну ок», «понял»): it says nothing

@@ -102,6 +102,10 @@ public struct DialogueEngine: Sendable {
     let numberForgottenPhrases: PhraseReader.Phrases<Bool>
     /// The `never_mind` phrases by phrase key.
     let neverMindPhrases: PhraseReader.Phrases<Bool>
+    /// The topics' names (`topic_names` and the menu titles) by phrase key.
+    let topicNamePhrases: PhraseReader.Phrases<IntentID>
+    /// The `topic_name_fillers`, as phrase-key words.
+    let topicNameFillers: Set<String>
     /// The `new_order_words`, normalized, compared by their bytes (the analyzer's words are of one
     /// spelling; hashing a Cyrillic `String` normalizes it first).
     let newOrderWords: Set<ByteKey>
@@ -168,6 +172,11 @@ public struct DialogueEngine: Sendable {
             + rules.freeText.statusPointers).map(Normalizer.normalize))
         numberForgottenPhrases = PhraseReader.Phrases(keys: rules.freeText.numberForgotten.map { (DialogueRules.phraseKey($0), true) })
         neverMindPhrases = PhraseReader.Phrases(keys: rules.freeText.neverMind.map { (DialogueRules.phraseKey($0), true) })
+        let topics = catalog.topics
+        topicNamePhrases = PhraseReader.Phrases(keys: topics.flatMap { topic in
+            ([topic.title] + (rules.freeText.topicNames[topic.id.rawValue] ?? [])).map { (DialogueRules.phraseKey($0), topic.id) }
+        })
+        topicNameFillers = Set(rules.freeText.topicNameFillers.map(DialogueRules.phraseKey))
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
     }
 

@@ -120,6 +120,12 @@ public struct DialogueRules: Sendable, Hashable {
         /// «уже не актуально», «передумала»: at the message step no appeal is wanted; nothing is
         /// filed, and a draft shown is kept unsent.
         public var neverMind: [String] = []
+        /// The names customers give topics («возврат», «доставка»), by topic id; the menu titles count
+        /// too. At the message step a topic named and nothing else («возврат», «нет, это возврат»,
+        /// «не гарантия, а возврат») changes the topic, the draft kept, instead of being filed.
+        public var topicNames: [String: [String]] = [:]
+        /// Words said around a topic's name that do not change it («нет», «это», «тема», «нужна»).
+        public var topicNameFillers: [String] = []
         /// Words of buying or booking something new («забронировать», «заказать»): a message with
         /// one of them («хочу забронировать ещё один отель») never picks an order by its title.
         public var newOrderWords: [String] = []
@@ -149,6 +155,8 @@ public struct DialogueRules: Sendable, Hashable {
             case orderWords = "order_words"
             case numberForgotten = "number_forgotten"
             case neverMind = "never_mind"
+            case topicNames = "topic_names"
+            case topicNameFillers = "topic_name_fillers"
             case newOrderWords = "new_order_words"
         }
 
@@ -194,6 +202,8 @@ public struct DialogueRules: Sendable, Hashable {
             orderWords = try c.decodeIfPresent([String].self, forKey: .orderWords) ?? defaults.orderWords
             numberForgotten = try c.decodeIfPresent([String].self, forKey: .numberForgotten) ?? defaults.numberForgotten
             neverMind = try c.decodeIfPresent([String].self, forKey: .neverMind) ?? defaults.neverMind
+            topicNames = try c.decodeIfPresent([String: [String]].self, forKey: .topicNames) ?? defaults.topicNames
+            topicNameFillers = try c.decodeIfPresent([String].self, forKey: .topicNameFillers) ?? defaults.topicNameFillers
             newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords
         }
     }

@@ -379,4 +379,35 @@ struct EmbeddedDataTests {
         #expect(reply.text.contains(engine.prompts.text(.orderNotFound, ["number": "98765432-0001"])))
         #expect(c.order == nil)
     }
+
+    /// Every topic the shipped `topic_names` name is a topic of the shipped catalog.
+    @Test func topicNamesNameTopics() throws {
+        let engine = try engine()
+        let topics = Set(engine.catalog.topics.map(\.id.rawValue))
+        #expect(!engine.rules.freeText.topicNames.isEmpty)
+        for id in engine.rules.freeText.topicNames.keys { #expect(topics.contains(id), "\(id)") }
+    }
+
+    /// At the message step a topic named and nothing else («возврат», «нет, это возврат», «не
+    /// гарантия, а возврат») changes the topic with the draft and the order kept; a short problem
+    /// with a topic's word in it («курьер нагрубил», «возврат денег не пришёл») is the message.
+    @Test(arguments: [("возврат", "returns"), ("нет, это возврат", "returns"), ("это не гарантия а возврат", "returns"),
+                      ("поменяйте тему на доставку", "delivery"), ("гарантия", "warranty"),
+                      ("курьер нагрубил", nil), ("возврат денег не пришёл", nil)] as [(String, String?)])
+    func topicNamedAtTheMessageStep(text: String, topic: String?) throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "e", profile: try Profile.demo(), now: Fixture.now)
+        let story = "у меня сломался чайник, не включается вообще"
+        _ = engine.handle("гарантия", in: &c, now: Fixture.now)
+        _ = engine.handle("2", in: &c, now: Fixture.now)
+        _ = engine.handle("да", in: &c, now: Fixture.now)
+        c.draft = [story]
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        if let topic {
+            #expect(turn.effects.isEmpty && c.ticket == nil && c.state == .write)
+            #expect(c.topic == topic && c.order == "31415926-0002" && c.draft == [story])
+        } else {
+            #expect(c.ticket?.topic == "warranty" && c.ticket?.messages == [story, text])
+        }
+    }
 }
