@@ -350,11 +350,22 @@ extension DialogueEngine {
             return classification.confidence < rules.freeText.offTopicSure ? readable : nil
         }
         guard !isOnlyACall(classification, key: key) else { return nil }
-        // Before the message step a question is answered once the dialogue acts on its reading.
-        guard answerableQuestions(classification, minimum: rules.freeText.confirmBelow).isEmpty else {
+        // Before the message step a question is answered once the dialogue acts on its reading. A
+        // story that is not asked as a question («курьер должен был привезти чайник вчера и не
+        // позвонил») is answered and kept whole: it is the customer's problem, not only a question.
+        guard answerableQuestions(classification, minimum: rules.freeText.confirmBelow).isEmpty
+            || !isAsked(text, classification.analysis) else {
             return storyBesideQuestions(text)
         }
         return readable
+    }
+
+    /// Whether a message is asked as a question: a «?», or a word of `question_forms` («кто», «как*»,
+    /// «подскаж*»).
+    func isAsked(_ text: String, _ analysis: Analysis) -> Bool {
+        text.utf8.contains(UInt8(ascii: "?")) || analysis.words.contains { word in
+            questionForms.words.contains(word) || questionForms.starts.contains { word.hasPrefix($0) }
+        }
     }
 
     /// The sentences of a message answered as a question that are not themselves questions

@@ -106,6 +106,8 @@ public struct DialogueEngine: Sendable {
     let topicNamePhrases: PhraseReader.Phrases<IntentID>
     /// The `topic_name_fillers`, as phrase-key words.
     let topicNameFillers: Set<String>
+    /// The `question_forms`, normalized: whole words, and word starts (those written with a final `*`).
+    let questionForms: (words: Set<String>, starts: [String])
     /// The `new_order_words`, normalized, compared by their bytes (the analyzer's words are of one
     /// spelling; hashing a Cyrillic `String` normalizes it first).
     let newOrderWords: Set<ByteKey>
@@ -177,6 +179,9 @@ public struct DialogueEngine: Sendable {
             ([topic.title] + (rules.freeText.topicNames[topic.id.rawValue] ?? [])).map { (DialogueRules.phraseKey($0), topic.id) }
         })
         topicNameFillers = Set(rules.freeText.topicNameFillers.map(DialogueRules.phraseKey))
+        let forms = rules.freeText.questionForms
+        questionForms = (Set(forms.filter { !$0.hasSuffix("*") }.map(Normalizer.normalize)),
+                         forms.filter { $0.hasSuffix("*") }.map { Normalizer.normalize(String($0.dropLast())) })
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
     }
 

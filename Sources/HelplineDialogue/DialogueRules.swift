@@ -126,6 +126,10 @@ public struct DialogueRules: Sendable, Hashable {
         public var topicNames: [String: [String]] = [:]
         /// Words said around a topic's name that do not change it («нет», «это», «тема», «нужна»).
         public var topicNameFillers: [String] = []
+        /// The words that make a message asked as a question (a word, or with a final `*` a word's
+        /// start: «как*», «кто», «подскаж*»): a story read as an information question but asked
+        /// without them or a «?» is answered and also kept as the customer's problem.
+        public var questionForms: [String] = []
         /// Words of buying or booking something new («забронировать», «заказать»): a message with
         /// one of them («хочу забронировать ещё один отель») never picks an order by its title.
         public var newOrderWords: [String] = []
@@ -157,6 +161,7 @@ public struct DialogueRules: Sendable, Hashable {
             case neverMind = "never_mind"
             case topicNames = "topic_names"
             case topicNameFillers = "topic_name_fillers"
+            case questionForms = "question_forms"
             case newOrderWords = "new_order_words"
         }
 
@@ -204,6 +209,7 @@ public struct DialogueRules: Sendable, Hashable {
             neverMind = try c.decodeIfPresent([String].self, forKey: .neverMind) ?? defaults.neverMind
             topicNames = try c.decodeIfPresent([String: [String]].self, forKey: .topicNames) ?? defaults.topicNames
             topicNameFillers = try c.decodeIfPresent([String].self, forKey: .topicNameFillers) ?? defaults.topicNameFillers
+            questionForms = try c.decodeIfPresent([String].self, forKey: .questionForms) ?? defaults.questionForms
             newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords
         }
     }

@@ -124,7 +124,7 @@ struct DraftTests {
         #expect(c.draft == ["наушники сломались через неделю, хочу вернуть деньги"])
     }
 
-    /// «назад» keeps the draft; «отмена» and «меню» drop it.
+    /// «назад» and «меню» keep the draft; «отмена» drops it.
     @Test func backKeepsCancelDrops() throws {
         let engine = try engine()
         var c = Fixture.started(engine)
@@ -133,6 +133,22 @@ struct DraftTests {
         Fixture.say(engine, ["отмена"], in: &c)
         #expect(c.draft == nil)
         Fixture.say(engine, [Self.story, "меню"], in: &c)
+        #expect(c.draft == [Self.story])
+        Fixture.say(engine, ["отмена"], in: &c)
         #expect(c.draft == nil)
+    }
+
+    /// A story read as an information question but not asked as one is answered and kept whole,
+    /// with the order it names, for the topic chosen next; asked as a question, it is only answered.
+    @Test(arguments: [("курьер должен был привезти чайник вчера и не позвонил", true),
+                      ("как долго ждать ответа по возврату чайника?", false)])
+    func storyReadAsAQuestion(text: String, kept: Bool) throws {
+        let engine = try Fixture.engine([text: Fixture.verdict("response_time", 0.95)])
+        var c = Fixture.started(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.text.hasPrefix("В чате — в среднем 5–10 минут."))
+        #expect(reply.text.contains(engine.prompts.text(.storyKept)) == kept)
+        #expect(c.draft == (kept ? [text] : nil))
+        if kept { #expect(c.order == Fixture.kettle.id) }
     }
 }
