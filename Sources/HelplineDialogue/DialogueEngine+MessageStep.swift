@@ -110,11 +110,16 @@ extension DialogueEngine {
             }
             return startOver(&c, lead: [prompts.text(.otherTopic)], keepDraft: true)
         }
-        // A clear information question is answered; the customer stays here, the draft kept.
-        let questions = answerableQuestions(classification)
+        // A clear information question is answered; the customer stays here, the draft kept. Asked as
+        // a question («а почта у вас какая», «…рассмотрят быстрее?») it needs less certainty; a story
+        // that is not asked as one («курьер должен был привезти чайник вчера и не позвонил») is
+        // answered and kept as the draft too.
+        let asked = isAsked(text, classification.analysis)
+        let questions = answerableQuestions(classification, minimum: asked ? rules.freeText.askedQuestionMinConfidence : nil)
         if !questions.isEmpty {
-            return writeStep(&c, lead: answers(questions, to: classification.analysis, for: c.profile), intent: classification.best,
-                             summary: false, prompt: .resumeWrite)
+            var lead = answers(questions, to: classification.analysis, for: c.profile)
+            if !asked, isStory(classification.analysis) { lead = keep(text, &c, saying: lead) }
+            return writeStep(&c, lead: lead, intent: classification.best, summary: false, prompt: .resumeWrite)
         }
         // A short greeting, thanks or goodbye, read as surely as a question, is not an appeal of
         // its own: «спасибо» is answered here, and the customer can still write (or send the draft).

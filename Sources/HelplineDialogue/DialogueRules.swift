@@ -68,6 +68,9 @@ public struct DialogueRules: Sendable, Hashable {
         /// At the message step and after the appeal, an information question at least this sure
         /// and at most `questionMaxWords` words long is answered instead of being sent.
         public var questionMinConfidence: Double
+        /// At the message step, an information question asked as one (a «?» or `question_forms`) is
+        /// answered from this confidence on.
+        public var askedQuestionMinConfidence: Double = 0.8
         public var questionMaxWords: Int
         /// Information intents that are sent to the specialist rather than answered at the message step.
         public var sendInsteadOfAnswer: [IntentID]
@@ -143,6 +146,7 @@ public struct DialogueRules: Sendable, Hashable {
             case switchTopicMinConfidence = "switch_topic_min_confidence"
             case questionMinConfidence = "question_min_confidence"
             case questionMaxWords = "question_max_words"
+            case askedQuestionMinConfidence = "asked_question_min_confidence"
             case sendInsteadOfAnswer = "send_instead_of_answer"
             case refusals
             case exactSmalltalk = "exact_smalltalk"
@@ -190,6 +194,8 @@ public struct DialogueRules: Sendable, Hashable {
             questionMinConfidence = try c.decodeIfPresent(Double.self, forKey: .questionMinConfidence)
                 ?? defaults.questionMinConfidence
             questionMaxWords = try c.decodeIfPresent(Int.self, forKey: .questionMaxWords) ?? defaults.questionMaxWords
+            askedQuestionMinConfidence = try c.decodeIfPresent(Double.self, forKey: .askedQuestionMinConfidence)
+                ?? defaults.askedQuestionMinConfidence
             sendInsteadOfAnswer = try c.decodeIfPresent([IntentID].self, forKey: .sendInsteadOfAnswer)
                 ?? defaults.sendInsteadOfAnswer
             refusals = try c.decodeIfPresent([IntentID].self, forKey: .refusals) ?? defaults.refusals

@@ -345,4 +345,28 @@ struct NothingToFileTests {
         #expect((c.ticket != nil) == sends)
         if sends { #expect(c.ticket?.messages == [story]) } else { #expect(c.draft == [story] && turn.effects.isEmpty) }
     }
+
+    /// An information question asked as one («?», «какой») is answered at the message step from
+    /// `asked_question_min_confidence`; the same reading without a question's form is filed.
+    @Test(arguments: [("а телефон у вас какой", true), ("а телефон у вас?", true), ("телефон у вас на сайте неверный", false)])
+    func askedQuestionNeedsLessCertainty(text: String, answered: Bool) throws {
+        let engine = try Fixture.engine([text: Fixture.verdict("contacts_phone", 0.85)])
+        var c = atWrite(engine)
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect((c.ticket == nil) == answered)
+        if answered { #expect(turn.reply.text.hasPrefix("Москва: +7 495 232−10−00.") && c.draft == nil) }
+        #expect(try Fixture.rules().freeText.askedQuestionMinConfidence == 0.8)
+    }
+
+    /// A story read surely as an information question but not asked as one is answered and kept
+    /// as the draft, to be sent or added to.
+    @Test func storyReadAsAQuestionIsKept() throws {
+        let text = "телефон поддержки с сайта не отвечает уже третий день"
+        let engine = try Fixture.engine([text: Fixture.verdict("contacts_phone", 0.97)])
+        var c = atWrite(engine)
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.draft == [text])
+        #expect(turn.reply.text.contains(engine.prompts.text(.storyKept)))
+        #expect(turn.reply.options.map(\.value) == [DialogueEngine.sendValue])
+    }
 }
