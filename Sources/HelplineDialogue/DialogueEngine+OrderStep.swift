@@ -61,10 +61,17 @@ extension DialogueEngine {
         }
         // «который в пути», «тот, что доставлен»: an order pointed at by its status (and no title or
         // number) is a pick, whatever topic the status words sound like.
+        // Other ways to say a status are read as it («который едет»: «в пути»); a «не» before it
+        // points at the other orders («тот, что не доставлен»).
         if byNumber.isEmpty, classification.analysis.words.count <= Self.statusMessageWords,
            classification.analysis.words.contains(where: statusPointers.contains) {
-            let said = WordForms.forms(text).filter { !statusPointers.contains($0.word) }
-            let byStatus = OrderFinder.byStatus(said, among: offered)
+            let typed = PlainText.spaceSeparated(Normalizer.normalize(text)).map(String.init).filter { !statusPointers.contains($0) }
+            let (said, negated) = statusWords(typed)
+            var byStatus = OrderFinder.byStatus(said, among: offered)
+            if negated, !byStatus.isEmpty {
+                let meant = byStatus.map(\.id)
+                byStatus = offered.filter { !$0.status.isEmpty && !meant.contains($0.id) }
+            }
             // A pick, not a story: nothing is kept for the appeal.
             if !byStatus.isEmpty, OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms).isEmpty {
                 if byStatus.count == 1, let order = byStatus.first { return pickOrder(order, &c, intent: score) }
@@ -159,6 +166,31 @@ extension DialogueEngine {
         }
         let lead = keep(story, &c, saying: [prompts.text(wording(.orderUnrecognized, offered))])
         return orderStep(&c, topic: topic, lead: lead, intent: score)
+    }
+
+    /// The words of a message pointing at an order's status (normalized, the pointers left out), with the `status_synonyms` replaced by
+    /// the statuses they stand for, and whether a «не» is left among them (then the message points
+    /// at the orders without that status). «ещё» and «уже» say nothing of which.
+    func statusWords(_ said: [String]) -> (words: [WordForm], negated: Bool) {
+        var out: [WordForm] = []
+        var negated = false
+        var index = 0
+        next: while index < said.count {
+            for synonym in statusSynonyms where said[index...].starts(with: synonym.words) {
+                out += WordForms.forms(synonym.status)
+                index += synonym.words.count
+                continue next
+            }
+            switch said[index] {
+            case "не": negated = true
+            case "еще", "уже": break
+            // Words of three letters or more, as title and status words are compared.
+            case let word where word.count(where: \.isLetter) >= 3: out.append(WordForm(word))
+            default: break
+            }
+            index += 1
+        }
+        return (out, negated)
     }
 
     /// The longest message read for an order's status («тот, что ожидает в пункте выдачи»).

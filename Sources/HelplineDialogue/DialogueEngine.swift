@@ -92,6 +92,8 @@ public struct DialogueEngine: Sendable {
     let questionWords: Set<String>
     /// The `status_pointers`, normalized.
     let statusPointers: Set<String>
+    /// The `status_synonyms` as normalized words, each with the status it stands for, longest first.
+    let statusSynonyms: [(words: [String], status: String)]
     /// The `order_pointers` and `order_words`, normalized: a short message with one of them and
     /// otherwise only ``orderReferenceWords`` or generic words names no order.
     let orderPointers: Set<String>
@@ -169,6 +171,18 @@ public struct DialogueEngine: Sendable {
         otherTopicAnchors = anchors.sorted().map { Array($0.utf8) }
         questionWords = Set(rules.freeText.questionWords.map(Normalizer.normalize))
         statusPointers = Set(rules.freeText.statusPointers.map(Normalizer.normalize))
+        var synonyms: [(words: [String], status: String)] = []
+        for (status, phrases) in rules.freeText.statusSynonyms {
+            for phrase in phrases {
+                let words = PlainText.spaceSeparated(Normalizer.normalize(phrase)).map(String.init)
+                synonyms.append((words: words, status: status))
+            }
+        }
+        // Longest first, so that «ещё не пришёл» is read before «не пришёл»; ties in a fixed order.
+        statusSynonyms = synonyms.sorted { (a: (words: [String], status: String), b: (words: [String], status: String)) -> Bool in
+            if a.words.count != b.words.count { return a.words.count > b.words.count }
+            return a.words.joined(separator: " ") < b.words.joined(separator: " ")
+        }
         orderPointers = Set((rules.freeText.orderPointers + rules.freeText.orderWords).map(Normalizer.normalize))
         orderReferenceWords = Set((rules.freeText.orderPointers + rules.freeText.orderWords + rules.freeText.orderReferenceWords
             + rules.freeText.statusPointers).map(Normalizer.normalize))

@@ -109,6 +109,9 @@ public struct DialogueRules: Sendable, Hashable {
         /// доставлен»): with one of them, a short message at the order step is matched against the
         /// orders' statuses when it names no title.
         public var statusPointers: [String] = []
+        /// Other ways to say an order's status, by the status as profiles write it («едет» for «в
+        /// пути», «не забрала» for «ожидает в пункте выдачи»): read as that status at the order step.
+        public var statusSynonyms: [String: [String]] = [:]
         /// Words that point at an order without naming it («последний», «предыдущий»): orders carry
         /// no dates, so a short message of these and words that only refer to an order («самый
         /// последний, который я заказывала») is an order the list has to tell, not a topic.
@@ -159,6 +162,7 @@ public struct DialogueRules: Sendable, Hashable {
             case questionWords = "question_words"
             case statusPointers = "status_pointers"
             case orderPointers = "order_pointers"
+            case statusSynonyms = "status_synonyms"
             case orderReferenceWords = "order_reference_words"
             case orderWords = "order_words"
             case numberForgotten = "number_forgotten"
@@ -209,6 +213,7 @@ public struct DialogueRules: Sendable, Hashable {
             questionWords = try c.decodeIfPresent([String].self, forKey: .questionWords) ?? defaults.questionWords
             statusPointers = try c.decodeIfPresent([String].self, forKey: .statusPointers) ?? defaults.statusPointers
             orderPointers = try c.decodeIfPresent([String].self, forKey: .orderPointers) ?? defaults.orderPointers
+            statusSynonyms = try c.decodeIfPresent([String: [String]].self, forKey: .statusSynonyms) ?? defaults.statusSynonyms
             orderReferenceWords = try c.decodeIfPresent([String].self, forKey: .orderReferenceWords) ?? defaults.orderReferenceWords
             orderWords = try c.decodeIfPresent([String].self, forKey: .orderWords) ?? defaults.orderWords
             numberForgotten = try c.decodeIfPresent([String].self, forKey: .numberForgotten) ?? defaults.numberForgotten

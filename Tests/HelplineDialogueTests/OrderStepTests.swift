@@ -239,6 +239,18 @@ struct OrderPointerTests {
         #expect(c.topic == "order_tracking")
     }
 
+    /// A status said in other words («едет», «уже пришёл») is read as it; a «не» before a status
+    /// points at the orders without it («тот, что не доставлен»: the kettle on its way).
+    @Test(arguments: [("который едет", Fixture.kettle.id), ("тот, что уже пришёл", Fixture.headphones.id),
+                      ("тот что не доставлен", Fixture.kettle.id), ("который ещё не пришёл", Fixture.kettle.id),
+                      ("который не в пути", Fixture.headphones.id)])
+    func statusInOtherWords(text: String, order: String) throws {
+        let engine = try Fixture.engine([text: Fixture.verdict("order_tracking", 0.97)])
+        var c = atOrderStep(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .write && c.topic == "returns" && c.order == order && c.draft == nil)
+    }
+
     /// «у меня нет заказа», «я ещё не заказывала»: no order (`no_order`), not a topic.
     @Test(arguments: ["у меня нет заказа", "я еще не заказывала"])
     func noOrderYet(text: String) throws {
