@@ -74,6 +74,7 @@ extension DialogueEngine {
         if let analysis, analysis.words.count > rules.freeText.questionMaxWords,
            otherTopicPhraseWords(key: key, words: analysis.words.count) == nil {
             if let turn = askedBeforeFiling(text, analysis, entities: analysis.entities, &c) { return turn }
+            noteOrderForSpecialist(text, analysis, entities: analysis.entities, &c)
             let turn = submit(c.draftMessages + [text], &c, now: now)
             return answering(questionsInSentences(text), before: turn, &c)
         }
@@ -135,6 +136,7 @@ extension DialogueEngine {
         }
         if let turn = askedBeforeFiling(text, classification.analysis, entities: classification.entities, &c) { return turn }
         // The message is the appeal; a question asked in a sentence of its own is answered too.
+        noteOrderForSpecialist(text, classification.analysis, entities: classification.entities, &c)
         let turn = submit(c.draftMessages + [text], &c, now: now)
         return answering(questionsInSentences(text), before: turn, &c)
     }
@@ -143,6 +145,17 @@ extension DialogueEngine {
     /// the wrong layout, or about another order than the chosen one. Nil when it is to be filed.
     func askedBeforeFiling(_ text: String, _ analysis: Analysis, entities: [Entity], _ c: inout Conversation) -> Turn? {
         wrongLayoutShown(text, analysis, &c) ?? otherOrderNamed(text, analysis, entities: entities, &c)
+    }
+
+    /// With a specialist asked for directly (the general topic, no order step), the one order the
+    /// message names by number or title («курьер не приехал, заказ чайник») goes with the appeal.
+    func noteOrderForSpecialist(_ text: String, _ analysis: Analysis, entities: [Entity], _ c: inout Conversation) {
+        guard c.order == nil, (c.topic ?? rules.generalTopic) == rules.generalTopic else { return }
+        let query = orderQuery(text, analysis, entities: entities)
+        let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
+        let named = byNumber.isEmpty ? OrderFinder.byTitleInStory(query.words, among: c.profile.orders, forms: titleForms.forms)
+            : byNumber
+        if named.count == 1 { c.order = named[0].id }
     }
 
     /// The message step's answer to a message typed in the wrong layout (``wrongLayoutReading(_:_:)``):

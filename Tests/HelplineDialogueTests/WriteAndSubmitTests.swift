@@ -369,4 +369,17 @@ struct NothingToFileTests {
         #expect(turn.reply.text.contains(engine.prompts.text(.storyKept)))
         #expect(turn.reply.options.map(\.value) == [DialogueEngine.sendValue])
     }
+
+    /// With a specialist asked for directly, the one order the message names goes with the appeal;
+    /// after «Без заказа» on a topic, none is added.
+    @Test func orderNamedToTheSpecialist() throws {
+        let text = "курьер не приехал, ждала весь день, заказ чайник"
+        let engine = try Fixture.engine(["оператор": Fixture.verdict("operator")])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["оператор", text], in: &c)
+        #expect(c.ticket?.topic == "general" && c.ticket?.order == Fixture.kettle.id && c.ticket?.messages == [text])
+        var chosen = Fixture.started(engine)
+        Fixture.say(engine, ["3", "без заказа", text], in: &chosen)
+        #expect(chosen.ticket?.topic == "returns" && chosen.ticket?.order == nil)
+    }
 }
