@@ -115,12 +115,15 @@ extension DialogueEngine {
         // a question («а почта у вас какая», «…рассмотрят быстрее?») it needs less certainty; a story
         // that is not asked as one («курьер должен был привезти чайник вчера и не позвонил») is
         // answered and kept as the draft too.
-        let asked = isAsked(text, classification.analysis)
-        let questions = answerableQuestions(classification, minimum: asked ? rules.freeText.askedQuestionMinConfidence : nil)
-        if !questions.isEmpty {
-            var lead = answers(questions, to: classification.analysis, for: c.profile)
-            if !asked, isStory(classification.analysis) { lead = keep(text, &c, saying: lead) }
-            return writeStep(&c, lead: lead, intent: classification.best, summary: false, prompt: .resumeWrite)
+        let looser = answerableQuestions(classification, minimum: rules.freeText.askedQuestionMinConfidence)
+        if !looser.isEmpty {
+            let asked = isAsked(text, classification.analysis)
+            let questions = asked ? looser : answerableQuestions(classification)
+            if !questions.isEmpty {
+                var lead = answers(questions, to: classification.analysis, for: c.profile)
+                if !asked, isStory(classification.analysis) { lead = keep(text, &c, saying: lead) }
+                return writeStep(&c, lead: lead, intent: classification.best, summary: false, prompt: .resumeWrite)
+            }
         }
         // A short greeting, thanks or goodbye, read as surely as a question, is not an appeal of
         // its own: «спасибо» is answered here, and the customer can still write (or send the draft).
@@ -331,9 +334,13 @@ extension DialogueEngine {
     /// only `topic_name_fillers` around it («нет, это возврат», «тема доставка»); after «не … а» the
     /// part after «а» («не гарантия, а возврат»). Nil for anything else.
     func namedTopic(key: String) -> IntentID? {
-        var words = PlainText.spaceSeparated(key).map(String.init)
-        if let but = words.lastIndex(of: "а"), words[..<but].contains("не") { words = Array(words[(but + 1)...]) }
-        let rest = words.filter { !topicNameFillers.contains($0) }
+        // Compared by bytes: a phrase key is of one spelling.
+        var words = PlainText.spaceSeparated(key)
+        if let but = words.lastIndex(where: { $0.utf8.elementsEqual("а".utf8) }),
+           words[..<but].contains(where: { $0.utf8.elementsEqual("не".utf8) }) {
+            words = Array(words[(but + 1)...])
+        }
+        let rest = words.filter { !topicNameFillers.contains(ByteKey(String($0))) }
         guard !rest.isEmpty, rest.count <= 4 else { return nil }
         let phrase = rest.joined(separator: " ")
         return reader.match(phrase, key: phrase, in: topicNamePhrases)
@@ -381,8 +388,9 @@ extension DialogueEngine {
     /// Whether a message is asked as a question: a «?», or a word of `question_forms` («кто», «как*»,
     /// «подскаж*»).
     func isAsked(_ text: String, _ analysis: Analysis) -> Bool {
+        // Compared by bytes: the analyzer's words are of one spelling.
         text.utf8.contains(UInt8(ascii: "?")) || analysis.words.contains { word in
-            questionForms.words.contains(word) || questionForms.starts.contains { word.hasPrefix($0) }
+            questionForms.words.contains(ByteKey(word)) || questionForms.starts.contains { word.utf8.starts(with: $0) }
         }
     }
 

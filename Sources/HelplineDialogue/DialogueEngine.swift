@@ -107,9 +107,9 @@ public struct DialogueEngine: Sendable {
     /// The topics' names (`topic_names` and the menu titles) by phrase key.
     let topicNamePhrases: PhraseReader.Phrases<IntentID>
     /// The `topic_name_fillers`, as phrase-key words.
-    let topicNameFillers: Set<String>
+    let topicNameFillers: Set<ByteKey>
     /// The `question_forms`, normalized: whole words, and word starts (those written with a final `*`).
-    let questionForms: (words: Set<String>, starts: [String])
+    let questionForms: (words: Set<ByteKey>, starts: [[UInt8]])
     /// The `new_order_words`, normalized, compared by their bytes (the analyzer's words are of one
     /// spelling; hashing a Cyrillic `String` normalizes it first).
     let newOrderWords: Set<ByteKey>
@@ -192,10 +192,10 @@ public struct DialogueEngine: Sendable {
         topicNamePhrases = PhraseReader.Phrases(keys: topics.flatMap { topic in
             ([topic.title] + (rules.freeText.topicNames[topic.id.rawValue] ?? [])).map { (DialogueRules.phraseKey($0), topic.id) }
         })
-        topicNameFillers = Set(rules.freeText.topicNameFillers.map(DialogueRules.phraseKey))
+        topicNameFillers = Set(rules.freeText.topicNameFillers.map { ByteKey(DialogueRules.phraseKey($0)) })
         let forms = rules.freeText.questionForms
-        questionForms = (Set(forms.filter { !$0.hasSuffix("*") }.map(Normalizer.normalize)),
-                         forms.filter { $0.hasSuffix("*") }.map { Normalizer.normalize(String($0.dropLast())) })
+        questionForms = (Set(forms.filter { !$0.hasSuffix("*") }.map { ByteKey(Normalizer.normalize($0)) }),
+                         forms.filter { $0.hasSuffix("*") }.map { Array(Normalizer.normalize(String($0.dropLast())).utf8) })
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
     }
 
