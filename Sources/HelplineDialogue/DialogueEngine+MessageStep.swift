@@ -94,8 +94,10 @@ extension DialogueEngine {
         // «возврат», «нет, это возврат», «не гарантия, а возврат»: a topic named and nothing else is a
         // change of topic (the draft and the order, if it fits, kept), not a message for the specialist;
         // the chosen topic named again asks for the question.
-        if words <= Self.topicNameMaxWords, let named = namedTopic(key: key), let topic = catalog.intent(named) {
-            if named.rawValue == c.topic { return writeStep(&c, prompt: .describeQuestion) }
+        if words <= Self.topicNameMaxWords, let named = namedTopic(key: key), let topic = catalog.intent(named.id) {
+            // «это не гарантия»: the topic is not that one — the menu, the draft kept, as «не та тема».
+            if named.negated { return startOver(&c, lead: [prompts.text(.otherTopic)], keepDraft: true) }
+            if named.id.rawValue == c.topic { return writeStep(&c, prompt: .describeQuestion) }
             return begin(topic, &c, query: orderQuery(text, classification), intent: classification.best)
         }
         // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
@@ -330,20 +332,35 @@ extension DialogueEngine {
     /// A message of at most this many words is looked at as a topic's name.
     static let topicNameMaxWords = 6
 
-    /// The topic a short message names and nothing else: one of `topic_names` or a menu title, with
-    /// only `topic_name_fillers` around it («нет, это возврат», «тема доставка»); after «не … а» the
-    /// part after «а» («не гарантия, а возврат»). Nil for anything else.
-    func namedTopic(key: String) -> IntentID? {
+    /// The topic a short message names and nothing else: one of `topic_names` or a menu title (in
+    /// any form: «по доставке», «на гарантию»; or as typed in the other layout or with a typo), with
+    /// only `topic_name_fillers` around it («нет, это возврат», «поменяйте тему на доставку»); after
+    /// «не … а» the part after «а» («не гарантия, а возврат»). `negated` when a «не» stands before
+    /// the name otherwise («это не гарантия»): the customer says the topic is not that one. Nil for
+    /// anything else.
+    func namedTopic(key: String) -> (id: IntentID, negated: Bool)? {
         // Compared by bytes: a phrase key is of one spelling.
-        var words = PlainText.spaceSeparated(key)
+        var words = PlainText.spaceSeparated(key).map(String.init)
+        var negated = false
         if let but = words.lastIndex(where: { $0.utf8.elementsEqual("а".utf8) }),
            words[..<but].contains(where: { $0.utf8.elementsEqual("не".utf8) }) {
             words = Array(words[(but + 1)...])
+        } else {
+            negated = words.contains { $0.utf8.elementsEqual("не".utf8) }
         }
-        let rest = words.filter { !topicNameFillers.contains(ByteKey(String($0))) }
+        let rest = words.filter { word in
+            !word.utf8.elementsEqual("не".utf8) && !isTopicNameFiller(word)
+        }
         guard !rest.isEmpty, rest.count <= 4 else { return nil }
+        let stems = rest.map { WordForm($0).stem }
+        if let named = topicNameStems.first(where: { $0.stems == stems }) { return (named.id, negated) }
         let phrase = rest.joined(separator: " ")
-        return reader.match(phrase, key: phrase, in: topicNamePhrases)
+        return reader.match(phrase, key: phrase, in: topicNamePhrases).map { ($0, negated) }
+    }
+
+    /// Whether a word is one of `topic_name_fillers` (or starts with one written with a final `*`).
+    func isTopicNameFiller(_ word: String) -> Bool {
+        topicNameFillers.words.contains(ByteKey(word)) || topicNameFillers.starts.contains { word.utf8.starts(with: $0) }
     }
 
     /// Whether a message is only `closing_words` («ок, понятно», «ну ок», «понял»): it says nothing

@@ -104,10 +104,12 @@ public struct DialogueEngine: Sendable {
     let numberForgottenPhrases: PhraseReader.Phrases<Bool>
     /// The `never_mind` phrases by phrase key.
     let neverMindPhrases: PhraseReader.Phrases<Bool>
-    /// The topics' names (`topic_names` and the menu titles) by phrase key.
+    /// The topics' names (`topic_names` and the menu titles) by phrase key, their fillers left out.
     let topicNamePhrases: PhraseReader.Phrases<IntentID>
-    /// The `topic_name_fillers`, as phrase-key words.
-    let topicNameFillers: Set<ByteKey>
+    /// The same names as the stems of their words, compared to a message's stems.
+    let topicNameStems: [(stems: [String], id: IntentID)]
+    /// The `topic_name_fillers` as phrase-key words, and word starts (those written with a final `*`).
+    let topicNameFillers: (words: Set<ByteKey>, starts: [[UInt8]])
     /// The `question_forms`, normalized: whole words, and word starts (those written with a final `*`).
     let questionForms: (words: Set<ByteKey>, starts: [[UInt8]])
     /// The `new_order_words`, normalized, compared by their bytes (the analyzer's words are of one
@@ -188,11 +190,22 @@ public struct DialogueEngine: Sendable {
             + rules.freeText.statusPointers).map(Normalizer.normalize))
         numberForgottenPhrases = PhraseReader.Phrases(keys: rules.freeText.numberForgotten.map { (DialogueRules.phraseKey($0), true) })
         neverMindPhrases = PhraseReader.Phrases(keys: rules.freeText.neverMind.map { (DialogueRules.phraseKey($0), true) })
-        let topics = catalog.topics
-        topicNamePhrases = PhraseReader.Phrases(keys: topics.flatMap { topic in
-            ([topic.title] + (rules.freeText.topicNames[topic.id.rawValue] ?? [])).map { (DialogueRules.phraseKey($0), topic.id) }
-        })
-        topicNameFillers = Set(rules.freeText.topicNameFillers.map { ByteKey(DialogueRules.phraseKey($0)) })
+        let fillers = rules.freeText.topicNameFillers
+        let fillerWords = Set(fillers.filter { !$0.hasSuffix("*") }.map { ByteKey(DialogueRules.phraseKey($0)) })
+        let fillerStarts = fillers.filter { $0.hasSuffix("*") }.map { Array(DialogueRules.phraseKey(String($0.dropLast())).utf8) }
+        topicNameFillers = (fillerWords, fillerStarts)
+        // A name is compared without its fillers, as a message is: «по доставке» is «доставке».
+        var names: [(words: [String], id: IntentID)] = []
+        for topic in catalog.topics {
+            for name in [topic.title] + (rules.freeText.topicNames[topic.id.rawValue] ?? []) {
+                let words = PlainText.spaceSeparated(DialogueRules.phraseKey(name)).map(String.init).filter { word in
+                    !fillerWords.contains(ByteKey(word)) && !fillerStarts.contains { word.utf8.starts(with: $0) }
+                }
+                if !words.isEmpty { names.append((words, topic.id)) }
+            }
+        }
+        topicNamePhrases = PhraseReader.Phrases(keys: names.map { ($0.words.joined(separator: " "), $0.id) })
+        topicNameStems = names.map { (stems: $0.words.map { WordForm($0).stem }, id: $0.id) }
         let forms = rules.freeText.questionForms
         questionForms = (Set(forms.filter { !$0.hasSuffix("*") }.map { ByteKey(Normalizer.normalize($0)) }),
                          forms.filter { $0.hasSuffix("*") }.map { Array(Normalizer.normalize(String($0.dropLast())).utf8) })

@@ -380,6 +380,20 @@ struct EmbeddedDataTests {
         #expect(c.order == nil)
     }
 
+    /// «это не гарантия», «а это не доставка?»: the topic is not that one — the menu, the draft kept.
+    @Test(arguments: ["это не гарантия", "нет, не гарантия", "а это не доставка?"])
+    func topicDeniedAtTheMessageStep(text: String) throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "e", profile: try Profile.demo(), now: Fixture.now)
+        let story = "у меня сломался чайник, не включается вообще"
+        _ = engine.handle("гарантия", in: &c, now: Fixture.now)
+        _ = engine.handle("2", in: &c, now: Fixture.now)
+        c.draft = [story]
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.state == .chooseTopic && c.topic == nil && c.draft == [story])
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.otherTopic)))
+    }
+
     /// Every topic the shipped `topic_names` name is a topic of the shipped catalog.
     @Test func topicNamesNameTopics() throws {
         let engine = try engine()
@@ -392,7 +406,8 @@ struct EmbeddedDataTests {
     /// гарантия, а возврат») changes the topic with the draft and the order kept; a short problem
     /// with a topic's word in it («курьер нагрубил», «возврат денег не пришёл») is the message.
     @Test(arguments: [("возврат", "returns"), ("нет, это возврат", "returns"), ("это не гарантия а возврат", "returns"),
-                      ("поменяйте тему на доставку", "delivery"), ("гарантия", "warranty"),
+                      ("поменяйте тему на доставку", "delivery"), ("гарантия", "warranty"), ("вопрос по доставке", "delivery"),
+                      ("смени тему на гарантию", "warranty"),
                       ("курьер нагрубил", nil), ("возврат денег не пришёл", nil)] as [(String, String?)])
     func topicNamedAtTheMessageStep(text: String, topic: String?) throws {
         let engine = try engine()
