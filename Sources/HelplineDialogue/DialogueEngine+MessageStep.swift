@@ -37,8 +37,14 @@ extension DialogueEngine {
             c.order = nil
             return writeStep(&c)
         }
-        // «нет» to the draft shown: it is not sent; the customer may add to it or cancel it.
+        // «нет» to the draft shown: it is not sent; the customer may add to it or cancel it. So with
+        // a hold said in other words («стоп, не отправляйте», «подождите, хочу добавить»); a longer
+        // message with one is added to the draft, still unsent.
         if !c.draftMessages.isEmpty, words <= draftRefusalWords, reader.match(text, key: key, in: draftRefusalPhrases) != nil {
+            return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false)
+        }
+        if !c.draftMessages.isEmpty, words <= Self.holdMaxWords * 2, draftHolds.found(in: key) {
+            if words > Self.holdMaxWords { keep(text, &c) }
             return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false)
         }
         // An order's number alone («31415926-0002»): which order the question is about; a number
@@ -65,7 +71,8 @@ extension DialogueEngine {
         }
         // «уже не актуально», «передумала»: no appeal is wanted. Nothing is filed; a draft shown
         // stays, unsent.
-        if words <= Self.closingMaxWords, reader.match(text, key: key, in: neverMindPhrases) != nil {
+        if words <= Self.closingMaxWords,
+           reader.match(text, key: key, in: neverMindPhrases) != nil || neverMindWords.found(in: key) {
             if !c.draftMessages.isEmpty { return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false) }
             return say(&c, [prompts.text(.notSent)], options: [], intent: nil)
         }
@@ -141,9 +148,16 @@ extension DialogueEngine {
         }
         if let turn = askedBeforeFiling(text, classification.analysis, entities: classification.entities, &c) { return turn }
         // The message is the appeal; a question asked in a sentence of its own is answered too.
+        // «понятно. а сколько ждать?»: questions in sentences of their own beside closing words only
+        // are answered, and nothing is filed.
+        let inSentences = questionsInSentences(text)
+        if !inSentences.isEmpty, onlyClosingWordsBesideQuestions(text) {
+            let lead = inSentences.map { answer($0.intent, to: $0.analysis, for: c.profile) }
+            return writeStep(&c, lead: lead, summary: false, prompt: .resumeWrite)
+        }
         noteOrderForSpecialist(text, classification.analysis, entities: classification.entities, &c)
         let turn = submit(c.draftMessages + [text], &c, now: now)
-        return answering(questionsInSentences(text), before: turn, &c)
+        return answering(inSentences, before: turn, &c)
     }
 
     /// The message step's answer to a message about to be filed that is first shown again: typed in
@@ -322,12 +336,25 @@ extension DialogueEngine {
         guard words.count <= Self.closingMaxWords else { return nil }
         let rest = words.filter { !closingWords.contains(ByteKey(String($0))) }
         guard !rest.isEmpty, rest.count < words.count else { return nil }
-        let phrase = rest.joined(separator: " ")
-        guard let hit = reader.match(phrase, key: phrase, in: smalltalkPhrases), !hit.decline, hit.intent != .greeting else {
-            return nil
+        func closingPhrase(_ words: ArraySlice<Substring>) -> IntentID? {
+            let phrase = words.joined(separator: " ")
+            guard let hit = reader.match(phrase, key: phrase, in: smalltalkPhrases), !hit.decline, hit.intent != .greeting else {
+                return nil
+            }
+            return hit.intent
         }
-        return catalog.intent(hit.intent)
+        if let intent = closingPhrase(rest[...]) { return catalog.intent(intent) }
+        // Thanks and a goodbye one after the other («спасибо, пока», «спасибо большое, до свидания»):
+        // the goodbye is answered.
+        for split in rest.indices.dropFirst() {
+            if closingPhrase(rest[..<split]) != nil, let last = closingPhrase(rest[split...]) { return catalog.intent(last) }
+        }
+        return nil
     }
+
+    /// A hold of the draft of at most this many words is only that; a longer one (up to twice as
+    /// long) tells more, and is added to the draft.
+    static let holdMaxWords = 8
 
     /// A message of at most this many words is looked at as a topic's name.
     static let topicNameMaxWords = 6
@@ -433,6 +460,23 @@ extension DialogueEngine {
         let story = rest.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: " ")
         guard isStory(classify(story, nil).analysis) else { return nil }
         return story
+    }
+
+    /// Whether every sentence of a message that is not a question answered in place is made of
+    /// `closing_words` only («понятно. а сколько ждать?»).
+    func onlyClosingWordsBesideQuestions(_ text: String) -> Bool {
+        var sentences: [Substring] = []
+        var start = text.startIndex
+        for index in text.indices where Self.endsSentence(text[index]) {
+            sentences.append(text[start...index])
+            start = text.index(after: index)
+        }
+        sentences.append(text[start...])
+        return sentences.filter { $0.contains(where: \.isLetter) }.allSatisfy { sentence in
+            let key = DialogueRules.phraseKey(String(sentence))
+            if onlyClosingWords(key: key) { return true }
+            return !answerableQuestions(classify(String(sentence), nil), minimum: rules.freeText.confirmBelow).isEmpty
+        }
     }
 
     private static func endsSentence(_ character: Character) -> Bool {

@@ -104,6 +104,9 @@ public struct DialogueEngine: Sendable {
     let numberForgottenPhrases: PhraseReader.Phrases<Bool>
     /// The `never_mind` phrases by phrase key.
     let neverMindPhrases: PhraseReader.Phrases<Bool>
+    /// The `never_mind_words` and `draft_holds` patterns.
+    let neverMindWords: WordPatterns
+    let draftHolds: WordPatterns
     /// The topics' names (`topic_names` and the menu titles) by phrase key, their fillers left out.
     let topicNamePhrases: PhraseReader.Phrases<IntentID>
     /// The same names as the stems of their words, compared to a message's stems.
@@ -190,6 +193,8 @@ public struct DialogueEngine: Sendable {
             + rules.freeText.statusPointers).map(Normalizer.normalize))
         numberForgottenPhrases = PhraseReader.Phrases(keys: rules.freeText.numberForgotten.map { (DialogueRules.phraseKey($0), true) })
         neverMindPhrases = PhraseReader.Phrases(keys: rules.freeText.neverMind.map { (DialogueRules.phraseKey($0), true) })
+        neverMindWords = WordPatterns(rules.freeText.neverMindWords)
+        draftHolds = WordPatterns(rules.freeText.draftHolds)
         let fillers = rules.freeText.topicNameFillers
         let fillerWords = Set(fillers.filter { !$0.hasSuffix("*") }.map { ByteKey(DialogueRules.phraseKey($0)) })
         let fillerStarts = fillers.filter { $0.hasSuffix("*") }.map { Array(DialogueRules.phraseKey(String($0.dropLast())).utf8) }

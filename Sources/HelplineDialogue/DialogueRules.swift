@@ -126,6 +126,12 @@ public struct DialogueRules: Sendable, Hashable {
         /// «уже не актуально», «передумала»: at the message step no appeal is wanted; nothing is
         /// filed, and a draft shown is kept unsent.
         public var neverMind: [String] = []
+        /// Word patterns of «no appeal after all» said in a longer message («я передумала, не
+        /// отправляйте», «вопрос снят, спасибо»): a final `*` marks a word's start.
+        public var neverMindWords: [String] = []
+        /// Word patterns that hold the draft shown («стоп, не отправляйте», «подождите, хочу
+        /// добавить»): it is not sent.
+        public var draftHolds: [String] = []
         /// The names customers give topics («возврат», «доставка»), by topic id; the menu titles count
         /// too. At the message step a topic named and nothing else («возврат», «нет, это возврат»,
         /// «не гарантия, а возврат») changes the topic, the draft kept, instead of being filed.
@@ -167,6 +173,8 @@ public struct DialogueRules: Sendable, Hashable {
             case orderWords = "order_words"
             case numberForgotten = "number_forgotten"
             case neverMind = "never_mind"
+            case neverMindWords = "never_mind_words"
+            case draftHolds = "draft_holds"
             case topicNames = "topic_names"
             case topicNameFillers = "topic_name_fillers"
             case questionForms = "question_forms"
@@ -218,6 +226,8 @@ public struct DialogueRules: Sendable, Hashable {
             orderWords = try c.decodeIfPresent([String].self, forKey: .orderWords) ?? defaults.orderWords
             numberForgotten = try c.decodeIfPresent([String].self, forKey: .numberForgotten) ?? defaults.numberForgotten
             neverMind = try c.decodeIfPresent([String].self, forKey: .neverMind) ?? defaults.neverMind
+            neverMindWords = try c.decodeIfPresent([String].self, forKey: .neverMindWords) ?? defaults.neverMindWords
+            draftHolds = try c.decodeIfPresent([String].self, forKey: .draftHolds) ?? defaults.draftHolds
             topicNames = try c.decodeIfPresent([String: [String]].self, forKey: .topicNames) ?? defaults.topicNames
             topicNameFillers = try c.decodeIfPresent([String].self, forKey: .topicNameFillers) ?? defaults.topicNameFillers
             questionForms = try c.decodeIfPresent([String].self, forKey: .questionForms) ?? defaults.questionForms

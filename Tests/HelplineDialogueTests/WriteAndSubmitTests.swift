@@ -331,6 +331,42 @@ struct NothingToFileTests {
         #expect(turn.reply.text.hasPrefix(engine.prompts.text(.draftKept)))
     }
 
+    /// A hold said in other words keeps the draft unsent; a longer message with one is added to it.
+    @Test(arguments: ["стоп, не отправляйте", "не отправляйте, я хочу дописать", "подождите, хочу добавить",
+                      "нет, подождите, я ещё не всё написала", "не спешите отправлять"])
+    func draftHeld(text: String) throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        let story = "наушники не заряжаются с первого дня, хочу вернуть"
+        c.draft = [story]
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil && c.draft == [story])
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.draftKept)))
+        let more = "подождите, забыла сказать, что коробка была мятая и без чека вообще"
+        _ = engine.handle(more, in: &c, now: Fixture.now)
+        #expect(c.ticket == nil && c.draft == [story, more])
+    }
+
+    /// «No appeal after all» among other words files nothing; «я не разобралась» is a message.
+    @Test(arguments: [("уже не актуально, спасибо", false), ("я передумала, не отправляйте", false), ("вопрос снят", false),
+                      ("я не разобралась", true)])
+    func neverMindInOtherWords(text: String, filed: Bool) throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect((c.ticket != nil) == filed)
+        if !filed { #expect(turn.reply.text == engine.prompts.text(.notSent)) }
+    }
+
+    /// Thanks and a goodbye one after the other, around closing words, get the goodbye; nothing is filed.
+    @Test func thanksThenGoodbye() throws {
+        let engine = try Fixture.engine()
+        var c = atWrite(engine)
+        let turn = engine.handle("понятно, спасибо, пока", in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil)
+        #expect(turn.reply.text.hasPrefix(try #require(engine.prompts.smalltalk("goodbye"))))
+    }
+
     /// A refusal of the draft read exactly is not a typo of a confirmation: «не отправляйте» keeps
     /// it (it is two letters from «да отправляйте»); «всё, отправляйте» and a confirmation with a
     /// typo send it.
