@@ -124,13 +124,16 @@ extension DialogueEngine {
         // a question («а почта у вас какая», «…рассмотрят быстрее?») it needs less certainty; a story
         // that is not asked as one («курьер должен был привезти чайник вчера и не позвонил») is
         // answered and kept as the draft too.
+        // A problem told with «не» and not asked («курьер не позвонил», «чат не работает») is the
+        // message, not a question; asked («почему курьер не позвонил?») it is answered and kept.
         let looser = answerableQuestions(classification, minimum: rules.freeText.askedQuestionMinConfidence)
         if !looser.isEmpty {
             let asked = isAsked(text, classification.analysis)
-            let questions = asked ? looser : answerableQuestions(classification)
+            let problem = classification.analysis.words.contains { $0.utf8.elementsEqual("не".utf8) }
+            let questions = asked ? looser : problem ? [] : answerableQuestions(classification)
             if !questions.isEmpty {
                 var lead = answers(questions, to: classification.analysis, for: c.profile)
-                if !asked, isStory(classification.analysis) { lead = keep(text, &c, saying: lead) }
+                if !asked || problem, isStory(classification.analysis) { lead = keep(text, &c, saying: lead) }
                 return writeStep(&c, lead: lead, intent: classification.best, summary: false, prompt: .resumeWrite)
             }
         }

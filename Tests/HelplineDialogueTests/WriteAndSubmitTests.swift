@@ -397,13 +397,24 @@ struct NothingToFileTests {
     /// A story read surely as an information question but not asked as one is answered and kept
     /// as the draft, to be sent or added to.
     @Test func storyReadAsAQuestionIsKept() throws {
-        let text = "телефон поддержки с сайта не отвечает уже третий день"
+        let text = "телефон поддержки с сайта постоянно занят уже третий день"
         let engine = try Fixture.engine([text: Fixture.verdict("contacts_phone", 0.97)])
         var c = atWrite(engine)
         let turn = engine.handle(text, in: &c, now: Fixture.now)
         #expect(turn.effects.isEmpty && c.ticket == nil && c.draft == [text])
         #expect(turn.reply.text.contains(engine.prompts.text(.storyKept)))
         #expect(turn.reply.options.map(\.value) == [DialogueEngine.sendValue])
+    }
+
+    /// A problem told with «не» and not asked is the message, however surely it reads as a question
+    /// answered in place; asked, it is answered and kept.
+    @Test(arguments: [("телефон не отвечает", true), ("почему телефон не отвечает?", false)])
+    func problemWithNotIsTheMessage(text: String, filed: Bool) throws {
+        let engine = try Fixture.engine([text: Fixture.verdict("contacts_phone", 0.97)])
+        var c = atWrite(engine)
+        let turn = engine.handle(text, in: &c, now: Fixture.now)
+        #expect((c.ticket?.messages == [text]) == filed)
+        if !filed { #expect(turn.reply.text.hasPrefix("Москва: +7 495 232−10−00.") && c.draft == [text]) }
     }
 
     /// With a specialist asked for directly, the one order the message names goes with the appeal;
