@@ -58,7 +58,9 @@ extension DialogueEngine {
             // A new problem told after the appeal (see ``submittedTurn``) is carried into the new one.
             return startOver(&c, lead: [prompts.text(.newAppeal)], keepDraft: true)
         case (.new, _):
-            return startOver(&c, lead: [prompts.text(.newAppeal)])
+            // Before an appeal is filed, a new one starts from the menu with what was written kept.
+            let kept = c.draftMessages.isEmpty ? [] : [prompts.text(.storyKept)]
+            return startOver(&c, lead: [prompts.text(.newAppeal)] + kept, keepDraft: true)
         }
     }
 

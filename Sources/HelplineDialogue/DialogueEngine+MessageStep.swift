@@ -93,6 +93,13 @@ extension DialogueEngine {
            let turn = orderNamedAlone([order], &c) {
             return turn
         }
+        // «по заказу 31415926-0002»: an order's number with only generic words names the order; it is
+        // not the question.
+        if words <= Self.orderAloneMaxWords + 2 {
+            let query = orderQuery(text, classification)
+            let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
+            if byNumber.count == 1, query.repairedWords.isEmpty, let turn = orderNamedAlone(byNumber, &c) { return turn }
+        }
         // «не чайник, а наушники»: the order after «а» is the one meant.
         if words <= Self.orderCorrectionMaxWords, let meant = correctedOrder(key: key, among: c.profile.orders),
            let turn = orderNamedAlone([meant], &c) {

@@ -44,7 +44,8 @@ extension DialogueEngine {
             return orderStep(&c, topic: topic, lead: [prompts.text(.noSuchOption, ["option": number])])
         }
         // «не помню номер»: the number is not needed, the list is.
-        if PlainText.spaceCount(key) < 6, reader.match(text, key: key, in: numberForgottenPhrases) != nil {
+        if PlainText.spaceCount(key) < 8,
+           reader.match(text, key: key, in: numberForgottenPhrases) != nil || numberForgottenWords.found(in: key) {
             return orderStep(&c, topic: topic, prompt: wording(.numberNotNeeded, offered))
         }
         let classification = classify(text, analysis)

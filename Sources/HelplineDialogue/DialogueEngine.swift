@@ -106,6 +106,8 @@ public struct DialogueEngine: Sendable {
     let neverMindPhrases: PhraseReader.Phrases<Bool>
     /// The `never_mind_words` and `draft_holds` patterns.
     let neverMindWords: WordPatterns
+    /// The `number_forgotten_words` patterns.
+    let numberForgottenWords: WordPatterns
     let draftHolds: WordPatterns
     /// The topics' names (`topic_names` and the menu titles) by phrase key, their fillers left out.
     let topicNamePhrases: PhraseReader.Phrases<IntentID>
@@ -194,6 +196,7 @@ public struct DialogueEngine: Sendable {
         numberForgottenPhrases = PhraseReader.Phrases(keys: rules.freeText.numberForgotten.map { (DialogueRules.phraseKey($0), true) })
         neverMindPhrases = PhraseReader.Phrases(keys: rules.freeText.neverMind.map { (DialogueRules.phraseKey($0), true) })
         neverMindWords = WordPatterns(rules.freeText.neverMindWords)
+        numberForgottenWords = WordPatterns(rules.freeText.numberForgottenWords)
         draftHolds = WordPatterns(rules.freeText.draftHolds)
         let fillers = rules.freeText.topicNameFillers
         let fillerWords = Set(fillers.filter { !$0.hasSuffix("*") }.map { ByteKey(DialogueRules.phraseKey($0)) })

@@ -123,6 +123,8 @@ public struct DialogueRules: Sendable, Hashable {
         public var orderWords: [String] = []
         /// «не помню номер»: at the order step the number is not needed; the list is offered again.
         public var numberForgotten: [String] = []
+        /// The same as word patterns found among other words («я не знаю номер заказа»).
+        public var numberForgottenWords: [String] = []
         /// «уже не актуально», «передумала»: at the message step no appeal is wanted; nothing is
         /// filed, and a draft shown is kept unsent.
         public var neverMind: [String] = []
@@ -172,6 +174,7 @@ public struct DialogueRules: Sendable, Hashable {
             case orderReferenceWords = "order_reference_words"
             case orderWords = "order_words"
             case numberForgotten = "number_forgotten"
+            case numberForgottenWords = "number_forgotten_words"
             case neverMind = "never_mind"
             case neverMindWords = "never_mind_words"
             case draftHolds = "draft_holds"
@@ -225,6 +228,7 @@ public struct DialogueRules: Sendable, Hashable {
             orderReferenceWords = try c.decodeIfPresent([String].self, forKey: .orderReferenceWords) ?? defaults.orderReferenceWords
             orderWords = try c.decodeIfPresent([String].self, forKey: .orderWords) ?? defaults.orderWords
             numberForgotten = try c.decodeIfPresent([String].self, forKey: .numberForgotten) ?? defaults.numberForgotten
+            numberForgottenWords = try c.decodeIfPresent([String].self, forKey: .numberForgottenWords) ?? defaults.numberForgottenWords
             neverMind = try c.decodeIfPresent([String].self, forKey: .neverMind) ?? defaults.neverMind
             neverMindWords = try c.decodeIfPresent([String].self, forKey: .neverMindWords) ?? defaults.neverMindWords
             draftHolds = try c.decodeIfPresent([String].self, forKey: .draftHolds) ?? defaults.draftHolds

@@ -104,6 +104,17 @@ struct ControlWordTests {
         #expect(c.draft == nil)
     }
 
+    /// «новое обращение» before an appeal is filed starts from the menu with the draft kept, and says so.
+    @Test func newAppealKeepsTheDraft() throws {
+        let story = "курьер нахамил мне при доставке наушников, бросил коробку и ушёл"
+        let engine = try Fixture.engine([story: Fixture.verdict("delivery")])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, [story], in: &c)
+        let reply = engine.handle("новое обращение", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && c.draft == [story])
+        #expect(reply.text.hasPrefix(engine.prompts.text(.newAppeal) + "\n" + engine.prompts.text(.storyKept)))
+    }
+
     /// In the message step control words are read; everything else is the message.
     @Test func controlWordsInWrite() throws {
         let engine = try Fixture.engine()

@@ -261,7 +261,8 @@ struct OrderPointerTests {
     }
 
     /// «не помню номер»: the number is not needed; the same list is asked from, however it is typed.
-    @Test(arguments: ["не помню номер", "номер не помню(", "ne pomnyu nomer", "не помню номер заказа"])
+    @Test(arguments: ["не помню номер", "номер не помню(", "ne pomnyu nomer", "не помню номер заказа", "я не знаю номер заказа",
+                      "номер заказа не знаю", "можно без номера заказа?"])
     func forgottenNumber(text: String) throws {
         let engine = try Fixture.engine([text: Fixture.verdict("account", 0.7)])
         var c = atOrderStep(engine)

@@ -417,6 +417,15 @@ struct NothingToFileTests {
         if !filed { #expect(turn.reply.text.hasPrefix("Москва: +7 495 232−10−00.") && c.draft == [text]) }
     }
 
+    /// «по заказу 11111111-0002» names the order and is not the question: the order is taken, the
+    /// question asked for.
+    @Test func orderNumberWithGenericWords() throws {
+        let engine = try Fixture.engine(["оператор": Fixture.verdict("operator")])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["оператор", "по заказу \(Fixture.kettle.id)"], in: &c)
+        #expect(c.ticket == nil && c.state == .write && c.order == Fixture.kettle.id)
+    }
+
     /// With a specialist asked for directly, the one order the message names goes with the appeal;
     /// after «Без заказа» on a topic, none is added.
     @Test func orderNamedToTheSpecialist() throws {
