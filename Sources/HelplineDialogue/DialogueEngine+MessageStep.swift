@@ -18,7 +18,7 @@ extension DialogueEngine {
         let words = key.utf8.count { $0 == UInt8(ascii: " ") } + 1
         // «да», «всё верно» to the draft shown: it is sent as it is, nothing added to it. A refusal
         // read exactly («не отправляйте») is not taken for a typo of a confirmation («да отправляйте»).
-        if !c.draftMessages.isEmpty, words <= 3,
+        if !c.draftMessages.isEmpty, words <= Self.confirmationMaxWords,
            words > draftRefusalWords || reader.match(text, key: key, in: draftRefusalPhrases, typos: false) == nil,
            reader.match(text, key: key, in: confirmationPhrases) != nil {
             return submit(c.draftMessages, &c, now: now)
@@ -361,6 +361,9 @@ extension DialogueEngine {
         }
         return nil
     }
+
+    /// A confirmation of the draft has at most this many words («да, всё верно, отправляйте»).
+    static let confirmationMaxWords = 4
 
     /// A hold of the draft of at most this many words is only that; a longer one (up to twice as
     /// long) tells more, and is added to the draft.

@@ -371,7 +371,8 @@ struct NothingToFileTests {
     /// it (it is two letters from «да отправляйте»); «всё, отправляйте» and a confirmation with a
     /// typo send it.
     @Test(arguments: [("не отправляйте", false), ("не отправляй", false), ("не отправляй пока", false),
-                      ("всё, отправляйте", true), ("да отправте", true)])
+                      ("всё, отправляйте", true), ("да отправте", true), ("да, всё верно, отправляйте", true),
+                      ("отправляйте, пожалуйста", true)])
     func draftRefusalOrConfirmation(text: String, sends: Bool) throws {
         let engine = try Fixture.engine()
         var c = atWrite(engine)
