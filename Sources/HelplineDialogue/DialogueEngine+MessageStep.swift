@@ -455,14 +455,7 @@ extension DialogueEngine {
     /// answered in place, when they tell a story of their own («Мне пришла не та книга. Куда
     /// написать на почту?»: the first sentence), joined as written; nil otherwise.
     func storyBesideQuestions(_ text: String) -> String? {
-        var sentences: [Substring] = []
-        var start = text.startIndex
-        for index in text.indices where Self.endsSentence(text[index]) {
-            sentences.append(text[start...index])
-            start = text.index(after: index)
-        }
-        sentences.append(text[start...])
-        sentences = sentences.filter { $0.contains(where: \.isLetter) }
+        let sentences = Self.sentences(text)
         guard sentences.count >= 2 else { return nil }
         let rest = sentences.filter { sentence in
             let read = classify(String(sentence), nil)
@@ -478,18 +471,23 @@ extension DialogueEngine {
     /// Whether every sentence of a message that is not a question answered in place is made of
     /// `closing_words` only («понятно. а сколько ждать?»).
     func onlyClosingWordsBesideQuestions(_ text: String) -> Bool {
-        var sentences: [Substring] = []
-        var start = text.startIndex
-        for index in text.indices where Self.endsSentence(text[index]) {
-            sentences.append(text[start...index])
-            start = text.index(after: index)
-        }
-        sentences.append(text[start...])
-        return sentences.filter { $0.contains(where: \.isLetter) }.allSatisfy { sentence in
+        Self.sentences(text).allSatisfy { sentence in
             let key = DialogueRules.phraseKey(String(sentence))
             if onlyClosingWords(key: key) { return true }
             return !answerableQuestions(classify(String(sentence), nil), minimum: rules.freeText.confirmBelow).isEmpty
         }
+    }
+
+    /// A message's sentences with a letter in them, as written, each with the mark that ends it.
+    static func sentences(_ text: String) -> [Substring] {
+        var sentences: [Substring] = []
+        var start = text.startIndex
+        for index in text.indices where endsSentence(text[index]) {
+            sentences.append(text[start...index])
+            start = text.index(after: index)
+        }
+        sentences.append(text[start...])
+        return sentences.filter { $0.contains(where: \.isLetter) }
     }
 
     private static func endsSentence(_ character: Character) -> Bool {

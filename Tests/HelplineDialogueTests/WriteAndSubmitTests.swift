@@ -4,10 +4,14 @@ import Testing
 
 struct WriteAndSubmitTests {
     /// A conversation at the message step of `returns` about the headphones.
-    private func atWrite(_ engine: DialogueEngine, profile: Profile = Fixture.customer()) -> Conversation {
+    static func atWrite(_ engine: DialogueEngine, profile: Profile = Fixture.customer()) -> Conversation {
         var c = Fixture.started(engine, profile: profile)
         Fixture.say(engine, ["3", "1"], in: &c)
         return c
+    }
+
+    private func atWrite(_ engine: DialogueEngine, profile: Profile = Fixture.customer()) -> Conversation {
+        Self.atWrite(engine, profile: profile)
     }
 
     /// The message is kept exactly as written — case, spacing, punctuation, emoji, line breaks —
@@ -289,11 +293,7 @@ struct WriteAndSubmitTests {
 
 /// At the message step, what closes the chat or takes the appeal back is never filed as one.
 struct NothingToFileTests {
-    private func atWrite(_ engine: DialogueEngine) -> Conversation {
-        var c = Fixture.started(engine)
-        Fixture.say(engine, ["3", "1"], in: &c)
-        return c
-    }
+    private func atWrite(_ engine: DialogueEngine) -> Conversation { WriteAndSubmitTests.atWrite(engine) }
 
     /// «ок, понятно», «понял» (closing words only) ask for the question; nothing is filed.
     @Test(arguments: ["ок, понятно", "понял", "ну ок", "ясно, хорошо"])
