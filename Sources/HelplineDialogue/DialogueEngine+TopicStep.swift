@@ -102,8 +102,15 @@ extension DialogueEngine {
                 alternative.confidence >= rules.freeText.confirmBelow
                     && alternative.id.flatMap(catalog.intent).map { $0.kind == .topic || $0.kind == .info } == true
             }
+        // So is a message that only names orders («мой чайник», «по чайнику», «чайник и наушники»)
+        // read as a topic less surely than a switch of topic needs: the order says nothing of which.
+        lazy var namesOnlyOrders = classification.analysis.words.count <= Self.orderOnlyMaxWords
+            && !OrderFinder.byTitlesAlone(orderQuery(text, classification).repairedWords, among: c.profile.orders,
+                                          forms: titleForms.forms).isEmpty
+        let orderInDoubt = !classification.isAmbiguous && best.kind == .topic
+            && classification.confidence < rules.freeText.switchTopicMinConfidence && namesOnlyOrders
         if !classification.isAmbiguous && classification.confidence < rules.freeText.confirmBelow || refusalInDoubt
-            || smalltalkInDoubt, best.kind == .topic || best.kind == .info || smalltalkInDoubt {
+            || smalltalkInDoubt || orderInDoubt, best.kind == .topic || best.kind == .info || smalltalkInDoubt {
             // A short message read as a problem the dialogue could not place («наушники
             // сломались») is kept too: it is what the customer came with.
             let letterWords = classification.analysis.words.count { word in word.count(where: \.isLetter) >= 3 }
@@ -188,6 +195,9 @@ extension DialogueEngine {
             return intent
         }.prefix(3).map { $0 }
     }
+
+    /// A message of at most this many words is looked at as naming orders only.
+    static let orderOnlyMaxWords = 4
 
     /// A weakly guessed message of at least this many words of three letters or more is kept for the appeal.
     static let weakGuessStoryWords = 2

@@ -110,6 +110,22 @@ struct WeakGuessTests {
         #expect(c.topic == "returns" && c.order == Fixture.kettle.id && c.state == .write)
     }
 
+    /// A message that only names an order («мой чайник») read as a topic less surely than a switch
+    /// of topic needs is a weak guess with the order noted; as sure as a switch, it is acted on.
+    @Test(arguments: [(0.85, false), (0.95, true)])
+    func orderNamedAloneIsAGuess(confidence: Double, acts: Bool) throws {
+        let engine = try Fixture.engine(["мой чайник": Fixture.verdict("order_tracking", confidence, alternatives: [("returns", 0.1)])])
+        var c = Fixture.started(engine)
+        let reply = engine.handle("мой чайник", in: &c, now: Fixture.now).reply
+        #expect(c.order == Fixture.kettle.id)
+        if acts {
+            #expect(c.topic == "order_tracking" && reply.state == .write)
+        } else {
+            #expect(c.topic == nil && reply.text == engine.prompts.text(.confirmGuess))
+            #expect(reply.values == ["order_tracking", "returns", DialogueEngine.specialistValue])
+        }
+    }
+
     /// A short problem guessed weakly is kept for the appeal too; a vague phrase is not.
     @Test func shortGuessedProblemIsKept() throws {
         let engine = try Fixture.engine([
