@@ -272,7 +272,9 @@ extension DialogueEngine {
         c.topic = topic.id.rawValue
         // The orders the message's words fit, worked out once for naming one and for narrowing the list.
         lazy var byTitle = OrderFinder.byTitleInStory(query.words, among: eligible, forms: titleForms.forms)
-        let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: eligible)
+        var byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: eligible)
+        // «где мой заказ 31415926-2»: a number written without the zeros of its second part.
+        if byNumber.isEmpty, let shortened = OrderFinder.byShortenedNumber(query.text, among: eligible) { byNumber = shortened }
         let named = byNumber.isEmpty ? (byTitle.count == 1 ? byTitle.first : nil) : (byNumber.count == 1 ? byNumber.first : nil)
         if let order = named {
             c.order = order.id

@@ -392,6 +392,8 @@ struct OrderQuery {
     var words: [WordForm]
     /// The repaired words when any repair was made, else the words as typed.
     var repairedWords: [WordForm]
+    /// The message as typed, for a number written without the zeros of its second part («31415926-2»).
+    var text = ""
 
     /// A message with nothing in it: an option chosen from the list.
     static let empty = OrderQuery(entities: [], digits: "", words: [], repairedWords: [])
@@ -411,6 +413,7 @@ struct OrderQuery {
     /// The query for `text` from its analysis and the order numbers found in it, leaving out
     /// `generic` words.
     init(_ text: String, _ analysis: Analysis, entities: [Entity], ignoring generic: GenericWords) {
+        self.text = text
         self.entities = entities
         // The analysis of a message cut at the matcher's length limit holds only its start.
         let typed = analysis.original == text ? WordForms.words(of: analysis) : WordForms.words(text)

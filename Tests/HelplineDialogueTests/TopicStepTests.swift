@@ -331,6 +331,17 @@ struct TopicStepTests {
         #expect(reply.options.last?.value == DialogueEngine.specialistValue)
     }
 
+    /// An order number written without the zeros of its second part takes that order with the topic.
+    @Test(arguments: [("где мой заказ 11111111-2", Fixture.kettle.id as String?), ("где мой заказ 11111111-002", Fixture.kettle.id),
+                      ("где мой заказ 11111111-7", nil)])
+    func shortenedNumberWithTheTopic(text: String, order: String?) throws {
+        let engine = try Fixture.engine([text: Fixture.verdict("order_tracking")])
+        var c = Fixture.started(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(c.topic == "order_tracking" && c.order == order)
+        #expect(reply.state == (order == nil ? .chooseOrder : .write))
+    }
+
     /// Misses must be in a row: an understood message in between resets the count.
     @Test func understoodMessageResetsMisses() throws {
         let engine = try Fixture.engine(["телефон": Fixture.verdict("contacts_phone")])
