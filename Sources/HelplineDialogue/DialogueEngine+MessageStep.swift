@@ -95,7 +95,8 @@ extension DialogueEngine {
         }
         // «по заказу 31415926-0002»: an order's number with only generic words names the order; it is
         // not the question.
-        if words <= Self.orderAloneMaxWords + 2 {
+        // Only a message with a digit can name a number: the others are not read for one.
+        if words <= Self.orderAloneMaxWords + 2, text.utf8.contains(where: { (0x30...0x39).contains($0) }) {
             let query = orderQuery(text, classification)
             let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
             if byNumber.count == 1, query.repairedWords.isEmpty, let turn = orderNamedAlone(byNumber, &c) { return turn }
