@@ -64,6 +64,45 @@ extension DialogueEngine {
         }
     }
 
+    /// After an appeal, a new-appeal phrase with more words after it («новое обращение по
+    /// чайнику», «у меня другой вопрос: где мой заказ?»): a new appeal, with the rest of the message
+    /// read at the topic step as the first message of it. Nil for anything else, or when the rest
+    /// cannot be cut from the message as written (then the message is read as any other).
+    func newAppealWithMessage(_ text: String, key: String, _ c: inout Conversation) -> Turn? {
+        guard c.state == .submitted else { return nil }
+        for lead in newAppealLeads where key.utf8.starts(with: lead.key) {
+            guard let rest = Self.text(text, afterWords: lead.words) else { continue }
+            let (restKey, analysis) = read(rest)
+            // The rest must be what the phrase key has after the phrase, so no word is lost.
+            guard !restKey.isEmpty, restKey.utf8.elementsEqual(key.utf8.dropFirst(lead.key.count)) else { continue }
+            _ = startOver(&c, lead: [])
+            var turn = topicTurn(rest, key: restKey, analysis, &c)
+            turn.reply.text = prompts.text(.newAppeal) + "\n" + turn.reply.text
+            c.lastReply = turn.reply
+            return turn
+        }
+        return nil
+    }
+
+    /// What follows the first `count` words of `text` (runs of letters and digits), without the
+    /// spaces and punctuation before it; nil when nothing does.
+    package static func text(_ text: String, afterWords count: Int) -> String? {
+        var words = 0
+        var inWord = false
+        var index = text.unicodeScalars.startIndex
+        while index < text.unicodeScalars.endIndex {
+            let isWordScalar = text.unicodeScalars[index].properties.isAlphabetic || text.unicodeScalars[index].properties.numericType != nil
+            if isWordScalar, !inWord {
+                if words == count { break }
+                words += 1
+            }
+            inWord = isWordScalar
+            index = text.unicodeScalars.index(after: index)
+        }
+        guard words == count, index < text.unicodeScalars.endIndex else { return nil }
+        return String(text.unicodeScalars[index...])
+    }
+
     /// Back to the topic menu with a clean draft (unless `keepDraft`: one step back keeps what the
     /// customer wrote); a stored appeal stays stored.
     func startOver(_ c: inout Conversation, lead: [String], keepDraft: Bool = false) -> Turn {

@@ -77,15 +77,10 @@ extension DialogueEngine {
             return say(&c, [prompts.text(.notSent)], options: [], intent: nil)
         }
         // A message longer than any question answered here is the appeal, whatever the matcher
-        // would read in it, unless it says the topic is wrong: it is not classified at all.
-        if let analysis, analysis.words.count > rules.freeText.questionMaxWords,
-           otherTopicPhraseWords(key: key, words: analysis.words.count) == nil {
-            if let turn = askedBeforeFiling(text, analysis, entities: analysis.entities, &c) { return turn }
-            noteOrderForSpecialist(text, analysis, entities: analysis.entities, &c)
-            let turn = submit(c.draftMessages + [text], &c, now: now)
-            return answering(questionsInSentences(text), before: turn, &c)
-        }
+        // would read in it: with the matcher's analysis at hand it is not classified at all.
+        if let analysis, let turn = fileLongMessage(text, key: key, analysis, &c, now: now) { return turn }
         let classification = classify(text, analysis)
+        if analysis == nil, let turn = fileLongMessage(text, key: key, classification.analysis, &c, now: now) { return turn }
         // An order's title alone («чайник», «мастер и маргарита»): the same.
         if words <= Self.orderAloneMaxWords,
            let order = OrderFinder.byTitleAlone(orderQuery(text, classification).repairedWords, among: c.profile.orders,
@@ -169,6 +164,18 @@ extension DialogueEngine {
         noteOrderForSpecialist(text, classification.analysis, entities: classification.entities, &c)
         let turn = submit(c.draftMessages + [text], &c, now: now)
         return answering(inSentences, before: turn, &c)
+    }
+
+    /// A message longer than any question answered at the message step, unless it says the topic
+    /// is wrong, is the appeal (with the questions asked in sentences of their own answered); nil
+    /// for any other message.
+    func fileLongMessage(_ text: String, key: String, _ analysis: Analysis, _ c: inout Conversation, now: Date) -> Turn? {
+        guard analysis.words.count > rules.freeText.questionMaxWords,
+              otherTopicPhraseWords(key: key, words: analysis.words.count) == nil else { return nil }
+        if let turn = askedBeforeFiling(text, analysis, entities: analysis.entities, &c) { return turn }
+        noteOrderForSpecialist(text, analysis, entities: analysis.entities, &c)
+        let turn = submit(c.draftMessages + [text], &c, now: now)
+        return answering(questionsInSentences(text), before: turn, &c)
     }
 
     /// The message step's answer to a message about to be filed that is first shown again: typed in

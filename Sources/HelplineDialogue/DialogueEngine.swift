@@ -59,6 +59,9 @@ public struct DialogueEngine: Sendable {
     let reader: PhraseReader
     /// The control words (not their slash forms) by phrase key.
     let commandPhrases: PhraseReader.Phrases<Command>
+    /// The new-appeal phrases of two words or more, as phrase keys with a space after them (the
+    /// start of a longer message), longest first, with their word counts.
+    let newAppealLeads: [(key: [UInt8], words: Int)]
     /// The «без заказа» phrases by phrase key.
     let noOrderPhrases: PhraseReader.Phrases<Bool>
     /// The examples of the small-talk intents taken only as written (`exact_smalltalk`: «спасибо»,
@@ -158,6 +161,11 @@ public struct DialogueEngine: Sendable {
         commandPhrases = PhraseReader.Phrases(keys: Command.allCases.flatMap { command in
             (rules.commands[command] ?? []).filter { !$0.hasPrefix("/") }.map { (DialogueRules.phraseKey($0), command) }
         })
+        newAppealLeads = (rules.commands[.new] ?? []).filter { !$0.hasPrefix("/") }.compactMap { phrase in
+            let key = DialogueRules.phraseKey(phrase)
+            let words = PlainText.spaceSeparated(key).count
+            return words >= 2 ? (Array((key + " ").utf8), words) : nil
+        }.sorted { $0.key.count > $1.key.count }
         noOrderPhrases = PhraseReader.Phrases(keys: rules.noOrder.map { (DialogueRules.phraseKey($0), true) })
         let exact = Set(rules.freeText.exactSmalltalk)
         let examples = catalog.intents.filter { $0.kind == .smalltalk && exact.contains($0.id) }
@@ -257,6 +265,7 @@ public struct DialogueEngine: Sendable {
            let turn = perform(command, &conversation) {
             return turn
         }
+        if let turn = newAppealWithMessage(text, key: key, &conversation) { return turn }
         var turn: Turn
         switch conversation.state {
         case .chooseTopic: turn = topicTurn(text, key: key, analysis, &conversation)

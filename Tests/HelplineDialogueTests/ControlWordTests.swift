@@ -126,4 +126,42 @@ struct ControlWordTests {
         #expect(turn.reply.state == .submitted)
         #expect(turn.reply.ticket?.messages == ["меню не открывается в приложении"])
     }
+
+    /// After an appeal, a new-appeal phrase with a message after it starts a new appeal and reads
+    /// the rest at the topic step: nothing is added to the filed appeal.
+    @Test(arguments: ["Новое обращение: хочу вернуть книгу", "у меня другой вопрос — хочу вернуть книгу",
+                      "новый вопрос, хочу вернуть книгу"])
+    func newAppealWithAMessage(message: String) throws {
+        let rest = "хочу вернуть книгу"
+        let engine = try Fixture.engine(["курьер не привёз заказ": Fixture.verdict("delivery"), rest: Fixture.verdict("returns")])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["курьер не привёз заказ", "1", "курьер не привёз заказ, который обещали вчера"], in: &c)
+        #expect(c.state == .submitted && c.ticket != nil)
+        let turn = engine.handle(message, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil)
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.newAppeal) + "\n"))
+        // The rest is read as at the topic step: the topic and the order it names are taken.
+        #expect(c.topic == "returns" && c.order == Fixture.book.id && c.state == .write)
+    }
+
+    /// The phrase counts only at the start of a message, followed by more words.
+    @Test(arguments: ["добавлю: новое обращение создавать не буду", "новое обращение!!!"])
+    func newAppealPhraseElsewhere(message: String) throws {
+        let engine = try Fixture.engine(["курьер не привёз заказ": Fixture.verdict("delivery")])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["курьер не привёз заказ", "1", "курьер не привёз заказ, который обещали вчера"], in: &c)
+        let turn = engine.handle(message, in: &c, now: Fixture.now)
+        if message.hasPrefix("добавлю") {
+            #expect(turn.effects == [.appendToTicket(id: "s1-1", message: message)] && c.state == .submitted)
+        } else {
+            #expect(turn.effects.isEmpty && c.state == .chooseTopic && c.ticket == nil)
+        }
+    }
+
+    /// The words of a message are counted as runs of letters and digits; what follows is cut as written.
+    @Test(arguments: [("Новое обращение: по чайнику!", 2, "по чайнику!"), ("новое обращение", 2, nil),
+                      ("У меня ещё вопрос — где заказ 123?", 4, "где заказ 123?"), ("новое обращение ...", 2, nil)])
+    func textAfterWords(text: String, count: Int, rest: String?) {
+        #expect(DialogueEngine.text(text, afterWords: count) == rest)
+    }
 }
