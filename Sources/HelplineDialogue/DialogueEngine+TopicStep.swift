@@ -268,7 +268,10 @@ extension DialogueEngine {
     /// else the message step.
     func begin(_ topic: Intent, _ c: inout Conversation, query: OrderQuery, intent: IntentScore?) -> Turn {
         let eligible = eligibleOrders(for: topic, in: c.profile)
-        let noted = eligible.first { $0.id == c.order }
+        // The order chosen for another topic does not follow the customer to a topic without an
+        // order step («Карта Ozon» after the headphones' delivery) unless the message names it.
+        let switching = c.topic != nil && c.topic != topic.id.rawValue
+        let noted = switching && !topic.needsOrder ? nil : eligible.first { $0.id == c.order }
         c.topic = topic.id.rawValue
         // The orders the message's words fit, worked out once for naming one and for narrowing the list.
         lazy var byTitle = OrderFinder.byTitleInStory(query.words, among: eligible, forms: titleForms.forms)

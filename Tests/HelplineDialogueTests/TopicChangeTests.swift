@@ -58,4 +58,18 @@ struct TopicChangeTests {
         #expect(reply.state == .chooseOrder)
         #expect(reply.text.hasPrefix("Тема: Возвраты и возврат денег.\n"))
     }
+
+    /// A topic without an order step named at the message step does not take the order chosen
+    /// for the topic before; one with an order step keeps it when it fits.
+    @Test func orderStaysWithTopicsThatTakeIt() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["1", "1"], in: &c)
+        #expect(c.topic == "delivery" && c.order == Fixture.headphones.id && c.state == .write)
+        Fixture.say(engine, ["возврат"], in: &c)
+        #expect(c.topic == "returns" && c.order == Fixture.headphones.id && c.state == .write)
+        let turn = Fixture.say(engine, ["карта озон"], in: &c)
+        #expect(c.topic == "ozon_card" && c.order == nil && c.state == .write)
+        #expect(!turn.reply.text.contains(Fixture.headphones.id))
+    }
 }
