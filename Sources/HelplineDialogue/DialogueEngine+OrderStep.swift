@@ -64,17 +64,21 @@ extension DialogueEngine {
         // number) is a pick, whatever topic the status words sound like.
         // Other ways to say a status are read as it («который едет»: «в пути»); a «не» before it
         // points at the other orders («тот, что не доставлен»).
-        if byNumber.isEmpty, classification.analysis.words.count <= Self.statusMessageWords,
+        // Pointers and reference words («тот, который я…») do not count towards the message's length.
+        if byNumber.isEmpty, classification.analysis.words.count <= Self.statusMessageWords + Self.statusPointerAllowance,
            classification.analysis.words.contains(where: statusPointers.contains) {
             let typed = PlainText.spaceSeparated(Normalizer.normalize(text)).map(String.init).filter { !statusPointers.contains($0) }
             let (said, negated) = statusWords(typed)
-            var byStatus = OrderFinder.byStatus(said, among: offered)
+            var byStatus = typed.count { !orderReferenceWords.contains($0) } <= Self.statusMessageWords
+                ? OrderFinder.byStatus(said, among: offered) : []
             if negated, !byStatus.isEmpty {
                 let meant = byStatus.map(\.id)
                 byStatus = offered.filter { !$0.status.isEmpty && !meant.contains($0.id) }
             }
-            // A pick, not a story: nothing is kept for the appeal.
             if !byStatus.isEmpty, OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms).isEmpty {
+                // A pick; words besides the status and the pointers («что делать, если заказ не
+                // пришёл») are the customer's question and are kept for the appeal.
+                if saysMoreThanStatus(said, among: offered) { keep(story, &c) }
                 if byStatus.count == 1, let order = byStatus.first { return pickOrder(order, &c, intent: score) }
                 return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderAmbiguous, byStatus))],
                                  intent: score, only: byStatus)
@@ -194,8 +198,23 @@ extension DialogueEngine {
         return (out, negated)
     }
 
-    /// The longest message read for an order's status («тот, что ожидает в пункте выдачи»).
+    /// The longest message read for an order's status («тот, что ожидает в пункте выдачи»), not
+    /// counting its pointers and reference words.
     static let statusMessageWords = 6
+
+    /// How many pointers and reference words a message read for an order's status may have besides
+    /// (`statusMessageWords`): «тот, который я не забрала из пункта выдачи».
+    static let statusPointerAllowance = 3
+
+    /// Whether the words of a message pointing at a status (``statusWords(_:)``) say more than the
+    /// statuses of `orders`, the order words and the generic words.
+    func saysMoreThanStatus(_ said: [WordForm], among orders: [Order]) -> Bool {
+        let statuses = orders.flatMap { $0.status.isEmpty ? [] : WordForms.forms($0.status) }
+        return said.contains { word in
+            !orderReferenceWords.contains(word.word) && !titleStopwords.contains(word)
+                && !statuses.contains { WordForms.names($0, word) }
+        }
+    }
 
     /// Back to the topic step with a choice between `topics` (the one the message reads as first,
     /// then the one chosen before), for a message that may be about another topic.

@@ -243,12 +243,27 @@ struct OrderPointerTests {
     /// points at the orders without it («тот, что не доставлен»: the kettle on its way).
     @Test(arguments: [("который едет", Fixture.kettle.id), ("тот, что уже пришёл", Fixture.headphones.id),
                       ("тот что не доставлен", Fixture.kettle.id), ("который ещё не пришёл", Fixture.kettle.id),
-                      ("который не в пути", Fixture.headphones.id)])
+                      ("который не в пути", Fixture.headphones.id), ("который вручили", Fixture.headphones.id),
+                      ("тот самый, который я уже получила", Fixture.headphones.id),
+                      ("тот самый, который мне ещё не доставили", Fixture.kettle.id)])
     func statusInOtherWords(text: String, order: String) throws {
         let engine = try Fixture.engine([text: Fixture.verdict("order_tracking", 0.97)])
         var c = atOrderStep(engine)
         let reply = engine.handle(text, in: &c, now: Fixture.now).reply
         #expect(reply.state == .write && c.topic == "returns" && c.order == order && c.draft == nil)
+    }
+
+    /// A status pointer with a question besides it picks the order and keeps the question for the
+    /// appeal; a pointer alone keeps nothing.
+    @Test func statusWithAQuestion() throws {
+        let question = "что делать если заказ не пришел"
+        let engine = try Fixture.engine([question: Fixture.verdict("order_tracking", 0.97)])
+        var c = atOrderStep(engine)
+        _ = engine.handle(question, in: &c, now: Fixture.now)
+        #expect(c.state == .write && c.order == Fixture.kettle.id && c.draft == [question])
+        var d = atOrderStep(engine)
+        _ = engine.handle("где заказ, который не пришёл", in: &d, now: Fixture.now)
+        #expect(d.state == .write && d.order == Fixture.kettle.id && d.draft == nil)
     }
 
     /// «у меня нет заказа», «я ещё не заказывала»: no order (`no_order`), not a topic.
