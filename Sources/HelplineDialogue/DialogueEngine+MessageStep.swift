@@ -70,9 +70,12 @@ extension DialogueEngine {
             return writeStep(&c, lead: smalltalk(closing), summary: false, prompt: .resumeWrite)
         }
         // «уже не актуально», «передумала»: no appeal is wanted. Nothing is filed; a draft shown
-        // stays, unsent.
+        // stays, unsent. Only with nothing else asked: «передумала, верните деньги» is the appeal.
         if words <= Self.closingMaxWords,
-           reader.match(text, key: key, in: neverMindPhrases) != nil || neverMindWords.found(in: key) {
+           reader.match(text, key: key, in: neverMindPhrases) != nil
+            || neverMindWords.found(in: key, besides: { word in
+                neverMindFillers.contains(ByteKey(String(word))) || neverMindWords.hasWord(word) || draftHolds.hasWord(word)
+            }) {
             if !c.draftMessages.isEmpty { return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false) }
             return say(&c, [prompts.text(.notSent)], options: [], intent: nil)
         }
@@ -113,13 +116,21 @@ extension DialogueEngine {
         // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
         // that topic), else the menu; the draft kept, and the message too when it tells more than
         // the wrong topic («не та тема, курьер не приехал вчера и не позвонил»).
-        if let phraseWords = otherTopicPhraseWords(key: key, words: classification.analysis.words.count) {
+        if let phraseWords = topicDenialWords(key: key, words: classification.analysis.words.count, c) {
             if classification.analysis.words.count - phraseWords >= rules.freeText.draftMinWords {
                 keep(text, &c)
             }
-            if let id = classification.intent, id.rawValue != c.topic, !classification.isAmbiguous,
-               classification.confidence >= rules.freeText.confirmBelow, let other = catalog.intent(id), other.kind == .topic {
-                return begin(other, &c, query: orderQuery(text, classification), intent: classification.best)
+            // The chosen topic denied («это не гарантия, хочу вернуть деньги»): the rest of the
+            // message tells the topic meant, without the denied name that the matcher would hear.
+            var reading = classification
+            if let denied = chosenTopicDenied(key: key, words: classification.analysis.words.count, c) {
+                let words = PlainText.spaceSeparated(key)
+                let rest = (words[..<denied.lowerBound] + words[denied.upperBound...]).joined(separator: " ")
+                if !rest.isEmpty { reading = classify(rest, nil) }
+            }
+            if let id = reading.intent, id.rawValue != c.topic, !reading.isAmbiguous,
+               reading.confidence >= rules.freeText.confirmBelow, let other = catalog.intent(id), other.kind == .topic {
+                return begin(other, &c, query: orderQuery(text, classification), intent: reading.best)
             }
             return startOver(&c, lead: [prompts.text(.otherTopic)], keepDraft: true)
         }
@@ -171,7 +182,7 @@ extension DialogueEngine {
     /// for any other message.
     func fileLongMessage(_ text: String, key: String, _ analysis: Analysis, _ c: inout Conversation, now: Date) -> Turn? {
         guard analysis.words.count > rules.freeText.questionMaxWords,
-              otherTopicPhraseWords(key: key, words: analysis.words.count) == nil else { return nil }
+              topicDenialWords(key: key, words: analysis.words.count, c) == nil else { return nil }
         if let turn = askedBeforeFiling(text, analysis, entities: analysis.entities, &c) { return turn }
         noteOrderForSpecialist(text, analysis, entities: analysis.entities, &c)
         let turn = submit(c.draftMessages + [text], &c, now: now)
@@ -320,6 +331,37 @@ extension DialogueEngine {
         }
         return found
     }
+
+    /// The number of words a message says the chosen topic is wrong with: an `other_topic` phrase
+    /// (``otherTopicPhraseWords(key:words:)``), or the chosen topic's name after «не»
+    /// (``chosenTopicDenied(key:words:_:)``). Nil when it says no such thing.
+    func topicDenialWords(key: String, words: Int, _ c: Conversation) -> Int? {
+        otherTopicPhraseWords(key: key, words: words) ?? chosenTopicDenied(key: key, words: words, c)?.count
+    }
+
+    /// «это не гарантия, я хочу вернуть деньги», «возврат, а не гарантия»: the chosen topic's name
+    /// (as `namedTopic` reads names: by stems, fillers before it allowed) after a «не» among the
+    /// first four words, or anywhere in a message of at most `question_max_words`. The words from
+    /// «не» to the name's end, by their places among the phrase key's words; nil when the message
+    /// does not deny the chosen topic.
+    func chosenTopicDenied(key: String, words: Int, _ c: Conversation) -> Range<Int>? {
+        guard let topic = c.topic, PlainText.containsBytes(key, Self.negationBytes) else { return nil }
+        let names = topicNameStems.filter { $0.id.rawValue == topic }
+        guard !names.isEmpty else { return nil }
+        let tokens = PlainText.spaceSeparated(key)
+        for index in tokens.indices where tokens[index].utf8.elementsEqual(Self.negationBytes) {
+            guard index < 4 || words <= rules.freeText.questionMaxWords else { break }
+            var start = index + 1
+            while start < tokens.count, isTopicNameFiller(String(tokens[start])) { start += 1 }
+            for name in names where start + name.stems.count <= tokens.count
+                && zip(name.stems, tokens[start...]).allSatisfy({ $0 == WordForm(String($1)).stem }) {
+                return index..<(start + name.stems.count)
+            }
+        }
+        return nil
+    }
+
+    private static let negationBytes = Array("не".utf8)
 
     /// More words than any empty reply, digits included, has.
     static let emptyReplyMaxWords = 4

@@ -259,7 +259,9 @@ extension DialogueEngine {
             if let message { noteOrder(message.text, message.classification, &c) }
             return specialist(&c, topic: rules.generalTopic, intent: score)
         case .smalltalk:
-            return topicStep(&c, lead: smalltalk(intent), intent: score)
+            // «спасибо, жду» with a story kept: the customer is told it has not gone yet.
+            let unsent = c.draftMessages.isEmpty ? [] : [prompts.text(.draftUnsent)]
+            return topicStep(&c, lead: smalltalk(intent) + unsent, intent: score)
         }
     }
 

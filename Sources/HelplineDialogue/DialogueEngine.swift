@@ -85,6 +85,10 @@ public struct DialogueEngine: Sendable {
     /// The `closing_words` as phrase keys, compared by their bytes: said around thanks or a
     /// goodbye when the chat is done.
     let closingWords: Set<ByteKey>
+    /// The words that may stand beside a `never_mind_words` pattern in a message that wants no
+    /// appeal, besides the words of those patterns and of `draft_holds`: the closing words and the
+    /// words of the `never_mind` phrases and of the `declines`.
+    let neverMindFillers: Set<ByteKey>
     /// The phrase keys of the `other_topic` control phrases with a space each side, looked for
     /// inside longer messages at the message step.
     let otherTopicKeys: [[UInt8]]
@@ -177,6 +181,9 @@ public struct DialogueEngine: Sendable {
         emptyReplyPhrases = PhraseReader.Phrases(keys: rules.freeText.emptyReplies.map { (DialogueRules.phraseKey($0), true) })
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
         closingWords = Set(rules.freeText.closingWords.map { ByteKey(DialogueRules.phraseKey($0)) })
+        neverMindFillers = closingWords.union((rules.freeText.neverMind + rules.freeText.declines).flatMap { phrase in
+            PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).map { ByteKey(String($0)) }
+        })
         draftRefusalWords = rules.freeText.draftRefusals.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).count }.max() ?? 0
         otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }
             .map { Array((" " + DialogueRules.phraseKey($0) + " ").utf8) }

@@ -156,7 +156,8 @@ struct EmbeddedDataTests {
         var c = Fixture.started(engine, profile: try Profile.demo())
         _ = engine.handle("оплата", in: &c, now: Fixture.now)
         _ = engine.handle("без заказа", in: &c, now: Fixture.now)
-        for text in ["нет", "2", "не знаю", "???", "ytn", "нету", "не помню", "ок, жду"] {
+        for text in ["нет", "2", "не знаю", "???", "ytn", "нету", "не помню", "ок, жду", "ну пожалуйста", "срочно!!!",
+                     "вы тут?", "ау"] {
             let reply = engine.handle(text, in: &c, now: Fixture.now).reply
             #expect(reply.state == .write && c.ticket == nil, "\(text)")
             #expect(reply.text.hasPrefix(engine.prompts.text(.describeQuestion)), "\(text): \(reply.text)")

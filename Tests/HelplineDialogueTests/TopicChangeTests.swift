@@ -72,4 +72,18 @@ struct TopicChangeTests {
         #expect(c.topic == "ozon_card" && c.order == nil && c.state == .write)
         #expect(!turn.reply.text.contains(Fixture.headphones.id))
     }
+
+    /// The chosen topic denied in a message that tells more («это не гарантия, я хочу вернуть
+    /// деньги») goes to the topic the rest of the message reads as, the message kept; nothing is
+    /// filed under the denied topic.
+    @Test func deniedTopicAndTheOneMeant() throws {
+        let message = "это не гарантия, я хочу вернуть деньги"
+        let engine = try Fixture.engine([message: Fixture.verdict("warranty"), "это я хочу вернуть деньги": Fixture.verdict("returns")])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["9", "1"], in: &c)
+        #expect(c.topic == "warranty" && c.order == Fixture.headphones.id && c.state == .write)
+        let turn = engine.handle(message, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.ticket == nil)
+        #expect(c.topic == "returns" && c.order == Fixture.headphones.id && c.state == .write && c.draft == [message])
+    }
 }

@@ -434,4 +434,19 @@ struct TopicStepTests {
         _ = engine.handle("какая погода в сочи", in: &d, now: Fixture.now)
         #expect(d.order == nil && d.misses == 1)
     }
+
+    /// Thanks at the topic step with a story kept says that the story has not gone yet; without
+    /// one, thanks are only thanks.
+    @Test func thanksWithAStoryKept() throws {
+        let story = "курьер должен приехать сегодня, хочу попросить оставить заказ у двери, какой у вас телефон"
+        let engine = try Fixture.engine([story: Fixture.verdict("contacts_phone"), "спасибо, жду": Fixture.verdict("thanks")])
+        let unsent = engine.prompts.text(.draftUnsent)
+        var c = Fixture.started(engine)
+        _ = engine.handle(story, in: &c, now: Fixture.now)
+        #expect(c.draft == [story] && c.state == .chooseTopic)
+        let thanked = engine.handle("спасибо, жду", in: &c, now: Fixture.now).reply
+        #expect(thanked.text.contains(unsent) && c.draft == [story] && c.ticket == nil)
+        var d = Fixture.started(engine)
+        #expect(!engine.handle("спасибо, жду", in: &d, now: Fixture.now).reply.text.contains(unsent))
+    }
 }

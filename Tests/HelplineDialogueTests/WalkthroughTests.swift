@@ -36,7 +36,7 @@ struct WalkthroughTests {
         }
         #expect(reply.state == .write)
         try checkWayBack(engine, c, expected: seen.last ?? .chooseTopic)
-        reply = engine.handle("Помогите, пожалуйста", in: &c, now: Fixture.now).reply
+        reply = engine.handle("Помогите, пожалуйста, не могу разобраться сама", in: &c, now: Fixture.now).reply
         checkUsable(reply, "message of topic \(topic)")
         #expect(reply.state == .submitted && reply.ticket?.topic == Fixture.topicTable[topic - 1].id)
         try checkWayBack(engine, c, expected: .chooseTopic)

@@ -347,9 +347,11 @@ struct NothingToFileTests {
         #expect(c.ticket == nil && c.draft == [story, more])
     }
 
-    /// «No appeal after all» among other words files nothing; «я не разобралась» is a message.
+    /// «No appeal after all» among other words files nothing; «я не разобралась» is a message, and so
+    /// is a request beside it («передумала, верните деньги»: the purchase, not the appeal).
     @Test(arguments: [("уже не актуально, спасибо", false), ("я передумала, не отправляйте", false), ("вопрос снят", false),
-                      ("я не разобралась", true)])
+                      ("я не разобралась", true), ("ладно, забудьте, сама разобралась", false),
+                      ("передумала, верните деньги", true), ("передумал, хочу отказаться, пока он едет", true)])
     func neverMindInOtherWords(text: String, filed: Bool) throws {
         let engine = try Fixture.engine()
         var c = atWrite(engine)
