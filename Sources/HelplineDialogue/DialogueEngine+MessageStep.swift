@@ -474,12 +474,15 @@ extension DialogueEngine {
     /// matcher is sure (`off_topic_sure`), or a question answered in place (read at least as surely
     /// as the dialogue acts on a reading, `confirm_below`): then only the story's sentences beside
     /// the question, if any (``storyBesideQuestions(_:)``).
-    func storyToKeep(_ text: String, key: String, _ classification: Classification) -> String? {
+    /// With a topic chosen (`inTopic`: the order step), a story the matcher reads as off topic is
+    /// kept all the same: it tells the chosen topic's problem in other companies' words («карта мир
+    /// сбербанк, ошибка 05» after «Оплата»).
+    func storyToKeep(_ text: String, key: String, _ classification: Classification, inTopic: Bool = false) -> String? {
         guard isStory(classification.analysis) else { return nil }
         // Typed in the wrong layout, the story is kept as it reads in the Russian one.
         let readable = wrongLayoutReading(text, classification.analysis) ?? text
         if classification.isRejected {
-            return classification.confidence < rules.freeText.offTopicSure ? readable : nil
+            return inTopic || classification.confidence < rules.freeText.offTopicSure ? readable : nil
         }
         guard !isOnlyACall(classification, key: key) else { return nil }
         // Before the message step a question is answered once the dialogue acts on its reading. A

@@ -1,5 +1,6 @@
 import Foundation
 import HelplineDialogue
+import HelplineIntents
 import Testing
 
 struct OrderStepTests {
@@ -264,6 +265,29 @@ struct OrderPointerTests {
         var d = atOrderStep(engine)
         _ = engine.handle("где заказ, который не пришёл", in: &d, now: Fixture.now)
         #expect(d.state == .write && d.order == Fixture.kettle.id && d.draft == nil)
+    }
+
+    /// At the order step a story the matcher is sure is off topic is kept all the same: with the
+    /// topic chosen, other companies' words tell its problem («карта мир сбербанк, ошибка 05»).
+    @Test func offTopicStoryKeptAtTheOrderStep() throws {
+        let story = "карта мир сбербанк, ошибка 05 при оплате"
+        let engine = DialogueEngine(catalog: Fixture.catalog, classifier: SureOffTopic(text: story),
+                                    prompts: try Fixture.prompts(), rules: try Fixture.rules())
+        var c = atOrderStep(engine)
+        let reply = engine.handle(story, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && c.draft == [story])
+        #expect(reply.text.contains(engine.prompts.text(.storyKept)))
+    }
+
+    /// Reads one text as off topic for sure; nothing else is recognised.
+    private struct SureOffTopic: IntentClassifying {
+        let text: String
+        func classify(_ message: String) -> Classification {
+            let scripted = ScriptedClassifier(script: [:]).classify(message)
+            guard message == text else { return scripted }
+            return Classification(intent: nil, confidence: 0.95, alternatives: [], isAmbiguous: false, entities: [],
+                                  analysis: scripted.analysis)
+        }
     }
 
     /// «у меня нет заказа», «я ещё не заказывала»: no order (`no_order`), not a topic.
