@@ -460,6 +460,13 @@ extension DialogueEngine {
         return !words.isEmpty && words.allSatisfy { closingWords.contains(ByteKey(String($0))) }
     }
 
+    /// Whether a message says nothing of a problem: only greetings, thanks, empty replies and
+    /// closing words («здравствуйте, у меня проблема»).
+    func isContentless(key: String) -> Bool {
+        let words = PlainText.spaceSeparated(key)
+        return !words.isEmpty && words.allSatisfy { contentlessWords.contains(ByteKey(String($0))) }
+    }
+
     /// A closing (``closing(key:)``) has at most this many words.
     static let closingMaxWords = 6
 
@@ -478,7 +485,7 @@ extension DialogueEngine {
     /// kept all the same: it tells the chosen topic's problem in other companies' words («карта мир
     /// сбербанк, ошибка 05» after «Оплата»).
     func storyToKeep(_ text: String, key: String, _ classification: Classification, inTopic: Bool = false) -> String? {
-        guard isStory(classification.analysis) else { return nil }
+        guard isStory(classification.analysis), !isContentless(key: key) else { return nil }
         // Typed in the wrong layout, the story is kept as it reads in the Russian one.
         let readable = wrongLayoutReading(text, classification.analysis) ?? text
         if classification.isRejected {

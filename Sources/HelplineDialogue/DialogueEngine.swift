@@ -85,6 +85,10 @@ public struct DialogueEngine: Sendable {
     /// The `closing_words` as phrase keys, compared by their bytes: said around thanks or a
     /// goodbye when the chat is done.
     let closingWords: Set<ByteKey>
+    /// The words a message may be made of and say nothing of a problem («здравствуйте, у меня
+    /// вопрос»): the closing words and the words of the empty replies and of the greetings, thanks
+    /// and goodbyes taken as written (`exact_smalltalk`).
+    let contentlessWords: Set<ByteKey>
     /// The words that may stand beside a `never_mind_words` pattern in a message that wants no
     /// appeal, besides the words of those patterns and of `draft_holds`: the closing words and the
     /// words of the `never_mind` phrases and of the `declines`.
@@ -181,6 +185,9 @@ public struct DialogueEngine: Sendable {
         emptyReplyPhrases = PhraseReader.Phrases(keys: rules.freeText.emptyReplies.map { (DialogueRules.phraseKey($0), true) })
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
         closingWords = Set(rules.freeText.closingWords.map { ByteKey(DialogueRules.phraseKey($0)) })
+        contentlessWords = closingWords.union((rules.freeText.emptyReplies + examples.map(\.0)).flatMap { phrase in
+            PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).map { ByteKey(String($0)) }
+        })
         neverMindFillers = closingWords.union((rules.freeText.neverMind + rules.freeText.declines).flatMap { phrase in
             PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).map { ByteKey(String($0)) }
         })

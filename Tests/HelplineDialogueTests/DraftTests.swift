@@ -151,4 +151,14 @@ struct DraftTests {
         #expect(c.draft == (kept ? [text] : nil))
         if kept { #expect(c.order == Fixture.kettle.id) }
     }
+
+    /// A message of greetings and empty words only («здравствуйте, у меня проблема») is no story:
+    /// nothing is kept that would reach the specialist as the appeal's first message.
+    @Test(arguments: ["здравствуйте у меня проблема", "здравствуйте, у меня есть вопрос", "привет, у меня проблема, помогите пожалуйста"])
+    func greetingIsNoStory(text: String) throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        _ = engine.handle(text, in: &c, now: Fixture.now)
+        #expect(c.draft == nil && c.state == .chooseTopic)
+    }
 }
