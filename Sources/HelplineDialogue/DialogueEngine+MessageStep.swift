@@ -40,12 +40,13 @@ extension DialogueEngine {
         // «нет» to the draft shown: it is not sent; the customer may add to it or cancel it. So with
         // a hold said in other words («стоп, не отправляйте», «подождите, хочу добавить»); a longer
         // message with one is added to the draft, still unsent.
+        // From then on the draft is held: what follows is added to it, unsent, until «Отправить».
         if !c.draftMessages.isEmpty, words <= draftRefusalWords, reader.match(text, key: key, in: draftRefusalPhrases) != nil {
-            return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false)
+            return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false, held: true)
         }
         if !c.draftMessages.isEmpty, words <= Self.holdMaxWords * 2, draftHolds.found(in: key) {
             if words > Self.holdMaxWords { keep(text, &c) }
-            return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false)
+            return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false, held: true)
         }
         // An order's number alone («31415926-0002»): which order the question is about; a number
         // that is none of the customer's is said so.
@@ -78,6 +79,11 @@ extension DialogueEngine {
             }) {
             if !c.draftMessages.isEmpty { return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false) }
             return say(&c, [prompts.text(.notSent)], options: [], intent: nil)
+        }
+        // The draft held: the message is added to it, and it waits for «Отправить».
+        if !c.draftMessages.isEmpty, isHeld(c) {
+            keep(text, &c)
+            return writeStep(&c, lead: [prompts.text(.draftAdded)], summary: false, held: true)
         }
         // A message longer than any question answered here is the appeal, whatever the matcher
         // would read in it: with the matcher's analysis at hand it is not classified at all.
@@ -175,6 +181,13 @@ extension DialogueEngine {
         noteOrderForSpecialist(text, classification.analysis, entities: classification.entities, &c)
         let turn = submit(c.draftMessages + [text], &c, now: now)
         return answering(inSentences, before: turn, &c)
+    }
+
+    /// Whether the draft shown is held: the last reply asked for additions and «Отправить» after a
+    /// hold («подождите», «не отправляйте пока», «нет»).
+    func isHeld(_ c: Conversation) -> Bool {
+        guard let reply = c.lastReply, reply.state == .write else { return false }
+        return reply.text.contains(prompts.text(.writeWithHeldDraft, ["send": prompts.text(.sendOption)]))
     }
 
     /// A message longer than any question answered at the message step, unless it says the topic

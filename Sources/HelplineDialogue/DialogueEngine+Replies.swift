@@ -38,7 +38,7 @@ extension DialogueEngine {
 
     /// The message step's reply: what was chosen, then the request to write.
     func writeStep(_ c: inout Conversation, lead: [String] = [], intent: IntentScore? = nil,
-                           summary: Bool = true, prompt: Prompt = .write) -> Turn {
+                           summary: Bool = true, prompt: Prompt = .write, held: Bool = false) -> Turn {
         c.state = .write
         c.misses = 0
         var lines = lead
@@ -55,7 +55,7 @@ extension DialogueEngine {
             return say(&c, lines, options: [], intent: intent)
         }
         lines.append(prompts.text(.draftShown, ["draft": draft.joined(separator: "\n")]))
-        lines.append(prompts.text(.writeWithDraft, ["send": prompts.text(.sendOption)]))
+        lines.append(prompts.text(held ? .writeWithHeldDraft : .writeWithDraft, ["send": prompts.text(.sendOption)]))
         lines.append(prompts.text(.navigationHint))
         return say(&c, lines, options: [ReplyOption(key: "1", label: prompts.text(.sendOption), value: .command(.send))],
                    intent: intent)

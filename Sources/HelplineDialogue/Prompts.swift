@@ -31,7 +31,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case infoMissing = "info_missing", eta
     case otherTopic = "other_topic", describeQuestion = "describe_question", draftKept = "draft_kept"
     case storyKept = "story_kept", topicOffered = "topic_offered", newAppealHint = "new_appeal_hint"
-    case draftUnsent = "draft_unsent"
+    case draftUnsent = "draft_unsent", writeWithHeldDraft = "write_with_held_draft", draftAdded = "draft_added"
     case orderAlreadyChosen = "order_already_chosen", bookingAlreadyChosen = "booking_already_chosen"
     case otherOrderNamed = "other_order_named", otherBookingNamed = "other_booking_named"
     case layoutConverted = "layout_converted"

@@ -150,7 +150,7 @@ struct EmbeddedDataTests {
     }
 
     /// At the message step «нет», a number or «не знаю» alone is not filed as the appeal; with a
-    /// draft shown, «нет» does not send it, and what follows goes with it.
+    /// draft shown, «нет» does not send it, and what follows is added to it, unsent, until «Отправить».
     @Test func emptyRepliesAreNotAppeals() throws {
         let engine = try engine()
         var c = Fixture.started(engine, profile: try Profile.demo())
@@ -170,8 +170,15 @@ struct EmbeddedDataTests {
             #expect(refused.state == .write && d.ticket == nil && refused.text.hasPrefix(engine.prompts.text(.draftKept)),
                     "\(refusal): \(refused.text)")
         }
-        _ = engine.handle("коробку вскрыла, но бирки на месте", in: &d, now: Fixture.now)
-        #expect(d.ticket?.messages == ["Наушники не подошли по размеру, хочу вернуть деньги", "коробку вскрыла, но бирки на месте"])
+        // Held, the draft takes what follows without sending it, until «Отправить».
+        let added = engine.handle("коробку вскрыла, но бирки на месте", in: &d, now: Fixture.now)
+        #expect(added.effects.isEmpty && d.ticket == nil && added.reply.text.hasPrefix(engine.prompts.text(.draftAdded)))
+        #expect(d.draft == ["Наушники не подошли по размеру, хочу вернуть деньги", "коробку вскрыла, но бирки на месте"])
+        _ = engine.handle("а фото можно приложить?", in: &d, now: Fixture.now)
+        #expect(d.ticket == nil && d.draft?.count == 3)
+        _ = engine.handle("отправить", in: &d, now: Fixture.now)
+        #expect(d.ticket?.messages == ["Наушники не подошли по размеру, хочу вернуть деньги", "коробку вскрыла, но бирки на месте",
+                                       "а фото можно приложить?"])
     }
 
     /// «Не та тема» at the order and message steps goes back to the topics with the draft kept; a
