@@ -80,6 +80,10 @@ extension DialogueEngine {
             if !c.draftMessages.isEmpty { return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false) }
             return say(&c, [prompts.text(.notSent)], options: [], intent: nil)
         }
+        // The draft's last message sent again: kept once, not filed twice.
+        if let last = c.draftMessages.last, text.trimmingWhitespace() == last.trimmingWhitespace() {
+            return writeStep(&c, lead: [prompts.text(.repeatInDraft)], summary: false, held: isHeld(c))
+        }
         // The draft held: the message is added to it, and it waits for «Отправить».
         if !c.draftMessages.isEmpty, isHeld(c) {
             keep(text, &c)

@@ -48,6 +48,10 @@ extension DialogueEngine {
            reader.match(text, key: key, in: numberForgottenPhrases) != nil || numberForgottenWords.found(in: key) {
             return orderStep(&c, topic: topic, prompt: wording(.numberNotNeeded, offered))
         }
+        // «не знаю», «нет», «хз»: how to choose, rather than «не удалось определить заказ» again.
+        if key.contains(where: \.isLetter), isEmptyReply(text, key: key) {
+            return orderStep(&c, topic: topic, prompt: wording(.orderHint, offered))
+        }
         let classification = classify(text, analysis)
         let score = classification.best
         let story = storyToKeep(text, key: key, classification, inTopic: true)

@@ -106,6 +106,7 @@ extension DialogueEngine {
         case .orderAlreadyChosen: return .bookingAlreadyChosen
         case .otherOrderNamed: return .otherBookingNamed
         case .numberNotNeeded: return .bookingNumberNotNeeded
+        case .orderHint: return .bookingHint
         default: return prompt
         }
     }

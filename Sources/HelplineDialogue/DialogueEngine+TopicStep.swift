@@ -32,6 +32,18 @@ extension DialogueEngine {
             c.order = nil
             return say(&c, [prompts.text(.offerAgain)], options: c.options, intent: nil)
         }
+        // «ок», «ясно» after an answer: nothing missed, the menu again. «у меня вопрос», «помогите»:
+        // nothing to read a topic in yet — «Слушаем вас.» and the menu, counted as a miss, so that
+        // a customer who keeps not saying it is offered a specialist.
+        if !isOffer(c), key.contains(where: \.isLetter) {
+            if onlyClosingWords(key: key) { return topicStep(&c, lead: [prompts.text(.acknowledged)]) }
+            if isEmptyReply(text, key: key) {
+                c.misses += 1
+                guard c.misses >= rules.missesBeforeSpecialist else { return topicStep(&c, lead: [prompts.text(.listening)]) }
+                let lead = prompts.text(.missSpecialist, ["specialist": prompts.text(.specialistOption)])
+                return topicStep(&c, lead: [lead], prompt: nil)
+            }
+        }
         let classification = classify(text, analysis)
         let score = classification.best
         let story = storyToKeep(text, key: key, classification)

@@ -133,6 +133,9 @@ public struct DialogueEngine: Sendable {
     let newOrderWords: Set<ByteKey>
     /// The message step's «Отправить», normalized: typed again after the appeal went, it adds nothing.
     let sendKey: String
+    /// «Отправить» as `PhraseReader` reads it (another layout, translit, a typo): after the appeal
+    /// went, such a word adds nothing either.
+    let sendPhrases: PhraseReader.Phrases<Bool>
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -148,6 +151,7 @@ public struct DialogueEngine: Sendable {
         }
         self.menu = menu
         sendKey = DialogueRules.phraseKey(prompts.text(.sendOption))
+        sendPhrases = PhraseReader.Phrases(keys: [(sendKey, true)])
         var fixed = menu.flatMap { [$0.key, $0.label, $0.value] }
         fixed += (1...(menu.count + 16)).map(String.init)
         fixed += OptionCommand.allCases.map(\.rawValue)

@@ -267,6 +267,17 @@ struct OrderPointerTests {
         #expect(d.state == .write && d.order == Fixture.kettle.id && d.draft == nil)
     }
 
+    /// «не знаю», «нет», «хз» at the order step: how to choose, «Без заказа» included — not
+    /// «не удалось определить заказ» again and again.
+    @Test(arguments: ["не знаю", "нет", "хз"])
+    func emptyReplyGetsTheHint(text: String) throws {
+        let engine = try Fixture.engine()
+        var c = atOrderStep(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && c.draft == nil)
+        #expect(reply.text == engine.prompts.text(.orderHint, ["no_order": engine.prompts.text(.noOrderOption)]))
+    }
+
     /// At the order step a story the matcher is sure is off topic is kept all the same: with the
     /// topic chosen, other companies' words tell its problem («карта мир сбербанк, ошибка 05»).
     @Test func offTopicStoryKeptAtTheOrderStep() throws {

@@ -449,4 +449,20 @@ struct TopicStepTests {
         var d = Fixture.started(engine)
         #expect(!engine.handle("спасибо, жду", in: &d, now: Fixture.now).reply.text.contains(unsent))
     }
+
+    /// At the topic step closing words alone get «Хорошо.» and the menu, no miss; a reply that says
+    /// nothing yet «Слушаем вас.» and the menu, counted as a miss (the second offers a specialist).
+    @Test(arguments: [("ок", Prompt.acknowledged), ("ясно", .acknowledged), ("у меня вопрос", .listening),
+                      ("помогите", .listening), ("не знаю", .listening)])
+    func acknowledgementsAndOpeners(text: String, prompt: Prompt) throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        let reply = engine.handle(text, in: &c, now: Fixture.now).reply
+        #expect(reply.text.hasPrefix(engine.prompts.text(prompt) + "\n") && reply.state == .chooseTopic)
+        #expect(c.misses == (prompt == .listening ? 1 : 0) && c.draft == nil && reply.options.count == Fixture.topicTable.count)
+        if prompt == .listening {
+            let again = engine.handle(text, in: &c, now: Fixture.now).reply
+            #expect(again.options.map(\.value).contains(DialogueEngine.specialistValue))
+        }
+    }
 }

@@ -441,4 +441,23 @@ struct NothingToFileTests {
         Fixture.say(engine, ["3", "без заказа", text], in: &chosen)
         #expect(chosen.ticket?.topic == "returns" && chosen.ticket?.order == nil)
     }
+
+    /// A message sent twice is kept once: at the message step the draft's last message again files
+    /// nothing; after the appeal a message it has already, or «Отправить» in another layout, is not added.
+    @Test func repeatsAreKeptOnce() throws {
+        let story = "не могу войти в личный кабинет, смс с кодом не приходит"
+        let engine = try Fixture.engine([story: Fixture.verdict("account")])
+        var c = Fixture.started(engine)
+        _ = engine.handle(story, in: &c, now: Fixture.now)
+        #expect(c.state == .write && c.draft == [story])
+        let again = engine.handle(story, in: &c, now: Fixture.now)
+        #expect(again.effects.isEmpty && c.ticket == nil && c.draft == [story])
+        #expect(again.reply.text.hasPrefix(engine.prompts.text(.repeatInDraft)))
+        _ = engine.handle("отправить", in: &c, now: Fixture.now)
+        #expect(c.ticket?.messages == [story])
+        for text in [story, " " + story, "otpravit", "jnghfdbnm"] {
+            let turn = engine.handle(text, in: &c, now: Fixture.now)
+            #expect(turn.effects.isEmpty && c.ticket?.messages == [story], "\(text)")
+        }
+    }
 }
