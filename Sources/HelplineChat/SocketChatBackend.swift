@@ -268,6 +268,10 @@ public actor SocketChatBackend: ChatBackend {
                 throw ChatBackendError(.limit, "Сообщение слишком длинное и не отправлено. Сократите его или разделите "
                     + "на несколько сообщений.")
             }
+            if error.code == .sessionFull {
+                throw ChatBackendError(.limit, "Этот разговор заполнен, сообщение не сохранено. Чтобы продолжить, "
+                    + "начните новый разговор.")
+            }
             if error.code == .tooManyAppeals {
                 throw ChatBackendError(.limit, "В этом разговоре больше нельзя создать обращение: их уже столько, "
                     + "сколько допускается в одном разговоре. Начните новый разговор.")

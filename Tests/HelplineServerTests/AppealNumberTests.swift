@@ -142,6 +142,25 @@ struct AppealLimitTests {
         try await server.stop()
     }
 
+    /// A session stores at most `maximumSessionChanges` changes: a message past them is refused
+    /// with `session_full`, nothing stored, and the session still closes. Before, one session took
+    /// tens of thousands of 4,000-character messages, and closing it (which copies what the customer
+    /// wrote) failed for good.
+    @Test func refusesMessagesPastTheSessionsLimit() async throws {
+        let server = try await RunningDaemon.start { $0.sessions.maximumSessionChanges = 4 }
+        let client = try await server.client()
+        let session = try #require(try await client.open(profile: Fixtures.profile).session)
+        for text in ["доставка", "1", "курьер не приехал"] {
+            #expect(try await client.say(session: session, text: text).ok, "\(text)")
+        }
+        let refused = try await client.say(session: session, text: "и не позвонил")
+        #expect(refused.errorCode == .sessionFull)
+        #expect(try await client.state(session: session).ok, "the session is still there")
+        #expect(try await client.close(session: session).ok)
+        await client.disconnect()
+        try await server.stop()
+    }
+
     /// The limit also counts bytes: a message that would take the appeal past it is refused.
     @Test func countsTheAppealsBytes() async throws {
         let server = try await RunningDaemon.start { $0.sessions.maximumAppealBytes = 10_000 }

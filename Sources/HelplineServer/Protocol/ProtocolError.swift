@@ -35,6 +35,9 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let appealFull = ErrorCode(rawValue: "appeal_full")
     /// The session has filed as many appeals as one session may.
     public static let tooManyAppeals = ErrorCode(rawValue: "too_many_appeals")
+    /// The session has stored as many messages as one session may: the message was not taken
+    /// (open a new session to go on).
+    public static let sessionFull = ErrorCode(rawValue: "session_full")
     /// The server failed to store or load a session (an extension to the fixed set).
     public static let `internal` = ErrorCode(rawValue: "internal")
     /// The session kept changing under the request (another daemon on the same database was

@@ -26,6 +26,11 @@ public struct SessionLimits: Sendable, Hashable {
     /// The most appeals one session files; a turn that would file another is refused
     /// (`too_many_appeals`), so that one session cannot fill the specialists' queues.
     public var maximumAppealsPerSession = 50
+    /// The most changes one session stores (its version: the greeting, then one a turn or a
+    /// desk event): a message beyond it is refused (`session_full`). What a session's customer
+    /// wrote is copied whole when it ends, and a conversation is some dozens of turns: the bound
+    /// keeps one session from growing without end (4,000 characters a message).
+    public var maximumSessionChanges = 2_000
 
     public init(maximumSessions: Int = 100_000, sessionTTL: TimeInterval = 24 * 3600, memoryIdleTime: TimeInterval = 600,
                 reviewRetention: TimeInterval = 30 * 24 * 3600) {
@@ -33,6 +38,13 @@ public struct SessionLimits: Sendable, Hashable {
         self.sessionTTL = sessionTTL
         self.memoryIdleTime = memoryIdleTime
         self.reviewRetention = reviewRetention
+    }
+
+    /// Why a message may not be taken by a session at `version` (its stored changes): it is full.
+    func refusal(atVersion version: Int) -> ProtocolError? {
+        guard version >= maximumSessionChanges else { return nil }
+        return ProtocolError(.sessionFull, "this session has stored \(maximumSessionChanges) changes, the most one session "
+            + "may; nothing was stored. Open a new session to go on")
     }
 
     /// Why `turn` may not be stored over `conversation` (the state before it): it would grow the

@@ -141,6 +141,9 @@ extension SessionService {
         let current = currentEngine
         switch request.command {
         case .say(let session, let text):
+            if let full = limits.refusal(atVersion: entry.version) {
+                return .answer(.failure(id: request.id, full))
+            }
             if let desk {
                 return prepareDeskTurn(request, entry, session: session, text: text, desk: desk, engine: current, now: now)
             }
