@@ -108,6 +108,8 @@ struct ProtocolCodecTests {
             return nil
         }
         #expect(message(#"{"op":"say","session":"s","text":5}"#) == #""text" must be a string"#)
+        #expect(message(#"{"op":null,"id":1}"#) == #""op" must be a string"#)
+        #expect(message(#"{"op":true,"id":1}"#) == #""op" must be a string"#)
         let lone = message(#"{"op":"say","session":"s","text":"\ud800"}"#)
         #expect(lone?.contains("not valid Unicode") == true, "\(lone ?? "accepted")")
         #expect(errorCode(#"{"op":"say","session":"s","text":"\ud83d\ude00"}"#) == nil, "a surrogate pair is a character")

@@ -49,6 +49,9 @@ public struct ProtocolCodec: Sendable {
         // (An `id` that is itself nested is refused below, by its name.)
         if shape.depth > Self.maximumDepth {
             switch id {
+            case .invalid(let reason) where shape.depth >= Self.parserDepth:
+                // Nested past what the parser reads: the `id` is named here, as it is below.
+                return .invalid(id: nil, ProtocolError(.badRequest, reason))
             case .invalid: break
             case .valid(let value):
                 return .invalid(id: value, ProtocolError(.badRequest, "arrays and objects nest more than \(Self.maximumDepth) deep"))
@@ -78,6 +81,9 @@ public struct ProtocolCodec: Sendable {
 
     /// The deepest nesting of arrays and objects a request may have.
     static let maximumDepth = 64
+
+    /// The nesting at which Foundation's parsers stop with a syntax error.
+    static let parserDepth = 512
 
     /// The most common request, a well-formed `say` (its `op` written `"say"`), read with
     /// `JSONSerialization`, which takes about half the time of `JSONDecoder` for such a line.
@@ -224,7 +230,8 @@ public struct ProtocolCodec: Sendable {
         let op: String
         do {
             op = try c.decode(String.self, forKey: .op)
-        } catch DecodingError.typeMismatch {
+        } catch DecodingError.typeMismatch, DecodingError.valueNotFound {
+            // `"op":true`, `"op":null`
             return invalid(.badRequest, "\"op\" must be a string")
         } catch {
             return invalid(.badRequest, "\"op\" is not valid Unicode text (a lone surrogate escape)")
