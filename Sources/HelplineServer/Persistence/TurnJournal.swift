@@ -374,7 +374,7 @@ final class TurnJournal: Sendable {
     /// again after ``applyDelay`` (sooner if many more come).
     func finish(_ handoff: Handoff, committed: Bool) {
         if committed {
-            for path in handoff.segments { unlink(path) }
+            for path in handoff.segments { Self.remove(path) }
             state.withLockedValue { state in
                 state.outstanding -= handoff.entries.count
                 state.outstandingBytes -= handoff.bytes
@@ -553,7 +553,7 @@ final class TurnJournal: Sendable {
             _ = Glibc.close(segment.descriptor)
             segment.descriptor = -1
             let empty = state.withLockedValue { $0.outstanding == 0 && $0.keptSegments.isEmpty }
-            if empty { unlink(basePath + Self.suffix(segment.number)) }
+            if empty { Self.remove(basePath + Self.suffix(segment.number)) }
         }
     }
 
@@ -638,6 +638,15 @@ final class TurnJournal: Sendable {
     }
 
     private static let logger = Logger(label: "helpline.store")
+
+    /// Deletes a segment whose turns are all in the tables. One that cannot be deleted (a folder
+    /// made read-only) is said so: the next start reads it again, which changes nothing.
+    private static func remove(_ path: String) {
+        guard unlink(path) != 0, errno != ENOENT else { return }
+        let reason = String(cString: strerror(errno))
+        logger.warning("an applied turn journal segment could not be deleted; the next start reads it again, changing nothing",
+                       metadata: ["file": "\(path)", "error": "\(reason)"])
+    }
 
     private static func suffix(_ number: Int) -> String { String(number) }
 
