@@ -25,6 +25,21 @@ extension DialogueEngine {
            reader.match(text, key: key, in: confirmationPhrases) != nil {
             return choose(guess, &c, intent: nil)
         }
+        // «да, москва сочи», «да, первое»: a yes with a few words more to the choices offered — the
+        // option those words choose, or, with one topic offered, that topic with the one order the
+        // words name by title. Other words after a yes («да, но это про возврат») are read as any
+        // message.
+        if isOffer(c), let rest = afterYes(key), PlainText.spaceCount(rest) < 4 {
+            if let option = chosenOption(rest, key: rest, in: c.options), let value = OptionValue(option.value, offeredAt: .chooseTopic) {
+                return choose(value, &c, intent: nil)
+            }
+            if let guess = onlyTopicOffered(c),
+               case let named = OrderFinder.byTitle(rest, among: c.profile.orders, ignoring: titleStopwords, kindWords: kindWords),
+               named.count == 1, let order = named.first {
+                c.order = order.id
+                return choose(guess, &c, intent: nil)
+            }
+        }
         // «Без заказа» while topics are offered («Уточните…», a guess) answers no question of
         // theirs: the order is dropped and the same choices stay, rather than the words being read
         // as a topic of their own.
@@ -215,6 +230,16 @@ extension DialogueEngine {
     static let weakGuessStoryWords = 2
 
     /// The one topic among the options offered, when there is exactly one.
+    /// The words of a phrase key after a yes that starts it («да, первое» → «первое»): one of the
+    /// one-word `confirmations`; nil for any other key, or a yes alone.
+    func afterYes(_ key: String) -> String? {
+        guard let space = key.utf8.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+        let first = key[..<space]
+        guard yesWords.contains(ByteKey(String(first))) else { return nil }
+        let rest = String(key[key.utf8.index(after: space)...])
+        return rest.isEmpty ? nil : rest
+    }
+
     func onlyTopicOffered(_ c: Conversation) -> OptionValue? {
         let topics = c.options.compactMap { option -> OptionValue? in
             guard let value = OptionValue(option.value, offeredAt: .chooseTopic), case .topic = value else { return nil }

@@ -85,6 +85,8 @@ public struct DialogueEngine: Sendable {
     /// The `closing_words` as phrase keys, compared by their bytes: said around thanks or a
     /// goodbye when the chat is done.
     let closingWords: Set<ByteKey>
+    /// The one-word `confirmations` («да», «ок», «ага»): a yes that may start a longer answer.
+    let yesWords: Set<ByteKey>
     /// The words a message may be made of and say nothing of a problem («здравствуйте, у меня
     /// вопрос»): the closing words and the words of the empty replies and of the greetings, thanks
     /// and goodbyes taken as written (`exact_smalltalk`).
@@ -189,6 +191,7 @@ public struct DialogueEngine: Sendable {
         emptyReplyPhrases = PhraseReader.Phrases(keys: rules.freeText.emptyReplies.map { (DialogueRules.phraseKey($0), true) })
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
         closingWords = Set(rules.freeText.closingWords.map { ByteKey(DialogueRules.phraseKey($0)) })
+        yesWords = Set(rules.freeText.confirmations.map(DialogueRules.phraseKey).filter { !$0.contains(" ") }.map { ByteKey($0) })
         contentlessWords = closingWords.union((rules.freeText.emptyReplies + examples.map(\.0)).flatMap { phrase in
             PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).map { ByteKey(String($0)) }
         })

@@ -51,6 +51,22 @@ struct WeakGuessTests {
         #expect(c.topic == "payment" && c.draft == [Self.text])
     }
 
+    /// A yes with more words: «да, второе» chooses the second option; «да, наушники» to a guess of
+    /// one topic chooses it with the order named; «да, но не то» is read as any message.
+    @Test func yesWithMoreWords() throws {
+        let several = try engine(0.44)
+        var c = Fixture.started(several)
+        Fixture.say(several, [Self.text, "да, второе"], in: &c)
+        #expect(c.topic == "purchase" && c.draft == [Self.text])
+        let one = try Fixture.engine([Self.text: Fixture.verdict("payment", 0.44, alternatives: [("thanks", 0.3)])])
+        var d = Fixture.started(one)
+        Fixture.say(one, [Self.text, "да, наушники"], in: &d)
+        #expect(d.topic == "payment" && d.order == Fixture.headphones.id && d.draft == [Self.text])
+        var e = Fixture.started(one)
+        Fixture.say(one, [Self.text, "да, но не то"], in: &e)
+        #expect(e.topic == nil && e.state == .chooseTopic)
+    }
+
     /// Among several guessed topics «да» chooses none: the same choices are offered again.
     @Test func yesAmongSeveralGuessesAsksAgain() throws {
         let engine = try engine(0.44)
