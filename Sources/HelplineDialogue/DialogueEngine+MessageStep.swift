@@ -248,6 +248,21 @@ extension DialogueEngine {
     /// chosen order on a guess, but kept as the draft while the customer picks between the two.
     /// Nil when the message names the chosen order too, several others or none (by title or
     /// number), or one the topic does not take.
+    /// Whether a word of `order`'s title stands right after one of the `order_dismissals` in the
+    /// phrase key («забудьте про книгу»).
+    func dismisses(_ order: Order, key: String) -> Bool {
+        let words = PlainText.spaceSeparated(key).map(String.init)
+        let forms = titleForms.forms(order)
+        for index in words.indices where index > 0 {
+            let word = WordForm(words[index])
+            guard forms.contains(where: { WordForms.names($0, word) }) else { continue }
+            if orderDismissals.contains(where: { phrase in
+                phrase.count <= index && Array(words[(index - phrase.count)..<index]) == phrase
+            }) { return true }
+        }
+        return false
+    }
+
     func otherOrderNamed(_ text: String, _ analysis: Analysis, entities: [Entity], _ c: inout Conversation) -> Turn? {
         guard let chosen = chosenOrders(c).first, let topic = chosenTopic(c), topic.kind == .topic else { return nil }
         // The message is read only when the topic takes another order than the chosen one.
@@ -256,6 +271,15 @@ extension DialogueEngine {
         let query = orderQuery(text, analysis, entities: entities)
         let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
         let byTitle = OrderFinder.byTitleInStory(query.words, among: c.profile.orders, forms: titleForms.forms)
+        // «забудьте про книгу, вопрос по наушникам»: the chosen order dismissed, the one other named
+        // is meant — it becomes the chosen one, the message kept and shown, nothing filed.
+        if byNumber.isEmpty, byTitle.count == 2, byTitle.contains(where: { $0.id == chosen.id }),
+           let other = byTitle.first(where: { $0.id != chosen.id }), eligible.contains(where: { $0.id == other.id }),
+           dismisses(chosen, key: DialogueRules.phraseKey(text)) {
+            c.order = other.id
+            keep(text, &c)
+            return writeStep(&c)
+        }
         // One order named, not the chosen one; a number for one order with the chosen one named by
         // title is both.
         let named = byNumber.isEmpty ? byTitle : byNumber

@@ -133,6 +133,8 @@ public struct DialogueEngine: Sendable {
     /// The `new_order_words`, normalized, compared by their bytes (the analyzer's words are of one
     /// spelling; hashing a Cyrillic `String` normalizes it first).
     let newOrderWords: Set<ByteKey>
+    /// The `order_dismissals`, as phrase-key words.
+    let orderDismissals: [[String]]
     /// The message step's «Отправить», normalized: typed again after the appeal went, it adds nothing.
     let sendKey: String
     /// «Отправить» as `PhraseReader` reads it (another layout, translit, a typo): after the appeal
@@ -247,6 +249,8 @@ public struct DialogueEngine: Sendable {
         questionForms = (Set(forms.filter { !$0.hasSuffix("*") }.map { ByteKey(Normalizer.normalize($0)) }),
                          forms.filter { $0.hasSuffix("*") }.map { Array(Normalizer.normalize(String($0.dropLast())).utf8) })
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
+        orderDismissals = rules.freeText.orderDismissals.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).map(String.init) }
+            .filter { !$0.isEmpty }
     }
 
     /// An engine on a matcher with the given prompts and rules.

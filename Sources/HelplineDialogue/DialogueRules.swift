@@ -147,6 +147,9 @@ public struct DialogueRules: Sendable, Hashable {
         /// Words of buying or booking something new («забронировать», «заказать»): a message with
         /// one of them («хочу забронировать ещё один отель») never picks an order by its title.
         public var newOrderWords: [String] = []
+        /// Words before an order's title that say it is not the one meant («забудьте про книгу,
+        /// вопрос по наушникам», «не про книгу»): at the message step the other order named is.
+        public var orderDismissals: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -182,6 +185,7 @@ public struct DialogueRules: Sendable, Hashable {
             case topicNameFillers = "topic_name_fillers"
             case questionForms = "question_forms"
             case newOrderWords = "new_order_words"
+            case orderDismissals = "order_dismissals"
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -236,6 +240,7 @@ public struct DialogueRules: Sendable, Hashable {
             topicNameFillers = try c.decodeIfPresent([String].self, forKey: .topicNameFillers) ?? defaults.topicNameFillers
             questionForms = try c.decodeIfPresent([String].self, forKey: .questionForms) ?? defaults.questionForms
             newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords
+            orderDismissals = try c.decodeIfPresent([String].self, forKey: .orderDismissals) ?? defaults.orderDismissals
         }
     }
 

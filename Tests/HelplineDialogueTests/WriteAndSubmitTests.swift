@@ -460,4 +460,21 @@ struct NothingToFileTests {
             #expect(turn.effects.isEmpty && c.ticket?.messages == [story], "\(text)")
         }
     }
+
+    /// «забудьте про книгу, вопрос по наушникам»: the chosen order dismissed and another named — the
+    /// other becomes the chosen one, the message kept and shown, nothing filed. Both named without
+    /// a dismissal is no change of order.
+    @Test func dismissedOrder() throws {
+        let engine = try Fixture.engine()
+        let message = "забудьте про книгу, вопрос по наушникам, хочу их вернуть"
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["3", "3"], in: &c)
+        #expect(c.topic == "returns" && c.order == Fixture.book.id && c.state == .write)
+        let turn = engine.handle(message, in: &c, now: Fixture.now)
+        #expect(turn.effects.isEmpty && c.order == Fixture.headphones.id && c.draft == [message] && c.state == .write)
+        var d = Fixture.started(engine)
+        Fixture.say(engine, ["3", "3"], in: &d)
+        _ = engine.handle("книгу и наушники привезли в одной коробке, обе вещи мятые", in: &d, now: Fixture.now)
+        #expect(d.order != Fixture.headphones.id)
+    }
 }
