@@ -191,7 +191,7 @@ extension DialogueEngine {
     /// hold («подождите», «не отправляйте пока», «нет»).
     func isHeld(_ c: Conversation) -> Bool {
         guard let reply = c.lastReply, reply.state == .write else { return false }
-        return reply.text.contains(prompts.text(.writeWithHeldDraft, ["send": prompts.text(.sendOption)]))
+        return reply.text.contains(heldDraftLine)
     }
 
     /// A message longer than any question answered at the message step, unless it says the topic

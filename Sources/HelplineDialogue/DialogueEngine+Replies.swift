@@ -55,7 +55,7 @@ extension DialogueEngine {
             return say(&c, lines, options: [], intent: intent)
         }
         lines.append(prompts.text(.draftShown, ["draft": draft.joined(separator: "\n")]))
-        lines.append(prompts.text(held ? .writeWithHeldDraft : .writeWithDraft, ["send": prompts.text(.sendOption)]))
+        lines.append(held ? heldDraftLine : prompts.text(.writeWithDraft, ["send": prompts.text(.sendOption)]))
         lines.append(prompts.text(.navigationHint))
         return say(&c, lines, options: [ReplyOption(key: "1", label: prompts.text(.sendOption), value: .command(.send))],
                    intent: intent)

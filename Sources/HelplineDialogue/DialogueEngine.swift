@@ -140,6 +140,8 @@ public struct DialogueEngine: Sendable {
     /// «Отправить» as `PhraseReader` reads it (another layout, translit, a typo): after the appeal
     /// went, such a word adds nothing either.
     let sendPhrases: PhraseReader.Phrases<Bool>
+    /// The message step's line for a held draft (`write_with_held_draft`), by which a reply shows it.
+    let heldDraftLine: String
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -156,6 +158,7 @@ public struct DialogueEngine: Sendable {
         self.menu = menu
         sendKey = DialogueRules.phraseKey(prompts.text(.sendOption))
         sendPhrases = PhraseReader.Phrases(keys: [(sendKey, true)])
+        heldDraftLine = prompts.text(.writeWithHeldDraft, ["send": prompts.text(.sendOption)])
         var fixed = menu.flatMap { [$0.key, $0.label, $0.value] }
         fixed += (1...(menu.count + 16)).map(String.init)
         fixed += OptionCommand.allCases.map(\.rawValue)

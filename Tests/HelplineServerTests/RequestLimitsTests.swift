@@ -243,6 +243,18 @@ struct RequestLimitsTests {
 
 /// The key scan beside Foundation's decoder, on its own.
 struct JSONShapeTests {
+    /// A repeated key is found among few keys and among many (kept in a list, then in a set), in
+    /// the outer object and in a nested one.
+    @Test(arguments: [3, 16, 17, 40])
+    func findsARepeatedKeyAmongAnyNumber(count: Int) {
+        let keys = (0..<count).map { #""k\#($0)":\#($0)"# }
+        #expect(!JSONShape(Array("{\(keys.joined(separator: ","))}".utf8)).hasDuplicateKey)
+        let repeated = keys + [#""k\#(count - 1)":0"#]
+        #expect(JSONShape(Array("{\(repeated.joined(separator: ","))}".utf8)).hasDuplicateKey)
+        #expect(JSONShape(Array(#"{"a":{\#(repeated.joined(separator: ","))},"b":1}"#.utf8)).hasDuplicateKey)
+        #expect(!JSONShape(Array(#"{"a":{\#(keys.joined(separator: ","))},"k0":1}"#.utf8)).hasDuplicateKey)
+    }
+
     /// It finds the top-level `id` as written, skipping strings that look like keys and nested ids.
     @Test func findsTheTopLevelIdAsWritten() {
         let shape = JSONShape(Array(#"{"text":"\"id\":5","user":{"id":"inner"},"id" : 1.50 ,"op":"ping"}"#.utf8))

@@ -40,7 +40,7 @@ struct JSONShape {
     init(_ bytes: [UInt8]) {
         var index = 0
         // One set of keys per open object; `nil` for an open array.
-        var keys: [Set<String>?] = []
+        var keys: [KeySet?] = []
         func skipWhitespace() {
             while index < bytes.count, Self.isWhitespace(bytes[index]) { index += 1 }
         }
@@ -100,7 +100,7 @@ struct JSONShape {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "{"):
-                keys.append([])
+                keys.append(KeySet())
                 depth = max(depth, keys.count)
                 index += 1
             case UInt8(ascii: "["):
@@ -126,7 +126,7 @@ struct JSONShape {
                 if isKey {
                     let key = Self.key(bytes[index..<end])
                     // The scan goes on: an `id` after the repeated key is still the request's.
-                    if keys[keys.count - 1]!.insert(key).inserted == false {
+                    if keys[keys.count - 1]!.insert(key) == false {
                         hasDuplicateKey = true
                         if keys.count == 1 && key == "id" { hasDuplicateID = true }
                     }
@@ -146,6 +146,23 @@ struct JSONShape {
                 if !Self.isValidScalar(bytes[index..<end]) { isLenient = true }
                 index = end
             }
+        }
+    }
+
+    /// The keys of one object: a list while short (a request has a handful), a set past that.
+    struct KeySet {
+        private var short: [String] = []
+        private var long: Set<String>?
+
+        /// Adds `key`; false when the object has it already.
+        mutating func insert(_ key: String) -> Bool {
+            if long == nil {
+                if short.contains(key) { return false }
+                short.append(key)
+                if short.count > 16 { long = Set(short) }
+                return true
+            }
+            return long!.insert(key).inserted
         }
     }
 
