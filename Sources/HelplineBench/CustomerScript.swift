@@ -120,6 +120,8 @@ public struct CustomerScript: Sendable {
             if roll < 95 { return noOrder }
             return pick(infoQuestions, &random)
         case .write:
+            // With a draft shown, most send it; the rest add to it.
+            if roll < 60, let key = optionKey(optionValues, where: { $0 == DialogueEngine.sendValue }, &random) { return key }
             return pick(messages, &random)
         case .submitted:
             if roll < 50 { return newAppeal }

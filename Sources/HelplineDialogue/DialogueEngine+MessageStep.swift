@@ -84,8 +84,10 @@ extension DialogueEngine {
         if let last = c.draftMessages.last, text.trimmingWhitespace() == last.trimmingWhitespace() {
             return writeStep(&c, lead: [prompts.text(.repeatInDraft)], summary: false, held: isHeld(c))
         }
-        // The draft held: the message is added to it, and it waits for «Отправить».
+        // The draft held: the message is added to it, and it waits for «Отправить» — unless it is
+        // full: then it is to be sent first.
         if !c.draftMessages.isEmpty, isHeld(c) {
+            if isDraftFull(c) { return writeStep(&c, lead: [prompts.text(.draftFull)], summary: false, held: true) }
             keep(text, &c)
             return writeStep(&c, lead: [prompts.text(.draftAdded)], summary: false, held: true)
         }
@@ -191,7 +193,7 @@ extension DialogueEngine {
     /// hold («подождите», «не отправляйте пока», «нет»).
     func isHeld(_ c: Conversation) -> Bool {
         guard let reply = c.lastReply, reply.state == .write else { return false }
-        return reply.text.contains(heldDraftLine)
+        return PlainText.containsBytes(reply.text, heldDraftBytes)
     }
 
     /// A message longer than any question answered at the message step, unless it says the topic
@@ -597,9 +599,22 @@ extension DialogueEngine {
 
     /// Adds a story to the draft (once: the same story told again is not added twice).
     func keep(_ story: String?, _ c: inout Conversation) {
-        guard let story, c.draftMessages.last != story else { return }
+        guard let story, c.draftMessages.last != story, !isDraftFull(c) else { return }
         c.draft = c.draftMessages + [story]
     }
+
+    /// Whether the draft holds as much as an appeal's first messages may (`draftMaxMessages`,
+    /// `draftMaxBytes`): nothing more is added to it until it is sent. Every turn stores the
+    /// conversation, the draft with it, so it must not grow without end.
+    func isDraftFull(_ c: Conversation) -> Bool {
+        let draft = c.draftMessages
+        return draft.count >= Self.draftMaxMessages || draft.reduce(0, { $0 + $1.utf8.count }) >= Self.draftMaxBytes
+    }
+
+    /// The most messages a draft holds.
+    package static let draftMaxMessages = 20
+    /// The most text a draft holds, in UTF-8 bytes.
+    static let draftMaxBytes = 32 * 1024
 
     /// `intent`'s answer (`answered`) with the story kept: followed by the line that says so, or,
     /// after a refusal (`free_text.refusals`), kept without a word — «уйдёт специалисту» would
@@ -617,6 +632,8 @@ extension DialogueEngine {
     func keep(_ story: String?, _ c: inout Conversation, saying lead: [String]) -> [String] {
         guard story != nil else { return lead }
         keep(story, &c)
+        // A full draft takes nothing more, and nothing is said to be kept.
+        guard c.draftMessages.last == story else { return lead }
         return lead + [prompts.text(.storyKept)]
     }
 }

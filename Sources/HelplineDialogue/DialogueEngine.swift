@@ -142,6 +142,8 @@ public struct DialogueEngine: Sendable {
     let sendPhrases: PhraseReader.Phrases<Bool>
     /// The message step's line for a held draft (`write_with_held_draft`), by which a reply shows it.
     let heldDraftLine: String
+    /// ``heldDraftLine``'s bytes, looked for in the last reply.
+    let heldDraftBytes: [UInt8]
 
     /// An engine over a catalog, reading messages through `classifier`.
     public init(catalog: IntentCatalog, classifier: any IntentClassifying, prompts: Prompts, rules: DialogueRules) {
@@ -159,6 +161,7 @@ public struct DialogueEngine: Sendable {
         sendKey = DialogueRules.phraseKey(prompts.text(.sendOption))
         sendPhrases = PhraseReader.Phrases(keys: [(sendKey, true)])
         heldDraftLine = prompts.text(.writeWithHeldDraft, ["send": prompts.text(.sendOption)])
+        heldDraftBytes = Array(heldDraftLine.utf8)
         var fixed = menu.flatMap { [$0.key, $0.label, $0.value] }
         fixed += (1...(menu.count + 16)).map(String.init)
         fixed += OptionCommand.allCases.map(\.rawValue)

@@ -477,4 +477,22 @@ struct NothingToFileTests {
         _ = engine.handle("книгу и наушники привезли в одной коробке, обе вещи мятые", in: &d, now: Fixture.now)
         #expect(d.order != Fixture.headphones.id)
     }
+
+    /// A held draft takes messages up to its limit; past it the customer is asked to send it first,
+    /// and nothing more is added: every turn stores the draft, so it must not grow without end.
+    @Test func heldDraftIsBounded() throws {
+        let story = "Наушники не подошли по размеру, хочу вернуть деньги"
+        let engine = try Fixture.engine([story: Fixture.verdict("returns")])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, [story, "нет"], in: &c)
+        #expect(c.draft == [story] && c.state == .write)
+        for n in 1..<DialogueEngine.draftMaxMessages {
+            _ = engine.handle("дополнение номер \(n)", in: &c, now: Fixture.now)
+        }
+        #expect(c.draft?.count == DialogueEngine.draftMaxMessages && c.ticket == nil)
+        let full = engine.handle("ещё одно дополнение", in: &c, now: Fixture.now)
+        #expect(full.reply.text.hasPrefix(engine.prompts.text(.draftFull)) && c.draft?.count == DialogueEngine.draftMaxMessages)
+        _ = engine.handle("отправить", in: &c, now: Fixture.now)
+        #expect(c.ticket?.messages.count == DialogueEngine.draftMaxMessages)
+    }
 }
