@@ -38,7 +38,7 @@ extension DialogueEngine {
         if isBlank(text) { return submittedStep(&c, lead: [prompts.text(.emptyText)]) }
         if let option = chosenOption(text, key: key, in: c.options),
            OptionValue(option.value, offeredAt: .submitted) == .command(.newAppeal) {
-            return startOver(&c, lead: [prompts.text(.newAppeal)], keepDraft: true)
+            return newAppealAfterSubmit(&c)
         }
         // «Отправить» once more (a second click, the button of the step before): the appeal has
         // gone already; the specialist would get the button's word as a message.

@@ -56,7 +56,7 @@ extension DialogueEngine {
             return submittedStep(&c, lead: [prompts.text(.cancelAfterSubmit, ["ticket": id])])
         case (.new, .submitted):
             // A new problem told after the appeal (see ``submittedTurn``) is carried into the new one.
-            return startOver(&c, lead: [prompts.text(.newAppeal)], keepDraft: true)
+            return newAppealAfterSubmit(&c)
         case (.new, _):
             // Before an appeal is filed, a new one starts from the menu with what was written kept.
             let kept = c.draftMessages.isEmpty ? [] : [prompts.text(.storyKept)]
@@ -76,12 +76,27 @@ extension DialogueEngine {
             // The rest must be what the phrase key has after the phrase, so no word is lost.
             guard !restKey.isEmpty, restKey.utf8.elementsEqual(key.utf8.dropFirst(lead.key.count)) else { continue }
             _ = startOver(&c, lead: [])
-            var turn = topicTurn(rest, key: restKey, analysis, &c)
-            turn.reply.text = prompts.text(.newAppeal) + "\n" + turn.reply.text
-            c.lastReply = turn.reply
-            return turn
+            return startAppeal(with: rest, key: restKey, analysis, &c)
         }
         return nil
+    }
+
+    /// «Новое обращение» after an appeal: a new problem told after it (kept as the draft, see
+    /// ``submittedTurn``) is read at the topic step as the new appeal's first message — its topic
+    /// and order taken as if it had been written first; without one, the menu.
+    func newAppealAfterSubmit(_ c: inout Conversation) -> Turn {
+        guard let story = c.draftMessages.last else { return startOver(&c, lead: [prompts.text(.newAppeal)]) }
+        _ = startOver(&c, lead: [], keepDraft: true)
+        let (key, analysis) = read(story)
+        return startAppeal(with: story, key: key, analysis, &c)
+    }
+
+    /// The topic step's turn for `text` at the start of a new appeal, led by «Начнём новое обращение.».
+    private func startAppeal(with text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation) -> Turn {
+        var turn = topicTurn(text, key: key, analysis, &c)
+        turn.reply.text = prompts.text(.newAppeal) + "\n" + turn.reply.text
+        c.lastReply = turn.reply
+        return turn
     }
 
     /// What follows the first `count` words of `text` (runs of letters and digits), without the

@@ -241,8 +241,8 @@ struct EmbeddedDataTests {
     }
 
     /// A new problem told after an appeal is added to it (nothing is lost), and the reply says that
-    /// «Новое обращение» takes it into a new appeal, where it is the draft; a follow-up on the
-    /// same problem gets no such line.
+    /// «Новое обращение» takes it into a new appeal, where it is read as the first message (its
+    /// topic and order taken) and kept as the draft; a follow-up on the same problem gets no such line.
     @Test func newProblemAfterAnAppealCanStartANewOne() throws {
         let engine = try engine()
         var c = Fixture.started(engine, profile: try Profile.demo())
@@ -257,8 +257,10 @@ struct EmbeddedDataTests {
         #expect(reply.text.contains(engine.prompts.text(.newAppealHint, ["new": engine.prompts.text(.newAppealOption)])), "\(reply.text)")
         // A follow-up before «Новое обращение» does not drop it.
         _ = engine.handle("и курьер даже не позвонил предупредить", in: &c, now: Fixture.now)
-        _ = engine.handle("новое обращение", in: &c, now: Fixture.now)
-        #expect(c.state == .chooseTopic && c.ticket == nil && (c.draft ?? []) == [problem])
+        // «Новое обращение» reads it as the new appeal's first message: its topic and order taken.
+        let started = engine.handle("новое обращение", in: &c, now: Fixture.now).reply
+        #expect(started.text.hasPrefix(engine.prompts.text(.newAppeal) + "\n"))
+        #expect(c.state == .write && c.ticket == nil && (c.draft ?? []) == [problem] && c.topic == "returns")
     }
 
     /// A question asked in a sentence of its own beside a story is answered as the story goes on:
