@@ -56,7 +56,15 @@ extension DialogueEngine {
         // appeal and nothing is lost.
         let questions = answerableQuestions(classification)
         if !questions.isEmpty {
-            return submittedStep(&c, lead: answers(questions, to: classification.analysis, for: c.profile), intent: score)
+            // «как быстро ответят?» about the appeal just filed: its own queue and wait, not every
+            // channel's.
+            let lead = questions.map { question in
+                question.id == Self.responseTimeIntent
+                    ? prompts.text(.ticketQueue, ["queue": prompts.queueName(ticket.queue),
+                                                  "wait": prompts.queueWait(ticket.queue, etaMinutes: ticket.etaMinutes)])
+                    : answer(question, to: classification.analysis, for: c.profile)
+            }
+            return submittedStep(&c, lead: lead, intent: score)
         }
         // Only when sure: a guess at «оператор» or «привет» must not swallow an answer to the
         // specialist («Нужен 42-й, обмен подойдёт»).
@@ -92,6 +100,9 @@ extension DialogueEngine {
         return say(&c, lines, options: submittedOptions(), intent: score,
                    effects: [.appendToTicket(id: ticket.id, message: text)])
     }
+
+    /// The information intent about how soon support answers.
+    static let responseTimeIntent: IntentID = "response_time"
 
     /// Small talk or a control phrase of at most this many words after an appeal is not added to it.
     static let bareSmalltalkWords = 4

@@ -495,4 +495,17 @@ struct NothingToFileTests {
         _ = engine.handle("отправить", in: &c, now: Fixture.now)
         #expect(c.ticket?.messages.count == DialogueEngine.draftMaxMessages)
     }
+
+    /// «как быстро ответят?» after an appeal is answered with the appeal's own queue and wait.
+    @Test func waitQuestionAfterTheAppealNamesItsQueue() throws {
+        let engine = try Fixture.engine(["как быстро ответят?": Fixture.verdict("response_time")])
+        var c = WriteAndSubmitTests.atWrite(engine)
+        _ = engine.handle("Наушники сломались через неделю, хочу вернуть деньги", in: &c, now: Fixture.now)
+        let ticket = try #require(c.ticket)
+        let reply = engine.handle("как быстро ответят?", in: &c, now: Fixture.now).reply
+        let queue = engine.prompts.text(.ticketQueue, ["queue": engine.prompts.queueName(ticket.queue),
+                                                       "wait": engine.prompts.queueWait(ticket.queue, etaMinutes: ticket.etaMinutes)])
+        #expect(reply.text.hasPrefix(queue) && !reply.text.contains("В чате — в среднем"))
+        #expect(c.ticket == ticket)
+    }
 }
