@@ -217,7 +217,10 @@ extension DialogueEngine {
     /// With a specialist asked for directly (the general topic, no order step), the one order the
     /// message names by number or title («курьер не приехал, заказ чайник») goes with the appeal.
     func noteOrderForSpecialist(_ text: String, _ analysis: Analysis, entities: [Entity], _ c: inout Conversation) {
-        guard c.order == nil, (c.topic ?? rules.generalTopic) == rules.generalTopic else { return }
+        // The general topic, or a topic without an order step: no order was asked for. (After
+        // «Без заказа» on a topic with one, none is added.)
+        let topic = c.topic ?? rules.generalTopic
+        guard c.order == nil, topic == rules.generalTopic || catalog.intent(IntentID(topic))?.needsOrder == false else { return }
         let query = orderQuery(text, analysis, entities: entities)
         let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
         let named = byNumber.isEmpty ? OrderFinder.byTitleInStory(query.words, among: c.profile.orders, forms: titleForms.forms)

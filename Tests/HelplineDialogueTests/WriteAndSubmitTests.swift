@@ -508,4 +508,14 @@ struct NothingToFileTests {
         #expect(reply.text.hasPrefix(queue) && !reply.text.contains("В чате — в среднем"))
         #expect(c.ticket == ticket)
     }
+
+    /// On a topic without an order step, the one order the message names goes with the appeal.
+    @Test func orderNamedOnATopicWithoutAnOrderStep() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        Fixture.say(engine, ["10"], in: &c)
+        #expect(c.topic == "bonuses" && c.state == .write && c.order == nil)
+        let turn = engine.handle("почему не начислили баллы за отзыв на чайник", in: &c, now: Fixture.now)
+        #expect(turn.reply.ticket?.order == Fixture.kettle.id)
+    }
 }
