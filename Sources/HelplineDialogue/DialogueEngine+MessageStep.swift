@@ -68,28 +68,19 @@ extension DialogueEngine {
         // «спасибо, понятно», «всё, до свидания»: thanks or a goodbye said around closing words, after
         // an answer, is answered as such, not filed.
         if let closing = closing(key: key) {
-            return writeStep(&c, lead: smalltalk(closing), summary: false, prompt: .resumeWrite)
+            return writeStep(&c, lead: smalltalk(closing) + notSentYet(c), summary: false, prompt: .resumeWrite)
         }
         // «уже не актуально», «передумала»: no appeal is wanted. Nothing is filed; a draft shown
         // stays, unsent. Only with nothing else asked: «передумала, верните деньги» is the appeal.
         if words <= Self.closingMaxWords,
            reader.match(text, key: key, in: neverMindPhrases) != nil
-            || neverMindWords.found(in: key, besides: { word in
-                neverMindFillers.contains(ByteKey(String(word))) || neverMindWords.hasWord(word) || draftHolds.hasWord(word)
-            }) {
+            || neverMindWords.found(in: key) && !neverMindRequests.found(in: key) {
             if !c.draftMessages.isEmpty { return writeStep(&c, lead: [prompts.text(.draftKept)], summary: false) }
             return say(&c, [prompts.text(.notSent)], options: [], intent: nil)
         }
         // The draft's last message sent again: kept once, not filed twice.
         if let last = c.draftMessages.last, text.trimmingWhitespace() == last.trimmingWhitespace() {
             return writeStep(&c, lead: [prompts.text(.repeatInDraft)], summary: false, held: isHeld(c))
-        }
-        // The draft held: the message is added to it, and it waits for «Отправить» — unless it is
-        // full: then it is to be sent first.
-        if !c.draftMessages.isEmpty, isHeld(c) {
-            if isDraftFull(c) { return writeStep(&c, lead: [prompts.text(.draftFull)], summary: false, held: true) }
-            keep(text, &c)
-            return writeStep(&c, lead: [prompts.text(.draftAdded)], summary: false, held: true)
         }
         // A message longer than any question answered here is the appeal, whatever the matcher
         // would read in it: with the matcher's analysis at hand it is not classified at all.
@@ -166,7 +157,7 @@ extension DialogueEngine {
         // A short greeting, thanks or goodbye, read as surely as a question, is not an appeal of
         // its own: «спасибо» is answered here, and the customer can still write (or send the draft).
         if let smalltalk = sureSmalltalk(text, key: key, classification, declining: true) {
-            return writeStep(&c, lead: self.smalltalk(smalltalk), intent: classification.best, summary: false,
+            return writeStep(&c, lead: self.smalltalk(smalltalk) + notSentYet(c), intent: classification.best, summary: false,
                              prompt: .resumeWrite)
         }
         // «оператор», «специалист» alone, or a longer call with nothing else in it («соедините с
@@ -185,8 +176,28 @@ extension DialogueEngine {
             return writeStep(&c, lead: lead, summary: false, prompt: .resumeWrite)
         }
         noteOrderForSpecialist(text, classification.analysis, entities: classification.entities, &c)
+        return fileOrAddToHeldDraft(text, &c, now: now) { turn, c in answering(inSentences, before: turn, &c) }
+    }
+
+    /// Files the draft with `text` as the appeal (`then` adds to the turn) — unless the draft is
+    /// held: then `text` is added to it, unsent, and it waits for «Отправить» (a full draft is to
+    /// be sent first). Everything else a message may be — a topic or an order named, a question, a
+    /// closing — has been read before.
+    func fileOrAddToHeldDraft(_ text: String, _ c: inout Conversation, now: Date,
+                              then: (Turn, inout Conversation) -> Turn) -> Turn {
+        if !c.draftMessages.isEmpty, isHeld(c) {
+            if isDraftFull(c) { return writeStep(&c, lead: [prompts.text(.draftFull)], summary: false, held: true) }
+            keep(text, &c)
+            return writeStep(&c, lead: [prompts.text(.draftAdded)], summary: false, held: true)
+        }
         let turn = submit(c.draftMessages + [text], &c, now: now)
-        return answering(inSentences, before: turn, &c)
+        return then(turn, &c)
+    }
+
+    /// «Ваше сообщение пока не отправлено.» when a draft is waiting: thanks or a goodbye at the
+    /// message step does not send it, and the customer is not to leave thinking it went.
+    func notSentYet(_ c: Conversation) -> [String] {
+        c.draftMessages.isEmpty ? [] : [prompts.text(.draftNotSentYet)]
     }
 
     /// Whether the draft shown is held: the last reply asked for additions and «Отправить» after a
@@ -204,8 +215,7 @@ extension DialogueEngine {
               topicDenialWords(key: key, words: analysis.words.count, c) == nil else { return nil }
         if let turn = askedBeforeFiling(text, analysis, entities: analysis.entities, &c) { return turn }
         noteOrderForSpecialist(text, analysis, entities: analysis.entities, &c)
-        let turn = submit(c.draftMessages + [text], &c, now: now)
-        return answering(questionsInSentences(text), before: turn, &c)
+        return fileOrAddToHeldDraft(text, &c, now: now) { turn, c in answering(questionsInSentences(text), before: turn, &c) }
     }
 
     /// The message step's answer to a message about to be filed that is first shown again: typed in

@@ -55,7 +55,9 @@ extension DialogueEngine {
             return say(&c, lines, options: [], intent: intent)
         }
         lines.append(prompts.text(.draftShown, ["draft": draft.joined(separator: "\n")]))
-        lines.append(held ? heldDraftLine : prompts.text(.writeWithDraft, ["send": prompts.text(.sendOption)]))
+        // A held draft stays held, whatever the reply is about, until it is sent.
+        let holding = held || isHeld(c)
+        lines.append(holding ? heldDraftLine : prompts.text(.writeWithDraft, ["send": prompts.text(.sendOption)]))
         lines.append(prompts.text(.navigationHint))
         return say(&c, lines, options: [ReplyOption(key: "1", label: prompts.text(.sendOption), value: .command(.send))],
                    intent: intent)

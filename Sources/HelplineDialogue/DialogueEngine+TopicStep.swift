@@ -29,7 +29,8 @@ extension DialogueEngine {
         // option those words choose, or, with one topic offered, that topic with the one order the
         // words name by title. Other words after a yes («да, но это про возврат») are read as any
         // message.
-        if isOffer(c), let rest = afterYes(key), PlainText.spaceCount(rest) < 4 {
+        if isOffer(c), let rest = afterYes(key), PlainText.spaceCount(rest) < 4,
+           !PlainText.spaceSeparated(rest).contains(where: { $0 == "не" || $0 == "но" }) {
             if let option = chosenOption(rest, key: rest, in: c.options), let value = OptionValue(option.value, offeredAt: .chooseTopic) {
                 return choose(value, &c, intent: nil)
             }
@@ -51,7 +52,10 @@ extension DialogueEngine {
         // nothing to read a topic in yet — «Слушаем вас.» and the menu, counted as a miss, so that
         // a customer who keeps not saying it is offered a specialist.
         if !isOffer(c), key.contains(where: \.isLetter) {
-            if onlyClosingWords(key: key) { return topicStep(&c, lead: [prompts.text(.acknowledged)]) }
+            if onlyClosingWords(key: key) {
+                let unsent = c.draftMessages.isEmpty ? [] : [prompts.text(.draftUnsent)]
+                return topicStep(&c, lead: [prompts.text(.acknowledged)] + unsent)
+            }
             if isEmptyReply(text, key: key) {
                 c.misses += 1
                 guard c.misses >= rules.missesBeforeSpecialist else { return topicStep(&c, lead: [prompts.text(.listening)]) }

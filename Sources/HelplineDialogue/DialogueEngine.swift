@@ -91,10 +91,8 @@ public struct DialogueEngine: Sendable {
     /// вопрос»): the closing words and the words of the empty replies and of the greetings, thanks
     /// and goodbyes taken as written (`exact_smalltalk`).
     let contentlessWords: Set<ByteKey>
-    /// The words that may stand beside a `never_mind_words` pattern in a message that wants no
-    /// appeal, besides the words of those patterns and of `draft_holds`: the closing words and the
-    /// words of the `never_mind` phrases and of the `declines`.
-    let neverMindFillers: Set<ByteKey>
+    /// The `never_mind_requests`.
+    let neverMindRequests: WordPatterns
     /// The phrase keys of the `other_topic` control phrases with a space each side, looked for
     /// inside longer messages at the message step.
     let otherTopicKeys: [[UInt8]]
@@ -203,9 +201,6 @@ public struct DialogueEngine: Sendable {
         contentlessWords = closingWords.union((rules.freeText.emptyReplies + examples.map(\.0)).flatMap { phrase in
             PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).map { ByteKey(String($0)) }
         })
-        neverMindFillers = closingWords.union((rules.freeText.neverMind + rules.freeText.declines).flatMap { phrase in
-            PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).map { ByteKey(String($0)) }
-        })
         draftRefusalWords = rules.freeText.draftRefusals.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).count }.max() ?? 0
         otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }
             .map { Array((" " + DialogueRules.phraseKey($0) + " ").utf8) }
@@ -235,6 +230,7 @@ public struct DialogueEngine: Sendable {
         neverMindWords = WordPatterns(rules.freeText.neverMindWords)
         numberForgottenWords = WordPatterns(rules.freeText.numberForgottenWords)
         draftHolds = WordPatterns(rules.freeText.draftHolds)
+        neverMindRequests = WordPatterns(rules.freeText.neverMindRequests)
         let fillers = rules.freeText.topicNameFillers
         let fillerWords = Set(fillers.filter { !$0.hasSuffix("*") }.map { ByteKey(DialogueRules.phraseKey($0)) })
         let fillerStarts = fillers.filter { $0.hasSuffix("*") }.map { Array(DialogueRules.phraseKey(String($0.dropLast())).utf8) }

@@ -34,6 +34,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case draftUnsent = "draft_unsent", writeWithHeldDraft = "write_with_held_draft", draftAdded = "draft_added"
     case acknowledged, listening, orderHint = "order_hint", bookingHint = "booking_hint"
     case repeatInDraft = "repeat_in_draft", repeatInAppeal = "repeat_in_appeal", draftFull = "draft_full"
+    case draftNotSentYet = "draft_not_sent_yet"
     case orderAlreadyChosen = "order_already_chosen", bookingAlreadyChosen = "booking_already_chosen"
     case otherOrderNamed = "other_order_named", otherBookingNamed = "other_booking_named"
     case layoutConverted = "layout_converted"

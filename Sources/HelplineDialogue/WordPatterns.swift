@@ -32,26 +32,14 @@ struct WordPatterns: Sendable {
         }.filter { !$0.isEmpty }
     }
 
-    /// Whether a word is a word of one of the patterns (or starts as one written with a final `*`).
-    func hasWord(_ word: Substring) -> Bool {
-        patterns.contains { pattern in pattern.contains { $0.matches(word) } }
-    }
-
     /// Whether a phrase key has one of the patterns in it.
     func found(in key: String) -> Bool {
-        found(in: key) { _ in true }
-    }
-
-    /// Whether a phrase key has one of the patterns in it with only words that are `besides`
-    /// around it.
-    func found(in key: String, besides: (Substring) -> Bool) -> Bool {
         let words = PlainText.spaceSeparated(key)
         for pattern in patterns where pattern.count <= words.count {
             let negatable = pattern.first != .word(Self.negation)
             for start in 0...(words.count - pattern.count) where zip(pattern, words[start...]).allSatisfy({ $0.matches($1) }) {
                 if negatable, start > 0, words[start - 1].utf8.elementsEqual(Self.negation) { continue }
-                let end = start + pattern.count
-                if words[..<start].allSatisfy(besides), words[end...].allSatisfy(besides) { return true }
+                return true
             }
         }
         return false

@@ -518,4 +518,41 @@ struct NothingToFileTests {
         let turn = engine.handle("почему не начислили баллы за отзыв на чайник", in: &c, now: Fixture.now)
         #expect(turn.reply.ticket?.order == Fixture.kettle.id)
     }
+
+    /// A held draft stays held through a change of topic or order («нет», then «это не гарантия, а
+    /// возврат», «без заказа»): what would be filed is added instead, and «да» sends it under the
+    /// topic now chosen.
+    @Test func heldDraftThroughChanges() throws {
+        let story = "Наушники сломались через неделю после покупки"
+        let engine = try Fixture.engine([story: Fixture.verdict("warranty")])
+        var c = Fixture.started(engine)
+        Fixture.say(engine, [story, "нет", "это не гарантия, а возврат"], in: &c)
+        #expect(c.topic == "returns" && c.state == .write && c.ticket == nil && c.draft == [story])
+        Fixture.say(engine, ["без заказа", "чек у меня сохранился, могу прислать"], in: &c)
+        #expect(c.ticket == nil && c.draft == [story, "чек у меня сохранился, могу прислать"])
+        Fixture.say(engine, ["да"], in: &c)
+        #expect(c.ticket?.topic == "returns" && c.ticket?.messages.count == 2)
+    }
+
+    /// Never-mind words with an explanation only («уже не надо, пришёл») file nothing; thanks with a
+    /// draft waiting says it has not gone; «ой, не то выбрала» goes back to the order list.
+    @Test func neverMindThanksAndWrongPick() throws {
+        let story = "чайник не пришёл, жду уже неделю"
+        let engine = try Fixture.engine([story: Fixture.verdict("delivery"), "спасибо": Fixture.verdict("thanks")])
+        var c = Fixture.started(engine)
+        _ = engine.handle(story, in: &c, now: Fixture.now)
+        #expect(c.state == .write && c.draft == [story])
+        let thanks = engine.handle("спасибо", in: &c, now: Fixture.now)
+        #expect(thanks.reply.text.contains(engine.prompts.text(.draftNotSentYet)) && c.ticket == nil)
+        for text in ["уже не надо, пришёл", "отбой, курьер приехал"] {
+            var d = c
+            _ = engine.handle(text, in: &d, now: Fixture.now)
+            #expect(d.ticket == nil, "\(text)")
+        }
+        var e = Fixture.started(engine)
+        Fixture.say(engine, ["1", "1"], in: &e)
+        #expect(e.state == .write && e.order == Fixture.headphones.id)
+        _ = engine.handle("ой не то выбрала", in: &e, now: Fixture.now)
+        #expect(e.state == .chooseOrder && e.ticket == nil)
+    }
 }
