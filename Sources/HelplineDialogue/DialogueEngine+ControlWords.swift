@@ -73,8 +73,10 @@ extension DialogueEngine {
         for lead in newAppealLeads where key.utf8.starts(with: lead.key) {
             guard let rest = Self.text(text, afterWords: lead.words) else { continue }
             let (restKey, analysis) = read(rest)
-            // The rest must be what the phrase key has after the phrase, so no word is lost.
-            guard !restKey.isEmpty, restKey.utf8.elementsEqual(key.utf8.dropFirst(lead.key.count)) else { continue }
+            // The rest must be what the phrase key has after the phrase, so no word is lost; a rest
+            // that starts with «не» («новое обращение не надо, просто добавлю…») takes the phrase back.
+            guard !restKey.isEmpty, restKey.utf8.elementsEqual(key.utf8.dropFirst(lead.key.count)),
+                  !restKey.utf8.starts(with: "не ".utf8) else { continue }
             _ = startOver(&c, lead: [])
             return startAppeal(with: rest, key: restKey, analysis, &c)
         }

@@ -302,7 +302,7 @@ struct OrderPointerTests {
     }
 
     /// «у меня нет заказа», «я ещё не заказывала»: no order (`no_order`), not a topic.
-    @Test(arguments: ["у меня нет заказа", "я еще не заказывала"])
+    @Test(arguments: ["у меня нет заказа", "я еще не заказывала", "моего заказа тут нет", "нет такого заказа в списке"])
     func noOrderYet(text: String) throws {
         let engine = try Fixture.engine([text: Fixture.verdict("order_tracking", 0.97)])
         var c = atOrderStep(engine)
