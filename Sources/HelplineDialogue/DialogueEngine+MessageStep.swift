@@ -194,7 +194,7 @@ extension DialogueEngine {
         return then(turn, &c)
     }
 
-    /// «Ваше сообщение пока не отправлено.» when a draft is waiting: thanks or a goodbye at the
+    /// `draft_not_sent_yet` when a draft is waiting: thanks or a goodbye at the
     /// message step does not send it, and the customer is not to leave thinking it went.
     func notSentYet(_ c: Conversation) -> [String] {
         c.draftMessages.isEmpty ? [] : [prompts.text(.draftNotSentYet)]

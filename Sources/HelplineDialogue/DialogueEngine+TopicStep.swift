@@ -233,7 +233,6 @@ extension DialogueEngine {
     /// A weakly guessed message of at least this many words of three letters or more is kept for the appeal.
     static let weakGuessStoryWords = 2
 
-    /// The one topic among the options offered, when there is exactly one.
     /// The words of a phrase key after a yes that starts it («да, первое» → «первое»): one of the
     /// one-word `confirmations`; nil for any other key, or a yes alone.
     func afterYes(_ key: String) -> String? {
@@ -244,6 +243,7 @@ extension DialogueEngine {
         return rest.isEmpty ? nil : rest
     }
 
+    /// The one topic among the options offered, when there is exactly one.
     func onlyTopicOffered(_ c: Conversation) -> OptionValue? {
         let topics = c.options.compactMap { option -> OptionValue? in
             guard let value = OptionValue(option.value, offeredAt: .chooseTopic), case .topic = value else { return nil }
