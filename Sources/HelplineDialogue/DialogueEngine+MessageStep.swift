@@ -264,15 +264,19 @@ extension DialogueEngine {
     /// Nil when the message names the chosen order too, several others or none (by title or
     /// number), or one the topic does not take.
     /// Whether a word of `order`'s title stands right after one of the `order_dismissals` in the
-    /// phrase key («забудьте про книгу»).
+    /// phrase key («забудьте про книгу»), or, after «про» or «о», right before one of the
+    /// `order_dismissals_after` («про книгу забудьте»).
     func dismisses(_ order: Order, key: String) -> Bool {
         let words = PlainText.spaceSeparated(key).map(String.init)
         let forms = titleForms.forms(order)
-        for index in words.indices where index > 0 {
+        for index in words.indices {
             let word = WordForm(words[index])
             guard forms.contains(where: { WordForms.names($0, word) }) else { continue }
             if orderDismissals.contains(where: { phrase in
                 phrase.count <= index && Array(words[(index - phrase.count)..<index]) == phrase
+            }) { return true }
+            if index > 0, ["про", "о", "об"].contains(words[index - 1]), orderDismissalsAfter.contains(where: { phrase in
+                index + 1 + phrase.count <= words.count && Array(words[(index + 1)..<(index + 1 + phrase.count)]) == phrase
             }) { return true }
         }
         return false

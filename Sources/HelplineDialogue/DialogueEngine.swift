@@ -133,6 +133,8 @@ public struct DialogueEngine: Sendable {
     let newOrderWords: Set<ByteKey>
     /// The `order_dismissals`, as phrase-key words.
     let orderDismissals: [[String]]
+    /// The `order_dismissals_after`, as phrase-key words.
+    let orderDismissalsAfter: [[String]]
     /// The message step's «Отправить», normalized: typed again after the appeal went, it adds nothing.
     let sendKey: String
     /// «Отправить» as `PhraseReader` reads it (another layout, translit, a typo): after the appeal
@@ -252,6 +254,8 @@ public struct DialogueEngine: Sendable {
                          forms.filter { $0.hasSuffix("*") }.map { Array(Normalizer.normalize(String($0.dropLast())).utf8) })
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
         orderDismissals = rules.freeText.orderDismissals.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).map(String.init) }
+            .filter { !$0.isEmpty }
+        orderDismissalsAfter = rules.freeText.orderDismissalsAfter.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).map(String.init) }
             .filter { !$0.isEmpty }
     }
 

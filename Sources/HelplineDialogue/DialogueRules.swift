@@ -150,6 +150,9 @@ public struct DialogueRules: Sendable, Hashable {
         /// Words before an order's title that say it is not the one meant («забудьте про книгу,
         /// вопрос по наушникам», «не про книгу»): at the message step the other order named is.
         public var orderDismissals: [String] = []
+        /// The same said after the title, which «про» or «о» then stands before («про книгу
+        /// забудьте»).
+        public var orderDismissalsAfter: [String] = []
         /// Word patterns of a request (`верн*`, `хочу`): beside `never_mind_words` they make the
         /// message the appeal («передумала, верните деньги»: the purchase, not the appeal, is off).
         public var neverMindRequests: [String] = []
@@ -189,6 +192,7 @@ public struct DialogueRules: Sendable, Hashable {
             case questionForms = "question_forms"
             case newOrderWords = "new_order_words"
             case orderDismissals = "order_dismissals"
+            case orderDismissalsAfter = "order_dismissals_after"
             case neverMindRequests = "never_mind_requests"
         }
 
@@ -245,6 +249,7 @@ public struct DialogueRules: Sendable, Hashable {
             questionForms = try c.decodeIfPresent([String].self, forKey: .questionForms) ?? defaults.questionForms
             newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords
             orderDismissals = try c.decodeIfPresent([String].self, forKey: .orderDismissals) ?? defaults.orderDismissals
+            orderDismissalsAfter = try c.decodeIfPresent([String].self, forKey: .orderDismissalsAfter) ?? defaults.orderDismissalsAfter
             neverMindRequests = try c.decodeIfPresent([String].self, forKey: .neverMindRequests) ?? defaults.neverMindRequests
         }
     }

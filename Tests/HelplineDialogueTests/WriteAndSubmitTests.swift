@@ -472,6 +472,12 @@ struct NothingToFileTests {
         #expect(c.topic == "returns" && c.order == Fixture.book.id && c.state == .write)
         let turn = engine.handle(message, in: &c, now: Fixture.now)
         #expect(turn.effects.isEmpty && c.order == Fixture.headphones.id && c.draft == [message] && c.state == .write)
+        // The dismissal after the title, «про» before it.
+        let after = "про книгу забудьте, наушники сломались, хочу деньги назад"
+        var b = Fixture.started(engine)
+        Fixture.say(engine, ["3", "3"], in: &b)
+        _ = engine.handle(after, in: &b, now: Fixture.now)
+        #expect(b.order == Fixture.headphones.id && b.draft == [after] && b.ticket == nil)
         var d = Fixture.started(engine)
         Fixture.say(engine, ["3", "3"], in: &d)
         _ = engine.handle("книгу и наушники привезли в одной коробке, обе вещи мятые", in: &d, now: Fixture.now)
