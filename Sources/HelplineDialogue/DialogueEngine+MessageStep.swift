@@ -80,7 +80,7 @@ extension DialogueEngine {
         }
         // The draft's last message sent again: kept once, not filed twice.
         if let last = c.draftMessages.last, text.trimmingWhitespace() == last.trimmingWhitespace() {
-            return writeStep(&c, lead: [prompts.text(.repeatInDraft)], summary: false, held: isHeld(c))
+            return writeStep(&c, lead: [prompts.text(.repeatInDraft)], summary: false)
         }
         // A message longer than any question answered here is the appeal, whatever the matcher
         // would read in it: with the matcher's analysis at hand it is not classified at all.

@@ -49,7 +49,7 @@ extension DialogueEngine {
             return orderStep(&c, topic: topic, prompt: wording(.numberNotNeeded, offered))
         }
         // «не знаю», «нет», «хз»: how to choose, rather than «не удалось определить заказ» again.
-        if key.contains(where: \.isLetter), isEmptyReply(text, key: key) {
+        if PlainText.spaceCount(key) < Self.emptyReplyMaxWords, key.contains(where: \.isLetter), isEmptyReply(text, key: key) {
             return orderStep(&c, topic: topic, prompt: wording(.orderHint, offered))
         }
         let classification = classify(text, analysis)

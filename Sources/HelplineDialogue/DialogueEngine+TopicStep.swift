@@ -51,12 +51,13 @@ extension DialogueEngine {
         // «ок», «ясно» after an answer: nothing missed, the menu again. «у меня вопрос», «помогите»:
         // nothing to read a topic in yet — «Слушаем вас.» and the menu, counted as a miss, so that
         // a customer who keeps not saying it is offered a specialist.
-        if !isOffer(c), key.contains(where: \.isLetter) {
+        if !isOffer(c) {
             if onlyClosingWords(key: key) {
                 let unsent = c.draftMessages.isEmpty ? [] : [prompts.text(.draftUnsent)]
                 return topicStep(&c, lead: [prompts.text(.acknowledged)] + unsent)
             }
-            if isEmptyReply(text, key: key) {
+            // Only a short reply with a letter: a number alone is an order's number or an option.
+            if PlainText.spaceCount(key) < Self.emptyReplyMaxWords, key.contains(where: \.isLetter), isEmptyReply(text, key: key) {
                 c.misses += 1
                 guard c.misses >= rules.missesBeforeSpecialist else { return topicStep(&c, lead: [prompts.text(.listening)]) }
                 let lead = prompts.text(.missSpecialist, ["specialist": prompts.text(.specialistOption)])

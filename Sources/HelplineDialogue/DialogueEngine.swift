@@ -184,9 +184,8 @@ public struct DialogueEngine: Sendable {
             (rules.commands[command] ?? []).filter { !$0.hasPrefix("/") }.map { (DialogueRules.phraseKey($0), command) }
         })
         newAppealLeads = (rules.commands[.new] ?? []).filter { !$0.hasPrefix("/") }.compactMap { phrase in
-            let key = DialogueRules.phraseKey(phrase)
-            let words = PlainText.spaceSeparated(key).count
-            return words >= 2 ? (Array((key + " ").utf8), words) : nil
+            let words = DialogueRules.phraseWords(phrase)
+            return words.count >= 2 ? (Array((words.joined(separator: " ") + " ").utf8), words.count) : nil
         }.sorted { $0.key.count > $1.key.count }
         noOrderPhrases = PhraseReader.Phrases(keys: rules.noOrder.map { (DialogueRules.phraseKey($0), true) })
         let exact = Set(rules.freeText.exactSmalltalk)
@@ -200,9 +199,8 @@ public struct DialogueEngine: Sendable {
         draftRefusalPhrases = PhraseReader.Phrases(keys: rules.freeText.draftRefusals.map { (DialogueRules.phraseKey($0), true) })
         closingWords = Set(rules.freeText.closingWords.map { ByteKey(DialogueRules.phraseKey($0)) })
         yesWords = Set(rules.freeText.confirmations.map(DialogueRules.phraseKey).filter { !$0.contains(" ") }.map { ByteKey($0) })
-        contentlessWords = closingWords.union((rules.freeText.emptyReplies + examples.map(\.0)).flatMap { phrase in
-            PlainText.spaceSeparated(DialogueRules.phraseKey(phrase)).map { ByteKey(String($0)) }
-        })
+        contentlessWords = closingWords.union((rules.freeText.emptyReplies + examples.map(\.0))
+            .flatMap(DialogueRules.phraseWords).map { ByteKey($0) })
         draftRefusalWords = rules.freeText.draftRefusals.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).count }.max() ?? 0
         otherTopicKeys = (rules.commands[.otherTopic] ?? []).filter { !$0.hasPrefix("/") }
             .map { Array((" " + DialogueRules.phraseKey($0) + " ").utf8) }
@@ -241,7 +239,7 @@ public struct DialogueEngine: Sendable {
         var names: [(words: [String], id: IntentID)] = []
         for topic in catalog.topics {
             for name in [topic.title] + (rules.freeText.topicNames[topic.id.rawValue] ?? []) {
-                let words = PlainText.spaceSeparated(DialogueRules.phraseKey(name)).map(String.init).filter { word in
+                let words = DialogueRules.phraseWords(name).filter { word in
                     !fillerWords.contains(ByteKey(word)) && !fillerStarts.contains { word.utf8.starts(with: $0) }
                 }
                 if !words.isEmpty { names.append((words, topic.id)) }
@@ -253,10 +251,8 @@ public struct DialogueEngine: Sendable {
         questionForms = (Set(forms.filter { !$0.hasSuffix("*") }.map { ByteKey(Normalizer.normalize($0)) }),
                          forms.filter { $0.hasSuffix("*") }.map { Array(Normalizer.normalize(String($0.dropLast())).utf8) })
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
-        orderDismissals = rules.freeText.orderDismissals.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).map(String.init) }
-            .filter { !$0.isEmpty }
-        orderDismissalsAfter = rules.freeText.orderDismissalsAfter.map { PlainText.spaceSeparated(DialogueRules.phraseKey($0)).map(String.init) }
-            .filter { !$0.isEmpty }
+        orderDismissals = rules.freeText.orderDismissals.map(DialogueRules.phraseWords).filter { !$0.isEmpty }
+        orderDismissalsAfter = rules.freeText.orderDismissalsAfter.map(DialogueRules.phraseWords).filter { !$0.isEmpty }
     }
 
     /// An engine on a matcher with the given prompts and rules.

@@ -548,6 +548,11 @@ public struct DialogueRules: Sendable, Hashable {
         if trimmed.hasPrefix("/") { return trimmed.lowercased() }
         return Normalizer.normalize(trimmed)
     }
+
+    /// The words of a phrase's key, in order («Забудьте про» → «забудьте», «про»).
+    static func phraseWords(_ text: String) -> [String] {
+        PlainText.spaceSeparated(phraseKey(text)).map(String.init)
+    }
 }
 
 /// The rules file as written.
