@@ -176,6 +176,13 @@ extension DialogueEngine {
             return writeStep(&c, lead: lead, summary: false, prompt: .resumeWrite)
         }
         noteOrderForSpecialist(text, classification.analysis, entities: classification.entities, &c)
+        // A short question typed while the draft is shown («как прикрепить фото?», «а человек
+        // прочитает?») may be meant for the assistant rather than be consent to send: it is added to
+        // the draft, which is shown again with «Отправить».
+        if !c.draftMessages.isEmpty, !isHeld(c), !isDraftFull(c), isAsked(text, classification.analysis) {
+            keep(text, &c)
+            return writeStep(&c, lead: [prompts.text(.questionAdded)], summary: false)
+        }
         return fileOrAddToHeldDraft(text, &c, now: now) { turn, c in answering(inSentences, before: turn, &c) }
     }
 
@@ -536,6 +543,36 @@ extension DialogueEngine {
         analysis.words.count { word in word.contains(where: \.isLetter) } >= rules.freeText.draftMinWords
     }
 
+    /// Whether a message shorter than a story still states a problem rather than only naming a
+    /// topic or an order: «чайник не включается», «наушники сломались», «деньги не вернули». It has
+    /// two words of three letters or more («не получается» says too little), one of them of five
+    /// letters or more, or a known word of three or four, that is none of: the words that never
+    /// tell orders apart (`title_stopwords`), a topic's name or its fillers, the words for an order,
+    /// a question word, a closing or empty reply, a word of the title of one of the customer's
+    /// `orders`. «возврат чайника», «по поводу доставки», «где
+    /// мой заказ» only name a topic or an order.
+    ///
+    /// At the order step (`statuses`), a word of an order's status or of `status_synonyms` only
+    /// points at an order too («который не пришёл»).
+    func isShortStatement(_ analysis: Analysis, among orders: [Order], statuses: Bool = false) -> Bool {
+        let words = analysis.words.filter { $0.contains(where: \.isLetter) }
+        guard words.count < rules.freeText.draftMinWords, words.count(where: { PlainText.letterCount($0[...]) >= 3 }) >= 2
+        else { return false }
+        let statusStems = statuses ? Set(orders.flatMap { WordForms.forms($0.status).map(\.stem) }
+            + statusSynonyms.flatMap { $0.words.map { WordForm($0).stem } }) : []
+        return words.contains { word in
+            guard case let letters = PlainText.letterCount(word[...]), letters >= 5 || letters >= 3 && reader.isKnownWord(word),
+                  !contentlessWords.contains(ByteKey(word)),
+                  !orderReferenceWords.contains(word), !isTopicNameFiller(word), !questionForms.words.contains(ByteKey(word)),
+                  !questionForms.starts.contains(where: { word.utf8.starts(with: $0) })
+            else { return false }
+            let form = WordForm(word)
+            return !titleStopwords.contains(form) && !topicNameStems.contains(where: { $0.stems.contains(form.stem) })
+                && !statusStems.contains(form.stem)
+                && !orders.contains { order in titleForms.forms(order).contains { WordForms.names($0, form) } }
+        }
+    }
+
     /// The message to keep for the appeal when a turn before the message step reads it: a story
     /// (``isStory(_:)``), unless it is only a call for a specialist, off topic as far as the
     /// matcher is sure (`off_topic_sure`), or a question answered in place (read at least as surely
@@ -544,8 +581,18 @@ extension DialogueEngine {
     /// With a topic chosen (`inTopic`: the order step), a story the matcher reads as off topic is
     /// kept all the same: it tells the chosen topic's problem in other companies' words («карта мир
     /// сбербанк, ошибка 05» after «Оплата»).
-    func storyToKeep(_ text: String, key: String, _ classification: Classification, inTopic: Bool = false) -> String? {
-        guard isStory(classification.analysis), !isContentless(key: key) else { return nil }
+    ///
+    /// With the customer's `orders` given, a short statement of a problem counts as a story too
+    /// (``isShortStatement(_:among:statuses:)``) when the matcher reads it on topic.
+    func storyToKeep(_ text: String, key: String, _ classification: Classification, inTopic: Bool = false,
+                     shortAmong orders: [Order]? = nil) -> String? {
+        guard !isContentless(key: key) else { return nil }
+        if !isStory(classification.analysis) {
+            // A short statement answered in place («почта для продавцов») is only a question.
+            guard !classification.isRejected, let orders,
+                  isShortStatement(classification.analysis, among: orders, statuses: inTopic),
+                  answerableQuestions(classification, minimum: rules.freeText.confirmBelow).isEmpty else { return nil }
+        }
         // Typed in the wrong layout, the story is kept as it reads in the Russian one.
         let readable = wrongLayoutReading(text, classification.analysis) ?? text
         if classification.isRejected {

@@ -54,7 +54,7 @@ extension DialogueEngine {
         }
         let classification = classify(text, analysis)
         let score = classification.best
-        let story = storyToKeep(text, key: key, classification, inTopic: true)
+        let story = storyToKeep(text, key: key, classification, inTopic: true, shortAmong: c.profile.orders)
         var byNumber = OrderFinder.byNumber(text, entities: classification.entities, among: offered)
         lazy var query = orderQuery(text, classification)
         // An order number in the message that none of the offered orders has.

@@ -48,6 +48,12 @@ extension DialogueEngine {
             c.order = nil
             return say(&c, [prompts.text(.offerAgain)], options: c.options, intent: nil)
         }
+        // «Отправить» with a story kept: it goes once a topic is chosen, as the customer is told
+        // (the menu, or the choices offered, again); not a miss.
+        if !c.draftMessages.isEmpty, key == sendKey || reader.match(text, key: key, in: sendPhrases) != nil {
+            let offer = isOffer(c)
+            return topicStep(&c, lead: [prompts.text(.draftUnsent)], options: offer ? c.options : nil, prompt: offer ? nil : .menu)
+        }
         // «ок», «ясно» after an answer: nothing missed, the menu again. «у меня вопрос», «помогите»:
         // nothing to read a topic in yet — «Слушаем вас.» and the menu, counted as a miss, so that
         // a customer who keeps not saying it is offered a specialist.
@@ -66,7 +72,7 @@ extension DialogueEngine {
         }
         let classification = classify(text, analysis)
         let score = classification.best
-        let story = storyToKeep(text, key: key, classification)
+        let story = storyToKeep(text, key: key, classification, shortAmong: c.profile.orders)
         // Small talk the matcher is not sure of («нет» read as a greeting) is not answered.
         guard let id = classification.intent, let best = catalog.intent(id),
               best.kind != .smalltalk || classification.isAmbiguous

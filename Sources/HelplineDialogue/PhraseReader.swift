@@ -157,10 +157,12 @@ struct PhraseReader: Sendable {
 
     /// Whether every word of a reading is a known word (then it means itself, not a typo).
     private func isKnown(_ reading: String) -> Bool {
-        PlainText.spaceSeparated(reading).allSatisfy { word in
-            let word = String(word)
-            return vocabulary.contains(word) || common.contains(word)
-        }
+        PlainText.spaceSeparated(reading).allSatisfy { isKnownWord(String($0)) }
+    }
+
+    /// Whether a normalized word is one of the matcher's vocabulary or the common words.
+    func isKnownWord(_ word: String) -> Bool {
+        vocabulary.contains(word) || common.contains(word)
     }
 
     /// Optimal string alignment distance (Damerau–Levenshtein with adjacent swaps), giving up past `limit`.

@@ -34,6 +34,21 @@ struct DraftTests {
         #expect(!short.text.contains(engine.prompts.text(.storyKept)))
     }
 
+    /// «Отправить» at the topic step with a story kept says it goes once a topic is chosen: the
+    /// menu again, not a miss, nothing filed.
+    @Test(arguments: ["Отправить", "отправить", "jnghfdbnm"])
+    func sendBeforeATopicSaysChooseOne(word: String) throws {
+        let engine = try engine()
+        var c = Fixture.started(engine)
+        let story = "самсунг так и не вернули деньги за него"
+        _ = engine.handle(story, in: &c, now: Fixture.now)
+        let misses = c.misses
+        let turn = engine.handle(word, in: &c, now: Fixture.now)
+        #expect(turn.reply.state == .chooseTopic && turn.effects.isEmpty)
+        #expect(turn.reply.text.hasPrefix(engine.prompts.text(.draftUnsent)))
+        #expect(c.misses == misses && c.draft == [story])
+    }
+
     /// The story picks the topic and the order, and the message step shows it with «Отправить»;
     /// choosing it files the appeal holding exactly the story.
     @Test func storySentAsIs() throws {

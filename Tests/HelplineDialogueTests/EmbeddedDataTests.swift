@@ -157,7 +157,7 @@ struct EmbeddedDataTests {
         _ = engine.handle("оплата", in: &c, now: Fixture.now)
         _ = engine.handle("без заказа", in: &c, now: Fixture.now)
         for text in ["нет", "2", "не знаю", "???", "ytn", "нету", "не помню", "ок, жду", "ну пожалуйста", "срочно!!!",
-                     "вы тут?", "ау"] {
+                     "вы тут?", "ау", "да, первый", "вот", "ну вот"] {
             let reply = engine.handle(text, in: &c, now: Fixture.now).reply
             #expect(reply.state == .write && c.ticket == nil, "\(text)")
             #expect(reply.text.hasPrefix(engine.prompts.text(.describeQuestion)), "\(text): \(reply.text)")
@@ -434,5 +434,68 @@ struct EmbeddedDataTests {
         } else {
             #expect(c.ticket?.topic == "warranty" && c.ticket?.messages == [story, text])
         }
+    }
+
+    /// A short statement of a problem that picks the topic and the order («чайник не
+    /// включается») is kept as the draft and filed by «Отправить», at the topic step and at the
+    /// order step; a message that only names a topic or an order, or points at an order by its
+    /// status, keeps nothing.
+    @Test(arguments: [
+        ("чайник не включается", nil), ("наушники сломались", nil), ("книга порвана", nil),
+        ("чайник не включается", "Гарантия"), ("наушники сломались", "Гарантия"),
+    ] as [(String, String?)])
+    func shortStatementKept(message: String, topic: String?) throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "short", profile: try Profile.demo(), now: Fixture.now)
+        if let topic { _ = engine.handle(topic, in: &c, now: Fixture.now) }
+        var reply = engine.handle(message, in: &c, now: Fixture.now).reply
+        #expect(c.draft == [message])
+        if reply.state == .chooseOrder { reply = engine.handle("1", in: &c, now: Fixture.now).reply }
+        #expect(reply.state == .write)
+        #expect(reply.values == [DialogueEngine.sendValue])
+        #expect(reply.text.contains("«\(message)»"))
+        let ticket = try #require(engine.handle("Отправить", in: &c, now: Fixture.now).reply.ticket)
+        #expect(ticket.messages == [message])
+    }
+
+    @Test(arguments: [
+        ("возврат чайника", nil), ("гарантия на наушники", nil), ("где мой заказ", nil), ("по поводу доставки", nil),
+        ("гдк мой закз", nil), ("почта для продавцов", nil), ("который не пришел", "Гарантия"), ("тот что в пути", "Гарантия"),
+        ("про чайник", "Гарантия"),
+    ] as [(String, String?)])
+    func namingOnlyKeepsNothing(message: String, topic: String?) throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "naming", profile: try Profile.demo(), now: Fixture.now)
+        if let topic { _ = engine.handle(topic, in: &c, now: Fixture.now) }
+        _ = engine.handle(message, in: &c, now: Fixture.now)
+        #expect(c.draft == nil)
+    }
+
+    /// With the draft shown, a short question («как прикрепить фото?») is added to it unsent and the
+    /// draft shown again; «нет, всё верно» sends the draft alone; any other addition files both.
+    @Test func additionsToTheDraftShown() throws {
+        let engine = try engine()
+        let story = "книга пришла порванная, хочу вернуть"
+        func shown() throws -> Conversation {
+            var (c, _) = engine.start(id: "shown", profile: try Profile.demo(), now: Fixture.now)
+            let reply = engine.handle(story, in: &c, now: Fixture.now).reply
+            #expect(reply.state == .write && reply.values == [DialogueEngine.sendValue])
+            return c
+        }
+        var asked = try shown()
+        let question = engine.handle("как прикрепить фото?", in: &asked, now: Fixture.now).reply
+        #expect(question.state == .write && question.ticket == nil)
+        #expect(question.text.hasPrefix(engine.prompts.text(.questionAdded)))
+        #expect(asked.draft == [story, "как прикрепить фото?"])
+        let sent = try #require(engine.handle("Отправить", in: &asked, now: Fixture.now).reply.ticket)
+        #expect(sent.messages == [story, "как прикрепить фото?"])
+
+        var confirmed = try shown()
+        let ticket = try #require(engine.handle("нет, всё верно", in: &confirmed, now: Fixture.now).reply.ticket)
+        #expect(ticket.messages == [story])
+
+        var added = try shown()
+        let filed = try #require(engine.handle("ещё обложка помята", in: &added, now: Fixture.now).reply.ticket)
+        #expect(filed.messages == [story, "ещё обложка помята"])
     }
 }
