@@ -11,6 +11,12 @@ extension DialogueEngine {
         c.state == .chooseTopic && !c.options.isEmpty && c.options.count < menuOptions(specialist: false).count
     }
 
+    /// The one topic of the menu whose order step takes `order`'s kind, if only one does.
+    func onlyTopic(taking order: Order) -> Intent? {
+        let taking = catalog.topics.filter { $0.needsOrder && rules.orderKinds(for: $0).contains(order.kind.rawValue) }
+        return taking.count == 1 ? taking.first : nil
+    }
+
     func topicTurn(_ text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation) -> Turn {
         if isBlank(text) { return topicStep(&c, lead: [prompts.text(.emptyText)], options: c.options) }
         if let option = chosenOption(text, key: key, in: c.options), let value = OptionValue(option.value, offeredAt: .chooseTopic) {
@@ -100,6 +106,13 @@ extension DialogueEngine {
                 c.misses = 0
                 let readable = wrongLayoutReading(text, classification.analysis) ?? text
                 let lead = keep(readable, &c, saying: [prompts.text(.orderNoted, ["order": orderReference(order)])])
+                // An order only one topic takes (a flight: Ozon Travel) tells the topic: it is
+                // offered, with a specialist, rather than the whole menu.
+                if let topic = onlyTopic(taking: order) {
+                    let options = [ReplyOption(key: "1", label: topic.title, value: .topic(topic.id)),
+                                   ReplyOption(key: "2", label: prompts.text(.specialistOption), value: .command(.specialist))]
+                    return say(&c, lead + [prompts.text(.confirmGuess)], options: options, intent: score)
+                }
                 return topicStep(&c, lead: lead, intent: score)
             }
             keep(story, &c)

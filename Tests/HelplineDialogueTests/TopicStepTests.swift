@@ -465,4 +465,25 @@ struct TopicStepTests {
             #expect(again.options.map(\.value).contains(DialogueEngine.specialistValue))
         }
     }
+
+    /// A story not understood that names a flight by two words of its title offers Ozon Travel, the
+    /// one topic that takes flights, with a specialist; the story and the flight are kept. A story
+    /// about goods, which many topics take, gets the menu.
+    @Test func storyAboutAFlightOffersTravel() throws {
+        let engine = try Fixture.engine()
+        var c = Fixture.started(engine)
+        let story = "рейс москва сочи перенесли, улетаю уже завтра вечером"
+        let reply = engine.handle(story, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && reply.values == ["travel", DialogueEngine.specialistValue])
+        #expect(reply.text.hasSuffix(engine.prompts.text(.confirmGuess)))
+        #expect(c.order == Fixture.flight.id && c.draft == [story])
+        let chosen = engine.handle("1", in: &c, now: Fixture.now).reply
+        #expect(chosen.state == .write && c.topic == "travel" && c.order == Fixture.flight.id)
+        #expect(chosen.values == [DialogueEngine.sendValue])
+
+        var goods = Fixture.started(engine)
+        let kettle = engine.handle("электрический чайник xiaomi так и стоит у соседей", in: &goods, now: Fixture.now).reply
+        #expect(goods.order == Fixture.kettle.id)
+        #expect(kettle.values.count > 2)
+    }
 }
