@@ -309,14 +309,23 @@ public final class PostgresSessionStore: SessionStore, Sendable {
         }
     }
 
-    public func expireUnusedSessions(before cutoff: Date, limit: Int) async throws -> [String] {
+    public func expireSessionsWithoutAppeals(before cutoff: Date, limit: Int, now: Date) async throws -> [String] {
         try await call { [client, logger] in
-            // Version 1 is a session as `open` stored it: its greeting (deleted with it) and nothing else.
+            // Version 1 is a session as `open` stored it: its greeting (deleted with it) and nothing
+            // the customer wrote, so nothing to keep for review.
             let rows = try await client.query(PostgresQuery(unsafeSQL: """
-                DELETE FROM sessions WHERE id IN (
-                    SELECT id FROM sessions WHERE version = 1 AND updated_at_floor < $1 AND updated_at < $1 LIMIT $2)
-                RETURNING id
-                """, binds: try Self.binds(cutoff, limit)), logger: logger)
+                WITH gone AS (
+                    DELETE FROM sessions WHERE id IN (
+                        SELECT s.id FROM sessions AS s WHERE s.updated_at_floor < $1 AND s.updated_at < $1
+                            AND NOT EXISTS (SELECT 1 FROM tickets AS t WHERE t.session = s.id) LIMIT $2)
+                    RETURNING id, profile, created_at, version
+                ), kept AS (
+                    INSERT INTO finished_conversations (profile, messages, created_at, finished_at)
+                    SELECT gone.profile, \(Self.customerMessagesSQL("gone.id")), gone.created_at, $3 FROM gone
+                    WHERE gone.version > 1
+                )
+                SELECT id FROM gone
+                """, binds: try Self.binds(cutoff, limit, now)), logger: logger)
             var ids: [String] = []
             for try await id in rows.decode(String.self) { ids.append(id) }
             return ids

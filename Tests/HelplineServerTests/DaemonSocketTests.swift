@@ -421,19 +421,24 @@ struct DaemonSocketTests {
         try await server.stop()
     }
 
-    /// Sessions opened and never used cannot hold the daemon at its session limit for a whole
-    /// session lifetime: near the limit, the sweep deletes those unused for `unusedSessionTTL`, and
-    /// new customers get in again; a session with a turn stays.
-    @Test func unusedSessionsMakeRoomNearTheLimit() async throws {
+    /// Sessions opened and left, with a turn or without, cannot hold the daemon at its session
+    /// limit for a whole session lifetime: near the limit, the sweep deletes those that filed no
+    /// appeal once unused for `unusedSessionTTL`, and new customers get in again; a session with an
+    /// appeal stays.
+    @Test func sessionsWithoutAppealsMakeRoomNearTheLimit() async throws {
         let clock = TestClock()
         let server = try await RunningDaemon.start(clock: clock) {
             $0.sessions.maximumSessions = 10
             $0.sessions.unusedSessionTTL = 600
         }
         let client = try await server.client()
-        let used = try #require(try await client.open(profile: Fixtures.profile).session)
-        #expect(try await client.say(session: used, text: "доставка").ok)
-        for _ in 0..<9 { #expect(try await client.open(profile: Fixtures.profile).ok) }
+        let appealed = try #require(try await client.open(profile: Fixtures.profile).session)
+        for text in ["доставка", "1", "Курьер не приехал, прошу разобраться"] {
+            #expect(try await client.say(session: appealed, text: text).ok)
+        }
+        let talked = try #require(try await client.open(profile: Fixtures.profile).session)
+        #expect(try await client.say(session: talked, text: "доставка").ok)
+        for _ in 0..<8 { #expect(try await client.open(profile: Fixtures.profile).ok) }
         #expect(try await client.open(profile: Fixtures.profile).errorCode == .overloaded)
         clock.advance(by: 300)
         await server.daemon.service.sweep()
@@ -441,7 +446,8 @@ struct DaemonSocketTests {
         clock.advance(by: 400)
         await server.daemon.service.sweep()
         #expect(try await client.open(profile: Fixtures.profile).ok, "room again")
-        #expect(try server.daemon.store.hasSession(used))
+        #expect(try server.daemon.store.hasSession(appealed))
+        #expect(try !server.daemon.store.hasSession(talked))
         #expect(try #require(try await client.stats().stats).sessions == 2)
         await client.disconnect()
         try await server.stop()

@@ -392,15 +392,18 @@ public final class SessionDatabase: SessionStore {
         }
     }
 
-    package func expireUnusedSessions(before cutoff: Date, limit: Int) async throws -> [String] {
+    package func expireSessionsWithoutAppeals(before cutoff: Date, limit: Int, now: Date) async throws -> [String] {
         try await committer.settle()
         return try await pool.write { [committer] db in
-            // Version 1 is a session as `open` stored it: its greeting and nothing else.
-            let unused = SessionRecord.filter(SessionRecord.Columns.version == 1
-                && SessionRecord.Columns.updatedAtFloor < cutoff && SessionRecord.Columns.updatedAt < cutoff)
-            return try Self.ending(try String.fetchAll(db, unused.select(SessionRecord.Columns.id).limit(limit)),
-                                   journal: committer.journal, now: Date()) { ids in
+            let idle = SessionRecord.filter(SessionRecord.Columns.updatedAtFloor < cutoff && SessionRecord.Columns.updatedAt < cutoff)
+                .filter(sql: "NOT EXISTS (SELECT 1 FROM tickets WHERE tickets.session = sessions.id)")
+            let found = try Row.fetchAll(db, idle.select(SessionRecord.Columns.id, SessionRecord.Columns.version).limit(limit))
+            // Version 1 is a session as `open` stored it: its greeting and nothing the customer wrote.
+            let written = Set(found.filter { ($0[1] as Int) > 1 }.map { $0[0] as String })
+            return try Self.ending(found.map { $0[0] as String }, journal: committer.journal, now: now) { ids in
+                let keep = try db.cachedStatement(sql: Self.keepFinishedSQL)
                 for id in ids {
+                    if written.contains(id) { try keep.execute(arguments: [StoredDate.databaseValue(now), id]) }
                     try MessageChain.delete(session: id, in: db)
                     try SessionRecord.deleteOne(db, key: id)
                 }

@@ -31,10 +31,10 @@ package protocol SessionStore: Sendable {
     /// and returns the expired sessions' ids.
     func expireSessions(before cutoff: Date, finishedBefore: Date?, now: Date) async throws -> [String]
 
-    /// Deletes up to `limit` sessions that never had a turn (only their greeting is stored) and
-    /// were opened before `cutoff`, and returns their ids. Nothing of them is kept for review:
-    /// their customers wrote nothing.
-    func expireUnusedSessions(before cutoff: Date, limit: Int) async throws -> [String]
+    /// Deletes up to `limit` sessions last used before `cutoff` that filed no appeal, and returns
+    /// their ids. What the customers of those that had turns wrote is kept as finished
+    /// conversations ended `now`; nothing is kept of those that only have their greeting.
+    func expireSessionsWithoutAppeals(before cutoff: Date, limit: Int, now: Date) async throws -> [String]
 
     /// Takes the next `count` appeal sequence numbers for the caller alone: no other caller, in
     /// this process or in another daemon on the same store, is ever given them, and a restart

@@ -13,10 +13,11 @@ public struct SessionLimits: Sendable, Hashable {
     /// (0: dropped at the next sweep).
     public var reviewRetention: TimeInterval
 
-    /// Once open sessions reach nine tenths of ``maximumSessions``, a session that never had a
-    /// turn (only its greeting) is deleted after this long unused, instead of after
-    /// ``sessionTTL``: sessions opened and left, by accident or on purpose, cannot hold the daemon
-    /// at its limit for a day.
+    /// Once open sessions reach nine tenths of ``maximumSessions``, a session that filed no
+    /// appeal is deleted after this long unused, instead of after ``sessionTTL`` (what its
+    /// customer wrote kept for review): sessions opened and left, by accident or on purpose, with
+    /// or without a turn, cannot hold the daemon at its limit for a day. Sessions with appeals
+    /// wait for their answers.
     public var unusedSessionTTL: TimeInterval = 600
 
     /// The most messages one appeal takes; a turn that would add more is refused (`appeal_full`).

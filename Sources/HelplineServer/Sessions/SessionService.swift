@@ -122,14 +122,14 @@ public final class SessionService: Sendable {
         } catch {
             logger.error("could not expire sessions", metadata: ["error": LogText.escaped(error)])
         }
-        // Near the limit, sessions that were opened and never used go sooner.
+        // Near the limit, idle sessions that filed no appeal go sooner.
         if counters.openSessions.load(ordering: .relaxed) >= limits.maximumSessions - limits.maximumSessions / 10 {
             do {
-                forget(try await store.expireUnusedSessions(before: now.addingTimeInterval(-limits.unusedSessionTTL),
-                                                            limit: limits.maximumSessions),
-                       level: .notice, "unused sessions expired near the session limit")
+                forget(try await store.expireSessionsWithoutAppeals(before: now.addingTimeInterval(-limits.unusedSessionTTL),
+                                                                    limit: limits.maximumSessions, now: now),
+                       level: .notice, "sessions without appeals expired near the session limit")
             } catch {
-                logger.error("could not expire unused sessions", metadata: ["error": LogText.escaped(error)])
+                logger.error("could not expire sessions without appeals", metadata: ["error": LogText.escaped(error)])
             }
         }
         // Daemons sharing the store open and close each other's sessions: the stored count is the truth.
