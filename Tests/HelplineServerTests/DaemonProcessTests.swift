@@ -156,6 +156,19 @@ struct DaemonProcessTests {
         #expect(socketMode == 0o660)
         let databaseMode = try FileManager.default.attributesOfItem(atPath: directory.databasePath)[.posixPermissions] as? Int
         #expect(databaseMode == 0o600)
+        #expect(!daemon.stderr.contains("every local user"), "\(daemon.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    /// A socket mode that lets every local user connect is applied, with a warning naming it.
+    @Test func warnsOfAWorldConnectableSocket() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let daemon = try await DaemonProcess.start(in: directory, arguments: ["--socket-mode", "666"])
+        let socketMode = try FileManager.default.attributesOfItem(atPath: directory.socketPath)[.posixPermissions] as? Int
+        #expect(socketMode == 0o666)
+        #expect(daemon.stderr.contains("the socket lets every local user connect") && daemon.stderr.contains("mode=666"),
+                "\(daemon.stderr)")
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitForExit() == 0)
     }

@@ -165,6 +165,7 @@ public final class HelplineDaemon: Sendable {
             try? await server.channel.close()
             throw error
         }
+        Self.warnIfWorldConnectable(path, mode: configuration.socketMode, logger: logger)
         let identity = SocketFile.identity(path)
         let deskServer: NIOAsyncChannel<any Channel, Never>?
         do {
@@ -224,11 +225,20 @@ public final class HelplineDaemon: Sendable {
         }
         do {
             try SocketFile.setMode(path, configuration.deskSocketMode)
+            Self.warnIfWorldConnectable(path, mode: configuration.deskSocketMode, logger: logger)
         } catch {
             try? await server.channel.close()
             throw error
         }
         return server
+    }
+
+    /// Logs a warning when a socket's permissions let every local user connect (others may
+    /// write): anyone on the machine could then open sessions, or answer as a specialist.
+    static func warnIfWorldConnectable(_ path: String, mode: UInt16, logger: Logger) {
+        guard mode & 0o002 != 0 else { return }
+        logger.warning("the socket lets every local user connect; give its users a group and use 660",
+                       metadata: ["socket": "\(path)", "mode": "\(String(mode, radix: 8))"])
     }
 
     /// The handlers serving one desk connection: timeouts, framing, then the desk's requests.
