@@ -118,6 +118,23 @@ struct RequestLimitsTests {
         #expect(refused.id == .integer(7) && refused.error.message == #""op" is not valid Unicode text (a lone surrogate escape)"#)
     }
 
+    /// A profile with a string Unicode cannot hold says so, the id kept.
+    @Test(arguments: [#"{"id":"\ud800"}"#, #"{"id":"u","orders":[{"id":"1","title":"\udc00","status":"","kind":"goods"}]}"#])
+    func loneSurrogateInAProfileIsNamed(user: String) throws {
+        let refused = try #require(refusal(#"{"op":"open","id":7,"user":"# + user + "}"))
+        #expect(refused.id == .integer(7) && refused.error.code == .badRequest)
+        #expect(refused.error.message == #""user" is not a valid profile: a string in it is not valid Unicode text (a lone surrogate escape)"#)
+    }
+
+    /// A key Unicode cannot hold is named as such, the id echoed; a line that is no object is
+    /// told so.
+    @Test func loneSurrogateKeyIsNamed() throws {
+        let refused = try #require(refusal(#"{"op":"ping","id":7,"\ud800":1}"#))
+        #expect(refused.id == .integer(7) && refused.error.message == "a key is not valid Unicode text (a lone surrogate escape)")
+        let array = try #require(refusal("[1]"))
+        #expect(array.id == nil && array.error.message == "a request must be a JSON object")
+    }
+
     /// Keys that only look alike, and the same key in different objects, are fine.
     @Test func acceptsDistinctKeys() {
         guard case .request = decode(#"{"op":"open","id":"x","user":{"id":"u1","orders":[{"id":"1"},{"id":"2"}]}}"#) else {

@@ -63,7 +63,7 @@ public struct ProtocolCodec: Sendable {
            let say = quickSayRequest(bytes, id: id) { return say }
         let message: InboundMessage
         do {
-            message = try Self.requestDecoder.decode(RequestEnvelope.self, from: Data(bytes), configuration: (self, id)).message
+            message = try Self.requestDecoder.decode(RequestEnvelope.self, from: Data(bytes), configuration: (self, id, Self.isObject(bytes))).message
         } catch {
             return .invalid(id: nil, ProtocolError(.badJSON, "the line is not valid JSON"))
         }
@@ -118,6 +118,11 @@ public struct ProtocolCodec: Sendable {
     /// Whether a string `id` keeps the protocol's rules (bounded, no control characters).
     private static func isAcceptableID(_ text: String) -> Bool {
         text.utf8.count <= maximumIDBytes && !hasControlCharacter(text)
+    }
+
+    /// Whether a line's JSON text is an object: its first byte other than JSON whitespace is `{`.
+    static func isObject(_ bytes: [UInt8]) -> Bool {
+        bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "{")
     }
 
     /// A session id: exact, so bounded and free of control characters (no `"id\u0000…"`).
@@ -320,7 +325,9 @@ public struct ProtocolCodec: Sendable {
             let parts = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             return parts.isEmpty ? "the value" : String(parts.drop { $0 == "." })
         }
-        guard let error = error as? DecodingError else { return "invalid" }
+        // Foundation's decoder throws its own errors only for text it cannot unescape: a string
+        // JSON can write but Unicode cannot hold.
+        guard let error = error as? DecodingError else { return "a string in it is not valid Unicode text (a lone surrogate escape)" }
         switch error {
         case .keyNotFound(let key, let context):
             return "\(path(context.codingPath + [key])) is missing"
@@ -355,14 +362,22 @@ private struct RequestEnvelope: DecodableWithConfiguration {
         case id, op, user, session, text, enabled
     }
 
-    /// The codec whose limits apply, and the request's `id` as judged from its text.
-    typealias DecodingConfiguration = (codec: ProtocolCodec, id: RequestID)
+    /// The codec whose limits apply, the request's `id` as judged from its text, and whether the
+    /// text is an object.
+    typealias DecodingConfiguration = (codec: ProtocolCodec, id: RequestID, object: Bool)
 
     var message: InboundMessage
 
     init(from decoder: any Decoder, configuration: DecodingConfiguration) throws {
         guard let container = try? decoder.container(keyedBy: Key.self) else {
-            message = .invalid(id: nil, ProtocolError(.badRequest, "a request must be a JSON object"))
+            guard configuration.object else {
+                message = .invalid(id: nil, ProtocolError(.badRequest, "a request must be a JSON object"))
+                return
+            }
+            // An object whose keys Foundation cannot read: a key JSON can write but Unicode cannot
+            // hold. An `id` that needs no unescaping is echoed.
+            let id: JSONValue? = if case .valid(let value) = configuration.id { value } else { nil }
+            message = .invalid(id: id, ProtocolError(.badRequest, "a key is not valid Unicode text (a lone surrogate escape)"))
             return
         }
         message = configuration.codec.interpret(container, id: configuration.id)
