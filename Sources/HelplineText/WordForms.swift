@@ -4,12 +4,18 @@
 
 /// A normalized word with its Snowball stem, computed once.
 package struct WordForm: Sendable, Hashable {
-    package var word: String
-    package var stem: String
+    package private(set) var word: String
+    package private(set) var stem: String
     /// The word's length in characters.
-    package var length: Int
+    package private(set) var length: Int
     /// Whether the word and its stem are both ``PlainText``: then they are compared by their bytes.
-    package var plain: Bool
+    package private(set) var plain: Bool
+    /// For a plain word and stem: hashes of their bytes, and the word's first five characters
+    /// packed (zero when it has fewer), so that most comparisons of two words
+    /// (``WordForms/same(_:_:)-(WordForm,WordForm)``) read no text. Zero otherwise.
+    private(set) var wordHash: UInt64
+    private(set) var stemHash: UInt64
+    package private(set) var head: UInt64
 
     package init(_ word: String) {
         self.init(word, stem: RussianStemmer.stem(word))
@@ -20,8 +26,50 @@ package struct WordForm: Sendable, Hashable {
         self.word = word
         self.stem = stem
         let count = PlainText.scalarCount(word)
+        let plain = count != nil && PlainText.isPlain(stem)
         length = count ?? word.count
-        plain = count != nil && PlainText.isPlain(stem)
+        self.plain = plain
+        wordHash = plain ? Self.hash(word) : 0
+        stemHash = plain ? Self.hash(stem) : 0
+        head = plain ? Self.head(word) : 0
+    }
+
+    /// FNV-1a of a text's UTF-8 bytes.
+    private static func hash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash
+    }
+
+    /// The first five scalars of a plain word, eleven bits each (every plain scalar is below
+    /// 0x530), with a marker bit; zero when the word has fewer than five.
+    private static func head(_ word: String) -> UInt64 {
+        var head: UInt64 = 1
+        var taken = 0
+        for scalar in word.unicodeScalars {
+            head = head << 11 | UInt64(scalar.value)
+            taken += 1
+            if taken == 5 { return head }
+        }
+        return 0
+    }
+
+    /// Whether two plain words (both ``plain``) start with the same five characters.
+    @inline(__always)
+    func sharesHead(with other: WordForm) -> Bool {
+        head != 0 && head == other.head
+    }
+
+    /// Whether two plain words have the same bytes.
+    @inline(__always)
+    func sameWord(as other: WordForm) -> Bool {
+        wordHash == other.wordHash && PlainText.sameBytes(word, other.word)
+    }
+
+    /// Whether two plain words have stems of the same bytes.
+    @inline(__always)
+    func sameStem(as other: WordForm) -> Bool {
+        stemHash == other.stemHash && PlainText.sameBytes(stem, other.stem)
     }
 
     /// The stem's length in characters.
@@ -39,8 +87,11 @@ package struct GenericWords: Sendable, Hashable {
     /// plain word is in `words` exactly when its bytes are in `wordBytes`.
     private let wordBytes: Set<ByteKey>?
     private let stemBytes: Set<ByteKey>?
-    /// The words that can share a five-letter start with another word.
+    /// The words that can share a five-letter start with another word: the plain ones by their
+    /// first five characters (``WordForm/head``), the others apart.
     private let long: [WordForm]
+    private let longByHead: [UInt64: [WordForm]]
+    private let longOther: [WordForm]
 
     package init(_ forms: [WordForm]) {
         words = Set(forms.map(\.word))
@@ -49,6 +100,8 @@ package struct GenericWords: Sendable, Hashable {
         wordBytes = plain ? Set(forms.map { ByteKey($0.word) }) : nil
         stemBytes = plain ? Set(forms.map { ByteKey($0.stem) }) : nil
         long = forms.filter { $0.length >= 5 }
+        longByHead = Dictionary(grouping: long.filter(\.plain), by: \.head)
+        longOther = long.filter { !$0.plain }
     }
 
     /// Whether `word` is a form of one of the words (``WordForms/same(_:_:)-(WordForm,WordForm)``).
@@ -59,7 +112,11 @@ package struct GenericWords: Sendable, Hashable {
             return true
         }
         guard word.length >= 5 else { return false }
-        return long.contains { WordForms.same($0, word) }
+        // Between plain words the rest of `same` is a shared start of five characters: only the
+        // words with the same first five can have it.
+        guard word.plain else { return long.contains { WordForms.same($0, word) } }
+        return longByHead[word.head]?.contains { WordForms.same($0, word) } == true
+            || longOther.contains { WordForms.same($0, word) }
     }
 }
 
@@ -104,8 +161,9 @@ package enum WordForms {
     /// ``same(_:_:)`` on words whose stems are known.
     package static func same(_ a: WordForm, _ b: WordForm) -> Bool {
         if a.plain && b.plain {
-            if PlainText.sameBytes(a.word, b.word) || PlainText.sameBytes(a.stem, b.stem) { return true }
-            guard a.length >= 5 && b.length >= 5 else { return false }
+            if a.sameWord(as: b) || a.sameStem(as: b) { return true }
+            // A shared start of five characters or more: the first five alike, read from the heads.
+            guard a.length >= 5 && b.length >= 5, a.sharesHead(with: b) else { return false }
             let shared = PlainText.sharedPrefix(a.word, b.word)
             return shared >= 5 && a.length - shared <= 3 && b.length - shared <= 3
         }
