@@ -67,6 +67,18 @@ struct SourceFactsTests {
         #expect(try ask("есть ли приоритет у премиум").first.hasPrefix("С\u{00A0}1\u{00A0}марта 2023 года"))
     }
 
+    /// A problem with the Premium subscription itself (a charge, turning it off), of which the
+    /// source says nothing, is sent to the specialists of «Оплата», the story kept for them; a
+    /// question about Premium's support still gets the source's fact.
+    @Test(arguments: ["списали деньги за премиум, я не подключала", "как отключить озон премиум",
+                      "верните деньги за подписку premium"])
+    func premiumSubscriptionGoesToPayment(text: String) throws {
+        let reply = try ask(text)
+        #expect(reply.intent == "premium")
+        #expect(reply.first.contains("выберите тему «Оплата»"), "\(reply.all)")
+        #expect(!reply.all.contains("обратная связь для клиентов Premium"))
+    }
+
     /// The source's no-break spaces inside its facts — the Moscow number, «С 1 марта 2023», «до
     /// 1–3 минут», «до 10 минут» — are kept in every answer, variant and prompt that gives them.
     @Test func noBreakSpacesOfTheFactsAreKept() throws {
