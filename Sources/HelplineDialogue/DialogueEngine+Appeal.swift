@@ -59,7 +59,7 @@ extension DialogueEngine {
             // «как быстро ответят?» about the appeal just filed: its own queue and wait, not every
             // channel's.
             let lead = questions.map { question in
-                question.id == Self.responseTimeIntent
+                question.id == rules.waitQuestion
                     ? prompts.text(.ticketQueue, ["queue": prompts.queueName(ticket.queue),
                                                   "wait": prompts.queueWait(ticket.queue, etaMinutes: ticket.etaMinutes)])
                     : answer(question, to: classification.analysis, for: c.profile)
@@ -100,9 +100,6 @@ extension DialogueEngine {
         return say(&c, lines, options: submittedOptions(), intent: score,
                    effects: [.appendToTicket(id: ticket.id, message: text)])
     }
-
-    /// The information intent about how soon support answers.
-    static let responseTimeIntent: IntentID = "response_time"
 
     /// Small talk or a control phrase of at most this many words after an appeal is not added to it.
     static let bareSmalltalkWords = 4

@@ -265,6 +265,9 @@ public struct DialogueRules: Sendable, Hashable {
     public var titleStopwords: [String]
     /// The topic of appeals made by asking for a specialist directly.
     public var generalTopic: String
+    /// The information intent about how soon support answers: after an appeal, and while it
+    /// waits at the desk, asking it gets the appeal's own queue and wait.
+    public var waitQuestion: IntentID = "response_time"
     /// Topics whose order step offers travel bookings (when the intent names no `order_kinds`).
     public var travelTopics: [IntentID]
     public var travelKinds: [String]
@@ -403,6 +406,7 @@ public struct DialogueRules: Sendable, Hashable {
                   travelPriority: file.travelPriority, freeText: file.freeText ?? FreeText(),
                   kindWords: file.kindWords ?? [:], upset: file.upset ?? Upset())
         brandReadings = Dictionary(uniqueKeysWithValues: (file.brandReadings ?? [:]).map { ($0.key.lowercased(), $0.value) })
+        if let waitQuestion = file.waitQuestion { self.waitQuestion = waitQuestion }
     }
 
     /// Reads `config/dialogue.yaml` from a data bundle.
@@ -561,6 +565,7 @@ private struct RulesFile: Decodable {
     var noOrder: [String]
     var titleStopwords: [String]?
     var generalTopic: String
+    var waitQuestion: IntentID?
     var travelTopics: [IntentID]
     var travelKinds: [String]
     var goodsKinds: [String]
@@ -577,6 +582,7 @@ private struct RulesFile: Decodable {
         case noOrder = "no_order"
         case titleStopwords = "title_stopwords"
         case generalTopic = "general_topic"
+        case waitQuestion = "wait_question"
         case travelTopics = "travel_topics"
         case travelKinds = "travel_kinds"
         case goodsKinds = "goods_kinds"

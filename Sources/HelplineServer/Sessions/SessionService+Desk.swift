@@ -49,10 +49,6 @@ struct DeskTurn: Sendable {
 }
 
 extension SessionService {
-    /// The dialogue's intent for questions about the wait: while the customer's appeal waits, its
-    /// place and estimate are the answer.
-    static let waitIntent: IntentID = "response_time"
-
     /// The reply to a `say` on a daemon with a desk. While the session has an open appeal, a
     /// closing phrase («спасибо, вопрос решён») closes it and a wait question («сколько ждать?»)
     /// is answered with its place and estimate, before the dialogue engine; otherwise the engine
@@ -89,7 +85,7 @@ extension SessionService {
             }
         }
         // The general answer about reply times, while the customer's own appeal waits: its place instead.
-        if turn.turn.effects.isEmpty, turn.turn.reply.intent?.id == Self.waitIntent,
+        if turn.turn.effects.isEmpty, turn.turn.reply.intent?.id == current.engine.rules.waitQuestion,
            let open, open.state == .waiting, let status = try? desk.desk.waitStatus(appeal: open.id, now: now) {
             turn.answer(status.text)
         }
