@@ -102,15 +102,24 @@ extension DialogueEngine {
             let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
             if byNumber.count == 1, query.repairedWords.isEmpty, let turn = orderNamedAlone(byNumber, &c) { return turn }
         }
-        // «не чайник, а наушники»: the order after «а» is the one meant.
-        if words <= Self.orderCorrectionMaxWords, let meant = correctedOrder(key: key, among: c.profile.orders),
-           let turn = orderNamedAlone([meant], &c) {
-            return turn
+        // «не чайник, а наушники»: the order after «а» is the one meant. With a draft told about
+        // the other one («наушники сломались»), the correction goes with it, so that the
+        // specialist reads which order the words are about.
+        if words <= Self.orderCorrectionMaxWords, let meant = correctedOrder(key: key, among: c.profile.orders) {
+            var corrected = c
+            if !corrected.draftMessages.isEmpty { keep(text, &corrected) }
+            if let turn = orderNamedAlone([meant], &corrected) {
+                c = corrected
+                return turn
+            }
         }
         // «возврат», «нет, это возврат», «не гарантия, а возврат»: a topic named and nothing else is a
         // change of topic (the draft and the order, if it fits, kept), not a message for the specialist;
         // the chosen topic named again asks for the question.
-        if words <= Self.topicNameMaxWords, let named = namedTopic(key: key), let topic = catalog.intent(named.id) {
+        // A topic's name asked about beside the draft («а деньги вернут?») is a question for the
+        // specialist, not a change of topic («а это не доставка?» still denies the topic).
+        if words <= Self.topicNameMaxWords, let named = namedTopic(key: key), let topic = catalog.intent(named.id),
+           named.negated || c.draftMessages.isEmpty || !isPutAsQuestion(text, key: key) {
             // «это не гарантия»: the topic is not that one — the menu, the draft kept, as «не та тема».
             if named.negated { return startOver(&c, lead: [prompts.text(.otherTopic)], keepDraft: true) }
             if named.id.rawValue == c.topic { return writeStep(&c, prompt: .describeQuestion) }
@@ -179,7 +188,7 @@ extension DialogueEngine {
         // A short question typed while the draft is shown («как прикрепить фото?», «а человек
         // прочитает?») may be meant for the assistant rather than be consent to send: it is added to
         // the draft, which is shown again with «Отправить».
-        if !c.draftMessages.isEmpty, !isHeld(c), !isDraftFull(c), isAsked(text, classification.analysis) {
+        if !c.draftMessages.isEmpty, !isHeld(c), !isDraftFull(c), isPutAsQuestion(text, key: key) {
             keep(text, &c)
             return writeStep(&c, lead: [prompts.text(.questionAdded)], summary: false)
         }
@@ -548,9 +557,9 @@ extension DialogueEngine {
     /// two words of three letters or more («не получается» says too little), one of them of five
     /// letters or more, or a known word of three or four, that is none of: the words that never
     /// tell orders apart (`title_stopwords`), a topic's name or its fillers, the words for an order,
-    /// a question word, a closing or empty reply, a word of the title of one of the customer's
-    /// `orders`. «возврат чайника», «по поводу доставки», «где
-    /// мой заказ» only name a topic or an order.
+    /// a question word, a word asking for a kind of help (`request_words`), a closing or empty
+    /// reply, a word of the title of one of the customer's `orders`. «возврат чайника», «по поводу
+    /// доставки», «где мой заказ», «хочу написать жалобу» only name a topic or an order.
     ///
     /// At the order step (`statuses`), a word of an order's status or of `status_synonyms` only
     /// points at an order too («который не пришёл»).
@@ -558,9 +567,16 @@ extension DialogueEngine {
         let words = analysis.words.filter { $0.contains(where: \.isLetter) }
         guard words.count < rules.freeText.draftMinWords, words.count(where: { PlainText.letterCount($0[...]) >= 3 }) >= 2
         else { return false }
+        return tellsProblem(analysis, among: orders, statuses: statuses)
+    }
+
+    /// Whether one of a message's words says something of the problem (the word rules of
+    /// ``isShortStatement(_:among:statuses:)``), rather than only naming a topic, an order or a kind
+    /// of help: «у меня вопрос по заказу», «нужна помощь с возвратом» tell nothing.
+    func tellsProblem(_ analysis: Analysis, among orders: [Order], statuses: Bool = false) -> Bool {
         let statusStems = statuses ? Set(orders.flatMap { WordForms.forms($0.status).map(\.stem) }
             + statusSynonyms.flatMap { $0.words.map { WordForm($0).stem } }) : []
-        return words.contains { word in
+        return analysis.words.contains { word in
             guard case let letters = PlainText.letterCount(word[...]), letters >= 5 || letters >= 3 && reader.isKnownWord(word),
                   !contentlessWords.contains(ByteKey(word)),
                   !orderReferenceWords.contains(word), !isTopicNameFiller(word), !questionForms.words.contains(ByteKey(word)),
@@ -568,10 +584,22 @@ extension DialogueEngine {
             else { return false }
             let form = WordForm(word)
             return !titleStopwords.contains(form) && !topicNameStems.contains(where: { $0.stems.contains(form.stem) })
-                && !statusStems.contains(form.stem)
+                && !statusStems.contains(form.stem) && !requestStems.contains(form.stem)
                 && !orders.contains { order in titleForms.forms(order).contains { WordForms.names($0, form) } }
         }
     }
+
+    /// Whether a word of the message is a word of one of `orders`' titles.
+    func namesAnOrder(_ analysis: Analysis, among orders: [Order]) -> Bool {
+        analysis.words.contains { word in
+            let form = WordForm(word)
+            return !titleStopwords.contains(form) && orders.contains { titleForms.forms($0).contains { WordForms.names($0, form) } }
+        }
+    }
+
+    /// A story of at most this many words is kept only when it tells something of the problem
+    /// (``tellsProblem(_:among:statuses:)``).
+    static let shortStoryMaxWords = 6
 
     /// The message to keep for the appeal when a turn before the message step reads it: a story
     /// (``isStory(_:)``), unless it is only a call for a specialist, off topic as far as the
@@ -587,16 +615,25 @@ extension DialogueEngine {
     func storyToKeep(_ text: String, key: String, _ classification: Classification, inTopic: Bool = false,
                      shortAmong orders: [Order]? = nil) -> String? {
         guard !isContentless(key: key) else { return nil }
-        if !isStory(classification.analysis) {
-            // A short statement answered in place («почта для продавцов») is only a question.
-            guard !classification.isRejected, let orders,
-                  isShortStatement(classification.analysis, among: orders, statuses: inTopic),
+        let analysis = classification.analysis
+        var namesOrder = false
+        if !isStory(analysis) {
+            // A short statement answered in place («почта для продавцов») is only a question; one
+            // the matcher reads as off topic is kept when it names one of the customer's goods
+            // («чайник течёт»; a booking's title has towns: «погода сочи» is not about the hotel).
+            guard let orders, isShortStatement(analysis, among: orders, statuses: inTopic),
                   answerableQuestions(classification, minimum: rules.freeText.confirmBelow).isEmpty else { return nil }
+            namesOrder = namesAnOrder(analysis, among: orders.filter { $0.kind == .goods })
+            guard !classification.isRejected || namesOrder else { return nil }
+        } else if let orders, analysis.words.count <= Self.shortStoryMaxWords,
+                  !tellsProblem(analysis, among: orders, statuses: inTopic) {
+            // «у меня вопрос по заказу», «нужна помощь с возвратом»: a topic asked for, no story.
+            return nil
         }
         // Typed in the wrong layout, the story is kept as it reads in the Russian one.
-        let readable = wrongLayoutReading(text, classification.analysis) ?? text
+        let readable = wrongLayoutReading(text, analysis) ?? text
         if classification.isRejected {
-            return inTopic || classification.confidence < rules.freeText.offTopicSure ? readable : nil
+            return inTopic || namesOrder || classification.confidence < rules.freeText.offTopicSure ? readable : nil
         }
         guard !isOnlyACall(classification, key: key) else { return nil }
         // Before the message step a question is answered once the dialogue acts on its reading. A
@@ -616,6 +653,14 @@ extension DialogueEngine {
         text.utf8.contains(UInt8(ascii: "?")) || analysis.words.contains { word in
             questionForms.words.contains(ByteKey(word)) || questionForms.starts.contains { word.utf8.starts(with: $0) }
         }
+    }
+
+    /// Whether a message is put as a question: a «?», or a word of `question_forms` first (after
+    /// «а», «и», «ну»): «как прикрепить фото», not «фото есть».
+    func isPutAsQuestion(_ text: String, key: String) -> Bool {
+        if text.utf8.contains(UInt8(ascii: "?")) { return true }
+        guard let first = PlainText.spaceSeparated(key).first(where: { !["а", "и", "ну"].contains($0) }) else { return false }
+        return questionForms.words.contains(ByteKey(String(first))) || questionForms.starts.contains { first.utf8.starts(with: $0) }
     }
 
     /// The sentences of a message answered as a question that are not themselves questions

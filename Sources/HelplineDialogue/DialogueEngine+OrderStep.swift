@@ -52,6 +52,12 @@ extension DialogueEngine {
         if PlainText.spaceCount(key) < Self.emptyReplyMaxWords, key.contains(where: \.isLetter), isEmptyReply(text, key: key) {
             return orderStep(&c, topic: topic, prompt: wording(.orderHint, offered))
         }
+        // «Отправить» before a choice: a story kept goes once the list is answered; without one,
+        // how to choose.
+        if key == sendKey || reader.match(text, key: key, in: sendPhrases) != nil {
+            if !c.draftMessages.isEmpty { return orderStep(&c, topic: topic, lead: [prompts.text(.draftUnsentOrder)]) }
+            return orderStep(&c, topic: topic, prompt: wording(.orderHint, offered))
+        }
         let classification = classify(text, analysis)
         let score = classification.best
         let story = storyToKeep(text, key: key, classification, inTopic: true, shortAmong: c.profile.orders)

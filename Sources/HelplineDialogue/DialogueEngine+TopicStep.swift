@@ -96,12 +96,15 @@ extension DialogueEngine {
             // («книга мастер и маргарита пришла мятая») is about that order, however off topic its
             // words sound: the order is noted, the story kept, and the topic asked for. One word
             // is not enough («какая погода в сочи» with a flight to Sochi).
+            // One title word is enough for goods («купила чайник месяц назад, перестал греть»,
+            // «чайник течёт»); a booking's title has towns in it, which stories name for other reasons.
             let said = orderQuery(text, classification).words
-            if isStory(classification.analysis), byNumber.isEmpty,
+            if isStory(classification.analysis) || story != nil, byNumber.isEmpty,
                case let byTitle = OrderFinder.byTitleInStory(said, among: c.profile.orders, forms: titleForms.forms),
                byTitle.count == 1, let order = byTitle.first,
                case let forms = titleForms.forms(order),
-               said.count(where: { word in forms.contains { WordForms.names($0, word) } }) >= 2 {
+               said.count(where: { word in forms.contains { WordForms.names($0, word) } })
+                >= (order.kind == .goods ? 1 : 2) {
                 c.order = order.id
                 c.misses = 0
                 let readable = wrongLayoutReading(text, classification.analysis) ?? text

@@ -128,6 +128,8 @@ public struct DialogueEngine: Sendable {
     let topicNameFillers: (words: Set<ByteKey>, starts: [[UInt8]])
     /// The `question_forms`, normalized: whole words, and word starts (those written with a final `*`).
     let questionForms: (words: Set<ByteKey>, starts: [[UInt8]])
+    /// The stems of `request_words`.
+    let requestStems: Set<String>
     /// The `new_order_words`, normalized, compared by their bytes (the analyzer's words are of one
     /// spelling; hashing a Cyrillic `String` normalizes it first).
     let newOrderWords: Set<ByteKey>
@@ -250,6 +252,7 @@ public struct DialogueEngine: Sendable {
         let forms = rules.freeText.questionForms
         questionForms = (Set(forms.filter { !$0.hasSuffix("*") }.map { ByteKey(Normalizer.normalize($0)) }),
                          forms.filter { $0.hasSuffix("*") }.map { Array(Normalizer.normalize(String($0.dropLast())).utf8) })
+        requestStems = Set(rules.freeText.requestWords.map { WordForm(Normalizer.normalize($0)).stem })
         newOrderWords = Set(rules.freeText.newOrderWords.map { ByteKey(Normalizer.normalize($0)) })
         orderDismissals = rules.freeText.orderDismissals.map(DialogueRules.phraseWords).filter { !$0.isEmpty }
         orderDismissalsAfter = rules.freeText.orderDismissalsAfter.map(DialogueRules.phraseWords).filter { !$0.isEmpty }

@@ -144,6 +144,10 @@ public struct DialogueRules: Sendable, Hashable {
         /// start: «как*», «кто», «подскаж*»): a story read as an information question but asked
         /// without them or a «?» is answered and also kept as the customer's problem.
         public var questionForms: [String] = []
+        /// Words that ask for a kind of help rather than tell the problem («хочу», «написать»,
+        /// «жалоба», «спор»): a short message of them and a topic's or an order's words only
+        /// names a topic («хочу написать жалобу»), whatever the form of each.
+        public var requestWords: [String] = []
         /// Words of buying or booking something new («забронировать», «заказать»): a message with
         /// one of them («хочу забронировать ещё один отель») never picks an order by its title.
         public var newOrderWords: [String] = []
@@ -190,6 +194,7 @@ public struct DialogueRules: Sendable, Hashable {
             case topicNames = "topic_names"
             case topicNameFillers = "topic_name_fillers"
             case questionForms = "question_forms"
+            case requestWords = "request_words"
             case newOrderWords = "new_order_words"
             case orderDismissals = "order_dismissals"
             case orderDismissalsAfter = "order_dismissals_after"
@@ -247,6 +252,7 @@ public struct DialogueRules: Sendable, Hashable {
             topicNames = try c.decodeIfPresent([String: [String]].self, forKey: .topicNames) ?? defaults.topicNames
             topicNameFillers = try c.decodeIfPresent([String].self, forKey: .topicNameFillers) ?? defaults.topicNameFillers
             questionForms = try c.decodeIfPresent([String].self, forKey: .questionForms) ?? defaults.questionForms
+            requestWords = try c.decodeIfPresent([String].self, forKey: .requestWords) ?? defaults.requestWords
             newOrderWords = try c.decodeIfPresent([String].self, forKey: .newOrderWords) ?? defaults.newOrderWords
             orderDismissals = try c.decodeIfPresent([String].self, forKey: .orderDismissals) ?? defaults.orderDismissals
             orderDismissalsAfter = try c.decodeIfPresent([String].self, forKey: .orderDismissalsAfter) ?? defaults.orderDismissalsAfter

@@ -31,7 +31,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case infoMissing = "info_missing", eta
     case otherTopic = "other_topic", describeQuestion = "describe_question", draftKept = "draft_kept"
     case storyKept = "story_kept", topicOffered = "topic_offered", newAppealHint = "new_appeal_hint"
-    case draftUnsent = "draft_unsent", writeWithHeldDraft = "write_with_held_draft", draftAdded = "draft_added", questionAdded = "question_added"
+    case draftUnsent = "draft_unsent", writeWithHeldDraft = "write_with_held_draft", draftAdded = "draft_added", questionAdded = "question_added", draftUnsentOrder = "draft_unsent_order"
     case acknowledged, listening, orderHint = "order_hint", bookingHint = "booking_hint"
     case repeatInDraft = "repeat_in_draft", repeatInAppeal = "repeat_in_appeal", draftFull = "draft_full"
     case draftNotSentYet = "draft_not_sent_yet"

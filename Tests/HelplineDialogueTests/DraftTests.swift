@@ -116,8 +116,8 @@ struct DraftTests {
     @Test func additionGoesWithTheStory() throws {
         let engine = try engine()
         var c = Fixture.started(engine)
-        let reply = Fixture.say(engine, [Self.story, "см выше"], in: &c).reply
-        #expect(reply.ticket?.messages == [Self.story, "см выше"])
+        let reply = Fixture.say(engine, [Self.story, "коробка тоже была мятая"], in: &c).reply
+        #expect(reply.ticket?.messages == [Self.story, "коробка тоже была мятая"])
     }
 
     /// A message that only names a topic is not a draft: the message step asks for the question.

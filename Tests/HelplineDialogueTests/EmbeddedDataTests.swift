@@ -461,7 +461,8 @@ struct EmbeddedDataTests {
     @Test(arguments: [
         ("возврат чайника", nil), ("гарантия на наушники", nil), ("где мой заказ", nil), ("по поводу доставки", nil),
         ("гдк мой закз", nil), ("почта для продавцов", nil), ("который не пришел", "Гарантия"), ("тот что в пути", "Гарантия"),
-        ("про чайник", "Гарантия"),
+        ("про чайник", "Гарантия"), ("хочу написать жалобу", nil), ("открыть спор", nil), ("у меня вопрос по заказу", nil),
+        ("нужна помощь с возвратом", nil), ("погода сочи", nil),
     ] as [(String, String?)])
     func namingOnlyKeepsNothing(message: String, topic: String?) throws {
         let engine = try engine()
@@ -497,5 +498,60 @@ struct EmbeddedDataTests {
         var added = try shown()
         let filed = try #require(engine.handle("ещё обложка помята", in: &added, now: Fixture.now).reply.ticket)
         #expect(filed.messages == [story, "ещё обложка помята"])
+    }
+
+    /// A short statement the matcher cannot place that names one of the customer's goods («чайник
+    /// течёт») is kept, the order noted, and the topic asked for; so is a story that names goods
+    /// by one word of the title.
+    @Test(arguments: [("чайник течет", "31415926-0002"), ("книгу порвали", "27182818-0003"),
+                      ("купила чайник месяц назад, сегодня перестал греть воду, индикатор мигает", "31415926-0002")])
+    func unplacedStatementAboutGoodsIsKept(message: String, order: String) throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "goods", profile: try Profile.demo(), now: Fixture.now)
+        let reply = engine.handle(message, in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseTopic && reply.text.contains(engine.prompts.text(.storyKept)))
+        #expect(c.draft == [message] && c.order == order)
+    }
+
+    /// At the message step: «не наушники, а чайник» after a draft about the headphones goes with
+    /// the draft; a topic's name asked about («а вернут деньги?») is added, the topic kept;
+    /// «спасибо, отправляйте» sends the draft alone; «фото есть» is no question; «см. выше» and «это»
+    /// alone are not appeals; «Отправить» at the order step says the draft waits for the choice.
+    @Test func messageStepAnswersToTheDraft() throws {
+        let engine = try engine()
+        func start(_ first: String) throws -> Conversation {
+            var (c, _) = engine.start(id: "m", profile: try Profile.demo(), now: Fixture.now)
+            _ = engine.handle(first, in: &c, now: Fixture.now)
+            return c
+        }
+        var corrected = try start("наушники сломались")
+        _ = engine.handle("ой, не наушники, а чайник", in: &corrected, now: Fixture.now)
+        #expect(corrected.order == "31415926-0002" && corrected.draft == ["наушники сломались", "ой, не наушники, а чайник"])
+
+        var asked = try start("чайник не включается")
+        let topic = asked.topic
+        let question = engine.handle("а вернут деньги?", in: &asked, now: Fixture.now).reply
+        #expect(question.text.hasPrefix(engine.prompts.text(.questionAdded)) && asked.topic == topic)
+
+        var thanked = try start("чайник не включается")
+        let sent = try #require(engine.handle("спасибо, отправляйте", in: &thanked, now: Fixture.now).reply.ticket)
+        #expect(sent.messages == ["чайник не включается"])
+
+        var photo = try start("чайник не включается")
+        let filed = try #require(engine.handle("фото есть", in: &photo, now: Fixture.now).reply.ticket)
+        #expect(filed.messages == ["чайник не включается", "фото есть"])
+
+        var empty = try start("Гарантия")
+        _ = engine.handle("2", in: &empty, now: Fixture.now)
+        for text in ["см. выше", "это", "я уже писал"] {
+            let reply = engine.handle(text, in: &empty, now: Fixture.now).reply
+            #expect(reply.state == .write && empty.ticket == nil, "\(text)")
+        }
+
+        var waiting = try start("курьер нагрубил")
+        #expect(waiting.state == .chooseOrder)
+        let unsent = engine.handle("Отправить", in: &waiting, now: Fixture.now).reply
+        #expect(unsent.state == .chooseOrder && unsent.text.hasPrefix(engine.prompts.text(.draftUnsentOrder)))
+        #expect(waiting.draft == ["курьер нагрубил"])
     }
 }
