@@ -89,10 +89,11 @@ extension DialogueEngine {
         var lines = [prompts.text(.appended, ["ticket": ticket.id])]
         // A message surely about another topic may be a new problem («а ещё книга пришла мятая,
         // хочу вернуть» after a delivery appeal): it is added, nothing lost, and the customer is
-        // told that «Новое обращение» starts a new appeal with it (kept as that appeal's draft).
+        // told that «Новое обращение» starts a new appeal with it (kept as that appeal's draft) —
+        // unless it says it adds to this one («забыла сказать: чек сохранился»).
         if let id = classification.intent, id.rawValue != ticket.topic, !classification.isAmbiguous,
            classification.confidence >= rules.freeText.switchTopicMinConfidence,
-           catalog.intent(id)?.kind == .topic, isStory(classification.analysis) {
+           catalog.intent(id)?.kind == .topic, isStory(classification.analysis), !additionWords.found(in: key) {
             // Kept until «Новое обращение» uses it (or the menu drops it), whatever follows.
             c.draft = [text]
             lines.append(prompts.text(.newAppealHint, ["new": prompts.text(.newAppealOption)]))

@@ -597,8 +597,8 @@ extension DialogueEngine {
         }
     }
 
-    /// A story of at most this many words is kept only when it tells something of the problem
-    /// (``tellsProblem(_:among:statuses:)``).
+    /// A story of at most this many words, not put as a question, is kept only when it tells
+    /// something of the problem (``tellsProblem(_:among:statuses:)``).
     static let shortStoryMaxWords = 6
 
     /// The message to keep for the appeal when a turn before the message step reads it: a story
@@ -625,9 +625,10 @@ extension DialogueEngine {
                   answerableQuestions(classification, minimum: rules.freeText.confirmBelow).isEmpty else { return nil }
             namesOrder = namesAnOrder(analysis, among: orders.filter { $0.kind == .goods })
             guard !classification.isRejected || namesOrder else { return nil }
-        } else if let orders, analysis.words.count <= Self.shortStoryMaxWords,
+        } else if let orders, analysis.words.count <= Self.shortStoryMaxWords, !isPutAsQuestion(text, key: key),
                   !tellsProblem(analysis, among: orders, statuses: inTopic) {
-            // «у меня вопрос по заказу», «нужна помощь с возвратом»: a topic asked for, no story.
+            // «у меня вопрос по заказу», «нужна помощь с возвратом»: a topic asked for, no story
+            // («когда вернут деньги за наушники» asks one).
             return nil
         }
         // Typed in the wrong layout, the story is kept as it reads in the Russian one.

@@ -93,6 +93,7 @@ public struct DialogueEngine: Sendable {
     let contentlessWords: Set<ByteKey>
     /// The `never_mind_requests`.
     let neverMindRequests: WordPatterns
+    let additionWords: WordPatterns
     /// The phrase keys of the `other_topic` control phrases with a space each side, looked for
     /// inside longer messages at the message step.
     let otherTopicKeys: [[UInt8]]
@@ -233,6 +234,7 @@ public struct DialogueEngine: Sendable {
         numberForgottenWords = WordPatterns(rules.freeText.numberForgottenWords)
         draftHolds = WordPatterns(rules.freeText.draftHolds)
         neverMindRequests = WordPatterns(rules.freeText.neverMindRequests)
+        additionWords = WordPatterns(rules.freeText.additionWords)
         let fillers = rules.freeText.topicNameFillers
         let fillerWords = Set(fillers.filter { !$0.hasSuffix("*") }.map { ByteKey(DialogueRules.phraseKey($0)) })
         let fillerStarts = fillers.filter { $0.hasSuffix("*") }.map { Array(DialogueRules.phraseKey(String($0.dropLast())).utf8) }

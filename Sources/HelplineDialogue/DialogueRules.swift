@@ -160,6 +160,9 @@ public struct DialogueRules: Sendable, Hashable {
         /// Word patterns of a request (`верн*`, `хочу`): beside `never_mind_words` they make the
         /// message the appeal («передумала, верните деньги»: the purchase, not the appeal, is off).
         public var neverMindRequests: [String] = []
+        /// Word patterns that mark a message after an appeal as an addition to it («забыла сказать»,
+        /// «кстати», «и ещё»): never offered as a new appeal's first message.
+        public var additionWords: [String] = []
 
         enum CodingKeys: String, CodingKey {
             case draftMinWords = "draft_min_words"
@@ -199,6 +202,7 @@ public struct DialogueRules: Sendable, Hashable {
             case orderDismissals = "order_dismissals"
             case orderDismissalsAfter = "order_dismissals_after"
             case neverMindRequests = "never_mind_requests"
+            case additionWords = "addition_words"
         }
 
         public init(draftMinWords: Int = 5, confirmBelow: Double = 0.5, switchTopicMinConfidence: Double = 0.7,
@@ -257,6 +261,7 @@ public struct DialogueRules: Sendable, Hashable {
             orderDismissals = try c.decodeIfPresent([String].self, forKey: .orderDismissals) ?? defaults.orderDismissals
             orderDismissalsAfter = try c.decodeIfPresent([String].self, forKey: .orderDismissalsAfter) ?? defaults.orderDismissalsAfter
             neverMindRequests = try c.decodeIfPresent([String].self, forKey: .neverMindRequests) ?? defaults.neverMindRequests
+            additionWords = try c.decodeIfPresent([String].self, forKey: .additionWords) ?? defaults.additionWords
         }
     }
 

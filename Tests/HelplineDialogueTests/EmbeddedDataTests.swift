@@ -543,7 +543,7 @@ struct EmbeddedDataTests {
 
         var empty = try start("Гарантия")
         _ = engine.handle("2", in: &empty, now: Fixture.now)
-        for text in ["см. выше", "это", "я уже писал"] {
+        for text in ["см. выше", "это", "я уже писал", "выше написала", "то же самое"] {
             let reply = engine.handle(text, in: &empty, now: Fixture.now).reply
             #expect(reply.state == .write && empty.ticket == nil, "\(text)")
         }
@@ -553,5 +553,36 @@ struct EmbeddedDataTests {
         let unsent = engine.handle("Отправить", in: &waiting, now: Fixture.now).reply
         #expect(unsent.state == .chooseOrder && unsent.text.hasPrefix(engine.prompts.text(.draftUnsentOrder)))
         #expect(waiting.draft == ["курьер нагрубил"])
+    }
+
+    /// A short story asked as a question is kept though every word of it names a topic or an
+    /// order («когда вернут деньги за наушники»); the same words as a request for help are not.
+    @Test func shortQuestionStoryIsKept() throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "q", profile: try Profile.demo(), now: Fixture.now)
+        _ = engine.handle("когда вернут деньги за наушники", in: &c, now: Fixture.now)
+        #expect(c.draft == ["когда вернут деньги за наушники"])
+    }
+
+    /// «не знаю какой заказ» at the order step says how to choose, not a change of topic.
+    @Test func notKnowingWhichOrderGetsTheHint() throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "h", profile: try Profile.demo(), now: Fixture.now)
+        _ = engine.handle("курьер нагрубил", in: &c, now: Fixture.now)
+        let topic = c.topic
+        let reply = engine.handle("не знаю какой заказ", in: &c, now: Fixture.now).reply
+        #expect(reply.state == .chooseOrder && c.topic == topic && c.draft == ["курьер нагрубил"])
+    }
+
+    /// After an appeal, a message that says it adds to it («забыла сказать: …») is added and never
+    /// offered as a new appeal's first message, whatever topic its words sound like.
+    @Test func anAdditionAfterTheAppealSeedsNoNewOne() throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "a", profile: try Profile.demo(), now: Fixture.now)
+        for text in ["чайник не включается", "Отправить"] { _ = engine.handle(text, in: &c, now: Fixture.now) }
+        let addition = "забыла сказать: чек об оплате сохранился, могу прислать"
+        let added = engine.handle(addition, in: &c, now: Fixture.now)
+        #expect(added.effects.count == 1 && c.draft == nil)
+        #expect(!added.reply.text.contains(engine.prompts.text(.newAppealHint, ["new": engine.prompts.text(.newAppealOption)])))
     }
 }
