@@ -128,6 +128,14 @@ extension DialogueEngine {
         // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
         // that topic), else the menu; the draft kept, and the message too when it tells more than
         // the wrong topic («не та тема, курьер не приехал вчера и не позвонил»).
+        // «хочу оформить возврат»: a request for another topic, read surely, that tells nothing of a
+        // problem is a change of topic too (the draft and the order, if it fits, kept).
+        if words <= Self.topicRequestMaxWords, let id = classification.intent, id.rawValue != c.topic,
+           !classification.isAmbiguous, classification.confidence >= rules.freeText.switchTopicMinConfidence,
+           let other = catalog.intent(id), other.kind == .topic, !isPutAsQuestion(text, key: key),
+           !tellsProblem(classification.analysis, among: c.profile.orders) {
+            return begin(other, &c, query: orderQuery(text, classification), intent: classification.best)
+        }
         if let phraseWords = topicDenialWords(key: key, words: classification.analysis.words.count, c) {
             if classification.analysis.words.count - phraseWords >= rules.freeText.draftMinWords {
                 keep(text, &c)
@@ -596,6 +604,9 @@ extension DialogueEngine {
             return !titleStopwords.contains(form) && orders.contains { titleForms.forms($0).contains { WordForms.names($0, form) } }
         }
     }
+
+    /// A request for another topic (``writeTurn(_:key:_:_:now:)``) has at most this many words.
+    static let topicRequestMaxWords = 4
 
     /// A story of at most this many words, not put as a question, is kept only when it tells
     /// something of the problem (``tellsProblem(_:among:statuses:)``).

@@ -533,6 +533,10 @@ struct EmbeddedDataTests {
         let question = engine.handle("а вернут деньги?", in: &asked, now: Fixture.now).reply
         #expect(question.text.hasPrefix(engine.prompts.text(.questionAdded)) && asked.topic == topic)
 
+        var request = try start("чайник не включается")
+        let changed = engine.handle("хочу оформить возврат", in: &request, now: Fixture.now)
+        #expect(changed.effects.isEmpty && request.topic == "returns" && request.draft == ["чайник не включается"])
+
         var thanked = try start("чайник не включается")
         let sent = try #require(engine.handle("спасибо, отправляйте", in: &thanked, now: Fixture.now).reply.ticket)
         #expect(sent.messages == ["чайник не включается"])
