@@ -257,7 +257,7 @@ extension DialogueEngine {
         guard c.order == nil, topic == rules.generalTopic || catalog.intent(IntentID(topic))?.needsOrder == false else { return }
         let query = orderQuery(text, analysis, entities: entities)
         let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
-        let named = byNumber.isEmpty ? OrderFinder.byTitleInStory(query.words, among: c.profile.orders, forms: titleForms.forms)
+        let named = byNumber.isEmpty ? storyOrders(query.words, among: c.profile.orders)
             : byNumber
         if named.count == 1 { c.order = named[0].id }
     }
@@ -313,7 +313,7 @@ extension DialogueEngine {
         guard eligible.contains(where: { $0.id != chosen.id }) else { return nil }
         let query = orderQuery(text, analysis, entities: entities)
         let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
-        let byTitle = OrderFinder.byTitleInStory(query.words, among: c.profile.orders, forms: titleForms.forms)
+        let byTitle = storyOrders(query.words, among: c.profile.orders)
         // «забудьте про книгу, вопрос по наушникам»: the chosen order dismissed, the one other named
         // is meant — it becomes the chosen one, the message kept and shown, nothing filed.
         if byNumber.isEmpty, byTitle.count == 2, byTitle.contains(where: { $0.id == chosen.id }),

@@ -124,7 +124,7 @@ extension DialogueEngine {
         // A message that only names orders is a pick from the list, where «мастер» is the book;
         // in a story it may be the repairman.
         let byTitle = onlyAnOrder ? OrderFinder.byTitle(query.words, among: offered, forms: titleForms.forms)
-            : OrderFinder.byTitleInStory(query.words, among: offered, forms: titleForms.forms)
+            : storyOrders(query.words, among: offered)
         if byTitle.count == 1, let order = byTitle.first {
             if !onlyAnOrder { keep(story, &c) }
             return pickOrder(order, &c, intent: score)
@@ -242,6 +242,16 @@ extension DialogueEngine {
     func pickOrder(_ order: Order?, _ c: inout Conversation, intent: IntentScore?) -> Turn {
         c.order = order?.id
         return writeStep(&c, intent: intent)
+    }
+
+    /// The orders a story names by their titles (``OrderFinder/byTitleInStory(_:among:forms:)``),
+    /// without those of another kind than one the message names by its `kind_words`: «рейс в сочи
+    /// задержали» is about a flight, not the hotel in Sochi.
+    func storyOrders(_ said: [WordForm], among orders: [Order]) -> [Order] {
+        let found = OrderFinder.byTitleInStory(said, among: orders, forms: titleForms.forms)
+        guard !found.isEmpty else { return found }
+        let named = Set(kindWords.filter { _, forms in said.contains { word in forms.contains { WordForms.names($0, word) } } }.keys)
+        return named.isEmpty ? found : found.filter { named.contains($0.kind.rawValue) }
     }
 
     /// The customer's orders a topic's order step offers, in profile order.

@@ -100,7 +100,7 @@ extension DialogueEngine {
             // «чайник течёт»); a booking's title has towns in it, which stories name for other reasons.
             let said = orderQuery(text, classification).words
             if isStory(classification.analysis) || story != nil, byNumber.isEmpty,
-               case let byTitle = OrderFinder.byTitleInStory(said, among: c.profile.orders, forms: titleForms.forms),
+               case let byTitle = storyOrders(said, among: c.profile.orders),
                byTitle.count == 1, let order = byTitle.first,
                case let forms = titleForms.forms(order),
                said.count(where: { word in forms.contains { WordForms.names($0, word) } })
@@ -231,8 +231,7 @@ extension DialogueEngine {
         if byNumber.count == 1 {
             c.order = byNumber.first?.id
         } else if byNumber.isEmpty {
-            let byTitle = OrderFinder.byTitleInStory(orderQuery(text, classification).words, among: c.profile.orders,
-                                                     forms: titleForms.forms)
+            let byTitle = storyOrders(orderQuery(text, classification).words, among: c.profile.orders)
             if byTitle.count == 1 { c.order = byTitle.first?.id }
         }
     }
@@ -340,7 +339,7 @@ extension DialogueEngine {
         let noted = switching && !topic.needsOrder ? nil : eligible.first { $0.id == c.order }
         c.topic = topic.id.rawValue
         // The orders the message's words fit, worked out once for naming one and for narrowing the list.
-        lazy var byTitle = OrderFinder.byTitleInStory(query.words, among: eligible, forms: titleForms.forms)
+        lazy var byTitle = storyOrders(query.words, among: eligible)
         var byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: eligible)
         // «где мой заказ 31415926-2»: a number written without the zeros of its second part.
         if byNumber.isEmpty, let shortened = OrderFinder.byShortenedNumber(query.text, among: eligible) { byNumber = shortened }

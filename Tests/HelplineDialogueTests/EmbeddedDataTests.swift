@@ -589,4 +589,15 @@ struct EmbeddedDataTests {
         #expect(added.effects.count == 1 && c.draft == nil)
         #expect(!added.reply.text.contains(engine.prompts.text(.newAppealHint, ["new": engine.prompts.text(.newAppealOption)])))
     }
+
+    /// A story that names a kind of booking by its words («рейс») does not name a booking of another
+    /// kind by a town they share: the demo customer's hotel in Sochi is not the flight's.
+    @Test(arguments: [("рейс в сочи задержали, что делать", nil), ("отель в сочи не заселяет по брони", "16180339-0004")]
+          as [(String, String?)])
+    func kindWordsKeepBookingsApart(message: String, order: String?) throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "k", profile: try Profile.demo(), now: Fixture.now)
+        _ = engine.handle(message, in: &c, now: Fixture.now)
+        #expect(c.topic == "travel" && c.order == order)
+    }
 }
