@@ -582,15 +582,15 @@ extension DialogueEngine {
     /// ``isShortStatement(_:among:statuses:)``), rather than only naming a topic, an order or a kind
     /// of help: «у меня вопрос по заказу», «нужна помощь с возвратом» tell nothing.
     func tellsProblem(_ analysis: Analysis, among orders: [Order], statuses: Bool = false) -> Bool {
-        let statusStems = statuses ? Set(orders.flatMap { WordForms.forms($0.status).map(\.stem) }
-            + statusSynonyms.flatMap { $0.words.map { WordForm($0).stem } }) : []
-        return analysis.words.contains { word in
+        let statusStems = statuses ? statusSynonymStems.union(orders.flatMap { WordForms.forms($0.status).map(\.stem) }) : []
+        return analysis.words.indices.contains { index in
+            let word = analysis.words[index]
             guard case let letters = PlainText.letterCount(word[...]), letters >= 5 || letters >= 3 && reader.isKnownWord(word),
                   !contentlessWords.contains(ByteKey(word)),
                   !orderReferenceWords.contains(word), !isTopicNameFiller(word), !questionForms.words.contains(ByteKey(word)),
                   !questionForms.starts.contains(where: { word.utf8.starts(with: $0) })
             else { return false }
-            let form = WordForm(word)
+            let form = Self.form(analysis, index)
             return !titleStopwords.contains(form) && !topicNameStems.contains(where: { $0.stems.contains(form.stem) })
                 && !statusStems.contains(form.stem) && !requestStems.contains(form.stem)
                 && !orders.contains { order in titleForms.forms(order).contains { WordForms.names($0, form) } }
@@ -599,10 +599,16 @@ extension DialogueEngine {
 
     /// Whether a word of the message is a word of one of `orders`' titles.
     func namesAnOrder(_ analysis: Analysis, among orders: [Order]) -> Bool {
-        analysis.words.contains { word in
-            let form = WordForm(word)
+        guard !orders.isEmpty else { return false }
+        return analysis.words.indices.contains { index in
+            let form = Self.form(analysis, index)
             return !titleStopwords.contains(form) && orders.contains { titleForms.forms($0).contains { WordForms.names($0, form) } }
         }
+    }
+
+    /// The analysis' word at `index` with the stem the analysis made for it.
+    static func form(_ analysis: Analysis, _ index: Int) -> WordForm {
+        index < analysis.stems.count ? WordForm(analysis.words[index], stem: analysis.stems[index]) : WordForm(analysis.words[index])
     }
 
     /// A request for another topic (``writeTurn(_:key:_:_:now:)``) has at most this many words.

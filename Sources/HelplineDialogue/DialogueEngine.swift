@@ -106,6 +106,8 @@ public struct DialogueEngine: Sendable {
     let statusPointers: Set<String>
     /// The `status_synonyms` as normalized words, each with the status it stands for, longest first.
     let statusSynonyms: [(words: [String], status: String)]
+    /// The stems of the words of `status_synonyms`.
+    let statusSynonymStems: Set<String>
     /// The `order_pointers` and `order_words`, normalized: a short message with one of them and
     /// otherwise only ``orderReferenceWords`` or generic words names no order.
     let orderPointers: Set<String>
@@ -225,6 +227,7 @@ public struct DialogueEngine: Sendable {
             if a.words.count != b.words.count { return a.words.count > b.words.count }
             return a.words.joined(separator: " ") < b.words.joined(separator: " ")
         }
+        statusSynonymStems = Set(synonyms.flatMap { $0.words.map { WordForm($0).stem } })
         orderPointers = Set((rules.freeText.orderPointers + rules.freeText.orderWords).map(Normalizer.normalize))
         orderReferenceWords = Set((rules.freeText.orderPointers + rules.freeText.orderWords + rules.freeText.orderReferenceWords
             + rules.freeText.statusPointers).map(Normalizer.normalize))
