@@ -125,9 +125,6 @@ extension DialogueEngine {
             if named.id.rawValue == c.topic { return writeStep(&c, prompt: .describeQuestion) }
             return begin(topic, &c, query: orderQuery(text, classification), intent: classification.best)
         }
-        // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
-        // that topic), else the menu; the draft kept, and the message too when it tells more than
-        // the wrong topic («не та тема, курьер не приехал вчера и не позвонил»).
         // «хочу оформить возврат»: a request for another topic, read surely, that tells nothing of a
         // problem is a change of topic too (the draft and the order, if it fits, kept).
         if words <= Self.topicRequestMaxWords, let id = classification.intent, id.rawValue != c.topic,
@@ -136,6 +133,9 @@ extension DialogueEngine {
            !tellsProblem(classification.analysis, among: c.profile.orders) {
             return begin(other, &c, query: orderQuery(text, classification), intent: classification.best)
         }
+        // «ой, не та тема, мне нужна доставка»: the topic named (with the order chosen, if it fits
+        // that topic), else the menu; the draft kept, and the message too when it tells more than
+        // the wrong topic («не та тема, курьер не приехал вчера и не позвонил»).
         if let phraseWords = topicDenialWords(key: key, words: classification.analysis.words.count, c) {
             if classification.analysis.words.count - phraseWords >= rules.freeText.draftMinWords {
                 keep(text, &c)

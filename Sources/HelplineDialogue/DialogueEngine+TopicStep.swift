@@ -92,12 +92,11 @@ extension DialogueEngine {
                 c.misses = 0
                 return topicStep(&c, lead: [prompts.text(.orderNoted, ["order": orderReference(order)])], intent: score)
             }
-            // A story that names one of the customer's orders by two words of its title or more
-            // («книга мастер и маргарита пришла мятая») is about that order, however off topic its
-            // words sound: the order is noted, the story kept, and the topic asked for. One word
-            // is not enough («какая погода в сочи» with a flight to Sochi).
-            // One title word is enough for goods («купила чайник месяц назад, перестал греть»,
-            // «чайник течёт»); a booking's title has towns in it, which stories name for other reasons.
+            // A story (or a short statement kept) that names one of the customer's orders by its
+            // title («книга мастер и маргарита пришла мятая», «чайник течёт») is about that order,
+            // however off topic its words sound: the order is noted, the story kept, and the topic
+            // asked for. One word of a booking's title is not enough: titles have towns in them,
+            // which stories name for other reasons («какая погода в сочи» with a flight to Sochi).
             let said = orderQuery(text, classification).words
             if isStory(classification.analysis) || story != nil, byNumber.isEmpty,
                case let byTitle = storyOrders(said, among: c.profile.orders),
