@@ -245,13 +245,28 @@ extension DialogueEngine {
     }
 
     /// The orders a story names by their titles (``OrderFinder/byTitleInStory(_:among:forms:)``),
-    /// without those of another kind than one the message names by its `kind_words`: «рейс в сочи
-    /// задержали» is about a flight, not the hotel in Sochi.
+    /// when the message names a kind of booking by its `kind_words`, only those of that kind:
+    /// «рейс в сочи задержали» is about a flight, not the hotel in Sochi (none found). An order of
+    /// the kind named that the message fits by those words alone is no surer than one of another
+    /// kind it fits by the title («рейс в анталью отменили» with a flight to Sochi and a tour to
+    /// Antalya): then all those found stay, for the customer to choose.
     func storyOrders(_ said: [WordForm], among orders: [Order]) -> [Order] {
         let found = OrderFinder.byTitleInStory(said, among: orders, forms: titleForms.forms)
         guard !found.isEmpty else { return found }
-        let named = Set(kindWords.filter { _, forms in said.contains { word in forms.contains { WordForms.names($0, word) } } }.keys)
-        return named.isEmpty ? found : found.filter { named.contains($0.kind.rawValue) }
+        let named = namedKinds(said)
+        guard !named.isEmpty else { return found }
+        let ofKind = found.filter { named.contains($0.kind.rawValue) }
+        let byTitle = ofKind.allSatisfy { order in
+            let kind = Set(kindWords[order.kind.rawValue] ?? [])
+            let title = titleForms.forms(order).filter { !kind.contains($0) }
+            return said.contains { word in title.contains { WordForms.names($0, word) } }
+        }
+        return ofKind.count == found.count || byTitle ? ofKind : found
+    }
+
+    /// The order kinds a message names by their `kind_words` («рейс»: flight).
+    func namedKinds(_ said: [WordForm]) -> Set<String> {
+        Set(kindWords.filter { _, forms in said.contains { word in forms.contains { WordForms.names($0, word) } } }.keys)
     }
 
     /// The customer's orders a topic's order step offers, in profile order.

@@ -117,6 +117,17 @@ extension DialogueEngine {
                 }
                 return topicStep(&c, lead: lead, intent: score)
             }
+            // A kind of booking named with the customer's bookings of that topic («поезд в сочи»
+            // with two trains and a flight): the one topic that takes them is offered, whichever
+            // booking is meant. (A town alone, «какая погода в сочи», names none.)
+            if byNumber.isEmpty, !namedKinds(said).isEmpty, case let named = storyOrders(said, among: c.profile.orders),
+               let first = named.first, let topic = onlyTopic(taking: first),
+               named.allSatisfy({ onlyTopic(taking: $0)?.id == topic.id }) {
+                c.misses = 0
+                let options = [ReplyOption(key: "1", label: topic.title, value: .topic(topic.id)),
+                               ReplyOption(key: "2", label: prompts.text(.specialistOption), value: .command(.specialist))]
+                return say(&c, keep(story, &c, saying: []) + [prompts.text(.confirmGuess)], options: options, intent: score)
+            }
             keep(story, &c)
             // An order number alone that is none of the customer's: said so, not «не удалось понять».
             if byNumber.isEmpty, let number = OrderFinder.orderNumber(in: text, entities: classification.entities),
@@ -167,7 +178,8 @@ extension DialogueEngine {
             // A short message read as a problem the dialogue could not place («наушники
             // сломались») is kept too: it is what the customer came with.
             let letterWords = classification.analysis.words.count { word in word.count(where: \.isLetter) >= 3 }
-            keep(story ?? (letterWords >= Self.weakGuessStoryWords && !isOnlyACall(classification, key: key) ? text : nil), &c)
+            keep(story ?? (letterWords >= Self.weakGuessStoryWords && !isOnlyACall(classification, key: key)
+                           && tellsProblem(classification.analysis, among: c.profile.orders) ? text : nil), &c)
             noteOrder(text, classification, &c)
             c.misses = 0
             var options = likeliest(classification).enumerated().map { index, intent in

@@ -322,12 +322,20 @@ public struct DialogueEngine: Sendable {
     /// message without surrounding spaces that the matcher reads whole, the phrase key is the
     /// analysis' normalized text (the same `Normalizer` pass).
     func read(_ text: String) -> (key: String, analysis: Analysis?) {
-        guard classifiesWithMatcher else { return (DialogueRules.phraseKey(text), nil) }
+        // A short number alone is a pick from a list (or a number not on it) at every step: the
+        // steps that would classify it make the analysis themselves.
+        guard classifiesWithMatcher, !Self.isShortNumber(text) else { return (DialogueRules.phraseKey(text), nil) }
         let analysis = matcher.analyze(text)
         guard analysis.original.utf8.count == text.utf8.count, text.hasNoSurroundingWhitespace, !text.startsWithSlash else {
             return (DialogueRules.phraseKey(text), analysis)
         }
         return (analysis.normalized, analysis)
+    }
+
+    /// Whether a text is one to three ASCII digits and nothing else.
+    static func isShortNumber(_ text: String) -> Bool {
+        let bytes = text.utf8
+        return (1...3).contains(bytes.count) && bytes.allSatisfy { (0x30...0x39).contains($0) }
     }
 
     /// The classification of the turn's message, from its analysis when ``read(_:)`` made one.

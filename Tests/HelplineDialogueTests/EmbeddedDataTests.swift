@@ -462,7 +462,7 @@ struct EmbeddedDataTests {
         ("возврат чайника", nil), ("гарантия на наушники", nil), ("где мой заказ", nil), ("по поводу доставки", nil),
         ("гдк мой закз", nil), ("почта для продавцов", nil), ("который не пришел", "Гарантия"), ("тот что в пути", "Гарантия"),
         ("про чайник", "Гарантия"), ("хочу написать жалобу", nil), ("открыть спор", nil), ("у меня вопрос по заказу", nil),
-        ("нужна помощь с возвратом", nil), ("погода сочи", nil),
+        ("нужна помощь с возвратом", nil), ("погода сочи", nil), ("вопрос по книге", nil), ("проблема с чайником", nil),
     ] as [(String, String?)])
     func namingOnlyKeepsNothing(message: String, topic: String?) throws {
         let engine = try engine()
@@ -547,7 +547,7 @@ struct EmbeddedDataTests {
 
         var empty = try start("Гарантия")
         _ = engine.handle("2", in: &empty, now: Fixture.now)
-        for text in ["см. выше", "это", "я уже писал", "выше написала", "то же самое"] {
+        for text in ["см. выше", "это", "я уже писал", "выше написала", "то же самое", "вот такая проблема"] {
             let reply = engine.handle(text, in: &empty, now: Fixture.now).reply
             #expect(reply.state == .write && empty.ticket == nil, "\(text)")
         }
@@ -599,5 +599,41 @@ struct EmbeddedDataTests {
         var (c, _) = engine.start(id: "k", profile: try Profile.demo(), now: Fixture.now)
         _ = engine.handle(message, in: &c, now: Fixture.now)
         #expect(c.topic == "travel" && c.order == order)
+    }
+
+    /// A traveller with a flight to Sochi, a tour to Antalya and two trains.
+    private static func traveller() -> Profile {
+        let starts = Fixture.now.addingTimeInterval(72 * 3600)
+        return Profile(id: "t", name: "Дмитрий", premium: false, seller: false, premiumSeller: false, corporate: false, orders: [
+            Order(id: "70400001-0001", title: "Авиабилет Москва — Сочи", status: "оплачено", kind: .flight, startsAt: starts),
+            Order(id: "70400001-0002", title: "Поезд Москва — Казань", status: "оплачено", kind: .train, startsAt: starts),
+            Order(id: "70400001-0003", title: "Тур в Анталью, 7 ночей", status: "оплачено", kind: .tour, startsAt: starts),
+            Order(id: "70400001-0005", title: "Поезд Санкт-Петербург — Псков", status: "оплачено", kind: .train, startsAt: starts),
+        ])
+    }
+
+    /// A kind of booking named against a town of another booking («рейс в анталью» with a flight to
+    /// Sochi and a tour to Antalya) picks neither: both are offered. A kind with a town of its own
+    /// booking picks it.
+    @Test(arguments: [("рейс в анталью отменили", nil), ("самолёт в анталью задержали", nil), ("тур в сочи", nil),
+                      ("рейс в сочи задержали", "70400001-0001")] as [(String, String?)])
+    func kindAgainstTownPicksNeither(message: String, order: String?) throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "t", profile: Self.traveller(), now: Fixture.now)
+        let reply = engine.handle(message, in: &c, now: Fixture.now).reply
+        #expect(c.order == order)
+        if order == nil { #expect(reply.state == .chooseOrder && reply.values.contains("70400001-0003")) }
+    }
+
+    /// A kind of booking named with no topic read («поезд в сочи») offers Ozon Travel, which takes
+    /// all the bookings it could mean; a town alone («какая погода в сочи») offers nothing.
+    @Test func kindOfBookingOffersTravel() throws {
+        let engine = try engine()
+        var (c, _) = engine.start(id: "t", profile: Self.traveller(), now: Fixture.now)
+        let reply = engine.handle("поезд в сочи", in: &c, now: Fixture.now).reply
+        #expect(reply.values == ["travel", DialogueEngine.specialistValue])
+        var weather = engine.start(id: "w", profile: Self.traveller(), now: Fixture.now).0
+        let other = engine.handle("какая погода в сочи", in: &weather, now: Fixture.now).reply
+        #expect(other.values != ["travel", DialogueEngine.specialistValue])
     }
 }
