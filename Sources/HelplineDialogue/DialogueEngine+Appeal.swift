@@ -42,7 +42,7 @@ extension DialogueEngine {
         }
         // «Отправить» once more (a second click, the button of the step before): the appeal has
         // gone already; the specialist would get the button's word as a message.
-        if key == sendKey || reader.match(text, key: key, in: sendPhrases) != nil { return submittedStep(&c, lead: []) }
+        if isSend(text, key: key) { return submittedStep(&c, lead: []) }
         // A message the appeal has already, sent again: not added twice.
         if ticket.messages.contains(where: { $0.trimmingWhitespace() == text.trimmingWhitespace() }) {
             return submittedStep(&c, lead: [prompts.text(.repeatInAppeal)])

@@ -587,13 +587,12 @@ extension DialogueEngine {
             let word = analysis.words[index]
             guard case let letters = PlainText.letterCount(word[...]), letters >= 5 || letters >= 3 && reader.isKnownWord(word),
                   !contentlessWords.contains(ByteKey(word)),
-                  !orderReferenceWords.contains(word), !isTopicNameFiller(word), !questionForms.words.contains(ByteKey(word)),
-                  !questionForms.starts.contains(where: { word.utf8.starts(with: $0) })
+                  !orderReferenceWords.contains(word), !isTopicNameFiller(word), !isQuestionWord(word)
             else { return false }
             let form = Self.form(analysis, index)
             return !titleStopwords.contains(form) && !topicNameStems.contains(where: { $0.stems.contains(form.stem) })
                 && !statusStems.contains(form.stem) && !requestStems.contains(form.stem)
-                && !orders.contains { order in titleForms.forms(order).contains { WordForms.names($0, form) } }
+                && !isTitleWord(form, of: orders)
         }
     }
 
@@ -602,8 +601,18 @@ extension DialogueEngine {
         guard !orders.isEmpty else { return false }
         return analysis.words.indices.contains { index in
             let form = Self.form(analysis, index)
-            return !titleStopwords.contains(form) && orders.contains { titleForms.forms($0).contains { WordForms.names($0, form) } }
+            return !titleStopwords.contains(form) && isTitleWord(form, of: orders)
         }
+    }
+
+    /// Whether a word names a form of one of `orders`' titles.
+    func isTitleWord(_ form: WordForm, of orders: [Order]) -> Bool {
+        orders.contains { titleForms.forms($0).contains { WordForms.names($0, form) } }
+    }
+
+    /// Whether a message is «Отправить» (the send option's word, in any layout or with a typo).
+    func isSend(_ text: String, key: String) -> Bool {
+        key == sendKey || reader.match(text, key: key, in: sendPhrases) != nil
     }
 
     /// The analysis' word at `index` with the stem the analysis made for it.
@@ -668,9 +677,12 @@ extension DialogueEngine {
     /// «подскаж*»).
     func isAsked(_ text: String, _ analysis: Analysis) -> Bool {
         // Compared by bytes: the analyzer's words are of one spelling.
-        text.utf8.contains(UInt8(ascii: "?")) || analysis.words.contains { word in
-            questionForms.words.contains(ByteKey(word)) || questionForms.starts.contains { word.utf8.starts(with: $0) }
-        }
+        text.utf8.contains(UInt8(ascii: "?")) || analysis.words.contains(where: isQuestionWord)
+    }
+
+    /// Whether a normalized word is one of `question_forms` (or starts with one written with a final `*`).
+    func isQuestionWord(_ word: String) -> Bool {
+        questionForms.words.contains(ByteKey(word)) || questionForms.starts.contains { word.utf8.starts(with: $0) }
     }
 
     /// Whether a message is put as a question: a «?», or a word of `question_forms` first (after
@@ -678,7 +690,7 @@ extension DialogueEngine {
     func isPutAsQuestion(_ text: String, key: String) -> Bool {
         if text.utf8.contains(UInt8(ascii: "?")) { return true }
         guard let first = PlainText.spaceSeparated(key).first(where: { !["а", "и", "ну"].contains($0) }) else { return false }
-        return questionForms.words.contains(ByteKey(String(first))) || questionForms.starts.contains { first.utf8.starts(with: $0) }
+        return isQuestionWord(String(first))
     }
 
     /// The sentences of a message answered as a question that are not themselves questions

@@ -54,7 +54,7 @@ extension DialogueEngine {
         }
         // «Отправить» before a choice: a story kept goes once the list is answered; without one,
         // how to choose.
-        if key == sendKey || reader.match(text, key: key, in: sendPhrases) != nil {
+        if isSend(text, key: key) {
             if !c.draftMessages.isEmpty { return orderStep(&c, topic: topic, lead: [prompts.text(.draftUnsentOrder)]) }
             return orderStep(&c, topic: topic, prompt: wording(.orderHint, offered))
         }

@@ -17,6 +17,13 @@ extension DialogueEngine {
         return taking.count == 1 ? taking.first : nil
     }
 
+    /// One topic offered as a guess, with «Написать специалисту» (`confirm_guess`), after `lead`.
+    func offer(_ topic: Intent, _ c: inout Conversation, lead: [String], intent: IntentScore?) -> Turn {
+        let options = [ReplyOption(key: "1", label: topic.title, value: .topic(topic.id)),
+                       ReplyOption(key: "2", label: prompts.text(.specialistOption), value: .command(.specialist))]
+        return say(&c, lead + [prompts.text(.confirmGuess)], options: options, intent: intent)
+    }
+
     func topicTurn(_ text: String, key: String, _ analysis: Analysis?, _ c: inout Conversation) -> Turn {
         if isBlank(text) { return topicStep(&c, lead: [prompts.text(.emptyText)], options: c.options) }
         if let option = chosenOption(text, key: key, in: c.options), let value = OptionValue(option.value, offeredAt: .chooseTopic) {
@@ -56,7 +63,7 @@ extension DialogueEngine {
         }
         // «Отправить» with a story kept: it goes once a topic is chosen, as the customer is told
         // (the menu, or the choices offered, again); not a miss.
-        if !c.draftMessages.isEmpty, key == sendKey || reader.match(text, key: key, in: sendPhrases) != nil {
+        if !c.draftMessages.isEmpty, isSend(text, key: key) {
             let offer = isOffer(c)
             return topicStep(&c, lead: [prompts.text(.draftUnsent)], options: offer ? c.options : nil, prompt: offer ? nil : .menu)
         }
@@ -110,11 +117,7 @@ extension DialogueEngine {
                 let lead = keep(readable, &c, saying: [prompts.text(.orderNoted, ["order": orderReference(order)])])
                 // An order only one topic takes (a flight: Ozon Travel) tells the topic: it is
                 // offered, with a specialist, rather than the whole menu.
-                if let topic = onlyTopic(taking: order) {
-                    let options = [ReplyOption(key: "1", label: topic.title, value: .topic(topic.id)),
-                                   ReplyOption(key: "2", label: prompts.text(.specialistOption), value: .command(.specialist))]
-                    return say(&c, lead + [prompts.text(.confirmGuess)], options: options, intent: score)
-                }
+                if let topic = onlyTopic(taking: order) { return offer(topic, &c, lead: lead, intent: score) }
                 return topicStep(&c, lead: lead, intent: score)
             }
             // A kind of booking named with the customer's bookings of that topic («поезд в сочи»
@@ -124,9 +127,7 @@ extension DialogueEngine {
                let first = named.first, let topic = onlyTopic(taking: first),
                named.allSatisfy({ onlyTopic(taking: $0)?.id == topic.id }) {
                 c.misses = 0
-                let options = [ReplyOption(key: "1", label: topic.title, value: .topic(topic.id)),
-                               ReplyOption(key: "2", label: prompts.text(.specialistOption), value: .command(.specialist))]
-                return say(&c, keep(story, &c, saying: []) + [prompts.text(.confirmGuess)], options: options, intent: score)
+                return offer(topic, &c, lead: keep(story, &c, saying: []), intent: score)
             }
             keep(story, &c)
             // An order number alone that is none of the customer's: said so, not «не удалось понять».
