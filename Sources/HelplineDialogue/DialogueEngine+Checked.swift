@@ -31,7 +31,11 @@ extension DialogueEngine {
                  matcher makeMatcher: (DataBundle, IntentCatalog) throws -> IntentMatcher) throws {
         let prompts = try Prompts(bundle: bundle)
         let rules = try DialogueRules(bundle: bundle)
-        let matcher = try makeMatcher(bundle, try catalog ?? IntentCatalog(bundle: bundle))
+        let catalog = try catalog ?? IntentCatalog(bundle: bundle)
+        for topic in rules.orderRequests.keys.sorted() where catalog.intent(topic)?.kind != .topic {
+            throw DataError(file: DialogueRules.path, message: "`order_requests` names «\(topic)», which is no topic's id")
+        }
+        let matcher = try makeMatcher(bundle, catalog)
         self.init(matcher: matcher, prompts: prompts, rules: rules)
     }
 }

@@ -10,7 +10,7 @@ extension DialogueEngine {
         switch (command, c.state) {
         case (.otherOrder, .write):
             // The order chosen was not the one meant: its list again, the draft kept.
-            guard c.order != nil, let topic = chosenTopic(c), topic.kind == .topic, topic.needsOrder else { return nil }
+            guard c.order != nil, let topic = chosenTopic(c), topic.kind == .topic, hasOrderStep(topic, c) else { return nil }
             let orders = eligibleOrders(for: topic, in: c.profile)
             c.order = nil
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.otherOrder, orders))])
@@ -32,7 +32,7 @@ extension DialogueEngine {
         case (.back, .chooseOrder):
             return startOver(&c, lead: [prompts.text(.backToTopics)], keepDraft: true)
         case (.back, .write):
-            if let topic = chosenTopic(c), topic.kind == .topic, topic.needsOrder,
+            if let topic = chosenTopic(c), topic.kind == .topic, hasOrderStep(topic, c),
                !eligibleOrders(for: topic, in: c.profile).isEmpty {
                 c.order = nil
                 return orderStep(&c, topic: topic, lead: [prompts.text(.backToOrders)])

@@ -348,7 +348,10 @@ extension DialogueEngine {
         // The order chosen for another topic does not follow the customer to a topic without an
         // order step («Карта Ozon» after the headphones' delivery) unless the message names it.
         let switching = c.topic != nil && c.topic != topic.id.rawValue
-        let noted = switching && !topic.needsOrder ? nil : eligible.first { $0.id == c.order }
+        // «хочу отменить заказ»: a topic without an order step asks for the order all the same.
+        // The request may be the story kept before the topic was chosen from a list.
+        let asksOrder = topic.needsOrder || ([query.text] + c.draftMessages).contains { asksToActOnOrder(topic, $0) }
+        let noted = switching && !asksOrder ? nil : eligible.first { $0.id == c.order }
         c.topic = topic.id.rawValue
         // The orders the message's words fit, worked out once for naming one and for narrowing the list.
         lazy var byTitle = storyOrders(query.words, among: eligible)
@@ -365,7 +368,7 @@ extension DialogueEngine {
             return writeStep(&c, intent: intent)
         }
         c.order = nil
-        if topic.needsOrder && !eligible.isEmpty {
+        if asksOrder && !eligible.isEmpty {
             // The order list starts by naming the chosen topic (a changed one included); the
             // message step's summary names it anyway.
             var lead = [prompts.text(.topicChosen, ["topic": topic.title])]
@@ -383,6 +386,19 @@ extension DialogueEngine {
             return writeStep(&c, lead: [prompts.text(.orderNotFound, ["number": number])], intent: intent)
         }
         return writeStep(&c, intent: intent)
+    }
+
+    /// Whether a message asks to do something with an order (`order_requests`) under a topic
+    /// that has no order step of its own.
+    func asksToActOnOrder(_ topic: Intent, _ text: String) -> Bool {
+        guard !topic.needsOrder, let patterns = orderRequests[topic.id], !text.isEmpty else { return false }
+        return patterns.found(in: DialogueRules.phraseKey(text))
+    }
+
+    /// Whether the conversation's topic has an order step: its own, or one asked for by the
+    /// message that chose it (an order was chosen under a topic with `order_requests`).
+    func hasOrderStep(_ topic: Intent, _ c: Conversation) -> Bool {
+        topic.needsOrder || (c.order != nil && orderRequests[topic.id] != nil)
     }
 
     /// A topic other than `current` that the classification is sure of (at least `minimum`, not ambiguous).

@@ -94,6 +94,8 @@ public struct DialogueEngine: Sendable {
     /// The `never_mind_requests`.
     let neverMindRequests: WordPatterns
     let additionWords: WordPatterns
+    /// The `order_requests` by topic.
+    let orderRequests: [IntentID: WordPatterns]
     /// The phrase keys of the `other_topic` control phrases with a space each side, looked for
     /// inside longer messages at the message step.
     let otherTopicKeys: [[UInt8]]
@@ -238,6 +240,7 @@ public struct DialogueEngine: Sendable {
         draftHolds = WordPatterns(rules.freeText.draftHolds)
         neverMindRequests = WordPatterns(rules.freeText.neverMindRequests)
         additionWords = WordPatterns(rules.freeText.additionWords)
+        orderRequests = rules.orderRequests.mapValues(WordPatterns.init)
         let fillers = rules.freeText.topicNameFillers
         let fillerWords = Set(fillers.filter { !$0.hasSuffix("*") }.map { ByteKey(DialogueRules.phraseKey($0)) })
         let fillerStarts = fillers.filter { $0.hasSuffix("*") }.map { Array(DialogueRules.phraseKey(String($0.dropLast())).utf8) }

@@ -297,6 +297,10 @@ public struct DialogueRules: Sendable, Hashable {
     /// Russian spellings of Latin brand names that transliteration does not give («сяоми» for
     /// Xiaomi), by the brand in lowercase: an order whose title has the brand is found by them.
     public var brandReadings: [String: [String]] = [:]
+    /// Topics without an order step that ask for the order all the same when the message that
+    /// chose them asks to do something with one («хочу отменить заказ»): word patterns (see
+    /// `WordPatterns`) by topic.
+    public var orderRequests: [IntentID: [String]] = [:]
     /// What marks a message as angry: its words, and the share of capitals among its letters.
     public var upset: Upset {
         didSet {
@@ -417,6 +421,7 @@ public struct DialogueRules: Sendable, Hashable {
                   travelPriority: file.travelPriority, freeText: file.freeText ?? FreeText(),
                   kindWords: file.kindWords ?? [:], upset: file.upset ?? Upset())
         brandReadings = Dictionary(uniqueKeysWithValues: (file.brandReadings ?? [:]).map { ($0.key.lowercased(), $0.value) })
+        orderRequests = Dictionary(uniqueKeysWithValues: (file.orderRequests ?? [:]).map { (IntentID($0.key), $0.value) })
         if let waitQuestion = file.waitQuestion { self.waitQuestion = waitQuestion }
     }
 
@@ -586,6 +591,7 @@ private struct RulesFile: Decodable {
     var freeText: DialogueRules.FreeText?
     var kindWords: [String: [String]]?
     var brandReadings: [String: [String]]?
+    var orderRequests: [String: [String]]?
     var upset: DialogueRules.Upset?
 
     enum CodingKeys: String, CodingKey {
@@ -602,6 +608,7 @@ private struct RulesFile: Decodable {
         case freeText = "free_text"
         case kindWords = "kind_words"
         case brandReadings = "brand_readings"
+        case orderRequests = "order_requests"
         case upset
     }
 }

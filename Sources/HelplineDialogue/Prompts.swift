@@ -67,10 +67,10 @@ public struct Prompts: Sendable, Hashable {
 
     /// Plain texts by key (``Prompt`` raw values).
     public var texts: [String: String] {
-        didSet { templates = texts.mapValues(Template.init) }
+        didSet { templates = Self.templates(texts) }
     }
-    /// The `texts` cut at their placeholders.
-    private var templates: [String: Template]
+    /// The `texts` cut at their placeholders, by prompt.
+    private var templates: [Prompt: Template]
     /// Short replies to small-talk intents, by intent id.
     public var smalltalk: [String: String]
     public var queues: [Queue: QueueWording] {
@@ -85,7 +85,7 @@ public struct Prompts: Sendable, Hashable {
     public init(texts: [String: String], smalltalk: [String: String], queues: [Queue: QueueWording],
                 minuteForms: [String]) {
         self.texts = texts
-        templates = texts.mapValues(Template.init)
+        templates = Self.templates(texts)
         self.smalltalk = smalltalk
         self.queues = queues
         waitTemplates = queues.mapValues { Template($0.wait) }
@@ -101,7 +101,7 @@ public struct Prompts: Sendable, Hashable {
             throw DataError(file: Self.path, message: "\(error)")
         }
         texts = file.texts
-        templates = file.texts.mapValues(Template.init)
+        templates = Self.templates(file.texts)
         smalltalk = file.smalltalk
         minuteForms = file.minuteForms
         var queues: [Queue: QueueWording] = [:]
@@ -160,8 +160,16 @@ public struct Prompts: Sendable, Hashable {
 
     /// The text for `key` with its placeholders filled from `values`. Unknown placeholders stay as written.
     public func text(_ key: Prompt, _ values: [String: String] = [:]) -> String {
-        if let template = templates[key.rawValue] { return template.fill(values) }
+        if let template = templates[key] { return template.fill(values) }
         return Self.fill(texts[key.rawValue] ?? "{\(key.rawValue)}", values)
+    }
+
+    private static func templates(_ texts: [String: String]) -> [Prompt: Template] {
+        var templates: [Prompt: Template] = [:]
+        for (key, text) in texts {
+            if let prompt = Prompt(rawValue: key) { templates[prompt] = Template(text) }
+        }
+        return templates
     }
 
     /// The short reply to a small-talk intent, if the file has one.

@@ -4,7 +4,11 @@ import Yams
 /// All intents and the matcher's settings, decoded from a `DataBundle`.
 public struct IntentCatalog: Sendable {
     /// In file-name order; topics keep the menu order given by `MatcherSettings.topicOrder` if set.
-    public var intents: [Intent]
+    public var intents: [Intent] {
+        didSet { positions = Self.positions(of: intents) }
+    }
+    /// Each intent's index in ``intents``, by id (the first, if an id repeats).
+    private var positions: [IntentID: Int]
     public var settings: MatcherSettings
     /// Messages that belong to no intent (weather, recipes, chit-chat), from `config/offtopic.yaml`.
     /// The matcher learns rejection from them.
@@ -28,6 +32,7 @@ public struct IntentCatalog: Sendable {
                 offTopicKeywords: [String] = [], vocabulary: MarketVocabulary = MarketVocabulary(),
                 lemmas: LemmaTable = LemmaTable()) {
         self.intents = intents
+        positions = Self.positions(of: intents)
         self.settings = settings
         self.offTopicExamples = offTopicExamples
         self.offTopicKeywords = offTopicKeywords
@@ -152,7 +157,13 @@ public struct IntentCatalog: Sendable {
     }
 
     /// The intent with this id, if the catalog has it.
-    public func intent(_ id: IntentID) -> Intent? { intents.first { $0.id == id } }
+    public func intent(_ id: IntentID) -> Intent? { positions[id].map { intents[$0] } }
+
+    private static func positions(of intents: [Intent]) -> [IntentID: Int] {
+        var positions: [IntentID: Int] = [:]
+        for (index, intent) in intents.enumerated() where positions[intent.id] == nil { positions[intent.id] = index }
+        return positions
+    }
 
     /// Topics in menu order.
     public var topics: [Intent] {

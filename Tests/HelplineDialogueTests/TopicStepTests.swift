@@ -34,6 +34,36 @@ struct TopicStepTests {
         #expect(existing.state == .write && existing.order == Fixture.headphones.id)
     }
 
+    /// A request to do something with an order under a topic without an order step
+    /// (`order_requests`: «хочу отменить заказ» under «Оформление заказа») gets the order list; so
+    /// does the same request kept while the topic was picked from a list. «назад» from the message
+    /// step goes back to the list. A question about placing an order goes straight to the message.
+    @Test func requestToActOnAnOrderAsksForIt() throws {
+        let cancel = "хочу отменить заказ"
+        let unsure = "отмените заказ пожалуйста"
+        let placing = "как оформить заказ на другого человека"
+        let notCancelling = "не отменяйте заказ, я передумала"
+        let engine = try Fixture.engine([
+            cancel: Fixture.verdict("purchase"), placing: Fixture.verdict("purchase"), notCancelling: Fixture.verdict("purchase"),
+            unsure: Fixture.verdict("purchase", 0.5, alternatives: [("order_tracking", 0.45)], ambiguous: true),
+        ])
+        var c = Fixture.started(engine)
+        let listed = engine.handle(cancel, in: &c, now: Fixture.now).reply
+        #expect(listed.state == .chooseOrder && c.topic == "purchase" && listed.values.contains(Fixture.kettle.id))
+        #expect(Fixture.say(engine, [Fixture.kettle.id], in: &c).reply.state == .write)
+        #expect(c.order == Fixture.kettle.id && c.draft == [cancel])
+        #expect(Fixture.say(engine, ["назад"], in: &c).reply.state == .chooseOrder)
+
+        var picked = Fixture.started(engine)
+        #expect(engine.handle(unsure, in: &picked, now: Fixture.now).reply.state == .chooseTopic)
+        #expect(Fixture.say(engine, ["purchase"], in: &picked).reply.state == .chooseOrder)
+
+        for message in [placing, notCancelling] {
+            var other = Fixture.started(engine)
+            #expect(engine.handle(message, in: &other, now: Fixture.now).reply.state == .write && other.order == nil, "\(message)")
+        }
+    }
+
     @Test func startShowsGreetingAndMenu() throws {
         let engine = try Fixture.engine()
         let (conversation, reply) = engine.start(id: "s1", profile: Fixture.customer(), now: Fixture.now)
