@@ -44,8 +44,8 @@ extension DialogueEngine {
     /// something else («Заказ висит в статусе «В пути» две недели. Дайте номер телефона, куда
     /// звонить»): each sentence of a message of two or more that reads as a question (a «?» or
     /// one of `question_words`, and short) is classified alone, and those that are questions the
-    /// message step would answer (``answerableQuestions(_:)``) are returned, at most two. Empty
-    /// for one sentence. (Callers use it for messages that were not answered as a whole: a story
+    /// message step would answer (``answerableQuestions(_:)``) are returned, at most two. For one
+    /// sentence, only the question asked after a comma (``clausesBeforeQuestion(_:)``). (Callers use it for messages that were not answered as a whole: a story
     /// read as a topic, or filed.)
     func questionsInSentences(_ text: String) -> [(intent: Intent, analysis: Analysis)] {
         // The sentences short enough to be a question answered in place (counted by their spaces,
@@ -53,7 +53,7 @@ extension DialogueEngine {
         // and how many sentences there are in all.
         let longest = 2 * rules.freeText.questionMaxWords
         var text = text
-        let candidates: [(text: String, asks: Bool)] = text.withUTF8 { bytes in
+        var candidates: [(text: String, asks: Bool)] = text.withUTF8 { bytes in
             // Each sentence with letters in it, as (start, end, spaces); nothing is copied unless
             // there are two or more.
             func sentences(_ each: (Int, Int, Int) -> Void) -> Int {
@@ -87,6 +87,11 @@ extension DialogueEngine {
                               end < bytes.count && bytes[end] == UInt8(ascii: "?")))
             }
             return found
+        }
+        // One sentence asking after a comma («Списали деньги дважды, куда писать на почту?»): the
+        // question's clause.
+        if candidates.isEmpty, text.utf8.contains(UInt8(ascii: "?")), case let clauses = clausesBeforeQuestion(text), clauses.count == 2 {
+            candidates = [(String(clauses[1]), true)]
         }
         var found: [(intent: Intent, analysis: Analysis)] = []
         for sentence in candidates where found.count < Self.sentenceQuestionsMax {

@@ -55,20 +55,27 @@ extension DialogueEngine {
         // Everything else — longer messages, unclear ones, questions inside a story — is added to the
         // appeal and nothing is lost.
         let questions = answerableQuestions(classification)
+        var answers: [String] = []
+        // A problem told beside the question («а ещё книга порвана, куда написать на почту?»): the
+        // question is answered and the message added, the story read for a new topic.
+        var story: (text: String, classification: Classification)?
         if !questions.isEmpty {
             // «как быстро ответят?» about the appeal just filed: its own queue and wait, not every
             // channel's.
-            let lead = questions.map { question in
+            answers = questions.map { question in
                 question.id == rules.waitQuestion
                     ? prompts.text(.ticketQueue, ["queue": prompts.queueName(ticket.queue),
                                                   "wait": prompts.queueWait(ticket.queue, etaMinutes: ticket.etaMinutes)])
                     : answer(question, to: classification.analysis, for: c.profile)
             }
-            return submittedStep(&c, lead: lead, intent: score)
+            guard let told = storyBesideQuestions(text, among: c.profile.orders) else {
+                return submittedStep(&c, lead: answers, intent: score)
+            }
+            story = (told, classify(told, nil))
         }
         // Only when sure: a guess at «оператор» or «привет» must not swallow an answer to the
         // specialist («Нужен 42-й, обмен подойдёт»).
-        if let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id),
+        if story == nil, let id = classification.intent, !classification.isAmbiguous, let intent = catalog.intent(id),
            classification.confidence >= rules.freeText.questionMinConfidence {
             let bare = classification.analysis.words.count <= Self.bareSmalltalkWords
             switch intent.kind {
@@ -81,21 +88,23 @@ extension DialogueEngine {
             }
         }
         // «хорошо, спасибо», «всё, до свидания»: a closing, answered as its thanks or goodbye.
-        if let intent = closing(key: key) {
+        if story == nil, let intent = closing(key: key) {
             return say(&c, smalltalk(intent), options: submittedOptions(), intent: score)
         }
         ticket.messages.append(text)
         c.ticket = ticket
-        var lines = [prompts.text(.appended, ["ticket": ticket.id])]
+        var lines = answers + [prompts.text(.appended, ["ticket": ticket.id])]
+        let told = story ?? (text, classification)
         // A message surely about another topic may be a new problem («а ещё книга пришла мятая,
         // хочу вернуть» after a delivery appeal): it is added, nothing lost, and the customer is
         // told that «Новое обращение» starts a new appeal with it (kept as that appeal's draft) —
         // unless it says it adds to this one («забыла сказать: чек сохранился»).
-        if let id = classification.intent, id.rawValue != ticket.topic, !classification.isAmbiguous,
-           classification.confidence >= rules.freeText.switchTopicMinConfidence,
-           catalog.intent(id)?.kind == .topic, isStory(classification.analysis), !additionWords.found(in: key) {
+        let read = told.classification
+        if let id = read.intent, id.rawValue != ticket.topic, !read.isAmbiguous,
+           read.confidence >= rules.freeText.switchTopicMinConfidence,
+           catalog.intent(id)?.kind == .topic, isStory(read.analysis) || story != nil, !additionWords.found(in: key) {
             // Kept until «Новое обращение» uses it (or the menu drops it), whatever follows.
-            c.draft = [text]
+            c.draft = [told.text]
             lines.append(prompts.text(.newAppealHint, ["new": prompts.text(.newAppealOption)]))
         }
         return say(&c, lines, options: submittedOptions(), intent: score,

@@ -590,7 +590,9 @@ extension DialogueEngine {
                   !orderReferenceWords.contains(word), !isTopicNameFiller(word), !isQuestionWord(word)
             else { return false }
             let form = Self.form(analysis, index)
-            return !titleStopwords.contains(form) && !topicNameStems.contains(where: { $0.stems.contains(form.stem) })
+            // A topic's word negated tells what went wrong: «книгу так и не доставили», «чайник не оплатился».
+            let negated = index > 0 && analysis.words[index - 1] == "не"
+            return (negated || !titleStopwords.contains(form) && !topicNameStems.contains(where: { $0.stems.contains(form.stem) }))
                 && !statusStems.contains(form.stem) && !requestStems.contains(form.stem)
                 && !isTitleWord(form, of: orders)
         }
@@ -642,6 +644,12 @@ extension DialogueEngine {
                      shortAmong orders: [Order]? = nil) -> String? {
         guard !isContentless(key: key) else { return nil }
         let analysis = classification.analysis
+        // «ой, не та тема, мне нужен возврат»: the wrong topic said and another asked for, as at
+        // the message step, is no story unless it tells more.
+        if let phrase = otherTopicPhraseWords(key: key, words: analysis.words.count),
+           analysis.words.count - phrase < rules.freeText.draftMinWords {
+            return nil
+        }
         var namesOrder = false
         if !isStory(analysis) {
             // A short statement answered in place («почта для продавцов») is only a question; one
@@ -668,7 +676,7 @@ extension DialogueEngine {
         // позвонил») is answered and kept whole: it is the customer's problem, not only a question.
         guard answerableQuestions(classification, minimum: rules.freeText.confirmBelow).isEmpty
             || !isAsked(text, classification.analysis) else {
-            return storyBesideQuestions(text)
+            return storyBesideQuestions(text, among: orders)
         }
         return readable
     }
@@ -695,9 +703,13 @@ extension DialogueEngine {
 
     /// The sentences of a message answered as a question that are not themselves questions
     /// answered in place, when they tell a story of their own («Мне пришла не та книга. Куда
-    /// написать на почту?»: the first sentence), joined as written; nil otherwise.
-    func storyBesideQuestions(_ text: String) -> String? {
-        let sentences = Self.sentences(text)
+    /// написать на почту?»: the first sentence), joined as written; nil otherwise. A message of one
+    /// sentence is read as its clauses before and after the comma that starts a question («курьер
+    /// не приехал, как с ним связаться?»). With the customer's `orders` given, a short statement
+    /// of a problem (``isShortStatement(_:among:statuses:)``) is a story too.
+    func storyBesideQuestions(_ text: String, among orders: [Order]? = nil) -> String? {
+        var sentences = Self.sentences(text)
+        if sentences.count < 2 { sentences = clausesBeforeQuestion(text) }
         guard sentences.count >= 2 else { return nil }
         let rest = sentences.filter { sentence in
             let read = classify(String(sentence), nil)
@@ -706,8 +718,23 @@ extension DialogueEngine {
         }
         guard !rest.isEmpty, rest.count < sentences.count else { return nil }
         let story = rest.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: " ")
-        guard isStory(classify(story, nil).analysis) else { return nil }
+        let analysis = classify(story, nil).analysis
+        guard isStory(analysis) || orders.map({ isShortStatement(analysis, among: $0) }) == true else { return nil }
         return story
+    }
+
+    /// A sentence cut at the first comma followed by a question (a word of `question_forms` first,
+    /// after «а», «и», «ну»): the clause before it, without the comma, and the question; empty when
+    /// there is no such comma.
+    func clausesBeforeQuestion(_ text: String) -> [Substring] {
+        for comma in text.indices where text[comma] == "," {
+            let after = text[text.index(after: comma)...]
+            let words = PlainText.spaceSeparated(DialogueRules.phraseKey(String(after)))
+            guard let first = words.first(where: { !["а", "и", "ну"].contains($0) }), isQuestionWord(String(first)) else { continue }
+            let before = text[..<comma]
+            return before.contains(where: \.isLetter) ? [before, after] : []
+        }
+        return []
     }
 
     /// Whether every sentence of a message that is not a question answered in place is made of

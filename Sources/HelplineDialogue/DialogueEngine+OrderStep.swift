@@ -108,7 +108,10 @@ extension DialogueEngine {
         if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
            !namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber, among: offered) {
             keep(story, &c)
-            return begin(other, &c, query: query, intent: score)
+            // The customer chose the topic: a change read from a story is said; one asked for with
+            // a request word («хочу вернуть наушники, не подошли») is not.
+            let inferred = story != nil && !classification.analysis.stems.contains(where: requestStems.contains)
+            return begin(other, &c, query: query, intent: score, lead: inferred ? [prompts.text(.topicSwitched)] : [])
         }
         // A message that only names the order («по заказу с чайником») is the pick, not a story.
         lazy var onlyAnOrder = namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber,
