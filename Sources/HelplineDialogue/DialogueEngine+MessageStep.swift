@@ -313,7 +313,11 @@ extension DialogueEngine {
         guard eligible.contains(where: { $0.id != chosen.id }) else { return nil }
         let query = orderQuery(text, analysis, entities: entities)
         let byNumber = OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders)
-        let byTitle = storyOrders(query.words, among: c.profile.orders)
+        // A booking chosen, a kind's word alone names no other: «в отеле нет горячей воды» is about
+        // the tour's hotel, not the hotel booked apart.
+        let said = chosen.kind == .goods ? query.words
+            : query.words.filter { word in !kindWords.values.contains { $0.contains { WordForms.names($0, word) } } }
+        let byTitle = storyOrders(said, among: c.profile.orders)
         // «забудьте про книгу, вопрос по наушникам»: the chosen order dismissed, the one other named
         // is meant — it becomes the chosen one, the message kept and shown, nothing filed.
         if byNumber.isEmpty, byTitle.count == 2, byTitle.contains(where: { $0.id == chosen.id }),

@@ -100,14 +100,18 @@ enum KeyboardLayout {
 /// layout, for people to read. Only the words the analyzer read as typed in the wrong layout are
 /// converted (their `from` spellings, ``Repair/Reason/layout``): capitals stay capitals and the
 /// letters on punctuation keys are letters (`[` х, `,` б, `.` ю, `` ` `` ё). Punctuation after such
-/// a word stays punctuation, the Russian layout's where its key differs (`&` ?, `^` :, `$` ;).
+/// a word stays punctuation, the Russian layout's where its key differs (`&` ?, `^` :, `$` ;), and
+/// a `?` with more words after it is the Russian layout's comma on that key («ghbdtn? rehmth» is
+/// «привет, курьер»; a `?` that ends the message is left a question mark).
 /// Everything else — other words, digits, spaces and line breaks — is left as typed.
 public enum LayoutConversion {
     public static func russian(_ text: String, repaired: Set<String>) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count * 2)
         var word = ""
-        func flush() {
+        // Where the message's last word ends: a `?` before it is a comma.
+        let lastEnd = text.lastIndex { !$0.isWhitespace }.map { text.index(after: $0) } ?? text.startIndex
+        func flush(last: Bool) {
             defer { word = "" }
             guard !word.isEmpty else { return }
             // The longest start of the word the analyzer converted; what follows is punctuation.
@@ -115,22 +119,25 @@ public enum LayoutConversion {
             while end > word.startIndex {
                 if repaired.contains(word[..<end].lowercased()) {
                     for scalar in word[..<end].unicodeScalars { out.unicodeScalars.append(letter(scalar)) }
-                    for scalar in word[end...].unicodeScalars { out.unicodeScalars.append(punctuation[scalar.value] ?? scalar) }
+                    for scalar in word[end...].unicodeScalars {
+                        out.unicodeScalars.append(scalar == "?" && !last ? "," : punctuation[scalar.value] ?? scalar)
+                    }
                     return
                 }
                 end = word.index(before: end)
             }
             out += word
         }
-        for character in text {
+        for index in text.indices {
+            let character = text[index]
             if character.isWhitespace {
-                flush()
+                flush(last: index >= lastEnd)
                 out.append(character)
             } else {
                 word.append(character)
             }
         }
-        flush()
+        flush(last: true)
         return out
     }
 

@@ -527,8 +527,8 @@ struct EmbeddedDataTests {
             _ = engine.handle(first, in: &c, now: Fixture.now)
             return c
         }
-        var corrected = try start("наушники сломались")
-        _ = engine.handle("ой, не наушники, а чайник", in: &corrected, now: Fixture.now)
+        var corrected = try start("гарантия")
+        for message in ["наушники сломались", "ой, не наушники, а чайник"] { _ = engine.handle(message, in: &corrected, now: Fixture.now) }
         #expect(corrected.order == "31415926-0002" && corrected.draft == ["наушники сломались", "ой, не наушники, а чайник"])
 
         var asked = try start("чайник не включается")
@@ -716,5 +716,21 @@ struct EmbeddedDataTests {
         let (c, reply) = try played(["доставка", "чайник", "курьер не приехал", "отмена обращения"])
         #expect(reply.text.contains(engine.prompts.text(.cancelAfterSubmit)))
         #expect(c.ticket?.messages == ["курьер не приехал"])
+    }
+
+    /// With a booking chosen, a kind's word alone («в отеле», «поезд») names no other booking: the
+    /// message is the tour's; a title's own word («отель морской») still does.
+    @Test func kindWordAloneNamesNoOtherBooking() throws {
+        let engine = try engine()
+        var profile = Self.traveller()
+        profile.orders.append(Order(id: "70400001-0006", title: "Отель «Морской», Сочи, 5 ночей", status: "оплачено",
+                                    kind: .hotel, startsAt: Fixture.now.addingTimeInterval(72 * 3600)))
+        var (c, _) = engine.start(id: "t", profile: profile, now: Fixture.now)
+        for message in ["Ozon Travel", "70400001-0003"] { _ = engine.handle(message, in: &c, now: Fixture.now) }
+        var tour = c
+        let kept = engine.handle("в отеле нет горячей воды, гид не отвечает", in: &tour, now: Fixture.now).reply
+        #expect(kept.state == .submitted && kept.ticket?.order == "70400001-0003" && tour.ticket != nil)
+        let other = engine.handle("вопрос про отель морской, там нет горячей воды", in: &c, now: Fixture.now).reply
+        #expect(other.state == .chooseOrder && other.values.contains("70400001-0006"))
     }
 }

@@ -215,6 +215,16 @@ struct RequestLimitsTests {
         #expect(refused.error.message.contains("200"))
     }
 
+    /// A profile's fields are named the same way whether a value cannot be read or goes over a
+    /// limit: from the profile down, after «"user" is not a valid profile:».
+    @Test func profileFieldsNamedOneWay() throws {
+        let prefix = #""user" is not a valid profile: "#
+        let kind = try #require(refusal(profileLine(orders: [#"{"id":"1","kind":"boat"}"#])))
+        #expect(kind.error.message.hasPrefix(prefix + "orders[0].kind must be one of"), "\(kind.error.message)")
+        let title = try #require(refusal(profileLine(orders: [#"{"id":"1","title":"\#(String(repeating: "я", count: 201))"}"#])))
+        #expect(title.error.message.hasPrefix(prefix + "orders[0].title is longer"), "\(title.error.message)")
+    }
+
     /// Two orders with the same id are refused.
     @Test func refusesDuplicateOrderIds() throws {
         let refused = try #require(refusal(profileLine(orders: [#"{"id":"7"}"#, #"{"id":"8"}"#, #"{"id":"7"}"#])))

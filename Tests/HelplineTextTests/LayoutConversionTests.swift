@@ -21,6 +21,12 @@ struct LayoutConversionTests {
         #expect(converted("ult\n  vjq pfrfp 31415926-0001") == "где\n  мой заказ 31415926-0001")
     }
 
+    /// A `?` inside the message is the comma on its key in the Russian layout; at the end it stays.
+    @Test func questionMarkInsideIsAComma() {
+        #expect(converted("ghbdtn? ult vjq pfrfp?") == "привет, где мой заказ?")
+        #expect(converted("ghbdtn? ult vjq pfrfp? ") == "привет, где мой заказ? ")
+    }
+
     /// Words the analyzer did not read as the wrong layout (a brand, an address, a number) stay
     /// as typed.
     @Test func otherWordsStayAsTyped() {

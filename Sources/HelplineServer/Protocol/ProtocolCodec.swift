@@ -281,7 +281,8 @@ public struct ProtocolCodec: Sendable {
                     do {
                         profile = try c.decode(Profile.self, forKey: .user)
                     } catch {
-                        throw ProtocolError(.badRequest, "\"user\" is not a valid profile: \(Self.describe(error))")
+                        // Paths inside the profile, as the limits below name them: «orders[0].kind».
+                        throw ProtocolError(.badRequest, "\"user\" is not a valid profile: \(Self.describe(error, within: RequestEnvelope.Key.user))")
                     }
                     try ProfileLimits.check(profile)
                     return .open(profile)
@@ -320,8 +321,10 @@ public struct ProtocolCodec: Sendable {
     }
 
     /// A short account of a decoding error: where and what, without the offending values.
-    static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error, within outer: (any CodingKey)? = nil) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
+            var codingPath = codingPath
+            if let outer, codingPath.first?.stringValue == outer.stringValue { codingPath.removeFirst() }
             let parts = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             return parts.isEmpty ? "the value" : String(parts.drop { $0 == "." })
         }
