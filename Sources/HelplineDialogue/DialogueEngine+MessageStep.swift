@@ -712,8 +712,15 @@ extension DialogueEngine {
     /// не приехал, как с ним связаться?»). With the customer's `orders` given, a short statement
     /// of a problem (``isShortStatement(_:among:statuses:)``) is a story too.
     func storyBesideQuestions(_ text: String, among orders: [Order]? = nil) -> String? {
+        // Most questions are one clause: nothing to split.
+        guard Self.mayHaveParts(text) else { return nil }
         var sentences = Self.sentences(text)
-        if sentences.count < 2 { sentences = clausesBeforeQuestion(text) }
+        if sentences.count < 2 {
+            sentences = clausesBeforeQuestion(text)
+            // A clause too short to state anything («подскажите, как…») is not read.
+            guard let first = sentences.first,
+                  first.split(separator: " ").count(where: { PlainText.letterCount($0) >= 3 }) >= 2 else { return nil }
+        }
         guard sentences.count >= 2 else { return nil }
         let rest = sentences.filter { sentence in
             let read = classify(String(sentence), nil)
@@ -733,8 +740,9 @@ extension DialogueEngine {
     func clausesBeforeQuestion(_ text: String) -> [Substring] {
         for comma in text.indices where text[comma] == "," {
             let after = text[text.index(after: comma)...]
-            let words = PlainText.spaceSeparated(DialogueRules.phraseKey(String(after)))
-            guard let first = words.first(where: { !["а", "и", "ну"].contains($0) }), isQuestionWord(String(first)) else { continue }
+            // The clause's first two words, read as phrase keys are: only they are looked at.
+            let words = after.split(maxSplits: 2, whereSeparator: { !$0.isLetter && $0 != "-" }).prefix(2).map { Normalizer.normalize(String($0)) }
+            guard let first = words.first(where: { !["а", "и", "ну"].contains($0) }), isQuestionWord(first) else { continue }
             let before = text[..<comma]
             return before.contains(where: \.isLetter) ? [before, after] : []
         }
@@ -748,6 +756,19 @@ extension DialogueEngine {
             let key = DialogueRules.phraseKey(String(sentence))
             if onlyClosingWords(key: key) { return true }
             return !answerableQuestions(classify(String(sentence), nil), minimum: rules.freeText.confirmBelow).isEmpty
+        }
+    }
+
+    /// Whether a message has a comma or a sentence's end (`sentences(_:)`) before its last
+    /// character that is not a space: read by bytes, before any of its parts is.
+    static func mayHaveParts(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+            return false
+        }
+        return bytes[..<last].contains { byte in
+            byte == UInt8(ascii: ",") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")
+                || byte == 0x0A || byte == 0xE2 || byte == 0x0D
         }
     }
 

@@ -351,7 +351,8 @@ extension DialogueEngine {
         let switching = c.topic != nil && c.topic != topic.id.rawValue
         // «хочу отменить заказ»: a topic without an order step asks for the order all the same.
         // The request may be the story kept before the topic was chosen from a list.
-        let asksOrder = topic.needsOrder || ([query.text] + c.draftMessages).contains { asksToActOnOrder(topic, $0) }
+        let asksOrder = topic.needsOrder
+            || orderRequests[topic.id] != nil && ([query.text] + c.draftMessages).contains { asksToActOnOrder(topic, $0) }
         let noted = switching && !asksOrder ? nil : eligible.first { $0.id == c.order }
         c.topic = topic.id.rawValue
         // The orders the message's words fit, worked out once for naming one and for narrowing the list.

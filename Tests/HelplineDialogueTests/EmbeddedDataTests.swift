@@ -701,7 +701,7 @@ struct EmbeddedDataTests {
     /// have changed.
     @Test func topicChangedAtTheOrderStepIsSaid() throws {
         let engine = try engine()
-        let (c, reply) = try played(["доставка", "курьер нагрубил мне и бросил коробку на пол"])
+        let (c, reply) = try played(["доставка", "курьер хамил и матерился"])
         #expect(c.topic == "complaint")
         #expect(reply.text.contains(engine.prompts.text(.topicSwitched)))
         // Asked for with a request word, the change is not remarked on.
