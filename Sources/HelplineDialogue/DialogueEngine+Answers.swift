@@ -90,8 +90,10 @@ extension DialogueEngine {
         }
         // One sentence asking after a comma («Списали деньги дважды, куда писать на почту?»): the
         // question's clause.
+        var clause = false
         if candidates.isEmpty, text.utf8.contains(UInt8(ascii: "?")), case let clauses = clausesBeforeQuestion(text), clauses.count == 2 {
             candidates = [(String(clauses[1]), true)]
+            clause = true
         }
         var found: [(intent: Intent, analysis: Analysis)] = []
         for sentence in candidates where found.count < Self.sentenceQuestionsMax {
@@ -100,7 +102,10 @@ extension DialogueEngine {
             guard words.count <= rules.freeText.questionMaxWords,
                   sentence.asks || words.contains(where: { questionWords.contains(String($0)) }) else { continue }
             let classification = classify(sentence.text, nil)
-            for intent in answerableQuestions(classification) where !found.contains(where: { $0.intent.id == intent.id }) {
+            // «Мне не вернули деньги, сколько ждать?»: a wait asked after a comma is the story's,
+            // not the chat's.
+            for intent in answerableQuestions(classification) where !found.contains(where: { $0.intent.id == intent.id })
+                && !(clause && intent.id == rules.waitQuestion) {
                 found.append((intent, classification.analysis))
             }
         }

@@ -167,7 +167,11 @@ extension DialogueEngine {
             let questions = asked ? looser : problem ? [] : answerableQuestions(classification)
             if !questions.isEmpty {
                 var lead = answers(questions, to: classification.analysis, for: c.profile)
-                if !asked || problem, isStory(classification.analysis) { lead = keep(text, &c, saying: lead) }
+                // So is a problem told beside the question («наушники хрипят, какая почта?»).
+                if (!asked || problem) && isStory(classification.analysis)
+                    || storyBesideQuestions(text, among: c.profile.orders) != nil {
+                    lead = keep(text, &c, saying: lead)
+                }
                 return writeStep(&c, lead: lead, intent: classification.best, summary: false, prompt: .resumeWrite)
             }
         }
@@ -193,6 +197,7 @@ extension DialogueEngine {
             return writeStep(&c, lead: lead, summary: false, prompt: .resumeWrite)
         }
         noteOrderForSpecialist(text, classification.analysis, entities: classification.entities, &c)
+        if let turn = orderAskedFor(text, &c) { return turn }
         // A short question typed while the draft is shown («как прикрепить фото?», «а человек
         // прочитает?») may be meant for the assistant rather than be consent to send: it is added to
         // the draft, which is shown again with «Отправить».
@@ -239,7 +244,20 @@ extension DialogueEngine {
               topicDenialWords(key: key, words: analysis.words.count, c) == nil else { return nil }
         if let turn = askedBeforeFiling(text, analysis, entities: analysis.entities, &c) { return turn }
         noteOrderForSpecialist(text, analysis, entities: analysis.entities, &c)
+        if let turn = orderAskedFor(text, &c) { return turn }
         return fileOrAddToHeldDraft(text, &c, now: now) { turn, c in answering(questionsInSentences(text), before: turn, &c) }
+    }
+
+    /// «хочу отменить заказ» at the message step of a topic without an order step, no order named
+    /// (`order_requests`; the topic picked from the menu): the message kept and the order asked
+    /// for, once — not again after a request already kept. Nil otherwise.
+    func orderAskedFor(_ text: String, _ c: inout Conversation) -> Turn? {
+        guard c.order == nil, let topic = chosenTopic(c), topic.kind == .topic, orderRequests[topic.id] != nil,
+              asksToActOnOrder(topic, text), !c.draftMessages.contains(where: { asksToActOnOrder(topic, $0) }) else { return nil }
+        let eligible = eligibleOrders(for: topic, in: c.profile)
+        guard !eligible.isEmpty else { return nil }
+        keep(text, &c)
+        return orderStep(&c, topic: topic, lead: [prompts.text(.storyKept)])
     }
 
     /// The message step's answer to a message about to be filed that is first shown again: typed in
@@ -735,8 +753,8 @@ extension DialogueEngine {
     }
 
     /// A sentence cut at the first comma followed by a question (a word of `question_forms` first,
-    /// after «а», «и», «ну»): the clause before it, without the comma, and the question; empty when
-    /// there is no such comma.
+    /// after «а», «и», «ну»), else before the first «а» or «и» followed by a question word: the
+    /// clause before it, without the comma, and the question; empty when there is no such place.
     func clausesBeforeQuestion(_ text: String) -> [Substring] {
         for comma in text.indices where text[comma] == "," {
             let after = text[text.index(after: comma)...]
@@ -745,6 +763,14 @@ extension DialogueEngine {
             guard let first = words.first(where: { !["а", "и", "ну"].contains($0) }), isQuestionWord(first) else { continue }
             let before = text[..<comma]
             return before.contains(where: \.isLetter) ? [before, after] : []
+        }
+        // No comma: «курьер не приехал а как с ним связаться» — a question word after «а» or «и».
+        let words = text.split(whereSeparator: { $0 == " " })
+        for index in words.indices.dropFirst().dropLast() where ["а", "и"].contains(words[index].lowercased()) {
+            let next = Normalizer.normalize(String(words[index + 1].filter { $0.isLetter || $0 == "-" }))
+            guard isQuestionWord(next) else { continue }
+            let before = text[..<words[index].startIndex]
+            return before.contains(where: \.isLetter) ? [before, text[words[index].startIndex...]] : []
         }
         return []
     }
@@ -766,11 +792,16 @@ extension DialogueEngine {
         guard let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             return false
         }
+        // « а », « и » (Cyrillic а: D0 B0, и: D0 B8) between words.
+        if PlainText.containsBytes(text, Self.conjunctionA) || PlainText.containsBytes(text, Self.conjunctionI) { return true }
         return bytes[..<last].contains { byte in
             byte == UInt8(ascii: ",") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")
                 || byte == 0x0A || byte == 0xE2 || byte == 0x0D
         }
     }
+
+    private static let conjunctionA = Array(" а ".utf8)
+    private static let conjunctionI = Array(" и ".utf8)
 
     /// A message's sentences with a letter in them, as written, each with the mark that ends it.
     static func sentences(_ text: String) -> [Substring] {

@@ -85,7 +85,13 @@ extension DialogueEngine {
         }
         let classification = classify(text, analysis)
         let score = classification.best
-        let story = storyToKeep(text, key: key, classification, shortAmong: c.profile.orders)
+        var story = storyToKeep(text, key: key, classification, shortAmong: c.profile.orders)
+        // With a story kept from before («меню» after it), a question that reads as a topic («где
+        // мой чайник?») is kept beside it: the appeal shown next has both, and neither is lost.
+        if story == nil, !c.draftMessages.isEmpty, classification.analysis.words.count >= 2, isPutAsQuestion(text, key: key),
+           let id = classification.intent, catalog.intent(id)?.kind == .topic {
+            story = text
+        }
         // Small talk the matcher is not sure of («нет» read as a greeting) is not answered.
         guard let id = classification.intent, let best = catalog.intent(id),
               best.kind != .smalltalk || classification.isAmbiguous

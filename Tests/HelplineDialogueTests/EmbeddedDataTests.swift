@@ -733,4 +733,32 @@ struct EmbeddedDataTests {
         let other = engine.handle("вопрос про отель морской, там нет горячей воды", in: &c, now: Fixture.now).reply
         #expect(other.state == .chooseOrder && other.values.contains("70400001-0006"))
     }
+
+    /// A problem joined to a question by «а» with no comma is kept as well («курьер не приехал а
+    /// как с ним связаться»); a wait asked after a comma in a story («…, сколько ждать?») is the
+    /// story's wait, not answered with the chat's reply times.
+    @Test func problemJoinedByAIsKeptAndTheStorysWaitIsNotAnswered() throws {
+        let (c, reply) = try played(["курьер не приехал а как с ним связаться"])
+        #expect(reply.text.contains("help@ozon.ru") && c.draft == ["курьер не приехал"])
+        let engine = try engine()
+        let wait = try #require(engine.catalog.intent(engine.rules.waitQuestion)?.answer)
+        let (refund, asked) = try played(["Мне не вернули деньги за наушники, сколько ждать?"])
+        #expect(!asked.text.contains(String(wait.prefix(30))) && refund.draft == ["Мне не вернули деньги за наушники, сколько ждать?"])
+    }
+
+    /// After «меню» with a story kept, a question that reads as another topic («где мой чайник?»)
+    /// is kept beside the story, not lost.
+    @Test func questionAfterTheMenuIsKeptBesideTheStory() throws {
+        let (c, reply) = try played(["возврат", "наушники сломались через неделю", "меню", "где мой чайник?"])
+        #expect(c.draft == ["наушники сломались через неделю", "где мой чайник?"] && reply.state == .write)
+    }
+
+    /// «хочу отменить заказ» at the message step of «Оформление заказа» picked from the menu: the
+    /// message kept and the order asked for; after the order, the draft shown with it.
+    @Test func cancellingAtTheMessageStepAsksForTheOrder() throws {
+        let (c, reply) = try played(["Оформление заказа", "хочу отменить заказ"])
+        #expect(reply.state == .chooseOrder && c.draft == ["хочу отменить заказ"])
+        let (picked, shown) = try played(["Оформление заказа", "хочу отменить заказ", "31415926-0002"])
+        #expect(shown.state == .write && picked.order == "31415926-0002" && picked.draft == ["хочу отменить заказ"])
+    }
 }
