@@ -88,10 +88,10 @@ extension DialogueEngine {
             }
             return found
         }
-        // One sentence asking after a comma («Списали деньги дважды, куда писать на почту?»): the
-        // question's clause.
+        // One sentence asking after a comma or an «а» («Списали деньги дважды, куда писать на
+        // почту?», «списали деньги дважды а куда звонить»): the question's clause.
         var clause = false
-        if candidates.isEmpty, text.utf8.contains(UInt8(ascii: "?")), case let clauses = clausesBeforeQuestion(text), clauses.count == 2 {
+        if candidates.isEmpty, Self.mayHaveParts(text), case let clauses = clausesBeforeQuestion(text), clauses.count == 2 {
             candidates = [(String(clauses[1]), true)]
             clause = true
         }

@@ -107,11 +107,15 @@ extension DialogueEngine {
         // that only names an order («наушники», «31415926-0001») stays an order pick.
         if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
            !namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber, among: offered) {
+            // The customer chose the topic: another one read from a story is offered beside it, not
+            // taken («курьер передал заказ соседу» after «Доставка»); one asked for with a request
+            // word («хочу вернуть наушники, не подошли») is taken.
+            if story != nil, !classification.analysis.stems.contains(where: requestStems.contains) {
+                let lead = keep(story, &c, saying: []) + [prompts.text(.topicOffered, ["topic": other.title])]
+                return offerTopics([other, topic], &c, lead: lead, intent: score)
+            }
             keep(story, &c)
-            // The customer chose the topic: a change read from a story is said; one asked for with
-            // a request word («хочу вернуть наушники, не подошли») is not.
-            let inferred = story != nil && !classification.analysis.stems.contains(where: requestStems.contains)
-            return begin(other, &c, query: query, intent: score, lead: inferred ? [prompts.text(.topicSwitched)] : [])
+            return begin(other, &c, query: query, intent: score)
         }
         // A message that only names the order («по заказу с чайником») is the pick, not a story.
         lazy var onlyAnOrder = namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber,

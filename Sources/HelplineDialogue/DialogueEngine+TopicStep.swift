@@ -348,9 +348,8 @@ extension DialogueEngine {
 
     /// Starts a topic: the order the message names by number or title word (or noted before) if it
     /// fits, else the order step when the topic takes an order and the customer has such orders,
-    /// else the message step. `lead` goes above the step's text.
-    func begin(_ topic: Intent, _ c: inout Conversation, query: OrderQuery, intent: IntentScore?,
-               lead before: [String] = []) -> Turn {
+    /// else the message step.
+    func begin(_ topic: Intent, _ c: inout Conversation, query: OrderQuery, intent: IntentScore?) -> Turn {
         let eligible = eligibleOrders(for: topic, in: c.profile)
         // The order chosen for another topic does not follow the customer to a topic without an
         // order step («Карта Ozon» after the headphones' delivery) unless the message names it.
@@ -369,17 +368,17 @@ extension DialogueEngine {
         let named = byNumber.isEmpty ? (byTitle.count == 1 ? byTitle.first : nil) : (byNumber.count == 1 ? byNumber.first : nil)
         if let order = named {
             c.order = order.id
-            return writeStep(&c, lead: before, intent: intent)
+            return writeStep(&c, intent: intent)
         }
         if let noted {
             c.order = noted.id
-            return writeStep(&c, lead: before, intent: intent)
+            return writeStep(&c, intent: intent)
         }
         c.order = nil
         if asksOrder && !eligible.isEmpty {
             // The order list starts by naming the chosen topic (a changed one included); the
             // message step's summary names it anyway.
-            var lead = before + [prompts.text(.topicChosen, ["topic": topic.title])]
+            var lead = [prompts.text(.topicChosen, ["topic": topic.title])]
             // A number the customer gave that is none of these orders is said so above the list.
             if byNumber.isEmpty, let number = query.entities.first(where: { $0.kind == .orderNumber })?.text {
                 lead.append(prompts.text(wording(.orderUnknown, eligible), ["number": number]))
@@ -391,9 +390,9 @@ extension DialogueEngine {
         // A number that is none of the customer's orders is said so, not passed over in silence.
         if byNumber.isEmpty, let number = query.entities.first(where: { $0.kind == .orderNumber })?.text,
            OrderFinder.byNumber(digits: query.digits, entities: query.entities, among: c.profile.orders).isEmpty {
-            return writeStep(&c, lead: before + [prompts.text(.orderNotFound, ["number": number])], intent: intent)
+            return writeStep(&c, lead: [prompts.text(.orderNotFound, ["number": number])], intent: intent)
         }
-        return writeStep(&c, lead: before, intent: intent)
+        return writeStep(&c, intent: intent)
     }
 
     /// Whether a message asks to do something with an order (`order_requests`) under a topic

@@ -697,16 +697,14 @@ struct EmbeddedDataTests {
         #expect(picked.state == .write && pointed.order == "31415926-0001" && pointed.draft == nil)
     }
 
-    /// A topic the customer chose, changed at the order step by what a story reads as, is said to
-    /// have changed.
-    @Test func topicChangedAtTheOrderStepIsSaid() throws {
-        let engine = try engine()
+    /// A topic the customer chose is not overridden by what a story reads as: both are offered,
+    /// the story kept. Asked for with a request word, the other topic is taken.
+    @Test func storyAboutAnotherTopicAtTheOrderStepIsOffered() throws {
         let (c, reply) = try played(["доставка", "курьер хамил и матерился"])
-        #expect(c.topic == "complaint")
-        #expect(reply.text.contains(engine.prompts.text(.topicSwitched)))
-        // Asked for with a request word, the change is not remarked on.
+        #expect(reply.state == .chooseTopic && reply.values.prefix(2) == ["complaint", "delivery"])
+        #expect(c.draft == ["курьер хамил и матерился"])
         let (asked, requested) = try played(["доставка", "хочу пожаловаться на курьера, он нагрубил мне"])
-        #expect(asked.topic == "complaint" && !requested.text.contains(engine.prompts.text(.topicSwitched)))
+        #expect(asked.topic == "complaint" && requested.state == .chooseOrder)
     }
 
     /// «отмена обращения» after the appeal is the cancel command: the customer is told it cannot be
