@@ -756,23 +756,51 @@ extension DialogueEngine {
     /// after «а», «и», «ну»), else before the first «а» or «и» followed by a question word: the
     /// clause before it, without the comma, and the question; empty when there is no such place.
     func clausesBeforeQuestion(_ text: String) -> [Substring] {
-        for comma in text.indices where text[comma] == "," {
-            let after = text[text.index(after: comma)...]
-            // The clause's first two words, read as phrase keys are: only they are looked at.
-            let words = after.split(maxSplits: 2, whereSeparator: { !$0.isLetter && $0 != "-" }).prefix(2).map { Normalizer.normalize(String($0)) }
-            guard let first = words.first(where: { !["а", "и", "ну"].contains($0) }), isQuestionWord(first) else { continue }
-            let before = text[..<comma]
-            return before.contains(where: \.isLetter) ? [before, after] : []
+        // Read by bytes: only the word or two after each comma and each « а »/« и » are normalized.
+        var text = text
+        let (commas, conjunctions) = text.withUTF8 { bytes -> ([Int], [Int]) in
+            var commas: [Int] = [], conjunctions: [Int] = []
+            for i in bytes.indices {
+                if bytes[i] == UInt8(ascii: ",") {
+                    commas.append(i)
+                } else if bytes[i] == UInt8(ascii: " "), i + 3 < bytes.count, bytes[i + 1] == 0xD0,
+                          [0xB0, 0x90, 0xB8, 0x98].contains(bytes[i + 2]), bytes[i + 3] == UInt8(ascii: " ") {
+                    // « а », « и » (either case: D0 B0, D0 90, D0 B8, D0 98).
+                    conjunctions.append(i + 1)
+                }
+            }
+            return (commas, conjunctions)
         }
-        // No comma: «курьер не приехал а как с ним связаться» — a question word after «а» or «и».
-        let words = text.split(whereSeparator: { $0 == " " })
-        for index in words.indices.dropFirst().dropLast() where ["а", "и"].contains(words[index].lowercased()) {
-            let next = Normalizer.normalize(String(words[index + 1].filter { $0.isLetter || $0 == "-" }))
-            guard isQuestionWord(next) else { continue }
-            let before = text[..<words[index].startIndex]
-            return before.contains(where: \.isLetter) ? [before, text[words[index].startIndex...]] : []
+        guard !commas.isEmpty || !conjunctions.isEmpty else { return [] }
+        let utf8 = text.utf8
+        func at(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+        for comma in commas {
+            var (first, next) = Self.word(in: text, from: at(comma + 1))
+            if ["а", "и", "ну"].contains(first) { first = Self.word(in: text, from: next).word }
+            guard isQuestionWord(first) else { continue }
+            let before = text[..<at(comma)]
+            return before.contains(where: \.isLetter) ? [before, text[at(comma + 1)...]] : []
+        }
+        for conjunction in conjunctions {
+            guard isQuestionWord(Self.word(in: text, from: at(conjunction + 2)).word) else { continue }
+            let before = text[..<at(conjunction)]
+            return before.contains(where: \.isLetter) ? [before, text[at(conjunction)...]] : []
         }
         return []
+    }
+
+    /// The word starting at or after `start` (spaces skipped) as a phrase key normalizes it, and
+    /// where reading stopped.
+    private static func word(in text: String, from start: String.Index) -> (word: String, next: String.Index) {
+        let utf8 = text.utf8
+        var begin = start
+        while begin < utf8.endIndex, utf8[begin] == UInt8(ascii: " ") { begin = utf8.index(after: begin) }
+        var end = begin
+        while end < utf8.endIndex, case let byte = utf8[end], byte >= 0x80 || byte == UInt8(ascii: "-")
+                || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) {
+            end = utf8.index(after: end)
+        }
+        return (begin == end ? "" : Normalizer.normalize(String(text[begin..<end])), end)
     }
 
     /// Whether every sentence of a message that is not a question answered in place is made of
@@ -785,23 +813,26 @@ extension DialogueEngine {
         }
     }
 
-    /// Whether a message has a comma or a sentence's end (`sentences(_:)`) before its last
-    /// character that is not a space: read by bytes, before any of its parts is.
+    /// Whether a message has a comma, a sentence's end (`sentences(_:)`) or a lone «а» or «и»
+    /// before its last character that is not a space: read by bytes, before any of its parts is.
     static func mayHaveParts(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+        var text = text
+        return text.withUTF8 { bytes in
+            var last = bytes.count - 1
+            while last >= 0, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[last]) { last -= 1 }
+            guard last > 0 else { return false }
+            for i in 0..<last {
+                switch bytes[i] {
+                case UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), 0x0A, 0x0D, 0xE2: return true
+                // « а », « и »: D0 B0 / D0 B8 between spaces.
+                case UInt8(ascii: " ") where i + 3 < bytes.count && bytes[i + 1] == 0xD0
+                    && (bytes[i + 2] == 0xB0 || bytes[i + 2] == 0xB8) && bytes[i + 3] == UInt8(ascii: " "): return true
+                default: continue
+                }
+            }
             return false
         }
-        // « а », « и » (Cyrillic а: D0 B0, и: D0 B8) between words.
-        if PlainText.containsBytes(text, Self.conjunctionA) || PlainText.containsBytes(text, Self.conjunctionI) { return true }
-        return bytes[..<last].contains { byte in
-            byte == UInt8(ascii: ",") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?")
-                || byte == 0x0A || byte == 0xE2 || byte == 0x0D
-        }
     }
-
-    private static let conjunctionA = Array(" а ".utf8)
-    private static let conjunctionI = Array(" и ".utf8)
 
     /// A message's sentences with a letter in them, as written, each with the mark that ends it.
     static func sentences(_ text: String) -> [Substring] {
