@@ -107,8 +107,13 @@ extension DialogueEngine {
             c.draft = [told.text]
             lines.append(prompts.text(.newAppealHint, ["new": prompts.text(.newAppealOption)]))
         }
-        return say(&c, lines, options: submittedOptions(), intent: score,
-                   effects: [.appendToTicket(id: ticket.id, message: text)])
+        let turn = say(&c, lines, options: submittedOptions(), intent: score,
+                       effects: [.appendToTicket(id: ticket.id, message: text)])
+        // A question in a sentence or a clause of its own («а ещё книга порвана, куда написать на
+        // почту?») is answered above, as at the message step.
+        // (A wait asked so is about the appeal, whose wait the customer has been told.)
+        guard answers.isEmpty else { return turn }
+        return answering(questionsInSentences(text).filter { $0.intent.id != rules.waitQuestion }, before: turn, &c)
     }
 
     /// Small talk or a control phrase of at most this many words after an appeal is not added to it.

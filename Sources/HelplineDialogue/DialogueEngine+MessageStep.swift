@@ -742,7 +742,10 @@ extension DialogueEngine {
         guard sentences.count >= 2 else { return nil }
         let rest = sentences.filter { sentence in
             let read = classify(String(sentence), nil)
-            return answerableQuestions(read, minimum: rules.freeText.confirmBelow).isEmpty
+            // A problem told with «не» that the matcher hears a question in («курьер так и не
+            // позвонил») is no question unless asked.
+            let problem = read.analysis.words.contains { $0.utf8.elementsEqual("не".utf8) } && !isAsked(String(sentence), read.analysis)
+            return (answerableQuestions(read, minimum: rules.freeText.confirmBelow).isEmpty || problem)
                 && !(read.isRejected && read.confidence >= rules.freeText.offTopicSure)
         }
         guard !rest.isEmpty, rest.count < sentences.count else { return nil }

@@ -111,6 +111,9 @@ extension DialogueEngine {
             // taken («курьер передал заказ соседу» after «Доставка»); one asked for with a request
             // word («хочу вернуть наушники, не подошли») is taken.
             if story != nil, !classification.analysis.stems.contains(where: requestStems.contains) {
+                // The one order the story names goes with whichever topic is chosen.
+                let named = byNumber.isEmpty ? storyOrders(query.words, among: offered) : byNumber
+                if named.count == 1, let order = named.first { c.order = order.id }
                 let lead = keep(story, &c, saying: []) + [prompts.text(.topicOffered, ["topic": other.title])]
                 return offerTopics([other, topic], &c, lead: lead, intent: score)
             }

@@ -61,6 +61,18 @@ extension DialogueEngine {
             c.order = nil
             return say(&c, [prompts.text(.offerAgain)], options: c.options, intent: nil)
         }
+        // An order named alone while topics are offered («чайник», «31415926-0002»): it goes with
+        // the topic chosen, and the same choices stay.
+        if isOffer(c), PlainText.spaceCount(key) < 3 {
+            let byNumber = OrderFinder.byNumber(text, entities: [], among: c.profile.orders)
+            let named = byNumber.isEmpty
+                ? OrderFinder.byTitle(text, among: c.profile.orders, ignoring: titleStopwords, kindWords: kindWords) : byNumber
+            if named.count == 1, let order = named.first {
+                c.order = order.id
+                return say(&c, [prompts.text(.orderNoted, ["order": orderReference(order)]), prompts.text(.confirmGuess)],
+                           options: c.options, intent: nil)
+            }
+        }
         // «Отправить» with a story kept: it goes once a topic is chosen, as the customer is told
         // (the menu, or the choices offered, again); not a miss.
         if !c.draftMessages.isEmpty, isSend(text, key: key) {
@@ -333,6 +345,12 @@ extension DialogueEngine {
             // The order the story names, for the topic chosen next («Мне пришла не та книга. …»).
             if story != nil, let message { noteOrder(message.text, message.classification, &c) }
             let resume: Prompt = rules.freeText.refusals.contains(intent.id) ? .resumeAfterRefusal : .resumeTopic
+            // Asked in other words while topics were offered: the same choices after the answer,
+            // not the menu (an offered answer chosen is the end of the offer).
+            if isOffer(c), message != nil, !c.options.contains(where: { $0.value == intent.id.rawValue }) {
+                return topicStep(&c, lead: keep(story, &c, answering: intent, with: answered), options: c.options, intent: score,
+                                 prompt: .confirmGuess)
+            }
             return topicStep(&c, lead: keep(story, &c, answering: intent, with: answered), intent: score, prompt: resume)
         case .control:
             keep(story, &c)

@@ -759,4 +759,26 @@ struct EmbeddedDataTests {
         let (picked, shown) = try played(["Оформление заказа", "хочу отменить заказ", "31415926-0002"])
         #expect(shown.state == .write && picked.order == "31415926-0002" && picked.draft == ["хочу отменить заказ"])
     }
+
+    /// While two topics are offered for a story, an order named alone is noted and a question
+    /// answered, and the same two topics stay offered; the order the story named goes with the
+    /// topic chosen.
+    @Test func offerStaysThroughAnOrderAndAQuestion() throws {
+        let offered = ["доставка", "курьер хамил и матерился"]
+        let (noted, reply) = try played(offered + ["чайник"])
+        #expect(noted.order == "31415926-0002" && reply.values == ["complaint", "delivery"])
+        let (asked, answered) = try played(offered + ["какой телефон поддержки?"])
+        #expect(answered.text.contains("232−10−00") && answered.values == ["complaint", "delivery"] && asked.draft == [offered[1]])
+        let (paid, shown) = try played(["возврат", "списали деньги дважды за наушники", "payment"])
+        #expect(paid.topic == "payment" && paid.order == "31415926-0001" && shown.state == .write)
+    }
+
+    /// After the appeal, a problem told with «не» before a question is added as well as the question
+    /// answered; so is a question in a clause of its own after a story the matcher is not sure of.
+    @Test func statementBesideAQuestionAfterTheAppeal() throws {
+        let filed = ["доставка", "чайник", "курьер не приехал"]
+        let (c, reply) = try played(filed + ["курьер так и не позвонил, какой телефон горячей линии?"])
+        #expect(reply.text.contains("232−10−00"))
+        #expect(c.ticket?.messages == ["курьер не приехал", "курьер так и не позвонил, какой телефон горячей линии?"])
+    }
 }
