@@ -120,6 +120,17 @@ extension DialogueEngine {
             keep(story, &c)
             return begin(other, &c, query: query, intent: score)
         }
+        // A story that names its order and reads, less surely, as another topic («заказ … лежит в
+        // пункте выдачи, а смс не пришло» at «Возвраты»): the order taken and both topics offered,
+        // as for a story that names none (below), rather than filed under the topic chosen.
+        if story != nil, let other = switchedTopic(classification, from: topic, minimum: rules.freeText.confirmBelow),
+           !classification.analysis.stems.contains(where: requestStems.contains),
+           case let named = byNumber.isEmpty ? storyOrders(query.words, among: offered) : byNumber,
+           named.count == 1, let order = named.first {
+            c.order = order.id
+            let lead = keep(story, &c, saying: []) + [prompts.text(.topicOffered, ["topic": other.title])]
+            return offerTopics([other, topic], &c, lead: lead, intent: score)
+        }
         // A message that only names the order («по заказу с чайником») is the pick, not a story.
         lazy var onlyAnOrder = namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber,
                                                 among: offered)

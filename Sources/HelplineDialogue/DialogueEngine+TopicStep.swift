@@ -11,6 +11,13 @@ extension DialogueEngine {
         c.state == .chooseTopic && !c.options.isEmpty && c.options.count < menuOptions(specialist: false).count
     }
 
+    /// The question above topics offered again: «…или напишите специалисту» only when a specialist
+    /// is among them.
+    func offeredAgain(_ c: Conversation) -> String {
+        let specialist = c.options.contains { OptionValue($0.value, offeredAt: .chooseTopic) == .command(.specialist) }
+        return prompts.text(specialist ? .confirmGuess : .chooseOffered)
+    }
+
     /// The one topic of the menu whose order step takes `order`'s kind, if only one does.
     func onlyTopic(taking order: Order) -> Intent? {
         let taking = catalog.topics.filter { $0.needsOrder && rules.orderKinds(for: $0).contains(order.kind.rawValue) }
@@ -69,7 +76,7 @@ extension DialogueEngine {
                 ? OrderFinder.byTitle(text, among: c.profile.orders, ignoring: titleStopwords, kindWords: kindWords) : byNumber
             if named.count == 1, let order = named.first {
                 c.order = order.id
-                return say(&c, [prompts.text(.orderNoted, ["order": orderReference(order)]), prompts.text(.confirmGuess)],
+                return say(&c, [prompts.text(.orderNoted, ["order": orderReference(order)]), offeredAgain(c)],
                            options: c.options, intent: nil)
             }
         }
@@ -348,8 +355,8 @@ extension DialogueEngine {
             // Asked in other words while topics were offered: the same choices after the answer,
             // not the menu (an offered answer chosen is the end of the offer).
             if isOffer(c), message != nil, !c.options.contains(where: { $0.value == intent.id.rawValue }) {
-                return topicStep(&c, lead: keep(story, &c, answering: intent, with: answered), options: c.options, intent: score,
-                                 prompt: .confirmGuess)
+                return say(&c, keep(story, &c, answering: intent, with: answered) + [offeredAgain(c)], options: c.options,
+                           intent: score)
             }
             return topicStep(&c, lead: keep(story, &c, answering: intent, with: answered), intent: score, prompt: resume)
         case .control:

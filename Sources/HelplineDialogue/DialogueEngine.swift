@@ -313,7 +313,9 @@ public struct DialogueEngine: Sendable {
         }
         // An angry or all-capitals message gets a short line of sympathy before the reply. The phrase
         // key is the message normalized, unless it is a slash command (kept as typed).
-        if rules.isUpset(text, normalized: key.startsWithSlash ? Normalizer.normalize(text) : key) {
+        // Not before a refusal: «постараемся помочь» would contradict «с этим поддержка помочь не сможет».
+        let refused = turn.reply.intent?.id.map { rules.freeText.refusals.contains($0) } ?? false
+        if !refused, rules.isUpset(text, normalized: key.startsWithSlash ? Normalizer.normalize(text) : key) {
             turn.reply.text = prompts.text(.sympathy) + "\n" + turn.reply.text
             conversation.lastReply = turn.reply
         }

@@ -40,6 +40,7 @@ public enum Prompt: String, Sendable, Hashable, CaseIterable {
     case layoutConverted = "layout_converted"
     case numberNotNeeded = "number_not_needed", bookingNumberNotNeeded = "booking_number_not_needed"
     case notSent = "not_sent"
+    case chooseOffered = "choose_offered"
 }
 
 /// The dialogue's texts, decoded from `Intents/config/prompts.yaml`.

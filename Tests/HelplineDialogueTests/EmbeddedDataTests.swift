@@ -767,6 +767,8 @@ struct EmbeddedDataTests {
         let offered = ["доставка", "курьер хамил и матерился"]
         let (noted, reply) = try played(offered + ["чайник"])
         #expect(noted.order == "31415926-0002" && reply.values == ["complaint", "delivery"])
+        // No specialist among the choices: the question does not offer one.
+        #expect(reply.text.hasSuffix(try engine().prompts.text(.chooseOffered)))
         let (asked, answered) = try played(offered + ["какой телефон поддержки?"])
         #expect(answered.text.contains("232−10−00") && answered.values == ["complaint", "delivery"] && asked.draft == [offered[1]])
         let (paid, shown) = try played(["возврат", "списали деньги дважды за наушники", "payment"])
@@ -780,5 +782,25 @@ struct EmbeddedDataTests {
         let (c, reply) = try played(filed + ["курьер так и не позвонил, какой телефон горячей линии?"])
         #expect(reply.text.contains("232−10−00"))
         #expect(c.ticket?.messages == ["курьер не приехал", "курьер так и не позвонил, какой телефон горячей линии?"])
+    }
+
+    /// At the order step, a story that names its order by number and reads, less surely, as
+    /// another topic takes the order and offers both topics rather than being filed.
+    @Test func storyNamingItsOrderOffersTheTopicItReadsAs() throws {
+        let story = "заказ 27182818-0003 лежит в пункте выдачи уже неделю, а мне смс не пришло"
+        let (c, reply) = try played(["Возвраты и возврат денег", story])
+        #expect(reply.state == .chooseTopic && reply.values.count == 2 && reply.values.last == "returns", "\(reply.values)")
+        #expect(c.order == "27182818-0003" && c.draft == [story])
+    }
+
+    /// An angry message that gets a refusal gets no line of sympathy before it («постараемся
+    /// помочь» would contradict it); an angry message about an order does.
+    @Test func noSympathyBeforeARefusal() throws {
+        let engine = try engine()
+        let sympathy = engine.prompts.text(.sympathy)
+        let (_, refused) = try played(["ПОКУПАТЕЛЬ ОСТАВИЛ ФЕЙКОВЫЙ ОТЗЫВ НА МОИ КОРОБКИ 😡 УДАЛИТЕ ЕГО"])
+        #expect(refused.intent?.id == "unsupported" && !refused.text.contains(sympathy), "\(refused.text)")
+        let (_, angry) = try played(["ГДЕ МОЙ ЗАКАЗ?? ЖДУ УЖЕ ДВЕ НЕДЕЛИ 😡"])
+        #expect(angry.text.hasPrefix(sympathy))
     }
 }
