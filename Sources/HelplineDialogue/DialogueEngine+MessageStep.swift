@@ -163,7 +163,7 @@ extension DialogueEngine {
         let looser = answerableQuestions(classification, minimum: rules.freeText.askedQuestionMinConfidence)
         if !looser.isEmpty {
             let asked = isAsked(text, classification.analysis)
-            let problem = classification.analysis.words.contains { $0.utf8.elementsEqual("не".utf8) }
+            let problem = Self.hasNegation(classification.analysis)
             let questions = asked ? looser : problem ? [] : answerableQuestions(classification)
             if !questions.isEmpty {
                 var lead = answers(questions, to: classification.analysis, for: c.profile)
@@ -744,7 +744,7 @@ extension DialogueEngine {
             let read = classify(String(sentence), nil)
             // A problem told with «не» that the matcher hears a question in («курьер так и не
             // позвонил») is no question unless asked.
-            let problem = read.analysis.words.contains { $0.utf8.elementsEqual("не".utf8) } && !isAsked(String(sentence), read.analysis)
+            let problem = Self.hasNegation(read.analysis) && !isAsked(String(sentence), read.analysis)
             return (answerableQuestions(read, minimum: rules.freeText.confirmBelow).isEmpty || problem)
                 && !(read.isRejected && read.confidence >= rules.freeText.offTopicSure)
         }
@@ -766,9 +766,7 @@ extension DialogueEngine {
             for i in bytes.indices {
                 if bytes[i] == UInt8(ascii: ",") {
                     commas.append(i)
-                } else if bytes[i] == UInt8(ascii: " "), i + 3 < bytes.count, bytes[i + 1] == 0xD0,
-                          [0xB0, 0x90, 0xB8, 0x98].contains(bytes[i + 2]), bytes[i + 3] == UInt8(ascii: " ") {
-                    // « а », « и » (either case: D0 B0, D0 90, D0 B8, D0 98).
+                } else if Self.isLoneConjunction(bytes, at: i) {
                     conjunctions.append(i + 1)
                 }
             }
@@ -827,14 +825,23 @@ extension DialogueEngine {
             for i in 0..<last {
                 switch bytes[i] {
                 case UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), 0x0A, 0x0D, 0xE2: return true
-                // « а », « и »: D0 B0 / D0 B8 between spaces.
-                case UInt8(ascii: " ") where i + 3 < bytes.count && bytes[i + 1] == 0xD0
-                    && (bytes[i + 2] == 0xB0 || bytes[i + 2] == 0xB8) && bytes[i + 3] == UInt8(ascii: " "): return true
+                case UInt8(ascii: " ") where isLoneConjunction(bytes, at: i): return true
                 default: continue
                 }
             }
             return false
         }
+    }
+
+    /// Whether « а » or « и » (either case: D0 B0, D0 90, D0 B8, D0 98) starts at the space at `i`.
+    private static func isLoneConjunction(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        bytes[i] == UInt8(ascii: " ") && i + 3 < bytes.count && bytes[i + 1] == 0xD0
+            && [0xB0, 0x90, 0xB8, 0x98].contains(bytes[i + 2]) && bytes[i + 3] == UInt8(ascii: " ")
+    }
+
+    /// Whether a message's words have a «не».
+    static func hasNegation(_ analysis: Analysis) -> Bool {
+        analysis.words.contains { $0.utf8.elementsEqual("не".utf8) }
     }
 
     /// A message's sentences with a letter in them, as written, each with the mark that ends it.

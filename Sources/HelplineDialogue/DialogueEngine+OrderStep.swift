@@ -102,34 +102,27 @@ extension DialogueEngine {
            query.repairedWords.allSatisfy({ orderReferenceWords.contains($0.word) }) {
             return orderStep(&c, topic: topic, lead: [prompts.text(wording(.orderUnrecognized, offered))], intent: score)
         }
-        // A different topic the matcher is sure of wins over a product word or an order number in
-        // the same message («хочу вернуть наушники, не подошли» at the tracking step); a message
-        // that only names an order («наушники», «31415926-0001») stays an order pick.
-        if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
-           !namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber, among: offered) {
-            // The customer chose the topic: another one read from a story is offered beside it, not
-            // taken («курьер передал заказ соседу» after «Доставка»); one asked for with a request
-            // word («хочу вернуть наушники, не подошли») is taken.
-            if story != nil, !classification.analysis.stems.contains(where: requestStems.contains) {
-                // The one order the story names goes with whichever topic is chosen.
-                let named = byNumber.isEmpty ? storyOrders(query.words, among: offered) : byNumber
-                if named.count == 1, let order = named.first { c.order = order.id }
-                let lead = keep(story, &c, saying: []) + [prompts.text(.topicOffered, ["topic": other.title])]
-                return offerTopics([other, topic], &c, lead: lead, intent: score)
-            }
-            keep(story, &c)
-            return begin(other, &c, query: query, intent: score)
-        }
-        // A story that names its order and reads, less surely, as another topic («заказ … лежит в
-        // пункте выдачи, а смс не пришло» at «Возвраты»): the order taken and both topics offered,
-        // as for a story that names none (below), rather than filed under the topic chosen.
-        if story != nil, let other = switchedTopic(classification, from: topic, minimum: rules.freeText.confirmBelow),
-           !classification.analysis.stems.contains(where: requestStems.contains),
+        // The customer chose the topic: another one read from a story — surely, or at least
+        // `confirm_below` sure when the story names its order («заказ … лежит в пункте выдачи, а смс
+        // не пришло» at «Возвраты») — is offered beside it, not taken («курьер передал заказ соседу»
+        // after «Доставка»); the one order the story names goes with whichever topic is chosen.
+        if story != nil, !classification.analysis.stems.contains(where: requestStems.contains),
+           let other = switchedTopic(classification, from: topic, minimum: rules.freeText.confirmBelow),
            case let named = byNumber.isEmpty ? storyOrders(query.words, among: offered) : byNumber,
-           named.count == 1, let order = named.first {
-            c.order = order.id
+           named.count == 1 || classification.confidence >= rules.freeText.switchTopicMinConfidence
+            && !namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber, among: offered) {
+            if named.count == 1, let order = named.first { c.order = order.id }
             let lead = keep(story, &c, saying: []) + [prompts.text(.topicOffered, ["topic": other.title])]
             return offerTopics([other, topic], &c, lead: lead, intent: score)
+        }
+        // A different topic the matcher is sure of wins over a product word or an order number in
+        // the same message when asked for with a request word («хочу вернуть наушники, не подошли»
+        // at the tracking step); a message that only names an order («наушники», «31415926-0001»)
+        // stays an order pick.
+        if let other = switchedTopic(classification, from: topic, minimum: rules.freeText.switchTopicMinConfidence),
+           !namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber, among: offered) {
+            keep(story, &c)
+            return begin(other, &c, query: query, intent: score)
         }
         // A message that only names the order («по заказу с чайником») is the pick, not a story.
         lazy var onlyAnOrder = namesOnlyAnOrder(query, classification, byNumber: byNumber, unknownNumber: unknownNumber,
